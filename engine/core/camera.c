@@ -1,0 +1,75 @@
+#include "smp/camera.h"
+
+#include <cglm/cglm.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const k_view_names[SMP_VIEW_COUNT] = {
+    [SMP_VIEW_FRONT] = "front", [SMP_VIEW_BACK] = "back",
+    [SMP_VIEW_LEFT] = "left",   [SMP_VIEW_RIGHT] = "right",
+    [SMP_VIEW_TOP] = "top",     [SMP_VIEW_THREE_QUARTER] = "three-quarter",
+};
+
+const char *smp_view_name(smp_view view) {
+    return (unsigned)view < SMP_VIEW_COUNT ? k_view_names[view] : "?";
+}
+
+smp_status smp_view_parse(const char *name, smp_view *out, smp_error *err) {
+    for (int v = 0; v < SMP_VIEW_COUNT; ++v)
+        if (strcmp(name, k_view_names[v]) == 0) {
+            *out = (smp_view)v;
+            return SMP_OK;
+        }
+    return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                         "unknown view '%s' (expected front, back, left, right, top or "
+                         "three-quarter)",
+                         name);
+}
+
+void smp_camera_for_view(smp_view view, const smp_bounds *box, float aspect, smp_camera *cam) {
+    /* Direction from the target to the eye, and the up vector, per view (head frame: +Y up,
+     * +Z facing, +X towards the client's left). */
+    static const float dirs[SMP_VIEW_COUNT][6] = {
+        [SMP_VIEW_FRONT] = {0, 0.08f, 1, 0, 1, 0},
+        [SMP_VIEW_BACK] = {0, 0.08f, -1, 0, 1, 0},
+        [SMP_VIEW_LEFT] = {1, 0.08f, 0, 0, 1, 0},
+        [SMP_VIEW_RIGHT] = {-1, 0.08f, 0, 0, 1, 0},
+        [SMP_VIEW_TOP] = {0, 1, 0.02f, 0, 0, -1}, /* forehead at the bottom of the frame */
+        [SMP_VIEW_THREE_QUARTER] = {0.62f, 0.35f, 0.78f, 0, 1, 0},
+    };
+    const float *d = dirs[(unsigned)view < SMP_VIEW_COUNT ? view : SMP_VIEW_FRONT];
+    vec3 dir = {d[0], d[1], d[2]};
+    glm_vec3_normalize(dir);
+
+    vec3 centre, extent;
+    for (int k = 0; k < 3; ++k) {
+        centre[k] = 0.5f * (box->min[k] + box->max[k]);
+        extent[k] = 0.5f * (box->max[k] - box->min[k]);
+    }
+    float radius = glm_vec3_norm(extent);
+    cam->fov_y_deg = 30.0f;
+    /* Fit the box's bounding sphere in the narrower of the two fields of view: the box is
+     * always whole in frame, and the head (rounder than its box) keeps a margin. */
+    float half_fov_y = glm_rad(cam->fov_y_deg) * 0.5f;
+    float half_fov_x = atanf(tanf(half_fov_y) * (aspect > 0 ? aspect : 1.0f));
+    float half_fov = fminf(half_fov_x, half_fov_y);
+    float dist = radius / sinf(half_fov);
+    for (int k = 0; k < 3; ++k) {
+        cam->target[k] = centre[k];
+        cam->eye[k] = centre[k] + dir[k] * dist;
+        cam->up[k] = d[3 + k];
+    }
+    cam->near_mm = fmaxf(dist - 1.5f * radius, 1.0f);
+    cam->far_mm = dist + 1.5f * radius;
+}
+
+void smp_camera_matrices(const smp_camera *cam, float aspect, float view[16], float proj[16]) {
+    mat4 v, p;
+    vec3 eye = {cam->eye[0], cam->eye[1], cam->eye[2]};
+    vec3 target = {cam->target[0], cam->target[1], cam->target[2]};
+    vec3 up = {cam->up[0], cam->up[1], cam->up[2]};
+    glm_lookat(eye, target, up, v);
+    glm_perspective(glm_rad(cam->fov_y_deg), aspect, cam->near_mm, cam->far_mm, p);
+    memcpy(view, v, sizeof v);
+    memcpy(proj, p, sizeof p);
+}

@@ -1,0 +1,58 @@
+/*
+ * smp/fsio.h — files written whole or not at all.
+ *
+ * Every output of smpsim (images, scenes, sheets) goes through an smp_atomic_file: the bytes
+ * are written to a temporary file in the destination's directory, flushed to disk, and renamed
+ * over the destination only when the writer commits. A crash, a full disk or an error leaves the
+ * previous file (or no file) in place, never a half-written one.
+ *
+ *   smp_atomic_file f;
+ *   if (smp_atomic_file_open(&f, "out/head.png", &err) != SMP_OK) return err.status;
+ *   fwrite(..., f.stream);
+ *   return smp_atomic_file_commit(&f, &err);   // or smp_atomic_file_abort(&f) on failure
+ *
+ * Does NOT: lock files, or create parent directories (smp_mkdir_p does that).
+ */
+#ifndef SMP_FSIO_H
+#define SMP_FSIO_H
+
+#include <stdio.h>
+
+#include "smp/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { SMP_PATH_MAX = 4096 };
+
+typedef struct smp_atomic_file {
+    FILE *stream;                 /* write here between open and commit/abort */
+    char path[SMP_PATH_MAX];      /* final destination */
+    char temp_path[SMP_PATH_MAX]; /* where the bytes go until commit */
+} smp_atomic_file;
+
+/* Creates a temporary file beside path. On failure nothing is created and f->stream is NULL. */
+smp_status smp_atomic_file_open(smp_atomic_file *f, const char *path, smp_error *err);
+
+/* Flushes, syncs and renames the temporary file onto the destination. Whether it succeeds or
+ * fails, the temporary file is gone afterwards and f->stream is NULL. */
+smp_status smp_atomic_file_commit(smp_atomic_file *f, smp_error *err);
+
+/* Discards what was written. Safe to call on a file already committed or aborted. */
+void smp_atomic_file_abort(smp_atomic_file *f);
+
+/* Creates dir and any missing parents (like mkdir -p). Succeeds if it already exists. */
+smp_status smp_mkdir_p(const char *dir, smp_error *err);
+
+/* Checks that dir exists (or can be created) and that a file can be created in it, by
+ * creating and removing a probe file. Lets a command fail before any expensive work starts. */
+smp_status smp_check_writable_dir(const char *dir, smp_error *err);
+
+/* Reads a whole file into a NUL-terminated malloc'ed buffer (*size excludes the NUL). */
+smp_status smp_read_file(const char *path, char **data, size_t *size, smp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
