@@ -1,0 +1,146 @@
+#include "smp/renderer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gl.h"
+
+struct smp_renderer {
+    int msaa_samples;
+    GLuint skin_program;
+    GLint u_view, u_proj, u_skin_linear;
+    GLuint head_vao;
+    GLuint head_vbo[3]; /* positions, normals, uvs */
+    GLuint head_ibo;
+    GLsizei head_index_count;
+    smp_gl_target target;
+};
+
+smp_frame_desc smp_frame_default(void) {
+    smp_frame_desc f;
+    memset(&f, 0, sizeof f);
+    /* Monk Skin Tone 4, #eadaba. */
+    f.skin_srgb[0] = 234.0f / 255.0f;
+    f.skin_srgb[1] = 218.0f / 255.0f;
+    f.skin_srgb[2] = 186.0f / 255.0f;
+    /* A neutral mid-dark grey backdrop, as clinics photograph against. */
+    f.background_srgb[0] = 0.20f;
+    f.background_srgb[1] = 0.21f;
+    f.background_srgb[2] = 0.22f;
+    return f;
+}
+
+static float srgb_to_linear(float c) {
+    return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f);
+}
+
+smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out, smp_error *err) {
+    *out = NULL;
+    smp_renderer *r = calloc(1, sizeof *r);
+    if (!r) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+    r->msaa_samples = desc && desc->msaa_samples > 0 ? desc->msaa_samples : 4;
+    smp_status s = smp_program_create("skin.vert", "skin.frag", &r->skin_program, err);
+    if (s != SMP_OK) {
+        free(r);
+        return s;
+    }
+    r->u_view = glGetUniformLocation(r->skin_program, "u_view");
+    r->u_proj = glGetUniformLocation(r->skin_program, "u_proj");
+    r->u_skin_linear = glGetUniformLocation(r->skin_program, "u_skin_linear");
+    glGenVertexArrays(1, &r->head_vao);
+    s = smp_gl_check("creating the renderer", err);
+    if (s != SMP_OK) {
+        smp_renderer_destroy(r);
+        return s;
+    }
+    *out = r;
+    return SMP_OK;
+}
+
+void smp_renderer_destroy(smp_renderer *r) {
+    if (!r) return;
+    smp_gl_target_destroy(&r->target);
+    if (r->head_ibo) glDeleteBuffers(1, &r->head_ibo);
+    if (r->head_vbo[0]) glDeleteBuffers(3, r->head_vbo);
+    if (r->head_vao) glDeleteVertexArrays(1, &r->head_vao);
+    if (r->skin_program) glDeleteProgram(r->skin_program);
+    free(r);
+}
+
+smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_error *err) {
+    smp_status s = smp_mesh_validate(head, err);
+    if (s != SMP_OK) return s;
+    if (!head->normals || !head->uvs)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "head mesh needs normals and UVs");
+    if (!r->head_vbo[0]) glGenBuffers(3, r->head_vbo);
+    if (!r->head_ibo) glGenBuffers(1, &r->head_ibo);
+    glBindVertexArray(r->head_vao);
+    const float *arrays[3] = {head->positions, head->normals, head->uvs};
+    const int comps[3] = {3, 3, 2};
+    for (GLuint i = 0; i < 3; ++i) {
+        glBindBuffer(GL_ARRAY_BUFFER, r->head_vbo[i]);
+        glBufferData(GL_ARRAY_BUFFER,
+                     (GLsizeiptr)(sizeof(float) * (size_t)comps[i] * head->vertex_count), arrays[i],
+                     GL_STATIC_DRAW);
+        glEnableVertexAttribArray(i);
+        glVertexAttribPointer(i, comps[i], GL_FLOAT, GL_FALSE, 0, NULL);
+    }
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, r->head_ibo);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER,
+                 (GLsizeiptr)(sizeof(uint32_t) * 3 * (size_t)head->triangle_count), head->indices,
+                 GL_STATIC_DRAW);
+    glBindVertexArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    r->head_index_count = (GLsizei)(3 * head->triangle_count);
+    return smp_gl_check("uploading the head mesh", err);
+}
+
+smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int width, int height,
+                             smp_error *err) {
+    if (width < 1 || height < 1)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "viewport %dx%d is empty", width, height);
+    glViewport(0, 0, width, height);
+    /* The target stores sRGB-encoded bytes, so the clear colour is given encoded too. */
+    glClearColor(frame->background_srgb[0], frame->background_srgb[1], frame->background_srgb[2],
+                 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    if (r->head_index_count == 0) return smp_gl_check("clearing the frame", err);
+
+    float view[16], proj[16];
+    smp_camera_matrices(&frame->camera, (float)width / (float)height, view, proj);
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LESS);
+    glEnable(GL_CULL_FACE);
+    glCullFace(GL_BACK);
+    glFrontFace(GL_CCW);
+    glUseProgram(r->skin_program);
+    glUniformMatrix4fv(r->u_view, 1, GL_FALSE, view);
+    glUniformMatrix4fv(r->u_proj, 1, GL_FALSE, proj);
+    glUniform3f(r->u_skin_linear, srgb_to_linear(frame->skin_srgb[0]),
+                srgb_to_linear(frame->skin_srgb[1]), srgb_to_linear(frame->skin_srgb[2]));
+    glBindVertexArray(r->head_vao);
+    glDrawElements(GL_TRIANGLES, r->head_index_count, GL_UNSIGNED_INT, NULL);
+    glBindVertexArray(0);
+    glUseProgram(0);
+    return smp_gl_check("drawing the head", err);
+}
+
+smp_status smp_renderer_draw_offscreen(smp_renderer *r, const smp_frame_desc *frame, int width,
+                                       int height, smp_error *err) {
+    smp_status s = smp_gl_target_resize(&r->target, width, height, r->msaa_samples, err);
+    if (s != SMP_OK) return s;
+    smp_gl_target_bind(&r->target);
+    s = smp_renderer_draw(r, frame, width, height, err);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return s;
+}
+
+smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, smp_image *image,
+                                smp_error *err) {
+    if (!image->pixels)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "capture needs an allocated image");
+    smp_status s = smp_renderer_draw_offscreen(r, frame, image->width, image->height, err);
+    if (s == SMP_OK) s = smp_gl_target_read(&r->target, image->pixels, err);
+    return s;
+}

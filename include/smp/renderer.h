@@ -1,0 +1,72 @@
+/*
+ * smp/renderer.h — draws the head into the current GL context.
+ *
+ * The renderer owns the GPU side of a scene: shader programs (loaded from the embedded copies
+ * of shaders/, or from $SMP_SHADER_DIR when set, for editing without rebuilding), the head's
+ * vertex buffers and an offscreen RGBA8 target for captures. Colours given to it are sRGB in
+ * [0, 1]; shading happens in linear light and is encoded back to sRGB on output.
+ *
+ *   smp_renderer_desc rd = {0};                  // 4x MSAA
+ *   smp_renderer *r = NULL;
+ *   smp_renderer_create(&rd, &r, &err);          // a GL context must be current
+ *   smp_renderer_set_head(r, &mesh, &err);       // uploads once
+ *   smp_frame_desc f = smp_frame_default();
+ *   smp_camera_for_view(SMP_VIEW_FRONT, &bounds, aspect, &f.camera);
+ *   smp_renderer_capture(r, &f, &image, &err);   // image allocated by the caller
+ *   smp_renderer_destroy(r);
+ *
+ * Does NOT: create the GL context (smp/gl_context.h), write files, or keep CPU copies of the
+ * mesh.
+ */
+#ifndef SMP_RENDERER_H
+#define SMP_RENDERER_H
+
+#include "smp/camera.h"
+#include "smp/image.h"
+#include "smp/mesh.h"
+#include "smp/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct smp_renderer_desc {
+    int msaa_samples; /* 0 = 4; 1 = no multisampling; clamped to what the driver offers */
+} smp_renderer_desc;
+
+typedef struct smp_frame_desc {
+    smp_camera camera;
+    float skin_srgb[3];       /* skin albedo, sRGB 0..1 */
+    float background_srgb[3]; /* backdrop, sRGB 0..1 */
+} smp_frame_desc;
+
+typedef struct smp_renderer smp_renderer;
+
+/* A frame with the default skin (Monk scale tone 4) and the neutral grey clinic backdrop;
+ * the camera still has to be set. */
+smp_frame_desc smp_frame_default(void);
+
+smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out, smp_error *err);
+void smp_renderer_destroy(smp_renderer *r);
+
+/* Uploads the head mesh (replacing any previous one). The mesh may be freed afterwards. */
+smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_error *err);
+
+/* Draws into the framebuffer currently bound, over the given viewport size in pixels. */
+smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int width, int height,
+                             smp_error *err);
+
+/* Renders into the renderer's offscreen target at the given size, without reading it back
+ * (benchmarks pair it with smp_gl_context_finish). */
+smp_status smp_renderer_draw_offscreen(smp_renderer *r, const smp_frame_desc *frame, int width,
+                                       int height, smp_error *err);
+
+/* Renders offscreen at image->width x image->height and reads the pixels back into image
+ * (RGBA8, top row first, alpha 255). image must already be allocated. */
+smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, smp_image *image,
+                                smp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,20 @@
+/*
+ * smp/smp.h — the whole smpsim engine API in one include.
+ *
+ * engine/core (no GL): status, fsio, image, mesh, head, camera.
+ * engine/render (OpenGL 3.3 core): gl_context, renderer.
+ */
+#ifndef SMP_SMP_H
+#define SMP_SMP_H
+
+#include "smp/camera.h"
+#include "smp/fsio.h"
+#include "smp/gl_context.h"
+#include "smp/head.h"
+#include "smp/image.h"
+#include "smp/mesh.h"
+#include "smp/renderer.h"
+#include "smp/status.h"
+#include "smp/version.h"
+
+#endif
