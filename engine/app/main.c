@@ -1,0 +1,64 @@
+/* smpsim: the command-line front end of the engine. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "smp/version.h"
+
+static const struct {
+    const char *name;
+    cli_command_fn run;
+    const char *summary;
+} k_commands[] = {
+    {"view", cmd_view, "interactive viewer (not available yet in this version)"},
+    {"render", cmd_render, "headless images of the head"},
+    {"scatter", cmd_scatter, "run the dot-scattering core alone (not available yet)"},
+    {"bench", cmd_bench, "benchmarks: render (scatter and age not available yet)"},
+    {"check", cmd_check, "validate a scene file (not available yet)"},
+};
+enum { COMMAND_COUNT = sizeof k_commands / sizeof k_commands[0] };
+
+static void print_usage(FILE *out) {
+    fprintf(out,
+            "Usage: smpsim [--help] [--version] COMMAND [ARGS]\n"
+            "\n"
+            "Simulates scalp micropigmentation on a 3D head: where the dots go, how they look\n"
+            "on a given skin, and how they change over the years.\n"
+            "\n"
+            "Commands:\n");
+    for (int i = 0; i < COMMAND_COUNT; ++i)
+        fprintf(out, "  %-9s %s\n", k_commands[i].name, k_commands[i].summary);
+    fprintf(out,
+            "\n"
+            "Run 'smpsim COMMAND --help' for a command's options. Without a SCENE every command\n"
+            "uses the built-in default scene.\n"
+            "\n"
+            "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+        printf("smpsim %s\n", SMP_VERSION_STRING);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "help") == 0 && argc >= 3) { /* "smpsim help render" */
+        for (int i = 0; i < COMMAND_COUNT; ++i)
+            if (strcmp(argv[2], k_commands[i].name) == 0) {
+                char *help_argv[] = {argv[2], "--help", NULL};
+                return k_commands[i].run(2, help_argv);
+            }
+    }
+    for (int i = 0; i < COMMAND_COUNT; ++i)
+        if (strcmp(first, k_commands[i].name) == 0) return k_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "smpsim: unknown command '%s'\nTry 'smpsim --help'.\n", first);
+    return CLI_EXIT_USAGE;
+}
