@@ -1,0 +1,20 @@
+/* Helpers shared by the test suites. */
+#ifndef SMP_TESTS_SUPPORT_H
+#define SMP_TESTS_SUPPORT_H
+
+#include <stddef.h>
+
+/* A fresh empty directory for this test process under $SMP_TEST_TMP (or /tmp), returned as a
+ * static string. Each call makes a new one. */
+const char *test_tmpdir(const char *tag);
+
+/* Runs smpsim with the given arguments (NULL-terminated), capturing stdout and stderr.
+ * Returns the exit status (128 + signal if it was killed). out/err are malloc'ed strings. */
+int run_smpsim(char **out, char **err, const char *const *args);
+
+/* Whole file as a malloc'ed string, or NULL. */
+char *slurp(const char *path, size_t *size);
+
+int file_exists(const char *path);
+
+#endif

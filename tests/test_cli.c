@@ -1,0 +1,130 @@
+/* The smpsim program as a user meets it: exit codes, messages, files. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smp/image.h"
+#include "smp/version.h"
+#include "support.h"
+
+#define RUN(...) run_smpsim(&out, &err, (const char *const[]){__VA_ARGS__, NULL})
+
+static char *out, *err;
+
+static void release(void) {
+    free(out);
+    free(err);
+    out = err = NULL;
+}
+
+TestSuite(cli, .fini = release);
+
+Test(cli, no_arguments_prints_usage_and_exits_2) {
+    cr_assert_eq(run_smpsim(&out, &err, (const char *const[]){NULL}), 2);
+    cr_assert_not_null(strstr(err, "Usage: smpsim"), "%s", err);
+}
+
+Test(cli, help_lists_every_command) {
+    cr_assert_eq(RUN("--help"), 0);
+    const char *commands[] = {"view", "render", "scatter", "bench", "check"};
+    for (int i = 0; i < 5; ++i) cr_assert_not_null(strstr(out, commands[i]), "%s", commands[i]);
+}
+
+Test(cli, version_prints_the_project_version) {
+    cr_assert_eq(RUN("--version"), 0);
+    cr_assert_str_eq(out, "smpsim " SMP_VERSION_STRING "\n");
+}
+
+Test(cli, unknown_command_exits_2) {
+    cr_assert_eq(RUN("paint"), 2);
+    cr_assert_not_null(strstr(err, "unknown command 'paint'"), "%s", err);
+}
+
+Test(cli, every_command_has_help) {
+    const char *commands[] = {"view", "render", "scatter", "bench", "check"};
+    for (int i = 0; i < 5; ++i) {
+        cr_assert_eq(RUN(commands[i], "--help"), 0, "%s --help", commands[i]);
+        cr_assert_not_null(strstr(out, "Usage: smpsim"), "%s", commands[i]);
+        release();
+        cr_assert_eq(RUN("help", commands[i]), 0, "help %s", commands[i]);
+        release();
+    }
+}
+
+Test(cli, commands_not_built_yet_say_so_and_exit_1) {
+    const char *commands[] = {"view", "scatter", "check"};
+    for (int i = 0; i < 3; ++i) {
+        cr_assert_eq(RUN(commands[i]), 1, "%s", commands[i]);
+        cr_assert_not_null(strstr(err, "not available yet"), "%s", err);
+        release();
+    }
+    cr_assert_eq(RUN("bench", "scatter"), 1);
+}
+
+Test(cli, render_rejects_bad_sizes_before_rendering) {
+    const char *bad[] = {"0x0",       "640",      "x480",     "640x",
+                         "640x480x2", "-640x480", "99999x10", "abcxdef"};
+    for (int i = 0; i < 8; ++i) {
+        cr_assert_eq(RUN("render", "--size", bad[i]), 2, "--size %s", bad[i]);
+        cr_assert_not_null(strstr(err, "--size"), "%s", err);
+        release();
+    }
+}
+
+Test(cli, render_rejects_unknown_views_naming_the_valid_ones) {
+    cr_assert_eq(RUN("render", "--view", "front,sideways"), 2);
+    cr_assert_not_null(strstr(err, "sideways"), "%s", err);
+    cr_assert_not_null(strstr(err, "three-quarter"), "%s", err);
+    release();
+    cr_assert_eq(RUN("render", "--view", "front,,top"), 2);
+}
+
+Test(cli, render_rejects_unknown_options_and_missing_values) {
+    cr_assert_eq(RUN("render", "--colour", "red"), 2);
+    cr_assert_not_null(strstr(err, "--colour"), "%s", err);
+    release();
+    cr_assert_eq(RUN("render", "--out"), 2);
+    cr_assert_not_null(strstr(err, "needs a value"), "%s", err);
+    release();
+    cr_assert_eq(RUN("render", "--gl", "vulkan"), 2);
+    release();
+    cr_assert_eq(RUN("render", "--msaa", "0"), 2);
+    release();
+    cr_assert_eq(RUN("render", "scene.json"), 2);
+    cr_assert_not_null(strstr(err, "scene.json"), "%s", err);
+}
+
+Test(cli, render_to_an_unwritable_directory_exits_2) {
+    cr_assert_eq(RUN("render", "--out", "/proc/smpsim-out"), 2);
+    cr_assert_not_null(strstr(err, "/proc/smpsim-out"), "%s", err);
+}
+
+Test(cli, render_writes_a_png_per_view_and_prints_the_paths) {
+    const char *dir = test_tmpdir("cli-render");
+    char dir_copy[1100];
+    snprintf(dir_copy, sizeof dir_copy, "%s/nested/out", dir);
+    cr_assert_eq(
+        RUN("render", "--out", dir_copy, "--view", "front,top", "--size", "96x64", "--quiet"), 0,
+        "%s", err);
+    const char *views[2] = {"front", "top"};
+    for (int i = 0; i < 2; ++i) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/default_%s.png", dir_copy, views[i]);
+        cr_assert_not_null(strstr(out, path), "stdout lacks %s:\n%s", path, out);
+        smp_image img;
+        smp_error e = {0};
+        cr_assert_eq(smp_image_read_png(path, &img, &e), SMP_OK, "%s", e.message);
+        cr_assert_eq(img.width, 96);
+        cr_assert_eq(img.height, 64);
+        smp_image_free(&img);
+    }
+}
+
+Test(cli, bench_render_json_reports_frame_times) {
+    cr_assert_eq(RUN("bench", "render", "--frames", "2", "--size", "64x64", "--json"), 0, "%s",
+                 err);
+    cr_assert_not_null(strstr(out, "\"bench\":\"render\""), "%s", out);
+    cr_assert_not_null(strstr(out, "\"frame_ms_median\":"), "%s", out);
+    cr_assert_eq(out[0], '{');
+}

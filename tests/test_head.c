@@ -1,0 +1,103 @@
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "smp/head.h"
+
+static float radius_towards(float x, float y, float z) {
+    float len = sqrtf(x * x + y * y + z * z);
+    float d[3] = {x / len, y / len, z / len};
+    return smp_head_radius_mm(d);
+}
+
+/* Adult ranges from anthropometric surveys (ANSUR II, ISO/TR 7250-2), with a few mm of
+ * slack: the procedural head must be a head, not an arbitrary blob. */
+Test(head, cranium_dimensions_are_anatomical) {
+    float length = radius_towards(0, 0.27f, 1) + radius_towards(0, 0.3f, -1); /* glabella–back */
+    float breadth = radius_towards(1, 0.5f, -0.1f) * 2.0f * (1.0f / sqrtf(1.26f));
+    float vertex = radius_towards(0, 1, 0);
+    cr_assert(length > 180 && length < 210, "head length %.1f mm", length);
+    cr_assert(breadth > 140 && breadth < 165, "head breadth %.1f mm", breadth);
+    cr_assert(vertex > 120 && vertex < 145, "tragion-vertex height %.1f mm", vertex);
+}
+
+Test(head, mesh_is_valid_closed_and_outward) {
+    smp_head_desc d = {.resolution = 48};
+    smp_mesh m = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_head_build(&d, &m, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_mesh_validate(&m, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(m.vertex_count, 6u * 49u * 49u);
+    cr_assert_eq(m.triangle_count, 6u * 2u * 48u * 48u);
+    /* Whole head surface of an adult with neck stump: roughly 1000-1600 cm². */
+    double area_cm2 = smp_mesh_area_mm2(&m) / 100.0;
+    cr_assert(area_cm2 > 900 && area_cm2 < 1700, "area %.0f cm2", area_cm2);
+    smp_bounds b = smp_mesh_bounds(&m);
+    cr_assert(b.max[1] - b.min[1] > 260 && b.max[1] - b.min[1] < 340, "height %.0f",
+              b.max[1] - b.min[1]);
+    /* On the cranium the normals point away from the centre: no inverted winding. */
+    for (uint32_t v = 0; v < m.vertex_count; ++v) {
+        const float *p = m.positions + 3 * v, *n = m.normals + 3 * v;
+        cr_assert_float_eq(n[0] * n[0] + n[1] * n[1] + n[2] * n[2], 1.0f, 1e-4);
+        if (p[1] > 60.0f) cr_assert_gt(n[0] * p[0] + n[1] * p[1] + n[2] * p[2], 0.0f);
+    }
+    /* The vector area of a closed surface is zero, so its signed volume is the same from any
+     * origin; a hole would make the two sums below differ. Positive volume: outward winding. */
+    double vol0 = 0, vol1 = 0;
+    for (uint32_t t = 0; t < m.triangle_count; ++t) {
+        const float *a = m.positions + 3 * m.indices[3 * t],
+                    *bb = m.positions + 3 * m.indices[3 * t + 1],
+                    *c = m.positions + 3 * m.indices[3 * t + 2];
+        double cx = (double)(bb[1] - a[1]) * (c[2] - a[2]) - (double)(bb[2] - a[2]) * (c[1] - a[1]);
+        double cy = (double)(bb[2] - a[2]) * (c[0] - a[0]) - (double)(bb[0] - a[0]) * (c[2] - a[2]);
+        double cz = (double)(bb[0] - a[0]) * (c[1] - a[1]) - (double)(bb[1] - a[1]) * (c[0] - a[0]);
+        vol0 += (a[0] * cx + a[1] * cy + a[2] * cz) / 6.0;
+        vol1 += ((a[0] - 500.0) * cx + (a[1] + 300.0) * cy + (a[2] - 100.0) * cz) / 6.0;
+    }
+    cr_assert_gt(vol0, 3.0e6, "volume %.0f mm3", vol0); /* a head is 4-6 litres */
+    cr_assert_lt(vol0, 8.0e6, "volume %.0f mm3", vol0);
+    cr_assert_float_eq(vol0, vol1, vol0 * 1e-6, "surface is not closed");
+    smp_mesh_free(&m);
+}
+
+Test(head, vertices_on_cube_edges_coincide_and_share_normals) {
+    smp_head_desc d = {.resolution = 16};
+    smp_mesh m = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_head_build(&d, &m, &err), SMP_OK);
+    /* Face 0 (+X) column i = n and face 4 (+Z) column i = n both lie on the x = z edge. */
+    const uint32_t n = 16, per_face = (n + 1) * (n + 1);
+    int matched = 0;
+    for (uint32_t a = 0; a < per_face; ++a)
+        for (uint32_t b = 4 * per_face; b < 5 * per_face; ++b)
+            if (memcmp(m.positions + 3 * a, m.positions + 3 * b, 12) == 0) {
+                cr_assert_eq(memcmp(m.normals + 3 * a, m.normals + 3 * b, 12), 0,
+                             "normals differ at a seam");
+                ++matched;
+            }
+    cr_assert_eq(matched, (int)n + 1, "cube faces do not meet exactly: %d shared", matched);
+    smp_mesh_free(&m);
+}
+
+Test(head, build_is_deterministic) {
+    smp_head_desc d = {.resolution = 32};
+    smp_mesh a = {0}, b = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_head_build(&d, &a, &err), SMP_OK);
+    cr_assert_eq(smp_head_build(&d, &b, &err), SMP_OK);
+    cr_assert_eq(memcmp(a.positions, b.positions, 12 * a.vertex_count), 0);
+    cr_assert_eq(memcmp(a.normals, b.normals, 12 * a.vertex_count), 0);
+    smp_mesh_free(&a);
+    smp_mesh_free(&b);
+}
+
+Test(head, resolution_out_of_range_is_rejected) {
+    smp_mesh m = {0};
+    smp_error err = {0};
+    smp_head_desc d = {.resolution = 2};
+    cr_assert_eq(smp_head_build(&d, &m, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "resolution"));
+    d.resolution = 5000;
+    cr_assert_eq(smp_head_build(&d, &m, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_null(m.positions);
+}

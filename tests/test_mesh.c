@@ -1,0 +1,83 @@
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "smp/mesh.h"
+
+/* An axis-aligned cube of side 2 centred at the origin: 8 vertices, 12 outward triangles. */
+static void make_cube(smp_mesh *m) {
+    smp_error err = {0};
+    cr_assert_eq(smp_mesh_alloc(m, 8, 12, &err), SMP_OK);
+    for (uint32_t v = 0; v < 8; ++v) {
+        m->positions[3 * v + 0] = (v & 1) ? 1.0f : -1.0f;
+        m->positions[3 * v + 1] = (v & 2) ? 1.0f : -1.0f;
+        m->positions[3 * v + 2] = (v & 4) ? 1.0f : -1.0f;
+        m->uvs[2 * v] = m->uvs[2 * v + 1] = 0.0f;
+    }
+    static const uint32_t idx[36] = {0, 2, 1, 1, 2, 3, 4, 5, 6, 5, 7, 6, 0, 1, 4, 1, 5, 4,
+                                     2, 6, 3, 3, 6, 7, 0, 4, 2, 2, 4, 6, 1, 3, 5, 3, 7, 5};
+    memcpy(m->indices, idx, sizeof idx);
+}
+
+Test(mesh, cube_area_bounds_and_outward_normals) {
+    smp_mesh m;
+    make_cube(&m);
+    smp_mesh_compute_normals(&m);
+    cr_assert_float_eq(smp_mesh_area_mm2(&m), 24.0, 1e-9);
+    smp_bounds b = smp_mesh_bounds(&m);
+    for (int k = 0; k < 3; ++k) {
+        cr_assert_eq(b.min[k], -1.0f);
+        cr_assert_eq(b.max[k], 1.0f);
+    }
+    for (uint32_t v = 0; v < 8; ++v) {
+        const float *n = m.normals + 3 * v, *p = m.positions + 3 * v;
+        cr_assert_float_eq(n[0] * n[0] + n[1] * n[1] + n[2] * n[2], 1.0f, 1e-5);
+        cr_assert_gt(n[0] * p[0] + n[1] * p[1] + n[2] * p[2], 0.5f, "vertex %u normal inward", v);
+    }
+    smp_error err = {0};
+    cr_assert_eq(smp_mesh_validate(&m, &err), SMP_OK, "%s", err.message);
+    smp_mesh_free(&m);
+}
+
+Test(mesh, coincident_vertices_share_one_normal) {
+    /* Two triangles folded at 90 degrees along x = 0, not sharing vertex indices. */
+    smp_mesh m;
+    smp_error err = {0};
+    cr_assert_eq(smp_mesh_alloc(&m, 6, 2, &err), SMP_OK);
+    const float p[18] = {0, 0, 0, 0, 1, 0, -1, 0, 0,  /* floor: normal +z */
+                         0, 0, 0, 0, 0, 1, 0,  1, 0}; /* wall:  normal +x */
+    memcpy(m.positions, p, sizeof p);
+    memset(m.uvs, 0, sizeof(float) * 12);
+    const uint32_t idx[6] = {0, 1, 2, 3, 5, 4};
+    memcpy(m.indices, idx, sizeof idx);
+    smp_mesh_compute_normals(&m);
+    cr_assert_eq(memcmp(m.normals + 0, m.normals + 9, 12), 0, "seam vertex normals differ");
+    cr_assert_float_eq(m.normals[0], (float)(1 / sqrt(2)), 1e-6);
+    cr_assert_float_eq(m.normals[2], (float)(1 / sqrt(2)), 1e-6);
+    /* The unshared corner of the floor keeps the floor's own normal. */
+    cr_assert_float_eq(m.normals[6 + 2], 1.0f, 1e-6);
+    smp_mesh_free(&m);
+}
+
+Test(mesh, validate_names_the_bad_vertex_or_triangle) {
+    smp_mesh m;
+    make_cube(&m);
+    smp_mesh_compute_normals(&m);
+    smp_error err = {0};
+    m.positions[3 * 5 + 1] = NAN;
+    cr_assert_eq(smp_mesh_validate(&m, &err), SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "vertex 5"), "%s", err.message);
+    m.positions[3 * 5 + 1] = 1.0f;
+    m.indices[3 * 7 + 2] = 8;
+    cr_assert_eq(smp_mesh_validate(&m, &err), SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "triangle 7"), "%s", err.message);
+    smp_mesh_free(&m);
+}
+
+Test(mesh, alloc_refuses_empty_meshes) {
+    smp_mesh m;
+    smp_error err = {0};
+    cr_assert_eq(smp_mesh_alloc(&m, 2, 1, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_eq(smp_mesh_alloc(&m, 3, 0, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_null(m.positions);
+}
