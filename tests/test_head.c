@@ -101,3 +101,19 @@ Test(head, resolution_out_of_range_is_rejected) {
     cr_assert_eq(smp_head_build(&d, &m, &err), SMP_ERR_INVALID_ARG);
     cr_assert_null(m.positions);
 }
+
+/* The face reads as a face: the nose stands out of it. (The eye sockets once carved the whole
+ * midline flat, nose and brow with it.) */
+Test(head, nose_projects_in_front_of_the_cheeks) {
+    float tip_z = 0;
+    for (int y = -30; y <= 0; ++y) {
+        float len = sqrtf((float)(y * y) + 100.0f * 100.0f);
+        float z = radius_towards(0, (float)y, 100) * 100.0f / len;
+        if (z > tip_z) tip_z = z;
+    }
+    float cheek_dir_len = sqrtf(35 * 35 + 15 * 15 + 90 * 90);
+    float cheek_z = radius_towards(35, -15, 90) * 90 / cheek_dir_len;
+    cr_assert(tip_z > 100 && tip_z < 125, "nose tip at z = %.1f mm", tip_z);
+    cr_assert(tip_z - cheek_z > 12 && tip_z - cheek_z < 40, "nose projects %.1f mm",
+              tip_z - cheek_z);
+}

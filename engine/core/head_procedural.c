@@ -28,11 +28,11 @@ typedef struct ellipsoid {
 /* The union in order of construction; fillet widths grow with the size of the joint. */
 static const ellipsoid k_cranium = {{0, 34, -8}, {77, 99, 96}, 0.0f, 0};
 static const ellipsoid k_union[] = {
-    {{0, -14, 22}, {66, 64, 66}, 0.0f, 26},  /* midface and cheeks */
-    {{0, -50, 32}, {56, 46, 56}, 0.0f, 22},  /* mandible, gonial angles */
+    {{0, -20, 24}, {66, 70, 68}, 0.0f, 26},  /* midface and cheeks */
+    {{0, -52, 22}, {56, 44, 58}, 0.0f, 22},  /* mandible, gonial angles */
     {{0, -84, 64}, {20, 14, 18}, 0.0f, 12},  /* chin */
-    {{0, 25, 78}, {50, 10, 14}, 0.0f, 10},   /* brow ridge */
-    {{0, -6, 96}, {9, 27, 14}, -0.42f, 5},   /* nasal bridge and tip */
+    {{0, 24, 77}, {50, 9, 12}, 0.0f, 10},    /* brow ridge */
+    {{0, -10, 93}, {9, 25, 13}, -0.40f, 5},  /* nasal bridge and tip */
     {{0, -27, 98}, {15, 7, 9}, 0.0f, 5},     /* alae */
     {{0, -46, 90}, {20, 5, 7}, 0.0f, 4},     /* upper lip */
     {{0, -57, 88}, {18, 5, 7}, 0.0f, 4},     /* lower lip */
@@ -51,9 +51,11 @@ static const struct {
 
 /* Where the ray origin + t*d leaves an ellipsoid, continued smoothly past its silhouette.
  * With tc the ray parameter closest to the centre and q the squared half-chord (negative
- * when the ray misses), the exact exit is tc + sqrt(q). Replacing sqrt(q) by the odd
- * function q / sqrt(|q| + w²) keeps it for |q| >> w² but removes the infinite slope at the
- * silhouette, where a star-shaped union would otherwise show a wall. */
+ * when the ray misses), the exact exit is tc + sqrt(q). Inside, sqrt(q) becomes
+ * q / sqrt(q + w²), the same for q >> w² but with slope 1/w instead of infinity at the
+ * silhouette, where a star-shaped union would otherwise show a wall; outside, the line
+ * tc + q / w continues it with that slope and drops away fast, so a thin feature (a lip, the
+ * brow) does not smear sideways across the face. */
 static float ellipsoid_exit(const ellipsoid *e, const float d[3]) {
     float cs = cosf(e->pitch), sn = sinf(e->pitch);
     float o[3] = {-e->c[0], -e->c[1], -e->c[2]};
@@ -70,7 +72,7 @@ static float ellipsoid_exit(const ellipsoid *e, const float d[3]) {
     float tc = -B / (2 * A);
     float q = tc * tc - C / A;
     float w = 0.5f * e->blend_mm;
-    float t = tc + q / sqrtf(fabsf(q) + w * w);
+    float t = q >= 0 ? tc + q / sqrtf(q + w * w) : tc + q / w;
     return t > 0 ? t : 0;
 }
 
@@ -108,7 +110,7 @@ float smp_head_radius_mm(const float dir[3]) {
         float len = sqrtf(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
         float cos_angle = (dir[0] * c[0] + dir[1] * c[1] + dir[2] * c[2]) / len;
         float angle = acosf(fminf(fmaxf(cos_angle, -1.0f), 1.0f));
-        float socket = len + 4.0f + 60.0f * angle * angle; /* a bowl around the eye */
+        float socket = len + 4.0f + 300.0f * angle * angle; /* a bowl around the eye */
         r = smooth_min(r, socket, 10.0f);
         r = smooth_max(r, ellipsoid_exit(&k_eyes[i], dir), k_eyes[i].blend_mm);
     }
