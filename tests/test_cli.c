@@ -39,6 +39,14 @@ Test(cli, version_prints_the_project_version) {
 Test(cli, unknown_command_exits_2) {
     cr_assert_eq(RUN("paint"), 2);
     cr_assert_not_null(strstr(err, "unknown command 'paint'"), "%s", err);
+    release();
+    cr_assert_eq(RUN("help", "paint"), 2);
+    cr_assert_not_null(strstr(err, "unknown command 'paint'"), "%s", err);
+}
+
+Test(cli, help_alone_prints_usage) {
+    cr_assert_eq(RUN("help"), 0);
+    cr_assert_not_null(strstr(out, "Usage: smpsim"), "%s", out);
 }
 
 Test(cli, every_command_has_help) {

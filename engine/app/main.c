@@ -42,7 +42,8 @@ int main(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     const char *first = argv[1];
-    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
+        (strcmp(first, "help") == 0 && argc == 2)) {
         print_usage(stdout);
         return CLI_EXIT_OK;
     }
@@ -50,12 +51,14 @@ int main(int argc, char **argv) {
         printf("smpsim %s\n", SMP_VERSION_STRING);
         return CLI_EXIT_OK;
     }
-    if (strcmp(first, "help") == 0 && argc >= 3) { /* "smpsim help render" */
+    if (strcmp(first, "help") == 0) { /* "smpsim help render" */
         for (int i = 0; i < COMMAND_COUNT; ++i)
             if (strcmp(argv[2], k_commands[i].name) == 0) {
                 char *help_argv[] = {argv[2], "--help", NULL};
                 return k_commands[i].run(2, help_argv);
             }
+        fprintf(stderr, "smpsim help: unknown command '%s'\nTry 'smpsim --help'.\n", argv[2]);
+        return CLI_EXIT_USAGE;
     }
     for (int i = 0; i < COMMAND_COUNT; ++i)
         if (strcmp(first, k_commands[i].name) == 0) return k_commands[i].run(argc - 1, argv + 1);
