@@ -33,7 +33,7 @@ done
 case "$command" in
   run|test|build) ;;
   clean) rm -rf build build-asan build-debug; echo "build.sh: removed build directories"; exit 0 ;;
-  -h|--help|help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help|help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
   *) echo "build.sh: unknown command '$command' (run, test, build or clean)" >&2; exit 2 ;;
 esac
 
