@@ -1,129 +1,44 @@
-/* smpsim bench: benchmarks of the engine's parts, as a table or as JSON. */
-#include <getopt.h>
+/* smpsim bench: picks a benchmark and hands it the rest of the arguments. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "cli.h"
-#include "headless.h"
+
+static const struct {
+    const char *name;
+    cli_command_fn run;
+    const char *summary;
+} k_benches[] = {
+    {"render", bench_render, "frame times of the renderer, offscreen (the default)"},
+    {"scatter", bench_scatter, "dots per second of the scatter core"},
+    {"age", bench_age, "dots per second of the skin, ink and ageing model"},
+};
+enum { BENCH_COUNT = sizeof k_benches / sizeof k_benches[0] };
 
 static void print_help(void) {
-    printf("Usage: smpsim bench [render] [options]\n"
+    printf("Usage: smpsim bench [BENCHMARK] [options]\n"
            "\n"
-           "Benchmarks. 'render' (the default) times whole frames of the built-in head drawn\n"
-           "offscreen: each frame is drawn and waited for (glFinish), after warm-up frames, and\n"
-           "the median, minimum and maximum frame times are reported. 'scatter' and 'age' are\n"
-           "not available yet.\n"
+           "Benchmarks, printed as a table or, with --json, as one JSON object.\n"
            "\n"
-           "Options:\n"
-           "  --size WxH       frame size in pixels (default: 1280x720)\n"
-           "  --frames N       timed frames, 1..10000 (default: 30)\n"
-           "  --msaa N         samples per pixel, 1..16 (default: 4)\n"
-           "  --gl BACKEND     auto, egl or sdl-offscreen (default: auto)\n"
-           "  --json           print one JSON object instead of a table\n"
-           "  -h, --help       show this help\n");
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static int bench_render(int width, int height, int frames, int msaa, smp_gl_backend backend,
-                        int json) {
-    smp_error err = {0};
-    headless h;
-    if (headless_open(&h, backend, msaa, &err) != SMP_OK) return cli_fail("bench", &err);
-    double *ms = malloc(sizeof(double) * (size_t)frames);
-    if (!ms) {
-        headless_close(&h);
-        fprintf(stderr, "smpsim bench: out of memory\n");
-        return CLI_EXIT_FAILURE;
-    }
-    smp_frame_desc frame = smp_frame_default();
-    smp_camera_for_view(SMP_VIEW_THREE_QUARTER, &h.head_bounds, (float)width / (float)height,
-                        &frame.camera);
-    int rc = CLI_EXIT_OK;
-    for (int i = -3; i < frames && rc == CLI_EXIT_OK; ++i) { /* 3 warm-up frames */
-        double t0 = headless_now_ms();
-        if (smp_renderer_draw_offscreen(h.renderer, &frame, width, height, &err) != SMP_OK)
-            rc = cli_fail("bench", &err);
-        smp_gl_context_finish(h.gl);
-        if (i >= 0) ms[i] = headless_now_ms() - t0;
-    }
-    if (rc == CLI_EXIT_OK) {
-        qsort(ms, (size_t)frames, sizeof *ms, cmp_double);
-        double median = frames % 2 ? ms[frames / 2] : 0.5 * (ms[frames / 2 - 1] + ms[frames / 2]);
-        const char *renderer = smp_gl_context_renderer(h.gl);
-        if (json) {
-            printf("{\"bench\":\"render\",\"renderer\":\"");
-            for (const char *p = renderer; *p; ++p) /* driver strings may hold quotes */
-                printf((*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
-            printf("\",\"backend\":\"%s\",\"width\":%d,\"height\":%d,\"msaa\":%d,"
-                   "\"frames\":%d,\"dots\":0,\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
-                   "\"frame_ms_max\":%.3f,\"fps_median\":%.1f}\n",
-                   smp_gl_backend_name(smp_gl_context_backend(h.gl)), width, height, msaa, frames,
-                   median, ms[0], ms[frames - 1], 1000.0 / median);
-        } else {
-            printf("render  %s (%s)\n", renderer,
-                   smp_gl_backend_name(smp_gl_context_backend(h.gl)));
-            printf("  scene       built-in head, no dots, %dx%d, %dx MSAA\n", width, height, msaa);
-            printf("  frames      %d timed after 3 warm-up\n", frames);
-            printf("  frame time  median %.2f ms  min %.2f  max %.2f  (%.1f fps)\n", median, ms[0],
-                   ms[frames - 1], 1000.0 / median);
-        }
-    }
-    free(ms);
-    headless_close(&h);
-    return rc;
+           "Benchmarks:\n");
+    for (int i = 0; i < BENCH_COUNT; ++i)
+        printf("  %-8s %s\n", k_benches[i].name, k_benches[i].summary);
+    printf("\nRun 'smpsim bench BENCHMARK --help' for its options.\n");
 }
 
 int cmd_bench(int argc, char **argv) {
-    static const struct option options[] = {
-        {"size", required_argument, NULL, 's'},
-        {"frames", required_argument, NULL, 'f'},
-        {"msaa", required_argument, NULL, 'm'},
-        {"gl", required_argument, NULL, 'g'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int width = 1280, height = 720, msaa = 4, json = 0, rc;
-    long frames = 30;
-    smp_gl_backend backend = SMP_GL_AUTO;
-    smp_error err = {0};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":s:f:m:g:jh", options, NULL)) != -1;) {
-        switch (c) {
-        case 's':
-            if (cli_parse_size(optarg, &width, &height, &err) != SMP_OK)
-                return cli_usage_error("bench", "%s", err.message);
-            break;
-        case 'f':
-            if (cli_parse_int("--frames", optarg, 1, 10000, &frames, &err) != SMP_OK)
-                return cli_usage_error("bench", "%s", err.message);
-            break;
-        case 'm':
-            if ((rc = headless_parse_msaa_option("bench", optarg, &msaa))) return rc;
-            break;
-        case 'g':
-            if ((rc = headless_parse_gl_option("bench", optarg, &backend))) return rc;
-            break;
-        case 'j': json = 1; break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':': return cli_usage_error("bench", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("bench", "unknown option '%s'", argv[optind - 1]);
+    /* "bench --json" means "bench render --json": a leading option selects the default. */
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            print_help();
+            return CLI_EXIT_OK;
         }
+        argv[0] = "render";
+        return bench_render(argc, argv);
     }
-    const char *which = optind < argc ? argv[optind] : "render";
-    if (optind + 1 < argc)
-        return cli_usage_error("bench", "unexpected argument '%s'", argv[optind + 1]);
-    if (strcmp(which, "render") == 0)
-        return bench_render(width, height, (int)frames, msaa, backend, json);
-    if (strcmp(which, "scatter") == 0 || strcmp(which, "age") == 0) {
-        fprintf(stderr, "smpsim bench: '%s' is not available yet in this version\n", which);
-        return CLI_EXIT_FAILURE;
-    }
+    for (int i = 0; i < BENCH_COUNT; ++i)
+        if (strcmp(argv[1], k_benches[i].name) == 0) return k_benches[i].run(argc - 1, argv + 1);
     return cli_usage_error("bench", "unknown benchmark '%s' (expected render, scatter or age)",
-                           which);
+                           argv[1]);
 }

@@ -13,7 +13,8 @@ static const struct {
     {"view", cmd_view, "interactive viewer (not available yet in this version)"},
     {"render", cmd_render, "headless images of the head"},
     {"scatter", cmd_scatter, "run the dot-scattering core alone (not available yet)"},
-    {"bench", cmd_bench, "benchmarks: render (scatter and age not available yet)"},
+    {"bench", cmd_bench,
+     "benchmarks: render, scatter (not available yet), age (not available yet)"},
     {"check", cmd_check, "validate a scene file (not available yet)"},
 };
 enum { COMMAND_COUNT = sizeof k_commands / sizeof k_commands[0] };

@@ -1,0 +1,122 @@
+/* smpsim bench render: frame times of the renderer, offscreen. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "headless.h"
+
+static void print_help(void) {
+    printf("Usage: smpsim bench render [options]\n"
+           "\n"
+           "Times whole frames of the built-in head drawn offscreen: each frame is drawn and\n"
+           "waited for (glFinish), after warm-up frames, and the median, minimum and maximum\n"
+           "frame times are reported.\n"
+           "\n"
+           "Options:\n"
+           "  --size WxH       frame size in pixels (default: 1280x720)\n"
+           "  --frames N       timed frames, 1..10000 (default: 30)\n"
+           "  --msaa N         samples per pixel, 1..16 (default: 4)\n"
+           "  --gl BACKEND     auto, egl or sdl-offscreen (default: auto)\n"
+           "  --json           print one JSON object instead of a table\n"
+           "  -h, --help       show this help\n");
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int run_render(int width, int height, int frames, int msaa, smp_gl_backend backend,
+                      int json) {
+    smp_error err = {0};
+    headless h;
+    if (headless_open(&h, backend, msaa, &err) != SMP_OK) return cli_fail("bench", &err);
+    double *ms = malloc(sizeof(double) * (size_t)frames);
+    if (!ms) {
+        headless_close(&h);
+        fprintf(stderr, "smpsim bench: out of memory\n");
+        return CLI_EXIT_FAILURE;
+    }
+    smp_frame_desc frame = smp_frame_default();
+    smp_camera_for_view(SMP_VIEW_THREE_QUARTER, &h.head_bounds, (float)width / (float)height,
+                        &frame.camera);
+    int rc = CLI_EXIT_OK;
+    for (int i = -3; i < frames && rc == CLI_EXIT_OK; ++i) { /* 3 warm-up frames */
+        double t0 = headless_now_ms();
+        if (smp_renderer_draw_offscreen(h.renderer, &frame, width, height, &err) != SMP_OK)
+            rc = cli_fail("bench", &err);
+        smp_gl_context_finish(h.gl);
+        if (i >= 0) ms[i] = headless_now_ms() - t0;
+    }
+    if (rc == CLI_EXIT_OK) {
+        qsort(ms, (size_t)frames, sizeof *ms, cmp_double);
+        double median = frames % 2 ? ms[frames / 2] : 0.5 * (ms[frames / 2 - 1] + ms[frames / 2]);
+        const char *renderer = smp_gl_context_renderer(h.gl);
+        if (json) {
+            printf("{\"bench\":\"render\",\"renderer\":\"");
+            for (const char *p = renderer; *p; ++p) /* driver strings may hold quotes */
+                printf((*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
+            printf("\",\"backend\":\"%s\",\"width\":%d,\"height\":%d,\"msaa\":%d,"
+                   "\"frames\":%d,\"dots\":0,\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
+                   "\"frame_ms_max\":%.3f,\"fps_median\":%.1f}\n",
+                   smp_gl_backend_name(smp_gl_context_backend(h.gl)), width, height, msaa, frames,
+                   median, ms[0], ms[frames - 1], 1000.0 / median);
+        } else {
+            printf("render  %s (%s)\n", renderer,
+                   smp_gl_backend_name(smp_gl_context_backend(h.gl)));
+            printf("  scene       built-in head, no dots, %dx%d, %dx MSAA\n", width, height, msaa);
+            printf("  frames      %d timed after 3 warm-up\n", frames);
+            printf("  frame time  median %.2f ms  min %.2f  max %.2f  (%.1f fps)\n", median, ms[0],
+                   ms[frames - 1], 1000.0 / median);
+        }
+    }
+    free(ms);
+    headless_close(&h);
+    return rc;
+}
+
+int bench_render(int argc, char **argv) {
+    static const struct option options[] = {
+        {"size", required_argument, NULL, 's'},
+        {"frames", required_argument, NULL, 'f'},
+        {"msaa", required_argument, NULL, 'm'},
+        {"gl", required_argument, NULL, 'g'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int width = 1280, height = 720, msaa = 4, json = 0, rc;
+    long frames = 30;
+    smp_gl_backend backend = SMP_GL_AUTO;
+    smp_error err = {0};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":s:f:m:g:jh", options, NULL)) != -1;) {
+        switch (c) {
+        case 's':
+            if (cli_parse_size(optarg, &width, &height, &err) != SMP_OK)
+                return cli_usage_error("bench render", "%s", err.message);
+            break;
+        case 'f':
+            if (cli_parse_int("--frames", optarg, 1, 10000, &frames, &err) != SMP_OK)
+                return cli_usage_error("bench render", "%s", err.message);
+            break;
+        case 'm':
+            if ((rc = headless_parse_msaa_option("bench render", optarg, &msaa))) return rc;
+            break;
+        case 'g':
+            if ((rc = headless_parse_gl_option("bench render", optarg, &backend))) return rc;
+            break;
+        case 'j': json = 1; break;
+        case 'h': print_help(); return CLI_EXIT_OK;
+        case ':':
+            return cli_usage_error("bench render", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("bench render", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("bench render", "unexpected argument '%s'", argv[optind]);
+    return run_render(width, height, (int)frames, msaa, backend, json);
+}
