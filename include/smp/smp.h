@@ -8,12 +8,15 @@
 #define SMP_SMP_H
 
 #include "smp/camera.h"
+#include "smp/dots.h"
 #include "smp/fsio.h"
 #include "smp/gl_context.h"
 #include "smp/head.h"
 #include "smp/image.h"
+#include "smp/landmarks.h"
 #include "smp/mesh.h"
 #include "smp/renderer.h"
+#include "smp/simd.h"
 #include "smp/status.h"
 #include "smp/version.h"
 
