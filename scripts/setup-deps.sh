@@ -26,6 +26,8 @@ PACKAGES=(
   xvfb xauth ffmpeg
   # text on contact sheets
   fonts-dejavu-core
+  # fuzzing the scene parser (clang's libFuzzer)
+  clang libclang-rt-14-dev
 )
 
 check_only=0

@@ -1,0 +1,372 @@
+/* The scene schema table. Each entry: JSON key, kind, where it lives, valid range, default,
+ * unit and meaning. docs/SCENE.md is generated from this table (`smpsim check --schema`). */
+#include "scene_schema.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define OFF(type, member) offsetof(type, member)
+#define END                                                                                        \
+    { 0 }
+
+/* Field constructors, so each table row reads as one line of the reference. */
+#define NUM(k, t, m, l, h, d, u, doc_)                                                             \
+    {                                                                                              \
+        .key = k, .kind = K_NUMBER, .off = OFF(t, m), .lo = l, .hi = h, .def = d, .unit = u,       \
+        .doc = doc_                                                                                \
+    }
+#define NUM_NULL(k, t, m, l, h, u, doc_)                                                           \
+    {                                                                                              \
+        .key = k, .kind = K_NUMBER, .off = OFF(t, m), .lo = l, .hi = h, .def = NAN, .nullable = 1, \
+        .unit = u, .doc = doc_                                                                     \
+    }
+#define INT(k, t, m, l, h, d, u, doc_)                                                             \
+    {                                                                                              \
+        .key = k, .kind = K_INT, .off = OFF(t, m), .lo = l, .hi = h, .def = d, .unit = u,          \
+        .doc = doc_                                                                                \
+    }
+#define BOOL(k, t, m, d, doc_)                                                                     \
+    { .key = k, .kind = K_BOOL, .off = OFF(t, m), .def = d, .doc = doc_ }
+#define STR(k, t, m, d, chk, doc_)                                                                 \
+    {                                                                                              \
+        .key = k, .kind = K_STRING, .off = OFF(t, m), .aux = sizeof(((t *)0)->m), .def_text = d,   \
+        .check_text = chk, .doc = doc_                                                             \
+    }
+#define ENUM(k, t, m, w, d, doc_)                                                                  \
+    { .key = k, .kind = K_ENUM, .off = OFF(t, m), .words = w, .def = d, .doc = doc_ }
+#define OBJ(k, t, m, ch, doc_)                                                                     \
+    { .key = k, .kind = K_OBJECT, .off = OFF(t, m), .children = ch, .doc = doc_ }
+#define OBJ_FLAT(k, ch, doc_)                                                                      \
+    { .key = k, .kind = K_OBJECT, .off = 0, .children = ch, .doc = doc_ }
+
+static const char *const k_units[] = {"auto", "mm", "cm", "m", "inch", NULL};
+static const char *const k_axes[] = {"auto", "+x", "-x", "+y", "-y", "+z", "-z", NULL};
+static const char *const k_patterns[] = {"none", "norwood", "ludwig", NULL};
+static const char *const k_hairlines[] = {"none",        "straight", "rounded",
+                                          "widows_peak", "winged",   NULL};
+static const char *const k_scars[] = {"fut",    "fue",       "craniotomy", "burn",
+                                      "areata", "reduction", "plugs",      NULL};
+static const char *const k_rules[] = {"blue", "poisson", NULL};
+static const char *const k_inks[] = {"carbon", "temporary", NULL};
+static const char *const k_session_kinds[] = {"session", "touch_up", NULL};
+static const char *const k_regions[] = {"scalp", "bald", "thinning", "scars", NULL};
+/* Same order as smp_view in smp/camera.h; a test holds them equal. */
+static const char *const k_views[] = {"front", "back",          "left", "right",
+                                      "top",   "three-quarter", NULL};
+
+static int check_hex_colour(const char *s, char *why, size_t n) {
+    int ok = s[0] == '#' && strlen(s) == 7;
+    for (int i = 1; ok && i < 7; ++i) ok = isxdigit((unsigned char)s[i]) != 0;
+    if (!ok) snprintf(why, n, "an sRGB colour \"#rrggbb\"");
+    return ok;
+}
+
+/* --- head ------------------------------------------------------------------------------- */
+
+#define LANDMARK(name, id)                                                                         \
+    {                                                                                              \
+        .key = name, .kind = K_VEC3, .off = OFF(smp_scene_head, landmarks_mm[id]),                 \
+        .aux = OFF(smp_scene_head, landmark_set[id]), .lo = -500, .hi = 500, .nullable = 1,        \
+        .unit = "mm", .doc = "[x, y, z] in the head frame; null = located on the head"             \
+    }
+
+static const field k_landmarks[] = {
+    LANDMARK("glabella", SMP_LM_GLABELLA),
+    LANDMARK("nasion", SMP_LM_NASION),
+    LANDMARK("vertex", SMP_LM_VERTEX),
+    LANDMARK("inion", SMP_LM_INION),
+    LANDMARK("tragion_left", SMP_LM_TRAGION_LEFT),
+    LANDMARK("tragion_right", SMP_LM_TRAGION_RIGHT),
+    LANDMARK("canthus_left", SMP_LM_CANTHUS_LEFT),
+    LANDMARK("canthus_right", SMP_LM_CANTHUS_RIGHT),
+    END,
+};
+
+static const field k_head[] = {
+    STR("mesh", smp_scene_head, mesh, "auto", NULL,
+        "\"builtin\" (procedural head), \"auto\" (the MakeHuman head of Debian's "
+        "assimp-testmodels where installed, else builtin), or a mesh file (OBJ, PLY, STL, "
+        "glTF/GLB, DAE/ZAE, OFF) relative to the scene file"),
+    ENUM("units", smp_scene_head, units, k_units, SMP_UNITS_AUTO,
+         "units of the mesh file; auto detects them from the head's size"),
+    ENUM("up", smp_scene_head, up, k_axes, SMP_AXIS_AUTO,
+         "axis of the mesh file that points up; auto reads the file, then the shape"),
+    ENUM("facing", smp_scene_head, facing, k_axes, SMP_AXIS_AUTO,
+         "axis of the mesh file the face looks along; auto finds the face from the shape"),
+    NUM("edge_mm", smp_scene_head, edge_mm, 0.5, 10, 1.5, "mm",
+        "target edge length of an imported mesh after smooth subdivision"),
+    INT("resolution", smp_scene_head, resolution, 16, 512, 96, "cells",
+        "built-in head: grid cells along each cube-face edge"),
+    {.key = "landmarks",
+     .kind = K_OBJECT,
+     .off = 0,
+     .children = k_landmarks,
+     .doc = "landmark overrides, each checked to lie on the head's surface"},
+    END,
+};
+
+/* --- client ----------------------------------------------------------------------------- */
+
+static const field k_skin[] = {
+    INT("mst", smp_scene_client, mst, 1, 10, 4, NULL,
+        "Monk Skin Tone 1 (lightest) .. 10 (darkest): the skin's colour"),
+    INT("fitzpatrick", smp_scene_client, fitzpatrick, 1, 6, 3, NULL,
+        "Fitzpatrick type I..VI as 1..6: how the skin responds to sun (not its colour)"),
+    NUM_NULL("melanin_fraction", smp_scene_client, melanin_fraction, 0.01, 0.45, "fraction",
+             "epidermal melanosome volume fraction; null = from the MST preset"),
+    NUM_NULL("eumelanin_share", smp_scene_client, eumelanin_share, 0, 1, "fraction",
+             "eumelanin share of the melanin (rest pheomelanin); null = from the MST preset"),
+    NUM_NULL("blood_fraction", smp_scene_client, blood_fraction, 0.001, 0.1, "fraction",
+             "dermal blood volume fraction; null = from the MST preset"),
+    END,
+};
+
+static const field k_hair[] = {
+    STR("color", smp_scene_client, hair_color, "#2a2420", check_hex_colour,
+        "colour of the client's hair and stubble, sRGB"),
+    NUM("density_fu_per_cm2", smp_scene_client, hair_density_fu_per_cm2, 20, 150, 86, "FU/cm²",
+        "native follicular units per cm² where hair is not lost"),
+    NUM("hairs_per_fu", smp_scene_client, hairs_per_fu, 1, 5, 2.4, "hairs",
+        "hairs per follicular unit"),
+    NUM("shaft_diameter_um", smp_scene_client, shaft_diameter_um, 20, 200, 80, "µm",
+        "hair shaft diameter"),
+    NUM("stubble_mm", smp_scene_client, stubble_mm, 0, 200, 0.5, "mm",
+        "hair length: 0.3–1 mm is a shaved look, longer for density SMP"),
+    END,
+};
+
+static int check_stage_word(const char *s, char *why, size_t n) {
+    static const char *const stages[] = {"I",  "II",  "IIa", "III", "IIIa", "III-vertex",
+                                         "IV", "IVa", "V",   "Va",  "VI",   "VII"};
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; ++i)
+        if (strcmp(s, stages[i]) == 0) return 1;
+    snprintf(why, n, "a stage: I, II, IIa, III, IIIa, III-vertex, IV, IVa, V, Va, VI or VII");
+    return 0;
+}
+
+static const field k_pattern[] = {
+    ENUM("type", smp_scene_client, pattern, k_patterns, SMP_PATTERN_NORWOOD,
+         "balding classification: Hamilton–Norwood (men), Ludwig (women), or none"),
+    STR("stage", smp_scene_client, stage, "V", check_stage_word,
+        "Norwood I..VII, IIa..Va, III-vertex; Ludwig I..III"),
+    BOOL("frontal_accentuation", smp_scene_client, frontal_accentuation, 0,
+         "Ludwig only: Olsen's frontal accentuation (a Christmas-tree shaped parting)"),
+    NUM("transition_mm", smp_scene_client, transition_mm, 2, 40, 15, "mm",
+        "width of the soft, irregular edge between bald and hair-bearing scalp"),
+    END,
+};
+
+static const field k_scar[] = {
+    ENUM("type", smp_scene_scar, kind, k_scars, SMP_SCAR_FUT,
+         "fut, fue, craniotomy, burn, areata, reduction or plugs"),
+    {.key = "center_deg",
+     .kind = K_NUMBER2,
+     .off = OFF(smp_scene_scar, center_deg),
+     .lo = -180,
+     .hi = 180,
+     .def_text = "[180, 5]",
+     .unit = "°",
+     .doc = "[azimuth, elevation] on the scalp seen from the head-frame origin: azimuth 0 "
+            "front, 90 client's left, 180 back; elevation above the ear-canal plane"},
+    NUM("width_mm", smp_scene_scar, width_mm, 0.2, 150, 4, "mm",
+        "width of a linear scar or of an ellipse's minor axis"),
+    NUM("length_mm", smp_scene_scar, length_mm, 0.5, 400, 180, "mm",
+        "length along the scalp of a linear scar, or an ellipse's major axis"),
+    NUM("angle_deg", smp_scene_scar, angle_deg, -180, 180, 0, "°",
+        "orientation on the scalp, 0 = running left-right"),
+    INT("count", smp_scene_scar, count, 1, 10000, 600, "scars",
+        "FUE: number of donor scars; plugs: number of rows"),
+    NUM("diameter_mm", smp_scene_scar, diameter_mm, 0.3, 10, 1.0, "mm",
+        "FUE scar or plug diameter"),
+    {.key = "points_deg",
+     .kind = K_POINT2_LIST,
+     .off = OFF(smp_scene_scar, points_deg),
+     .aux = OFF(smp_scene_scar, point_count),
+     .lo = -180,
+     .hi = 180,
+     .max = SMP_SCENE_MAX_POINTS,
+     .def_text = "[]",
+     .unit = "°",
+     .doc = "burn: polygon vertices [azimuth, elevation] (at least 3); other types ignore it"},
+    END,
+};
+
+static const field k_client[] = {
+    OBJ_FLAT("skin", k_skin, "skin colour and sun behaviour"),
+    OBJ_FLAT("hair", k_hair, "the client's own hair"),
+    OBJ_FLAT("pattern", k_pattern, "the balding pattern"),
+    {.key = "scars",
+     .kind = K_ARRAY,
+     .off = OFF(smp_scene_client, scars),
+     .aux = OFF(smp_scene_client, scar_count),
+     .elem_size = sizeof(smp_scene_scar),
+     .max = SMP_SCENE_MAX_SCARS,
+     .children = k_scar,
+     .def_text = "[]",
+     .doc = "scars and hairless patches, each with its own tissue"},
+    END,
+};
+
+/* --- plan ------------------------------------------------------------------------------- */
+
+static const field k_ink[] = {
+    ENUM("class", smp_scene_session, ink, k_inks, SMP_INK_CARBON,
+         "carbon (permanent) or temporary (absorbable, gone in 2–3 years)"),
+    NUM("dilution", smp_scene_session, dilution, 0, 0.95, 0.4, "fraction",
+        "water fraction of the ink: 0 = undiluted black, higher = lighter shade"),
+    END,
+};
+
+static const field k_needle[] = {
+    NUM("diameter_mm", smp_scene_session, needle_diameter_mm, 0.1, 0.5, 0.25, "mm",
+        "needle diameter (#04 0.18, #06 0.20, #08 0.25, #10 0.30)"),
+    INT("points", smp_scene_session, needle_points, 1, 9, 3, "points",
+        "needles in the grouping: 1 at the hairline, 3 elsewhere"),
+    END,
+};
+
+static const field k_session[] = {
+    ENUM("kind", smp_scene_session, kind, k_session_kinds, SMP_SESSION_TREATMENT,
+         "session, or touch_up (re-darkens what it covers, years later)"),
+    INT("day", smp_scene_session, day, 0, 36500, 0, "days",
+        "days after the first session (the first is 0; strictly increasing)"),
+    NUM("density_fraction", smp_scene_session, density_fraction, 0, 1, 1, "fraction",
+        "cumulative density reached after this session, of plan.full_density_per_cm2"),
+    {.key = "ink", .kind = K_OBJECT, .off = 0, .children = k_ink, .doc = "ink used"},
+    {.key = "needle", .kind = K_OBJECT, .off = 0, .children = k_needle, .doc = "needle used"},
+    NUM("depth_mm", smp_scene_session, depth_mm, 0.05, 3, 0.4, "mm",
+        "mean depth of the pigment below the skin surface"),
+    NUM("depth_sd_mm", smp_scene_session, depth_sd_mm, 0, 1, 0.08, "mm",
+        "standard deviation of the depth from dot to dot"),
+    {.key = "regions",
+     .kind = K_ENUM_LIST,
+     .off = OFF(smp_scene_session, regions),
+     .aux = OFF(smp_scene_session, region_count),
+     .words = k_regions,
+     .max = SMP_SCENE_MAX_REGIONS,
+     .def_text = "[\"scalp\"]",
+     .doc = "where the session places dots: scalp, bald, thinning, scars"},
+    END,
+};
+
+/* The plan when a scene gives none: three sessions three weeks apart building 30 → 70 → 100 %
+ * of the final density, lighter first (JCD 2025; clinics, see docs/MODEL.md). */
+static int default_sessions(void *elements) {
+    static const struct {
+        int day;
+        double fraction, dilution;
+    } plan[] = {{0, 0.3, 0.6}, {21, 0.7, 0.45}, {42, 1.0, 0.35}};
+    smp_scene_session *s = elements;
+    for (int i = 0; i < 3; ++i) {
+        s[i].day = plan[i].day;
+        s[i].density_fraction = plan[i].fraction;
+        s[i].dilution = plan[i].dilution;
+    }
+    return 3;
+}
+
+static const field k_hairline[] = {
+    ENUM("shape", smp_scene_plan, hairline, k_hairlines, SMP_HAIRLINE_ROUNDED,
+         "designed frontal hairline: none (density or scar work), straight, rounded, "
+         "widows_peak or winged"),
+    NUM("height_mm", smp_scene_plan, hairline_height_mm, 40, 130, 80, "mm",
+        "mid-frontal point above the glabella, along the forehead's midline (7 cm aggressive, "
+        "10 cm conservative)"),
+    NUM("frontotemporal_angle_deg", smp_scene_plan, frontotemporal_angle_deg, 60, 160, 100, "°",
+        "angle at the frontotemporal point, on the lateral-canthus line"),
+    NUM("temple_depth_mm", smp_scene_plan, temple_depth_mm, 0, 60, 25, "mm",
+        "how far the temple points recede behind the mid-frontal point"),
+    NUM("softness_mm", smp_scene_plan, hairline_softness_mm, 0.5, 30, 6, "mm",
+        "width of the gradient from no dots to full density at the hairline"),
+    NUM("micro_irregularity_mm", smp_scene_plan, micro_irregularity_mm, 0, 10, 1.5, "mm",
+        "amplitude of the fine irregularity of the hairline"),
+    NUM("micro_scale_mm", smp_scene_plan, micro_scale_mm, 0.5, 20, 3, "mm",
+        "wavelength of the fine irregularity"),
+    NUM("macro_irregularity_mm", smp_scene_plan, macro_irregularity_mm, 0, 20, 3, "mm",
+        "amplitude of the broad irregularity of the hairline"),
+    NUM("macro_scale_mm", smp_scene_plan, macro_scale_mm, 5, 100, 25, "mm",
+        "wavelength of the broad irregularity"),
+    END,
+};
+
+static const field k_plan[] = {
+    ENUM("rule", smp_scene_plan, rule, k_rules, SMP_RULE_BLUE,
+         "dot placement: blue (minimum spacing, the look practitioners aim for) or poisson"),
+    NUM("full_density_per_cm2", smp_scene_plan, full_density_per_cm2, 5, 400, 80, "dots/cm²",
+        "dot density at density_fraction 1"),
+    NUM("technician_skill", smp_scene_plan, technician_skill, 0, 1, 0.8, "0..1",
+        "0 novice .. 1 expert: how much dot size and depth vary"),
+    OBJ_FLAT("hairline", k_hairline, "the hairline the practitioner designs"),
+    {.key = "sessions",
+     .kind = K_ARRAY,
+     .off = OFF(smp_scene_plan, sessions),
+     .aux = OFF(smp_scene_plan, session_count),
+     .elem_size = sizeof(smp_scene_session),
+     .max = SMP_SCENE_MAX_SESSIONS,
+     .children = k_session,
+     .fill_default = default_sessions,
+     .doc = "sessions and touch-ups in date order; absent = three sessions at days 0, 21, 42 "
+            "reaching 30, 70 and 100 % density; [] = untreated"},
+    END,
+};
+
+/* --- root ------------------------------------------------------------------------------- */
+
+static const field k_lifestyle[] = {
+    NUM("outdoor_hours_per_day", smp_scene, outdoor_hours_per_day, 0, 16, 1, "h/day",
+        "average hours outdoors per day with the scalp exposed"),
+    NUM("sunscreen_spf", smp_scene, sunscreen_spf, 1, 100, 1, "SPF",
+        "sun protection factor on the scalp when outdoors; 1 = none"),
+    END,
+};
+
+static const field k_render[] = {
+    {.key = "views",
+     .kind = K_ENUM_LIST,
+     .off = OFF(smp_scene, views),
+     .aux = OFF(smp_scene, view_count),
+     .words = k_views,
+     .max = SMP_SCENE_MAX_VIEWS,
+     .def_text = "[\"front\", \"top\", \"three-quarter\"]",
+     .doc = "default views: front, back, left, right, top, three-quarter"},
+    {.key = "years",
+     .kind = K_NUMBER_LIST,
+     .off = OFF(smp_scene, years),
+     .aux = OFF(smp_scene, year_count),
+     .lo = 0,
+     .hi = 50,
+     .max = SMP_SCENE_MAX_YEARS,
+     .def_text = "[0, 3, 5, 10]",
+     .unit = "years",
+     .doc = "default years after the first session to show, strictly increasing"},
+    END,
+};
+
+static const field k_root_children[] = {
+    STR("name", smp_scene, name, "Untitled scene", NULL, "the case's name"),
+    STR("description", smp_scene, description, "", NULL,
+        "what the case shows, for the practitioner"),
+    {.key = "seed",
+     .kind = K_SEED,
+     .off = OFF(smp_scene, seed),
+     .lo = 0,
+     .hi = 4294967295.0,
+     .def = 1,
+     .doc = "seed of every random choice: same scene and seed, same dots"},
+    OBJ("head", smp_scene, head, k_head, "the head"),
+    OBJ("client", smp_scene, client, k_client, "the client"),
+    OBJ("plan", smp_scene, plan, k_plan, "the treatment plan"),
+    OBJ_FLAT("lifestyle", k_lifestyle, "what the skin goes through over the years"),
+    OBJ_FLAT("render", k_render, "what to show by default"),
+    END,
+};
+
+const field scene_schema_root = {.key = "", .kind = K_OBJECT, .children = k_root_children};
+
+int schema_child_count(const field *children) {
+    int n = 0;
+    while (children[n].key) ++n;
+    return n;
+}

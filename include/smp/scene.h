@@ -1,0 +1,206 @@
+/*
+ * smp/scene.h — one client and one treatment, read from a JSON scene file.
+ *
+ * A scene says which head (built-in or a mesh file), who the client is (skin, hair, balding
+ * pattern, scars), what the practitioner plans (hairline, sessions with dates, ink, needle,
+ * depth, touch-ups), how the client lives (sun, sunscreen), the seed, and which views and years
+ * to show. Every field is optional and has a documented default (docs/SCENE.md, generated from
+ * the same table this module validates with: `smpsim check --schema`). The built-in default
+ * scene is scenes/default.json, embedded in the library.
+ *
+ *   smp_scene scene;
+ *   smp_scene_report rep = {0};
+ *   smp_scene_source src = {.path = "client.json", .sets = sets, .set_count = n};
+ *   if (smp_scene_load(&src, &scene, &rep) != SMP_OK)
+ *       for (int i = 0; i < rep.count; ++i) fprintf(stderr, "%s\n", rep.messages[i]);
+ *   char *json = smp_scene_to_json(&scene);   // fully resolved, every default filled in
+ *
+ * Errors name the file, the line, the JSON path, the value found and what was expected;
+ * unknown fields are errors (with a "did you mean" when a known field is close), and all the
+ * errors of a file are reported at once (up to SMP_SCENE_MAX_MESSAGES).
+ *
+ * Does NOT: build the head, evaluate fields, scatter or age dots. It only says what to do.
+ */
+#ifndef SMP_SCENE_H
+#define SMP_SCENE_H
+
+#include <stddef.h>
+
+#include "smp/landmarks.h"
+#include "smp/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    SMP_SCENE_TEXT_MAX = 512,    /* name, description, colours, dates, enum words */
+    SMP_SCENE_PATH_MAX = 1024,   /* head.mesh */
+    SMP_SCENE_MAX_SESSIONS = 16, /* sessions and touch-ups together */
+    SMP_SCENE_MAX_SCARS = 32,
+    SMP_SCENE_MAX_POINTS = 32, /* vertices of a burn polygon, points of a scar curve */
+    SMP_SCENE_MAX_REGIONS = 4,
+    SMP_SCENE_MAX_VIEWS = 8,
+    SMP_SCENE_MAX_YEARS = 16,
+    SMP_SCENE_MAX_MESSAGES = 32,
+    SMP_SCENE_MESSAGE_MAX = 384,
+};
+
+/* Words of the enumerated fields; each enum's values index its word list (docs/SCENE.md). */
+typedef enum { SMP_UNITS_AUTO, SMP_UNITS_MM, SMP_UNITS_CM, SMP_UNITS_M, SMP_UNITS_INCH } smp_units;
+typedef enum {
+    SMP_AXIS_AUTO,
+    SMP_AXIS_POS_X,
+    SMP_AXIS_NEG_X,
+    SMP_AXIS_POS_Y,
+    SMP_AXIS_NEG_Y,
+    SMP_AXIS_POS_Z,
+    SMP_AXIS_NEG_Z
+} smp_axis;
+typedef enum { SMP_PATTERN_NONE, SMP_PATTERN_NORWOOD, SMP_PATTERN_LUDWIG } smp_pattern_kind;
+typedef enum {
+    SMP_HAIRLINE_NONE, /* no designed hairline: density SMP, scar work */
+    SMP_HAIRLINE_STRAIGHT,
+    SMP_HAIRLINE_ROUNDED,
+    SMP_HAIRLINE_WIDOWS_PEAK,
+    SMP_HAIRLINE_WINGED
+} smp_hairline_shape;
+typedef enum {
+    SMP_SCAR_FUT, /* follicular-unit strip scar across the occiput */
+    SMP_SCAR_FUE, /* many small round donor scars */
+    SMP_SCAR_CRANIOTOMY,
+    SMP_SCAR_BURN,      /* polygonal patch */
+    SMP_SCAR_AREATA,    /* alopecia areata patch: no hair, normal skin */
+    SMP_SCAR_REDUCTION, /* scalp-reduction scar along the midline */
+    SMP_SCAR_PLUGS      /* rows of an outdated plug transplant */
+} smp_scar_kind;
+typedef enum { SMP_RULE_BLUE, SMP_RULE_POISSON } smp_rule;
+typedef enum { SMP_INK_CARBON, SMP_INK_TEMPORARY } smp_ink_class;
+typedef enum { SMP_SESSION_TREATMENT, SMP_SESSION_TOUCH_UP } smp_session_kind;
+typedef enum {
+    SMP_REGION_SCALP,    /* everywhere inside the designed hairline and the natural fringe */
+    SMP_REGION_BALD,     /* where the balding pattern took the hair */
+    SMP_REGION_THINNING, /* where hair is thinner than native: density SMP between hairs */
+    SMP_REGION_SCARS     /* scar tissue and a blending margin around it */
+} smp_region;
+
+typedef struct smp_scene_head {
+    char mesh[SMP_SCENE_PATH_MAX]; /* "auto", "builtin" or a mesh file (relative to the scene) */
+    smp_units units;
+    smp_axis up, facing;
+    double edge_mm;                 /* target edge length of imported meshes after smoothing */
+    int resolution;                 /* built-in head: cells per cube-face edge */
+    int landmark_set[SMP_LM_COUNT]; /* 1 where the scene overrides that landmark */
+    double landmarks_mm[SMP_LM_COUNT][3];
+} smp_scene_head;
+
+typedef struct smp_scene_scar {
+    smp_scar_kind kind;
+    double center_deg[2]; /* where on the scalp: azimuth (0 = front, +90 = client's left) and
+                             elevation above the ear-canal plane, degrees */
+    double width_mm, length_mm;
+    double angle_deg; /* orientation of a curve or ellipse on the scalp, 0 = left-right */
+    int count;        /* FUE scars, plug rows */
+    double diameter_mm;
+    int point_count; /* burn polygon vertices, in scalp degrees [azimuth, elevation] */
+    double points_deg[SMP_SCENE_MAX_POINTS][2];
+} smp_scene_scar;
+
+typedef struct smp_scene_client {
+    int mst;                             /* Monk Skin Tone 1..10 */
+    int fitzpatrick;                     /* I..VI as 1..6: sun behaviour, not colour */
+    double melanin_fraction;             /* NaN = from the MST preset */
+    double eumelanin_share;              /* NaN = from the MST preset */
+    double blood_fraction;               /* NaN = from the MST preset */
+    char hair_color[SMP_SCENE_TEXT_MAX]; /* "#rrggbb" sRGB */
+    double hair_density_fu_per_cm2, hairs_per_fu, shaft_diameter_um, stubble_mm;
+    smp_pattern_kind pattern;
+    char stage[SMP_SCENE_TEXT_MAX]; /* Norwood I..VII, IIa..Va, III-vertex; Ludwig I..III */
+    int frontal_accentuation;       /* Olsen, Ludwig only */
+    double transition_mm;
+    int scar_count;
+    smp_scene_scar scars[SMP_SCENE_MAX_SCARS];
+} smp_scene_client;
+
+typedef struct smp_scene_session {
+    smp_session_kind kind;
+    int day; /* days after the first session */
+    double density_fraction;
+    smp_ink_class ink;
+    double dilution; /* water fraction of the ink: 0 = undiluted carbon */
+    double needle_diameter_mm;
+    int needle_points;
+    double depth_mm, depth_sd_mm;
+    int region_count;
+    smp_region regions[SMP_SCENE_MAX_REGIONS];
+} smp_scene_session;
+
+typedef struct smp_scene_plan {
+    smp_rule rule;
+    double full_density_per_cm2; /* dots/cm² at density_fraction 1 */
+    double technician_skill;     /* 0 novice .. 1 expert: spread of size and depth */
+    smp_hairline_shape hairline;
+    double hairline_height_mm, frontotemporal_angle_deg, temple_depth_mm, hairline_softness_mm;
+    double micro_irregularity_mm, micro_scale_mm, macro_irregularity_mm, macro_scale_mm;
+    int session_count;
+    smp_scene_session sessions[SMP_SCENE_MAX_SESSIONS];
+} smp_scene_plan;
+
+typedef struct smp_scene {
+    char name[SMP_SCENE_TEXT_MAX];
+    char description[SMP_SCENE_TEXT_MAX];
+    unsigned long seed;
+    smp_scene_head head;
+    smp_scene_client client;
+    smp_scene_plan plan;
+    double outdoor_hours_per_day;
+    double sunscreen_spf; /* 1 = none */
+    int view_count;
+    int views[SMP_SCENE_MAX_VIEWS]; /* smp_view */
+    int year_count;
+    double years[SMP_SCENE_MAX_YEARS];
+    char source[SMP_SCENE_PATH_MAX]; /* the file it came from, or "<built-in default>" */
+} smp_scene;
+
+typedef struct smp_scene_source {
+    const char *path;        /* scene file; NULL = the built-in default scene */
+    const char *text;        /* or the scene's text itself (path then only names it) */
+    size_t text_size;        /* bytes of text */
+    const char *const *sets; /* "path=value" overrides, applied in order after the file */
+    int set_count;
+} smp_scene_source;
+
+typedef struct smp_scene_report {
+    int count;   /* messages kept */
+    int dropped; /* messages past SMP_SCENE_MAX_MESSAGES */
+    char messages[SMP_SCENE_MAX_MESSAGES][SMP_SCENE_MESSAGE_MAX];
+    smp_error first; /* the first error with its status, for callers that want one line */
+} smp_scene_report;
+
+/* Loads, validates and resolves a scene; on error fills rep with every problem found
+ * (file:line: path: found X, expected Y) and returns its status (SMP_ERR_FORMAT for content,
+ * SMP_ERR_IO for an unreadable file, SMP_ERR_INVALID_ARG for a bad --set). Cost: linear in the
+ * file size; allocates only while parsing. */
+smp_status smp_scene_load(const smp_scene_source *src, smp_scene *out, smp_scene_report *rep);
+
+/* Fills every field with its documented default (an untreated scene is then one edit away:
+ * the default plan has three sessions). */
+void smp_scene_defaults(smp_scene *out);
+
+/* The fully resolved scene as pretty-printed JSON (malloc'ed, caller frees; NULL if out of
+ * memory). Loading this text gives back a bit-identical smp_scene. */
+char *smp_scene_to_json(const smp_scene *scene);
+
+/* Writes smp_scene_to_json atomically to path (temp file, fsync, rename). */
+smp_status smp_scene_save(const smp_scene *scene, const char *path, smp_error *err);
+
+/* The reference of every field as Markdown (the body of docs/SCENE.md; malloc'ed). */
+char *smp_scene_schema_markdown(void);
+
+/* The text of an embedded scene ("default.json"), or NULL. */
+const char *smp_scene_embedded(const char *name, size_t *size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

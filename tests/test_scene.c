@@ -1,0 +1,370 @@
+/* Scene files: defaults, ranges, round trips, --set, and every class of error message. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene_schema.h" /* private: the tests walk the same table the parser does */
+#include "smp/camera.h"
+#include "smp/scene.h"
+#include "support.h"
+
+static smp_scene_report rep;
+
+static smp_status load_text(const char *text, smp_scene *s) {
+    smp_scene_source src = {.path = "t.json", .text = text, .text_size = strlen(text)};
+    return smp_scene_load(&src, s, &rep);
+}
+
+static smp_status load_set(const char *set, smp_scene *s) {
+    const char *sets[] = {set};
+    smp_scene_source src = {
+        .path = "t.json", .text = "{}", .text_size = 2, .sets = sets, .set_count = 1};
+    return smp_scene_load(&src, s, &rep);
+}
+
+/* Some message of the report contains every needle. */
+static int reported(const char *a, const char *b) {
+    for (int i = 0; i < rep.count; ++i)
+        if (strstr(rep.messages[i], a) && (!b || strstr(rep.messages[i], b))) return 1;
+    return 0;
+}
+
+static void dump(void) {
+    for (int i = 0; i < rep.count; ++i) fprintf(stderr, "  %s\n", rep.messages[i]);
+}
+
+/* Byte-for-byte comparison, ignoring where each scene came from. */
+static int same_scene(smp_scene *a, smp_scene *b) {
+    memset(a->source, 0, sizeof a->source);
+    memset(b->source, 0, sizeof b->source);
+    return memcmp(a, b, sizeof *a) == 0;
+}
+
+Test(scene, empty_object_gives_the_documented_defaults) {
+    smp_scene s, d;
+    cr_assert_eq(load_text("{}", &s), SMP_OK);
+    smp_scene_defaults(&d);
+    cr_assert(same_scene(&s, &d));
+    cr_assert_eq(s.client.mst, 4);
+    cr_assert_eq(s.client.fitzpatrick, 3);
+    cr_assert(isnan(s.client.melanin_fraction));
+    cr_assert_eq(s.client.pattern, SMP_PATTERN_NORWOOD);
+    cr_assert_str_eq(s.client.stage, "V");
+    cr_assert_str_eq(s.head.mesh, "auto");
+    cr_assert_eq(s.plan.session_count, 3);
+    cr_assert_eq(s.plan.sessions[1].day, 21);
+    cr_assert_float_eq(s.plan.sessions[0].density_fraction, 0.3, 1e-12);
+    cr_assert_float_eq(s.plan.sessions[2].density_fraction, 1.0, 1e-12);
+    cr_assert_float_eq(s.plan.hairline_height_mm, 80, 1e-12);
+    cr_assert_float_eq(s.sunscreen_spf, 1, 1e-12);
+    cr_assert_eq(s.year_count, 4);
+    cr_assert_float_eq(s.years[3], 10, 1e-12);
+    cr_assert_eq(s.view_count, 3);
+    cr_assert_eq(s.views[2], SMP_VIEW_THREE_QUARTER);
+}
+
+Test(scene, view_words_match_the_camera_names) {
+    for (int v = 0; v < SMP_VIEW_COUNT; ++v) {
+        char set[64];
+        snprintf(set, sizeof set, "render.views=[\"%s\"]", smp_view_name((smp_view)v));
+        smp_scene s;
+        cr_assert_eq(load_set(set, &s), SMP_OK, "%s", rep.first.message);
+        cr_assert_eq(s.views[0], v);
+    }
+}
+
+/* Walks every numeric leaf of the schema: the default is what the table says, both ends of
+ * the range are accepted, and just outside either end is refused naming the path. */
+static void check_leaves(const field *obj, const char *prefix, int *checked) {
+    for (const field *f = obj->children; f->key; ++f) {
+        char path[256];
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", f->key);
+        if (f->kind == K_OBJECT) {
+            check_leaves(f, path, checked);
+            continue;
+        }
+        if (f->kind == K_ARRAY) {
+            char elem[300];
+            snprintf(elem, sizeof elem, "%s[0]", path);
+            field e = {.kind = K_OBJECT, .children = f->children};
+            /* scars default to none: make one so its fields exist to be set */
+            check_leaves(&e, elem, checked);
+            continue;
+        }
+        if (f->kind != K_NUMBER && f->kind != K_INT) continue;
+        if (strstr(path, "scars[0]")) continue; /* covered by scar_fields_have_ranges */
+        double span = f->hi - f->lo;
+        double eps = f->kind == K_INT ? 1 : span * 1e-3;
+        struct {
+            double v;
+            int ok;
+        } cases[] = {{f->lo, 1}, {f->hi, 1}, {f->lo - eps, 0}, {f->hi + eps, 0}};
+        for (int i = 0; i < 4; ++i) {
+            char set[400];
+            snprintf(set, sizeof set, "%s=%.17g", path, cases[i].v);
+            smp_scene s;
+            smp_status st = load_set(set, &s);
+            if (cases[i].ok) {
+                /* an end of one range may break a rule across fields; only range errors count */
+                cr_assert(st == SMP_OK || !reported(path, "number from"), "%s refused: %s", set,
+                          rep.first.message);
+            } else {
+                cr_assert_neq(st, SMP_OK, "%s accepted", set);
+                cr_assert(reported(path, "expected"), "%s: %s", set, rep.first.message);
+            }
+        }
+        ++*checked;
+    }
+}
+
+Test(scene, every_numeric_field_has_its_range_enforced) {
+    int checked = 0;
+    check_leaves(&scene_schema_root, "", &checked);
+    cr_assert_geq(checked, 30, "only %d numeric fields walked", checked);
+}
+
+Test(scene, scar_fields_have_ranges) {
+    smp_scene s;
+    cr_assert_eq(load_text("{\"client\":{\"scars\":[{\"type\":\"fut\",\"width_mm\":8}]}}", &s),
+                 SMP_OK, "%s", rep.first.message);
+    cr_assert_eq(s.client.scar_count, 1);
+    cr_assert_float_eq(s.client.scars[0].width_mm, 8, 1e-12);
+    cr_assert_float_eq(s.client.scars[0].length_mm, 180, 1e-12); /* default */
+    cr_assert_neq(load_text("{\"client\":{\"scars\":[{\"type\":\"fut\",\"width_mm\":0}]}}", &s),
+                  SMP_OK);
+    cr_assert(reported("t.json:1: client.scars[0].width_mm", "found 0"), "%s", rep.first.message);
+}
+
+Test(scene, resolved_json_round_trips_bit_exactly) {
+    const char *text =
+        "{\"seed\": 4000000000, \"client\": {\"skin\": {\"melanin_fraction\": 0.1234567890123,"
+        " \"mst\": 9}, \"scars\": [{\"type\": \"burn\", \"points_deg\": [[10, 20], [30, 40.5],"
+        " [20, 60]]}]}, \"head\": {\"landmarks\": {\"vertex\": [0.1, 120.3, -5]}},"
+        " \"plan\": {\"sessions\": [{\"day\": 0, \"density_fraction\": 0.1}, {\"day\": 1900,"
+        " \"kind\": \"touch_up\", \"regions\": [\"bald\", \"scars\"]}]},"
+        " \"render\": {\"years\": [0, 0.1, 2.5, 30]}}";
+    smp_scene a, b, c;
+    cr_assert_eq(load_text(text, &a), SMP_OK, "%s", rep.first.message);
+    char *json = smp_scene_to_json(&a);
+    cr_assert_not_null(json);
+    cr_assert_eq(load_text(json, &b), SMP_OK, "%s\n%s", rep.first.message, json);
+    char *again = smp_scene_to_json(&b);
+    cr_assert_str_eq(json, again);
+    cr_assert(same_scene(&a, &b));
+    cr_assert_eq(b.seed, 4000000000UL);
+    cr_assert_eq(b.head.landmark_set[SMP_LM_VERTEX], 1);
+    cr_assert_eq(b.head.landmark_set[SMP_LM_INION], 0);
+    cr_assert_eq(b.plan.sessions[1].region_count, 2);
+    /* and through a file on disk, written atomically */
+    char path[512];
+    snprintf(path, sizeof path, "%s/saved.json", test_tmpdir("scene"));
+    smp_error err = {0};
+    cr_assert_eq(smp_scene_save(&a, path, &err), SMP_OK, "%s", err.message);
+    smp_scene_source src = {.path = path};
+    cr_assert_eq(smp_scene_load(&src, &c, &rep), SMP_OK, "%s", rep.first.message);
+    cr_assert(same_scene(&a, &c));
+    free(json);
+    free(again);
+}
+
+Test(scene, embedded_default_is_scenes_default_json) {
+    size_t size = 0;
+    const char *embedded = smp_scene_embedded("default.json", &size);
+    cr_assert_not_null(embedded);
+    size_t file_size = 0;
+    char *file = slurp(SMP_SOURCE_DIR "/scenes/default.json", &file_size);
+    cr_assert_not_null(file);
+    cr_assert_eq(size, file_size);
+    cr_assert_eq(memcmp(embedded, file, size), 0);
+    free(file);
+    smp_scene s;
+    smp_scene_source src = {0};
+    cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_OK, "%s", rep.first.message);
+    cr_assert_str_eq(s.client.stage, "V");
+    cr_assert_eq(s.plan.session_count, 3);
+}
+
+Test(scene, syntax_error_names_line_and_column) {
+    smp_scene s;
+    cr_assert_eq(load_text("{\n  \"seed\": 1,\n  \"name\": \"x\"\n  \"plan\": {}\n}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("t.json:4:", "not valid JSON"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"seed\": ", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("t.json:1:", "not valid JSON"), "%s", rep.first.message);
+    cr_assert_eq(load_text("", &s), SMP_ERR_FORMAT);
+}
+
+Test(scene, root_must_be_an_object_and_text) {
+    smp_scene s;
+    cr_assert_eq(load_text("[1, 2]", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("expected a JSON object", NULL), "%s", rep.first.message);
+    smp_scene_source src = {.path = "bin.json", .text = "{}\0{}", .text_size = 5};
+    cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_ERR_FORMAT);
+    cr_assert(reported("bin.json:1:3", "NUL"), "%s", rep.first.message);
+}
+
+Test(scene, unknown_fields_suggest_the_close_or_misplaced_name) {
+    smp_scene s;
+    cr_assert_eq(load_text("{\"client\": {\"skin\": {\"fitzpatric\": 2}}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("client.skin.fitzpatric", "did you mean \"fitzpatrick\""), "%s",
+              rep.first.message);
+    cr_assert_eq(load_text("{\"client\": {\"mts\": 2}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("client.mts", "client.skin.mst"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"zebra\": 2}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("zebra", "expected one of: name, description, seed"), "%s",
+              rep.first.message);
+}
+
+Test(scene, wrong_types_name_the_value_found_and_expected) {
+    smp_scene s;
+    cr_assert_eq(load_text("{\"seed\": \"one\"}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("seed: found \"one\"", "expected a whole number"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"client\": {\"skin\": {\"mst\": 4.5}}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("found 4.5", "whole number from 1 to 10"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"client\": {\"pattern\": {\"frontal_accentuation\": 1}}}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("found 1", "true or false"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"plan\": {\"rule\": \"grid\"}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("plan.rule: found \"grid\"", "\"blue\" or \"poisson\""), "%s",
+              rep.first.message);
+    cr_assert_eq(load_text("{\"head\": {\"landmarks\": {\"vertex\": [1, 2]}}}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("head.landmarks.vertex", "[x, y, z]"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"plan\": {\"sessions\": {}}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("plan.sessions: found an object", "array of objects"), "%s",
+              rep.first.message);
+    cr_assert_eq(load_text("{\"client\": {\"hair\": {\"color\": \"#12345g\"}}}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("client.hair.color", "#rrggbb"), "%s", rep.first.message);
+}
+
+Test(scene, several_errors_are_reported_at_once_with_their_lines) {
+    const char *text = "{\n"
+                       "  \"seed\": -1,\n"
+                       "  \"client\": {\n"
+                       "    \"skin\": { \"mst\": 0 },\n"
+                       "    \"hair\": { \"stubble_mm\": -2 }\n"
+                       "  },\n"
+                       "  \"plan\": { \"sessions\": [ {},\n"
+                       "    { \"day\": 5, \"depth_mm\": 9 } ] },\n"
+                       "  \"seed\": 2\n"
+                       "}\n";
+    smp_scene s;
+    cr_assert_eq(load_text(text, &s), SMP_ERR_FORMAT);
+    dump();
+    cr_assert_eq(rep.count, 5);
+    cr_assert(reported("t.json:2: seed", NULL));
+    cr_assert(reported("t.json:4: client.skin.mst", NULL));
+    cr_assert(reported("t.json:5: client.hair.stubble_mm", NULL));
+    cr_assert(reported("t.json:8: plan.sessions[1].depth_mm", "found 9"));
+    cr_assert(reported("t.json:9: seed", "duplicate"));
+}
+
+Test(scene, rules_across_fields) {
+    smp_scene s;
+    cr_assert_eq(load_text("{\"client\":{\"pattern\":{\"type\":\"ludwig\",\"stage\":\"V\"}}}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("client.pattern.stage", "Ludwig stage"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"client\":{\"pattern\":{\"frontal_accentuation\":true}}}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[{\"day\":3}]}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("plan.sessions[0].day", "expected 0"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[{},{\"day\":30},{\"day\":30}]}}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("plan.sessions[2].day", "more than 30"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[{\"kind\":\"touch_up\"}]}}", &s),
+                 SMP_ERR_FORMAT);
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[{\"density_fraction\":0.8},"
+                           "{\"day\":20,\"density_fraction\":0.5}]}}",
+                           &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("plan.sessions[1].density_fraction", "cumulative"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"render\":{\"years\":[0,5,5]}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("render.years[2]", NULL), "%s", rep.first.message);
+    cr_assert_eq(
+        load_text("{\"client\":{\"scars\":[{\"type\":\"burn\",\"points_deg\":[[0,1]]}]}}", &s),
+        SMP_ERR_FORMAT);
+    cr_assert(reported("client.scars[0].points_deg", "at least 3"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[]}}", &s), SMP_OK); /* untreated */
+    cr_assert_eq(s.plan.session_count, 0);
+}
+
+Test(scene, array_sizes_are_bounded) {
+    char text[4096] = "{\"render\":{\"years\":[";
+    for (int i = 0; i <= SMP_SCENE_MAX_YEARS; ++i)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%d", i ? "," : "", i);
+    strcat(text, "]}}");
+    smp_scene s;
+    cr_assert_eq(load_text(text, &s), SMP_ERR_FORMAT);
+    cr_assert(reported("render.years", "at most 16"), "%s", rep.first.message);
+}
+
+Test(scene, set_overrides_any_field) {
+    const char *sets[] = {"client.skin.mst=8",
+                          "client.pattern.stage=VI",
+                          "plan.sessions[1].depth_mm=0.5",
+                          "render.years=[0, 1, 2]",
+                          "name=2024",
+                          "plan.sessions[3]={\"day\":1900, "
+                          "\"kind\":\"touch_up\"}",
+                          "head.landmarks.vertex=[0, 130, 0]"};
+    smp_scene_source src = {.sets = sets, .set_count = 7};
+    smp_scene s;
+    cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_OK, "%s", rep.first.message);
+    cr_assert_eq(s.client.mst, 8);
+    cr_assert_str_eq(s.client.stage, "VI");
+    cr_assert_float_eq(s.plan.sessions[1].depth_mm, 0.5, 1e-12);
+    cr_assert_float_eq(s.plan.sessions[0].depth_mm, 0.4, 1e-12);
+    cr_assert_eq(s.year_count, 3);
+    cr_assert_str_eq(s.name, "2024");
+    cr_assert_eq(s.plan.session_count, 4);
+    cr_assert_eq(s.plan.sessions[3].kind, SMP_SESSION_TOUCH_UP);
+    cr_assert_float_eq(s.plan.sessions[3].depth_mm, 0.4, 1e-12); /* appended with defaults */
+    cr_assert_eq(s.head.landmark_set[SMP_LM_VERTEX], 1);
+}
+
+Test(scene, bad_set_is_reported_with_the_option) {
+    smp_scene s;
+    cr_assert_eq(load_set("client.skin.mst=12", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("--set 'client.skin.mst=12': client.skin.mst", "from 1 to 10"), "%s",
+              rep.first.message);
+    cr_assert_eq(load_set("client.skin.mts=3", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("did you mean \"mst\"", NULL), "%s", rep.first.message);
+    cr_assert_eq(load_set("plan.sessions[9].day=3", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("index 9 out of range", NULL), "%s", rep.first.message);
+    cr_assert_eq(load_set("client.skin.mst.deep=3", &s), SMP_ERR_FORMAT);
+    cr_assert_eq(load_set("no-equals-sign", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("PATH=VALUE", NULL), "%s", rep.first.message);
+    cr_assert_eq(load_set("client.skin.mst[0]=3", &s), SMP_ERR_FORMAT);
+}
+
+Test(scene, missing_file_is_an_input_error_naming_it) {
+    smp_scene_source src = {.path = "/nonexistent/dir/scene.json"};
+    smp_scene s;
+    smp_status st = smp_scene_load(&src, &s, &rep);
+    cr_assert(smp_status_is_input_error(st));
+    cr_assert(reported("/nonexistent/dir/scene.json", NULL), "%s", rep.first.message);
+}
+
+Test(scene, save_into_a_missing_directory_fails_and_writes_nothing) {
+    smp_scene s;
+    smp_scene_defaults(&s);
+    char path[512];
+    snprintf(path, sizeof path, "%s/no/such/dir/s.json", test_tmpdir("scene-save"));
+    smp_error err = {0};
+    cr_assert_neq(smp_scene_save(&s, path, &err), SMP_OK);
+    cr_assert(!file_exists(path));
+}
+
+Test(scene, docs_scene_md_holds_the_generated_reference) {
+    char *md = smp_scene_schema_markdown();
+    cr_assert_not_null(md);
+    char *doc = slurp(SMP_SOURCE_DIR "/docs/SCENE.md", NULL);
+    cr_assert_not_null(doc, "docs/SCENE.md is missing");
+    cr_assert_not_null(strstr(doc, md), "docs/SCENE.md is out of date: regenerate its table with "
+                                        "'smpsim check --schema'");
+    free(md);
+    free(doc);
+}
