@@ -24,8 +24,8 @@ PACKAGES=(
   libgl-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
   # a display for tests of the viewer, and video output
   xvfb xauth ffmpeg
-  # text on contact sheets
-  fonts-dejavu-core
+  # text on contact sheets and plots
+  fonts-dejavu-core libfreetype-dev libfontconfig-dev
   # fuzzing the scene parser (clang's libFuzzer)
   clang libclang-rt-14-dev
 )

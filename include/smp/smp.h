@@ -18,6 +18,7 @@
 #include "smp/renderer.h"
 #include "smp/simd.h"
 #include "smp/status.h"
+#include "smp/text.h"
 #include "smp/version.h"
 
 #endif

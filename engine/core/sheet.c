@@ -1,0 +1,126 @@
+#include "smp/sheet.h"
+
+#include <math.h>
+#include <string.h>
+
+static float srgb_to_linear(float c) {
+    return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f);
+}
+
+static uint8_t linear_to_srgb8(float c) {
+    c = c <= 0.0031308f ? c * 12.92f : 1.055f * powf(c, 1.0f / 2.4f) - 0.055f;
+    c = c < 0 ? 0 : c > 1 ? 1 : c;
+    return (uint8_t)(c * 255.0f + 0.5f);
+}
+
+void smp_image_resample(const smp_image *src, smp_image *dst) {
+    float lut[256];
+    for (int i = 0; i < 256; ++i) lut[i] = srgb_to_linear((float)i / 255.0f);
+    double sx = (double)src->width / dst->width, sy = (double)src->height / dst->height;
+    for (int y = 0; y < dst->height; ++y) {
+        double y0 = y * sy, y1 = (y + 1) * sy;
+        for (int x = 0; x < dst->width; ++x) {
+            double x0 = x * sx, x1 = (x + 1) * sx;
+            double acc[4] = {0, 0, 0, 0}, wsum = 0;
+            /* Each source pixel weighted by how much of it the destination pixel covers. */
+            for (int j = (int)y0; j < (int)ceil(y1) && j < src->height; ++j) {
+                double wy = fmin(y1, j + 1.0) - fmax(y0, (double)j);
+                for (int i = (int)x0; i < (int)ceil(x1) && i < src->width; ++i) {
+                    double w = wy * (fmin(x1, i + 1.0) - fmax(x0, (double)i));
+                    const uint8_t *p = smp_image_at(src, i, j);
+                    for (int c = 0; c < 3; ++c) acc[c] += w * lut[p[c]];
+                    acc[3] += w * p[3];
+                    wsum += w;
+                }
+            }
+            uint8_t *d = smp_image_at(dst, x, y);
+            for (int c = 0; c < 3; ++c) d[c] = linear_to_srgb8((float)(acc[c] / wsum));
+            d[3] = (uint8_t)(acc[3] / wsum + 0.5);
+        }
+    }
+}
+
+static void fill(smp_image *img, const uint8_t rgba[4]) {
+    for (size_t i = 0; i < (size_t)img->width * img->height; ++i)
+        memcpy(img->pixels + 4 * i, rgba, 4);
+}
+
+static void blit(const smp_image *src, smp_image *dst, int ox, int oy) {
+    for (int y = 0; y < src->height && oy + y < dst->height; ++y)
+        memcpy(smp_image_at(dst, ox, oy + y), smp_image_at(src, 0, y),
+               (size_t)(ox + src->width <= dst->width ? src->width : dst->width - ox) * 4);
+}
+
+smp_status smp_sheet_compose(const smp_sheet_desc *d, smp_font *font, smp_image *out,
+                             smp_error *err) {
+    if (d->rows < 1 || d->columns < 1)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "sheet: rows and columns must be >= 1");
+    for (int i = 0; i < d->rows * d->columns; ++i)
+        if (!d->cells || !d->cells[i].pixels)
+            return smp_error_set(err, SMP_ERR_INVALID_ARG, "sheet: cell %d has no image", i);
+    const smp_image *first = &d->cells[0];
+    int cw = d->cell_width > 0 ? d->cell_width : first->width < 640 ? first->width : 640;
+    int ch = (int)((double)cw * first->height / first->width + 0.5);
+    if (ch < 1) ch = 1;
+
+    /* Type scale from the cell width, so a sheet of thumbnails and one of large renders read
+     * the same. */
+    float label_px = cw / 24.0f < 14 ? 14 : cw / 24.0f;
+    float title_px = label_px * 1.5f;
+    int pad = (int)label_px;
+    int line_count = 0;
+    while (line_count < SMP_SHEET_MAX_LINES && d->lines[line_count]) ++line_count;
+    int title_h = d->title ? (int)(title_px * 1.6f) : 0;
+    int header_h = pad + title_h + (int)(line_count * label_px * 1.45f) +
+                   (d->column_labels ? (int)(label_px * 1.8f) : 0);
+    int row_label_w = 0;
+    for (int r = 0; d->row_labels && r < d->rows; ++r) {
+        int w = smp_text_width(font, label_px, d->row_labels[r]);
+        if (w > row_label_w) row_label_w = w;
+    }
+    if (row_label_w) row_label_w += 2 * pad;
+    int gap = pad / 2 > 2 ? pad / 2 : 2;
+    int width = pad + row_label_w + d->columns * cw + (d->columns - 1) * gap + pad;
+    int height = header_h + d->rows * ch + (d->rows - 1) * gap + pad;
+    smp_status st = smp_image_alloc(out, width, height, err);
+    if (st != SMP_OK) return st;
+
+    static const uint8_t background[4] = {28, 30, 33, 255};
+    static const uint8_t ink[4] = {236, 236, 232, 255};
+    static const uint8_t muted[4] = {170, 172, 170, 255};
+    fill(out, background);
+    int y = pad;
+    if (d->title) {
+        smp_text_draw(font, out, pad, y + (int)title_px, title_px, ink, d->title);
+        y += title_h;
+    }
+    for (int i = 0; i < line_count; ++i) {
+        smp_text_draw(font, out, pad, y + (int)label_px, label_px, muted, d->lines[i]);
+        y += (int)(label_px * 1.45f);
+    }
+    int grid_x = pad + row_label_w;
+    if (d->column_labels) {
+        for (int c = 0; c < d->columns; ++c) {
+            int w = smp_text_width(font, label_px, d->column_labels[c]);
+            smp_text_draw(font, out, grid_x + c * (cw + gap) + (cw - w) / 2, y + (int)label_px,
+                          label_px, ink, d->column_labels[c]);
+        }
+    }
+    smp_image cell = {0};
+    if ((st = smp_image_alloc(&cell, cw, ch, err)) != SMP_OK) {
+        smp_image_free(out);
+        return st;
+    }
+    for (int r = 0; r < d->rows; ++r) {
+        int cy = header_h + r * (ch + gap);
+        if (d->row_labels)
+            smp_text_draw(font, out, pad, cy + ch / 2 + (int)(label_px * 0.35f), label_px, ink,
+                          d->row_labels[r]);
+        for (int c = 0; c < d->columns; ++c) {
+            smp_image_resample(&d->cells[r * d->columns + c], &cell);
+            blit(&cell, out, grid_x + c * (cw + gap), cy);
+        }
+    }
+    smp_image_free(&cell);
+    return SMP_OK;
+}
