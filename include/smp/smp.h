@@ -16,6 +16,8 @@
 #include "smp/landmarks.h"
 #include "smp/mesh.h"
 #include "smp/renderer.h"
+#include "smp/scene.h"
+#include "smp/sheet.h"
 #include "smp/simd.h"
 #include "smp/status.h"
 #include "smp/text.h"
