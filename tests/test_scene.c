@@ -1,5 +1,6 @@
 /* Scene files: defaults, ranges, round trips, --set, and every class of error message. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,8 +227,8 @@ Test(scene, wrong_types_name_the_value_found_and_expected) {
     cr_assert_eq(load_text("{\"client\": {\"pattern\": {\"frontal_accentuation\": 1}}}", &s),
                  SMP_ERR_FORMAT);
     cr_assert(reported("found 1", "true or false"), "%s", rep.first.message);
-    cr_assert_eq(load_text("{\"plan\": {\"rule\": \"grid\"}}", &s), SMP_ERR_FORMAT);
-    cr_assert(reported("plan.rule: found \"grid\"", "\"blue\" or \"poisson\""), "%s",
+    cr_assert_eq(load_text("{\"plan\": {\"rule\": \"hexagonal\"}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("plan.rule: found \"hexagonal\"", "\"poisson\" or \"grid\""), "%s",
               rep.first.message);
     cr_assert_eq(load_text("{\"head\": {\"landmarks\": {\"vertex\": [1, 2]}}}", &s),
                  SMP_ERR_FORMAT);
@@ -367,4 +368,24 @@ Test(scene, docs_scene_md_holds_the_generated_reference) {
                                         "'smpsim check --schema'");
     free(md);
     free(doc);
+}
+
+Test(scene, every_library_scene_is_valid_and_described) {
+    DIR *dir = opendir(SMP_SOURCE_DIR "/scenes");
+    cr_assert_not_null(dir);
+    int count = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/scenes/%s", SMP_SOURCE_DIR, e->d_name);
+        smp_scene_source src = {.path = path};
+        smp_scene s;
+        cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_OK, "%s", rep.first.message);
+        cr_assert_gt(strlen(s.description), 40, "%s needs a description", e->d_name);
+        cr_assert_str_neq(s.name, "Untitled scene", "%s needs a name", e->d_name);
+        ++count;
+    }
+    closedir(dir);
+    cr_assert_geq(count, 25, "only %d scenes in the library", count);
 }

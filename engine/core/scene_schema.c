@@ -43,12 +43,12 @@
 
 static const char *const k_units[] = {"auto", "mm", "cm", "m", "inch", NULL};
 static const char *const k_axes[] = {"auto", "+x", "-x", "+y", "-y", "+z", "-z", NULL};
-static const char *const k_patterns[] = {"none", "norwood", "ludwig", NULL};
+static const char *const k_patterns[] = {"none", "norwood", "ludwig", "totalis", NULL};
 static const char *const k_hairlines[] = {"none",        "straight", "rounded",
                                           "widows_peak", "winged",   NULL};
 static const char *const k_scars[] = {"fut",    "fue",       "craniotomy", "burn",
                                       "areata", "reduction", "plugs",      NULL};
-static const char *const k_rules[] = {"blue", "poisson", NULL};
+static const char *const k_rules[] = {"blue", "poisson", "grid", NULL};
 static const char *const k_inks[] = {"carbon", "temporary", NULL};
 static const char *const k_session_kinds[] = {"session", "touch_up", NULL};
 static const char *const k_regions[] = {"scalp", "bald", "thinning", "scars", NULL};
@@ -132,8 +132,9 @@ static const field k_hair[] = {
         "hairs per follicular unit"),
     NUM("shaft_diameter_um", smp_scene_client, shaft_diameter_um, 20, 200, 80, "µm",
         "hair shaft diameter"),
-    NUM("stubble_mm", smp_scene_client, stubble_mm, 0, 200, 0.5, "mm",
-        "hair length: 0.3–1 mm is a shaved look, longer for density SMP"),
+    NUM("stubble_mm", smp_scene_client, stubble_mm, 0, 600, 0.5, "mm",
+        "hair length: 0.3–1 mm is a shaved look, longer (up to 600) for density SMP among long "
+        "hair"),
     END,
 };
 
@@ -148,7 +149,8 @@ static int check_stage_word(const char *s, char *why, size_t n) {
 
 static const field k_pattern[] = {
     ENUM("type", smp_scene_client, pattern, k_patterns, SMP_PATTERN_NORWOOD,
-         "balding classification: Hamilton–Norwood (men), Ludwig (women), or none"),
+         "balding classification: Hamilton–Norwood (men), Ludwig (women), totalis (no hair "
+         "anywhere; stage ignored), or none"),
     STR("stage", smp_scene_client, stage, "V", check_stage_word,
         "Norwood I..VII, IIa..Va, III-vertex; Ludwig I..III"),
     BOOL("frontal_accentuation", smp_scene_client, frontal_accentuation, 0,
@@ -293,9 +295,13 @@ static const field k_hairline[] = {
 
 static const field k_plan[] = {
     ENUM("rule", smp_scene_plan, rule, k_rules, SMP_RULE_BLUE,
-         "dot placement: blue (minimum spacing, the look practitioners aim for) or poisson"),
+         "dot placement: blue (minimum spacing, the look practitioners aim for), poisson "
+         "(independent dots), or grid (a regular lattice: the mistake trainers show)"),
     NUM("full_density_per_cm2", smp_scene_plan, full_density_per_cm2, 5, 400, 80, "dots/cm²",
         "dot density at density_fraction 1"),
+    INT("dot_count", smp_scene_plan, dot_count, 0, 100000000, 0, "dots",
+        "exactly this many dots over the plan's regions instead of the density (0 = use the "
+        "density): benchmarks and comparisons"),
     NUM("technician_skill", smp_scene_plan, technician_skill, 0, 1, 0.8, "0..1",
         "0 novice .. 1 expert: how much dot size and depth vary"),
     OBJ_FLAT("hairline", k_hairline, "the hairline the practitioner designs"),

@@ -57,7 +57,12 @@ typedef enum {
     SMP_AXIS_POS_Z,
     SMP_AXIS_NEG_Z
 } smp_axis;
-typedef enum { SMP_PATTERN_NONE, SMP_PATTERN_NORWOOD, SMP_PATTERN_LUDWIG } smp_pattern_kind;
+typedef enum {
+    SMP_PATTERN_NONE,
+    SMP_PATTERN_NORWOOD,
+    SMP_PATTERN_LUDWIG,
+    SMP_PATTERN_TOTALIS /* alopecia totalis: no hair anywhere */
+} smp_pattern_kind;
 typedef enum {
     SMP_HAIRLINE_NONE, /* no designed hairline: density SMP, scar work */
     SMP_HAIRLINE_STRAIGHT,
@@ -74,7 +79,7 @@ typedef enum {
     SMP_SCAR_REDUCTION, /* scalp-reduction scar along the midline */
     SMP_SCAR_PLUGS      /* rows of an outdated plug transplant */
 } smp_scar_kind;
-typedef enum { SMP_RULE_BLUE, SMP_RULE_POISSON } smp_rule;
+typedef enum { SMP_RULE_BLUE, SMP_RULE_POISSON, SMP_RULE_GRID } smp_rule;
 typedef enum { SMP_INK_CARBON, SMP_INK_TEMPORARY } smp_ink_class;
 typedef enum { SMP_SESSION_TREATMENT, SMP_SESSION_TOUCH_UP } smp_session_kind;
 typedef enum {
@@ -138,6 +143,7 @@ typedef struct smp_scene_session {
 typedef struct smp_scene_plan {
     smp_rule rule;
     double full_density_per_cm2; /* dots/cm² at density_fraction 1 */
+    int dot_count;               /* exact total when > 0, instead of the density */
     double technician_skill;     /* 0 novice .. 1 expert: spread of size and depth */
     smp_hairline_shape hairline;
     double hairline_height_mm, frontotemporal_angle_deg, temple_depth_mm, hairline_softness_mm;
