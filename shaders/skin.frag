@@ -1,8 +1,8 @@
 #version 330 core
 // Skin pass, first version: wrapped diffuse with wider wrap in red than in green and blue
 // (light scattered under the skin carries red round the terminator), a low, broad sheen and a
-// hemisphere ambient. Everything in linear light; sRGB encoding at the end because the
-// target is a plain RGBA8 buffer.
+// hemisphere ambient. Everything in linear light: the framebuffer is sRGB and encodes on
+// write, so the dots drawn over the skin multiply it in linear light.
 
 in vec3 v_position_view;
 in vec3 v_normal_view;
@@ -26,13 +26,6 @@ const vec3 WRAP = vec3(0.42, 0.20, 0.14);
 const float F0_SKIN = 0.028;    // reflectance of skin at normal incidence (n ≈ 1.4)
 const float SHININESS = 36.0;
 
-vec3 encode_srgb(vec3 c) {
-    c = clamp(c, 0.0, 1.0);
-    vec3 lo = c * 12.92;
-    vec3 hi = 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055;
-    return mix(lo, hi, step(vec3(0.0031308), c));
-}
-
 void main() {
     vec3 n = normalize(v_normal_view);
     vec3 v = normalize(-v_position_view);
@@ -55,5 +48,5 @@ void main() {
     float hemi = 0.5 + 0.5 * n.y;
     vec3 ambient = mix(vec3(0.10, 0.08, 0.07), vec3(0.22, 0.23, 0.26), hemi);
     vec3 color = u_skin_linear * (diffuse / 3.14159 + ambient) + vec3(specular) * 0.35;
-    o_color = vec4(encode_srgb(color), 1.0);
+    o_color = vec4(color, 1.0);
 }

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 
 #include "gl.h"
 
@@ -17,15 +18,36 @@ smp_status smp_gl_check(const char *what, smp_error *err) {
     return smp_error_set(err, SMP_ERR_GL, "%s: %s (0x%04x)", what, name, (unsigned)first);
 }
 
+enum { MAX_PARTS = 4 };
+
+/* name is one shaders/ file, or several joined by '+' ("dots.vert+dot_look.glsl"): the parts
+ * are compiled as one shader in that order, so shared GLSL (the model) lives in one file. */
 static smp_status compile(GLenum type, const char *name, GLuint *out, smp_error *err) {
-    const char *source;
-    char *owned;
-    smp_status s = smp_shader_source(name, &source, &owned, err);
+    const char *sources[MAX_PARTS];
+    char *owned[MAX_PARTS] = {0};
+    int parts = 0;
+    smp_status s = SMP_OK;
+    for (const char *p = name; s == SMP_OK && *p;) {
+        size_t n = strcspn(p, "+");
+        char part[256];
+        if (parts == MAX_PARTS || n == 0 || n >= sizeof part) {
+            s = smp_error_set(err, SMP_ERR_INVALID_ARG, "shader name '%s' malformed", name);
+            break;
+        }
+        memcpy(part, p, n);
+        part[n] = '\0';
+        s = smp_shader_source(part, &sources[parts], &owned[parts], err);
+        ++parts;
+        p += n + (p[n] == '+');
+    }
+    GLuint shader = 0;
+    if (s == SMP_OK) {
+        shader = glCreateShader(type);
+        glShaderSource(shader, parts, sources, NULL);
+        glCompileShader(shader);
+    }
+    for (int i = 0; i < parts; ++i) free(owned[i]);
     if (s != SMP_OK) return s;
-    GLuint shader = glCreateShader(type);
-    glShaderSource(shader, 1, &source, NULL);
-    glCompileShader(shader);
-    free(owned);
     GLint ok = 0;
     glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
     if (!ok) {

@@ -4,12 +4,15 @@
 #include "gl.h"
 
 void smp_gl_target_destroy(smp_gl_target *t) {
-    if (t->msaa_fbo) glDeleteFramebuffers(1, &t->msaa_fbo);
-    if (t->msaa_color) glDeleteRenderbuffers(1, &t->msaa_color);
-    if (t->msaa_depth) glDeleteRenderbuffers(1, &t->msaa_depth);
-    if (t->fbo) glDeleteFramebuffers(1, &t->fbo);
-    if (t->color_tex) glDeleteTextures(1, &t->color_tex);
-    if (t->depth_rb) glDeleteRenderbuffers(1, &t->depth_rb);
+    GLuint fbos[3] = {t->msaa_fbo, t->hdr_fbo, t->out_fbo};
+    GLuint rbs[3] = {t->msaa_color, t->msaa_depth, t->hdr_depth};
+    GLuint texs[2] = {t->hdr_tex, t->out_tex};
+    for (int i = 0; i < 3; ++i)
+        if (fbos[i]) glDeleteFramebuffers(1, &fbos[i]);
+    for (int i = 0; i < 3; ++i)
+        if (rbs[i]) glDeleteRenderbuffers(1, &rbs[i]);
+    for (int i = 0; i < 2; ++i)
+        if (texs[i]) glDeleteTextures(1, &texs[i]);
     memset(t, 0, sizeof *t);
 }
 
@@ -21,43 +24,57 @@ static smp_status check_complete(const char *what, smp_error *err) {
     return SMP_OK;
 }
 
+static GLuint color_texture(GLint format, GLenum type, int width, int height) {
+    GLuint tex;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, format, width, height, 0, GL_RGBA, type, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    return tex;
+}
+
+static GLuint renderbuffer(int samples, GLenum format, int width, int height) {
+    GLuint rb;
+    glGenRenderbuffers(1, &rb);
+    glBindRenderbuffer(GL_RENDERBUFFER, rb);
+    if (samples > 1)
+        glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, format, width, height);
+    else
+        glRenderbufferStorage(GL_RENDERBUFFER, format, width, height);
+    glBindRenderbuffer(GL_RENDERBUFFER, 0);
+    return rb;
+}
+
 smp_status smp_gl_target_resize(smp_gl_target *t, int width, int height, int samples,
                                 smp_error *err) {
     GLint max_samples = 1;
     glGetIntegerv(GL_MAX_SAMPLES, &max_samples);
     if (samples > max_samples) samples = max_samples;
     if (samples < 1) samples = 1;
-    if (t->fbo && t->width == width && t->height == height && t->samples == samples) return SMP_OK;
+    if (t->out_fbo && t->width == width && t->height == height && t->samples == samples)
+        return SMP_OK;
     smp_gl_target_destroy(t);
     t->width = width;
     t->height = height;
     t->samples = samples;
 
-    glGenTextures(1, &t->color_tex);
-    glBindTexture(GL_TEXTURE_2D, t->color_tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glBindTexture(GL_TEXTURE_2D, 0);
-    glGenFramebuffers(1, &t->fbo);
-    glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t->color_tex, 0);
+    t->hdr_tex = color_texture(GL_RGBA16F, GL_HALF_FLOAT, width, height);
+    glGenFramebuffers(1, &t->hdr_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, t->hdr_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t->hdr_tex, 0);
     if (samples == 1) { /* depth only where drawing happens */
-        glGenRenderbuffers(1, &t->depth_rb);
-        glBindRenderbuffer(GL_RENDERBUFFER, t->depth_rb);
-        glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, width, height);
+        t->hdr_depth = renderbuffer(1, GL_DEPTH_COMPONENT24, width, height);
         glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
-                                  t->depth_rb);
+                                  t->hdr_depth);
     }
-    smp_status s = check_complete("resolve", err);
+    smp_status s = check_complete("linear", err);
     if (s == SMP_OK && samples > 1) {
-        glGenRenderbuffers(1, &t->msaa_color);
-        glBindRenderbuffer(GL_RENDERBUFFER, t->msaa_color);
-        glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, width, height);
-        glGenRenderbuffers(1, &t->msaa_depth);
-        glBindRenderbuffer(GL_RENDERBUFFER, t->msaa_depth);
-        glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_DEPTH_COMPONENT24, width,
-                                         height);
+        t->msaa_color = renderbuffer(samples, GL_RGBA16F, width, height);
+        t->msaa_depth = renderbuffer(samples, GL_DEPTH_COMPONENT24, width, height);
         glGenFramebuffers(1, &t->msaa_fbo);
         glBindFramebuffer(GL_FRAMEBUFFER, t->msaa_fbo);
         glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER,
@@ -66,7 +83,13 @@ smp_status smp_gl_target_resize(smp_gl_target *t, int width, int height, int sam
                                   t->msaa_depth);
         s = check_complete("multisampled", err);
     }
-    glBindRenderbuffer(GL_RENDERBUFFER, 0);
+    if (s == SMP_OK) {
+        t->out_tex = color_texture(GL_SRGB8_ALPHA8, GL_UNSIGNED_BYTE, width, height);
+        glGenFramebuffers(1, &t->out_fbo);
+        glBindFramebuffer(GL_FRAMEBUFFER, t->out_fbo);
+        glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t->out_tex, 0);
+        s = check_complete("output", err);
+    }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (s == SMP_OK) s = smp_gl_check("creating the offscreen target", err);
     if (s != SMP_OK) smp_gl_target_destroy(t);
@@ -74,17 +97,24 @@ smp_status smp_gl_target_resize(smp_gl_target *t, int width, int height, int sam
 }
 
 void smp_gl_target_bind(const smp_gl_target *t) {
-    glBindFramebuffer(GL_FRAMEBUFFER, t->msaa_fbo ? t->msaa_fbo : t->fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, t->msaa_fbo ? t->msaa_fbo : t->hdr_fbo);
 }
 
-smp_status smp_gl_target_read(const smp_gl_target *t, unsigned char *dst, smp_error *err) {
+void smp_gl_target_resolve(const smp_gl_target *t) {
     if (t->msaa_fbo) {
         glBindFramebuffer(GL_READ_FRAMEBUFFER, t->msaa_fbo);
-        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, t->fbo);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, t->hdr_fbo);
         glBlitFramebuffer(0, 0, t->width, t->height, 0, 0, t->width, t->height, GL_COLOR_BUFFER_BIT,
                           GL_NEAREST);
     }
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, t->fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, t->out_fbo);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, t->hdr_tex);
+}
+
+smp_status smp_gl_target_read(const smp_gl_target *t, unsigned char *dst, smp_error *err) {
+    glDisable(GL_FRAMEBUFFER_SRGB); /* read the stored sRGB bytes as they are */
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, t->out_fbo);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadPixels(0, 0, t->width, t->height, GL_RGBA, GL_UNSIGNED_BYTE, dst);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);

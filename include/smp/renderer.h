@@ -3,13 +3,15 @@
  *
  * The renderer owns the GPU side of a scene: shader programs (loaded from the embedded copies
  * of shaders/, or from $SMP_SHADER_DIR when set, for editing without rebuilding), the head's
- * vertex buffers and an offscreen RGBA8 target for captures. Colours given to it are sRGB in
- * [0, 1]; shading happens in linear light and is encoded back to sRGB on output.
+ * vertex buffers, the dots' static attributes, and an offscreen target for captures. Colours
+ * given to it are sRGB in [0, 1]; shading and the dots' multiplicative ink happen in linear
+ * light in a half-float buffer, encoded to sRGB8 only on output.
  *
  *   smp_renderer_desc rd = {0};                  // 4x MSAA
  *   smp_renderer *r = NULL;
  *   smp_renderer_create(&rd, &r, &err);          // a GL context must be current
  *   smp_renderer_set_head(r, &mesh, &err);       // uploads once
+ *   smp_renderer_set_dots(r, &dots, &err);       // uploads once; years cost nothing
  *   smp_frame_desc f = smp_frame_default();
  *   smp_camera_for_view(SMP_VIEW_FRONT, &bounds, aspect, &f.camera);
  *   smp_renderer_capture(r, &f, &image, &err);   // image allocated by the caller
@@ -22,6 +24,7 @@
 #define SMP_RENDERER_H
 
 #include "smp/camera.h"
+#include "smp/dots.h"
 #include "smp/image.h"
 #include "smp/mesh.h"
 #include "smp/status.h"
@@ -38,6 +41,8 @@ typedef struct smp_frame_desc {
     smp_camera camera;
     float skin_srgb[3];       /* skin albedo, sRGB 0..1 */
     float background_srgb[3]; /* backdrop, sRGB 0..1 */
+    float t_years;            /* years after the first session: how the dots look */
+    int hide_dots;            /* draw the skin only (before/after comparisons) */
 } smp_frame_desc;
 
 typedef struct smp_renderer smp_renderer;
@@ -51,6 +56,11 @@ void smp_renderer_destroy(smp_renderer *r);
 
 /* Uploads the head mesh (replacing any previous one). The mesh may be freed afterwards. */
 smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_error *err);
+
+/* Uploads the dots' static attributes (replacing any previous set; count 0 clears). Changing
+ * frame.t_years afterwards uploads nothing: each dot's look at that year is computed on the GPU.
+ * Costs 31 bytes of GPU memory per dot. */
+smp_status smp_renderer_set_dots(smp_renderer *r, const smp_dots *dots, smp_error *err);
 
 /* Draws into the framebuffer currently bound, over the given viewport size in pixels. */
 smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int width, int height,

@@ -1,0 +1,71 @@
+#version 330 core
+// Dots pass: every pigment dot is a Gaussian footprint lying in the skin's tangent plane,
+// drawn as an instanced quad. Only static per-dot attributes live in buffers; how the dot looks
+// at u_t_years (spread, remaining pigment, colour through the skin) is computed here by
+// smp_dot_look, so moving the year uploads nothing.
+//
+// A dot smaller than a pixel must still darken its pixel by what it covers: the footprint is
+// widened to at least u_min_sigma_px on screen along each tangent axis, and its peak lowered by
+// the same factor, so the integrated absorbance (peak x area) is unchanged. The scalp keeps its
+// tone at every zoom and nothing flickers.
+
+layout(location = 0) in float a_x;
+layout(location = 1) in float a_y;
+layout(location = 2) in float a_z;
+layout(location = 3) in uint a_normal;    // octahedral, two snorm16
+layout(location = 4) in uint a_radius_um;
+layout(location = 5) in uint a_depth_um;
+layout(location = 6) in uint a_ink;       // 0..255
+layout(location = 7) in uint a_session;
+layout(location = 8) in uint a_tissue;
+
+uniform mat4 u_view;
+uniform mat4 u_proj;
+uniform vec2 u_viewport_px;
+uniform float u_t_years;
+uniform float u_min_sigma_px;
+
+out vec2 v_local;          // position in the footprint, in standard deviations
+flat out float v_peak;     // absorbance fraction at the centre after widening
+flat out vec3 v_transmit;  // per-channel transmittance of the skin over a full deposit
+
+// Defined by the model's GLSL, compiled after this file.
+void smp_dot_look(uint radius_um, uint depth_um, uint ink, uint session, uint tissue,
+                  float t_years, out float sigma_mm, out float opacity, out vec3 transmit);
+
+vec3 oct_decode(uint enc) {
+    vec2 e = vec2(float(int(enc << 16) >> 16), float(int(enc) >> 16)) / 32767.0;
+    vec3 n = vec3(e, 1.0 - abs(e.x) - abs(e.y));
+    if (n.z < 0.0) n.xy = (1.0 - abs(n.yx)) * vec2(n.x >= 0.0 ? 1.0 : -1.0, n.y >= 0.0 ? 1.0 : -1.0);
+    return normalize(n);
+}
+
+vec2 to_pixels(vec4 clip) { return (clip.xy / clip.w) * 0.5 * u_viewport_px; }
+
+void main() {
+    vec3 p = vec3(a_x, a_y, a_z);
+    vec3 n = oct_decode(a_normal);
+    float sigma_mm, opacity;
+    vec3 transmit;
+    smp_dot_look(a_radius_um, a_depth_um, a_ink, a_session, a_tissue, u_t_years, sigma_mm,
+                 opacity, transmit);
+
+    vec3 t = normalize(abs(n.y) < 0.9 ? cross(vec3(0.0, 1.0, 0.0), n) : cross(vec3(1.0, 0.0, 0.0), n));
+    vec3 b = cross(n, t);
+    mat4 vp = u_proj * u_view;
+    vec4 c0 = vp * vec4(p, 1.0);
+    // Pixels per mm along each tangent axis: foreshortening on the side of the head widens
+    // only the axis that is squashed.
+    float px_t = length(to_pixels(vp * vec4(p + t, 1.0)) - to_pixels(c0));
+    float px_b = length(to_pixels(vp * vec4(p + b, 1.0)) - to_pixels(c0));
+    vec2 s = max(vec2(sigma_mm), u_min_sigma_px / max(vec2(px_t, px_b), 1e-6));
+    v_peak = opacity * (sigma_mm * sigma_mm) / (s.x * s.y);
+    v_transmit = transmit;
+
+    vec2 corner = vec2((gl_VertexID & 1) != 0 ? 3.0 : -3.0, (gl_VertexID & 2) != 0 ? 3.0 : -3.0);
+    v_local = corner;
+    // Lifted a hair off the surface so the skin's own triangles never hide it.
+    vec3 world = p + t * (corner.x * s.x) + b * (corner.y * s.y) + n * 0.03;
+    gl_Position = vp * vec4(world, 1.0);
+    if (opacity <= 0.0) gl_Position = vec4(2.0, 2.0, 2.0, 1.0); // clipped: nothing to draw
+}
