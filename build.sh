@@ -63,8 +63,10 @@ case "$command" in
     ;;
   run)
     out=out/render
-    echo "build.sh: rendering the default scene headless into $out/"
-    "$build_dir/smpsim" render --out "$out"
-    echo "build.sh: images written to $(pwd)/$out/"
+    echo "build.sh: rendering the default scene's years headless into $out/"
+    video=()
+    command -v ffmpeg >/dev/null && video=(--video "$out/default_fade.mp4")
+    "$build_dir/smpsim" render --out "$out" --sheet "$out/default_sheet.png" "${video[@]}"
+    echo "build.sh: images, contact sheet${video:+ and time-lapse} written to $(pwd)/$out/"
     ;;
 esac

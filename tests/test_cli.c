@@ -112,13 +112,13 @@ Test(cli, render_writes_a_png_per_view_and_prints_the_paths) {
     const char *dir = test_tmpdir("cli-render");
     char dir_copy[1100];
     snprintf(dir_copy, sizeof dir_copy, "%s/nested/out", dir);
-    cr_assert_eq(
-        RUN("render", "--out", dir_copy, "--view", "front,top", "--size", "96x64", "--quiet"), 0,
-        "%s", err);
-    const char *views[2] = {"front", "top"};
-    for (int i = 0; i < 2; ++i) {
+    cr_assert_eq(RUN("render", "--out", dir_copy, "--view", "front,top", "--years", "0,2.5",
+                     "--size", "96x64", "--quiet"),
+                 0, "%s", err);
+    const char *names[4] = {"front_y0", "top_y0", "front_y2.5", "top_y2.5"};
+    for (int i = 0; i < 4; ++i) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/default_%s.png", dir_copy, views[i]);
+        snprintf(path, sizeof path, "%s/default_%s.png", dir_copy, names[i]);
         cr_assert_not_null(strstr(out, path), "stdout lacks %s:\n%s", path, out);
         smp_image img;
         smp_error e = {0};
@@ -195,10 +195,60 @@ Test(cli, render_takes_a_scene_and_its_views) {
     cr_assert_eq(RUN("render", "--set", "client.skin.mst=99", "--out", dir), 2);
     cr_assert_not_null(strstr(err, "client.skin.mst"), "%s", err);
     release();
-    cr_assert_eq(
-        RUN("render", "--set", "render.views=[\"left\"]", "--size", "64x48", "--out", dir, "-q"), 0,
-        "%s", err);
+    cr_assert_eq(RUN("render", "--set", "render.views=[\"left\"]", "--set", "render.years=[5]",
+                     "--size", "64x48", "--out", dir, "-q"),
+                 0, "%s", err);
     char expect[512];
-    snprintf(expect, sizeof expect, "%s/default_left.png\n", dir);
+    snprintf(expect, sizeof expect, "%s/default_left_y5.png\n", dir);
     cr_assert_str_eq(out, expect);
+}
+
+Test(cli, render_checks_years_compare_and_outputs_before_rendering) {
+    const char *dir = test_tmpdir("render-args");
+    const char *bad[][2] = {
+        {"--years", "0,5,3"}, {"--years", "-1"},    {"--years", "0,,2"},         {"--years", "51"},
+        {"--compare", "1"},   {"--compare", "5,1"}, {"--compare", "x,y"},        {"--fps", "0"},
+        {"--seconds", "0"},   {"--from", "60"},     {"--sheet", "/proc/x/s.png"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        cr_assert_eq(RUN("render", "--out", dir, bad[i][0], bad[i][1]), 2, "%s %s", bad[i][0],
+                     bad[i][1]);
+        cr_assert_not_null(strstr(err, bad[i][0]), "%s %s: %s", bad[i][0], bad[i][1], err);
+        cr_assert_str_empty(out, "%s %s rendered something", bad[i][0], bad[i][1]);
+        release();
+    }
+    cr_assert_eq(RUN("render", "--out", dir, "--from", "5", "--to", "2"), 2);
+}
+
+Test(cli, render_refuses_video_without_ffmpeg_before_rendering) {
+    const char *dir = test_tmpdir("render-noffmpeg");
+    setenv("SMP_FFMPEG", "/nonexistent/ffmpeg", 1);
+    char video[512];
+    snprintf(video, sizeof video, "%s/lapse.mp4", dir);
+    cr_assert_eq(RUN("render", "--out", dir, "--video", video), 2);
+    cr_assert_not_null(strstr(err, "ffmpeg"), "%s", err);
+    cr_assert_str_empty(out);
+    unsetenv("SMP_FFMPEG");
+}
+
+Test(cli, render_writes_sheet_compare_and_video) {
+    const char *dir = test_tmpdir("render-all");
+    char sheet[512], video[512];
+    snprintf(sheet, sizeof sheet, "%s/sheet.png", dir);
+    snprintf(video, sizeof video, "%s/lapse.mp4", dir);
+    cr_assert_eq(RUN("render", "--out", dir, "--size", "80x60", "--view", "front", "--years", "0,5",
+                     "--sheet", sheet, "--compare", "0,5", "--video", video, "--seconds", "0.5",
+                     "--fps", "8", "-q"),
+                 0, "%s", err);
+    char compare[512];
+    snprintf(compare, sizeof compare, "%s/default_front_y0_vs_y5.png", dir);
+    const char *files[] = {sheet, video, compare};
+    for (int i = 0; i < 3; ++i) {
+        cr_assert(file_exists(files[i]), "%s missing", files[i]);
+        cr_assert_not_null(strstr(out, files[i]), "%s not printed:\n%s", files[i], out);
+    }
+    smp_image img;
+    cr_assert_eq(smp_image_read_png(sheet, &img, NULL), SMP_OK);
+    cr_assert_gt(img.width, 80);
+    cr_assert_gt(img.height, 2 * 60);
+    smp_image_free(&img);
 }

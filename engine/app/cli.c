@@ -79,3 +79,18 @@ int cli_not_yet(const char *cmd, int argc, char **argv, const char *usage, const
     fprintf(stderr, "smpsim %s: not available yet in this version\n", cmd);
     return CLI_EXIT_FAILURE;
 }
+
+smp_status cli_parse_number(const char *option, const char *text, double lo, double hi, double *out,
+                            smp_error *err) {
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end != '\0' || v != v)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: expected a number, got '%s'", option,
+                             text);
+    if (v < lo || v > hi)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: %g is out of range %g..%g", option, v,
+                             lo, hi);
+    *out = v;
+    return SMP_OK;
+}

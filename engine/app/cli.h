@@ -26,6 +26,10 @@ smp_status cli_parse_size(const char *text, int *width, int *height, smp_error *
 smp_status cli_parse_int(const char *option, const char *text, long lo, long hi, long *out,
                          smp_error *err);
 
+/* A finite decimal number within [lo, hi]; the error names the option. */
+smp_status cli_parse_number(const char *option, const char *text, double lo, double hi, double *out,
+                            smp_error *err);
+
 /* Splits a comma-separated list in place; returns the number of items (at most max), or -1 if
  * there are more than max or an item is empty. */
 int cli_split_list(char *text, char **items, int max);
