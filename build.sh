@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # smpsim build driver. Installs missing Debian packages, configures, builds, then:
 #
-#   ./build.sh run     run the main job on the built-in default scene (headless render for
-#                      now; prints where the images went)
+#   ./build.sh run     run the main job on the built-in default scene: the viewer when a
+#                      display is present, otherwise a headless render of its years (images,
+#                      contact sheet, time-lapse), printing where the files went
 #   ./build.sh test    run every test suite (Criterion through ctest)
 #   ./build.sh build   only build
 #   ./build.sh clean   remove the build directories
@@ -62,6 +63,10 @@ case "$command" in
     fi
     ;;
   run)
+    if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+      echo "build.sh: opening the viewer on the default scene"
+      exec "$build_dir/smpsim" view
+    fi
     out=out/render
     echo "build.sh: rendering the default scene's years headless into $out/"
     video=()

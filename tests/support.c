@@ -41,23 +41,26 @@ int file_exists(const char *path) {
 }
 
 int run_smpsim(char **out, char **err, const char *const *args) {
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = SMPSIM_EXE;
+    for (; args[argc - 1] && argc < 63; ++argc) argv[argc] = args[argc - 1];
+    argv[argc] = NULL;
+    return run_command(out, err, argv);
+}
+
+int run_command(char **out, char **err, const char *const *argv) {
     const char *dir = test_tmpdir("cli-io");
     char out_path[1100], err_path[1100];
     snprintf(out_path, sizeof out_path, "%s/stdout", dir);
     snprintf(err_path, sizeof err_path, "%s/stderr", dir);
-
-    char *argv[64];
-    int argc = 0;
-    argv[argc++] = (char *)SMPSIM_EXE;
-    for (; args[argc - 1] && argc < 63; ++argc) argv[argc] = (char *)args[argc - 1];
-    argv[argc] = NULL;
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid;
-    int rc = posix_spawn(&pid, SMPSIM_EXE, &fa, NULL, argv, environ);
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return -1;
     int status = 0;

@@ -12,6 +12,9 @@ const char *test_tmpdir(const char *tag);
  * Returns the exit status (128 + signal if it was killed). out/err are malloc'ed strings. */
 int run_smpsim(char **out, char **err, const char *const *args);
 
+/* Runs any program (argv[0] looked up in PATH) the same way. */
+int run_command(char **out, char **err, const char *const *argv);
+
 /* Whole file as a malloc'ed string, or NULL. */
 char *slurp(const char *path, size_t *size);
 

@@ -13,9 +13,14 @@ double headless_now_ms(void) {
 }
 
 smp_status headless_open(headless *h, smp_gl_backend backend, int msaa_samples, smp_error *err) {
-    memset(h, 0, sizeof *h);
     smp_gl_context_desc gd = {.backend = backend};
-    smp_status s = smp_gl_context_create(&gd, &h->gl, err);
+    return headless_open_desc(h, &gd, msaa_samples, err);
+}
+
+smp_status headless_open_desc(headless *h, const smp_gl_context_desc *gd, int msaa_samples,
+                              smp_error *err) {
+    memset(h, 0, sizeof *h);
+    smp_status s = smp_gl_context_create(gd, &h->gl, err);
     if (s != SMP_OK) return s;
     smp_renderer_desc rd = {.msaa_samples = msaa_samples};
     s = smp_renderer_create(&rd, &h->renderer, err);

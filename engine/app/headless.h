@@ -17,6 +17,9 @@ typedef struct headless {
 
 /* Brings up GL (backend SMP_GL_AUTO unless told), builds and uploads the built-in head. */
 smp_status headless_open(headless *h, smp_gl_backend backend, int msaa_samples, smp_error *err);
+/* The same with a full context description (the viewer's window). */
+smp_status headless_open_desc(headless *h, const smp_gl_context_desc *gd, int msaa_samples,
+                              smp_error *err);
 void headless_close(headless *h);
 
 /* Monotonic time in milliseconds. */

@@ -10,12 +10,12 @@ static const struct {
     cli_command_fn run;
     const char *summary;
 } k_commands[] = {
-    {"view", cmd_view, "interactive viewer (not available yet in this version)"},
-    {"render", cmd_render, "headless images of the head"},
+    {"view", cmd_view, "interactive viewer: orbit the head, scrub the years"},
+    {"render", cmd_render, "headless images, contact sheets, comparisons, time-lapse video"},
     {"scatter", cmd_scatter, "run the dot-scattering core alone (not available yet)"},
     {"bench", cmd_bench,
      "benchmarks: render, scatter (not available yet), age (not available yet)"},
-    {"check", cmd_check, "validate a scene file (not available yet)"},
+    {"check", cmd_check, "validate a scene file and print it resolved"},
 };
 enum { COMMAND_COUNT = sizeof k_commands / sizeof k_commands[0] };
 

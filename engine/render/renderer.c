@@ -254,3 +254,37 @@ smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, sm
     if (s == SMP_OK) s = smp_gl_target_read(&r->target, image->pixels, err);
     return s;
 }
+
+smp_status smp_renderer_present(smp_renderer *r, int width, int height, smp_error *err) {
+    if (!r->target.out_fbo)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "present before any offscreen frame");
+    glDisable(GL_FRAMEBUFFER_SRGB); /* copy the encoded bytes as they are */
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->target.out_fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    glBlitFramebuffer(0, 0, r->target.width, r->target.height, 0, 0, width, height,
+                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return smp_gl_check("presenting the frame", err);
+}
+
+smp_status smp_renderer_read_window(smp_image *image, smp_error *err) {
+    glDisable(GL_FRAMEBUFFER_SRGB);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+    glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, image->width, image->height, GL_RGBA, GL_UNSIGNED_BYTE, image->pixels);
+    smp_status s = smp_gl_check("reading the window", err);
+    if (s != SMP_OK) return s;
+    size_t stride = (size_t)image->width * 4;
+    for (int y = 0; y < image->height / 2; ++y) /* bottom row first in GL */
+        for (size_t i = 0; i < stride; ++i) {
+            uint8_t *a = image->pixels + (size_t)y * stride + i;
+            uint8_t *b = image->pixels + (size_t)(image->height - 1 - y) * stride + i;
+            uint8_t t = *a;
+            *a = *b;
+            *b = t;
+        }
+    for (size_t i = 0; i < (size_t)image->width * image->height; ++i)
+        image->pixels[4 * i + 3] = 255;
+    return SMP_OK;
+}

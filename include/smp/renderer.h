@@ -76,6 +76,14 @@ smp_status smp_renderer_draw_offscreen(smp_renderer *r, const smp_frame_desc *fr
 smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, smp_image *image,
                                 smp_error *err);
 
+/* Copies the last offscreen frame (smp_renderer_draw_offscreen) into the default framebuffer
+ * (a window's back buffer) at width x height, for viewers that draw their UI on top. */
+smp_status smp_renderer_present(smp_renderer *r, int width, int height, smp_error *err);
+
+/* Reads the default framebuffer's back buffer (the window, with its UI) into image, top row
+ * first, at image->width x image->height from the bottom-left corner. */
+smp_status smp_renderer_read_window(smp_image *image, smp_error *err);
+
 #ifdef __cplusplus
 }
 #endif
