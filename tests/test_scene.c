@@ -132,7 +132,8 @@ Test(scene, scar_fields_have_ranges) {
                  SMP_OK, "%s", rep.first.message);
     cr_assert_eq(s.client.scar_count, 1);
     cr_assert_float_eq(s.client.scars[0].width_mm, 8, 1e-12);
-    cr_assert_float_eq(s.client.scars[0].length_mm, 180, 1e-12); /* default */
+    cr_assert(isnan(s.client.scars[0].length_mm)); /* null: the scar type's usual length */
+    cr_assert(isnan(s.client.scars[0].center_deg[0]));
     cr_assert_neq(load_text("{\"client\":{\"scars\":[{\"type\":\"fut\",\"width_mm\":0}]}}", &s),
                   SMP_OK);
     cr_assert(reported("t.json:1: client.scars[0].width_mm", "found 0"), "%s", rep.first.message);

@@ -314,6 +314,10 @@ static int parse_list(ctx *c, const field *f, const cJSON *v, char *base, const 
 }
 
 static int parse_default_list(const field *f, char *base) {
+    if (f->kind == K_NUMBER2 && f->nullable && f->def_text && strcmp(f->def_text, "null") == 0) {
+        ((double *)(base + f->off))[0] = ((double *)(base + f->off))[1] = NAN;
+        return 1;
+    }
     cJSON *v = cJSON_Parse(f->def_text ? f->def_text : "[]");
     smp_scene_report rep = {0};
     ctx c = {.file = "(schema default)", .rep = &rep};
@@ -398,6 +402,11 @@ static int parse_field(ctx *c, const field *f, const cJSON *v, char *base, const
         return ok;
     }
     case K_NUMBER2:
+        if (f->nullable && cJSON_IsNull(v)) {
+            ((double *)at)[0] = ((double *)at)[1] = NAN;
+            return 1;
+        }
+        return parse_list(c, f, v, base, path);
     case K_NUMBER_LIST:
     case K_ENUM_LIST:
     case K_POINT2_LIST: return parse_list(c, f, v, base, path);
@@ -578,7 +587,9 @@ static cJSON *field_to_json(const field *f, const char *base) {
     case K_VEC3:
         return *(const int *)(base + f->aux) ? cJSON_CreateDoubleArray((const double *)at, 3)
                                              : cJSON_CreateNull();
-    case K_NUMBER2: return cJSON_CreateDoubleArray((const double *)at, 2);
+    case K_NUMBER2:
+        return isnan(((const double *)at)[0]) ? cJSON_CreateNull()
+                                              : cJSON_CreateDoubleArray((const double *)at, 2);
     case K_NUMBER_LIST:
         return cJSON_CreateDoubleArray((const double *)at, *(const int *)(base + f->aux));
     case K_ENUM_LIST: {
@@ -972,7 +983,7 @@ static const char *kind_name(const field *f) {
     case K_STRING: return "string";
     case K_ENUM: return "string";
     case K_VEC3: return "[x, y, z] or null";
-    case K_NUMBER2: return "[number, number]";
+    case K_NUMBER2: return f->nullable ? "[number, number] or null" : "[number, number]";
     case K_NUMBER_LIST: return "array of numbers";
     case K_ENUM_LIST: return "array of strings";
     case K_POINT2_LIST: return "array of [number, number]";

@@ -95,7 +95,7 @@ static const field k_head[] = {
          "axis of the mesh file that points up; auto reads the file, then the shape"),
     ENUM("facing", smp_scene_head, facing, k_axes, SMP_AXIS_AUTO,
          "axis of the mesh file the face looks along; auto finds the face from the shape"),
-    NUM("edge_mm", smp_scene_head, edge_mm, 0.5, 10, 1.5, "mm",
+    NUM("edge_mm", smp_scene_head, edge_mm, 0.5, 10, 3, "mm",
         "target edge length of an imported mesh after smooth subdivision"),
     INT("resolution", smp_scene_head, resolution, 16, 512, 96, "cells",
         "built-in head: grid cells along each cube-face edge"),
@@ -168,20 +168,33 @@ static const field k_scar[] = {
      .off = OFF(smp_scene_scar, center_deg),
      .lo = -180,
      .hi = 180,
-     .def_text = "[180, 5]",
+     .def_text = "null",
+     .nullable = 1,
      .unit = "°",
      .doc = "[azimuth, elevation] on the scalp seen from the head-frame origin: azimuth 0 "
-            "front, 90 client's left, 180 back; elevation above the ear-canal plane"},
-    NUM("width_mm", smp_scene_scar, width_mm, 0.2, 150, 4, "mm",
-        "width of a linear scar or of an ellipse's minor axis"),
-    NUM("length_mm", smp_scene_scar, length_mm, 0.5, 400, 180, "mm",
-        "length along the scalp of a linear scar, or an ellipse's major axis"),
-    NUM("angle_deg", smp_scene_scar, angle_deg, -180, 180, 0, "°",
-        "orientation on the scalp, 0 = running left-right"),
-    INT("count", smp_scene_scar, count, 1, 10000, 600, "scars",
-        "FUE: number of donor scars; plugs: number of rows"),
-    NUM("diameter_mm", smp_scene_scar, diameter_mm, 0.3, 10, 1.0, "mm",
-        "FUE scar or plug diameter"),
+            "front, 90 client's left, 180 back; elevation above the ear-canal plane. null = "
+            "the type's usual place (fut [180, 5], fue [180, 10], craniotomy [60, 50], areata "
+            "[30, 60], reduction [0, 75], plugs [0, 55])"},
+    NUM_NULL("width_mm", smp_scene_scar, width_mm, 0.2, 150, "mm",
+             "width of a linear scar, or an areata ellipse's minor axis; null = the type's "
+             "usual (fut 4, craniotomy 3, reduction 4, areata 25)"),
+    NUM_NULL("length_mm", smp_scene_scar, length_mm, 0.5, 400, "mm",
+             "length along the skin of a linear scar, the FUE band or the plug rows, or an "
+             "areata ellipse's major axis; null = the type's usual (fut 180, fue 200, "
+             "craniotomy 140, areata 35, reduction 120, plugs 100)"),
+    NUM_NULL("angle_deg", smp_scene_scar, angle_deg, -180, 180, "°",
+             "orientation on the skin, 0 = running left-right, 90 = front-back; null = the "
+             "type's usual (reduction 90, others 0)"),
+    NUM_NULL("bend_mm", smp_scene_scar, bend_mm, -100, 100, "mm",
+             "linear scars: how far the ends rise, making an arc; null = the type's usual "
+             "(fut 12, craniotomy 30)"),
+    NUM_NULL("band_mm", smp_scene_scar, band_mm, 5, 120, "mm",
+             "FUE: height of the donor band the scars are spread over; null = 50"),
+    INT("count", smp_scene_scar, count, 0, 10000, 0, "scars",
+        "FUE: number of donor scars (1..10000); plugs: rows (1..10); 0 = the type's usual "
+        "(600 scars, 3 rows)"),
+    NUM_NULL("diameter_mm", smp_scene_scar, diameter_mm, 0.3, 10, "mm",
+             "FUE scar or plug diameter; null = 1 (FUE), 4 (plugs)"),
     {.key = "points_deg",
      .kind = K_POINT2_LIST,
      .off = OFF(smp_scene_scar, points_deg),

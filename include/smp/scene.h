@@ -101,10 +101,13 @@ typedef struct smp_scene_head {
 
 typedef struct smp_scene_scar {
     smp_scar_kind kind;
+    /* NaN (null in the file) and count 0 stand for the scar type's usual value. */
     double center_deg[2]; /* where on the scalp: azimuth (0 = front, +90 = client's left) and
                              elevation above the ear-canal plane, degrees */
     double width_mm, length_mm;
     double angle_deg; /* orientation of a curve or ellipse on the scalp, 0 = left-right */
+    double bend_mm;   /* rise of a linear scar's ends */
+    double band_mm;   /* FUE donor band height */
     int count;        /* FUE scars, plug rows */
     double diameter_mm;
     int point_count; /* burn polygon vertices, in scalp degrees [azimuth, elevation] */
