@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "smp/head.h"
+#include "smp/landmarks.h"
 
 static float radius_towards(float x, float y, float z) {
     float len = sqrtf(x * x + y * y + z * z);
@@ -10,15 +11,85 @@ static float radius_towards(float x, float y, float z) {
     return smp_head_radius_mm(d);
 }
 
-/* Adult ranges from anthropometric surveys (ANSUR II, ISO/TR 7250-2), with a few mm of
- * slack: the procedural head must be a head, not an arbitrary blob. */
+/* The mesh cut by the plane n.p = c: total length of the cut, and the cut's extent along X,
+ * counting only segments whose points satisfy y >= y_min. */
+typedef struct section {
+    double perimeter_mm, half_width_mm, max_z, min_z;
+} section;
+
+static section cut(const smp_mesh *m, const double n[3], double c, double y_min) {
+    section s = {0, 0, -1e9, 1e9};
+    for (uint32_t t = 0; t < m->triangle_count; ++t) {
+        const float *v[3];
+        double f[3], q[2][3];
+        int k = 0;
+        for (int i = 0; i < 3; ++i) {
+            v[i] = m->positions + 3 * m->indices[3 * t + i];
+            f[i] = n[0] * v[i][0] + n[1] * v[i][1] + n[2] * v[i][2] - c;
+        }
+        for (int i = 0; i < 3 && k < 2; ++i) {
+            int j = (i + 1) % 3;
+            if ((f[i] < 0) == (f[j] < 0)) continue;
+            double a = f[i] / (f[i] - f[j]);
+            for (int d = 0; d < 3; ++d) q[k][d] = v[i][d] + a * (v[j][d] - v[i][d]);
+            ++k;
+        }
+        if (k < 2 || q[0][1] < y_min || q[1][1] < y_min) continue;
+        double dx = q[0][0] - q[1][0], dy = q[0][1] - q[1][1], dz = q[0][2] - q[1][2];
+        s.perimeter_mm += sqrt(dx * dx + dy * dy + dz * dz);
+        for (int e = 0; e < 2; ++e) {
+            s.half_width_mm = fmax(s.half_width_mm, fabs(q[e][0]));
+            s.max_z = fmax(s.max_z, q[e][2]);
+            s.min_z = fmin(s.min_z, q[e][2]);
+        }
+    }
+    return s;
+}
+
+/* Adult ranges from anthropometric surveys (ANSUR II, ISO/TR 7250-2), measured on the built
+ * mesh the way an anthropometrist would: length from the glabella to the farthest point of the
+ * back of the skull, breadth across the parietals above the ears, and the circumference in the
+ * plane through the glabella and that farthest point (opisthocranion). */
 Test(head, cranium_dimensions_are_anatomical) {
-    float length = radius_towards(0, 0.27f, 1) + radius_towards(0, 0.3f, -1); /* glabella–back */
-    float breadth = radius_towards(1, 0.5f, -0.1f) * 2.0f * (1.0f / sqrtf(1.26f));
+    smp_head_desc d = {0};
+    smp_mesh m = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_head_build(&d, &m, &err), SMP_OK, "%s", err.message);
+    smp_landmarks lm;
+    smp_landmarks_procedural(&lm);
+    const float *g = lm.p[SMP_LM_GLABELLA];
+
+    /* Opisthocranion: the most posterior point of the midline section, above the neck. */
+    double op_y = 0, op_z = 1e9;
+    for (uint32_t t = 0; t < m.vertex_count; ++t) {
+        const float *p = m.positions + 3 * t;
+        if (fabsf(p[0]) < 1.5f && p[1] > -20 && p[2] < op_z) op_z = p[2], op_y = p[1];
+    }
+    double length = g[2] - op_z;
+    cr_assert(length >= 190 && length <= 200, "head length %.1f mm", length);
+
+    /* Maximum breadth: the widest horizontal section between the ear tops and the vertex. */
+    double breadth = 0;
+    for (double y = 40; y < 110; y += 2) {
+        const double up[3] = {0, 1, 0};
+        breadth = fmax(breadth, 2 * cut(&m, up, y, -1e9).half_width_mm);
+    }
+    cr_assert(breadth >= 150 && breadth <= 160, "head breadth %.1f mm", breadth);
+
+    double dy = g[1] - op_y, dz = g[2] - op_z, len = sqrt(dy * dy + dz * dz);
+    const double n[3] = {0, dz / len, -dy / len};
+    section s = cut(&m, n, n[1] * g[1] + n[2] * g[2], -1e9);
+    cr_assert(s.perimeter_mm >= 560 && s.perimeter_mm <= 580, "head circumference %.1f mm",
+              s.perimeter_mm);
+    /* One closed loop round the skull: the plane passes above the ears and the face. */
+    cr_assert_float_eq(s.max_z - s.min_z, length, 1.0, "section spans %.1f mm", s.max_z - s.min_z);
+    cr_assert_lt(s.half_width_mm, 0.5 * breadth + 5, "section half-width %.1f", s.half_width_mm);
+    smp_mesh_free(&m);
+}
+
+Test(head, vertex_height_is_anatomical) {
     float vertex = radius_towards(0, 1, 0);
-    cr_assert(length > 180 && length < 210, "head length %.1f mm", length);
-    cr_assert(breadth > 140 && breadth < 165, "head breadth %.1f mm", breadth);
-    cr_assert(vertex > 120 && vertex < 145, "tragion-vertex height %.1f mm", vertex);
+    cr_assert(vertex > 115 && vertex < 135, "tragion-vertex height %.1f mm", vertex);
 }
 
 Test(head, mesh_is_valid_closed_and_outward) {

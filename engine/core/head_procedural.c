@@ -1,14 +1,18 @@
 /*
  * The built-in head as a star-shaped surface around the head-frame origin (the midpoint
  * between the ear canals). Along each direction the radius is the smooth union of where the
- * ray leaves each anatomical primitive: ellipsoids for cranium, face, jaw, nose, brow, lips,
- * ears and eyes, an elliptic tube for the neck; eye sockets are carved out before
- * the eyeballs are added. Every primitive's interior is reached from the origin through other
- * primitives, so the union stays star-shaped where it matters (cranium and scalp).
+ * ray leaves each anatomical primitive: a superquadric skull, ellipsoids for face, cheeks,
+ * jaw, chin, brow, nose, lips, ears, eyeballs and lids, an elliptic tube for the neck; the
+ * orbits and the ears' conchae are pressed in as bowls before the eyeballs are added. Every
+ * primitive's interior is reached from the origin through other primitives, so the union stays
+ * star-shaped where it matters (cranium and scalp).
  *
- * Dimensions are those of an average adult (ISO/TR 7250-2 and the US Army ANSUR II survey:
- * head length ~196 mm, breadth ~155 mm, tragion–vertex ~130 mm, menton–vertex ~230 mm,
- * bizygomatic ~140 mm, bigonial ~110 mm).
+ * Dimensions are those of an average adult (ISO/TR 7250-2 and the US Army ANSUR II survey),
+ * measured on the default mesh: head length 194 mm (glabella to opisthocranion), breadth
+ * 156 mm, horizontal circumference 574 mm, tragion-vertex 128 mm, menton-vertex ~230 mm,
+ * bitragion 153 mm. Landmark heights follow the Frankfort horizontal through the ear canals:
+ * eye corners ~14 mm above it, nasion ~24 mm, glabella ~33 mm, so a hairline 5-7 cm above the
+ * glabella lands on the forehead well below the vertex.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -25,29 +29,69 @@ typedef struct ellipsoid {
     float blend_mm; /* width of the smooth fillet where it joins what came before */
 } ellipsoid;
 
+/* The cranium: a superquadric around its own centre, fuller than an ellipsoid in plan view
+ * (a skull's horizontal section is closer to a rounded box than an ellipse, which is what
+ * puts the circumference at ~570 mm for a 195 x 155 mm head) and egg-shaped: narrower at the
+ * forehead, widest over the parietals. Front and back, top and bottom have their own
+ * semi-axes; the pieces meet with a common tangent. */
+static const struct {
+    double c[3]; /* centre, mm */
+    double ax, ay_top, ay_bot, az_front, az_back;
+    double taper;            /* breadth change from back to front, fraction */
+    double m_plan, n_height; /* exponents: plan-view section, vertical profile */
+} k_skull = {{0, 30, -2}, 77.5, 98, 80, 94, 93, 0.07, 2.6, 2.2};
+
 /* The union in order of construction; fillet widths grow with the size of the joint. */
-static const ellipsoid k_cranium = {{0, 34, -8}, {77, 99, 96}, 0.0f, 0};
 static const ellipsoid k_union[] = {
-    {{0, -20, 24}, {66, 70, 68}, 0.0f, 26},  /* midface and cheeks */
-    {{0, -52, 22}, {56, 44, 58}, 0.0f, 22},  /* mandible, gonial angles */
-    {{0, -84, 64}, {20, 14, 18}, 0.0f, 12},  /* chin */
-    {{0, 24, 77}, {50, 9, 12}, 0.0f, 10},    /* brow ridge */
-    {{0, -10, 93}, {9, 25, 13}, -0.40f, 5},  /* nasal bridge and tip */
-    {{0, -27, 98}, {15, 7, 9}, 0.0f, 5},     /* alae */
-    {{0, -46, 90}, {20, 5, 7}, 0.0f, 4},     /* upper lip */
-    {{0, -57, 88}, {18, 5, 7}, 0.0f, 4},     /* lower lip */
-    {{75, 2, -14}, {10, 31, 17}, 0.25f, 6},  /* left ear */
-    {{-75, 2, -14}, {10, 31, 17}, 0.25f, 6}, /* right ear */
+    {{0, -25, 0}, {66, 85, 92}, 0.0f, 34},     /* face: forehead to jaw */
+    {{0, -42, 55}, {32, 26, 36}, 0.0f, 24},    /* maxilla and teeth under the lips */
+    {{33, -20, 52}, {18, 20, 16}, 0.0f, 30},   /* left cheek */
+    {{-33, -20, 52}, {18, 20, 16}, 0.0f, 30},  /* right cheek */
+    {{0, -62, 4}, {54, 34, 74}, 0.0f, 26},     /* mandible, gonial angles */
+    {{0, -80, 66}, {22, 16, 21}, 0.0f, 26},    /* chin */
+    {{0, 33, 84}, {46, 10, 12}, 0.0f, 16},     /* brow ridge */
+    {{0, 8, 95}, {6, 18, 8}, -0.58f, 10},      /* nasal bones, narrow at the root */
+    {{0, -5, 101}, {10, 20, 10}, -0.58f, 12},  /* cartilage, wider towards the tip */
+    {{0, -14, 109}, {9.5f, 8.5f, 9}, 0.0f, 9}, /* tip */
+    {{12, -20, 97}, {6.5f, 6, 7}, 0.0f, 12},   /* left ala */
+    {{-12, -20, 97}, {6.5f, 6, 7}, 0.0f, 12},  /* right ala */
+    {{0, -41, 76}, {24, 5, 20}, 0.0f, 8},      /* upper lip */
+    {{0, -51, 75}, {21, 5.5f, 19}, 0.0f, 8},   /* lower lip */
+    {{76, -1, -20}, {9, 29, 16}, -0.30f, 6},   /* left ear */
+    {{-76, -1, -20}, {9, 29, 16}, -0.30f, 6},  /* right ear */
 };
-static const ellipsoid k_eyes[] = {
-    {{32, 6, 64}, {12, 8, 11}, 0.0f, 3},
-    {{-32, 6, 64}, {12, 8, 11}, 0.0f, 3},
+/* Eyes: the orbit is carved first (a bowl, below), then the eyeball and the two lids are
+ * added back; the lids are slightly wider than the ball and offset up and down, so they meet
+ * in a fold across it and close over it at the corners, as on a relaxed face. Left eye
+ * first, right eye mirrored. */
+static const ellipsoid k_eyeballs[] = {
+    {{32, 13, 61}, {13.5f, 11, 12}, 0.0f, 3},
+    {{-32, 13, 61}, {13.5f, 11, 12}, 0.0f, 3},
+};
+static const ellipsoid k_lids[] = {
+    {{32, 17, 61}, {15, 9, 12.6f}, 0.0f, 3}, /* upper */
+    {{32, 8, 61}, {15, 8, 12.3f}, 0.0f, 3},  /* lower */
+    {{-32, 17, 61}, {15, 9, 12.6f}, 0.0f, 3},
+    {{-32, 8, 61}, {15, 8, 12.3f}, 0.0f, 3},
+};
+
+/* Hollows pressed into the union: a paraboloid around the direction of c, its floor depth_mm
+ * beyond c and its curvature radii rx_mm across and ry_mm up, joined over blend_mm. */
+typedef struct bowl {
+    float c[3];
+    float depth_mm, rx_mm, ry_mm, blend_mm;
+} bowl;
+static const bowl k_bowls[] = {
+    {{32, 13, 61}, 6, 14, 7, 12},   /* left orbit */
+    {{-32, 13, 61}, 6, 14, 7, 12},  /* right orbit */
+    {{74, 2, -12}, 1.5f, 5, 7, 4},  /* left concha, the ear's hollow */
+    {{-74, 2, -12}, 1.5f, 5, 7, 4}, /* right concha */
 };
 
 /* Neck: a vertical elliptic cylinder cut at y_min, its rim rounded over round_mm. */
 static const struct {
     float cz, rx, rz, y_min, y_top, round_mm, blend_mm;
-} k_neck = {-16, 50, 54, -175, 20, 14, 30};
+} k_neck = {-15, 57, 60, -165, 10, 22, 20};
 
 /* Where the ray origin + t*d leaves an ellipsoid, continued smoothly past its silhouette.
  * With tc the ray parameter closest to the centre and q the squared half-chord (negative
@@ -78,6 +122,47 @@ static float ellipsoid_exit(const ellipsoid *e, const float d[3]) {
 
 static float smooth_min(float a, float b, float k);
 
+/* The skull's implicit function: < 1 inside, 1 on the surface. */
+static double skull_f(const double p[3]) {
+    double x = p[0] - k_skull.c[0], y = p[1] - k_skull.c[1], z = p[2] - k_skull.c[2];
+    double Z = z / (z >= 0 ? k_skull.az_front : k_skull.az_back);
+    double X = x / (k_skull.ax * (1.0 - k_skull.taper * fmin(fmax(Z, -1.0), 1.0)));
+    double Y = y / (y >= 0 ? k_skull.ay_top : k_skull.ay_bot);
+    double plan = pow(fabs(X), k_skull.m_plan) + pow(fabs(Z), k_skull.m_plan);
+    return pow(plan, k_skull.n_height / k_skull.m_plan) + pow(fabs(Y), k_skull.n_height);
+}
+
+/* The skull's gauge along the ray minus one: the implicit function to the power 1/n is
+ * homogeneous of degree one about the centre, so it grows almost linearly along a ray and
+ * the secant steps below land close to the root from the first one. */
+static double skull_along(const float d[3], double t) {
+    double p[3] = {t * d[0], t * d[1], t * d[2]};
+    return pow(skull_f(p), 1.0 / k_skull.n_height) - 1.0;
+}
+
+/* Where the ray t*d leaves the skull. The origin is well inside and the solid is convex in
+ * all but the gentle taper, so the ray crosses the surface once, within 150 mm: refine that
+ * bracket by regula falsi with the Illinois fix (superlinear, never leaves the bracket) to
+ * well below float resolution. */
+static float skull_exit(const float d[3]) {
+    double a = 0, b = 150, fa = skull_along(d, a), fb = skull_along(d, b);
+    int side = 0;
+    for (int it = 0; it < 64 && b - a > 1e-5; ++it) {
+        double t = (a * fb - b * fa) / (fb - fa), ft = skull_along(d, t);
+        if (fabs(ft) < 1e-9) return (float)t;
+        if (ft > 0) {
+            b = t, fb = ft;
+            if (side == 1) fa *= 0.5;
+            side = 1;
+        } else {
+            a = t, fa = ft;
+            if (side == -1) fb *= 0.5;
+            side = -1;
+        }
+    }
+    return (float)(0.5 * (a + b));
+}
+
 /* The neck's radius along d: where the ray leaves the tube or crosses the cut, whichever
  * comes first (smoothly, so the rim is round). */
 static float neck_exit(const float d[3]) {
@@ -99,21 +184,37 @@ static float smooth_max(float a, float b, float k) {
 
 static float smooth_min(float a, float b, float k) { return -smooth_max(-a, -b, k); }
 
+/* The bowl's radius along d: where the ray crosses the plane through c facing the origin, the
+ * in-plane offset (u across, v up) raises the floor parabolically. Rays that run away from c
+ * see no bowl. */
+static float bowl_radius(const bowl *b, const float d[3]) {
+    float len = sqrtf(b->c[0] * b->c[0] + b->c[1] * b->c[1] + b->c[2] * b->c[2]);
+    float n[3] = {b->c[0] / len, b->c[1] / len, b->c[2] / len};
+    float cos_angle = d[0] * n[0] + d[1] * n[1] + d[2] * n[2];
+    if (cos_angle < 0.5f) return 1e6f;
+    /* Across: horizontal and in the plane; up: completes the frame. */
+    float h = sqrtf(n[0] * n[0] + n[2] * n[2]);
+    float ex[3] = {n[2] / h, 0, -n[0] / h};
+    float ey[3] = {n[1] * ex[2] - n[2] * ex[1], n[2] * ex[0] - n[0] * ex[2],
+                   n[0] * ex[1] - n[1] * ex[0]};
+    float t = len / cos_angle, q[3];
+    for (int k = 0; k < 3; ++k) q[k] = d[k] * t - b->c[k];
+    float u = q[0] * ex[0] + q[1] * ex[1] + q[2] * ex[2];
+    float v = q[0] * ey[0] + q[1] * ey[1] + q[2] * ey[2];
+    return len + b->depth_mm + u * u / (2 * b->rx_mm) + v * v / (2 * b->ry_mm);
+}
+
 float smp_head_radius_mm(const float dir[3]) {
-    float r = ellipsoid_exit(&k_cranium, dir);
+    float r = skull_exit(dir);
     r = smooth_max(r, neck_exit(dir), k_neck.blend_mm);
     for (size_t i = 0; i < sizeof k_union / sizeof k_union[0]; ++i)
         r = smooth_max(r, ellipsoid_exit(&k_union[i], dir), k_union[i].blend_mm);
-    /* Orbits: the surface is pulled in around each eye before the eyeball is added back. */
-    for (size_t i = 0; i < sizeof k_eyes / sizeof k_eyes[0]; ++i) {
-        const float *c = k_eyes[i].c;
-        float len = sqrtf(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
-        float cos_angle = (dir[0] * c[0] + dir[1] * c[1] + dir[2] * c[2]) / len;
-        float angle = acosf(fminf(fmaxf(cos_angle, -1.0f), 1.0f));
-        float socket = len + 4.0f + 300.0f * angle * angle; /* a bowl around the eye */
-        r = smooth_min(r, socket, 10.0f);
-        r = smooth_max(r, ellipsoid_exit(&k_eyes[i], dir), k_eyes[i].blend_mm);
-    }
+    for (size_t i = 0; i < sizeof k_bowls / sizeof k_bowls[0]; ++i)
+        r = smooth_min(r, bowl_radius(&k_bowls[i], dir), k_bowls[i].blend_mm);
+    for (size_t i = 0; i < sizeof k_eyeballs / sizeof k_eyeballs[0]; ++i)
+        r = smooth_max(r, ellipsoid_exit(&k_eyeballs[i], dir), k_eyeballs[i].blend_mm);
+    for (size_t i = 0; i < sizeof k_lids / sizeof k_lids[0]; ++i)
+        r = smooth_max(r, ellipsoid_exit(&k_lids[i], dir), k_lids[i].blend_mm);
     return r;
 }
 
@@ -147,6 +248,9 @@ smp_status smp_head_build(const smp_head_desc *desc, smp_mesh *out, smp_error *e
         const float *nrm = k_faces[f][0], *sa = k_faces[f][1], *ta = k_faces[f][2];
         /* UV atlas: the six faces in a 3 x 2 grid of cells, so no triangle straddles a seam. */
         float u0 = (float)(f % 3) / 3.0f, v0 = (float)(f / 3) / 2.0f;
+        /* Each vertex depends only on its own direction, so rows can go to any thread and the
+         * mesh is the same bits whatever the thread count. */
+#pragma omp parallel for schedule(static)
         for (int j = 0; j <= n; ++j) {
             for (int i = 0; i <= n; ++i) {
                 float a = warp(2 * i - n, n), b = warp(2 * j - n, n);
@@ -181,4 +285,20 @@ smp_status smp_head_build(const smp_head_desc *desc, smp_mesh *out, smp_error *e
     }
     smp_mesh_compute_normals(out);
     return SMP_OK;
+}
+
+static void normalize_into(const float v[3], float out[3]) {
+    float len = sqrtf(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    for (int k = 0; k < 3; ++k) out[k] = v[k] / len;
+}
+
+void smp_head_feature_dirs(float inion_dir[3], float canthus_left_dir[3]) {
+    /* Under the scalp the external occipital protuberance is too slight to model (a bump reads
+     * as a lump in renders); it lies on the back midline level with the ear canals. */
+    const float inion[3] = {0, 0, -1};
+    /* The lateral end of the left eye's opening. */
+    const ellipsoid *eye = &k_eyeballs[0];
+    const float canthus[3] = {eye->c[0] + eye->a[0], eye->c[1], eye->c[2]};
+    normalize_into(inion, inion_dir);
+    normalize_into(canthus, canthus_left_dir);
 }
