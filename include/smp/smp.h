@@ -15,6 +15,8 @@
 #include "smp/image.h"
 #include "smp/landmarks.h"
 #include "smp/mesh.h"
+#include "smp/mesh_import.h"
+#include "smp/mesh_ops.h"
 #include "smp/renderer.h"
 #include "smp/scene.h"
 #include "smp/sheet.h"
