@@ -9,6 +9,7 @@
 
 #include "smp/camera.h"
 #include "smp/dots.h"
+#include "smp/fields.h"
 #include "smp/fsio.h"
 #include "smp/gl_context.h"
 #include "smp/head.h"
