@@ -1,8 +1,410 @@
-/* smpsim bench age: dots per second of the skin, ink and ageing model. */
+/* smpsim bench age: dots per second of the skin, ink and ageing model, and the plots of
+ * docs/MODEL.md (--plot DIR), drawn here as SVG so the docs come from the model itself. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "bench.h"
 #include "cli.h"
+#include "headless.h"
+#include "smp/age.h"
+#include "smp/fsio.h"
+#include "smp/simd.h"
+
+static void print_help(void) {
+    printf("Usage: smpsim bench age [options]\n"
+           "\n"
+           "Evaluates the skin, ink and ageing model for a synthetic dot set (default plan,\n"
+           "MST 4 skin, realistic radii and depths, a few scar dots) at one year, after one\n"
+           "warm-up run, and reports the best and median time, dots per second and the memory\n"
+           "traffic it implies (7 bytes read and 20 written per dot). With --plot it instead\n"
+           "writes the contrast-over-years charts of docs/MODEL.md as SVG files.\n"
+           "\n"
+           "Options:\n"
+           "  --dots N         dots, 1..200000000 (default: 10000000)\n"
+           "  --threads N      OpenMP threads, 1..256 (default: 2)\n"
+           "  --years Y        the year evaluated, 0..200 (default: 1)\n"
+           "  --runs N         timed runs, 1..1000 (default: 7)\n"
+           "  --simd PATH      scalar, sse41, avx2, avx512, neon or all (default: the active\n"
+           "                   path, SMP_SIMD or the best this CPU has)\n"
+           "  --plot DIR       write the model's charts into DIR and exit\n"
+           "  --json           print one JSON object per path instead of a table\n"
+           "  -h, --help       show this help\n");
+}
+
+/* ---- The default plan, shared by the benchmark and the plots ---------------------------- */
+
+typedef struct scenario {
+    int mst, fitzpatrick;
+    double hours, spf, depth_mm;
+    smp_tissue tissue;
+} scenario;
+
+static const scenario k_default = {4, 3, 1.0, 1.0, 0.4, SMP_TISSUE_SKIN};
+
+static smp_status make_model(const scenario *sc, smp_skin *skin, smp_age_model **m,
+                             smp_error *err) {
+    smp_status st = smp_skin_resolve(
+        &(smp_skin_desc){.mst = sc->mst, .fitzpatrick = sc->fitzpatrick}, skin, err);
+    if (st != SMP_OK) return st;
+    smp_age_session s[3];
+    const double dilution[3] = {0.6, 0.45, 0.35};
+    for (int i = 0; i < 3; ++i)
+        s[i] = (smp_age_session){.t_years = 21.0 * i / 365.25,
+                                 .dilution = dilution[i],
+                                 .density_per_cm2 = (i == 0 ? 24.0 : 32.0),
+                                 .depth_mm = sc->depth_mm};
+    smp_age_desc d = {.skin = skin,
+                      .sessions = s,
+                      .session_count = 3,
+                      .outdoor_hours_per_day = sc->hours,
+                      .sunscreen_spf = sc->spf};
+    return smp_age_create(&d, m, err);
+}
+
+/* ---- Plots ------------------------------------------------------------------------------- */
+
+enum { PLOT_POINTS = 601, PLOT_MAX_SERIES = 4 };
+#define PLOT_YEARS 15.0
+
+typedef struct series {
+    const char *label, *colour;
+    scenario sc;
+    double y[PLOT_POINTS];
+    double due;
+} series;
+
+typedef struct chart {
+    const char *file, *title, *y_label;
+    int spread; /* 1: plot the footprint's full width at half maximum, not contrast */
+    int count;
+    series s[PLOT_MAX_SERIES];
+} chart;
+
+static smp_status fill_series(series *se, int spread, smp_error *err) {
+    smp_skin skin;
+    smp_age_model *m = NULL;
+    if (make_model(&se->sc, &skin, &m, err) != SMP_OK) return err->status;
+    for (int i = 0; i < PLOT_POINTS; ++i) {
+        smp_area_state a;
+        smp_age_area(m, PLOT_YEARS * i / (PLOT_POINTS - 1), se->sc.tissue, &a, NULL);
+        se->y[i] = spread ? 2.3548 * a.sigma_mm : 100.0 * a.dot_contrast;
+    }
+    smp_age_touch_up_due(m, se->sc.tissue, &se->due, NULL);
+    smp_age_destroy(m);
+    return SMP_OK;
+}
+
+static double nice_top(double v) {
+    const double steps[] = {0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100};
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; ++i)
+        if (v <= steps[i] * 5.0) return steps[i] * ceil(v / steps[i]);
+    return ceil(v);
+}
+
+static smp_status write_chart(const char *dir, chart *c, smp_error *err) {
+    double top = 0.0;
+    for (int k = 0; k < c->count; ++k) {
+        if (fill_series(&c->s[k], c->spread, err) != SMP_OK) return err->status;
+        for (int i = 0; i < PLOT_POINTS; ++i)
+            if (c->s[k].y[i] > top) top = c->s[k].y[i];
+    }
+    top = nice_top(top * 1.05);
+    char path[SMP_PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, c->file);
+    smp_atomic_file f;
+    if (smp_atomic_file_open(&f, path, err) != SMP_OK) return err->status;
+    FILE *o = f.stream;
+    const double W = 720, H = 420, L = 70, R = 20, T = 48, B = 56;
+    const double pw = W - L - R, ph = H - T - B;
+    fprintf(o,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
+            "viewBox=\"0 0 %g %g\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
+            "font-size=\"13\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
+            "<text x=\"%g\" y=\"26\" font-size=\"16\" font-weight=\"bold\">%s</text>\n",
+            W, H, W, H, L, c->title);
+    for (int i = 0; i <= 5; ++i) { /* horizontal grid and y ticks */
+        double v = top * i / 5.0, y = T + ph - ph * i / 5.0;
+        fprintf(o,
+                "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n"
+                "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
+                L, y, L + pw, y, L - 8, y + 4, v);
+    }
+    for (int yr = 0; yr <= (int)PLOT_YEARS; yr += 1) { /* x ticks every year, labels every 3 */
+        double x = L + pw * yr / PLOT_YEARS;
+        fprintf(o, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"%s\"/>\n", x, T, x,
+                T + ph, yr % 3 ? "#f2f2f2" : "#e4e4e4");
+        if (yr % 3 == 0)
+            fprintf(o, "<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">%d</text>\n", x,
+                    T + ph + 18, yr);
+    }
+    fprintf(o,
+            "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#444\"/>\n"
+            "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">years after the first session</text>\n"
+            "<text transform=\"translate(18 %g) rotate(-90)\" text-anchor=\"middle\">%s</text>\n",
+            L, T, pw, ph, L + pw / 2, H - 14, T + ph / 2, c->y_label);
+    for (int k = 0; k < c->count; ++k) {
+        const series *s = &c->s[k];
+        fprintf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", s->colour);
+        for (int i = 0; i < PLOT_POINTS; ++i)
+            fprintf(o, "%.1f,%.1f ", L + pw * i / (PLOT_POINTS - 1), T + ph - ph * s->y[i] / top);
+        fprintf(o, "\"/>\n");
+        if (!c->spread && s->due <= PLOT_YEARS) { /* touch-up due: a dashed mark */
+            double x = L + pw * s->due / PLOT_YEARS;
+            fprintf(o,
+                    "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"%s\" "
+                    "stroke-dasharray=\"4 4\"/>\n",
+                    x, T, x, T + ph, s->colour);
+        }
+        /* legend where the curves are not: top right for falling ones, lower right for rising */
+        double ly = c->spread ? T + ph - 14 - 18 * (c->count - 1 - k) : T + 18 + 18 * k;
+        fprintf(o,
+                "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" "
+                "stroke-width=\"2\"/>\n<text x=\"%g\" y=\"%g\">%s",
+                L + pw - 250, ly, L + pw - 226, ly, s->colour, L + pw - 220, ly + 4, s->label);
+        if (!c->spread) {
+            if (isfinite(s->due))
+                fprintf(o, " (touch-up %.1f y)", s->due);
+            else
+                fprintf(o, " (no touch-up)");
+        }
+        fprintf(o, "</text>\n");
+    }
+    fprintf(o, "</svg>\n");
+    if (ferror(o)) {
+        smp_atomic_file_abort(&f);
+        return smp_error_set(err, SMP_ERR_IO, "%s: write failed", path);
+    }
+    return smp_atomic_file_commit(&f, err);
+}
+
+static int run_plots(const char *dir) {
+    smp_error err = {0};
+    if (smp_mkdir_p(dir, &err) != SMP_OK || smp_check_writable_dir(dir, &err) != SMP_OK)
+        return cli_usage_error("bench age", "--plot: %s", err.message);
+    scenario d = k_default;
+    scenario light = d, medium = d, dark = d, indoor = d, sun = d, spf = d, lin = d, burn = d,
+             deep = d, shallow = d, mid = d;
+    light.mst = 2;
+    dark.mst = 8;
+    dark.fitzpatrick = 5;
+    indoor.hours = 0;
+    sun.hours = 3;
+    spf.hours = 3;
+    spf.spf = 30;
+    lin.tissue = SMP_TISSUE_SCAR_LINEAR;
+    burn.tissue = SMP_TISSUE_SCAR_BURN;
+    deep.depth_mm = 1.2;
+    mid.depth_mm = 0.8;
+    shallow.depth_mm = 0.2;
+    const char *c0 = "#1b6ca8", *c1 = "#d9822b", *c2 = "#2e8b57", *c3 = "#8e44ad";
+    chart charts[] = {
+        {"contrast_skin.svg",
+         "Dot contrast by skin tone (1 h/day outdoors, no sunscreen)",
+         "dot contrast, %",
+         0,
+         3,
+         {{"MST 2, Fitzpatrick III", c0, light, {0}, 0},
+          {"MST 4, Fitzpatrick III", c1, medium, {0}, 0},
+          {"MST 8, Fitzpatrick V", c2, dark, {0}, 0}}},
+        {"contrast_sun.svg",
+         "Sun and sunscreen (MST 4, Fitzpatrick III)",
+         "dot contrast, %",
+         0,
+         3,
+         {{"indoors", c0, indoor, {0}, 0},
+          {"3 h/day outdoors, no sunscreen", c1, sun, {0}, 0},
+          {"3 h/day outdoors, SPF 30", c2, spf, {0}, 0}}},
+        {"contrast_scar.svg",
+         "Scar tissue vs normal scalp (MST 4)",
+         "dot contrast, %",
+         0,
+         3,
+         {{"normal scalp", c0, d, {0}, 0},
+          {"linear scar (FUT strip)", c1, lin, {0}, 0},
+          {"burn scar", c2, burn, {0}, 0}}},
+        {"contrast_depth.svg",
+         "Pigment depth (MST 4)",
+         "dot contrast, %",
+         0,
+         4,
+         {{"0.2 mm", c3, shallow, {0}, 0},
+          {"0.4 mm (correct)", c0, d, {0}, 0},
+          {"0.8 mm", c1, mid, {0}, 0},
+          {"1.2 mm (too deep)", c2, deep, {0}, 0}}},
+        {"spread_depth.svg",
+         "Dot width over the years (MST 4)",
+         "dot width (FWHM), mm",
+         1,
+         3,
+         {{"0.4 mm deep (correct)", c0, d, {0}, 0},
+          {"1.2 mm deep (too deep)", c2, deep, {0}, 0},
+          {"0.4 mm, linear scar", c1, lin, {0}, 0}}},
+    };
+    for (size_t i = 0; i < sizeof charts / sizeof *charts; ++i) {
+        if (write_chart(dir, &charts[i], &err) != SMP_OK) return cli_fail("bench age", &err);
+        printf("%s/%s\n", dir, charts[i].file);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---- Benchmark --------------------------------------------------------------------------- */
+
+typedef struct dot_arrays {
+    uint16_t *radius, *depth;
+    uint8_t *ink, *session, *tissue;
+    float *out[5];
+} dot_arrays;
+
+static void free_arrays(dot_arrays *a) {
+    free(a->radius);
+    free(a->depth);
+    free(a->ink);
+    free(a->session);
+    free(a->tissue);
+    for (int i = 0; i < 5; ++i) free(a->out[i]);
+}
+
+static int alloc_arrays(dot_arrays *a, size_t n) {
+    *a = (dot_arrays){0};
+    a->radius = malloc(n * 2);
+    a->depth = malloc(n * 2);
+    a->ink = malloc(n);
+    a->session = malloc(n);
+    a->tissue = malloc(n);
+    int ok = a->radius && a->depth && a->ink && a->session && a->tissue;
+    for (int i = 0; i < 5; ++i) ok = (a->out[i] = malloc(n * sizeof(float))) && ok;
+    if (!ok) return 0;
+    uint64_t x = 0x2545f4914f6cdd1dull; /* fixed seed: every run times the same dots */
+    for (size_t i = 0; i < n; ++i) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        a->radius[i] = (uint16_t)(60 + (x >> 8) % 31);
+        a->depth[i] = (uint16_t)(300 + (x >> 16) % 201);
+        a->session[i] = (uint8_t)((x >> 32) % 3);
+        a->ink[i] = (uint8_t)(a->session[i] == 0 ? 102 : a->session[i] == 1 ? 140 : 166);
+        a->tissue[i] = (uint8_t)((x >> 40) % 20 == 0 ? SMP_TISSUE_SCAR_LINEAR : SMP_TISSUE_SKIN);
+        for (int k = 0; k < 5; ++k) a->out[k][i] = 0.0f; /* fault the pages in before timing */
+    }
+    return 1;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int run_bench(size_t n, int threads, double year, int runs, int all_paths,
+                     smp_simd_path only, int json) {
+    smp_error err = {0};
+    smp_skin skin;
+    smp_age_model *m = NULL;
+    if (make_model(&k_default, &skin, &m, &err) != SMP_OK) return cli_fail("bench age", &err);
+    dot_arrays a;
+    if (!alloc_arrays(&a, n)) {
+        free_arrays(&a);
+        smp_age_destroy(m);
+        fprintf(stderr, "smpsim bench age: out of memory for %zu dots\n", n);
+        return CLI_EXIT_FAILURE;
+    }
+    smp_dot_attrs in = {a.radius, a.depth, a.ink, a.session, a.tissue};
+    smp_dot_look out = {a.out[0], a.out[1], a.out[2], a.out[3], a.out[4]};
+    double *ms = malloc(sizeof(double) * (size_t)runs);
+    int rc = ms ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+    if (!json && rc == CLI_EXIT_OK)
+        printf("age  %zu dots at year %g, %d thread%s, %d runs after 1 warm-up; 27 bytes/dot\n", n,
+               year, threads, threads == 1 ? "" : "s", runs);
+    for (int p = 0; p < SMP_SIMD_COUNT && rc == CLI_EXIT_OK; ++p) {
+        smp_simd_path path = (smp_simd_path)p;
+        if (all_paths ? !smp_simd_supported(path) : path != only) continue;
+        for (int r = -1; r < runs && rc == CLI_EXIT_OK; ++r) {
+            double t0 = headless_now_ms();
+            if (smp_age_eval_path(m, year, &in, 0, n, &out, threads, path, &err) != SMP_OK)
+                rc = cli_fail("bench age", &err);
+            if (r >= 0) ms[r] = headless_now_ms() - t0;
+        }
+        if (rc != CLI_EXIT_OK) break;
+        qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
+        double median = runs % 2 ? ms[runs / 2] : 0.5 * (ms[runs / 2 - 1] + ms[runs / 2]);
+        double rate = (double)n / (ms[0] * 1e-3), gbs = 27.0 * (double)n / (ms[0] * 1e6);
+        if (json)
+            printf("{\"bench\":\"age\",\"simd\":\"%s\",\"dots\":%zu,\"threads\":%d,\"year\":%g,"
+                   "\"runs\":%d,\"ms_min\":%.3f,\"ms_median\":%.3f,\"dots_per_s\":%.0f,"
+                   "\"bytes_per_dot\":27,\"gb_per_s\":%.2f}\n",
+                   smp_simd_name(path), n, threads, year, runs, ms[0], median, rate, gbs);
+        else
+            printf("  %-7s best %8.2f ms  median %8.2f ms  %7.1f M dots/s  %5.2f GB/s\n",
+                   smp_simd_name(path), ms[0], median, rate * 1e-6, gbs);
+    }
+    free(ms);
+    free_arrays(&a);
+    smp_age_destroy(m);
+    return rc;
+}
 
 int bench_age(int argc, char **argv) {
-    return cli_not_yet("bench age", argc, argv, "[options]",
-                       "Dots per second of the skin, ink and ageing model at one year.");
+    static const struct option options[] = {
+        {"dots", required_argument, NULL, 'n'},
+        {"threads", required_argument, NULL, 't'},
+        {"years", required_argument, NULL, 'y'},
+        {"runs", required_argument, NULL, 'r'},
+        {"simd", required_argument, NULL, 's'},
+        {"plot", required_argument, NULL, 'p'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long dots = 10000000, threads = 2, runs = 7;
+    double year = 1.0;
+    int json = 0, all = 0;
+    const char *plot_dir = NULL;
+    smp_simd_path path = smp_simd_active();
+    smp_error err = {0};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":n:t:y:r:s:p:jh", options, NULL)) != -1;) {
+        switch (c) {
+        case 'n':
+            if (cli_parse_int("--dots", optarg, 1, 200000000, &dots, &err) != SMP_OK)
+                return cli_usage_error("bench age", "%s", err.message);
+            break;
+        case 't':
+            if (cli_parse_int("--threads", optarg, 1, 256, &threads, &err) != SMP_OK)
+                return cli_usage_error("bench age", "%s", err.message);
+            break;
+        case 'r':
+            if (cli_parse_int("--runs", optarg, 1, 1000, &runs, &err) != SMP_OK)
+                return cli_usage_error("bench age", "%s", err.message);
+            break;
+        case 'y': {
+            char *end;
+            year = strtod(optarg, &end);
+            if (end == optarg || *end || !(year >= 0.0 && year <= 200.0))
+                return cli_usage_error("bench age", "--years: found '%s', expected 0 to 200",
+                                       optarg);
+            break;
+        }
+        case 's':
+            if (strcmp(optarg, "all") == 0) {
+                all = 1;
+                break;
+            }
+            if (smp_simd_parse(optarg, &path, &err) != SMP_OK)
+                return cli_usage_error("bench age", "--simd: %s", err.message);
+            if (!smp_simd_supported(path))
+                return cli_usage_error("bench age", "--simd: this CPU cannot run the %s path",
+                                       optarg);
+            break;
+        case 'p': plot_dir = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': print_help(); return CLI_EXIT_OK;
+        case ':':
+            return cli_usage_error("bench age", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("bench age", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("bench age", "unexpected argument '%s'", argv[optind]);
+    if (plot_dir) return run_plots(plot_dir);
+    return run_bench((size_t)dots, (int)threads, year, (int)runs, all, path, json);
 }

@@ -7,6 +7,7 @@
 #ifndef SMP_SMP_H
 #define SMP_SMP_H
 
+#include "smp/age.h"
 #include "smp/camera.h"
 #include "smp/dots.h"
 #include "smp/fields.h"
@@ -22,6 +23,7 @@
 #include "smp/scene.h"
 #include "smp/sheet.h"
 #include "smp/simd.h"
+#include "smp/skin.h"
 #include "smp/status.h"
 #include "smp/text.h"
 #include "smp/version.h"
