@@ -60,16 +60,6 @@ Test(cli, every_command_has_help) {
     }
 }
 
-Test(cli, commands_not_built_yet_say_so_and_exit_1) {
-    const char *commands[] = {"scatter"};
-    for (int i = 0; i < 1; ++i) {
-        cr_assert_eq(RUN(commands[i]), 1, "%s", commands[i]);
-        cr_assert_not_null(strstr(err, "not available yet"), "%s", err);
-        release();
-    }
-    cr_assert_eq(RUN("bench", "scatter"), 1);
-}
-
 Test(cli, render_rejects_bad_sizes_before_rendering) {
     const char *bad[] = {"0x0",       "640",      "x480",     "640x",
                          "640x480x2", "-640x480", "99999x10", "abcxdef"};

@@ -1,8 +1,247 @@
-/* smpsim scatter: runs the dot-scattering core alone. */
+/* smpsim scatter: runs the dot-scattering core alone and prints count, time, rate, checksum. */
+#include <inttypes.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "smp/dots.h"
+#include "smp/fsio.h"
+#include "smp/head.h"
+#include "smp/landmarks.h"
+#include "smp/scatter.h"
+
+/* Shared with bench_scatter.c. */
+smp_status scatter_standin_scene(float density_per_cm2, smp_mesh *head, float **density,
+                                 smp_error *err);
+size_t scatter_memory_limit_bytes(void);
+
+/* STAND-IN until scenes and scalp fields are wired to the scatter: the built-in head with a
+ * constant density on every vertex above the brow and the ears, the face left bare. The
+ * scene's treatment plan will replace this function. */
+smp_status scatter_standin_scene(float density_per_cm2, smp_mesh *head, float **density,
+                                 smp_error *err) {
+    smp_head_desc hd = {0};
+    smp_status st = smp_head_build(&hd, head, err);
+    if (st != SMP_OK) return st;
+    smp_landmarks lm;
+    smp_landmarks_procedural(&lm);
+    float brow_y = lm.p[SMP_LM_GLABELLA][1];
+    float ear_y = lm.p[SMP_LM_TRAGION_LEFT][1];
+    float face_z = lm.p[SMP_LM_CANTHUS_LEFT][2];
+    *density = malloc((size_t)head->vertex_count * sizeof(float));
+    if (!*density) {
+        smp_mesh_free(head);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the density field");
+    }
+    for (uint32_t v = 0; v < head->vertex_count; ++v) {
+        const float *p = head->positions + 3 * (size_t)v;
+        int above_ears = p[1] > ear_y + 15.0f;
+        /* the forehead: in front of the eye corners and below a hairline 6 cm above the brow */
+        int forehead = p[2] > face_z - 10.0f && p[1] < brow_y + 60.0f;
+        (*density)[v] = above_ears && p[1] > brow_y - 5.0f && !forehead ? density_per_cm2 : 0.0f;
+    }
+    return SMP_OK;
+}
+
+size_t scatter_memory_limit_bytes(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    return (size_t)pages * (size_t)page;
+}
+
+/* The scene's head as Wavefront OBJ, so peer tools (bench/open3d_compare.py) sample the
+ * same mesh. Written atomically. */
+static smp_status export_obj(const smp_mesh *m, const char *path, smp_error *err) {
+    smp_atomic_file f;
+    smp_status st = smp_atomic_file_open(&f, path, err);
+    if (st != SMP_OK) return st;
+    for (uint32_t v = 0; v < m->vertex_count; ++v)
+        fprintf(f.stream, "v %.9g %.9g %.9g\n", (double)m->positions[3 * v],
+                (double)m->positions[3 * v + 1], (double)m->positions[3 * v + 2]);
+    for (uint32_t t = 0; t < m->triangle_count; ++t)
+        fprintf(f.stream, "f %u %u %u\n", m->indices[3 * t] + 1, m->indices[3 * t + 1] + 1,
+                m->indices[3 * t + 2] + 1);
+    return smp_atomic_file_commit(&f, err);
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void print_help(void) {
+    printf("Usage: smpsim scatter [SCENE] [options]\n"
+           "\n"
+           "Runs the dot-scattering core alone on the head and prints the number of dots, the\n"
+           "time, dots per second and (with --checksum) a checksum of every dot array: equal\n"
+           "checksums mean identical dots. Without SCENE it uses the built-in head with a\n"
+           "constant density on the scalp (scene files are not supported by this command yet).\n"
+           "\n"
+           "Options:\n"
+           "  --count N        exactly N dots (1..%d)\n"
+           "  --density D      dots/cm² on the scalp, the count following from it (default 80)\n"
+           "  --rule R         poisson (independent dots, default) or blue (minimum spacing)\n"
+           "  --seed S         random seed (default 1)\n"
+           "  --threads N      worker threads, 1..256 (default: all cores)\n"
+           "  --simd PATH      scalar, sse41, avx2, avx512 or neon (default: best; also SMP_SIMD)\n"
+           "  --checksum       print the checksum of the dot arrays\n"
+           "  --json           print one JSON object instead of text\n"
+           "  --export-mesh F  also write the head mesh to F as OBJ (for peer comparisons)\n"
+           "\n"
+           "Exit status: 0 success, 1 runtime failure, 2 bad option or input.\n",
+           SMP_SCATTER_MAX_DOTS);
+}
 
 int cmd_scatter(int argc, char **argv) {
-    return cli_not_yet("scatter", argc, argv, "[SCENE] [options]",
-                       "Runs the dot-scattering core alone and prints counts, timing and a "
-                       "checksum.");
+    const char *cmd = "scatter";
+    long count = 0, seed = 1, threads = 0;
+    double density = 0.0;
+    int json = 0, checksum = 0;
+    const char *export_path = NULL;
+    smp_scatter_rule rule = SMP_SCATTER_POISSON;
+    smp_error err = {0};
+    if (smp_simd_check_env(&err) != SMP_OK) return cli_usage_error(cmd, "%s", err.message);
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_help();
+            return CLI_EXIT_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--checksum") == 0) {
+            checksum = 1;
+        } else if (a[0] == '-' && a[1] == '-' && !val) {
+            return cli_usage_error(cmd, "%s needs a value", a);
+        } else if (strcmp(a, "--count") == 0) {
+            if (cli_parse_int(a, val, 1, SMP_SCATTER_MAX_DOTS, &count, &err) != SMP_OK)
+                return cli_usage_error(cmd, "%s", err.message);
+            ++i;
+        } else if (strcmp(a, "--density") == 0) {
+            if (cli_parse_number(a, val, 1e-3, 1e6, &density, &err) != SMP_OK)
+                return cli_usage_error(cmd, "%s", err.message);
+            ++i;
+        } else if (strcmp(a, "--export-mesh") == 0) {
+            export_path = val;
+            ++i;
+        } else if (strcmp(a, "--rule") == 0) {
+            if (smp_scatter_rule_parse(val, &rule, &err) != SMP_OK)
+                return cli_usage_error(cmd, "--rule: %s", err.message);
+            ++i;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (cli_parse_int(a, val, 0, 0x7fffffffL, &seed, &err) != SMP_OK)
+                return cli_usage_error(cmd, "%s", err.message);
+            ++i;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (cli_parse_int(a, val, 1, 256, &threads, &err) != SMP_OK)
+                return cli_usage_error(cmd, "%s", err.message);
+            ++i;
+        } else if (strcmp(a, "--simd") == 0) {
+            smp_simd_path p;
+            if (smp_simd_parse(val, &p, &err) != SMP_OK)
+                return cli_usage_error(cmd, "--simd: %s", err.message);
+            if (smp_simd_set(p, &err) != SMP_OK)
+                return cli_usage_error(cmd, "--simd: %s", err.message);
+            ++i;
+        } else if (a[0] == '-') {
+            return cli_usage_error(cmd, "unknown option '%s'", a);
+        } else {
+            return cli_usage_error(cmd,
+                                   "scene files are not supported yet ('%s'); run without "
+                                   "SCENE to use the built-in head",
+                                   a);
+        }
+    }
+    if (count && density > 0.0)
+        return cli_usage_error(cmd, "--count and --density exclude each other");
+    /* Refuse what cannot fit in memory before building or allocating anything. */
+    size_t limit = scatter_memory_limit_bytes();
+    if (count && limit && (size_t)count * SMP_DOT_BYTES > limit)
+        return cli_usage_error(cmd,
+                               "--count %ld: the dots alone need %zu bytes (%.1f GiB), more "
+                               "than this machine's %.1f GiB of memory",
+                               count, (size_t)count * SMP_DOT_BYTES,
+                               (double)count * SMP_DOT_BYTES / 1073741824.0,
+                               (double)limit / 1073741824.0);
+
+    smp_mesh head = {0};
+    float *dens = NULL;
+    if (scatter_standin_scene(density > 0.0 ? (float)density : 80.0f, &head, &dens, &err) != SMP_OK)
+        return cli_fail(cmd, &err);
+    if (export_path && export_obj(&head, export_path, &err) != SMP_OK) {
+        free(dens);
+        smp_mesh_free(&head);
+        return cli_fail(cmd, &err);
+    }
+    smp_scatter_desc d = {0};
+    d.mesh = &head;
+    d.density_per_cm2 = dens;
+    d.rule = rule;
+    d.seed = (uint64_t)seed;
+    d.count = (size_t)count;
+    d.threads = (int)threads;
+    int rc = CLI_EXIT_OK;
+    smp_dots dots = {0};
+    size_t need = 0;
+    smp_scatter_info info = {0};
+    if (smp_scatter_capacity(&d, &need, &err) != SMP_OK) {
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    if (smp_dots_alloc(&dots, need, limit, &err) != SMP_OK) {
+        rc = err.status == SMP_ERR_NOMEM ? cli_usage_error(cmd, "%s", err.message)
+                                         : cli_fail(cmd, &err);
+        goto out;
+    }
+    smp_simd_path path = smp_simd_active();
+    double t0 = now_s();
+    if (smp_scatter_path(&d, path, &dots, &info, &err) != SMP_OK) {
+        rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    double secs = now_s() - t0;
+    int used_threads = threads ? (int)threads : omp_get_max_threads();
+    double rate = secs > 0.0 ? (double)dots.count / secs : 0.0;
+    char sum[17] = "";
+    if (checksum) snprintf(sum, sizeof sum, "%016" PRIx64, smp_dots_checksum(&dots));
+    /* Peak resident memory of the whole process (head, fields and dots), to compare with the
+     * dot set's own size. */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double peak_mib = (double)ru.ru_maxrss / 1024.0;
+    double set_mib = (double)dots.count * SMP_DOT_BYTES / 1048576.0;
+    if (json) {
+        printf("{\"count\": %zu, \"time_ms\": %.3f, \"dots_per_s\": %.0f, \"bytes_per_dot\": %d, "
+               "\"rule\": \"%s\", \"simd\": \"%s\", \"threads\": %d, \"seed\": %ld, "
+               "\"dot_set_mib\": %.1f, \"peak_rss_mib\": %.1f",
+               dots.count, secs * 1e3, rate, SMP_DOT_BYTES, smp_scatter_rule_name(rule),
+               smp_simd_name(path), used_threads, seed, set_mib, peak_mib);
+        if (rule == SMP_SCATTER_BLUE)
+            printf(", \"spacing_scale\": %.6f, \"runs\": %d, \"passes\": %d, \"trimmed\": %zu",
+                   info.spacing_scale, info.runs, info.passes, info.trimmed);
+        if (checksum) printf(", \"checksum\": \"%s\"", sum);
+        printf("}\n");
+    } else {
+        printf("%zu dots (%s) in %.3f ms: %.2f M dots/s, %d bytes/dot, %s, %d thread%s\n",
+               dots.count, smp_scatter_rule_name(rule), secs * 1e3, rate / 1e6, SMP_DOT_BYTES,
+               smp_simd_name(path), used_threads, used_threads == 1 ? "" : "s");
+        if (rule == SMP_SCATTER_BLUE)
+            printf("spacing scale %.4f, %d packing run%s, %d passes, %zu trimmed\n",
+                   info.spacing_scale, info.runs, info.runs == 1 ? "" : "s", info.passes,
+                   info.trimmed);
+        printf("dot set %.1f MiB, peak resident memory %.1f MiB\n", set_mib, peak_mib);
+        if (checksum) printf("checksum %s\n", sum);
+    }
+out:
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&head);
+    return rc;
 }

@@ -12,9 +12,8 @@ static const struct {
 } k_commands[] = {
     {"view", cmd_view, "interactive viewer: orbit the head, scrub the years"},
     {"render", cmd_render, "headless images, contact sheets, comparisons, time-lapse video"},
-    {"scatter", cmd_scatter, "run the dot-scattering core alone (not available yet)"},
-    {"bench", cmd_bench,
-     "benchmarks: render, scatter (not available yet), age (not available yet)"},
+    {"scatter", cmd_scatter, "run the dot-scattering core alone: counts, timing, checksum"},
+    {"bench", cmd_bench, "benchmarks: render, scatter, age"},
     {"check", cmd_check, "validate a scene file and print it resolved"},
 };
 enum { COMMAND_COUNT = sizeof k_commands / sizeof k_commands[0] };

@@ -20,6 +20,8 @@
 #include "smp/mesh_import.h"
 #include "smp/mesh_ops.h"
 #include "smp/renderer.h"
+#include "smp/rng.h"
+#include "smp/scatter.h"
 #include "smp/scene.h"
 #include "smp/sheet.h"
 #include "smp/simd.h"

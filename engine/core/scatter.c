@@ -1,0 +1,380 @@
+/* The scatter core's entry points: validation, the prepared triangle table, the Poisson rule
+ * with its thread and SIMD dispatch, and the checksum. Blue noise lives in scatter_blue.c. */
+#include "smp/scatter.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scatter_blue.h"
+#include "scatter_internal.h"
+
+static const char *const k_rule_names[SMP_SCATTER_RULE_COUNT] = {"poisson", "blue"};
+
+const char *smp_scatter_rule_name(smp_scatter_rule rule) {
+    return (unsigned)rule < SMP_SCATTER_RULE_COUNT ? k_rule_names[rule] : NULL;
+}
+
+smp_status smp_scatter_rule_parse(const char *name, smp_scatter_rule *out, smp_error *err) {
+    for (int i = 0; i < SMP_SCATTER_RULE_COUNT; ++i)
+        if (name && strcmp(name, k_rule_names[i]) == 0) {
+            *out = (smp_scatter_rule)i;
+            return SMP_OK;
+        }
+    return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                         "unknown placement rule '%s' (expected poisson or blue)",
+                         name ? name : "");
+}
+
+/* ---- validation ------------------------------------------------------------------------- */
+
+static smp_status check_range(const char *field, float v, float lo, float hi, smp_error *err) {
+    if (v == 0.0f) return SMP_OK; /* the default */
+    if (!(v >= lo && v <= hi))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "scatter session.%s = %g: expected 0 (default) or %g..%g", field,
+                             (double)v, (double)lo, (double)hi);
+    return SMP_OK;
+}
+
+smp_status scatter_validate(const smp_scatter_desc *d, smp_error *err) {
+    if (!d || !d->mesh || !d->density_per_cm2)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "scatter: mesh and density_per_cm2 are required");
+    const smp_mesh *m = d->mesh;
+    if (m->vertex_count == 0 || m->triangle_count == 0 || !m->positions || !m->indices)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "scatter: the mesh is empty");
+    if ((unsigned)d->rule >= SMP_SCATTER_RULE_COUNT)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "scatter rule %d out of range",
+                             (int)d->rule);
+    if (d->count > SMP_SCATTER_MAX_DOTS)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "scatter count %zu: at most %d dots per call", d->count,
+                             SMP_SCATTER_MAX_DOTS);
+    if (d->threads < 0 || d->threads > 256)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "scatter threads = %d: expected 0..256",
+                             d->threads);
+    const smp_scatter_session *s = &d->session;
+    if (s->index < 0 || s->index > 255)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "scatter session.index = %d: expected 0..255", s->index);
+    smp_status st;
+    if ((st = check_range("needle_diameter_mm", s->needle_diameter_mm, 0.05f, 1.0f, err)) ||
+        (st = check_range("depth_mean_mm", s->depth_mean_mm, 0.02f, 3.0f, err)) ||
+        (st = check_range("depth_sd_mm", s->depth_sd_mm, 0.0f, 1.0f, err)) ||
+        (st = check_range("technician_skill", s->technician_skill, 0.01f, 1.0f, err)) ||
+        (st = check_range("ink_load", s->ink_load, 0.01f, 1.0f, err)))
+        return st;
+    for (uint32_t v = 0; v < m->vertex_count; ++v) {
+        float dv = d->density_per_cm2[v];
+        if (!(dv >= 0.0f) || isinf(dv))
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "density_per_cm2[%u] = %g: expected a finite value >= 0", v,
+                                 (double)dv);
+        for (int k = 0; k < 3; ++k)
+            if (!isfinite(m->positions[3 * (size_t)v + k]))
+                return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                     "mesh vertex %u has a non-finite position", v);
+        if (d->tissue && d->tissue[v] >= SMP_TISSUE_COUNT)
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "tissue[%u] = %u: expected a class below %d", v, d->tissue[v],
+                                 SMP_TISSUE_COUNT);
+    }
+    for (size_t i = 0; i < 3 * (size_t)m->triangle_count; ++i)
+        if (m->indices[i] >= m->vertex_count)
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "mesh triangle %zu refers to vertex %u of %u", i / 3,
+                                 m->indices[i], m->vertex_count);
+    return SMP_OK;
+}
+
+double scatter_triangle_area_mm2(const smp_mesh *m, uint32_t t) {
+    const uint32_t *ix = m->indices + 3 * (size_t)t;
+    const float *a = m->positions + 3 * (size_t)ix[0], *b = m->positions + 3 * (size_t)ix[1],
+                *c = m->positions + 3 * (size_t)ix[2];
+    double e1[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    double e2[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+    double n[3] = {e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2],
+                   e1[0] * e2[1] - e1[1] * e2[0]};
+    return 0.5 * sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+}
+
+static double expected_dots(const smp_scatter_desc *d) {
+    const smp_mesh *m = d->mesh;
+    double sum = 0.0;
+    for (uint32_t t = 0; t < m->triangle_count; ++t) {
+        const uint32_t *ix = m->indices + 3 * (size_t)t;
+        double dens = (double)d->density_per_cm2[ix[0]] + d->density_per_cm2[ix[1]] +
+                      d->density_per_cm2[ix[2]];
+        if (dens > 0.0) sum += scatter_triangle_area_mm2(m, t) * dens / 300.0;
+    }
+    return sum;
+}
+
+smp_status smp_scatter_expected(const smp_scatter_desc *desc, double *dots_out, smp_error *err) {
+    smp_status st = scatter_validate(desc, err);
+    if (st != SMP_OK) return st;
+    *dots_out = expected_dots(desc);
+    return SMP_OK;
+}
+
+static smp_status planned_count(const smp_scatter_desc *d, double expected, size_t *out,
+                                smp_error *err) {
+    if (!(expected > 0.0))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "no area with density > 0: nothing to scatter on (the density "
+                             "field is zero everywhere, or only on degenerate triangles)");
+    if (d->count) {
+        *out = d->count;
+        return SMP_OK;
+    }
+    double n = d->rule == SMP_SCATTER_BLUE ? ceil(expected * 1.66) + 64.0 : floor(expected + 0.5);
+    if (n > (double)SMP_SCATTER_MAX_DOTS)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "the density asks for %.0f dots: at most %d per call", n,
+                             SMP_SCATTER_MAX_DOTS);
+    *out = (size_t)n;
+    return SMP_OK;
+}
+
+smp_status smp_scatter_capacity(const smp_scatter_desc *desc, size_t *max_new_dots,
+                                smp_error *err) {
+    smp_status st = scatter_validate(desc, err);
+    if (st != SMP_OK) return st;
+    return planned_count(desc, expected_dots(desc), max_new_dots, err);
+}
+
+/* ---- the prepared triangle table -------------------------------------------------------- */
+
+void scatter_tris_free(scatter_tris *T) {
+    free(T->p0x);
+    memset(T, 0, sizeof *T);
+}
+
+/* Fills T from the mesh with per-vertex sampling weights vw (NULL entries = 0); the alias
+ * table draws triangles in proportion to area × mean weight. */
+smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t *tissue,
+                              scatter_tris *T, smp_error *err) {
+    uint32_t n = m->triangle_count;
+    float *block = malloc((size_t)n * 15 * sizeof(float));
+    double *scaled = malloc((size_t)n * sizeof(double));
+    uint32_t *work = malloc((size_t)n * sizeof(uint32_t));
+    if (!block || !scaled || !work) {
+        free(block);
+        free(scaled);
+        free(work);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory preparing %u triangles", n);
+    }
+    float **f[11] = {&T->p0x, &T->p0y, &T->p0z, &T->e1x, &T->e1y, &T->e1z,
+                     &T->e2x, &T->e2y, &T->e2z, &T->c0,  &T->c1};
+    for (int k = 0; k < 11; ++k) *f[k] = block + (size_t)k * n;
+    T->normal = (uint32_t *)(void *)(block + (size_t)11 * n);
+    T->tissue3 = (uint32_t *)(void *)(block + (size_t)12 * n);
+    T->alias = (uint32_t *)(void *)(block + (size_t)13 * n);
+    T->alias_thr = (uint32_t *)(void *)(block + (size_t)14 * n);
+    T->count = n;
+
+    /* Triangles are independent; the sum below stays sequential so it is the same for any
+     * thread count. */
+#pragma omp parallel for schedule(static)
+    for (uint32_t t = 0; t < n; ++t) {
+        const uint32_t *ix = m->indices + 3 * (size_t)t;
+        const float *a = m->positions + 3 * (size_t)ix[0], *b = m->positions + 3 * (size_t)ix[1],
+                    *c = m->positions + 3 * (size_t)ix[2];
+        T->p0x[t] = a[0];
+        T->p0y[t] = a[1];
+        T->p0z[t] = a[2];
+        T->e1x[t] = b[0] - a[0];
+        T->e1y[t] = b[1] - a[1];
+        T->e1z[t] = b[2] - a[2];
+        T->e2x[t] = c[0] - a[0];
+        T->e2y[t] = c[1] - a[1];
+        T->e2z[t] = c[2] - a[2];
+        float nrm[3] = {T->e1y[t] * T->e2z[t] - T->e1z[t] * T->e2y[t],
+                        T->e1z[t] * T->e2x[t] - T->e1x[t] * T->e2z[t],
+                        T->e1x[t] * T->e2y[t] - T->e1y[t] * T->e2x[t]};
+        T->normal[t] = smp_normal_encode_oct(nrm);
+        T->tissue3[t] = tissue ? (uint32_t)tissue[ix[0]] | (uint32_t)tissue[ix[1]] << 8 |
+                                     (uint32_t)tissue[ix[2]] << 16
+                               : 0u;
+        double w0 = vw[ix[0]], w1 = vw[ix[1]], w2 = vw[ix[2]], ws = w0 + w1 + w2;
+        /* Equal weights give thresholds 1/3, 2/3; a zero-weight triangle is never drawn. */
+        T->c0[t] = ws > 0.0 ? (float)(w0 / ws) : 1.0f / 3.0f;
+        T->c1[t] = ws > 0.0 ? (float)((w0 + w1) / ws) : 2.0f / 3.0f;
+        double w = ws > 0.0 ? scatter_triangle_area_mm2(m, t) * ws : 0.0;
+        scaled[t] = w;
+    }
+    double total = 0.0;
+    for (uint32_t t = 0; t < n; ++t) total += scaled[t];
+    if (!(total > 0.0)) {
+        free(scaled);
+        free(work);
+        scatter_tris_free(T);
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "no area with density > 0: nothing to scatter on");
+    }
+    /* Vose's alias method; small columns fill from the bottom of work, large from the top. */
+    uint32_t ns = 0, nl = 0;
+    for (uint32_t t = 0; t < n; ++t) {
+        scaled[t] = scaled[t] * n / total;
+        if (scaled[t] < 1.0)
+            work[ns++] = t;
+        else
+            work[n - 1 - nl++] = t;
+    }
+    uint32_t last_large = nl ? work[n - 1] : 0;
+    while (ns && nl) {
+        uint32_t s = work[--ns], l = work[n - nl];
+        T->alias_thr[s] = (uint32_t)(scaled[s] * 65536.0);
+        T->alias[s] = l;
+        last_large = l;
+        scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+        if (scaled[l] < 1.0) {
+            --nl;
+            work[ns++] = l;
+        }
+    }
+    while (nl) {
+        uint32_t l = work[n - nl--];
+        T->alias_thr[l] = 65536u;
+        T->alias[l] = l;
+    }
+    while (ns) { /* left by rounding: full columns, unless they carry no weight at all */
+        uint32_t s = work[--ns];
+        int empty = scaled[s] <= 0.0;
+        T->alias_thr[s] = empty ? 0u : 65536u;
+        T->alias[s] = empty ? last_large : s;
+    }
+    free(scaled);
+    free(work);
+    return SMP_OK;
+}
+
+void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint64_t stream_base,
+                          scatter_kernel_ctx *c) {
+    const smp_scatter_session *s = &d->session;
+    float skill = s->technician_skill > 0.0f ? s->technician_skill : 0.75f;
+    float needle = s->needle_diameter_mm > 0.0f ? s->needle_diameter_mm : 0.25f;
+    float depth = s->depth_mean_mm > 0.0f ? s->depth_mean_mm : 0.4f;
+    float depth_sd = s->depth_sd_mm > 0.0f ? s->depth_sd_mm : 0.05f + 0.15f * (1.0f - skill);
+    float ink = s->ink_load > 0.0f ? s->ink_load : 1.0f;
+    memset(c, 0, sizeof *c);
+    c->tris = T;
+    for (int k = 0; k < KEY_COUNT; ++k)
+        c->key[k] = smp_rng_key(d->seed, stream_base + ((uint64_t)s->index << 8) + (uint64_t)k);
+    /* Healed deposit ≈ 60 % of the needle's diameter (an assumption: fresh marks shrink about
+     * half while healing, docs/MODEL.md). */
+    c->radius_mean_um = 300.0f * needle;
+    c->radius_sd_um = c->radius_mean_um * (0.05f + 0.25f * (1.0f - skill));
+    c->depth_mean_um = 1000.0f * depth;
+    c->depth_sd_um = 1000.0f * depth_sd;
+    c->ink_mean = 255.0f * ink;
+    c->ink_sd = c->ink_mean * 0.3f * (1.0f - skill);
+    c->session = (uint8_t)s->index;
+}
+
+/* ---- Poisson ---------------------------------------------------------------------------- */
+
+static scatter_poisson_fn poisson_kernel(smp_simd_path path) {
+    switch (path) {
+#if defined(__x86_64__) || defined(__i386__)
+    case SMP_SIMD_SSE41: return scatter_poisson_sse41;
+    case SMP_SIMD_AVX2: return scatter_poisson_avx2;
+    case SMP_SIMD_AVX512: return scatter_poisson_avx512;
+#endif
+    default: return scatter_poisson_scalar;
+    }
+}
+
+void scatter_poisson_scalar(const scatter_kernel_ctx *c, uint32_t first, size_t n,
+                            const smp_dots *out, size_t out_first) {
+    for (size_t i = 0; i < n; ++i) sc_poisson_dot(c, first + (uint32_t)i, out, out_first + i);
+}
+
+/* Blocks a multiple of every vector width, so each thread's vector loop covers its block. */
+enum { POISSON_BLOCK = 16384 };
+
+static smp_status run_poisson(const smp_scatter_desc *d, smp_simd_path path, size_t count,
+                              smp_dots *dots, smp_error *err) {
+    scatter_tris T;
+    smp_status st = scatter_tris_build(d->mesh, d->density_per_cm2, d->tissue, &T, err);
+    if (st != SMP_OK) return st;
+    scatter_kernel_ctx c;
+    scatter_kernel_setup(d, &T, 0x1000, &c);
+    scatter_poisson_fn fn = poisson_kernel(path);
+    size_t base = dots->count;
+    long blocks = (long)((count + POISSON_BLOCK - 1) / POISSON_BLOCK);
+    int threads = d->threads > 0 ? d->threads : omp_get_max_threads();
+    const smp_dots *out = dots;
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (long b = 0; b < blocks; ++b) {
+        size_t first = (size_t)b * POISSON_BLOCK;
+        size_t n = count - first < POISSON_BLOCK ? count - first : POISSON_BLOCK;
+        fn(&c, (uint32_t)first, n, out, base + first);
+    }
+    dots->count = base + count;
+    scatter_tris_free(&T);
+    return SMP_OK;
+}
+
+/* ---- entry points ----------------------------------------------------------------------- */
+
+smp_status smp_scatter_path(const smp_scatter_desc *desc, smp_simd_path path, smp_dots *dots,
+                            smp_scatter_info *info, smp_error *err) {
+    smp_status st = scatter_validate(desc, err);
+    if (st != SMP_OK) return st;
+    if ((unsigned)path >= SMP_SIMD_COUNT)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "SIMD path %d out of range", (int)path);
+    if (!smp_simd_supported(path))
+        return smp_error_set(err, SMP_ERR_UNSUPPORTED, "this CPU cannot run the %s path",
+                             smp_simd_name(path));
+    if (!dots || (dots->capacity && (!dots->x || !dots->tissue)) || dots->count > dots->capacity)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "scatter: the dot set is not allocated (smp_dots_alloc)");
+    double expected = expected_dots(desc);
+    size_t planned = 0;
+    if ((st = planned_count(desc, expected, &planned, err)) != SMP_OK) return st;
+    smp_scatter_info local = {0};
+    local.expected = expected;
+    if (desc->rule == SMP_SCATTER_POISSON) {
+        if (dots->capacity - dots->count < planned)
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "the dot set holds %zu more dots but this scatter writes %zu "
+                                 "(capacity needed: %zu)",
+                                 dots->capacity - dots->count, planned, dots->count + planned);
+        if ((st = run_poisson(desc, path, planned, dots, err)) != SMP_OK) return st;
+        local.added = planned;
+    } else {
+        if ((st = scatter_blue_run(desc, expected, dots, &local, err)) != SMP_OK) return st;
+    }
+    if (info) *info = local;
+    return SMP_OK;
+}
+
+smp_status smp_scatter(const smp_scatter_desc *desc, smp_dots *dots, smp_error *err) {
+    return smp_scatter_path(desc, smp_simd_active(), dots, NULL, err);
+}
+
+static uint64_t fnv(uint64_t h, const void *data, size_t bytes) {
+    const unsigned char *p = data;
+    for (size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+uint64_t smp_dots_checksum(const smp_dots *d) {
+    size_t n = d->count;
+    uint64_t h = fnv(0xcbf29ce484222325ull, &n, sizeof n);
+    h = fnv(h, d->x, 4 * n);
+    h = fnv(h, d->y, 4 * n);
+    h = fnv(h, d->z, 4 * n);
+    h = fnv(h, d->normal, 4 * n);
+    h = fnv(h, d->triangle, 4 * n);
+    h = fnv(h, d->bary_u, 2 * n);
+    h = fnv(h, d->bary_v, 2 * n);
+    h = fnv(h, d->radius_um, 2 * n);
+    h = fnv(h, d->depth_um, 2 * n);
+    h = fnv(h, d->ink, n);
+    h = fnv(h, d->session, n);
+    return fnv(h, d->tissue, n);
+}

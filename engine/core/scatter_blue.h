@@ -1,0 +1,21 @@
+/* Internal: what scatter.c and scatter_blue.c share beyond the per-dot steps. */
+#ifndef SMP_SCATTER_BLUE_H
+#define SMP_SCATTER_BLUE_H
+
+#include "scatter_internal.h"
+#include "smp/scatter.h"
+
+smp_status scatter_validate(const smp_scatter_desc *d, smp_error *err);
+double scatter_triangle_area_mm2(const smp_mesh *m, uint32_t t);
+smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t *tissue,
+                              scatter_tris *T, smp_error *err);
+void scatter_tris_free(scatter_tris *T);
+void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint64_t stream_base,
+                          scatter_kernel_ctx *c);
+
+/* The blue-noise rule: appends to dots, fills info (added, spacing_scale, runs, passes,
+ * candidates, trimmed). desc is validated; expected = ∫ density dA > 0. */
+smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,
+                            smp_scatter_info *info, smp_error *err);
+
+#endif

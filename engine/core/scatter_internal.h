@@ -1,0 +1,130 @@
+/* Shared between the scatter's rules and its per-ISA kernels: the prepared triangle table and
+ * the scalar reference of every per-dot step. Vector kernels (scatter_kernel.h) repeat these
+ * steps operation for operation, so every path gives the same bits. */
+#ifndef SMP_SCATTER_INTERNAL_H
+#define SMP_SCATTER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smp/dots.h"
+#include "smp/rng.h"
+
+/* The streams of draws; each has its own key. */
+enum {
+    KEY_COLUMN,  /* alias-table column (32 bits) */
+    KEY_COIN,    /* alias coin (low 16) and vertex choice (high 16) */
+    KEY_BETA_AB, /* two of the three uniforms whose median is the chosen vertex's weight */
+    KEY_BETA_CS, /* the third, and the split of the rest (high 16) */
+    KEY_DEPTH,
+    KEY_RADIUS,
+    KEY_INK,
+    KEY_COUNT
+};
+
+/* The mesh prepared for sampling, one entry per triangle, structure-of-arrays so vector paths
+ * gather each field with one instruction. */
+typedef struct scatter_tris {
+    uint32_t count;
+    float *p0x, *p0y, *p0z; /* first vertex */
+    float *e1x, *e1y, *e1z; /* second minus first */
+    float *e2x, *e2y, *e2z; /* third minus first */
+    float *c0, *c1;         /* vertex choice: k = (v >= c0) + (v >= c1) picks vertex k */
+    uint32_t *normal;       /* face normal, octahedral */
+    uint32_t *tissue3;      /* tissue class of vertex k in byte k */
+    uint32_t *alias;        /* alias table: column j keeps j if coin < alias_thr[j] */
+    uint32_t *alias_thr;    /* 0..65536 */
+} scatter_tris;
+
+typedef struct scatter_kernel_ctx {
+    const scatter_tris *tris;
+    uint32_t key[KEY_COUNT];
+    float radius_mean_um, radius_sd_um;
+    float depth_mean_um, depth_sd_um;
+    float ink_mean, ink_sd; /* in 0..255 units */
+    uint8_t session;
+} scatter_kernel_ctx;
+
+/* Writes dots for counters [first, first + n) to out arrays at [out_first, out_first + n). */
+typedef void (*scatter_poisson_fn)(const scatter_kernel_ctx *c, uint32_t first, size_t n,
+                                   const smp_dots *out, size_t out_first);
+
+void scatter_poisson_scalar(const scatter_kernel_ctx *c, uint32_t first, size_t n,
+                            const smp_dots *out, size_t out_first);
+#if defined(__x86_64__) || defined(__i386__)
+void scatter_poisson_sse41(const scatter_kernel_ctx *c, uint32_t first, size_t n,
+                           const smp_dots *out, size_t out_first);
+void scatter_poisson_avx2(const scatter_kernel_ctx *c, uint32_t first, size_t n,
+                          const smp_dots *out, size_t out_first);
+void scatter_poisson_avx512(const scatter_kernel_ctx *c, uint32_t first, size_t n,
+                            const smp_dots *out, size_t out_first);
+#endif
+
+/* Spelled as the vector instructions behave (minps/maxps), so results match. */
+static inline float sc_min(float a, float b) { return a < b ? a : b; }
+static inline float sc_max(float a, float b) { return a > b ? a : b; }
+
+/* Barycentric weights from the vertex-choice uniform v and three more draws: vertex k takes
+ * the median of three uniforms (Beta(2, 2)), the other two split the rest. */
+static inline void sc_barycentrics(float c0, float c1, uint32_t vsel16, uint32_t hab, uint32_t hcs,
+                                   float b[3]) {
+    float v = smp_rng_unit16(vsel16);
+    float ua = smp_rng_unit16(hab & 0xffffu), ub = smp_rng_unit16(hab >> 16);
+    float uc = smp_rng_unit16(hcs & 0xffffu), s = smp_rng_unit16(hcs >> 16);
+    float m = sc_max(sc_min(ua, ub), sc_min(sc_max(ua, ub), uc));
+    float rest = 1.0f - m;
+    float q = rest * s;
+    float w = rest - q;
+    int ge0 = v >= c0, ge1 = v >= c1;
+    b[0] = ge1 ? q : ge0 ? w : m;
+    b[1] = ge1 ? w : ge0 ? m : q;
+    b[2] = ge1 ? m : ge0 ? q : w;
+}
+
+/* Writes dot o from triangle t and weights b; counter keys its size, depth and ink. */
+static inline void sc_write_dot(const scatter_kernel_ctx *c, uint32_t counter, uint32_t t,
+                                const float b[3], const smp_dots *d, size_t o) {
+    const scatter_tris *T = c->tris;
+    d->x[o] = (T->p0x[t] + b[1] * T->e1x[t]) + b[2] * T->e2x[t];
+    d->y[o] = (T->p0y[t] + b[1] * T->e1y[t]) + b[2] * T->e2y[t];
+    d->z[o] = (T->p0z[t] + b[1] * T->e1z[t]) + b[2] * T->e2z[t];
+    d->normal[o] = T->normal[t];
+    d->triangle[o] = t;
+    d->bary_u[o] = (uint16_t)(uint32_t)(b[1] * 65535.0f + 0.5f);
+    d->bary_v[o] = (uint16_t)(uint32_t)(b[2] * 65535.0f + 0.5f);
+    int big = b[1] > b[0];
+    float bm = sc_max(b[0], b[1]);
+    uint32_t shift = b[2] > bm ? 16u : big ? 8u : 0u;
+    d->tissue[o] = (uint8_t)((T->tissue3[t] >> shift) & 0xffu);
+
+    float gd = smp_rng_normal4(smp_rng_hash(c->key[KEY_DEPTH], counter));
+    float gr = smp_rng_normal4(smp_rng_hash(c->key[KEY_RADIUS], counter));
+    float gi = smp_rng_normal4(smp_rng_hash(c->key[KEY_INK], counter));
+    float depth = sc_max(sc_min(c->depth_mean_um + c->depth_sd_um * gd, 5000.0f), 0.0f);
+    float radius = sc_max(sc_min(c->radius_mean_um + c->radius_sd_um * gr, 65535.0f), 1.0f);
+    float ink = sc_max(sc_min(c->ink_mean + c->ink_sd * gi, 255.0f), 0.0f);
+    d->depth_um[o] = (uint16_t)(uint32_t)(depth + 0.5f);
+    d->radius_um[o] = (uint16_t)(uint32_t)(radius + 0.5f);
+    d->ink[o] = (uint8_t)(uint32_t)(ink + 0.5f);
+    d->session[o] = c->session;
+}
+
+static inline uint32_t sc_pick_triangle(const scatter_kernel_ctx *c, uint32_t i, uint32_t *h1) {
+    const scatter_tris *T = c->tris;
+    uint32_t h0 = smp_rng_hash(c->key[KEY_COLUMN], i);
+    uint32_t col = (uint32_t)(((uint64_t)h0 * T->count) >> 32);
+    *h1 = smp_rng_hash(c->key[KEY_COIN], i);
+    return (*h1 & 0xffffu) < T->alias_thr[col] ? col : T->alias[col];
+}
+
+static inline void sc_poisson_dot(const scatter_kernel_ctx *c, uint32_t i, const smp_dots *d,
+                                  size_t o) {
+    uint32_t h1;
+    uint32_t t = sc_pick_triangle(c, i, &h1);
+    float b[3];
+    sc_barycentrics(c->tris->c0[t], c->tris->c1[t], h1 >> 16, smp_rng_hash(c->key[KEY_BETA_AB], i),
+                    smp_rng_hash(c->key[KEY_BETA_CS], i), b);
+    sc_write_dot(c, i, t, b, d, o);
+}
+
+#endif

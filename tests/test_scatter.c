@@ -1,0 +1,576 @@
+/* The scatter core: distribution, spacing, maximality, layering, exact counts, bad input and
+ * bit-identical results for every thread count and SIMD path. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smp/head.h"
+#include "smp/scatter.h"
+#include "support.h"
+
+/* A flat square [0, side]² in the z = 0 plane, cells × cells quads, facing +Z. */
+static smp_mesh plane(float side, int cells) {
+    smp_mesh m = {0};
+    uint32_t n = (uint32_t)(cells + 1);
+    cr_assert_eq(smp_mesh_alloc(&m, n * n, (uint32_t)(2 * cells * cells), NULL), SMP_OK);
+    for (uint32_t j = 0; j < n; ++j)
+        for (uint32_t i = 0; i < n; ++i) {
+            float *p = m.positions + 3 * (j * n + i);
+            p[0] = side * (float)i / (float)cells;
+            p[1] = side * (float)j / (float)cells;
+            p[2] = 0.0f;
+            m.uvs[2 * (j * n + i)] = (float)i / (float)cells;
+            m.uvs[2 * (j * n + i) + 1] = (float)j / (float)cells;
+        }
+    uint32_t *ix = m.indices;
+    for (uint32_t j = 0; j < (uint32_t)cells; ++j)
+        for (uint32_t i = 0; i < (uint32_t)cells; ++i) {
+            uint32_t a = j * n + i, b = a + 1, c = a + n + 1, d = a + n;
+            *ix++ = a, *ix++ = b, *ix++ = c;
+            *ix++ = a, *ix++ = c, *ix++ = d;
+        }
+    smp_mesh_compute_normals(&m);
+    return m;
+}
+
+static float *constant_density(const smp_mesh *m, float d) {
+    float *v = malloc(m->vertex_count * sizeof(float));
+    for (uint32_t i = 0; i < m->vertex_count; ++i) v[i] = d;
+    return v;
+}
+
+static smp_dots alloc_for(const smp_scatter_desc *d, size_t extra) {
+    size_t need = 0;
+    smp_error err = {0};
+    cr_assert_eq(smp_scatter_capacity(d, &need, &err), SMP_OK, "%s", err.message);
+    smp_dots dots = {0};
+    cr_assert_eq(smp_dots_alloc(&dots, need + extra, 0, &err), SMP_OK, "%s", err.message);
+    return dots;
+}
+
+static smp_scatter_info run(const smp_scatter_desc *d, smp_simd_path path, smp_dots *dots) {
+    smp_error err = {0};
+    smp_scatter_info info = {0};
+    cr_assert_eq(smp_scatter_path(d, path, dots, &info, &err), SMP_OK, "%s", err.message);
+    return info;
+}
+
+/* ---- Poisson ----------------------------------------------------------------------------- */
+
+Test(scatter, poisson_counts_per_region_follow_area_times_density) {
+    /* density 20 + 0.8 x per cm² (x in mm) is linear, so the per-vertex field interpolates it
+     * exactly and every 10 × 10 mm region's expected share is an exact integral; the regions
+     * cut across the coarse triangles, which tests the sampling inside each triangle. */
+    smp_mesh m = plane(100.0f, 5);
+    float *dens = malloc(m.vertex_count * sizeof(float));
+    for (uint32_t v = 0; v < m.vertex_count; ++v) dens[v] = 20.0f + 0.8f * m.positions[3 * v];
+    smp_scatter_desc d = {.mesh = &m, .density_per_cm2 = dens, .seed = 42, .count = 200000};
+    smp_dots dots = alloc_for(&d, 0);
+    run(&d, smp_simd_best(), &dots);
+    cr_assert_eq(dots.count, 200000);
+    double counts[100] = {0};
+    for (size_t i = 0; i < dots.count; ++i) {
+        int cx = (int)(dots.x[i] / 10.0f), cy = (int)(dots.y[i] / 10.0f);
+        cr_assert(cx >= 0 && cx < 10 && cy >= 0 && cy < 10, "dot off the plane");
+        counts[cy * 10 + cx] += 1.0;
+    }
+    /* ∫ over [x0, x0+10] of (20 + 0.8x) dx = 200 + 4 (x1² − x0²) / 1; total over y: × 10 */
+    double total = 0.0, expect[10];
+    for (int cx = 0; cx < 10; ++cx) {
+        double x0 = 10.0 * cx, x1 = x0 + 10.0;
+        expect[cx] = 20.0 * 10.0 + 0.4 * (x1 * x1 - x0 * x0);
+        total += 10.0 * expect[cx];
+    }
+    double chi2 = 0.0;
+    for (int r = 0; r < 100; ++r) {
+        double e = 200000.0 * expect[r % 10] / total;
+        chi2 += (counts[r] - e) * (counts[r] - e) / e;
+    }
+    /* 99 degrees of freedom: 148.2 is the 0.1 % critical value */
+    cr_assert_lt(chi2, 148.2, "chi-square %g", chi2);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, poisson_count_zero_means_the_integral) {
+    smp_mesh m = plane(50.0f, 4); /* 25 cm² */
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {.mesh = &m, .density_per_cm2 = dens, .seed = 1};
+    double expected = 0.0;
+    cr_assert_eq(smp_scatter_expected(&d, &expected, NULL), SMP_OK);
+    cr_assert_float_eq(expected, 2000.0, 1e-6);
+    smp_dots dots = alloc_for(&d, 0);
+    run(&d, SMP_SIMD_SCALAR, &dots);
+    cr_assert_eq(dots.count, 2000);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, per_dot_attributes_follow_the_session) {
+    smp_mesh m = plane(50.0f, 4);
+    float *dens = constant_density(&m, 80.0f);
+    uint8_t *tissue = malloc(m.vertex_count);
+    memset(tissue, SMP_TISSUE_SCAR_LINEAR, m.vertex_count);
+    smp_scatter_desc d = {
+        .mesh = &m, .density_per_cm2 = dens, .tissue = tissue, .seed = 3, .count = 50000};
+    d.session = (smp_scatter_session){
+        .index = 2, .needle_diameter_mm = 0.3f, .depth_mean_mm = 0.5f, .technician_skill = 0.5f};
+    smp_dots dots = alloc_for(&d, 0);
+    run(&d, smp_simd_best(), &dots);
+    double rsum = 0, dsum = 0, d2sum = 0;
+    for (size_t i = 0; i < dots.count; ++i) {
+        rsum += dots.radius_um[i];
+        dsum += dots.depth_um[i];
+        d2sum += (double)dots.depth_um[i] * dots.depth_um[i];
+        cr_assert_eq(dots.session[i], 2);
+        cr_assert_eq(dots.tissue[i], SMP_TISSUE_SCAR_LINEAR);
+        cr_assert_eq(dots.ink[i] > 0, 1);
+        float n[3];
+        smp_normal_decode_oct(dots.normal[i], n);
+        cr_assert_float_eq(n[2], 1.0f, 1e-4f);
+        cr_assert_float_eq(dots.z[i], 0.0f, 1e-6f);
+    }
+    double n = (double)dots.count, dmean = dsum / n;
+    /* healed radius ≈ 0.3 × needle = 90 µm; depth 500 µm, sd 0.05 + 0.15·0.5 mm = 125 µm */
+    cr_assert(fabs(rsum / n - 90.0) < 1.0, "radius mean %g", rsum / n);
+    cr_assert(fabs(dmean - 500.0) < 3.0, "depth mean %g", dmean);
+    cr_assert(fabs(sqrt(d2sum / n - dmean * dmean) - 125.0) < 3.0, "depth sd");
+    smp_dots_free(&dots);
+    free(tissue);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, dots_take_the_tissue_of_the_nearest_vertex) {
+    smp_mesh m = plane(40.0f, 4);
+    float *dens = constant_density(&m, 80.0f);
+    uint8_t *tissue = malloc(m.vertex_count);
+    for (uint32_t v = 0; v < m.vertex_count; ++v)
+        tissue[v] = m.positions[3 * v] < 15.0f ? SMP_TISSUE_SKIN : SMP_TISSUE_SCAR_BURN;
+    smp_scatter_desc d = {.mesh = &m, .density_per_cm2 = dens, .tissue = tissue, .count = 4000};
+    smp_dots dots = alloc_for(&d, 0);
+    run(&d, smp_simd_best(), &dots);
+    for (size_t i = 0; i < dots.count; ++i) {
+        /* vertices at x = 10 are skin, x = 20 burn: the nearest vertex decides, so dots with
+         * x < 10 are skin and x > 20 burn for sure */
+        if (dots.x[i] < 10.0f) cr_assert_eq(dots.tissue[i], SMP_TISSUE_SKIN);
+        if (dots.x[i] > 20.0f) cr_assert_eq(dots.tissue[i], SMP_TISSUE_SCAR_BURN);
+    }
+    smp_dots_free(&dots);
+    free(tissue);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+/* ---- bad input --------------------------------------------------------------------------- */
+
+Test(scatter, zero_negative_and_nan_density_are_refused) {
+    smp_mesh m = plane(10.0f, 2);
+    float *dens = constant_density(&m, 0.0f);
+    smp_scatter_desc d = {.mesh = &m, .density_per_cm2 = dens, .count = 10};
+    smp_dots dots = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_dots_alloc(&dots, 100, 0, &err), SMP_OK);
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "no area with density > 0"), "%s", err.message);
+    dens[3] = -1.0f;
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "density_per_cm2[3] = -1"), "%s", err.message);
+    dens[3] = NAN;
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "density_per_cm2[3]"), "%s", err.message);
+    dens[3] = INFINITY;
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_eq(dots.count, 0);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, bad_session_values_name_the_field) {
+    smp_mesh m = plane(10.0f, 2);
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {.mesh = &m, .density_per_cm2 = dens, .count = 10};
+    smp_error err = {0};
+    size_t need;
+    d.session.needle_diameter_mm = -0.2f;
+    cr_assert_eq(smp_scatter_capacity(&d, &need, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "needle_diameter_mm"), "%s", err.message);
+    d.session.needle_diameter_mm = 0.0f;
+    d.session.technician_skill = NAN;
+    cr_assert_eq(smp_scatter_capacity(&d, &need, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "technician_skill"), "%s", err.message);
+    d.session.technician_skill = 0.0f;
+    d.session.index = 300;
+    cr_assert_eq(smp_scatter_capacity(&d, &need, &err), SMP_ERR_INVALID_ARG);
+    d.session.index = 0;
+    d.count = (size_t)SMP_SCATTER_MAX_DOTS + 1;
+    cr_assert_eq(smp_scatter_capacity(&d, &need, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "count"), "%s", err.message);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, too_small_a_dot_set_is_refused_unchanged) {
+    smp_mesh m = plane(10.0f, 2);
+    float *dens = constant_density(&m, 80.0f);
+    for (int rule = 0; rule < SMP_SCATTER_RULE_COUNT; ++rule) {
+        smp_scatter_desc d = {
+            .mesh = &m, .density_per_cm2 = dens, .count = 50, .rule = (smp_scatter_rule)rule};
+        smp_dots dots = {0};
+        smp_error err = {0};
+        cr_assert_eq(smp_dots_alloc(&dots, 20, 0, &err), SMP_OK);
+        cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+        cr_assert_not_null(strstr(err.message, "capacity needed: 50"), "%s", err.message);
+        cr_assert_eq(dots.count, 0);
+        smp_dots_free(&dots);
+    }
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, degenerate_triangles_get_no_dots) {
+    /* the plane plus a sliver (three collinear vertices) and a triangle repeating a vertex */
+    smp_mesh base = plane(20.0f, 2);
+    smp_mesh m = {0};
+    cr_assert_eq(smp_mesh_alloc(&m, base.vertex_count + 3, base.triangle_count + 2, NULL), SMP_OK);
+    memcpy(m.positions, base.positions, 3 * sizeof(float) * base.vertex_count);
+    memcpy(m.indices, base.indices, 3 * sizeof(uint32_t) * base.triangle_count);
+    const float extra[9] = {30, 0, 0, 31, 1, 0, 32, 2, 0};
+    memcpy(m.positions + 3 * base.vertex_count, extra, sizeof extra);
+    uint32_t v = base.vertex_count;
+    uint32_t *t = m.indices + 3 * base.triangle_count;
+    t[0] = v, t[1] = v + 1, t[2] = v + 2; /* collinear */
+    t[3] = v, t[4] = v, t[5] = v + 1;     /* repeated vertex */
+    smp_mesh_compute_normals(&m);
+    float *dens = constant_density(&m, 80.0f);
+    for (int rule = 0; rule < SMP_SCATTER_RULE_COUNT; ++rule) {
+        smp_scatter_desc d = {.mesh = &m,
+                              .density_per_cm2 = dens,
+                              .count = 500,
+                              .rule = (smp_scatter_rule)rule,
+                              .seed = 5};
+        smp_dots dots = alloc_for(&d, 0);
+        run(&d, smp_simd_best(), &dots);
+        cr_assert_eq(dots.count, 500);
+        for (size_t i = 0; i < dots.count; ++i)
+            cr_assert_lt(dots.triangle[i], base.triangle_count, "dot in a degenerate triangle");
+        smp_dots_free(&dots);
+    }
+    /* density only on the degenerate triangles' vertices: no area to scatter on */
+    for (uint32_t i = 0; i < m.vertex_count; ++i) dens[i] = i >= v ? 80.0f : 0.0f;
+    smp_scatter_desc d = {.mesh = &m, .density_per_cm2 = dens, .count = 10};
+    smp_error err = {0};
+    size_t need;
+    cr_assert_eq(smp_scatter_capacity(&d, &need, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "no area"), "%s", err.message);
+    free(dens);
+    smp_mesh_free(&m);
+    smp_mesh_free(&base);
+}
+
+/* ---- determinism ------------------------------------------------------------------------- */
+
+typedef struct head_scene {
+    smp_mesh head;
+    float *density;
+} head_scene;
+
+static head_scene small_head(void) {
+    head_scene s = {0};
+    smp_head_desc hd = {.resolution = 40};
+    cr_assert_eq(smp_head_build(&hd, &s.head, NULL), SMP_OK);
+    s.density = malloc(s.head.vertex_count * sizeof(float));
+    for (uint32_t v = 0; v < s.head.vertex_count; ++v) {
+        float y = s.head.positions[3 * v + 1];
+        /* a soft-edged cap: full density on top, fading to zero 30 mm lower */
+        float w = (y - 30.0f) / 30.0f;
+        s.density[v] = 90.0f * (w < 0.0f ? 0.0f : w > 1.0f ? 1.0f : w);
+    }
+    return s;
+}
+
+static void free_head(head_scene *s) {
+    free(s->density);
+    smp_mesh_free(&s->head);
+}
+
+Test(scatter, poisson_is_bit_identical_for_every_thread_count_and_simd_path) {
+    head_scene s = small_head();
+    uint64_t ref = 0;
+    int first = 1;
+    const int threads[] = {1, 2, 8};
+    for (int p = 0; p < SMP_SIMD_COUNT; ++p) {
+        if (!smp_simd_supported((smp_simd_path)p)) continue;
+        for (int t = 0; t < 3; ++t) {
+            /* 7 dots already there: vector stores start off any alignment; an odd count leaves
+             * a scalar tail */
+            smp_scatter_desc d = {.mesh = &s.head,
+                                  .density_per_cm2 = s.density,
+                                  .seed = 77,
+                                  .count = 40009,
+                                  .threads = threads[t]};
+            smp_dots dots = alloc_for(&d, 7);
+            smp_scatter_desc pre = d;
+            pre.count = 7;
+            pre.session.index = 1;
+            run(&pre, SMP_SIMD_SCALAR, &dots);
+            run(&d, (smp_simd_path)p, &dots);
+            cr_assert_eq(dots.count, 40016);
+            uint64_t sum = smp_dots_checksum(&dots);
+            if (first) ref = sum;
+            first = 0;
+            cr_assert_eq(sum, ref, "%s, %d threads differs", smp_simd_name((smp_simd_path)p),
+                         threads[t]);
+            smp_dots_free(&dots);
+        }
+    }
+    free_head(&s);
+}
+
+Test(scatter, seeds_and_sessions_give_different_dots) {
+    head_scene s = small_head();
+    smp_scatter_desc d = {.mesh = &s.head, .density_per_cm2 = s.density, .seed = 1, .count = 1000};
+    smp_dots a = alloc_for(&d, 0), b = alloc_for(&d, 0), c = alloc_for(&d, 0);
+    run(&d, SMP_SIMD_SCALAR, &a);
+    d.seed = 2;
+    run(&d, SMP_SIMD_SCALAR, &b);
+    d.seed = 1;
+    d.session.index = 1;
+    run(&d, SMP_SIMD_SCALAR, &c);
+    cr_assert_neq(memcmp(a.x, b.x, 4000), 0);
+    cr_assert_neq(memcmp(a.x, c.x, 4000), 0);
+    smp_dots_free(&a);
+    smp_dots_free(&b);
+    smp_dots_free(&c);
+    free_head(&s);
+}
+
+Test(scatter, blue_noise_is_bit_identical_for_every_thread_count_and_simd_path) {
+    head_scene s = small_head();
+    uint64_t ref = 0;
+    int first = 1;
+    const int threads[] = {1, 2, 8};
+    for (int p = 0; p < SMP_SIMD_COUNT; ++p) {
+        if (!smp_simd_supported((smp_simd_path)p)) continue;
+        for (int t = 0; t < 3; ++t) {
+            if (p != SMP_SIMD_SCALAR && t != 1) continue; /* SIMD does not touch blue noise */
+            smp_scatter_desc d = {.mesh = &s.head,
+                                  .density_per_cm2 = s.density,
+                                  .seed = 9,
+                                  .rule = SMP_SCATTER_BLUE,
+                                  .count = 6001,
+                                  .threads = threads[t]};
+            smp_dots dots = alloc_for(&d, 0);
+            run(&d, (smp_simd_path)p, &dots);
+            cr_assert_eq(dots.count, 6001);
+            uint64_t sum = smp_dots_checksum(&dots);
+            if (first) ref = sum;
+            first = 0;
+            cr_assert_eq(sum, ref, "%s, %d threads differs", smp_simd_name((smp_simd_path)p),
+                         threads[t]);
+            smp_dots_free(&dots);
+        }
+    }
+    free_head(&s);
+}
+
+/* ---- blue noise -------------------------------------------------------------------------- */
+
+/* Smallest |p − q| / r over all pairs, brute force (r constant). */
+static double min_pair_ratio(const smp_dots *d, double r) {
+    double best = 1e9;
+    for (size_t i = 0; i < d->count; ++i)
+        for (size_t j = i + 1; j < d->count; ++j) {
+            double dx = d->x[i] - d->x[j], dy = d->y[i] - d->y[j], dz = d->z[i] - d->z[j];
+            double q = sqrt(dx * dx + dy * dy + dz * dz) / r;
+            if (q < best) best = q;
+        }
+    return best;
+}
+
+/* Spacing at scale s for a constant density, as the header defines it. */
+static double spacing_mm(double scale, double density_per_cm2) {
+    return scale * sqrt(0.6965 * 100.0 / density_per_cm2);
+}
+
+Test(scatter, blue_noise_keeps_the_spacing_for_every_pair_and_leaves_no_gap) {
+    smp_mesh m = plane(40.0f, 8);
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {
+        .mesh = &m, .density_per_cm2 = dens, .seed = 11, .rule = SMP_SCATTER_BLUE};
+    smp_dots dots = alloc_for(&d, 0);
+    smp_scatter_info info = run(&d, smp_simd_best(), &dots);
+    cr_assert_float_eq(info.spacing_scale, 1.0, 1e-12);
+    double r = spacing_mm(1.0, 80.0);
+    /* the jamming density: within 5 % of the asked 80/cm² × 16 cm² */
+    cr_assert(fabs((double)dots.count - 1280.0) < 64.0, "%zu dots", dots.count);
+    cr_assert_geq(min_pair_ratio(&dots, r), 1.0 - 1e-5);
+    /* maximal: probe a fine lattice of points inside the plane; none may be r from all dots */
+    size_t gaps = 0, probes = 0;
+    for (int j = 0; j < 400; ++j)
+        for (int i = 0; i < 400; ++i) {
+            double px = 0.05 + 0.1 * i, py = 0.05 + 0.1 * j, best = 1e9;
+            for (size_t k = 0; k < dots.count; ++k) {
+                double dx = px - dots.x[k], dy = py - dots.y[k];
+                double q = dx * dx + dy * dy;
+                if (q < best) best = q;
+            }
+            ++probes;
+            gaps += best >= r * r;
+        }
+    cr_assert_eq(gaps, 0, "%zu of %zu probes found room for a dot", gaps, probes);
+    smp_blue_quality q;
+    smp_error err = {0};
+    cr_assert_eq(smp_scatter_blue_quality(&d, info.spacing_scale, &dots, 20000, &q, &err), SMP_OK,
+                 "%s", err.message);
+    cr_assert_geq(q.min_spacing_ratio, 1.0 - 1e-5);
+    cr_assert_eq(q.gap_fraction, 0.0);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, blue_noise_has_no_grid_and_no_preferred_direction) {
+    smp_mesh m = plane(60.0f, 6);
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {
+        .mesh = &m, .density_per_cm2 = dens, .seed = 21, .rule = SMP_SCATTER_BLUE};
+    smp_dots dots = alloc_for(&d, 0);
+    run(&d, smp_simd_best(), &dots);
+    double r = spacing_mm(1.0, 80.0);
+    size_t n = dots.count;
+    double sum = 0, sum2 = 0;
+    double angle_bins[9] = {0};
+    size_t used = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (dots.x[i] < 3 || dots.x[i] > 57 || dots.y[i] < 3 || dots.y[i] > 57) continue;
+        double best = 1e9, bx = 0, by = 0;
+        for (size_t j = 0; j < n; ++j) {
+            if (j == i) continue;
+            double dx = dots.x[j] - dots.x[i], dy = dots.y[j] - dots.y[i];
+            double q = dx * dx + dy * dy;
+            if (q < best) best = q, bx = dx, by = dy;
+        }
+        double nn = sqrt(best) / r;
+        sum += nn;
+        sum2 += nn * nn;
+        /* direction to the nearest neighbour folded into [0°, 90°): a grid piles up at 0° */
+        double a = fmod(atan2(by, bx) * 57.29577951308232 + 360.0, 90.0);
+        angle_bins[(int)(a / 10.0) % 9] += 1.0;
+        ++used;
+    }
+    double mean = sum / used, cv = sqrt(sum2 / used - mean * mean) / mean;
+    /* a random maximal packing: nearest neighbours between r and ~1.5 r, spread but not
+     * clumped; a lattice (jittered or not) shows a much narrower spread or a peak */
+    cr_assert(mean > 1.0 && mean < 1.3, "mean nearest neighbour %g r", mean);
+    cr_assert(cv > 0.04 && cv < 0.2, "nearest-neighbour spread %g", cv);
+    double chi2 = 0, e = used / 9.0;
+    for (int b = 0; b < 9; ++b) chi2 += (angle_bins[b] - e) * (angle_bins[b] - e) / e;
+    cr_assert_lt(chi2, 26.1, "directions not uniform: chi-square %g (8 dof, 0.1 %%)", chi2);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, blue_noise_layering_respects_earlier_sessions) {
+    smp_mesh m = plane(30.0f, 6);
+    float *first = constant_density(&m, 30.0f), *total = constant_density(&m, 80.0f);
+    smp_scatter_desc d1 = {
+        .mesh = &m, .density_per_cm2 = first, .seed = 4, .rule = SMP_SCATTER_BLUE};
+    smp_scatter_desc d2 = d1;
+    d2.density_per_cm2 = total;
+    d2.session.index = 1;
+    size_t need1, need2;
+    cr_assert_eq(smp_scatter_capacity(&d1, &need1, NULL), SMP_OK);
+    cr_assert_eq(smp_scatter_capacity(&d2, &need2, NULL), SMP_OK);
+    smp_dots dots = {0};
+    cr_assert_eq(smp_dots_alloc(&dots, need1 + need2, 0, NULL), SMP_OK);
+    run(&d1, smp_simd_best(), &dots);
+    size_t n1 = dots.count;
+    smp_scatter_info info = run(&d2, smp_simd_best(), &dots);
+    cr_assert_gt(dots.count, n1 + n1 / 2, "the second session added %zu to %zu", dots.count - n1,
+                 n1);
+    for (size_t i = 0; i < dots.count; ++i) cr_assert_eq(dots.session[i], i < n1 ? 0 : 1);
+    /* every pair, old or new, keeps the second session's spacing */
+    cr_assert_geq(min_pair_ratio(&dots, spacing_mm(info.spacing_scale, 80.0)), 1.0 - 1e-5);
+    smp_blue_quality q;
+    cr_assert_eq(smp_scatter_blue_quality(&d2, info.spacing_scale, &dots, 20000, &q, NULL), SMP_OK);
+    cr_assert_eq(q.gap_fraction, 0.0);
+    smp_dots_free(&dots);
+    free(first);
+    free(total);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, blue_noise_gives_exactly_the_count_asked) {
+    smp_mesh m = plane(40.0f, 8);
+    float *dens = constant_density(&m, 80.0f);
+    const size_t counts[] = {1, 500, 2345};
+    for (int i = 0; i < 3; ++i) {
+        smp_scatter_desc d = {.mesh = &m,
+                              .density_per_cm2 = dens,
+                              .seed = 8,
+                              .rule = SMP_SCATTER_BLUE,
+                              .count = counts[i]};
+        smp_dots dots = alloc_for(&d, 0);
+        smp_scatter_info info = run(&d, smp_simd_best(), &dots);
+        cr_assert_eq(dots.count, counts[i]);
+        cr_assert_leq(info.trimmed, counts[i] / 100 + 2, "trimmed %zu", info.trimmed);
+        if (counts[i] > 1)
+            cr_assert_geq(min_pair_ratio(&dots, spacing_mm(info.spacing_scale, 80.0)), 1.0 - 1e-5);
+        smp_dots_free(&dots);
+    }
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+/* ---- the command ------------------------------------------------------------------------- */
+
+static char *out_text, *err_text;
+static void release(void) {
+    free(out_text);
+    free(err_text);
+    out_text = err_text = NULL;
+}
+#define RUN(...) run_smpsim(&out_text, &err_text, (const char *const[]){__VA_ARGS__, NULL})
+
+Test(scatter_cli, json_report_and_equal_checksums_across_threads, .fini = release) {
+    cr_assert_eq(RUN("scatter", "--count", "20000", "--json", "--checksum", "--threads", "1"), 0,
+                 "%s", err_text);
+    const char *keys[] = {"\"count\": 20000",      "\"time_ms\"", "\"dots_per_s\"",
+                          "\"bytes_per_dot\": 31", "\"simd\"",    "\"threads\": 1",
+                          "\"checksum\""};
+    for (int i = 0; i < 7; ++i) cr_assert_not_null(strstr(out_text, keys[i]), "%s", out_text);
+    char sum1[64] = "";
+    const char *c = strstr(out_text, "\"checksum\": \"");
+    cr_assert_not_null(c);
+    memcpy(sum1, c, 32);
+    release();
+    cr_assert_eq(RUN("scatter", "--count", "20000", "--json", "--checksum", "--threads", "2",
+                     "--simd", "scalar"),
+                 0);
+    cr_assert_not_null(strstr(out_text, sum1), "%s vs %s", out_text, sum1);
+}
+
+Test(scatter_cli, bad_input_exits_2_with_a_message, .fini = release) {
+    cr_assert_eq(RUN("scatter", "--count", "0"), 2);
+    cr_assert_not_null(strstr(err_text, "--count"), "%s", err_text);
+    release();
+    cr_assert_eq(RUN("scatter", "--count", "2000000000"), 2);
+    cr_assert_not_null(strstr(err_text, "bytes"), "%s", err_text);
+    release();
+    cr_assert_eq(RUN("scatter", "head.json"), 2);
+    cr_assert_not_null(strstr(err_text, "not supported yet"), "%s", err_text);
+    release();
+    cr_assert_eq(RUN("scatter", "--rule", "grid"), 2);
+    cr_assert_not_null(strstr(err_text, "grid"), "%s", err_text);
+    release();
+    cr_assert_eq(RUN("scatter", "--density", "-3"), 2);
+    release();
+    cr_assert_eq(RUN("scatter", "--count", "10", "--density", "50"), 2);
+}
