@@ -564,8 +564,14 @@ Test(scatter_cli, bad_input_exits_2_with_a_message, .fini = release) {
     cr_assert_eq(RUN("scatter", "--count", "2000000000"), 2);
     cr_assert_not_null(strstr(err_text, "bytes"), "%s", err_text);
     release();
-    cr_assert_eq(RUN("scatter", "head.json"), 2);
-    cr_assert_not_null(strstr(err_text, "not supported yet"), "%s", err_text);
+    cr_assert_eq(RUN("scatter", "no-such-scene.json"), 2);
+    cr_assert_not_null(strstr(err_text, "no-such-scene.json"), "%s", err_text);
+    release();
+    cr_assert_eq(RUN("scatter", "--set", "plan.sessions[0].regions=[\"scars\"]", "--set",
+                     "plan.sessions[1].regions=[\"scars\"]", "--set",
+                     "plan.sessions[2].regions=[\"scars\"]"),
+                 2); /* no scars on this client: no scalp area to scatter on */
+    cr_assert_neq(strlen(err_text), 0);
     release();
     cr_assert_eq(RUN("scatter", "--rule", "grid"), 2);
     cr_assert_not_null(strstr(err_text, "grid"), "%s", err_text);

@@ -7,15 +7,18 @@
 #include "bench.h"
 #include "cli.h"
 #include "headless.h"
+#include "scene_args.h"
 
 static void print_help(void) {
-    printf("Usage: smpsim bench render [options]\n"
+    printf("Usage: smpsim bench render [SCENE] [options]\n"
            "\n"
-           "Times whole frames of the built-in head drawn offscreen: each frame is drawn and\n"
-           "waited for (glFinish), after warm-up frames, and the median, minimum and maximum\n"
-           "frame times are reported.\n"
+           "Times whole frames of a scene (the default scene without SCENE) drawn offscreen at\n"
+           "year 5, skin and dots: each frame is drawn and waited for (glFinish), after warm-up\n"
+           "frames, and the median, minimum and maximum frame times are reported. For a given\n"
+           "number of dots: --set plan.dot_count=1000000.\n"
            "\n"
            "Options:\n"
+           "  --set PATH=VALUE override a scene field (repeatable)\n"
            "  --size WxH       frame size in pixels (default: 1280x720)\n"
            "  --frames N       timed frames, 1..10000 (default: 30)\n"
            "  --msaa N         samples per pixel, 1..16 (default: 4)\n"
@@ -29,11 +32,11 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static int run_render(int width, int height, int frames, int msaa, smp_gl_backend backend,
-                      int json) {
+static int run_render(const smp_scene *scene, int width, int height, int frames, int msaa,
+                      smp_gl_backend backend, int json) {
     smp_error err = {0};
     headless h;
-    if (headless_open(&h, backend, msaa, &err) != SMP_OK) return cli_fail("bench", &err);
+    if (headless_open(&h, backend, msaa, scene, &err) != SMP_OK) return cli_fail("bench", &err);
     double *ms = malloc(sizeof(double) * (size_t)frames);
     if (!ms) {
         headless_close(&h);
@@ -44,6 +47,7 @@ static int run_render(int width, int height, int frames, int msaa, smp_gl_backen
     smp_camera_for_view(SMP_VIEW_THREE_QUARTER, &h.head_bounds, (float)width / (float)height,
                         &frame.camera);
     int rc = CLI_EXIT_OK;
+    if (headless_frame(&h, 5.0, &frame, &err) != SMP_OK) rc = cli_fail("bench", &err);
     for (int i = -3; i < frames && rc == CLI_EXIT_OK; ++i) { /* 3 warm-up frames */
         double t0 = headless_now_ms();
         if (smp_renderer_draw_offscreen(h.renderer, &frame, width, height, &err) != SMP_OK)
@@ -60,14 +64,15 @@ static int run_render(int width, int height, int frames, int msaa, smp_gl_backen
             for (const char *p = renderer; *p; ++p) /* driver strings may hold quotes */
                 printf((*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
             printf("\",\"backend\":\"%s\",\"width\":%d,\"height\":%d,\"msaa\":%d,"
-                   "\"frames\":%d,\"dots\":0,\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
+                   "\"frames\":%d,\"dots\":%zu,\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
                    "\"frame_ms_max\":%.3f,\"fps_median\":%.1f}\n",
                    smp_gl_backend_name(smp_gl_context_backend(h.gl)), width, height, msaa, frames,
-                   median, ms[0], ms[frames - 1], 1000.0 / median);
+                   h.p.dots.count, median, ms[0], ms[frames - 1], 1000.0 / median);
         } else {
             printf("render  %s (%s)\n", renderer,
                    smp_gl_backend_name(smp_gl_context_backend(h.gl)));
-            printf("  scene       built-in head, no dots, %dx%d, %dx MSAA\n", width, height, msaa);
+            printf("  scene       %s, %s, %zu dots, %dx%d, %dx MSAA\n", scene->name,
+                   h.p.head_source, h.p.dots.count, width, height, msaa);
             printf("  frames      %d timed after 3 warm-up\n", frames);
             printf("  frame time  median %.2f ms  min %.2f  max %.2f  (%.1f fps)\n", median, ms[0],
                    ms[frames - 1], 1000.0 / median);
@@ -80,14 +85,12 @@ static int run_render(int width, int height, int frames, int msaa, smp_gl_backen
 
 int bench_render(int argc, char **argv) {
     static const struct option options[] = {
-        {"size", required_argument, NULL, 's'},
-        {"frames", required_argument, NULL, 'f'},
-        {"msaa", required_argument, NULL, 'm'},
-        {"gl", required_argument, NULL, 'g'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"size", required_argument, NULL, 's'}, {"frames", required_argument, NULL, 'f'},
+        {"msaa", required_argument, NULL, 'm'}, {"gl", required_argument, NULL, 'g'},
+        {"json", no_argument, NULL, 'j'},       {"set", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
+    scene_args scene_arg = {0};
     int width = 1280, height = 720, msaa = 4, json = 0, rc;
     long frames = 30;
     smp_gl_backend backend = SMP_GL_AUTO;
@@ -110,13 +113,19 @@ int bench_render(int argc, char **argv) {
             if ((rc = headless_parse_gl_option("bench render", optarg, &backend))) return rc;
             break;
         case 'j': json = 1; break;
+        case 'S':
+            if ((rc = scene_args_add_set("bench render", &scene_arg, optarg))) return rc;
+            break;
         case 'h': print_help(); return CLI_EXIT_OK;
         case ':':
             return cli_usage_error("bench render", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("bench render", "unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (optind < argc) scene_arg.path = argv[optind++];
     if (optind < argc)
         return cli_usage_error("bench render", "unexpected argument '%s'", argv[optind]);
-    return run_render(width, height, (int)frames, msaa, backend, json);
+    static smp_scene scene;
+    if ((rc = scene_args_load("bench render", &scene_arg, &scene))) return rc;
+    return run_render(&scene, width, height, (int)frames, msaa, backend, json);
 }

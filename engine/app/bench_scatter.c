@@ -8,12 +8,13 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "scene_args.h"
 #include "smp/dots.h"
 #include "smp/scatter.h"
 
 /* From cmd_scatter.c: the stand-in scene both commands share. */
-smp_status scatter_standin_scene(float density_per_cm2, smp_mesh *head, float **density,
-                                 smp_error *err);
+smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
+                               float **density, smp_scatter_rule *rule, smp_error *err);
 
 static double now_s(void) {
     struct timespec ts;
@@ -112,7 +113,11 @@ int bench_scatter(int argc, char **argv) {
 
     smp_mesh head = {0};
     float *dens = NULL;
-    if (scatter_standin_scene(80.0f, &head, &dens, &err) != SMP_OK) return cli_fail(cmd, &err);
+    /* The default scene's head at a uniform 80 dots/cm² over its plan's regions. */
+    scene_args scene_arg = {0};
+    smp_scatter_rule scene_rule;
+    if (scatter_scene_input(&scene_arg, 80.0, &head, &dens, &scene_rule, &err) != SMP_OK)
+        return cli_fail(cmd, &err);
     smp_dots dots = {0};
     size_t cap = (size_t)(max_n > blue_max ? max_n : blue_max);
     if (smp_dots_alloc(&dots, cap, 0, &err) != SMP_OK) {

@@ -148,10 +148,10 @@ static void year_tag(double year, char *out, size_t size) { snprintf(out, size, 
 static smp_status capture(headless *h, const render_job *j, smp_view view, double year,
                           int hide_dots, smp_image *img, smp_error *err) {
     smp_frame_desc frame = smp_frame_default();
-    smp_camera_for_view(view, &h->head_bounds, (float)j->width / (float)j->height, &frame.camera);
-    frame.t_years = (float)year;
+    pipeline_camera(&h->p, view, (float)j->width / (float)j->height, &frame.camera);
     frame.hide_dots = hide_dots;
-    return smp_renderer_capture(h->renderer, &frame, img, err);
+    smp_status s = headless_frame(h, year, &frame, err);
+    return s == SMP_OK ? smp_renderer_capture(h->renderer, &frame, img, err) : s;
 }
 
 static int write_png(const char *path, const smp_image *img) {
@@ -282,11 +282,15 @@ static int run(render_job *j) {
     smp_error err = {0};
     double t0 = headless_now_ms();
     headless h;
-    if (headless_open(&h, j->backend, j->msaa, &err) != SMP_OK) return cli_fail("render", &err);
+    if (headless_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
+        return cli_fail("render", &err);
     if (!j->quiet)
-        fprintf(stderr, "smpsim render: %s via %s, head built in %.0f ms\n",
+        fprintf(stderr,
+                "smpsim render: %s via %s; %s, %zu dots; scene built in %.0f ms (head %.0f, "
+                "fields %.0f, scatter %.0f, model %.0f)\n",
                 smp_gl_context_renderer(h.gl), smp_gl_backend_name(smp_gl_context_backend(h.gl)),
-                h.head_build_ms);
+                h.p.head_source, h.p.dots.count, h.head_build_ms, h.p.head_ms, h.p.fields_ms,
+                h.p.scatter_ms, h.p.model_ms);
     smp_font *font = NULL;
     if ((j->sheet_path || j->compare) && smp_font_open(NULL, &font, &err) != SMP_OK) {
         headless_close(&h);

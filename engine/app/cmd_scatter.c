@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pipeline.h"
+#include "scene_args.h"
 #include "smp/dots.h"
 #include "smp/fsio.h"
 #include "smp/head.h"
@@ -17,36 +19,41 @@
 #include "smp/scatter.h"
 
 /* Shared with bench_scatter.c. */
-smp_status scatter_standin_scene(float density_per_cm2, smp_mesh *head, float **density,
-                                 smp_error *err);
+smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
+                               float **density, smp_scatter_rule *rule, smp_error *err);
 size_t scatter_memory_limit_bytes(void);
 
-/* STAND-IN until scenes and scalp fields are wired to the scatter: the built-in head with a
- * constant density on every vertex above the brow and the ears, the face left bare. The
- * scene's treatment plan will replace this function. */
-smp_status scatter_standin_scene(float density_per_cm2, smp_mesh *head, float **density,
-                                 smp_error *err) {
-    smp_head_desc hd = {0};
-    smp_status st = smp_head_build(&hd, head, err);
-    if (st != SMP_OK) return st;
-    smp_landmarks lm;
-    smp_landmarks_procedural(&lm);
-    float brow_y = lm.p[SMP_LM_GLABELLA][1];
-    float ear_y = lm.p[SMP_LM_TRAGION_LEFT][1];
-    float face_z = lm.p[SMP_LM_CANTHUS_LEFT][2];
-    *density = malloc((size_t)head->vertex_count * sizeof(float));
+/* The scene's head and the density its plan reaches (every session's regions, the final
+ * cumulative density, or density_override dots/cm² over the same regions). The head moves
+ * into *head; *rule is the scene's placement (a grid counts as Poisson here). */
+smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
+                               float **density, smp_scatter_rule *rule, smp_error *err) {
+    static smp_scene scene;
+    smp_scene_source src = {.path = args->path, .sets = args->sets, .set_count = args->set_count};
+    smp_scene_report rep;
+    smp_status st = smp_scene_load(&src, &scene, &rep);
+    if (st != SMP_OK) {
+        *err = rep.first;
+        return st;
+    }
+    pipeline p;
+    if ((st = pipeline_build(&scene, PIPELINE_FIELDS, &p, err)) != SMP_OK) return st;
+    *density = malloc((size_t)p.head.vertex_count * sizeof(float));
     if (!*density) {
-        smp_mesh_free(head);
+        pipeline_free(&p);
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the density field");
     }
-    for (uint32_t v = 0; v < head->vertex_count; ++v) {
-        const float *p = head->positions + 3 * (size_t)v;
-        int above_ears = p[1] > ear_y + 15.0f;
-        /* the forehead: in front of the eye corners and below a hairline 6 cm above the brow */
-        int forehead = p[2] > face_z - 10.0f && p[1] < brow_y + 60.0f;
-        (*density)[v] = above_ears && p[1] > brow_y - 5.0f && !forehead ? density_per_cm2 : 0.0f;
+    st = pipeline_plan_density(&p, &scene, density_override, *density, err);
+    if (st == SMP_OK) {
+        *head = p.head; /* the mesh moves to the caller */
+        memset(&p.head, 0, sizeof p.head);
+        *rule = scene.plan.rule == SMP_RULE_BLUE ? SMP_SCATTER_BLUE : SMP_SCATTER_POISSON;
+    } else {
+        free(*density);
+        *density = NULL;
     }
-    return SMP_OK;
+    pipeline_free(&p);
+    return st;
 }
 
 size_t scatter_memory_limit_bytes(void) {
@@ -81,13 +88,15 @@ static void print_help(void) {
            "\n"
            "Runs the dot-scattering core alone on the head and prints the number of dots, the\n"
            "time, dots per second and (with --checksum) a checksum of every dot array: equal\n"
-           "checksums mean identical dots. Without SCENE it uses the built-in head with a\n"
-           "constant density on the scalp (scene files are not supported by this command yet).\n"
+           "checksums mean identical dots. The head and the density are the scene's (the\n"
+           "default scene without SCENE): its plan's regions at its final density.\n"
            "\n"
            "Options:\n"
            "  --count N        exactly N dots (1..%d)\n"
-           "  --density D      dots/cm² on the scalp, the count following from it (default 80)\n"
-           "  --rule R         poisson (independent dots, default) or blue (minimum spacing)\n"
+           "  --set PATH=VALUE override a scene field (repeatable)\n"
+           "  --density D      dots/cm² over the plan's regions instead of the scene's density\n"
+           "  --rule R         poisson (independent dots) or blue (minimum spacing); default:\n"
+           "                   the scene's rule\n"
            "  --seed S         random seed (default 1)\n"
            "  --threads N      worker threads, 1..256 (default: all cores)\n"
            "  --simd PATH      scalar, sse41, avx2, avx512 or neon (default: best; also SMP_SIMD)\n"
@@ -106,6 +115,8 @@ int cmd_scatter(int argc, char **argv) {
     int json = 0, checksum = 0;
     const char *export_path = NULL;
     smp_scatter_rule rule = SMP_SCATTER_POISSON;
+    int rule_given = 0;
+    scene_args scene_arg = {0};
     smp_error err = {0};
     if (smp_simd_check_env(&err) != SMP_OK) return cli_usage_error(cmd, "%s", err.message);
     for (int i = 1; i < argc; ++i) {
@@ -134,6 +145,11 @@ int cmd_scatter(int argc, char **argv) {
         } else if (strcmp(a, "--rule") == 0) {
             if (smp_scatter_rule_parse(val, &rule, &err) != SMP_OK)
                 return cli_usage_error(cmd, "--rule: %s", err.message);
+            rule_given = 1;
+            ++i;
+        } else if (strcmp(a, "--set") == 0) {
+            int rc = scene_args_add_set(cmd, &scene_arg, val);
+            if (rc) return rc;
             ++i;
         } else if (strcmp(a, "--seed") == 0) {
             if (cli_parse_int(a, val, 0, 0x7fffffffL, &seed, &err) != SMP_OK)
@@ -152,11 +168,10 @@ int cmd_scatter(int argc, char **argv) {
             ++i;
         } else if (a[0] == '-') {
             return cli_usage_error(cmd, "unknown option '%s'", a);
+        } else if (!scene_arg.path) {
+            scene_arg.path = a;
         } else {
-            return cli_usage_error(cmd,
-                                   "scene files are not supported yet ('%s'); run without "
-                                   "SCENE to use the built-in head",
-                                   a);
+            return cli_usage_error(cmd, "unexpected argument '%s'", a);
         }
     }
     if (count && density > 0.0)
@@ -173,8 +188,10 @@ int cmd_scatter(int argc, char **argv) {
 
     smp_mesh head = {0};
     float *dens = NULL;
-    if (scatter_standin_scene(density > 0.0 ? (float)density : 80.0f, &head, &dens, &err) != SMP_OK)
+    smp_scatter_rule scene_rule;
+    if (scatter_scene_input(&scene_arg, density, &head, &dens, &scene_rule, &err) != SMP_OK)
         return cli_fail(cmd, &err);
+    if (!rule_given) rule = scene_rule;
     if (export_path && export_obj(&head, export_path, &err) != SMP_OK) {
         free(dens);
         smp_mesh_free(&head);

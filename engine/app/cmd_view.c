@@ -13,26 +13,27 @@
 #include "ui_imgui.h"
 
 static void print_help(void) {
-    printf("Usage: smpsim view [SCENE] [options]\n"
-           "\n"
-           "Opens the interactive viewer on a scene (the built-in default without SCENE).\n"
-           "\n"
-           "Mouse: left drag orbits, right or middle drag pans, the wheel zooms, a double click\n"
-           "centres the view there. Keys: 1-6 views (front, back, left, right, top,\n"
-           "three-quarter), R reset, Space play/pause the years, Left/Right step a year,\n"
-           "D show/hide the dots, Esc quit.\n"
-           "\n"
-           "Options:\n"
-           "  --set PATH=VALUE   override a scene field (repeatable)\n"
-           "  --size WxH         window size (default: 1280x720)\n"
-           "  --year Y           start at this year (default: 0)\n"
-           "  --frames N         draw N frames and exit (for tests and scripts)\n"
-           "  --screenshot FILE  with --frames: save the last frame, panels included\n"
-           "  --msaa N           samples per pixel, 1..16 (default: 4)\n"
-           "  -h, --help         show this help\n"
-           "\n"
-           "Exit status: 0 closed normally, 1 no display or OpenGL 3.3, 2 bad arguments or "
-           "scene.\n");
+    printf(
+        "Usage: smpsim view [SCENE] [options]\n"
+        "\n"
+        "Opens the interactive viewer on a scene (the built-in default without SCENE).\n"
+        "\n"
+        "Mouse: left drag orbits, right or middle drag pans, the wheel zooms.\n"
+        "Keys: 1-7 views (front, back, left, right, top,\n"
+        "three-quarter, close-up), R reset, Space play/pause the years, Left/Right step a year,\n"
+        "D show/hide the dots, Esc quit.\n"
+        "\n"
+        "Options:\n"
+        "  --set PATH=VALUE   override a scene field (repeatable)\n"
+        "  --size WxH         window size (default: 1280x720)\n"
+        "  --year Y           start at this year (default: 0)\n"
+        "  --frames N         draw N frames and exit (for tests and scripts)\n"
+        "  --screenshot FILE  with --frames: save the last frame, panels included\n"
+        "  --msaa N           samples per pixel, 1..16 (default: 4)\n"
+        "  -h, --help         show this help\n"
+        "\n"
+        "Exit status: 0 closed normally, 1 no display or OpenGL 3.3, 2 bad arguments or "
+        "scene.\n");
 }
 
 static const float k_pi = 3.14159265f;
@@ -82,7 +83,7 @@ typedef struct viewer {
 
 static void go_to_view(viewer *v, smp_view view) {
     smp_camera c;
-    smp_camera_for_view(view, &v->h.head_bounds, (float)v->width / (float)v->height, &c);
+    pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
     v->goal = orbit_from_camera(&c);
     /* never spin the long way round */
     while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
@@ -148,7 +149,7 @@ static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
         case SDLK_d: v->show_dots = !v->show_dots; break;
         case SDLK_r: go_to_view(v, SMP_VIEW_THREE_QUARTER); break;
         default:
-            if (e->key.keysym.sym >= SDLK_1 && e->key.keysym.sym <= SDLK_6)
+            if (e->key.keysym.sym >= SDLK_1 && e->key.keysym.sym <= SDLK_7)
                 go_to_view(v, (smp_view)(e->key.keysym.sym - SDLK_1));
         }
         break;
@@ -156,13 +157,14 @@ static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
 }
 
 static void draw_panels(viewer *v) {
-    static const char *const view_names[] = {"Front", "Back", "Left", "Right", "Top", "3/4"};
+    static const char *const view_names[] = {"Front", "Back", "Left", "Right",
+                                             "Top",   "3/4",  "Close"};
     const smp_scene *s = &v->scene;
     if (ui_begin("Scene", 12, 12, 300)) {
         ui_text("%s", s->name);
         ui_text_muted("Skin MST %d, Fitzpatrick %d", s->client.mst, s->client.fitzpatrick);
-        ui_text_muted("%d session(s), %.0f dots/cm2", s->plan.session_count,
-                      s->plan.full_density_per_cm2);
+        ui_text_muted("%d session(s), %.0f dots/cm2, %zu dots", s->plan.session_count,
+                      s->plan.full_density_per_cm2, v->h.p.dots.count);
         ui_separator();
         for (int i = 0; i < SMP_VIEW_COUNT; ++i) {
             if (i) ui_same_line();
@@ -224,9 +226,9 @@ static int run_viewer(viewer *v, long frames, const char *screenshot) {
         smp_gl_context_drawable_size(v->h.gl, &v->width, &v->height);
         smp_frame_desc f = smp_frame_default();
         f.camera = orbit_camera(&v->cam);
-        f.t_years = v->year;
         f.hide_dots = !v->show_dots;
-        if (smp_renderer_draw_offscreen(v->h.renderer, &f, v->width, v->height, &err) != SMP_OK ||
+        if (headless_frame(&v->h, v->year, &f, &err) != SMP_OK ||
+            smp_renderer_draw_offscreen(v->h.renderer, &f, v->width, v->height, &err) != SMP_OK ||
             smp_renderer_present(v->h.renderer, v->width, v->height, &err) != SMP_OK) {
             rc = cli_fail("view", &err);
             break;
@@ -315,7 +317,8 @@ int cmd_view(int argc, char **argv) {
                               .window_height = height,
                               .window_title = "smpsim",
                               .vsync = 1};
-    if (headless_open_desc(&v.h, &gd, msaa, &err) != SMP_OK) {
+    if (headless_open_scene(&v.h, &gd, msaa, &v.scene, &err) != SMP_OK) {
+        if (smp_status_is_input_error(err.status)) return cli_fail("view", &err);
         fprintf(stderr,
                 "smpsim view: %s\n(the viewer needs a display and OpenGL 3.3; "
                 "'smpsim render' works without one)\n",

@@ -12,40 +12,49 @@ double headless_now_ms(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
-smp_status headless_open(headless *h, smp_gl_backend backend, int msaa_samples, smp_error *err) {
-    smp_gl_context_desc gd = {.backend = backend};
-    return headless_open_desc(h, &gd, msaa_samples, err);
-}
-
-smp_status headless_open_desc(headless *h, const smp_gl_context_desc *gd, int msaa_samples,
-                              smp_error *err) {
+smp_status headless_open_scene(headless *h, const smp_gl_context_desc *gd, int msaa_samples,
+                               const smp_scene *scene, smp_error *err) {
     memset(h, 0, sizeof *h);
-    smp_status s = smp_gl_context_create(gd, &h->gl, err);
+    double t0 = headless_now_ms();
+    smp_status s = pipeline_build(scene, PIPELINE_ALL, &h->p, err);
     if (s != SMP_OK) return s;
-    smp_renderer_desc rd = {.msaa_samples = msaa_samples};
-    s = smp_renderer_create(&rd, &h->renderer, err);
-    if (s != SMP_OK) {
+    h->head_build_ms = headless_now_ms() - t0;
+    h->head_bounds = h->p.bounds;
+    if ((s = smp_gl_context_create(gd, &h->gl, err)) != SMP_OK) {
         headless_close(h);
         return s;
     }
-    double t0 = headless_now_ms();
-    smp_head_desc hd = {0};
-    smp_mesh head = {0};
-    s = smp_head_build(&hd, &head, err);
-    h->head_build_ms = headless_now_ms() - t0;
-    if (s == SMP_OK) {
-        h->head_bounds = smp_mesh_bounds(&head);
-        s = smp_renderer_set_head(h->renderer, &head, err);
-    }
-    smp_mesh_free(&head);
+    smp_renderer_desc rd = {.msaa_samples = msaa_samples};
+    if ((s = smp_renderer_create(&rd, &h->renderer, err)) == SMP_OK &&
+        (s = smp_renderer_set_head(h->renderer, &h->p.head, err)) == SMP_OK)
+        s = smp_renderer_set_dots(h->renderer, &h->p.dots, err);
     if (s != SMP_OK) headless_close(h);
     return s;
+}
+
+smp_status headless_open(headless *h, smp_gl_backend backend, int msaa_samples,
+                         const smp_scene *scene, smp_error *err) {
+    smp_gl_context_desc gd = {.backend = backend};
+    return headless_open_scene(h, &gd, msaa_samples, scene, err);
 }
 
 void headless_close(headless *h) {
     smp_renderer_destroy(h->renderer);
     smp_gl_context_destroy(h->gl);
+    pipeline_free(&h->p);
     memset(h, 0, sizeof *h);
+}
+
+smp_status headless_frame(headless *h, double t_years, smp_frame_desc *frame, smp_error *err) {
+    for (int k = 0; k < 3; ++k) frame->skin_srgb[k] = h->p.skin_srgb[k];
+    frame->t_years = (float)t_years;
+    if (!h->p.model) return SMP_OK;
+    float sk[SMP_AGE_SK_FLOATS * 4 * SMP_RENDERER_MAX_SESSIONS], consts[SMP_AGE_CONST_FLOATS];
+    smp_status s = smp_age_uniforms(h->p.model, t_years, sk, consts, err);
+    if (s == SMP_OK)
+        s = smp_renderer_set_dot_model(h->renderer, sk, smp_age_session_count(h->p.model), consts,
+                                       err);
+    return s;
 }
 
 int headless_parse_gl_option(const char *cmd, const char *text, smp_gl_backend *out) {

@@ -1,8 +1,10 @@
-/* A headless GL session with the default head uploaded: what `render` and `bench render`
- * share. */
+/* A GL session with a scene built and uploaded: what `render`, `view` and `bench render`
+ * share. The scene's pipeline (head, fields, dots, model) is built before GL starts, so input
+ * errors are reported before any GL work. */
 #ifndef SMP_APP_HEADLESS_H
 #define SMP_APP_HEADLESS_H
 
+#include "pipeline.h"
 #include "smp/camera.h"
 #include "smp/gl_context.h"
 #include "smp/mesh.h"
@@ -11,16 +13,23 @@
 typedef struct headless {
     smp_gl_context *gl;
     smp_renderer *renderer;
+    pipeline p;
     smp_bounds head_bounds;
     double head_build_ms;
 } headless;
 
-/* Brings up GL (backend SMP_GL_AUTO unless told), builds and uploads the built-in head. */
-smp_status headless_open(headless *h, smp_gl_backend backend, int msaa_samples, smp_error *err);
-/* The same with a full context description (the viewer's window). */
-smp_status headless_open_desc(headless *h, const smp_gl_context_desc *gd, int msaa_samples,
-                              smp_error *err);
+/* Builds the scene's pipeline, brings up GL as described, uploads the head and the dots. */
+smp_status headless_open_scene(headless *h, const smp_gl_context_desc *gd, int msaa_samples,
+                               const smp_scene *scene, smp_error *err);
+
+/* The same with a headless backend (SMP_GL_AUTO unless told). */
+smp_status headless_open(headless *h, smp_gl_backend backend, int msaa_samples,
+                         const smp_scene *scene, smp_error *err);
 void headless_close(headless *h);
+
+/* Prepares a frame of the scene at t_years: the client's skin colour, and the ageing model's
+ * state for that year handed to the renderer. */
+smp_status headless_frame(headless *h, double t_years, smp_frame_desc *frame, smp_error *err);
 
 /* Monotonic time in milliseconds. */
 double headless_now_ms(void);

@@ -5,9 +5,10 @@
 #include <string.h>
 
 static const char *const k_view_names[SMP_VIEW_COUNT] = {
-    [SMP_VIEW_FRONT] = "front", [SMP_VIEW_BACK] = "back",
-    [SMP_VIEW_LEFT] = "left",   [SMP_VIEW_RIGHT] = "right",
-    [SMP_VIEW_TOP] = "top",     [SMP_VIEW_THREE_QUARTER] = "three-quarter",
+    [SMP_VIEW_FRONT] = "front",     [SMP_VIEW_BACK] = "back",
+    [SMP_VIEW_LEFT] = "left",       [SMP_VIEW_RIGHT] = "right",
+    [SMP_VIEW_TOP] = "top",         [SMP_VIEW_THREE_QUARTER] = "three-quarter",
+    [SMP_VIEW_CLOSEUP] = "closeup",
 };
 
 const char *smp_view_name(smp_view view) {
@@ -21,15 +22,45 @@ smp_status smp_view_parse(const char *name, smp_view *out, smp_error *err) {
             return SMP_OK;
         }
     return smp_error_set(err, SMP_ERR_INVALID_ARG,
-                         "unknown view '%s' (expected front, back, left, right, top or "
-                         "three-quarter)",
+                         "unknown view '%s' (expected front, back, left, right, top, "
+                         "three-quarter or closeup)",
                          name);
 }
 
+void smp_camera_closeup(const float point[3], const float normal[3], float field_mm, float aspect,
+                        smp_camera *cam) {
+    vec3 n = {normal[0], normal[1], normal[2]};
+    glm_vec3_normalize(n);
+    const float distance = 40.0f; /* a dermatoscope's working distance, near enough */
+    cam->fov_y_deg = glm_deg(2.0f * atanf(0.5f * field_mm / distance));
+    if (aspect < 1.0f && aspect > 0.0f) /* keep field_mm across the narrower side */
+        cam->fov_y_deg = glm_deg(2.0f * atanf(0.5f * field_mm / distance / aspect));
+    /* up: the head's +Y projected into the view plane, or +Z on the crown */
+    vec3 up = {0, 1, 0};
+    if (fabsf(glm_vec3_dot(up, n)) > 0.95f) glm_vec3_copy((vec3){0, 0, -1}, up);
+    for (int k = 0; k < 3; ++k) {
+        cam->target[k] = point[k];
+        cam->eye[k] = point[k] + n[k] * distance;
+        cam->up[k] = up[k];
+    }
+    cam->near_mm = distance * 0.25f;
+    cam->far_mm = distance * 4.0f;
+}
+
 void smp_camera_for_view(smp_view view, const smp_bounds *box, float aspect, smp_camera *cam) {
+    if (view == SMP_VIEW_CLOSEUP) {
+        /* the front of the crown: 40° up from the box's centre, towards the face */
+        float c[3], e[3];
+        for (int k = 0; k < 3; ++k)
+            c[k] = 0.5f * (box->min[k] + box->max[k]), e[k] = 0.5f * (box->max[k] - box->min[k]);
+        float point[3] = {c[0], c[1] + e[1] * 0.64f, c[2] + e[2] * 0.77f};
+        float normal[3] = {0, 0.64f, 0.77f};
+        smp_camera_closeup(point, normal, 10.0f, aspect, cam);
+        return;
+    }
     /* Direction from the target to the eye, and the up vector, per view (head frame: +Y up,
      * +Z facing, +X towards the client's left). */
-    static const float dirs[SMP_VIEW_COUNT][6] = {
+    static const float dirs[SMP_VIEW_CLOSEUP][6] = {
         [SMP_VIEW_FRONT] = {0, 0.08f, 1, 0, 1, 0},
         [SMP_VIEW_BACK] = {0, 0.08f, -1, 0, 1, 0},
         [SMP_VIEW_LEFT] = {1, 0.08f, 0, 0, 1, 0},
@@ -37,7 +68,7 @@ void smp_camera_for_view(smp_view view, const smp_bounds *box, float aspect, smp
         [SMP_VIEW_TOP] = {0, 1, 0.02f, 0, 0, -1}, /* forehead at the bottom of the frame */
         [SMP_VIEW_THREE_QUARTER] = {0.62f, 0.35f, 0.78f, 0, 1, 0},
     };
-    const float *d = dirs[(unsigned)view < SMP_VIEW_COUNT ? view : SMP_VIEW_FRONT];
+    const float *d = dirs[(unsigned)view < SMP_VIEW_CLOSEUP ? view : SMP_VIEW_FRONT];
     vec3 dir = {d[0], d[1], d[2]};
     glm_vec3_normalize(dir);
 

@@ -85,7 +85,7 @@ static smp_status resolve(const smp_fields_desc *in, smp_fields_desc *d, smp_err
     if ((s = range(err, "hair.fu_per_cm2", h->fu_per_cm2, 20, 150)) ||
         (s = range(err, "hair.hairs_per_fu", h->hairs_per_fu, 1, 5)) ||
         (s = range(err, "hair.shaft_diameter_um", h->shaft_diameter_um, 20, 200)) ||
-        (s = range(err, "hair.stubble_mm", h->stubble_mm, 0, 200)) ||
+        (s = range(err, "hair.stubble_mm", h->stubble_mm, 0, 600)) ||
         (s = range(err, "hair.color_srgb[0]", h->color_srgb[0], 0, 1)) ||
         (s = range(err, "hair.color_srgb[1]", h->color_srgb[1], 0, 1)) ||
         (s = range(err, "hair.color_srgb[2]", h->color_srgb[2], 0, 1)))

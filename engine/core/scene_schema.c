@@ -53,8 +53,8 @@ static const char *const k_inks[] = {"carbon", "temporary", NULL};
 static const char *const k_session_kinds[] = {"session", "touch_up", NULL};
 static const char *const k_regions[] = {"scalp", "bald", "thinning", "scars", NULL};
 /* Same order as smp_view in smp/camera.h; a test holds them equal. */
-static const char *const k_views[] = {"front", "back",          "left", "right",
-                                      "top",   "three-quarter", NULL};
+static const char *const k_views[] = {"front", "back",          "left",    "right",
+                                      "top",   "three-quarter", "closeup", NULL};
 
 static int check_hex_colour(const char *s, char *why, size_t n) {
     int ok = s[0] == '#' && strlen(s) == 7;
@@ -349,7 +349,8 @@ static const field k_render[] = {
      .words = k_views,
      .max = SMP_SCENE_MAX_VIEWS,
      .def_text = "[\"front\", \"top\", \"three-quarter\"]",
-     .doc = "default views: front, back, left, right, top, three-quarter"},
+     .doc = "default views: front, back, left, right, top, three-quarter, closeup (10 mm of "
+            "the frontal scalp)"},
     {.key = "years",
      .kind = K_NUMBER_LIST,
      .off = OFF(smp_scene, years),

@@ -20,6 +20,7 @@ struct smp_renderer {
     GLuint present_program, present_vao;
     GLuint dots_program;
     GLint u_dots_view, u_dots_proj, u_dots_viewport, u_dots_t_years, u_dots_min_sigma;
+    GLint u_age_sk, u_age_const;
     GLuint dots_vao;
     GLuint dots_vbo[DOT_ATTRIBS];
     GLsizei dot_count;
@@ -58,7 +59,8 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     r->u_proj = glGetUniformLocation(r->skin_program, "u_proj");
     r->u_skin_linear = glGetUniformLocation(r->skin_program, "u_skin_linear");
     glGenVertexArrays(1, &r->head_vao);
-    s = smp_program_create("dots.vert+dot_look.glsl", "dots.frag", &r->dots_program, err);
+    s = smp_program_create("dots.vert+model.glsl+dot_look.glsl", "dots.frag", &r->dots_program,
+                           err);
     if (s != SMP_OK) {
         smp_renderer_destroy(r);
         return s;
@@ -68,6 +70,8 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     r->u_dots_viewport = glGetUniformLocation(r->dots_program, "u_viewport_px");
     r->u_dots_t_years = glGetUniformLocation(r->dots_program, "u_t_years");
     r->u_dots_min_sigma = glGetUniformLocation(r->dots_program, "u_min_sigma_px");
+    r->u_age_sk = glGetUniformLocation(r->dots_program, "u_age_sk");
+    r->u_age_const = glGetUniformLocation(r->dots_program, "u_age_const");
     glGenVertexArrays(1, &r->dots_vao);
     s = smp_program_create("present.vert", "present.frag", &r->present_program, err);
     if (s != SMP_OK) {
@@ -128,6 +132,18 @@ smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_erro
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     r->head_index_count = (GLsizei)(3 * head->triangle_count);
     return smp_gl_check("uploading the head mesh", err);
+}
+
+smp_status smp_renderer_set_dot_model(smp_renderer *r, const float *per_session, int sessions,
+                                      const float *constants, smp_error *err) {
+    if (sessions < 0 || sessions > SMP_RENDERER_MAX_SESSIONS)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%d sessions: the dots pass holds %d",
+                             sessions, SMP_RENDERER_MAX_SESSIONS);
+    glUseProgram(r->dots_program);
+    if (sessions > 0) glUniform4fv(r->u_age_sk, sessions * 4 * 3, per_session);
+    glUniform4fv(r->u_age_const, 4, constants);
+    glUseProgram(0);
+    return smp_gl_check("setting the dot model", err);
 }
 
 smp_status smp_renderer_set_dots(smp_renderer *r, const smp_dots *dots, smp_error *err) {

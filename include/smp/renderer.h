@@ -62,6 +62,15 @@ smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_erro
  * Costs 31 bytes of GPU memory per dot. */
 smp_status smp_renderer_set_dots(smp_renderer *r, const smp_dots *dots, smp_error *err);
 
+enum { SMP_RENDERER_MAX_SESSIONS = 16 };
+
+/* The ageing model's state for the year about to be drawn, in the layout of shaders/model.glsl
+ * (smp_age_uniforms fills it): 12 floats per (session, tissue) pair for sessions sessions, and
+ * 16 constants. A few hundred floats per call: call it whenever the year changes. Until it is
+ * called every dot transmits nothing and is not drawn. */
+smp_status smp_renderer_set_dot_model(smp_renderer *r, const float *per_session, int sessions,
+                                      const float *constants, smp_error *err);
+
 /* Draws into the framebuffer currently bound, over the given viewport size in pixels. */
 smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int width, int height,
                              smp_error *err);

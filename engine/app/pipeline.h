@@ -1,0 +1,63 @@
+/* From a scene to everything the renderer and the reports need: the head (built in or
+ * imported) with its landmarks, the scalp fields, the dots of every session, the skin and the
+ * ageing model. Each command builds one and draws or measures from it. */
+#ifndef SMP_APP_PIPELINE_H
+#define SMP_APP_PIPELINE_H
+
+#include "smp/age.h"
+#include "smp/camera.h"
+#include "smp/dots.h"
+#include "smp/fields.h"
+#include "smp/landmarks.h"
+#include "smp/mesh.h"
+#include "smp/mesh_import.h"
+#include "smp/scene.h"
+#include "smp/skin.h"
+
+typedef struct pipeline {
+    smp_mesh head;
+    smp_bounds bounds;
+    smp_landmarks landmarks;
+    int imported; /* head read from a file (import holds its report) */
+    smp_mesh_import_report import;
+    char head_source[SMP_SCENE_PATH_MAX];
+    smp_fields *fields;
+    smp_dots dots;
+    size_t session_dots[SMP_SCENE_MAX_SESSIONS];
+    smp_skin skin;
+    smp_age_model *model;
+    float skin_srgb[3];
+    double head_ms, fields_ms, scatter_ms, model_ms;
+} pipeline;
+
+typedef enum pipeline_stage {
+    PIPELINE_HEAD,   /* head and landmarks only */
+    PIPELINE_FIELDS, /* + scalp fields */
+    PIPELINE_ALL,    /* + dots, skin and model */
+} pipeline_stage;
+
+/* Builds up to the given stage; on failure frees what it built. Errors name the scene field
+ * (or the mesh file) at fault; input errors have input statuses (exit 2). */
+smp_status pipeline_build(const smp_scene *scene, pipeline_stage stage, pipeline *p,
+                          smp_error *err);
+void pipeline_free(pipeline *p);
+
+/* The per-vertex density and tissue the scene's session i asks the scatter core for
+ * (density_per_cm2 and tissue hold head.vertex_count values). The density is the session's
+ * own share for Poisson placement and the cumulative total for blue noise, which fills between
+ * earlier sessions' dots. */
+smp_status pipeline_session_density(const pipeline *p, const smp_scene *scene, int session,
+                                    float *density_per_cm2, uint8_t *tissue, smp_error *err);
+
+/* The density the whole plan reaches, for running the scatter core alone: every session's
+ * regions at the final cumulative density, or at density_override dots/cm² when > 0. */
+smp_status pipeline_plan_density(const pipeline *p, const smp_scene *scene, double density_override,
+                                 float *density_per_cm2, smp_error *err);
+
+/* The camera for a view of this head; the close-up looks straight at the frontal scalp. */
+void pipeline_camera(const pipeline *p, smp_view view, float aspect, smp_camera *cam);
+
+/* Where the MakeHuman head of Debian's assimp-testmodels lives ("auto" uses it if present). */
+#define PIPELINE_MAKEHUMAN_PATH "/usr/share/assimp/models/Collada/human.zae"
+
+#endif
