@@ -70,7 +70,7 @@ case "$command" in
     out=out/render
     echo "build.sh: rendering the default scene's years headless into $out/"
     video=()
-    command -v ffmpeg >/dev/null && video=(--video "$out/default_fade.mp4")
+    command -v ffmpeg >/dev/null && video=(--video "$out/default_fade.mp4" --seconds 4 --fps 15)
     "$build_dir/smpsim" render --out "$out" --sheet "$out/default_sheet.png" "${video[@]}"
     echo "build.sh: images, contact sheet${video:+ and time-lapse} written to $(pwd)/$out/"
     ;;

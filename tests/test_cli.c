@@ -242,3 +242,26 @@ Test(cli, render_writes_sheet_compare_and_video) {
     cr_assert_gt(img.height, 2 * 60);
     smp_image_free(&img);
 }
+
+Test(cli, a_bad_head_mesh_is_an_input_error_naming_the_file) {
+    const char *dir = test_tmpdir("bad-mesh");
+    char text[512], set[600];
+    snprintf(text, sizeof text, "%s/notes.obj", dir);
+    FILE *f = fopen(text, "w");
+    cr_assert_not_null(f);
+    fputs("this is not a mesh\n", f);
+    fclose(f);
+    const char *meshes[] = {"/nonexistent/head.obj", text};
+    for (int i = 0; i < 2; ++i) {
+        snprintf(set, sizeof set, "head.mesh=%s", meshes[i]);
+        cr_assert_eq(RUN("render", "--set", set, "--out", dir, "--size", "32x32"), 2, "%s: %s",
+                     meshes[i], err);
+        cr_assert_not_null(strstr(err, meshes[i]), "%s", err);
+        cr_assert_str_empty(out);
+        release();
+    }
+    snprintf(set, sizeof set, "head.landmarks.vertex=[0, 400, 0]");
+    cr_assert_eq(RUN("render", "--set", "head.mesh=builtin", "--set", set, "--out", dir), 2, "%s",
+                 err);
+    cr_assert_not_null(strstr(err, "vertex"), "%s", err);
+}
