@@ -195,7 +195,11 @@ static smp_status create_sdl(smp_gl_context *ctx, const smp_gl_context_desc *des
 static void destroy_sdl(smp_gl_context *ctx) {
     if (ctx->sdl_context) SDL_GL_DeleteContext(ctx->sdl_context);
     if (ctx->window) SDL_DestroyWindow(ctx->window);
-    if (ctx->sdl_initialised) SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    /* A visible window's video subsystem stays up until the process exits, as the EGL display
+     * does: quitting it closes the X display, and the GL driver behind it (Mesa's DRI
+     * driver) is unloaded while still holding allocations, which then belong to no module. */
+    if (ctx->sdl_initialised && ctx->backend != SMP_GL_SDL_WINDOW)
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
     ctx->sdl_context = NULL;
     ctx->window = NULL;
     ctx->sdl_initialised = 0;
