@@ -61,9 +61,10 @@ typedef struct row {
 static void print_help(void) {
     printf("Usage: smpsim bench scatter [options]\n"
            "\n"
-           "Dots per second of the scatter core on the built-in head (stand-in density on the\n"
-           "scalp) for N = 10^4 ... --max, per rule, SIMD path and thread count; the bytes per\n"
-           "dot, the machine's measured write bandwidth (memset) and the fraction of it reached.\n"
+           "Dots per second of the scatter core on the default scene's head (80 dots/cm² over\n"
+           "its plan's regions) for N = 10^4 ... --max, per rule, SIMD path and thread count;\n"
+           "the bytes per dot, the machine's measured write bandwidth (memset) and the fraction\n"
+           "of it reached.\n"
            "Each figure is the best of several runs. Shared machines are noisy: compare ratios\n"
            "measured in one run.\n"
            "\n"
