@@ -151,9 +151,10 @@ Test(render_dots, ink_darkens_the_skin_multiplicatively) {
  * pixel is ~0.41 mm, so every dot is sub-pixel; from 40 mm (~0.055 mm per pixel) each spans
  * several pixels, and the whole frame (14 x 14 mm, ~1600 dots) is measured to keep the
  * sampling noise near 2.5 %. In each channel the darkening must agree within 8 % (plus 0.004,
- * about one 8-bit step of the output) between the two zooms, and with what the C model predicts for multiplicative ink at random places:
- * 1 - exp(-rho a), a being one dot's absorbance over its footprint, 2 pi sigma^2 (1 - T), with
- * sigma and T from smp_age_dot (so the GPU's per-dot values are the C model's). */
+ * about one 8-bit step of the output) between the two zooms, and with what the C model predicts for
+ * multiplicative ink at random places: 1 - exp(-rho a), a being one dot's absorbance over its
+ * footprint, 2 pi sigma^2 (1 - T), with sigma and T from smp_age_dot (so the GPU's per-dot values
+ * are the C model's). */
 Test(render_dots, tone_is_the_same_at_every_zoom_and_matches_the_c_model) {
     patch p = {0};
     open_patch(&p, 80000, 100, 255);
