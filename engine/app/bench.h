@@ -3,8 +3,21 @@
 #ifndef SMP_APP_BENCH_H
 #define SMP_APP_BENCH_H
 
+#include <stddef.h>
+
+#include "scene_args.h"
+#include "smp/mesh.h"
+#include "smp/scatter.h"
+
 int bench_render(int argc, char **argv);
 int bench_scatter(int argc, char **argv);
 int bench_age(int argc, char **argv);
+
+/* Shared by `scatter` and `bench scatter` (defined in cmd_scatter.c): the scene's head and
+ * the density its plan reaches (density_override dots/cm² over the plan's regions when > 0),
+ * and the machine's physical memory, the most a dot set may take (0 if unknown). */
+smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
+                               float **density, smp_scatter_rule *rule, smp_error *err);
+size_t scatter_memory_limit_bytes(void);
 
 #endif

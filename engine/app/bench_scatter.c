@@ -13,8 +13,6 @@
 #include "smp/scatter.h"
 
 /* From cmd_scatter.c: the stand-in scene both commands share. */
-smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
-                               float **density, smp_scatter_rule *rule, smp_error *err);
 
 static double now_s(void) {
     struct timespec ts;

@@ -9,19 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "pipeline.h"
 #include "scene_args.h"
 #include "smp/dots.h"
 #include "smp/fsio.h"
-#include "smp/head.h"
-#include "smp/landmarks.h"
 #include "smp/scatter.h"
-
-/* Shared with bench_scatter.c. */
-smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
-                               float **density, smp_scatter_rule *rule, smp_error *err);
-size_t scatter_memory_limit_bytes(void);
 
 /* The scene's head and the density its plan reaches (every session's regions, the final
  * cumulative density, or density_override dots/cm² over the same regions). The head moves

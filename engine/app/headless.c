@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "smp/head.h"
 
 double headless_now_ms(void) {
     struct timespec ts;

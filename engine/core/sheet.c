@@ -1,21 +1,18 @@
 #include "smp/sheet.h"
 
+#include "smp/skin.h" /* sRGB transfer */
+
 #include <math.h>
 #include <string.h>
 
-static float srgb_to_linear(float c) {
-    return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f);
-}
-
-static uint8_t linear_to_srgb8(float c) {
-    c = c <= 0.0031308f ? c * 12.92f : 1.055f * powf(c, 1.0f / 2.4f) - 0.055f;
-    c = c < 0 ? 0 : c > 1 ? 1 : c;
-    return (uint8_t)(c * 255.0f + 0.5f);
+static uint8_t linear_to_srgb8(double c) {
+    c = smp_srgb_encode(c < 0 ? 0 : c > 1 ? 1 : c);
+    return (uint8_t)(c * 255.0 + 0.5);
 }
 
 void smp_image_resample(const smp_image *src, smp_image *dst) {
     float lut[256];
-    for (int i = 0; i < 256; ++i) lut[i] = srgb_to_linear((float)i / 255.0f);
+    for (int i = 0; i < 256; ++i) lut[i] = (float)smp_srgb_decode(i / 255.0);
     double sx = (double)src->width / dst->width, sy = (double)src->height / dst->height;
     for (int y = 0; y < dst->height; ++y) {
         double y0 = y * sy, y1 = (y + 1) * sy;
@@ -34,7 +31,7 @@ void smp_image_resample(const smp_image *src, smp_image *dst) {
                 }
             }
             uint8_t *d = smp_image_at(dst, x, y);
-            for (int c = 0; c < 3; ++c) d[c] = linear_to_srgb8((float)(acc[c] / wsum));
+            for (int c = 0; c < 3; ++c) d[c] = linear_to_srgb8(acc[c] / wsum);
             d[3] = (uint8_t)(acc[3] / wsum + 0.5);
         }
     }

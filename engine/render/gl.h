@@ -40,6 +40,10 @@ void smp_gl_target_bind(const smp_gl_target *t);
 /* Resolves multisampling into hdr_tex; leaves hdr_tex bound to texture unit 0 for the pass
  * that encodes it into out_fbo (bound for drawing on return). */
 void smp_gl_target_resolve(const smp_gl_target *t);
+/* Reads RGBA8 pixels of a framebuffer (0: the window's back buffer) as stored, top row first,
+ * into dst (width*height*4 bytes); what names the step in an error. */
+smp_status smp_gl_read_rgba8(GLuint fbo, int width, int height, unsigned char *dst,
+                             const char *what, smp_error *err);
 /* Reads the encoded RGBA8 pixels of out_fbo, top row first, into dst (w*h*4 bytes). */
 smp_status smp_gl_target_read(const smp_gl_target *t, unsigned char *dst, smp_error *err);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gl.h"
+#include "smp/skin.h" /* smp_srgb_decode */
 
 /* One buffer per static dot attribute, mirroring smp_dots' structure-of-arrays. */
 enum { DOT_ATTRIBS = 9 };
@@ -39,10 +40,6 @@ smp_frame_desc smp_frame_default(void) {
     f.background_srgb[1] = 0.21f;
     f.background_srgb[2] = 0.22f;
     return f;
-}
-
-static float srgb_to_linear(float c) {
-    return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f);
 }
 
 smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out, smp_error *err) {
@@ -215,9 +212,9 @@ smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int w
     glViewport(0, 0, width, height);
     /* Shaders write linear light; an sRGB framebuffer encodes it and blends in linear. */
     glEnable(GL_FRAMEBUFFER_SRGB);
-    glClearColor(srgb_to_linear(frame->background_srgb[0]),
-                 srgb_to_linear(frame->background_srgb[1]),
-                 srgb_to_linear(frame->background_srgb[2]), 1.0f);
+    glClearColor((float)smp_srgb_decode(frame->background_srgb[0]),
+                 (float)smp_srgb_decode(frame->background_srgb[1]),
+                 (float)smp_srgb_decode(frame->background_srgb[2]), 1.0f);
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
     if (r->head_index_count == 0) return smp_gl_check("clearing the frame", err);
 
@@ -231,8 +228,9 @@ smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int w
     glUseProgram(r->skin_program);
     glUniformMatrix4fv(r->u_view, 1, GL_FALSE, view);
     glUniformMatrix4fv(r->u_proj, 1, GL_FALSE, proj);
-    glUniform3f(r->u_skin_linear, srgb_to_linear(frame->skin_srgb[0]),
-                srgb_to_linear(frame->skin_srgb[1]), srgb_to_linear(frame->skin_srgb[2]));
+    glUniform3f(r->u_skin_linear, (float)smp_srgb_decode(frame->skin_srgb[0]),
+                (float)smp_srgb_decode(frame->skin_srgb[1]),
+                (float)smp_srgb_decode(frame->skin_srgb[2]));
     glBindVertexArray(r->head_vao);
     glDrawElements(GL_TRIANGLES, r->head_index_count, GL_UNSIGNED_INT, NULL);
     glBindVertexArray(0);
@@ -284,23 +282,10 @@ smp_status smp_renderer_present(smp_renderer *r, int width, int height, smp_erro
 }
 
 smp_status smp_renderer_read_window(smp_image *image, smp_error *err) {
-    glDisable(GL_FRAMEBUFFER_SRGB);
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
-    glReadBuffer(GL_BACK);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, image->width, image->height, GL_RGBA, GL_UNSIGNED_BYTE, image->pixels);
-    smp_status s = smp_gl_check("reading the window", err);
-    if (s != SMP_OK) return s;
-    size_t stride = (size_t)image->width * 4;
-    for (int y = 0; y < image->height / 2; ++y) /* bottom row first in GL */
-        for (size_t i = 0; i < stride; ++i) {
-            uint8_t *a = image->pixels + (size_t)y * stride + i;
-            uint8_t *b = image->pixels + (size_t)(image->height - 1 - y) * stride + i;
-            uint8_t t = *a;
-            *a = *b;
-            *b = t;
-        }
-    for (size_t i = 0; i < (size_t)image->width * image->height; ++i)
+    smp_status s =
+        smp_gl_read_rgba8(0, image->width, image->height, image->pixels, "reading the window", err);
+    /* a window's alpha is whatever the UI left there; images are opaque */
+    for (size_t i = 0; s == SMP_OK && i < (size_t)image->width * image->height; ++i)
         image->pixels[4 * i + 3] = 255;
-    return SMP_OK;
+    return s;
 }

@@ -112,25 +112,30 @@ void smp_gl_target_resolve(const smp_gl_target *t) {
     glBindTexture(GL_TEXTURE_2D, t->hdr_tex);
 }
 
-smp_status smp_gl_target_read(const smp_gl_target *t, unsigned char *dst, smp_error *err) {
+smp_status smp_gl_read_rgba8(GLuint fbo, int width, int height, unsigned char *dst,
+                             const char *what, smp_error *err) {
     glDisable(GL_FRAMEBUFFER_SRGB); /* read the stored sRGB bytes as they are */
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, t->out_fbo);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo);
+    if (fbo == 0) glReadBuffer(GL_BACK);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, t->width, t->height, GL_RGBA, GL_UNSIGNED_BYTE, dst);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, dst);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    smp_status s = smp_gl_check("reading back the frame", err);
+    smp_status s = smp_gl_check(what, err);
     if (s != SMP_OK) return s;
     /* GL's first row is the bottom one; images are stored top row first. */
-    size_t stride = (size_t)t->width * 4;
+    size_t stride = (size_t)width * 4;
     unsigned char *tmp = malloc(stride);
     if (!tmp) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
-    for (int y = 0; y < t->height / 2; ++y) {
-        unsigned char *a = dst + (size_t)y * stride,
-                      *b = dst + (size_t)(t->height - 1 - y) * stride;
+    for (int y = 0; y < height / 2; ++y) {
+        unsigned char *a = dst + (size_t)y * stride, *b = dst + (size_t)(height - 1 - y) * stride;
         memcpy(tmp, a, stride);
         memcpy(a, b, stride);
         memcpy(b, tmp, stride);
     }
     free(tmp);
     return SMP_OK;
+}
+
+smp_status smp_gl_target_read(const smp_gl_target *t, unsigned char *dst, smp_error *err) {
+    return smp_gl_read_rgba8(t->out_fbo, t->width, t->height, dst, "reading back the frame", err);
 }
