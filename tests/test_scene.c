@@ -342,6 +342,18 @@ Test(scene, bad_set_is_reported_with_the_option) {
     cr_assert_eq(load_set("client.skin.mst[0]=3", &s), SMP_ERR_FORMAT);
 }
 
+/* Found by fuzzing: a value for a field of a freshly appended array element (whose object has
+ * no keys yet) was dropped and leaked, and "[3]regions" with no dot was read as "[3].regions". */
+Test(scene, set_on_a_new_array_element_sets_the_field) {
+    smp_scene s;
+    cr_assert_eq(load_set("plan.sessions[3].day=1900", &s), SMP_OK, "%s", rep.first.message);
+    cr_assert_eq(s.plan.session_count, 4);
+    cr_assert_eq(s.plan.sessions[3].day, 1900);
+    cr_assert_float_eq(s.plan.sessions[3].depth_mm, 0.4, 1e-12); /* the rest from defaults */
+    cr_assert_eq(load_set("plan.sessions[3]depth_mm=0.7", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("plan.sessions[3]", "malformed path"), "%s", rep.first.message);
+}
+
 Test(scene, missing_file_is_an_input_error_naming_it) {
     smp_scene_source src = {.path = "/nonexistent/dir/scene.json"};
     smp_scene s;

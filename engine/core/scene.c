@@ -792,9 +792,26 @@ static int set_in_tree(ctx *c, cJSON *root, const char *path, const char *text) 
             }
             dl = strlen(done);
             snprintf(done + dl, sizeof done - dl, "[%ld]", index);
+            if (*s != '.' && *s != '\0') {
+                report(c, done, 0,
+                       "malformed path (expected '.' after [%ld], e.g. "
+                       "plan.sessions[1].depth_mm)",
+                       index);
+                return 0;
+            }
         }
         if (*s == '.') ++s;
         int last = *s == '\0';
+        if (!child && (index >= 0 || !last)) {
+            /* A freshly appended array element has no keys yet: make the container the path
+             * goes through. */
+            child = index >= 0 ? cJSON_CreateArray() : cJSON_CreateObject();
+            if (!child || !cJSON_AddItemToObject(node, key, child)) {
+                cJSON_Delete(child);
+                add_line(c, SMP_ERR_NOMEM, "out of memory");
+                return 0;
+            }
+        }
         cJSON *value = NULL;
         if (last &&
             !(value = set_value(index >= 0 && f->kind != K_ARRAY ? &(field){0} : f, text))) {
@@ -804,24 +821,41 @@ static int set_in_tree(ctx *c, cJSON *root, const char *path, const char *text) 
         if (index >= 0) {
             int size = cJSON_GetArraySize(child);
             if (last) {
-                if (index == size)
-                    cJSON_AddItemToArray(child, value);
-                else
-                    cJSON_ReplaceItemInArray(child, (int)index, value);
+                cJSON_bool placed = index == size
+                                        ? cJSON_AddItemToArray(child, value)
+                                        : cJSON_ReplaceItemInArray(child, (int)index, value);
+                if (!placed) {
+                    cJSON_Delete(value);
+                    add_line(c, SMP_ERR_NOMEM, "out of memory");
+                    return 0;
+                }
                 return 1;
             }
             if (f->kind != K_ARRAY) {
                 report(c, done, 0, "is a value, not an object");
                 return 0;
             }
-            if (index == size) cJSON_AddItemToArray(child, cJSON_CreateObject());
+            if (index == size) {
+                cJSON *elem = cJSON_CreateObject();
+                if (!elem || !cJSON_AddItemToArray(child, elem)) {
+                    cJSON_Delete(elem);
+                    add_line(c, SMP_ERR_NOMEM, "out of memory");
+                    return 0;
+                }
+            }
             node = cJSON_GetArrayItem(child, (int)index);
             elem_schema = (field){.kind = K_OBJECT, .children = f->children};
             schema = &elem_schema;
             continue;
         }
         if (last) {
-            cJSON_ReplaceItemInObjectCaseSensitive(node, key, value);
+            cJSON_bool placed = child ? cJSON_ReplaceItemInObjectCaseSensitive(node, key, value)
+                                      : cJSON_AddItemToObject(node, key, value);
+            if (!placed) {
+                cJSON_Delete(value);
+                add_line(c, SMP_ERR_NOMEM, "out of memory");
+                return 0;
+            }
             return 1;
         }
         if (f->kind != K_OBJECT) {
