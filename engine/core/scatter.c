@@ -148,8 +148,37 @@ smp_status smp_scatter_capacity(const smp_scatter_desc *desc, size_t *max_new_do
 /* ---- the prepared triangle table -------------------------------------------------------- */
 
 void scatter_tris_free(scatter_tris *T) {
-    free(T->p0x);
+    free(T->tri);
+    free(T->alias);
     memset(T, 0, sizeof *T);
+}
+
+/* Fills r from triangle t of m: geometry, normal, tissue of each corner, and the vertex
+ * choice by the weights vw (NULL: equal). Returns the sum of the corners' weights. */
+static double tri_fill(const smp_mesh *m, const float *vw, const uint8_t *tissue, uint32_t t,
+                       scatter_tri *r) {
+    const uint32_t *ix = m->indices + 3 * (size_t)t;
+    const float *a = m->positions + 3 * (size_t)ix[0], *b = m->positions + 3 * (size_t)ix[1],
+                *c = m->positions + 3 * (size_t)ix[2];
+    memset(r, 0, sizeof *r);
+    for (int k = 0; k < 3; ++k) {
+        r->p0[k] = a[k];
+        r->e1[k] = b[k] - a[k];
+        r->e2[k] = c[k] - a[k];
+    }
+    float nrm[3] = {r->e1[1] * r->e2[2] - r->e1[2] * r->e2[1],
+                    r->e1[2] * r->e2[0] - r->e1[0] * r->e2[2],
+                    r->e1[0] * r->e2[1] - r->e1[1] * r->e2[0]};
+    r->normal = smp_normal_encode_oct(nrm);
+    r->tissue3 = tissue ? (uint32_t)tissue[ix[0]] | (uint32_t)tissue[ix[1]] << 8 |
+                              (uint32_t)tissue[ix[2]] << 16
+                        : 0u;
+    double w0 = vw ? vw[ix[0]] : 1.0, w1 = vw ? vw[ix[1]] : 1.0, w2 = vw ? vw[ix[2]] : 1.0;
+    double ws = w0 + w1 + w2;
+    /* Equal weights give thresholds 1/3, 2/3; a zero-weight triangle is never drawn. */
+    r->c0 = ws > 0.0 ? (float)(w0 / ws) : 1.0f / 3.0f;
+    r->c1 = ws > 0.0 ? (float)((w0 + w1) / ws) : 2.0f / 3.0f;
+    return ws;
 }
 
 /* Fills T from the mesh with per-vertex sampling weights vw (NULL entries = 0); the alias
@@ -157,51 +186,28 @@ void scatter_tris_free(scatter_tris *T) {
 smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t *tissue,
                               scatter_tris *T, smp_error *err) {
     uint32_t n = m->triangle_count;
-    float *block = malloc((size_t)n * 15 * sizeof(float));
+    if (n >= SC_MAX_TRIANGLES)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "%u triangles: the scatter core takes fewer than %u", n,
+                             (unsigned)SC_MAX_TRIANGLES);
+    memset(T, 0, sizeof *T);
+    T->tri = aligned_alloc(64, ((size_t)n ? n : 1) * sizeof *T->tri);
+    T->alias = malloc(((size_t)n ? n : 1) * 2 * sizeof *T->alias);
     double *scaled = malloc((size_t)n * sizeof(double));
     uint32_t *work = malloc((size_t)n * sizeof(uint32_t));
-    if (!block || !scaled || !work) {
-        free(block);
+    if (!T->tri || !T->alias || !scaled || !work) {
+        scatter_tris_free(T);
         free(scaled);
         free(work);
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory preparing %u triangles", n);
     }
-    float **f[11] = {&T->p0x, &T->p0y, &T->p0z, &T->e1x, &T->e1y, &T->e1z,
-                     &T->e2x, &T->e2y, &T->e2z, &T->c0,  &T->c1};
-    for (int k = 0; k < 11; ++k) *f[k] = block + (size_t)k * n;
-    T->normal = (uint32_t *)(void *)(block + (size_t)11 * n);
-    T->tissue3 = (uint32_t *)(void *)(block + (size_t)12 * n);
-    T->alias = (uint32_t *)(void *)(block + (size_t)13 * n);
-    T->alias_thr = (uint32_t *)(void *)(block + (size_t)14 * n);
     T->count = n;
 
     /* Triangles are independent; the sum below stays sequential so it is the same for any
      * thread count. */
 #pragma omp parallel for schedule(static)
     for (uint32_t t = 0; t < n; ++t) {
-        const uint32_t *ix = m->indices + 3 * (size_t)t;
-        const float *a = m->positions + 3 * (size_t)ix[0], *b = m->positions + 3 * (size_t)ix[1],
-                    *c = m->positions + 3 * (size_t)ix[2];
-        T->p0x[t] = a[0];
-        T->p0y[t] = a[1];
-        T->p0z[t] = a[2];
-        T->e1x[t] = b[0] - a[0];
-        T->e1y[t] = b[1] - a[1];
-        T->e1z[t] = b[2] - a[2];
-        T->e2x[t] = c[0] - a[0];
-        T->e2y[t] = c[1] - a[1];
-        T->e2z[t] = c[2] - a[2];
-        float nrm[3] = {T->e1y[t] * T->e2z[t] - T->e1z[t] * T->e2y[t],
-                        T->e1z[t] * T->e2x[t] - T->e1x[t] * T->e2z[t],
-                        T->e1x[t] * T->e2y[t] - T->e1y[t] * T->e2x[t]};
-        T->normal[t] = smp_normal_encode_oct(nrm);
-        T->tissue3[t] = tissue ? (uint32_t)tissue[ix[0]] | (uint32_t)tissue[ix[1]] << 8 |
-                                     (uint32_t)tissue[ix[2]] << 16
-                               : 0u;
-        double w0 = vw[ix[0]], w1 = vw[ix[1]], w2 = vw[ix[2]], ws = w0 + w1 + w2;
-        /* Equal weights give thresholds 1/3, 2/3; a zero-weight triangle is never drawn. */
-        T->c0[t] = ws > 0.0 ? (float)(w0 / ws) : 1.0f / 3.0f;
-        T->c1[t] = ws > 0.0 ? (float)((w0 + w1) / ws) : 2.0f / 3.0f;
+        double ws = tri_fill(m, vw, tissue, t, &T->tri[t]);
         double w = ws > 0.0 ? scatter_triangle_area_mm2(m, t) * ws : 0.0;
         scaled[t] = w;
     }
@@ -226,8 +232,8 @@ smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t 
     uint32_t last_large = nl ? work[n - 1] : 0;
     while (ns && nl) {
         uint32_t s = work[--ns], l = work[n - nl];
-        T->alias_thr[s] = (uint32_t)(scaled[s] * 65536.0);
-        T->alias[s] = l;
+        T->alias[2 * (size_t)s] = (uint32_t)(scaled[s] * 65536.0);
+        T->alias[2 * (size_t)s + 1] = l;
         last_large = l;
         scaled[l] = (scaled[l] + scaled[s]) - 1.0;
         if (scaled[l] < 1.0) {
@@ -237,14 +243,14 @@ smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t 
     }
     while (nl) {
         uint32_t l = work[n - nl--];
-        T->alias_thr[l] = 65536u;
-        T->alias[l] = l;
+        T->alias[2 * (size_t)l] = 65536u;
+        T->alias[2 * (size_t)l + 1] = l;
     }
     while (ns) { /* left by rounding: full columns, unless they carry no weight at all */
         uint32_t s = work[--ns];
         int empty = scaled[s] <= 0.0;
-        T->alias_thr[s] = empty ? 0u : 65536u;
-        T->alias[s] = empty ? last_large : s;
+        T->alias[2 * (size_t)s] = empty ? 0u : 65536u;
+        T->alias[2 * (size_t)s + 1] = empty ? last_large : s;
     }
     free(scaled);
     free(work);
@@ -316,6 +322,18 @@ static smp_status run_poisson(const smp_scatter_desc *d, smp_simd_path path, siz
     dots->count = base + count;
     scatter_tris_free(&T);
     return SMP_OK;
+}
+
+void scatter_write_one(const smp_mesh *m, const uint8_t *tissue, const smp_scatter_desc *d,
+                       uint64_t stream_base, uint32_t counter, uint32_t t, const float w[3],
+                       const smp_dots *dots, size_t o) {
+    scatter_tri tri;
+    tri_fill(m, NULL, tissue, t, &tri);
+    scatter_tris T = {.count = 1, .tri = &tri};
+    scatter_kernel_ctx c;
+    scatter_kernel_setup(d, &T, stream_base, &c);
+    sc_write_dot(&c, counter, 0, w, dots, o);
+    dots->triangle[o] = t;
 }
 
 /* ---- entry points ----------------------------------------------------------------------- */

@@ -17,6 +17,7 @@
 #define vi_xor(a, b)   _mm256_xor_si256(a, b)
 #define vi_and(a, b)   _mm256_and_si256(a, b)
 #define vi_srli(a, n)  _mm256_srli_epi32(a, n)
+#define vi_slli(a, n)  _mm256_slli_epi32(a, n)
 #define vi_mullo(a, b) _mm256_mullo_epi32(a, b)
 #define vi_iota()      _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
 #define vi_lt(a, b)    _mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a))

@@ -17,6 +17,7 @@
 #define vi_xor(a, b)         _mm512_xor_si512(a, b)
 #define vi_and(a, b)         _mm512_and_si512(a, b)
 #define vi_srli(a, n)        _mm512_srli_epi32(a, n)
+#define vi_slli(a, n)        _mm512_slli_epi32(a, n)
 #define vi_mullo(a, b)       _mm512_mullo_epi32(a, b)
 #define vi_iota()            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 #define vi_lt(a, b)          _mm512_cmplt_epi32_mask(a, b)

@@ -1,24 +1,26 @@
-/* Blue noise: maximal Poisson-disk sampling on a triangle mesh, parallel and deterministic.
+/* Blue noise: maximal Poisson-disk sampling on a triangle mesh, deterministic for any thread
+ * count.
  *
- * The result is defined as the sequential greedy packing ("random sequential adsorption") of a
- * stream of candidate points in priority order: a candidate joins unless it is too close to a
- * dot already in. Computing exactly that, in parallel, keeps it identical for any thread count:
+ * The result is the greedy packing ("random sequential adsorption") of a stream of candidate
+ * points in priority order: a candidate joins unless it is too close to a dot already in.
  *
- *   1. Candidates are drawn per triangle, in proportion to area × density, keyed by
- *      (seed, pass, candidate id), each with a random 32-bit priority.
- *   2. Candidates too close to dots of earlier passes (or earlier sessions) are dropped.
- *   3. Among the survivors, a candidate joins iff every conflicting survivor of higher
- *      priority is out, and is out iff one of them joined. That fixed point is unique (it is
- *      the greedy result) and any update order reaches it, so threads sweep it in place.
- *   4. Passes repeat with twice the candidate density on the triangles where a survivor
- *      was found, until a pass finds no room: gaps shrink geometrically.
+ *   1. The surface is cut into cells (pieces of triangles about the area one dot keeps for
+ *      itself); each open cell gets one dart, keyed by (seed, pass, cell), with a random
+ *      32-bit priority.
+ *   2. Darts too close to dots of earlier passes (or earlier sessions) are dropped, in
+ *      parallel.
+ *   3. The survivors, radix-sorted by priority, join one by one unless too close to a dot
+ *      that joined earlier in the pass. Sequential, so nothing depends on threads; cheap,
+ *      because each test meets only dots that joined, never the crowd of darts.
+ *   4. A cell one dot covers is closed; any other is split in four and the children one dot
+ *      covers are closed too (three in four after the first pass), in parallel. Passes
+ *      repeat until no cell is open: the gaps shrink geometrically and none is left.
  *
- * Space is hashed into cubes as wide as the largest spacing: every conflict of a point is in
- * its own cube or one of the 26 around it. The surface is nearly flat at a spacing of ~1 mm on
- * a head of ~90 mm radius, so Euclidean distance stands for distance on the surface. */
+ * Space is hashed into cubes twice as wide as the largest spacing: every conflict of a point
+ * is in at most 8 cubes. The surface is nearly flat at a spacing of ~1 mm on a head of ~90 mm
+ * radius, so Euclidean distance stands for distance on the surface. */
 #include <math.h>
 #include <omp.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,22 +37,96 @@ typedef struct bn_point {
     uint32_t prio;
 } bn_point;
 
+/* ---- cube table: cube key → two words, open addressing, grown at half full -------------- */
+
+static uint64_t cell_key(int ix, int iy, int iz) {
+    return (uint64_t)(uint32_t)(ix + (1 << 20)) | (uint64_t)(uint32_t)(iy + (1 << 20)) << 21 |
+           (uint64_t)(uint32_t)(iz + (1 << 20)) << 42;
+}
+
+/* Key and payload share a slot, so a lookup costs one cache line; the table is sized by the
+ * cubes the surface occupies (a fraction of the points), so it stays in cache. */
+typedef struct bn_slot {
+    uint64_t key;
+    uint32_t a, b;
+} bn_slot;
+
+typedef struct bn_table {
+    bn_slot *slot;
+    uint32_t bits;
+    size_t used;
+} bn_table;
+
+static int table_alloc(bn_table *t, uint32_t bits) {
+    size_t n = (size_t)1 << bits;
+    t->slot = malloc(n * sizeof *t->slot);
+    if (!t->slot) return 0;
+    t->bits = bits;
+    t->used = 0;
+    for (size_t i = 0; i < n; ++i) t->slot[i].key = UINT64_MAX;
+    return 1;
+}
+
+static int table_init(bn_table *t, size_t cubes) {
+    uint32_t bits = 8;
+    while (((size_t)1 << bits) < 2 * cubes) ++bits;
+    return table_alloc(t, bits);
+}
+
+static void table_free(bn_table *t) {
+    free(t->slot);
+    memset(t, 0, sizeof *t);
+}
+
+static void table_clear(bn_table *t) {
+    for (size_t i = 0, n = (size_t)1 << t->bits; i < n; ++i) t->slot[i].key = UINT64_MAX;
+    t->used = 0;
+}
+
+static uint32_t table_home(const bn_table *t, uint64_t key) {
+    return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - t->bits));
+}
+
+static const bn_slot *table_find(const bn_table *t, uint64_t key) {
+    uint32_t mask = (1u << t->bits) - 1u;
+    for (uint32_t s = table_home(t, key);; s = (s + 1) & mask) {
+        if (t->slot[s].key == key) return &t->slot[s];
+        if (t->slot[s].key == UINT64_MAX) return NULL;
+    }
+}
+
+/* The slot of key, created with payload (a, b) if new; NULL when out of memory. */
+static bn_slot *table_get(bn_table *t, uint64_t key, uint32_t a, uint32_t b) {
+    if (2 * (t->used + 1) > ((size_t)1 << t->bits)) {
+        bn_table big;
+        if (!table_alloc(&big, t->bits + 1)) return NULL;
+        for (size_t i = 0, n = (size_t)1 << t->bits; i < n; ++i) {
+            if (t->slot[i].key == UINT64_MAX) continue;
+            uint32_t s = table_home(&big, t->slot[i].key), mask = (1u << big.bits) - 1u;
+            while (big.slot[s].key != UINT64_MAX) s = (s + 1) & mask;
+            big.slot[s] = t->slot[i];
+        }
+        big.used = t->used;
+        free(t->slot);
+        *t = big;
+    }
+    uint32_t mask = (1u << t->bits) - 1u, s = table_home(t, key);
+    while (t->slot[s].key != key && t->slot[s].key != UINT64_MAX) s = (s + 1) & mask;
+    if (t->slot[s].key == UINT64_MAX) {
+        t->slot[s] = (bn_slot){key, a, b};
+        ++t->used;
+    }
+    return &t->slot[s];
+}
+
 /* ---- hash grid: cube key → chain of point indices --------------------------------------- */
 
 typedef struct bn_grid {
     float inv_h, reach;
-    uint64_t *keys;
-    uint32_t *head;
-    uint32_t bits;
+    bn_table cubes; /* a: first point of the chain */
     uint32_t *next; /* per point */
-    size_t cap_points, used_slots;
+    size_t cap_points;
 } bn_grid;
-
-static void cell_of(const bn_grid *g, float x, float y, float z, int *ix, int *iy, int *iz) {
-    *ix = (int)floorf(x * g->inv_h);
-    *iy = (int)floorf(y * g->inv_h);
-    *iz = (int)floorf(z * g->inv_h);
-}
 
 /* The cubes [lo, hi] per axis that the reach around p touches. */
 typedef struct bn_box {
@@ -75,62 +151,40 @@ static bn_box reach_box(const bn_grid *g, const bn_point *p) { return reach_box_
             for (int cx_ = (box).lo[0]; cx_ <= (box).hi[0]; ++cx_)                                 \
                 for (uint64_t key = cell_key(cx_, cy_, cz_); key != UINT64_MAX; key = UINT64_MAX)
 
-static uint64_t cell_key(int ix, int iy, int iz) {
-    return (uint64_t)(uint32_t)(ix + (1 << 20)) | (uint64_t)(uint32_t)(iy + (1 << 20)) << 21 |
-           (uint64_t)(uint32_t)(iz + (1 << 20)) << 42;
-}
-
-static uint32_t slot_of(const bn_grid *g, uint64_t key) {
-    return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - g->bits));
-}
-
 /* Cubes twice the search reach wide: a query's reach spans at most 2 cubes per axis, so 8
  * hash lookups instead of 27, for the same number of distance tests. */
 static int grid_init(bn_grid *g, float reach, size_t cap_points) {
     memset(g, 0, sizeof *g);
     g->reach = reach;
     g->inv_h = 1.0f / (2.0f * reach);
-    g->bits = 10;
-    while (((size_t)1 << g->bits) < 2 * cap_points + 1024) ++g->bits;
-    size_t slots = (size_t)1 << g->bits;
-    g->keys = malloc(slots * sizeof *g->keys);
-    g->head = malloc(slots * sizeof *g->head);
     g->next = malloc((cap_points ? cap_points : 1) * sizeof *g->next);
     g->cap_points = cap_points;
-    if (!g->keys || !g->head || !g->next) return 0;
-    memset(g->keys, 0xff, slots * sizeof *g->keys);
-    return 1;
+    return g->next && table_init(&g->cubes, cap_points / 8 + 64);
 }
 
 static void grid_free(bn_grid *g) {
-    free(g->keys);
-    free(g->head);
+    table_free(&g->cubes);
     free(g->next);
     memset(g, 0, sizeof *g);
 }
 
-static uint32_t grid_find(const bn_grid *g, uint64_t key) {
-    uint32_t mask = (1u << g->bits) - 1u;
-    for (uint32_t s = slot_of(g, key);; s = (s + 1) & mask) {
-        if (g->keys[s] == key) return g->head[s];
-        if (g->keys[s] == UINT64_MAX) return BN_NONE;
-    }
+static uint64_t grid_key(const bn_grid *g, float x, float y, float z) {
+    return cell_key((int)floorf(x * g->inv_h), (int)floorf(y * g->inv_h),
+                    (int)floorf(z * g->inv_h));
 }
 
-/* Single-threaded; at most cap_points points ever, so the table never fills past half. */
-static void grid_insert(bn_grid *g, const bn_point *p, uint32_t index) {
-    int ix, iy, iz;
-    cell_of(g, p->x, p->y, p->z, &ix, &iy, &iz);
-    uint64_t key = cell_key(ix, iy, iz);
-    uint32_t mask = (1u << g->bits) - 1u;
-    uint32_t s = slot_of(g, key);
-    while (g->keys[s] != key && g->keys[s] != UINT64_MAX) s = (s + 1) & mask;
-    if (g->keys[s] == UINT64_MAX) {
-        g->keys[s] = key;
-        g->head[s] = BN_NONE;
-    }
-    g->next[index] = g->head[s];
-    g->head[s] = index;
+static uint32_t grid_find(const bn_grid *g, uint64_t key) {
+    const bn_slot *s = table_find(&g->cubes, key);
+    return s ? s->a : BN_NONE;
+}
+
+/* Single-threaded; index < cap_points. 0 when out of memory. */
+static int grid_insert(bn_grid *g, const bn_point *p, uint32_t index) {
+    bn_slot *s = table_get(&g->cubes, grid_key(g, p->x, p->y, p->z), BN_NONE, 0);
+    if (!s) return 0;
+    g->next[index] = s->a;
+    s->a = index;
+    return 1;
 }
 
 static int too_close(const bn_point *p, const bn_point *q) {
@@ -146,6 +200,129 @@ static int grid_conflicts(const bn_grid *g, const bn_point *pts, const bn_point 
     for (uint32_t q = grid_find(g, key); q != BN_NONE; q = g->next[q])
         if (too_close(p, &pts[q])) return 1;
     return 0;
+}
+
+/* ---- the accepted dots' index: a packed bulk plus a chained tail ---------------------- */
+
+/* The accepted dots sorted by cube, so that a query scans each cube's dots as one contiguous
+ * run of {x, y, z, r} instead of chasing a chain through the whole set. Dots accepted since
+ * the last sort sit in a small chained grid; the bulk is re-sorted once that tail grows past
+ * an eighth of it, so the sorting costs O(n) over the whole packing. */
+typedef struct bn_index {
+    float inv_h, reach;
+    bn_table cubes; /* a: the cube's first dot in xyzr, b: its dots */
+    float (*xyzr)[4];
+    size_t n_bulk, cap;
+    bn_grid tail; /* dots n_bulk.. (indices relative to n_bulk) */
+    size_t tail_cap;
+} bn_index;
+
+static void index_free(bn_index *x) {
+    table_free(&x->cubes);
+    free(x->xyzr);
+    grid_free(&x->tail);
+    memset(x, 0, sizeof *x);
+}
+
+static int index_init(bn_index *x, float reach, size_t cap) {
+    memset(x, 0, sizeof *x);
+    x->reach = reach;
+    x->inv_h = 1.0f / (2.0f * reach);
+    x->cap = cap;
+    x->tail_cap = cap / 8 + 4096;
+    x->xyzr = malloc((cap ? cap : 1) * sizeof *x->xyzr);
+    return x->xyzr && table_init(&x->cubes, cap / 8 + 64) &&
+           grid_init(&x->tail, reach, x->tail_cap);
+}
+
+static uint64_t index_key(const bn_index *x, float px, float py, float pz) {
+    return cell_key((int)floorf(px * x->inv_h), (int)floorf(py * x->inv_h),
+                    (int)floorf(pz * x->inv_h));
+}
+
+/* Sorts pts[0, n) into the bulk by cube (a counting sort over the table's slots) and empties
+ * the tail. 0 when out of memory. */
+static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
+    table_clear(&x->cubes);
+    for (size_t i = 0; i < n; ++i) {
+        bn_slot *s = table_get(&x->cubes, index_key(x, pts[i].x, pts[i].y, pts[i].z), 0, 0);
+        if (!s) return 0;
+        ++s->b;
+    }
+    uint32_t at = 0;
+    for (size_t i = 0, slots = (size_t)1 << x->cubes.bits; i < slots; ++i) {
+        bn_slot *s = &x->cubes.slot[i];
+        if (s->key == UINT64_MAX) continue;
+        s->a = at;
+        at += s->b;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        bn_slot *s = (bn_slot *)table_find(&x->cubes, index_key(x, pts[i].x, pts[i].y, pts[i].z));
+        float *o = x->xyzr[s->a++];
+        o[0] = pts[i].x, o[1] = pts[i].y, o[2] = pts[i].z, o[3] = pts[i].r;
+    }
+    for (size_t i = 0, slots = (size_t)1 << x->cubes.bits; i < slots; ++i)
+        if (x->cubes.slot[i].key != UINT64_MAX) x->cubes.slot[i].a -= x->cubes.slot[i].b;
+    x->n_bulk = n;
+    table_clear(&x->tail.cubes);
+    return 1;
+}
+
+/* Adds pts[from, to) (pts[0, from) already in): into the tail, or a re-sort when the tail
+ * would outgrow an eighth of the bulk. 0 when out of memory. */
+static int index_add(bn_index *x, const bn_point *pts, size_t from, size_t to) {
+    size_t tail_after = to - x->n_bulk;
+    if (tail_after > x->n_bulk / 8 + 1024 || tail_after > x->tail_cap)
+        return index_rebuild(x, pts, to);
+    for (size_t i = from; i < to; ++i)
+        if (!grid_insert(&x->tail, &pts[i], (uint32_t)(i - x->n_bulk))) return 0;
+    return 1;
+}
+
+/* Runs the statement after o for every accepted dot o (a float[4]: x, y, z, r) in the cubes
+ * within reach of (px, py, pz), bulk first; leave it with goto. */
+#define INDEX_FOR_NEAR(IDX, PTS, PX, PY, PZ, REACH, O, ...)                                        \
+    do {                                                                                           \
+        int lo_[3], hi_[3];                                                                        \
+        const float v_[3] = {(PX), (PY), (PZ)};                                                    \
+        for (int k_ = 0; k_ < 3; ++k_) {                                                           \
+            lo_[k_] = (int)floorf((v_[k_] - (REACH)) * (IDX)->inv_h);                              \
+            hi_[k_] = (int)floorf((v_[k_] + (REACH)) * (IDX)->inv_h);                              \
+        }                                                                                          \
+        for (int cz_ = lo_[2]; cz_ <= hi_[2]; ++cz_)                                               \
+            for (int cy_ = lo_[1]; cy_ <= hi_[1]; ++cy_)                                           \
+                for (int cx_ = lo_[0]; cx_ <= hi_[0]; ++cx_) {                                     \
+                    uint64_t key_ = cell_key(cx_, cy_, cz_);                                       \
+                    const bn_slot *s_ = table_find(&(IDX)->cubes, key_);                           \
+                    if (s_) {                                                                      \
+                        const float(*b_)[4] = (IDX)->xyzr + s_->a;                                 \
+                        for (uint32_t j_ = 0; j_ < s_->b; ++j_) {                                  \
+                            const float *O = b_[j_];                                               \
+                            __VA_ARGS__                                                            \
+                        }                                                                          \
+                    }                                                                              \
+                    for (uint32_t q_ = grid_find(&(IDX)->tail, key_); q_ != BN_NONE;               \
+                         q_ = (IDX)->tail.next[q_]) {                                              \
+                        const bn_point *t_ = &(PTS)[(IDX)->n_bulk + q_];                           \
+                        const float O[4] = {t_->x, t_->y, t_->z, t_->r};                           \
+                        __VA_ARGS__                                                                \
+                    }                                                                              \
+                }                                                                                  \
+    } while (0)
+
+/* Whether any accepted dot conflicts with p. */
+static int index_conflicts(const bn_index *x, const bn_point *pts, const bn_point *p) {
+    int hit = 0;
+    INDEX_FOR_NEAR(x, pts, p->x, p->y, p->z, x->reach, o, {
+        float dx = p->x - o[0], dy = p->y - o[1], dz = p->z - o[2];
+        float lim = 0.5f * (p->r + o[3]);
+        if (dx * dx + dy * dy + dz * dz < lim * lim) {
+            hit = 1;
+            goto out;
+        }
+    });
+out:
+    return hit;
 }
 
 /* ---- the spacing field ------------------------------------------------------------------ */
@@ -221,10 +398,10 @@ static float bn_radius(float scale, float weight_cm2) {
 
 static void bn_point_from_bary(const bn_field *f, float scale, uint32_t t, const float b[3],
                                bn_point *p) {
-    const scatter_tris *T = &f->tris;
-    p->x = (T->p0x[t] + b[1] * T->e1x[t]) + b[2] * T->e2x[t];
-    p->y = (T->p0y[t] + b[1] * T->e1y[t]) + b[2] * T->e2y[t];
-    p->z = (T->p0z[t] + b[1] * T->e1z[t]) + b[2] * T->e2z[t];
+    const scatter_tri *T = &f->tris.tri[t];
+    p->x = (T->p0[0] + b[1] * T->e1[0]) + b[2] * T->e2[0];
+    p->y = (T->p0[1] + b[1] * T->e1[1]) + b[2] * T->e2[1];
+    p->z = (T->p0[2] + b[1] * T->e1[2]) + b[2] * T->e2[2];
     p->b[0] = b[0];
     p->b[1] = b[1];
     p->b[2] = b[2];
@@ -256,8 +433,6 @@ typedef struct bn_run {
     size_t candidates;
 } bn_run;
 
-enum { ST_UNDECIDED = 0, ST_IN = 1, ST_OUT = 2 };
-
 /* A piece of a mesh triangle still possibly holding room for a dot: its corners as the
  * barycentric weights (of vertices 1 and 2) in triangle t. */
 typedef struct bn_cell {
@@ -271,16 +446,38 @@ static void cell_corner(const bn_field *f, float scale, const bn_cell *c, int k,
     bn_point_from_bary(f, scale, c->t, b, p);
 }
 
-/* Whether one accepted dot covers the whole cell: every corner (and so, by convexity of the
- * ball, every point) lies within the conflict distance taken with the cell's smallest
- * spacing. */
-static int cell_covered(const bn_grid *g, const bn_point *pts, const bn_field *f, float scale,
-                        const bn_cell *c) {
-    bn_point k[3];
+/* The corners of the four children cell_split makes, as indices into the parent's corners
+ * (0..2) and edge midpoints (3: edge 01, 4: edge 12, 5: edge 20). */
+static const uint8_t k_child_corners[4][3] = {{0, 3, 5}, {3, 1, 4}, {5, 4, 2}, {4, 5, 3}};
+
+static int corners_covered(const bn_point *const k[3], const float o[4]) {
+    /* The weight is linear over a cell, so its largest value (the smallest spacing) is at a
+     * corner; a ball holding every corner holds the whole cell. */
+    float r_lo = sc_min(sc_min(k[0]->r, k[1]->r), k[2]->r);
+    float lim = 0.5f * (r_lo + o[3]);
+    for (int i = 0; i < 3; ++i) {
+        float dx = k[i]->x - o[0], dy = k[i]->y - o[1], dz = k[i]->z - o[2];
+        if (!(dx * dx + dy * dy + dz * dz < lim * lim)) return 0;
+    }
+    return 1;
+}
+
+enum { BN_NEAR_MAX = 128 };
+
+/* Which of the cell's four children may still hold room for a dot, as a 4-bit mask; 0 when
+ * one dot covers the whole cell. A child one dot covers gets no dart: after the first pass
+ * that is three children in four. One grid query gathers the dots near the cell and every
+ * test runs on that short list. */
+static unsigned cell_open_children(const bn_index *g, const bn_point *pts, const bn_field *f,
+                                   float scale, const bn_cell *c) {
+    bn_point k[6];
     for (int i = 0; i < 3; ++i) cell_corner(f, scale, c, i, &k[i]);
-    /* The weight is linear over the cell, so its largest value (the smallest spacing) is at
-     * a corner. */
-    float r_lo = sc_min(sc_min(k[0].r, k[1].r), k[2].r);
+    for (int e = 0; e < 3; ++e) {
+        int a = e, b = (e + 1) % 3;
+        float bb[3] = {0.0f, 0.5f * (c->u[a] + c->u[b]), 0.5f * (c->v[a] + c->v[b])};
+        bb[0] = 1.0f - bb[1] - bb[2];
+        bn_point_from_bary(f, scale, c->t, bb, &k[3 + e]);
+    }
     bn_point mid = k[0];
     mid.x = (k[0].x + k[1].x + k[2].x) / 3.0f;
     mid.y = (k[0].y + k[1].y + k[2].y) / 3.0f;
@@ -290,19 +487,38 @@ static int cell_covered(const bn_grid *g, const bn_point *pts, const bn_field *f
         float dx = k[i].x - mid.x, dy = k[i].y - mid.y, dz = k[i].z - mid.z;
         ext = sc_max(ext, sqrtf(dx * dx + dy * dy + dz * dz));
     }
-    bn_box box = reach_box_r(g, &mid, g->reach + ext);
-    FOR_CELLS(g, box, key)
-    for (uint32_t q = grid_find(g, key); q != BN_NONE; q = g->next[q]) {
-        const bn_point *o = &pts[q];
-        float lim = 0.5f * (r_lo + o->r);
-        int all = 1;
-        for (int i = 0; i < 3 && all; ++i) {
-            float dx = k[i].x - o->x, dy = k[i].y - o->y, dz = k[i].z - o->z;
-            all = dx * dx + dy * dy + dz * dz < lim * lim;
+    /* a dot o covering a part lies within (r_corner + r_o) / 2 of its corners, and no spacing
+     * exceeds the reach, so within that of the middle plus the cell's extent */
+    float r_hi = 0.0f;
+    for (int i = 0; i < 6; ++i) r_hi = sc_max(r_hi, k[i].r);
+    float far = 0.5f * (r_hi + g->reach) + ext;
+    float near[BN_NEAR_MAX][4];
+    int n = 0, overflow = 0;
+    INDEX_FOR_NEAR(g, pts, mid.x, mid.y, mid.z, far, o, {
+        float dx = o[0] - mid.x, dy = o[1] - mid.y, dz = o[2] - mid.z;
+        if (dx * dx + dy * dy + dz * dz < far * far) {
+            if (n == BN_NEAR_MAX) {
+                overflow = 1;
+                goto gathered;
+            }
+            memcpy(near[n++], o, sizeof near[0]);
         }
-        if (all) return 1;
+    });
+gathered:
+    const bn_point *corner[3] = {&k[0], &k[1], &k[2]};
+    if (overflow) /* never at a sane spacing field; open is always safe, only slower */
+        return 0xfu;
+    for (int j = 0; j < n; ++j)
+        if (corners_covered(corner, near[j])) return 0u;
+    unsigned open = 0;
+    for (int ch = 0; ch < 4; ++ch) {
+        const bn_point *kc[3] = {&k[k_child_corners[ch][0]], &k[k_child_corners[ch][1]],
+                                 &k[k_child_corners[ch][2]]};
+        int covered = 0;
+        for (int j = 0; j < n && !covered; ++j) covered = corners_covered(kc, near[j]);
+        open |= covered ? 0u : 1u << ch;
     }
-    return 0;
+    return open;
 }
 
 static void cell_split(const bn_cell *c, bn_cell out[4]) {
@@ -328,6 +544,24 @@ static void cell_split(const bn_cell *c, bn_cell out[4]) {
     }
 }
 
+/* Survivor indices by ascending (priority, index): an LSD radix sort, 11 bits a digit; being
+ * stable, equal priorities keep index order. */
+static void sort_by_priority(const bn_point *pts, size_t n, uint32_t *order, uint32_t *tmp) {
+    for (size_t i = 0; i < n; ++i) order[i] = (uint32_t)i;
+    for (int shift = 0; shift < 32; shift += 11) {
+        size_t count[2049] = {0};
+        for (size_t i = 0; i < n; ++i) ++count[((pts[i].prio >> shift) & 2047u) + 1];
+        for (int k = 0; k < 2048; ++k) count[k + 1] += count[k];
+        for (size_t i = 0; i < n; ++i)
+            tmp[count[(pts[order[i]].prio >> shift) & 2047u]++] = order[i];
+        uint32_t *swap = order;
+        order = tmp;
+        tmp = swap;
+    }
+    /* three digits: the sorted indices ended in tmp's buffer, the caller's order array */
+    memcpy(tmp, order, n * sizeof *order);
+}
+
 enum { BN_MAX_LEVEL = 20 };
 
 static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float scale,
@@ -346,16 +580,18 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     float r_min = bn_radius(scale, f->floor_cm2 * 4.0f);
 
     memset(run, 0, sizeof *run);
-    bn_grid acc_grid = {0}, sv_grid = {0};
+    bn_index acc = {0};
+    bn_grid sv_grid = {0};
     run->acc = malloc(cap * sizeof *run->acc);
     bn_cell *cells = NULL, *next_cells = NULL;
     uint8_t *split = NULL;
     size_t *offs = NULL;
     bn_point *cand = NULL, *surv = NULL;
-    uint32_t *preds = NULL, *pred_start = NULL, *undecided = NULL;
-    _Atomic unsigned char *state = NULL;
+    uint32_t *order = NULL, *order_tmp = NULL;
+    uint8_t *joined = NULL;
+    bn_point *pass_pts = NULL;
     smp_status st = SMP_OK;
-    if (!run->acc || !grid_init(&acc_grid, h, cap)) goto nomem;
+    if (!run->acc || !index_init(&acc, h, cap)) goto nomem;
     run->cap_acc = cap;
     for (size_t i = 0; i < n_old; ++i) {
         if (existing->triangle[i] >= T) {
@@ -366,12 +602,13 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
             goto done;
         }
         bn_point_from_dot(f, scale, existing, i, &run->acc[i]);
-        grid_insert(&acc_grid, &run->acc[i], (uint32_t)i);
     }
     run->n_acc = run->n_existing = n_old;
+    if (!index_rebuild(&acc, run->acc, n_old)) goto nomem;
 
-    /* Start cells: each triangle cut into 4^L pieces of at most r²/2 at the smallest spacing
-     * r, about a third of the area a dot keeps free, so few pieces have room for two. */
+    /* Start cells: each triangle cut into 4^L pieces of at most 2 r² at the smallest spacing
+     * r, about the area one dot keeps for itself (1.44 r²). Smaller pieces would throw more
+     * darts than the first pass needs: most would land in the spacing of an earlier one. */
     size_t n_cells = 0;
     uint8_t *levels = malloc(T);
     if (!levels) goto nomem;
@@ -380,7 +617,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         if (!(f->tri_expect[t] > 0.0)) continue;
         float area = (float)scatter_triangle_area_mm2(m, t);
         int L = 0;
-        while (L < 8 && area > 0.5f * r_min * r_min) area *= 0.25f, ++L;
+        while (L < 8 && area > 2.0f * r_min * r_min) area *= 0.25f, ++L;
         levels[t] = (uint8_t)L;
         n_cells += (size_t)1 << (2 * L);
     }
@@ -443,8 +680,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         uint8_t *keep = malloc(n_cells);
         if (!keep) goto nomem;
 #pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
-        for (size_t i = 0; i < n_cells; ++i)
-            keep[i] = !grid_conflicts(&acc_grid, run->acc, &cand[i]);
+        for (size_t i = 0; i < n_cells; ++i) keep[i] = !index_conflicts(&acc, run->acc, &cand[i]);
         size_t ns = 0;
         for (size_t i = 0; i < n_cells; ++i) ns += keep[i];
         free(surv);
@@ -459,91 +695,42 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         free(keep);
 
         if (ns) {
-            /* 3. survivors' conflicts with higher-priority survivors, as lists */
+            /* 3. the greedy packing of the survivors in priority order: each joins unless a
+             * dot that joined before it in this pass is too close (earlier passes' dots were
+             * ruled out in step 2). Sequential, so the result cannot depend on threads, and
+             * cheap: every query meets only dots that joined, never the crowd of survivors. */
+            free(order);
+            free(order_tmp);
+            order = malloc(ns * sizeof *order);
+            order_tmp = malloc(ns * sizeof *order_tmp);
+            free(joined);
+            joined = calloc(ns, 1);
+            if (!order || !order_tmp || !joined) goto nomem;
+            sort_by_priority(surv, ns, order, order_tmp);
             grid_free(&sv_grid);
             if (!grid_init(&sv_grid, h, ns)) goto nomem;
-            for (size_t i = 0; i < ns; ++i) grid_insert(&sv_grid, &surv[i], (uint32_t)i);
-            free(pred_start);
-            pred_start = malloc((ns + 1) * sizeof *pred_start);
-            if (!pred_start) goto nomem;
-            for (int fill = 0; fill < 2; ++fill) {
-#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
-                for (size_t i = 0; i < ns; ++i) {
-                    const bn_point *p = &surv[i];
-                    bn_box box = reach_box(&sv_grid, p);
-                    uint32_t cnt = 0;
-                    uint32_t *out = fill ? preds + pred_start[i] : NULL;
-                    FOR_CELLS(&sv_grid, box, key)
-                    for (uint32_t q = grid_find(&sv_grid, key); q != BN_NONE; q = sv_grid.next[q]) {
-                        const bn_point *o = &surv[q];
-                        int before = o->prio < p->prio || (o->prio == p->prio && q < i);
-                        if (before && too_close(p, o)) {
-                            if (out) out[cnt] = q;
-                            ++cnt;
-                        }
-                    }
-                    if (!fill) pred_start[i] = cnt;
-                }
-                if (!fill) {
-                    uint32_t sum = 0;
-                    for (size_t i = 0; i < ns; ++i) {
-                        uint32_t c = pred_start[i];
-                        pred_start[i] = sum;
-                        sum += c;
-                    }
-                    pred_start[ns] = sum;
-                    free(preds);
-                    preds = malloc(((size_t)sum + 1) * sizeof *preds);
-                    if (!preds) goto nomem;
-                }
+            free(pass_pts);
+            pass_pts = malloc(ns * sizeof *pass_pts);
+            if (!pass_pts) goto nomem;
+            uint32_t n_pass = 0;
+            for (size_t j = 0; j < ns; ++j) {
+                const bn_point *p = &surv[order[j]];
+                if (grid_conflicts(&sv_grid, pass_pts, p)) continue;
+                pass_pts[n_pass] = *p;
+                if (!grid_insert(&sv_grid, p, n_pass++)) goto nomem;
+                joined[order[j]] = 1;
             }
-
-            /* 4. the greedy fixed point, swept in place */
-            free((void *)state);
-            free(undecided);
-            state = malloc(ns);
-            undecided = malloc(ns * sizeof *undecided);
-            if (!state || !undecided) goto nomem;
+            /* dots join the set in candidate order, which follows the triangles */
             for (size_t i = 0; i < ns; ++i) {
-                atomic_init(&state[i], ST_UNDECIDED);
-                undecided[i] = (uint32_t)i;
-            }
-            size_t nu = ns;
-            while (nu) {
-#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
-                for (size_t j = 0; j < nu; ++j) {
-                    uint32_t i = undecided[j];
-                    unsigned char s = ST_IN;
-                    for (uint32_t e = pred_start[i]; e < pred_start[i + 1]; ++e) {
-                        unsigned char o =
-                            atomic_load_explicit(&state[preds[e]], memory_order_relaxed);
-                        if (o == ST_IN) {
-                            s = ST_OUT;
-                            break;
-                        }
-                        if (o == ST_UNDECIDED) s = ST_UNDECIDED;
-                    }
-                    if (s != ST_UNDECIDED)
-                        atomic_store_explicit(&state[i], s, memory_order_relaxed);
-                }
-                size_t left = 0;
-                for (size_t j = 0; j < nu; ++j)
-                    if (atomic_load_explicit(&state[undecided[j]], memory_order_relaxed) ==
-                        ST_UNDECIDED)
-                        undecided[left++] = undecided[j];
-                nu = left;
-            }
-            for (size_t i = 0; i < ns; ++i) {
-                if (atomic_load_explicit(&state[i], memory_order_relaxed) != ST_IN) continue;
+                if (!joined[i]) continue;
                 if (run->n_acc == run->cap_acc) {
                     st = smp_error_set(err, SMP_ERR_NOMEM,
                                        "blue noise: more dots than the densest packing allows");
                     goto done;
                 }
-                run->acc[run->n_acc] = surv[i];
-                grid_insert(&acc_grid, &run->acc[run->n_acc], (uint32_t)run->n_acc);
-                ++run->n_acc;
+                run->acc[run->n_acc++] = surv[i];
             }
+            if (!index_add(&acc, run->acc, run->n_acc - n_pass, run->n_acc)) goto nomem;
         }
 
         /* 5. cells one dot covers are done; the rest split in four for the next pass */
@@ -554,12 +741,13 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         if (!split || !offs) goto nomem;
 #pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
         for (size_t i = 0; i < n_cells; ++i)
-            split[i] = cells[i].level < BN_MAX_LEVEL &&
-                       !cell_covered(&acc_grid, run->acc, f, scale, &cells[i]);
+            split[i] = cells[i].level < BN_MAX_LEVEL
+                           ? (uint8_t)cell_open_children(&acc, run->acc, f, scale, &cells[i])
+                           : 0;
         size_t n_next = 0;
         for (size_t i = 0; i < n_cells; ++i) {
             offs[i] = n_next;
-            n_next += split[i] ? 4 : 0;
+            n_next += (size_t)__builtin_popcount(split[i]);
         }
         /* Open cells shrink geometrically in a healthy packing; a runaway (cells no single
          * dot can cover, forever) stops here rather than exhausting memory. */
@@ -569,7 +757,13 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         if (!next_cells) goto nomem;
 #pragma omp parallel for schedule(static) num_threads(threads)
         for (size_t i = 0; i < n_cells; ++i)
-            if (split[i]) cell_split(&cells[i], next_cells + offs[i]);
+            if (split[i]) {
+                bn_cell four[4];
+                cell_split(&cells[i], four);
+                size_t w = offs[i];
+                for (int ch = 0; ch < 4; ++ch)
+                    if (split[i] >> ch & 1u) next_cells[w++] = four[ch];
+            }
         bn_cell *tmp = cells;
         cells = next_cells;
         next_cells = tmp;
@@ -585,11 +779,11 @@ done:
     free(offs);
     free(cand);
     free(surv);
-    free(preds);
-    free(pred_start);
-    free(undecided);
-    free((void *)state);
-    grid_free(&acc_grid);
+    free(order);
+    free(order_tmp);
+    free(joined);
+    free(pass_pts);
+    index_free(&acc);
     grid_free(&sv_grid);
     if (st != SMP_OK) {
         free(run->acc);
@@ -625,17 +819,25 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
     smp_status st = bn_field_build(d, &f, err);
     if (st != SMP_OK) return st;
     size_t n_old = dots->count;
-    double at_unit = 0.0; /* packing points at scale 1 */
-    for (uint32_t t = 0; t < d->mesh->triangle_count; ++t) at_unit += f.tri_expect[t];
+    /* Dots kept at scale 1: the packing follows the weight, and thinning keeps density/weight
+     * of it, so what remains follows the density itself. */
+    double at_unit = 0.0;
+    for (uint32_t t = 0; t < d->mesh->triangle_count; ++t) {
+        const uint32_t *ix = d->mesh->indices + 3 * (size_t)t;
+        double dens = (double)d->density_per_cm2[ix[0]] + d->density_per_cm2[ix[1]] +
+                      d->density_per_cm2[ix[2]];
+        at_unit +=
+            f.tri_expect[t] > 0.0 ? scatter_triangle_area_mm2(d->mesh, t) * dens / 300.0 : 0.0;
+    }
 
     bn_run run = {0};
     double scale = 1.0;
     int runs = 0;
     if (d->count) {
-        double want = (double)d->count + (double)n_old;
+        double want = (double)d->count * 1.005 + (double)n_old;
         scale = sqrt(at_unit / want);
     }
-    /* An exact count: aim 0.4 % high, accept 0..0.8 % surplus, trim it. */
+    /* An exact count: aim 0.5 % high, accept 0..1 % surplus, trim it. */
     for (;;) {
         if (run.acc) free(run.acc);
         if ((st = bn_pack(d, &f, (float)scale, dots, threads, &run, err)) != SMP_OK) goto out;
@@ -643,7 +845,7 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
         ++runs;
         size_t got = run.n_acc - n_old;
         if (!d->count) break;
-        if (got >= d->count && (got <= d->count + d->count / 125 + 2 || runs >= 8)) break;
+        if (got >= d->count && (got <= d->count + d->count / 100 + 2 || runs >= 8)) break;
         if (runs >= 12) {
             st = smp_error_set(err, SMP_ERR_INVALID_ARG,
                                "blue noise: could not fit %zu dots (got %zu at spacing scale "
@@ -651,7 +853,7 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
                                d->count, got, scale);
             goto out;
         }
-        double have = (double)got + (double)n_old, want = (double)d->count * 1.004 + (double)n_old;
+        double have = (double)got + (double)n_old, want = (double)d->count * 1.005 + (double)n_old;
         if (got == 0)
             scale *= 0.5;
         else if (runs < 6)
@@ -725,15 +927,16 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory measuring blue noise");
     }
     for (size_t i = 0; i < n; ++i) {
-        if (dots->triangle[i] >= desc->mesh->triangle_count) {
+        int bad = dots->triangle[i] >= desc->mesh->triangle_count;
+        if (!bad) bn_point_from_dot(&f, scale, dots, i, &pts[i]);
+        if (bad || !grid_insert(&g, &pts[i], (uint32_t)i)) {
             free(pts);
             grid_free(&g);
             bn_field_free(&f);
-            return smp_error_set(err, SMP_ERR_INVALID_ARG, "dot %zu: triangle %u out of range", i,
-                                 dots->triangle[i]);
+            return bad ? smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                       "dot %zu: triangle %u out of range", i, dots->triangle[i])
+                       : smp_error_set(err, SMP_ERR_NOMEM, "out of memory measuring blue noise");
         }
-        bn_point_from_dot(&f, scale, dots, i, &pts[i]);
-        grid_insert(&g, &pts[i], (uint32_t)i);
     }
     double min_ratio = 2.0;
 #pragma omp parallel for schedule(dynamic, 4096) reduction(min : min_ratio)
@@ -764,7 +967,7 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
         uint32_t h1;
         uint32_t t = sc_pick_triangle(&c, (uint32_t)i, &h1);
         float b[3];
-        sc_barycentrics(f.tris.c0[t], f.tris.c1[t], h1 >> 16, smp_rng_hash(k2, (uint32_t)i),
+        sc_barycentrics(f.tris.tri[t].c0, f.tris.tri[t].c1, h1 >> 16, smp_rng_hash(k2, (uint32_t)i),
                         smp_rng_hash(k3, (uint32_t)i), b);
         if (bn_density_at(&f, t, b) < bn_weight_at(&f, t, b)) continue;
         bn_point p;

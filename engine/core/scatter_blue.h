@@ -13,6 +13,14 @@ void scatter_tris_free(scatter_tris *T);
 void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint64_t stream_base,
                           scatter_kernel_ctx *c);
 
+/* One dot on triangle t of m at barycentric weights w, written at dots index o exactly as a
+ * scattered dot of d's session is (position, normal, tissue, size, depth, ink), its variation
+ * keyed by counter on the streams from stream_base: for dots placed one at a time. d needs
+ * only its seed and session. */
+void scatter_write_one(const smp_mesh *m, const uint8_t *tissue, const smp_scatter_desc *d,
+                       uint64_t stream_base, uint32_t counter, uint32_t t, const float w[3],
+                       const smp_dots *dots, size_t o);
+
 /* The blue-noise rule: appends to dots, fills info (added, spacing_scale, runs, passes,
  * candidates, trimmed). desc is validated; expected = ∫ density dA > 0. */
 smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,

@@ -22,18 +22,38 @@ enum {
     KEY_COUNT
 };
 
-/* The mesh prepared for sampling, one entry per triangle, structure-of-arrays so vector paths
- * gather each field with one instruction. */
+/* One triangle's sampling data in one 64-byte cache line: a dot lands on a random triangle,
+ * so it costs one miss here instead of one per field. Vector paths gather each field from the
+ * line at a fixed word offset (SC_TRI_WORDS words per triangle). */
+typedef struct scatter_tri {
+    float p0[3];      /* first vertex */
+    float e1[3];      /* second minus first */
+    float e2[3];      /* third minus first */
+    float c0, c1;     /* vertex choice: k = (v >= c0) + (v >= c1) picks vertex k */
+    uint32_t normal;  /* face normal, octahedral */
+    uint32_t tissue3; /* tissue class of vertex k in byte k */
+    uint32_t unused[3];
+} scatter_tri;
+
+enum {
+    SC_TRI_WORDS = 16, /* sizeof(scatter_tri) / 4; a gather index is t << 4 */
+    SC_TRI_P0 = 0,
+    SC_TRI_E1 = 3,
+    SC_TRI_E2 = 6,
+    SC_TRI_C0 = 9,
+    SC_TRI_C1 = 10,
+    SC_TRI_NORMAL = 11,
+    SC_TRI_TISSUE3 = 12,
+    SC_MAX_TRIANGLES = 1u << 27, /* t << 4 stays a positive 32-bit gather index */
+};
+
+/* The mesh prepared for sampling: the triangles, and the alias table that draws them by
+ * weight, its two words per column side by side. */
 typedef struct scatter_tris {
     uint32_t count;
-    float *p0x, *p0y, *p0z; /* first vertex */
-    float *e1x, *e1y, *e1z; /* second minus first */
-    float *e2x, *e2y, *e2z; /* third minus first */
-    float *c0, *c1;         /* vertex choice: k = (v >= c0) + (v >= c1) picks vertex k */
-    uint32_t *normal;       /* face normal, octahedral */
-    uint32_t *tissue3;      /* tissue class of vertex k in byte k */
-    uint32_t *alias;        /* alias table: column j keeps j if coin < alias_thr[j] */
-    uint32_t *alias_thr;    /* 0..65536 */
+    scatter_tri *tri; /* 64-byte aligned */
+    uint32_t *alias;  /* per column j: [2j] = threshold 0..65536 (keep j if coin < it),
+                         [2j + 1] = the other triangle */
 } scatter_tris;
 
 typedef struct scatter_kernel_ctx {
@@ -84,18 +104,18 @@ static inline void sc_barycentrics(float c0, float c1, uint32_t vsel16, uint32_t
 /* Writes dot o from triangle t and weights b; counter keys its size, depth and ink. */
 static inline void sc_write_dot(const scatter_kernel_ctx *c, uint32_t counter, uint32_t t,
                                 const float b[3], const smp_dots *d, size_t o) {
-    const scatter_tris *T = c->tris;
-    d->x[o] = (T->p0x[t] + b[1] * T->e1x[t]) + b[2] * T->e2x[t];
-    d->y[o] = (T->p0y[t] + b[1] * T->e1y[t]) + b[2] * T->e2y[t];
-    d->z[o] = (T->p0z[t] + b[1] * T->e1z[t]) + b[2] * T->e2z[t];
-    d->normal[o] = T->normal[t];
+    const scatter_tri *T = &c->tris->tri[t];
+    d->x[o] = (T->p0[0] + b[1] * T->e1[0]) + b[2] * T->e2[0];
+    d->y[o] = (T->p0[1] + b[1] * T->e1[1]) + b[2] * T->e2[1];
+    d->z[o] = (T->p0[2] + b[1] * T->e1[2]) + b[2] * T->e2[2];
+    d->normal[o] = T->normal;
     d->triangle[o] = t;
     d->bary_u[o] = (uint16_t)(uint32_t)(b[1] * 65535.0f + 0.5f);
     d->bary_v[o] = (uint16_t)(uint32_t)(b[2] * 65535.0f + 0.5f);
     int big = b[1] > b[0];
     float bm = sc_max(b[0], b[1]);
     uint32_t shift = b[2] > bm ? 16u : big ? 8u : 0u;
-    d->tissue[o] = (uint8_t)((T->tissue3[t] >> shift) & 0xffu);
+    d->tissue[o] = (uint8_t)((T->tissue3 >> shift) & 0xffu);
 
     float gd = smp_rng_normal4(smp_rng_hash(c->key[KEY_DEPTH], counter));
     float gr = smp_rng_normal4(smp_rng_hash(c->key[KEY_RADIUS], counter));
@@ -114,7 +134,7 @@ static inline uint32_t sc_pick_triangle(const scatter_kernel_ctx *c, uint32_t i,
     uint32_t h0 = smp_rng_hash(c->key[KEY_COLUMN], i);
     uint32_t col = (uint32_t)(((uint64_t)h0 * T->count) >> 32);
     *h1 = smp_rng_hash(c->key[KEY_COIN], i);
-    return (*h1 & 0xffffu) < T->alias_thr[col] ? col : T->alias[col];
+    return (*h1 & 0xffffu) < T->alias[2 * (size_t)col] ? col : T->alias[2 * (size_t)col + 1];
 }
 
 static inline void sc_poisson_dot(const scatter_kernel_ctx *c, uint32_t i, const smp_dots *d,
@@ -122,8 +142,8 @@ static inline void sc_poisson_dot(const scatter_kernel_ctx *c, uint32_t i, const
     uint32_t h1;
     uint32_t t = sc_pick_triangle(c, i, &h1);
     float b[3];
-    sc_barycentrics(c->tris->c0[t], c->tris->c1[t], h1 >> 16, smp_rng_hash(c->key[KEY_BETA_AB], i),
-                    smp_rng_hash(c->key[KEY_BETA_CS], i), b);
+    sc_barycentrics(c->tris->tri[t].c0, c->tris->tri[t].c1, h1 >> 16,
+                    smp_rng_hash(c->key[KEY_BETA_AB], i), smp_rng_hash(c->key[KEY_BETA_CS], i), b);
     sc_write_dot(c, i, t, b, d, o);
 }
 

@@ -3,7 +3,7 @@
  *
  *   VF VI VM W                 float vector, int vector, lane mask, lane count
  *   KERNEL_NAME                the function to define
- *   vi_set1 vi_add vi_xor vi_and vi_srli vi_mullo vi_mulhi_u32 vi_lt vi_sel vi_iota
+ *   vi_set1 vi_add vi_xor vi_and vi_srli vi_slli vi_mullo vi_mulhi_u32 vi_lt vi_sel vi_iota
  *   vf_set1 vf_add vf_sub vf_mul vf_min vf_max vf_ge vf_gt vf_sel vf_from_i vi_from_f_trunc
  *   vf_gather vi_gather vf_store vi_store store_u16 store_u8
  *
@@ -54,8 +54,12 @@ void KERNEL_NAME(const scatter_kernel_ctx *c, uint32_t first, size_t n, const sm
 
         VI col = vi_mulhi_u32(k_hash(key_col, ctr), tri_count);
         VI h1 = k_hash(key_coin, ctr);
-        VI thr = vi_gather(T->alias_thr, col);
-        VI t = vi_sel(vi_lt(vi_and(h1, lo16), thr), col, vi_gather(T->alias, col));
+        VI col2 = vi_add(col, col);
+        VI thr = vi_gather(T->alias, col2);
+        VI t = vi_sel(vi_lt(vi_and(h1, lo16), thr), col, vi_gather(T->alias + 1, col2));
+        VI line = vi_slli(t, 4); /* SC_TRI_WORDS words a triangle */
+        const float *tf = (const float *)(const void *)T->tri;
+        const uint32_t *tu = (const uint32_t *)(const void *)T->tri;
 
         VI hab = k_hash(key_ab, ctr), hcs = k_hash(key_cs, ctr);
         VF v = k_unit16(vi_srli(h1, 16));
@@ -65,24 +69,24 @@ void KERNEL_NAME(const scatter_kernel_ctx *c, uint32_t first, size_t n, const sm
         VF rest = vf_sub(vf_set1(1.0f), m);
         VF q = vf_mul(rest, s);
         VF w = vf_sub(rest, q);
-        VM ge0 = vf_ge(v, vf_gather(T->c0, t));
-        VM ge1 = vf_ge(v, vf_gather(T->c1, t));
+        VM ge0 = vf_ge(v, vf_gather(tf + SC_TRI_C0, line));
+        VM ge1 = vf_ge(v, vf_gather(tf + SC_TRI_C1, line));
         VF b0 = vf_sel(ge1, q, vf_sel(ge0, w, m));
         VF b1 = vf_sel(ge1, w, vf_sel(ge0, m, q));
         VF b2 = vf_sel(ge1, m, vf_sel(ge0, q, w));
 
-        vf_store(d->x + o, vf_add(vf_add(vf_gather(T->p0x, t), vf_mul(b1, vf_gather(T->e1x, t))),
-                                  vf_mul(b2, vf_gather(T->e2x, t))));
-        vf_store(d->y + o, vf_add(vf_add(vf_gather(T->p0y, t), vf_mul(b1, vf_gather(T->e1y, t))),
-                                  vf_mul(b2, vf_gather(T->e2y, t))));
-        vf_store(d->z + o, vf_add(vf_add(vf_gather(T->p0z, t), vf_mul(b1, vf_gather(T->e1z, t))),
-                                  vf_mul(b2, vf_gather(T->e2z, t))));
-        vi_store(d->normal + o, vi_gather(T->normal, t));
+        for (int k = 0; k < 3; ++k) {
+            VF p = vf_add(vf_add(vf_gather(tf + SC_TRI_P0 + k, line),
+                                 vf_mul(b1, vf_gather(tf + SC_TRI_E1 + k, line))),
+                          vf_mul(b2, vf_gather(tf + SC_TRI_E2 + k, line)));
+            vf_store((k == 0 ? d->x : k == 1 ? d->y : d->z) + o, p);
+        }
+        vi_store(d->normal + o, vi_gather(tu + SC_TRI_NORMAL, line));
         vi_store(d->triangle + o, t);
         store_u16(d->bary_u + o, k_round_u(vf_mul(b1, vf_set1(65535.0f))));
         store_u16(d->bary_v + o, k_round_u(vf_mul(b2, vf_set1(65535.0f))));
 
-        VI t3 = vi_gather(T->tissue3, t);
+        VI t3 = vi_gather(tu + SC_TRI_TISSUE3, line);
         VM big = vf_gt(b1, b0);
         VM top = vf_gt(b2, vf_max(b0, b1));
         VI tis = vi_sel(top, vi_srli(t3, 16), vi_sel(big, vi_srli(t3, 8), t3));

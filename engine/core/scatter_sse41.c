@@ -17,6 +17,7 @@
 #define vi_xor(a, b)       _mm_xor_si128(a, b)
 #define vi_and(a, b)       _mm_and_si128(a, b)
 #define vi_srli(a, n)      _mm_srli_epi32(a, n)
+#define vi_slli(a, n)      _mm_slli_epi32(a, n)
 #define vi_mullo(a, b)     _mm_mullo_epi32(a, b)
 #define vi_iota()          _mm_setr_epi32(0, 1, 2, 3)
 #define vi_lt(a, b)        _mm_castsi128_ps(_mm_cmplt_epi32(a, b))

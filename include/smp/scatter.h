@@ -18,17 +18,17 @@
  *     quarter of the largest density (and inside a triangle whose density falls to zero at a
  *     corner); there dots are thinned at random instead, so soft edges fade in number, not in
  *     spacing. Maximality holds except within one spacing of a thinned edge (thinning runs
- *     after packing). How: each triangle is cut into
- *     cells (≤ r²/2); every pass throws one dart per open cell, keeps darts clear of accepted
- *     dots, accepts among them exactly what the sequential greedy in random priority order
- *     would (computed in parallel, so independent of threads), then closes every cell that
- *     one dot covers entirely and splits the others in four. It ends when no cell is open:
- *     no point of the surface has room left (up to float rounding).
+ *     after packing). How: each triangle is cut into cells (≤ 2 r²); every pass throws one
+ *     dart per open cell, keeps darts clear of accepted dots (in parallel), accepts them one by
+ *     one in random priority order unless too close to one accepted before (the sequential
+ *     greedy, so independent of threads), then closes every cell that one dot covers entirely
+ *     and splits the others in four, closing at once the children one dot covers. It ends
+ *     when no cell is open: no point of the surface has room left (up to float rounding).
  *
  * Count: 0 asks for the density's own count (Poisson: round(∫ density dA); blue noise: what a
  * maximal packing gives). count = N gives exactly N new dots: Poisson draws N dots from the
  * density (a binomial process); blue noise searches the spacing scale s until a maximal packing
- * holds N to N + 0.8 % dots (usually 2 runs, at most 12), then removes the surplus evenly
+ * holds N to N + 1 % dots (usually 1 run, at most 12), then removes the surplus evenly
  * along the acceptance order, which leaves that many small holes.
  *
  * Per-dot variation (both rules): healed radius ~ 0.3 × needle diameter with relative spread
