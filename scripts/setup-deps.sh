@@ -4,6 +4,7 @@
 #
 #   scripts/setup-deps.sh           install what is missing
 #   scripts/setup-deps.sh --check   list what is missing, install nothing (exit 1 if any)
+#   scripts/setup-deps.sh --ci      also what only CI needs (the 64-bit ARM build and emulator)
 set -euo pipefail
 
 # One line per package, grouped by what needs it. Keep in sync with README.md.
@@ -29,10 +30,13 @@ PACKAGES=(
   # fuzzing the scene parser (clang's libFuzzer)
   clang libclang-rt-14-dev
 )
+# CI only: scripts/check-portable.sh builds the engine core for 64-bit ARM and runs it
+CI_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 
 check_only=0
 case "${1:-}" in
   --check) check_only=1 ;;
+  --ci) PACKAGES+=("${CI_PACKAGES[@]}") ;;
   "") ;;
   -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
   *) echo "setup-deps: unknown option '$1' (try --help)" >&2; exit 2 ;;
