@@ -148,13 +148,15 @@ Test(render, driver_reports_gl_33_core) {
 Test(render, broken_shader_reports_the_file_and_the_driver_log) {
     const char *dir = test_tmpdir("shaders");
     char path[1200];
-    const char *names[2] = {"skin.vert", "skin.frag"};
-    for (int i = 0; i < 2; ++i) {
+    /* the skin's fragment shader is compiled with the lighting library after it */
+    const char *names[3] = {"skin.vert", "skin.frag", "lights.glsl"};
+    const char *texts[3] = {"#version 330 core\nvoid main() { gl_Position = vec4(0); }\n",
+                            "#version 330 core\nvoid main() { this is not glsl; }\n",
+                            "// lights\n"};
+    for (int i = 0; i < 3; ++i) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         FILE *fp = fopen(path, "w");
-        fputs(i == 0 ? "#version 330 core\nvoid main() { gl_Position = vec4(0); }\n"
-                     : "#version 330 core\nvoid main() { this is not glsl; }\n",
-              fp);
+        fputs(texts[i], fp);
         fclose(fp);
     }
     setenv("SMP_SHADER_DIR", dir, 1);

@@ -13,14 +13,16 @@ static void print_help(void) {
     printf("Usage: smpsim bench render [SCENE] [options]\n"
            "\n"
            "Times whole frames of a scene (the default scene without SCENE) drawn offscreen at\n"
-           "year 5, skin and dots: each frame is drawn and waited for (glFinish), after warm-up\n"
-           "frames, and the median, minimum and maximum frame times are reported. For a given\n"
-           "number of dots: --set plan.dot_count=1000000.\n"
+           "year 5, skin, dots and the client's hair: each frame is drawn and waited for\n"
+           "(glFinish), after warm-up frames, and the median, minimum and maximum frame times\n"
+           "are reported. For a given number of dots: --set plan.dot_count=1000000.\n"
            "\n"
            "Options:\n"
            "  --set PATH=VALUE override a scene field (repeatable)\n"
            "  --size WxH       frame size in pixels (default: 1280x720)\n"
            "  --frames N       timed frames, 1..10000 (default: 30)\n"
+           "  --hide LAYERS    leave out any of hair, dots, skin (comma-separated), to see what\n"
+           "                   each pass costs\n"
            "  --msaa N         samples per pixel, 1..16 (default: 4)\n"
            "  --gl BACKEND     auto, egl or sdl-offscreen (default: auto)\n"
            "  --json           print one JSON object instead of a table\n"
@@ -32,8 +34,27 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Reads --hide's list into the frame's hide flags. */
+static int parse_hide(const char *text, smp_frame_desc *f) {
+    char buf[64];
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf)
+        return cli_usage_error("bench render", "--hide: '%s' is too long", text);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "hair") == 0)
+            f->hide_hair = 1;
+        else if (strcmp(t, "dots") == 0)
+            f->hide_dots = 1;
+        else if (strcmp(t, "skin") == 0)
+            f->hide_skin = 1;
+        else
+            return cli_usage_error("bench render", "--hide: expected hair, dots or skin, got '%s'",
+                                   t);
+    }
+    return CLI_EXIT_OK;
+}
+
 static int run_render(const smp_scene *scene, int width, int height, int frames, int msaa,
-                      smp_gl_backend backend, int json) {
+                      smp_gl_backend backend, int json, const smp_frame_desc *hide) {
     smp_error err = {0};
     headless h;
     if (headless_open(&h, backend, msaa, scene, &err) != SMP_OK) return cli_fail("bench", &err);
@@ -44,6 +65,9 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
         return CLI_EXIT_FAILURE;
     }
     smp_frame_desc frame = smp_frame_default();
+    frame.hide_hair = hide->hide_hair;
+    frame.hide_dots = hide->hide_dots;
+    frame.hide_skin = hide->hide_skin;
     smp_camera_for_view(SMP_VIEW_THREE_QUARTER, &h.head_bounds, (float)width / (float)height,
                         &frame.camera);
     int rc = CLI_EXIT_OK;
@@ -64,15 +88,20 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
             for (const char *p = renderer; *p; ++p) /* driver strings may hold quotes */
                 printf((*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
             printf("\",\"backend\":\"%s\",\"width\":%d,\"height\":%d,\"msaa\":%d,"
-                   "\"frames\":%d,\"dots\":%zu,\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
+                   "\"frames\":%d,\"dots\":%zu,\"hairs\":%zu,\"hair_segments\":%zu,"
+                   "\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
                    "\"frame_ms_max\":%.3f,\"fps_median\":%.1f}\n",
                    smp_gl_backend_name(smp_gl_context_backend(h.gl)), width, height, msaa, frames,
-                   h.p.dots.count, median, ms[0], ms[frames - 1], 1000.0 / median);
+                   h.p.dots.count, h.p.hair.count, h.p.hair.count * (size_t)h.p.hair.segments,
+                   median, ms[0], ms[frames - 1], 1000.0 / median);
         } else {
             printf("render  %s (%s)\n", renderer,
                    smp_gl_backend_name(smp_gl_context_backend(h.gl)));
-            printf("  scene       %s, %s, %zu dots, %dx%d, %dx MSAA\n", scene->name,
-                   h.p.head_source, h.p.dots.count, width, height, msaa);
+            printf("  scene       %s, %s, %zu dots, %zu hairs, %dx%d, %dx MSAA\n", scene->name,
+                   h.p.head_source, h.p.dots.count, h.p.hair.count, width, height, msaa);
+            if (frame.hide_hair || frame.hide_dots || frame.hide_skin)
+                printf("  hidden      %s%s%s\n", frame.hide_hair ? "hair " : "",
+                       frame.hide_dots ? "dots " : "", frame.hide_skin ? "skin" : "");
             printf("  frames      %d timed after 3 warm-up\n", frames);
             printf("  frame time  median %.2f ms  min %.2f  max %.2f  (%.1f fps)\n", median, ms[0],
                    ms[frames - 1], 1000.0 / median);
@@ -85,18 +114,24 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
 
 int bench_render(int argc, char **argv) {
     static const struct option options[] = {
-        {"size", required_argument, NULL, 's'}, {"frames", required_argument, NULL, 'f'},
-        {"msaa", required_argument, NULL, 'm'}, {"gl", required_argument, NULL, 'g'},
-        {"json", no_argument, NULL, 'j'},       {"set", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"size", required_argument, NULL, 's'},
+        {"frames", required_argument, NULL, 'f'},
+        {"msaa", required_argument, NULL, 'm'},
+        {"gl", required_argument, NULL, 'g'},
+        {"json", no_argument, NULL, 'j'},
+        {"set", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},
+        {"hide", required_argument, NULL, 'H'},
+        {NULL, 0, NULL, 0},
     };
     scene_args scene_arg = {0};
     int width = 1280, height = 720, msaa = 4, json = 0, rc;
     long frames = 30;
     smp_gl_backend backend = SMP_GL_AUTO;
     smp_error err = {0};
+    smp_frame_desc hide = {0};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":s:f:m:g:jh", options, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":s:f:m:g:jhH:", options, NULL)) != -1;) {
         switch (c) {
         case 's':
             if (cli_parse_size(optarg, &width, &height, &err) != SMP_OK)
@@ -113,6 +148,9 @@ int bench_render(int argc, char **argv) {
             if ((rc = headless_parse_gl_option("bench render", optarg, &backend))) return rc;
             break;
         case 'j': json = 1; break;
+        case 'H':
+            if ((rc = parse_hide(optarg, &hide))) return rc;
+            break;
         case 'S':
             if ((rc = scene_args_add_set("bench render", &scene_arg, optarg))) return rc;
             break;
@@ -127,5 +165,5 @@ int bench_render(int argc, char **argv) {
         return cli_usage_error("bench render", "unexpected argument '%s'", argv[optind]);
     static smp_scene scene;
     if ((rc = scene_args_load("bench render", &scene_arg, &scene))) return rc;
-    return run_render(&scene, width, height, (int)frames, msaa, backend, json);
+    return run_render(&scene, width, height, (int)frames, msaa, backend, json, &hide);
 }

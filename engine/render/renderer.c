@@ -1,6 +1,8 @@
 #include "smp/renderer.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,14 +12,41 @@
 /* One buffer per static dot attribute, mirroring smp_dots' structure-of-arrays. */
 enum { DOT_ATTRIBS = 9 };
 
+/* Where a program reads the lighting of lights.glsl. */
+typedef struct light_uniforms {
+    GLint dir, color, ground, sky, up;
+} light_uniforms;
+
+/* One ribbon as the hair pass reads it from its buffer texture: three RGBA32UI texels, floats
+ * stored by their bits. Drawn without instancing (six vertices per ribbon, each fetching its
+ * ribbon): a CPU rasteriser pays per instance far more than per vertex. */
+typedef struct hair_ribbon {
+    float p0[3], diameter_mm;
+    float p1[3];
+    uint32_t color_rgba8; /* sRGB bytes, red lowest */
+    float normal[3];      /* the skin's normal at the root */
+    uint32_t cull;        /* 1: hidden where the root's skin faces away (short hair) */
+} hair_ribbon;
+_Static_assert(sizeof(hair_ribbon) == 48, "three RGBA32UI texels");
+
 struct smp_renderer {
     int msaa_samples;
     GLuint skin_program;
-    GLint u_view, u_proj, u_skin_linear;
+    GLint u_view, u_proj, u_skin_linear, u_overlay, u_overlay_range;
+    light_uniforms skin_lights;
     GLuint head_vao;
-    GLuint head_vbo[3]; /* positions, normals, uvs */
+    GLuint head_vbo[4]; /* positions, normals, uvs, overlay scalar */
     GLuint head_ibo;
     GLsizei head_index_count;
+    uint32_t head_vertex_count;
+    GLuint hair_program;
+    GLint u_hair_view, u_hair_proj, u_hair_viewport, u_hair_min_width, u_hair_under_skin;
+    light_uniforms hair_lights;
+    GLuint hair_vao;                 /* no attributes: the ribbons come from buffer textures */
+    GLuint hair_buf[2], hair_tex[2]; /* above the skin: every segment; under it: one per hair */
+    GLsizei hair_segments, hair_count;
+    float hair_mean_diameter_mm; /* sets how many hairs a far view needs (draw_hair) */
+    GLint u_hair_width_scale;
     GLuint present_program, present_vao;
     GLuint dots_program;
     GLint u_dots_view, u_dots_proj, u_dots_viewport, u_dots_t_years, u_dots_min_sigma;
@@ -42,12 +71,106 @@ smp_frame_desc smp_frame_default(void) {
     return f;
 }
 
+static const char *const k_lighting_names[SMP_LIGHTING_COUNT] = {"clinic", "overhead", "daylight",
+                                                                 "flash"};
+
+const char *smp_lighting_name(smp_lighting lighting) {
+    return (unsigned)lighting < SMP_LIGHTING_COUNT ? k_lighting_names[lighting] : NULL;
+}
+
+smp_status smp_lighting_parse(const char *name, smp_lighting *out, smp_error *err) {
+    for (int i = 0; i < SMP_LIGHTING_COUNT; ++i)
+        if (strcmp(name, k_lighting_names[i]) == 0) {
+            *out = (smp_lighting)i;
+            return SMP_OK;
+        }
+    return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                         "lighting '%s': expected clinic, overhead, daylight or flash", name);
+}
+
+/* A preset's lights. Those marked in_view follow the camera (a photographer's set-up); the
+ * others are fixed to the room (head frame, +Y up) and turned into view space per frame. */
+typedef struct preset_light {
+    float dir[3];
+    float color[3];
+    int in_view;
+} preset_light;
+
+typedef struct preset {
+    preset_light light[4];
+    float ground[3], sky[3];
+} preset;
+
+static const preset k_presets[SMP_LIGHTING_COUNT] = {
+    /* clinic: soft key from the upper left, fill from the right, a top light for the crown, a
+     * cool rim from behind */
+    {{{{-0.45f, 0.55f, 0.70f}, {2.00f, 1.94f, 1.84f}, 1},
+      {{0.70f, 0.10f, 0.70f}, {0.675f, 0.6975f, 0.75f}, 1},
+      {{0.00f, 1.00f, 0.15f}, {0.60f, 0.60f, 0.60f}, 1},
+      {{0.20f, 0.40f, -0.90f}, {0.425f, 0.45f, 0.50f}, 1}},
+     {0.10f, 0.08f, 0.07f},
+     {0.22f, 0.23f, 0.26f}},
+    /* overhead: a ceiling panel above the chair, a little in front; a dim frontal fill */
+    {{{{0.00f, 1.00f, 0.25f}, {3.20f, 3.10f, 2.95f}, 0},
+      {{0.00f, 0.00f, 1.00f}, {0.35f, 0.35f, 0.36f}, 1},
+      {{0, 1, 0}, {0, 0, 0}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0}},
+     {0.04f, 0.035f, 0.03f},
+     {0.12f, 0.12f, 0.13f}},
+    /* daylight: a broad window on the client's left, a blue sky, a warm bounce from the floor */
+    {{{{0.85f, 0.35f, 0.40f}, {1.80f, 1.80f, 1.75f}, 0},
+      {{-0.60f, 0.20f, 0.50f}, {0.25f, 0.27f, 0.30f}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0}},
+     {0.16f, 0.13f, 0.10f},
+     {0.30f, 0.36f, 0.46f}},
+    /* flash: one hard light next to the lens, almost nothing else */
+    {{{{0.05f, 0.10f, 1.00f}, {3.00f, 3.00f, 3.00f}, 1},
+      {{0, 1, 0}, {0, 0, 0}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0}},
+     {0.02f, 0.02f, 0.02f},
+     {0.04f, 0.04f, 0.045f}},
+};
+
+static light_uniforms light_locations(GLuint program) {
+    return (light_uniforms){glGetUniformLocation(program, "u_light_dir"),
+                            glGetUniformLocation(program, "u_light_color"),
+                            glGetUniformLocation(program, "u_ambient_ground"),
+                            glGetUniformLocation(program, "u_ambient_sky"),
+                            glGetUniformLocation(program, "u_up_view")};
+}
+
+/* Sets the preset's lights on the program in use, in the view space of the column-major view
+ * matrix. */
+static void set_lights(const light_uniforms *u, smp_lighting lighting, const float *view) {
+    const preset *p = &k_presets[(unsigned)lighting < SMP_LIGHTING_COUNT ? lighting : 0];
+    float dir[12], color[12];
+    for (int i = 0; i < 4; ++i) {
+        const preset_light *l = &p->light[i];
+        float d[3] = {l->dir[0], l->dir[1], l->dir[2]};
+        if (!l->in_view)
+            for (int r = 0; r < 3; ++r)
+                d[r] = view[r] * l->dir[0] + view[4 + r] * l->dir[1] + view[8 + r] * l->dir[2];
+        float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        for (int k = 0; k < 3; ++k) {
+            dir[3 * i + k] = len > 0 ? d[k] / len : 0.0f;
+            color[3 * i + k] = l->color[k];
+        }
+    }
+    glUniform3fv(u->dir, 4, dir);
+    glUniform3fv(u->color, 4, color);
+    glUniform3fv(u->ground, 1, p->ground);
+    glUniform3fv(u->sky, 1, p->sky);
+    glUniform3f(u->up, view[4], view[5], view[6]);
+}
+
 smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out, smp_error *err) {
     *out = NULL;
     smp_renderer *r = calloc(1, sizeof *r);
     if (!r) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
     r->msaa_samples = desc && desc->msaa_samples > 0 ? desc->msaa_samples : 4;
-    smp_status s = smp_program_create("skin.vert", "skin.frag", &r->skin_program, err);
+    smp_status s = smp_program_create("skin.vert", "skin.frag+lights.glsl", &r->skin_program, err);
     if (s != SMP_OK) {
         free(r);
         return s;
@@ -55,6 +178,9 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     r->u_view = glGetUniformLocation(r->skin_program, "u_view");
     r->u_proj = glGetUniformLocation(r->skin_program, "u_proj");
     r->u_skin_linear = glGetUniformLocation(r->skin_program, "u_skin_linear");
+    r->u_overlay = glGetUniformLocation(r->skin_program, "u_overlay");
+    r->u_overlay_range = glGetUniformLocation(r->skin_program, "u_overlay_range");
+    r->skin_lights = light_locations(r->skin_program);
     glGenVertexArrays(1, &r->head_vao);
     s = smp_program_create("dots.vert+model.glsl+dot_look.glsl", "dots.frag", &r->dots_program,
                            err);
@@ -70,6 +196,22 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     r->u_age_sk = glGetUniformLocation(r->dots_program, "u_age_sk");
     r->u_age_const = glGetUniformLocation(r->dots_program, "u_age_const");
     glGenVertexArrays(1, &r->dots_vao);
+    s = smp_program_create("hair.vert+lights.glsl", "hair.frag", &r->hair_program, err);
+    if (s != SMP_OK) {
+        smp_renderer_destroy(r);
+        return s;
+    }
+    r->u_hair_view = glGetUniformLocation(r->hair_program, "u_view");
+    r->u_hair_proj = glGetUniformLocation(r->hair_program, "u_proj");
+    r->u_hair_viewport = glGetUniformLocation(r->hair_program, "u_viewport_px");
+    r->u_hair_min_width = glGetUniformLocation(r->hair_program, "u_min_width_px");
+    r->u_hair_under_skin = glGetUniformLocation(r->hair_program, "u_under_skin");
+    r->u_hair_width_scale = glGetUniformLocation(r->hair_program, "u_width_scale");
+    r->hair_lights = light_locations(r->hair_program);
+    glUseProgram(r->hair_program);
+    glUniform1i(glGetUniformLocation(r->hair_program, "u_ribbons"), 1);
+    glUseProgram(0);
+    glGenVertexArrays(1, &r->hair_vao);
     s = smp_program_create("present.vert", "present.frag", &r->present_program, err);
     if (s != SMP_OK) {
         smp_renderer_destroy(r);
@@ -93,6 +235,11 @@ void smp_renderer_destroy(smp_renderer *r) {
     smp_gl_target_destroy(&r->target);
     if (r->head_ibo) glDeleteBuffers(1, &r->head_ibo);
     if (r->head_vbo[0]) glDeleteBuffers(3, r->head_vbo);
+    if (r->head_vbo[3]) glDeleteBuffers(1, &r->head_vbo[3]);
+    if (r->hair_tex[0]) glDeleteTextures(2, r->hair_tex);
+    if (r->hair_buf[0]) glDeleteBuffers(2, r->hair_buf);
+    if (r->hair_vao) glDeleteVertexArrays(1, &r->hair_vao);
+    if (r->hair_program) glDeleteProgram(r->hair_program);
     if (r->head_vao) glDeleteVertexArrays(1, &r->head_vao);
     if (r->skin_program) glDeleteProgram(r->skin_program);
     if (r->dots_vbo[0]) glDeleteBuffers(DOT_ATTRIBS, r->dots_vbo);
@@ -125,10 +272,116 @@ smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_erro
     glBufferData(GL_ELEMENT_ARRAY_BUFFER,
                  (GLsizeiptr)(sizeof(uint32_t) * 3 * (size_t)head->triangle_count), head->indices,
                  GL_STATIC_DRAW);
+    /* a new head has no overlay values until they are given */
+    glDisableVertexAttribArray(3);
+    glVertexAttrib1f(3, 0.0f);
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     r->head_index_count = (GLsizei)(3 * head->triangle_count);
+    r->head_vertex_count = head->vertex_count;
     return smp_gl_check("uploading the head mesh", err);
+}
+
+smp_status smp_renderer_set_vertex_scalar(smp_renderer *r, const float *values, size_t count,
+                                          smp_error *err) {
+    if (values && count > 0 && count != r->head_vertex_count)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "overlay: %zu values for a head of %u vertices", count,
+                             r->head_vertex_count);
+    glBindVertexArray(r->head_vao);
+    if (!values || count == 0) {
+        glDisableVertexAttribArray(3);
+    } else {
+        if (!r->head_vbo[3]) glGenBuffers(1, &r->head_vbo[3]);
+        glBindBuffer(GL_ARRAY_BUFFER, r->head_vbo[3]);
+        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * count), values, GL_STATIC_DRAW);
+        glEnableVertexAttribArray(3);
+        glVertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, 0, NULL);
+        glBindBuffer(GL_ARRAY_BUFFER, 0);
+    }
+    glBindVertexArray(0);
+    glVertexAttrib1f(3, 0.0f);
+    return smp_gl_check("uploading the overlay values", err);
+}
+
+/* Fills one of the hair buffer textures with n ribbons. */
+static void upload_ribbons(GLuint buffer, GLuint texture, const hair_ribbon *v, size_t n) {
+    glBindBuffer(GL_TEXTURE_BUFFER, buffer);
+    glBufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(sizeof *v * (n ? n : 1)), n ? v : NULL,
+                 GL_STATIC_DRAW);
+    glBindTexture(GL_TEXTURE_BUFFER, texture);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RGBA32UI, buffer);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    glBindBuffer(GL_TEXTURE_BUFFER, 0);
+}
+
+/* A ribbon between two points of hair h, with its root's normal. Short hair lies against the
+ * skin, so where the skin faces away from the camera it is hidden and need not be drawn; a
+ * long strand may hang into view, so it is always drawn. */
+static hair_ribbon ribbon(const smp_hair_set *hair, size_t h, const float p0[3], const float p1[3],
+                          float diameter_mm, const float n[3]) {
+    hair_ribbon v;
+    memcpy(v.p0, p0, sizeof v.p0);
+    memcpy(v.p1, p1, sizeof v.p1);
+    v.diameter_mm = diameter_mm;
+    const uint8_t *c = hair->color_srgb + 3 * h;
+    v.color_rgba8 = (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | 0xff000000u;
+    memcpy(v.normal, n, sizeof v.normal);
+    v.cull = hair->segments == 1;
+    return v;
+}
+
+/* The shaft under the skin, seen through it: from the root back along the skin, opposite the
+ * way the hair leans out, as far as it stays visible (≈ 0.6 mm deep at 37°: 0.8 mm along the
+ * skin), twice as wide as the shaft because the skin blurs it. Assumptions, like the angle. */
+static hair_ribbon under_skin_ribbon(const smp_hair_set *hair, size_t h, const float n[3]) {
+    const float *p = hair->points + 3 * (size_t)(hair->segments + 1) * h;
+    float d[3], end[3];
+    for (int k = 0; k < 3; ++k) d[k] = p[3 + k] - p[k];
+    float dn = d[0] * n[0] + d[1] * n[1] + d[2] * n[2];
+    for (int k = 0; k < 3; ++k) d[k] -= dn * n[k];
+    float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+    for (int k = 0; k < 3; ++k) end[k] = p[k] - (len > 0 ? d[k] / len * 0.8f : 0.0f);
+    hair_ribbon v = ribbon(hair, h, p, end, 2.0f * hair->diameter_mm[h], n);
+    v.cull = 1;
+    return v;
+}
+
+smp_status smp_renderer_set_hair(smp_renderer *r, const smp_hair_set *hair, smp_error *err) {
+    size_t segs = hair->count * (size_t)(hair->count ? hair->segments : 0);
+    GLint max_texels = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &max_texels);
+    if (segs > (size_t)INT32_MAX / 6 || 3 * segs > (size_t)max_texels)
+        return smp_error_set(err, SMP_ERR_UNSUPPORTED,
+                             "%zu hair segments: more than this driver's buffer textures hold "
+                             "(%d texels, 3 per segment); grow fewer (max_hairs)",
+                             segs, max_texels);
+    hair_ribbon *v = malloc(sizeof *v * (segs + hair->count + 1));
+    if (!v) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory uploading the hair");
+    hair_ribbon *under = v + segs;
+    size_t stride = 3 * (size_t)(hair->segments + 1);
+    for (size_t h = 0, i = 0; h < hair->count; ++h) {
+        float n[3];
+        smp_normal_decode_oct(hair->normal[h], n);
+        for (int k = 0; k < hair->segments; ++k, ++i) {
+            const float *p = hair->points + h * stride + 3 * (size_t)k;
+            v[i] = ribbon(hair, h, p, p + 3, hair->diameter_mm[h], n);
+        }
+        under[h] = under_skin_ribbon(hair, h, n);
+    }
+    if (!r->hair_buf[0]) {
+        glGenBuffers(2, r->hair_buf);
+        glGenTextures(2, r->hair_tex);
+    }
+    upload_ribbons(r->hair_buf[0], r->hair_tex[0], v, segs);
+    upload_ribbons(r->hair_buf[1], r->hair_tex[1], under, hair->count);
+    free(v);
+    r->hair_segments = (GLsizei)segs;
+    r->hair_count = (GLsizei)hair->count;
+    double sum = 0.0;
+    for (size_t h = 0; h < hair->count; ++h) sum += hair->diameter_mm[h];
+    r->hair_mean_diameter_mm = hair->count ? (float)(sum / (double)hair->count) : 0.0f;
+    return smp_gl_check("uploading the hair", err);
 }
 
 smp_status smp_renderer_set_dot_model(smp_renderer *r, const float *per_session, int sessions,
@@ -205,6 +458,58 @@ static void draw_dots(smp_renderer *r, const smp_frame_desc *frame, const float 
     glDepthFunc(GL_LESS);
 }
 
+static void draw_hair(smp_renderer *r, const smp_frame_desc *frame, const float *view,
+                      const float *proj, int width, int height) {
+    glUseProgram(r->hair_program);
+    glUniformMatrix4fv(r->u_hair_view, 1, GL_FALSE, view);
+    glUniformMatrix4fv(r->u_hair_proj, 1, GL_FALSE, proj);
+    glUniform2f(r->u_hair_viewport, (float)width, (float)height);
+    /* A pixel: with 4x MSAA a ribbon this wide always covers samples, so thinner shafts fade
+     * by coverage instead of breaking up. */
+    glUniform1f(r->u_hair_min_width, 1.0f);
+    /* In motion (fast_hair), far shafts are a fraction of a pixel and every ribbon is widened
+     * to one and faded: about the same tone comes from fewer hairs drawn wider. Hairs are
+     * stored in random order (their units come from the Poisson scatter), so the first k are
+     * an even thinning. Vertex work is most of this pass on a CPU rasteriser. */
+    float keep = 1.0f;
+    if (frame->fast_hair) {
+        const float *eye = frame->camera.eye, *at = frame->camera.target;
+        float dx = eye[0] - at[0], dy = eye[1] - at[1], dz = eye[2] - at[2];
+        float dist = fmaxf(sqrtf(dx * dx + dy * dy + dz * dz), 1e-3f);
+        float shaft_px = r->hair_mean_diameter_mm * proj[5] * 0.5f * (float)height / dist;
+        keep = fminf(1.0f, fmaxf(2.0f * shaft_px, 0.25f));
+    }
+    GLsizei hairs = (GLsizei)ceilf(keep * (float)r->hair_count);
+    if (hairs < 1) hairs = 1;
+    GLsizei per_hair = r->hair_count ? r->hair_segments / r->hair_count : 0;
+    glUniform1f(r->u_hair_width_scale, (float)r->hair_count / (float)hairs);
+    set_lights(&r->hair_lights, frame->lighting, view);
+    /* Hair does not write depth: a hair in front must not hide, within its pixels, the hair
+     * behind it that its coverage lets through. The skin's depth still hides what is behind
+     * the head. */
+    glDepthMask(GL_FALSE);
+    glDepthFunc(GL_LEQUAL);
+    glDisable(GL_CULL_FACE);
+    glEnable(GL_BLEND);
+    /* under the skin first: absorbers, multiplied in like ink */
+    glBindVertexArray(r->hair_vao);
+    glActiveTexture(GL_TEXTURE1);
+    glUniform1i(r->u_hair_under_skin, 1);
+    glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
+    glBindTexture(GL_TEXTURE_BUFFER, r->hair_tex[1]);
+    glDrawArrays(GL_TRIANGLES, 0, 6 * hairs);
+    glUniform1i(r->u_hair_under_skin, 0);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glBindTexture(GL_TEXTURE_BUFFER, r->hair_tex[0]);
+    glDrawArrays(GL_TRIANGLES, 0, 6 * hairs * per_hair);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(0);
+    glDisable(GL_BLEND);
+    glDepthMask(GL_TRUE);
+    glDepthFunc(GL_LESS);
+}
+
 smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int width, int height,
                              smp_error *err) {
     if (width < 1 || height < 1)
@@ -231,10 +536,17 @@ smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int w
     glUniform3f(r->u_skin_linear, (float)smp_srgb_decode(frame->skin_srgb[0]),
                 (float)smp_srgb_decode(frame->skin_srgb[1]),
                 (float)smp_srgb_decode(frame->skin_srgb[2]));
+    glUniform1i(r->u_overlay, frame->overlay == SMP_OVERLAY_VERTEX_SCALAR ? 1 : 0);
+    glUniform2f(r->u_overlay_range, frame->overlay_min, frame->overlay_max);
+    set_lights(&r->skin_lights, frame->lighting, view);
+    /* A hidden skin still fills the depth buffer, so nothing behind the head shows through. */
+    if (frame->hide_skin) glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
     glBindVertexArray(r->head_vao);
     glDrawElements(GL_TRIANGLES, r->head_index_count, GL_UNSIGNED_INT, NULL);
     glBindVertexArray(0);
+    glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     if (r->dot_count > 0 && !frame->hide_dots) draw_dots(r, frame, view, proj, width, height);
+    if (r->hair_segments > 0 && !frame->hide_hair) draw_hair(r, frame, view, proj, width, height);
     glUseProgram(0);
     return smp_gl_check("drawing the head", err);
 }
@@ -275,8 +587,10 @@ smp_status smp_renderer_present(smp_renderer *r, int width, int height, smp_erro
     glDisable(GL_FRAMEBUFFER_SRGB); /* copy the encoded bytes as they are */
     glBindFramebuffer(GL_READ_FRAMEBUFFER, r->target.out_fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    /* a frame drawn smaller (the viewer while the camera moves) is scaled up smoothly */
+    int same = r->target.width == width && r->target.height == height;
     glBlitFramebuffer(0, 0, r->target.width, r->target.height, 0, 0, width, height,
-                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+                      GL_COLOR_BUFFER_BIT, same ? GL_NEAREST : GL_LINEAR);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     return smp_gl_check("presenting the frame", err);
 }

@@ -3,28 +3,36 @@
  *
  * The renderer owns the GPU side of a scene: shader programs (loaded from the embedded copies
  * of shaders/, or from $SMP_SHADER_DIR when set, for editing without rebuilding), the head's
- * vertex buffers, the dots' static attributes, and an offscreen target for captures. Colours
- * given to it are sRGB in [0, 1]; shading and the dots' multiplicative ink happen in linear
- * light in a half-float buffer, encoded to sRGB8 only on output.
+ * vertex buffers, the dots' static attributes, the client's hair, and an offscreen target for
+ * captures. Colours given to it are sRGB in [0, 1]; shading and the dots' multiplicative ink
+ * happen in linear light in a half-float buffer, encoded to sRGB8 only on output.
+ *
+ * Passes, in order: skin (lit by the frame's lighting preset, optionally tinted by a
+ * per-vertex scalar for heat maps), dots (ink multiplies the skin), hair (camera-facing
+ * ribbons blended over both by coverage, depth-tested against the skin). Each can be hidden
+ * per frame; a hidden skin still hides what lies behind the head.
  *
  *   smp_renderer_desc rd = {0};                  // 4x MSAA
  *   smp_renderer *r = NULL;
  *   smp_renderer_create(&rd, &r, &err);          // a GL context must be current
  *   smp_renderer_set_head(r, &mesh, &err);       // uploads once
  *   smp_renderer_set_dots(r, &dots, &err);       // uploads once; years cost nothing
+ *   smp_renderer_set_hair(r, &hair, &err);       // optional: the client's own hair
  *   smp_frame_desc f = smp_frame_default();
  *   smp_camera_for_view(SMP_VIEW_FRONT, &bounds, aspect, &f.camera);
  *   smp_renderer_capture(r, &f, &image, &err);   // image allocated by the caller
  *   smp_renderer_destroy(r);
  *
- * Does NOT: create the GL context (smp/gl_context.h), write files, or keep CPU copies of the
- * mesh.
+ * Does NOT: create the GL context (smp/gl_context.h), write files, keep CPU copies of the
+ * mesh, grow hair (smp/hair.h) or sort hair for blending (thin hair blended in any order
+ * differs by far less than a quantisation step).
  */
 #ifndef SMP_RENDERER_H
 #define SMP_RENDERER_H
 
 #include "smp/camera.h"
 #include "smp/dots.h"
+#include "smp/hair.h"
 #include "smp/image.h"
 #include "smp/mesh.h"
 #include "smp/status.h"
@@ -37,12 +45,42 @@ typedef struct smp_renderer_desc {
     int msaa_samples; /* 0 = 4; 1 = no multisampling; clamped to what the driver offers */
 } smp_renderer_desc;
 
+/* Lighting presets, as clinics photograph a scalp. */
+typedef enum smp_lighting {
+    SMP_LIGHTING_CLINIC = 0, /* soft key upper left, fill right, top light, cool rim: the default */
+    SMP_LIGHTING_OVERHEAD,   /* a ceiling light straight above, dim fill: shows see-through */
+    SMP_LIGHTING_DAYLIGHT,   /* broad window light from the client's left and a blue sky */
+    SMP_LIGHTING_FLASH,      /* on-camera flash, dark room: a phone photo at the clinic */
+    SMP_LIGHTING_COUNT
+} smp_lighting;
+
+/* "clinic", "overhead", "daylight", "flash"; NULL out of range. */
+const char *smp_lighting_name(smp_lighting lighting);
+/* Parses a preset name; the error lists the valid names. */
+smp_status smp_lighting_parse(const char *name, smp_lighting *out, smp_error *err);
+
+typedef enum smp_overlay {
+    SMP_OVERLAY_NONE = 0,
+    SMP_OVERLAY_VERTEX_SCALAR, /* skin albedo replaced by a ramp of smp_renderer_set_vertex_scalar
+                                */
+} smp_overlay;
+
 typedef struct smp_frame_desc {
     smp_camera camera;
     float skin_srgb[3];       /* skin albedo, sRGB 0..1 */
     float background_srgb[3]; /* backdrop, sRGB 0..1 */
     float t_years;            /* years after the first session: how the dots look */
-    int hide_dots;            /* draw the skin only (before/after comparisons) */
+    int hide_dots;            /* no dots (before/after comparisons) */
+    int hide_hair;            /* no native hair */
+    int hide_skin;            /* no skin colour: dots and hair over the backdrop, still occluded
+                                 by the head */
+    int fast_hair;            /* a frame in motion: where shafts are under half a pixel, draw a
+                                 random share of the hairs, each wider (at most 4x fewer); the
+                                 tone stays within a few per cent, the texture coarsens */
+    smp_lighting lighting;    /* 0 = SMP_LIGHTING_CLINIC */
+    smp_overlay overlay;      /* 0 = none */
+    /* Scalar values at the ramp's ends (dark violet, yellow); equal ends map [0, 1]. */
+    float overlay_min, overlay_max;
 } smp_frame_desc;
 
 typedef struct smp_renderer smp_renderer;
@@ -61,6 +99,20 @@ smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_erro
  * frame.t_years afterwards uploads nothing: each dot's look at that year is computed on the GPU.
  * Costs 31 bytes of GPU memory per dot. */
 smp_status smp_renderer_set_dots(smp_renderer *r, const smp_dots *dots, smp_error *err);
+
+/* Uploads the client's hair (replacing any previous hair; count 0 clears): one ribbon per
+ * segment, and one per hair for the shaft's shadow under the skin. Costs 48 bytes of GPU memory
+ * per ribbon, and as much CPU scratch during the call. SMP_ERR_UNSUPPORTED when the driver's
+ * buffer textures cannot hold 3 texels per ribbon (grow fewer hairs). On llvmpipe a frame pays
+ * ≈ 1 µs per visible ribbon; short hair on skin facing away from the camera is culled first. */
+smp_status smp_renderer_set_hair(smp_renderer *r, const smp_hair_set *hair, smp_error *err);
+
+/* Uploads one scalar per head vertex for SMP_OVERLAY_VERTEX_SCALAR (dot density, contrast...):
+ * count must equal the vertex count of the head set last; values NULL or count 0 clears (the
+ * overlay then reads 0 everywhere). Replaced by the next smp_renderer_set_head. 4 bytes per
+ * vertex. */
+smp_status smp_renderer_set_vertex_scalar(smp_renderer *r, const float *values, size_t count,
+                                          smp_error *err);
 
 enum { SMP_RENDERER_MAX_SESSIONS = 16 };
 
@@ -86,7 +138,8 @@ smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, sm
                                 smp_error *err);
 
 /* Copies the last offscreen frame (smp_renderer_draw_offscreen) into the default framebuffer
- * (a window's back buffer) at width x height, for viewers that draw their UI on top. */
+ * (a window's back buffer) at width x height, for viewers that draw their UI on top; a frame
+ * drawn at another size is scaled with linear filtering. */
 smp_status smp_renderer_present(smp_renderer *r, int width, int height, smp_error *err);
 
 /* Reads the default framebuffer's back buffer (the window, with its UI) into image, top row
