@@ -27,8 +27,9 @@ Test(cli, no_arguments_prints_usage_and_exits_2) {
 
 Test(cli, help_lists_every_command) {
     cr_assert_eq(RUN("--help"), 0);
-    const char *commands[] = {"view", "render", "scatter", "bench", "check"};
-    for (int i = 0; i < 5; ++i) cr_assert_not_null(strstr(out, commands[i]), "%s", commands[i]);
+    const char *commands[] = {"view", "render", "scatter", "bench", "check", "score"};
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; ++i)
+        cr_assert_not_null(strstr(out, commands[i]), "%s", commands[i]);
 }
 
 Test(cli, version_prints_the_project_version) {
@@ -50,8 +51,8 @@ Test(cli, help_alone_prints_usage) {
 }
 
 Test(cli, every_command_has_help) {
-    const char *commands[] = {"view", "render", "scatter", "bench", "check"};
-    for (int i = 0; i < 5; ++i) {
+    const char *commands[] = {"view", "render", "scatter", "bench", "check", "score"};
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; ++i) {
         cr_assert_eq(RUN(commands[i], "--help"), 0, "%s --help", commands[i]);
         cr_assert_not_null(strstr(out, "Usage: smpsim"), "%s", commands[i]);
         release();

@@ -81,3 +81,20 @@ Test(mesh, alloc_refuses_empty_meshes) {
     cr_assert_eq(smp_mesh_alloc(&m, 3, 0, &err), SMP_ERR_INVALID_ARG);
     cr_assert_null(m.positions);
 }
+
+Test(mesh, vertex_areas_are_a_third_of_each_triangle_and_sum_to_the_area) {
+    smp_mesh m;
+    make_cube(&m);
+    double share[8];
+    smp_mesh_vertex_areas_mm2(&m, share);
+    /* every triangle of the cube has area 2: a vertex gets 2/3 per triangle it belongs to */
+    double sum = 0.0;
+    for (uint32_t v = 0; v < 8; ++v) {
+        int tris = 0;
+        for (uint32_t i = 0; i < 36; ++i) tris += m.indices[i] == v;
+        cr_assert_float_eq(share[v], 2.0 / 3.0 * tris, 1e-12, "vertex %u", v);
+        sum += share[v];
+    }
+    cr_assert_float_eq(sum, smp_mesh_area_mm2(&m), 1e-9);
+    smp_mesh_free(&m);
+}

@@ -402,3 +402,56 @@ Test(scene, every_library_scene_is_valid_and_described) {
     closedir(dir);
     cr_assert_geq(count, 25, "only %d scenes in the library", count);
 }
+
+Test(scene, training_is_off_by_default_and_checked_against_the_plan) {
+    smp_scene s;
+    cr_assert_eq(load_text("{}", &s), SMP_OK);
+    cr_assert_eq(s.training.enabled, 0);
+    cr_assert_eq(s.training.region_count, 1);
+    cr_assert_eq(s.training.regions[0], SMP_REGION_BALD);
+    cr_assert_eq(load_text("{\"training\":{\"enabled\":true,\"session\":3}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("training.session", "a session of the plan (0..2)"), "%s",
+              rep.first.message);
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[{},{\"day\":900,\"kind\":\"touch_up\"}]},"
+                           "\"training\":{\"enabled\":true,\"session\":1}}",
+                           &s),
+                 SMP_ERR_FORMAT);
+    cr_assert(reported("training.session", "touch-up"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"training\":{\"regions\":[]}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("training.regions", "at least one region"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"training\":{\"dilution\":0.99}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("training.dilution", NULL), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"training\":{\"enabled\":true,\"session\":1,\"regions\":[\"scars\"],"
+                           "\"hairline\":true,\"stroke_rate_hz\":12}}",
+                           &s),
+                 SMP_OK);
+    cr_assert(s.training.enabled && s.training.hairline && s.training.session == 1);
+    cr_assert_eq(s.training.regions[0], SMP_REGION_SCARS);
+    cr_assert_eq(s.training.stroke_rate_hz, 12.0);
+    /* the resolved text carries the exercise and loads back to the same scene */
+    char *json = smp_scene_to_json(&s);
+    smp_scene back;
+    cr_assert_eq(load_text(json, &back), SMP_OK);
+    free(json);
+    cr_assert(same_scene(&s, &back));
+}
+
+Test(scene, every_training_scene_is_a_valid_exercise) {
+    DIR *dir = opendir(SMP_SOURCE_DIR "/scenes/training");
+    cr_assert_not_null(dir);
+    int count = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/scenes/training/%s", SMP_SOURCE_DIR, e->d_name);
+        smp_scene_source src = {.path = path};
+        smp_scene s;
+        cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_OK, "%s", rep.first.message);
+        cr_assert(s.training.enabled, "%s is an exercise", e->d_name);
+        cr_assert_gt(strlen(s.description), 40, "%s needs a description", e->d_name);
+        ++count;
+    }
+    closedir(dir);
+    cr_assert_geq(count, 4, "only %d training scenes", count);
+}

@@ -1,14 +1,20 @@
 /* The viewer, run without user input under Xvfb: it opens a window, draws the head and its
- * panels, saves a screenshot and exits. */
+ * panels, runs scripts (year changes, edits, comparisons, files), saves screenshots and exits. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smp/image.h"
+#include "smp/scene.h"
 #include "support.h"
 
 static char *out, *err;
+
+/* test_tmpdir's answer is a static buffer that running a command reuses: each test copies it
+ * into its own dir[]. */
 
 static void release(void) {
     free(out);
@@ -18,11 +24,29 @@ static void release(void) {
 
 TestSuite(view, .fini = release);
 
-static int run_view(const char *screenshot, const char *extra) {
-    const char *argv[] = {
-        "xvfb-run", "-a",     "-s",      "-screen 0 1280x800x24", SMPSIM_EXE, "view", "--frames",
-        "4",        "--size", "800x500", "--screenshot",          screenshot, extra,  NULL};
+/* smpsim view under Xvfb at 800x500, with up to six more arguments. */
+static int run_view(const char *const *extra) {
+    const char *argv[32] = {"xvfb-run", "-a",   "-s",     "-screen 0 1280x800x24",
+                            SMPSIM_EXE, "view", "--size", "800x500",
+                            NULL};
+    int n = 8;
+    for (int i = 0; extra && extra[i] && n < 31; ++i) argv[n++] = extra[i];
+    argv[n] = NULL;
     return run_command(&out, &err, argv);
+}
+
+static void write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static smp_image read_png(const char *path) {
+    smp_image img = {0};
+    smp_error e = {0};
+    cr_assert_eq(smp_image_read_png(path, &img, &e), SMP_OK, "%s", e.message);
+    return img;
 }
 
 static double mean_luma(const smp_image *img, int x0, int y0, int x1, int y1) {
@@ -35,35 +59,213 @@ static double mean_luma(const smp_image *img, int x0, int y0, int x1, int y1) {
     return sum / ((double)(x1 - x0) * (y1 - y0));
 }
 
+/* Mean absolute difference of two same-sized images, over every channel. */
+static double mean_difference(const smp_image *a, const smp_image *b) {
+    cr_assert_eq(a->width, b->width);
+    cr_assert_eq(a->height, b->height);
+    double sum = 0;
+    size_t n = (size_t)a->width * a->height * 4;
+    for (size_t i = 0; i < n; ++i) sum += fabs((double)a->pixels[i] - b->pixels[i]);
+    return sum / (double)n;
+}
+
+/* The dot count the viewer reports when it exits after --frames. */
+static long dots_reported(void) {
+    const char *p = err ? strstr(err, " dots in after ") : NULL;
+    cr_assert_not_null(p, "no frame summary on stderr:\n%s", err);
+    while (p > err && p[-1] != ' ') --p;
+    return strtol(p, NULL, 10);
+}
+
 Test(view, draws_the_head_and_the_panels_and_saves_a_screenshot, .timeout = 120) {
     char shot[512];
     snprintf(shot, sizeof shot, "%s/view.png", test_tmpdir("view"));
-    int rc = run_view(shot, NULL);
+    const char *args[] = {"--frames", "4", "--screenshot", shot, NULL};
+    int rc = run_view(args);
     cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
-    smp_image img;
-    smp_error e = {0};
-    cr_assert_eq(smp_image_read_png(shot, &img, &e), SMP_OK, "%s", e.message);
+    smp_image img = read_png(shot);
     cr_assert_eq(img.width, 800);
     cr_assert_eq(img.height, 500);
     /* the head, lit skin, fills the middle; the backdrop is a dark grey */
     double centre = mean_luma(&img, 380, 200, 420, 240);
     double corner = mean_luma(&img, 380, 5, 420, 10);
     cr_assert_gt(centre, corner + 60, "no head in the middle: %.0f vs %.0f", centre, corner);
-    /* the scene panel at the top left: its title bar differs from the backdrop, and its text
-     * puts light pixels on a dark panel */
-    int light = 0;
-    for (int y = 30; y < 60; ++y)
-        for (int x = 15; x < 200; ++x) light += smp_image_at(&img, x, y)[0] > 180;
-    cr_assert_gt(light, 30, "no panel text at the top left");
+    /* the scene panel at the top left and the frame HUD at the top right: their text puts
+     * light (the HUD's muted: lighter) pixels on dark panels */
+    int left = 0, right = 0;
+    for (int y = 30; y < 60; ++y) {
+        for (int x = 15; x < 200; ++x) left += smp_image_at(&img, x, y)[0] > 180;
+        for (int x = 460; x < 780; ++x) right += smp_image_at(&img, x, y)[0] > 110;
+    }
+    cr_assert_gt(left, 30, "no panel text at the top left");
+    cr_assert_gt(right, 30, "no HUD text at the top right");
+    /* the dots were in when the frames were counted */
+    cr_assert_gt(dots_reported(), 1000, "%s", err);
     smp_image_free(&img);
+}
+
+Test(view, a_scripted_year_change_changes_the_head, .timeout = 120) {
+    char dir[512], script[1024], a[1024], b[1024], c[1024], text[4096];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-year"));
+    snprintf(script, sizeof script, "%s/year.txt", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    snprintf(c, sizeof c, "%s/c.png", dir);
+    snprintf(text, sizeof text,
+             "# the first session, then ten years on, then the first session again\n"
+             "view top\nyear 0\nscreenshot %s 320x240\nyear 10\nscreenshot %s 320x240\n"
+             "year 0\nframes 3\nscreenshot %s 320x240\n",
+             a, b, c);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    smp_image ia = read_png(a), ib = read_png(b), ic = read_png(c);
+    cr_assert_eq(ia.width, 320);
+    /* the same year draws the same bytes, so what differs is the year's doing */
+    cr_assert_eq(mean_difference(&ia, &ic), 0.0, "year 0 drew differently twice");
+    double d = mean_difference(&ia, &ib);
+    cr_assert_gt(d, 0.05, "year 10 looks like year 0 (mean difference %.3f)", d);
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+    smp_image_free(&ic);
+}
+
+Test(view, a_bad_script_line_exits_2_naming_the_line) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-bad"));
+    const char *bad[] = {"year 3\nyaer 5\n", "year 3\nyear 25\n", "view front\nview sideways\n",
+                         "year 1\ncompare split 1\n", "frames 2\nset client\n"};
+    for (int i = 0; i < 5; ++i) {
+        char script[1024];
+        snprintf(script, sizeof script, "%s/bad%d.txt", dir, i);
+        write_text(script, bad[i]);
+        /* checked before any window opens: no display needed */
+        const char *argv[] = {SMPSIM_EXE, "view", "--script", script, "--frames", "1", NULL};
+        int rc = run_command(&out, &err, argv);
+        cr_assert_eq(rc, 2, "script %d: exit %d\n%s", i, rc, err);
+        char where[1100];
+        snprintf(where, sizeof where, "%s:2:", script);
+        cr_assert_not_null(strstr(err, where), "script %d: no line number in:\n%s", i, err);
+        release();
+    }
+    const char *argv[] = {SMPSIM_EXE, "view", "--script", "/nonexistent/script.txt", NULL};
+    cr_assert_eq(run_command(&out, &err, argv), 2, "%s", err);
+    cr_assert_not_null(strstr(err, "/nonexistent/script.txt"), "%s", err);
+}
+
+Test(view, a_scene_that_fails_to_load_keeps_the_previous_one, .timeout = 120) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-open"));
+    char script[1024], broken[1024], a[1024], b[1024], text[4096];
+    snprintf(script, sizeof script, "%s/open.txt", dir);
+    snprintf(broken, sizeof broken, "%s/broken.json", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    write_text(broken, "{ \"client\": { \"skin\": { \"mst\": 42 } } }\n");
+    snprintf(text, sizeof text,
+             "year 2\nscreenshot %s 320x240\nopen %s\nframes 2\nscreenshot %s 320x240\n", a, broken,
+             b);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    /* the errors are shown (and echoed), naming the field */
+    cr_assert_not_null(strstr(err, "client.skin.mst"), "%s", err);
+    cr_assert_not_null(strstr(err, "previous scene stays"), "%s", err);
+    smp_image ia = read_png(a), ib = read_png(b);
+    cr_assert_eq(mean_difference(&ia, &ib), 0.0, "the head changed after a failed open");
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+}
+
+Test(view, edits_apply_at_once_or_after_a_background_rescatter, .timeout = 180) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-edit"));
+    char script[1024], a[1024], b[1024], saved[1024], text[4096];
+    snprintf(script, sizeof script, "%s/edit.txt", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    snprintf(saved, sizeof saved, "%s/saved.json", dir);
+    snprintf(text, sizeof text,
+             "dots off\nscreenshot %s 320x240\nset client.skin.mst=9\nscreenshot %s 320x240\n"
+             "dots on\nset plan.full_density_per_cm2=20\nsave %s\n",
+             a, b, saved);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    /* a skin-tone edit darkens the skin */
+    smp_image ia = read_png(a), ib = read_png(b);
+    double la = mean_luma(&ia, 140, 100, 180, 140), lb = mean_luma(&ib, 140, 100, 180, 140);
+    cr_assert_gt(la, lb + 20, "MST 9 (%.0f) not darker than MST 4 (%.0f)", lb, la);
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+    /* a density edit re-scattered: a quarter of the default density, far fewer dots */
+    long fewer = dots_reported();
+    release();
+    const char *plain[] = {"--frames", "1", NULL};
+    cr_assert_eq(run_view(plain), 0, "%s", err);
+    long usual = dots_reported();
+    cr_assert_lt(fewer * 2, usual, "%ld dots after the edit, %ld before", fewer, usual);
+    /* the saved scene loads back with both edits */
+    smp_scene s;
+    smp_scene_report rep;
+    smp_scene_source src = {.path = saved};
+    cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_OK, "%s", rep.first.message);
+    cr_assert_eq(s.client.mst, 9);
+    cr_assert_float_eq(s.plan.full_density_per_cm2, 20.0, 1e-9);
+}
+
+Test(view, a_rejected_edit_exits_2_naming_the_line_and_the_field, .timeout = 120) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-reject"));
+    char script[1024];
+    snprintf(script, sizeof script, "%s/reject.txt", dir);
+    write_text(script, "year 1\nset client.skin.mst=0\n");
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    cr_assert_eq(run_view(args), 2, "%s", err);
+    char where[1100];
+    snprintf(where, sizeof where, "%s:2:", script);
+    cr_assert_not_null(strstr(err, where), "%s", err);
+    cr_assert_not_null(strstr(err, "client.skin.mst"), "%s", err);
+}
+
+Test(view, compares_and_exports_a_sheet, .timeout = 180) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-compare"));
+    char script[1024], split[1024], sheet[1024], text[4096];
+    snprintf(script, sizeof script, "%s/compare.txt", dir);
+    snprintf(split, sizeof split, "%s/split.png", dir);
+    snprintf(sheet, sizeof sheet, "%s/sheet.png", dir);
+    snprintf(text, sizeof text,
+             "view top\nyear 1\ncompare untreated 0.5\nframes 2\nscreenshot %s\nsheet %s\n", split,
+             sheet);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    /* untreated left of the divider, dots right: the right of the scalp is darker */
+    smp_image img = read_png(split);
+    double left = mean_luma(&img, 360, 200, 390, 260), right = mean_luma(&img, 410, 200, 440, 260);
+    cr_assert_gt(left, right + 5, "left %.0f, right %.0f", left, right);
+    /* the divider: a light line at the middle */
+    cr_assert_gt(mean_luma(&img, 399, 150, 401, 300), 200.0);
+    smp_image_free(&img);
+    /* the sheet holds the scene's views and years: 3 x 4 cells of 16:9 and a title block */
+    smp_image s = read_png(sheet);
+    cr_assert_gt(s.width, 1000, "%dx%d", s.width, s.height);
+    cr_assert_gt(s.height, 800, "%dx%d", s.width, s.height);
+    smp_image_free(&s);
 }
 
 Test(view, refuses_bad_arguments_before_opening_a_window) {
     const char *bad[][3] = {{"--frames", "0", NULL},
                             {"--year", "-1", NULL},
                             {"--screenshot", "x.png", NULL},
-                            {"--set", "client.skin.mst=0", NULL}};
-    for (int i = 0; i < 4; ++i) {
+                            {"--set", "client.skin.mst=0", NULL},
+                            {"--script", "", NULL}};
+    for (int i = 0; i < 5; ++i) {
         const char *argv[] = {SMPSIM_EXE, "view", bad[i][0], bad[i][1], NULL};
         cr_assert_eq(run_command(&out, &err, argv), 2, "%s %s: %s", bad[i][0], bad[i][1], err);
         release();
@@ -76,4 +278,201 @@ Test(view, without_a_display_says_so_and_exits_1) {
         "view", "--frames", "1",       NULL};
     cr_assert_eq(run_command(&out, &err, argv), 1, "%s", err);
     cr_assert_not_null(strstr(err, "display"), "%s", err);
+}
+
+/* --- training mode ------------------------------------------------------------------------ */
+
+#define CROWN_FILL SMP_SOURCE_DIR "/scenes/training/1-crown-fill.json"
+
+/* Punctures in a session file, or -1 when it does not parse. */
+static int punctures_in(const char *path) {
+    char *text = slurp(path, NULL);
+    cr_assert_not_null(text, "%s was not written", path);
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    int n = root ? cJSON_GetArraySize(cJSON_GetObjectItem(root, "punctures")) : -1;
+    cJSON_Delete(root);
+    return n;
+}
+
+Test(view, scripted_punctures_and_strokes_make_a_session_smpsim_score_grades, .timeout = 240) {
+    char dir[512], script[1024], session[1024], undone[1024], text[8192];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-train"));
+    snprintf(script, sizeof script, "%s/train.txt", dir);
+    snprintf(session, sizeof session, "%s/s.smpt.json", dir);
+    snprintf(undone, sizeof undone, "%s/undone.smpt.json", dir);
+    /* the top view puts the crown in the middle of the window; the corner is backdrop */
+    snprintf(text, sizeof text,
+             "view top\ntrain on\npuncture 400 230\npuncture 412 236\npuncture 2 2\n"
+             "puncture 388 244\nstroke 360 250 440 250 500\nsave-session %s\n"
+             "undo\nundo\nredo\nsave-session %s\n",
+             session, undone);
+    write_text(script, text);
+    const char *args[] = {CROWN_FILL, "--set", "head.mesh=builtin", "--script", script, "--frames",
+                          "1",        NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    /* three clicks on the head (the corner places nothing) and a stroke of 0.5 s at the
+     * exercise's 8 Hz: punctures at 0, 125, ..., 500 ms */
+    cr_assert_not_null(strstr(err, "nothing placed"), "%s", err);
+    cr_assert_eq(punctures_in(session), 3 + 5);
+    cr_assert_eq(punctures_in(undone), 3 + 5 - 1);
+    char *sout = NULL, *serr = NULL;
+    const char *score[] = {"score",  CROWN_FILL,    "--set", "head.mesh=builtin", "--dots", session,
+                           "--json", "--no-expert", NULL};
+    rc = run_smpsim(&sout, &serr, score);
+    cr_assert_eq(rc, 0, "smpsim score exit %d\n%s", rc, serr);
+    cr_assert_not_null(strstr(sout, "\"dots\":\t8"), "%s", sout);
+    free(sout);
+    free(serr);
+}
+
+Test(view, a_bad_session_file_keeps_the_work_and_the_projection_shows_the_years, .timeout = 240) {
+    char dir[512], script[1024], bad[1024], kept[1024], scores[1024], a[1024], b[1024];
+    char text[8192];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-train-bad"));
+    snprintf(script, sizeof script, "%s/train.txt", dir);
+    snprintf(bad, sizeof bad, "%s/bad.smpt.json", dir);
+    snprintf(kept, sizeof kept, "%s/kept.smpt.json", dir);
+    snprintf(scores, sizeof scores, "%s/scores.json", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    write_text(bad, "{\"format\": \"smpsim-training\", \"version\": 1, \"punctures\": [[0, 0,");
+    snprintf(text, sizeof text,
+             "view top\ntrain on\npuncture 400 230\npuncture 412 236\nload-session %s\n"
+             "save-session %s\nscore-json %s\nframes 2\nscreenshot %s\nprojection on\nframes 2\n"
+             "screenshot %s\n",
+             bad, kept, scores, a, b);
+    write_text(script, text);
+    const char *args[] = {CROWN_FILL, "--set", "head.mesh=builtin", "--script", script, "--frames",
+                          "1",        NULL};
+    int rc = run_view(args);
+    /* the failed load is shown, naming the file, and the script goes on with the work */
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    cr_assert_not_null(strstr(err, "bad.smpt.json"), "%s", err);
+    cr_assert_not_null(strstr(err, "your work stays"), "%s", err);
+    cr_assert_eq(punctures_in(kept), 2);
+    char *json = slurp(scores, NULL);
+    cr_assert_not_null(json);
+    cJSON *root = cJSON_Parse(json);
+    free(json);
+    cr_assert_not_null(root);
+    cJSON *trainee = cJSON_GetObjectItem(root, "trainee");
+    cJSON *expert = cJSON_GetObjectItem(root, "expert");
+    cr_assert_eq(cJSON_GetObjectItem(trainee, "dots")->valuedouble, 2);
+    double mine = cJSON_GetObjectItem(trainee, "overall")->valuedouble;
+    double theirs = cJSON_GetObjectItem(expert, "overall")->valuedouble;
+    cr_assert_gt(theirs, mine, "two dots scored %.0f, the expert %.0f", mine, theirs);
+    cJSON_Delete(root);
+    /* the projection replaces the single view with four cells */
+    smp_image ia = read_png(a), ib = read_png(b);
+    double d = mean_difference(&ia, &ib);
+    cr_assert_gt(d, 2.0, "the projection did not change the picture (%.2f)", d);
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+}
+
+Test(view, a_double_click_focus_glides_to_the_head_and_ignores_the_backdrop, .timeout = 180) {
+    char dir[512], script[1024], a[1024], b[1024], c[1024], text[4096];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-focus"));
+    snprintf(script, sizeof script, "%s/focus.txt", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    snprintf(c, sizeof c, "%s/c.png", dir);
+    /* the window is 800x500: its corner shows the backdrop, right of its centre the face */
+    snprintf(text, sizeof text,
+             "view front\nframes 20\nscreenshot %s 320x240\n"
+             "focus 4 4\nframes 20\nscreenshot %s 320x240\n"
+             "focus 450 230\nframes 40\nscreenshot %s 320x240\n",
+             a, b, c);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    smp_image ia = read_png(a), ib = read_png(b), ic = read_png(c);
+    cr_assert_eq(mean_difference(&ia, &ib), 0.0, "a double click on the backdrop moved the camera");
+    double d = mean_difference(&ia, &ic);
+    cr_assert_gt(d, 1.0, "focusing on the face changed nothing (mean difference %.3f)", d);
+    /* the camera now looks at a point of the head, a third closer: skin fills the middle */
+    double centre = mean_luma(&ic, 150, 110, 170, 130), corner = mean_luma(&ia, 0, 0, 10, 10);
+    cr_assert_gt(centre, corner + 60, "no head in the middle after focus: %.0f vs %.0f", centre,
+                 corner);
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+    smp_image_free(&ic);
+}
+
+/* Mean of one channel over a box. */
+static double mean_channel(const smp_image *img, int ch, int x0, int y0, int x1, int y1) {
+    double sum = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) sum += smp_image_at(img, x, y)[ch];
+    return sum / ((double)(x1 - x0) * (y1 - y0));
+}
+
+Test(view, the_contrast_heat_map_cools_as_the_dots_fade, .timeout = 180) {
+    char dir[512], script[1024], a[1024], b[1024], text[4096];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-heat"));
+    snprintf(script, sizeof script, "%s/heat.txt", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    snprintf(text, sizeof text,
+             "view top\nhair off\nheat contrast\nyear 0\nscreenshot %s 320x240\n"
+             "year 10\nscreenshot %s 320x240\n",
+             a, b);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    smp_image ia = read_png(a), ib = read_png(b);
+    /* the ramp runs violet (no contrast), blue, teal, green, yellow: on the treated crown the
+     * green channel measures the contrast, and faded dots give less */
+    double g0 = mean_channel(&ia, 1, 140, 80, 180, 120),
+           g10 = mean_channel(&ib, 1, 140, 80, 180, 120);
+    double r0 = mean_channel(&ia, 0, 140, 80, 180, 120);
+    cr_assert_gt(g0, r0, "the treated crown is not on the ramp's blue-green side at year 0");
+    cr_assert_gt(g0, g10 + 3.0, "contrast map at year 0 (green %.1f) not above year 10 (%.1f)", g0,
+                 g10);
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+}
+
+/* Mean absolute difference between horizontal neighbours over a box: fine detail. */
+static double detail(const smp_image *img, int x0, int y0, int x1, int y1) {
+    double sum = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1 - 1; ++x)
+            for (int c = 0; c < 3; ++c)
+                sum += fabs((double)smp_image_at(img, x, y)[c] - smp_image_at(img, x + 1, y)[c]);
+    return sum / ((double)(x1 - x0 - 1) * (y1 - y0) * 3.0);
+}
+
+Test(view, moving_frames_draw_smaller_and_scale_up, .timeout = 240) {
+    char dir[512], script[1024], text[2048], shot[2][1024];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-motion"));
+    snprintf(script, sizeof script, "%s/motion.txt", dir);
+    /* the years play (slowly): every frame counts as moving */
+    snprintf(text, sizeof text, "view top\nyear 5\nspeed 0.05\nplay\n");
+    write_text(script, text);
+    const char *scale[2] = {"1", "0.5"};
+    for (int i = 0; i < 2; ++i) {
+        snprintf(shot[i], sizeof shot[i], "%s/s%d.png", dir, i);
+        /* the whole screen, so the panels leave the top of the head (stubble, dots) clear */
+        const char *args[] = {"--size",         "1280x800", "--script", script,
+                              "--motion-scale", scale[i],   "--frames", "6",
+                              "--screenshot",   shot[i],    NULL};
+        int rc = run_view(args);
+        cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+        release();
+    }
+    smp_image full = read_png(shot[0]), half = read_png(shot[1]);
+    /* the same head, softer: detail drops, the picture stays */
+    double d_full = detail(&full, 580, 340, 700, 460), d_half = detail(&half, 580, 340, 700, 460);
+    cr_assert_lt(d_half, 0.9 * d_full, "no softer when moving: detail %.2f vs %.2f", d_half,
+                 d_full);
+    double diff = mean_difference(&full, &half);
+    cr_assert_lt(diff, 8.0, "the scaled frame is not the same picture (mean difference %.2f)",
+                 diff);
+    smp_image_free(&full);
+    smp_image_free(&half);
 }

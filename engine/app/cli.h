@@ -44,5 +44,6 @@ int cmd_view(int argc, char **argv);
 int cmd_scatter(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 #endif

@@ -222,35 +222,6 @@ static int render_compare(headless *h, const render_job *j, smp_font *font, prog
     return rc;
 }
 
-static void describe_scene(const smp_scene *s, char lines[3][256]) {
-    static const char *const patterns[] = {"no pattern", "Norwood", "Ludwig", "alopecia totalis"};
-    static const char *const fitz[] = {"I", "II", "III", "IV", "V", "VI"};
-    snprintf(lines[0], 256, "Skin MST %d, Fitzpatrick %s · %s %.16s", s->client.mst,
-             fitz[s->client.fitzpatrick - 1], patterns[s->client.pattern],
-             s->client.pattern == SMP_PATTERN_NORWOOD || s->client.pattern == SMP_PATTERN_LUDWIG
-                 ? s->client.stage
-                 : "");
-    const smp_scene_plan *p = &s->plan;
-    int touch_ups = 0;
-    for (int i = 0; i < p->session_count; ++i)
-        touch_ups += p->sessions[i].kind == SMP_SESSION_TOUCH_UP;
-    char sessions[64];
-    if (touch_ups)
-        snprintf(sessions, sizeof sessions, "%d sessions + %d touch-up%s",
-                 p->session_count - touch_ups, touch_ups, touch_ups > 1 ? "s" : "");
-    else
-        snprintf(sessions, sizeof sessions, "%d sessions", p->session_count);
-    snprintf(lines[1], 256, "%s · %.0f dots/cm² · depth %.2f mm · hairline %.0f mm", sessions,
-             p->full_density_per_cm2, p->session_count ? p->sessions[0].depth_mm : 0.0,
-             p->hairline_height_mm);
-    snprintf(lines[2], 256, "Outdoors %.1f h/day · sunscreen %s", s->outdoor_hours_per_day,
-             s->sunscreen_spf <= 1 ? "none" : "SPF");
-    if (s->sunscreen_spf > 1) {
-        size_t n = strlen(lines[2]);
-        snprintf(lines[2] + n, 256 - n, " %.0f", s->sunscreen_spf);
-    }
-}
-
 static int render_video(headless *h, const render_job *j, progress *pg) {
     smp_error err = {0};
     smp_image img = {0};
@@ -332,7 +303,7 @@ static int run(render_job *j) {
             rows[y] = row_text[y];
         }
         for (int v = 0; v < j->view_count; ++v) cols[v] = smp_view_name(j->views[v]);
-        describe_scene(&j->scene, lines);
+        headless_describe_scene(&j->scene, lines);
         smp_sheet_desc sd = {.rows = j->year_count,
                              .columns = j->view_count,
                              .cells = cells,

@@ -1,4 +1,4 @@
-/* smpsim view: the interactive viewer. Orbit the head, scrub the years, compare. */
+/* smpsim view: the interactive viewer. Orbit the head, scrub the years, edit, compare. */
 #include <SDL.h>
 #include <getopt.h>
 #include <math.h>
@@ -7,88 +7,82 @@
 #include <string.h>
 
 #include "cli.h"
-#include "headless.h"
 #include "scene_args.h"
 #include "smp/image.h"
+#include "smp/pick.h"
 #include "ui_imgui.h"
+#include "view.h"
+#include "view_script.h"
 
 static void print_help(void) {
     printf(
         "Usage: smpsim view [SCENE] [options]\n"
         "\n"
-        "Opens the interactive viewer on a scene (the built-in default without SCENE).\n"
+        "Opens the interactive viewer on a scene (the built-in default without SCENE). The\n"
+        "panels edit the client, the plan and the lifestyle; skin and lifestyle changes show at\n"
+        "once, changes that move dots re-scatter in the background. Compare years or the\n"
+        "untreated head, plot contrast over 20 years, open and save scenes, save images,\n"
+        "contact sheets and time-lapse videos. docs/VIEWER.md has the details and the script\n"
+        "commands (year, view, compare, set, open, save, sheet, video, frames, screenshot,\n"
+        "train, puncture, stroke, undo, redo, save-session, load-session, score-json, focus...).\n"
         "\n"
-        "Mouse: left drag orbits, right or middle drag pans, the wheel zooms.\n"
-        "Keys: 1-7 views (front, back, left, right, top,\n"
-        "three-quarter, close-up), R reset, Space play/pause the years, Left/Right step a year,\n"
-        "D show/hide the dots, Esc quit.\n"
+        "Mouse: left drag orbits (or moves a split's divider when it grabs it), right or\n"
+        "middle drag pans, the wheel zooms, a double click glides to the point clicked.\n"
+        "Keys: 1-7 views (front, back, left, right, top, three-quarter, close-up), R reset,\n"
+        "Space play/pause the years, Left/Right step a year, D dots, H hair, C compare mode,\n"
+        "T training mode, Esc quit.\n"
+        "\n"
+        "Training mode (docs/TRAINING.md): the Training panel replaces the scene panel; a left\n"
+        "click punctures, a left drag punctures at the stroke rate, right drag orbits, middle\n"
+        "drag pans; Ctrl+Z undo, Ctrl+Y (or Ctrl+Shift+Z) redo, P the projection (your work\n"
+        "and the expert's at years 5 and 10). The score updates when you pause.\n"
         "\n"
         "Options:\n"
         "  --set PATH=VALUE   override a scene field (repeatable)\n"
         "  --size WxH         window size (default: 1280x720)\n"
         "  --year Y           start at this year (default: 0)\n"
-        "  --frames N         draw N frames and exit (for tests and scripts)\n"
+        "  --script FILE      run the commands of FILE (docs/VIEWER.md) before --frames\n"
+        "  --frames N         once the scene is built (and any script is done), draw N frames\n"
+        "                     and exit (for tests and scripts)\n"
         "  --screenshot FILE  with --frames: save the last frame, panels included\n"
         "  --msaa N           samples per pixel, 1..16 (default: 4)\n"
+        "  --motion-scale F   while the camera or the years move, draw at this fraction of\n"
+        "                     the window and scale up (0.25..1; default 0.5, and 1 with\n"
+        "                     --frames or --script)\n"
         "  -h, --help         show this help\n"
         "\n"
-        "Exit status: 0 closed normally, 1 no display or OpenGL 3.3, 2 bad arguments or "
-        "scene.\n");
+        "Exit status: 0 closed normally, 1 no display or OpenGL 3.3 or a failed write,\n"
+        "2 bad arguments, scene or script line.\n");
 }
 
 static const float k_pi = 3.14159265f;
 
-/* An orbit camera around a target: yaw about +Y, pitch above the horizon, distance. */
-typedef struct orbit {
-    float target[3];
-    float yaw, pitch, distance;
-    float fov_y_deg;
-} orbit;
-
-static orbit orbit_from_camera(const smp_camera *c) {
-    orbit o;
-    memcpy(o.target, c->target, sizeof o.target);
-    float d[3] = {c->eye[0] - c->target[0], c->eye[1] - c->target[1], c->eye[2] - c->target[2]};
-    o.distance = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-    o.yaw = atan2f(d[0], d[2]);
-    o.pitch = asinf(d[1] / o.distance);
-    o.fov_y_deg = c->fov_y_deg;
-    return o;
-}
-
-static smp_camera orbit_camera(const orbit *o) {
-    smp_camera c = {0};
-    float cp = cosf(o->pitch);
-    c.eye[0] = o->target[0] + o->distance * cp * sinf(o->yaw);
-    c.eye[1] = o->target[1] + o->distance * sinf(o->pitch);
-    c.eye[2] = o->target[2] + o->distance * cp * cosf(o->yaw);
-    memcpy(c.target, o->target, sizeof c.target);
-    c.up[1] = 1.0f;
-    c.fov_y_deg = o->fov_y_deg;
-    c.near_mm = o->distance * 0.05f;
-    c.far_mm = o->distance * 4.0f + 400.0f;
-    return c;
-}
-
-typedef struct viewer {
-    headless h;
-    smp_scene scene;
-    orbit cam, goal; /* goal: where a preset or reset is taking the camera */
-    int animating;
-    float year, speed;
-    int playing, show_dots, width, height;
-    double frame_ms[60];
-    int frame_index;
-} viewer;
-
-static void go_to_view(viewer *v, smp_view view) {
+void view_go_to(viewer *v, smp_view view) {
     smp_camera c;
     pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
-    v->goal = orbit_from_camera(&c);
+    v->goal = view_orbit_from_camera(&c);
     /* never spin the long way round */
     while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
     while (v->goal.yaw - v->cam.yaw < -k_pi) v->goal.yaw += 2.0f * k_pi;
     v->animating = 1;
+}
+
+int view_focus_at(viewer *v, float x, float y, smp_error *err) {
+    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, err) != SMP_OK) return -1;
+    smp_camera c = view_orbit_camera(&v->cam);
+    float o[3], d[3];
+    smp_pick_camera_ray(&c, v->width, v->height, x, y, o, d);
+    smp_pick_hit hit;
+    if (smp_pick_ray(v->focus_pick, o, d, &hit, err) != SMP_OK) return -1;
+    if (hit.triangle == SMP_PICK_MISS) return 0;
+    /* orbit about the point from where the camera is, a third closer (not past close-up) */
+    v->goal = v->cam;
+    memcpy(v->goal.target, hit.point, sizeof hit.point);
+    float seen = 0.0f;
+    for (int k = 0; k < 3; ++k) seen += (hit.point[k] - o[k]) * (hit.point[k] - o[k]);
+    v->goal.distance = fmaxf(15.0f, sqrtf(seen) * 0.67f);
+    v->animating = 1;
+    return 1;
 }
 
 /* Eases the camera towards its goal: about 90 % of the way in a quarter of a second. */
@@ -107,19 +101,110 @@ static void animate(viewer *v, float dt) {
     if (err < 1e-3f) v->animating = 0;
 }
 
+/* Window points to drawable pixels (they differ on high-density displays). */
+static void to_drawable(const viewer *v, Uint32 window_id, int x, int y, float *dx, float *dy) {
+    int w = 0, h = 0;
+    SDL_GetWindowSize(SDL_GetWindowFromID(window_id), &w, &h);
+    *dx = w > 0 ? (float)x * (float)v->width / (float)w : (float)x;
+    *dy = h > 0 ? (float)y * (float)v->height / (float)h : (float)y;
+}
+
+static void toggle_training(viewer *v) {
+    smp_error err = {0};
+    if (v->training)
+        view_train_stop(v);
+    else
+        view_train_start(v, &err); /* a refusal is shown in the window */
+}
+
+static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    smp_error err = {0};
+    switch (k->keysym.sym) {
+    case SDLK_ESCAPE: *quit = 1; break;
+    case SDLK_SPACE: v->playing = !v->playing; break;
+    case SDLK_LEFT: v->year = v->year >= 1 ? floorf(v->year - 1) : 0; break;
+    case SDLK_RIGHT: v->year = v->year <= 19 ? floorf(v->year + 1) : 20; break;
+    case SDLK_d: v->show_dots = !v->show_dots; break;
+    case SDLK_h: v->show_hair = !v->show_hair; break;
+    case SDLK_c:
+        if (!v->training) v->compare = (view_compare)((v->compare + 1) % 3);
+        break;
+    case SDLK_r: view_go_to(v, SMP_VIEW_THREE_QUARTER); break;
+    case SDLK_t: toggle_training(v); break;
+    case SDLK_p:
+        if (v->training && view_train_set_projection(v, !v->train_projection, &err) != SMP_OK)
+            view_message(v, 1, "%s", err.message);
+        break;
+    case SDLK_z:
+        if (ctrl && shift)
+            view_train_redo(v);
+        else if (ctrl)
+            view_train_undo(v);
+        break;
+    case SDLK_y:
+        if (ctrl) view_train_redo(v);
+        break;
+    default:
+        if (k->keysym.sym >= SDLK_1 && k->keysym.sym <= SDLK_7)
+            view_go_to(v, (smp_view)(k->keysym.sym - SDLK_1));
+    }
+}
+
 static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
     int ui = ui_process_event(e);
     switch (e->type) {
     case SDL_QUIT: *quit = 1; break;
-    case SDL_MOUSEMOTION:
+    case SDL_MOUSEBUTTONDOWN: {
+        /* grabbing the split divider moves it instead of orbiting */
+        int w = 0, h = 0;
+        SDL_GetWindowSize(SDL_GetWindowFromID(e->button.windowID), &w, &h);
+        if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && w > 0 &&
+            v->compare == VIEW_COMPARE_SPLIT && fabsf((float)e->button.x - v->split * (float)w) < 8)
+            v->dragging_split = 1;
+        else if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && !v->training &&
+                 e->button.clicks == 2) {
+            float x, y;
+            smp_error err = {0};
+            to_drawable(v, e->button.windowID, e->button.x, e->button.y, &x, &y);
+            if (view_focus_at(v, x, y, &err) < 0) view_message(v, 1, "%s", err.message);
+        } else if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && v->training) {
+            float x, y;
+            to_drawable(v, e->button.windowID, e->button.x, e->button.y, &x, &y);
+            view_train_pointer_down(v, x, y);
+        }
+        break;
+    }
+    case SDL_MOUSEBUTTONUP:
+        v->dragging_split = 0;
+        if (e->button.button == SDL_BUTTON_LEFT) view_train_pointer_up(v);
+        break;
+    case SDL_MOUSEMOTION: {
+        if (v->dragging_split) {
+            int w = 0, h = 0;
+            SDL_GetWindowSize(SDL_GetWindowFromID(e->motion.windowID), &w, &h);
+            float f = w > 0 ? (float)e->motion.x / (float)w : 0.5f;
+            v->split = f < 0 ? 0 : f > 1 ? 1 : f;
+            break;
+        }
+        if (v->train_stroking) {
+            float x, y;
+            to_drawable(v, e->motion.windowID, e->motion.x, e->motion.y, &x, &y);
+            view_train_pointer_move(v, x, y);
+            break;
+        }
         if (ui_wants_mouse()) break;
-        if (e->motion.state & SDL_BUTTON_LMASK) {
+        /* in training the left button punctures: orbiting moves to the right button */
+        Uint32 orbit = v->training ? SDL_BUTTON_RMASK : SDL_BUTTON_LMASK;
+        Uint32 pan = v->training ? SDL_BUTTON_MMASK : (SDL_BUTTON_RMASK | SDL_BUTTON_MMASK);
+        if (e->motion.state & (orbit | pan)) v->last_input_ms = headless_now_ms();
+        if (e->motion.state & orbit) {
             v->animating = 0;
             v->cam.yaw -= (float)e->motion.xrel * 0.008f;
             v->cam.pitch += (float)e->motion.yrel * 0.008f;
             if (v->cam.pitch > 1.5f) v->cam.pitch = 1.5f;
             if (v->cam.pitch < -1.5f) v->cam.pitch = -1.5f;
-        } else if (e->motion.state & (SDL_BUTTON_RMASK | SDL_BUTTON_MMASK)) {
+        } else if (e->motion.state & pan) {
             v->animating = 0;
             /* pan in the view plane, scaled so the point under the cursor follows it */
             float scale =
@@ -132,70 +217,37 @@ static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
                     scale * (-(float)e->motion.xrel * right[i] + (float)e->motion.yrel * up[i]);
         }
         break;
+    }
     case SDL_MOUSEWHEEL:
         if (ui_wants_mouse()) break;
         v->animating = 0;
+        v->last_input_ms = headless_now_ms();
         v->cam.distance *= powf(0.88f, (float)e->wheel.y);
         if (v->cam.distance < 15.0f) v->cam.distance = 15.0f; /* trichoscope range */
         if (v->cam.distance > 3000.0f) v->cam.distance = 3000.0f;
         break;
     case SDL_KEYDOWN:
         if (ui || ui_wants_keyboard()) break;
-        switch (e->key.keysym.sym) {
-        case SDLK_ESCAPE: *quit = 1; break;
-        case SDLK_SPACE: v->playing = !v->playing; break;
-        case SDLK_LEFT: v->year = v->year >= 1 ? floorf(v->year - 1) : 0; break;
-        case SDLK_RIGHT: v->year = v->year <= 19 ? floorf(v->year + 1) : 20; break;
-        case SDLK_d: v->show_dots = !v->show_dots; break;
-        case SDLK_r: go_to_view(v, SMP_VIEW_THREE_QUARTER); break;
-        default:
-            if (e->key.keysym.sym >= SDLK_1 && e->key.keysym.sym <= SDLK_7)
-                go_to_view(v, (smp_view)(e->key.keysym.sym - SDLK_1));
-        }
+        handle_key(v, &e->key, quit);
         break;
     }
 }
 
-static void draw_panels(viewer *v) {
-    static const char *const view_names[] = {"Front", "Back", "Left", "Right",
-                                             "Top",   "3/4",  "Close"};
-    const smp_scene *s = &v->scene;
-    if (ui_begin("Scene", 12, 12, 300)) {
-        ui_text("%s", s->name);
-        ui_text_muted("Skin MST %d, Fitzpatrick %d", s->client.mst, s->client.fitzpatrick);
-        ui_text_muted("%d session(s), %.0f dots/cm2, %zu dots", s->plan.session_count,
-                      s->plan.full_density_per_cm2, v->h.p.dots.count);
-        ui_separator();
-        for (int i = 0; i < SMP_VIEW_COUNT; ++i) {
-            if (i) ui_same_line();
-            if (ui_button(view_names[i])) go_to_view(v, (smp_view)i);
-        }
-        ui_checkbox("Show dots", &v->show_dots);
-    }
-    ui_end();
-    if (ui_begin("Timeline", 12, (float)v->height - 120, (float)v->width - 24)) {
-        float marks[SMP_SCENE_MAX_SESSIONS];
-        for (int i = 0; i < s->plan.session_count; ++i)
-            marks[i] = (float)s->plan.sessions[i].day / 365.25f;
-        ui_timeline("##year", &v->year, 20.0f, marks, s->plan.session_count, 0.0f);
-        if (ui_button(v->playing ? "Pause" : "Play")) v->playing = !v->playing;
-        ui_same_line();
-        ui_slider_float("years per second", &v->speed, 0.25f, 5.0f, "%.2f");
-    }
-    ui_end();
-    double sum = 0;
-    int n = 0;
-    for (int i = 0; i < 60; ++i)
-        if (v->frame_ms[i] > 0) sum += v->frame_ms[i], ++n;
-    double ms = n ? sum / n : 0;
-    if (ui_begin("Frame", (float)v->width - 292, 12, 280)) {
-        ui_text_muted("%.1f fps, %.1f ms", ms > 0 ? 1000.0 / ms : 0.0, ms);
-        ui_text_muted("%s", smp_gl_context_renderer(v->h.gl));
-    }
-    ui_end();
+static int save_requested_shot(viewer *v) {
+    static const int sizes[][2] = {{0, 0}, {1280, 720}, {1920, 1080}, {3840, 2160}};
+    smp_error err = {0};
+    const int *size = sizes[v->shot_size >= 0 && v->shot_size < 4 ? v->shot_size : 0];
+    smp_status st = size[0] ? view_screenshot_render(v, v->shot_path, size[0], size[1], &err)
+                            : view_screenshot_window(v, v->shot_path, &err);
+    v->shot_requested = 0;
+    if (st != SMP_OK)
+        view_message(v, 1, "%s", err.message);
+    else
+        view_message(v, 0, "saved %s", v->shot_path);
+    return st;
 }
 
-static int run_viewer(viewer *v, long frames, const char *screenshot) {
+static int run_viewer(viewer *v, long frames, const char *screenshot, view_script *script) {
     smp_error err = {0};
     SDL_Window *window = smp_gl_context_window(v->h.gl);
     int ww, wh;
@@ -206,50 +258,108 @@ static int run_viewer(viewer *v, long frames, const char *screenshot) {
         fprintf(stderr, "smpsim view: the UI could not start on this OpenGL context\n");
         return CLI_EXIT_FAILURE;
     }
-    go_to_view(v, SMP_VIEW_THREE_QUARTER);
+    view_go_to(v, SMP_VIEW_THREE_QUARTER);
     v->cam = v->goal;
     v->animating = 0;
-    int quit = 0, rc = CLI_EXIT_OK;
-    double last = headless_now_ms();
-    for (long frame = 0; !quit && (frames <= 0 || frame < frames); ++frame) {
+    int quit = 0, rc = CLI_EXIT_OK, scripted = script != NULL;
+    long counted = 0;
+    double last = headless_now_ms(), counted_ms = 0;
+    while (!quit) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) handle_event(v, &e, &quit);
         double now = headless_now_ms();
         float dt = (float)((now - last) / 1000.0);
         last = now;
-        v->frame_ms[v->frame_index++ % 60] = dt * 1000.0;
+        v->frame_ms[v->frame_index++ % VIEW_FRAME_SAMPLES] = dt * 1000.0;
+        if (view_poll_build(v, &err) != SMP_OK) {
+            rc = cli_fail("view", &err);
+            break;
+        }
+        view_train_frame(v);
+        if (v->video) {
+            const char *path = v->video_path;
+            if (view_video_step(v, &err) != SMP_OK)
+                view_message(v, 1, "%s", err.message);
+            else if (!v->video)
+                view_message(v, 0, "saved %s", path);
+        }
         animate(v, dt);
         if (v->playing) {
             v->year += dt * v->speed;
-            if (v->year > 20.0f) v->year = 0.0f;
+            if (v->year > VIEW_MAX_YEARS) v->year = 0.0f;
         }
+        if (scripted) {
+            int code = 0;
+            scripted = view_script_before_frame(script, v, &code);
+            if (code) {
+                rc = code;
+                break;
+            }
+        }
+        /* automated frames count once the dots are in, so every run shows the same thing */
+        int counting = !scripted && frames > 0 && !view_building(v, NULL);
         smp_gl_context_drawable_size(v->h.gl, &v->width, &v->height);
-        smp_frame_desc f = smp_frame_default();
-        f.camera = orbit_camera(&v->cam);
-        f.hide_dots = !v->show_dots;
-        if (headless_frame(&v->h, v->year, &f, &err) != SMP_OK ||
-            smp_renderer_draw_offscreen(v->h.renderer, &f, v->width, v->height, &err) != SMP_OK ||
-            smp_renderer_present(v->h.renderer, v->width, v->height, &err) != SMP_OK) {
+        if (view_draw_scene(v, &err) != SMP_OK) {
             rc = cli_fail("view", &err);
             break;
         }
         ui_new_frame();
-        draw_panels(v);
+        view_draw_panels(v);
         ui_render();
-        if (screenshot && frames > 0 && frame == frames - 1) {
-            smp_image img = {0};
-            if (smp_image_alloc(&img, v->width, v->height, &err) != SMP_OK ||
-                smp_renderer_read_window(&img, &err) != SMP_OK ||
-                smp_image_write_png(screenshot, &img, &err) != SMP_OK)
-                rc = cli_fail("view", &err);
-            else
-                printf("%s\n", screenshot);
-            smp_image_free(&img);
+        if (script && view_script_after_frame(script, v) != 0) {
+            rc = CLI_EXIT_FAILURE;
+            break;
         }
+        if (v->shot_requested) save_requested_shot(v);
+        if (counting && ++counted == frames) {
+            quit = 1;
+            if (screenshot) {
+                if (view_screenshot_window(v, screenshot, &err) != SMP_OK)
+                    rc = cli_fail("view", &err);
+                else
+                    printf("%s\n", screenshot);
+            }
+        }
+        if (counting && counted == 1) counted_ms = headless_now_ms();
         smp_gl_context_swap(v->h.gl);
+        if (v->first_build) {
+            /* the scatter starts once the head is on screen, so it does not slow that frame */
+            v->first_frame_ms = headless_now_ms() - v->launch_ms;
+            view_start_build(v, 0);
+        }
     }
+    if (frames > 0 && rc == CLI_EXIT_OK)
+        fprintf(stderr,
+                "smpsim view: first frame %.0f ms after launch (head %.0f, window and GL %.0f); "
+                "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each\n",
+                v->first_frame_ms, v->head_open_ms, v->gl_open_ms, v->h.p.dots.count, v->build_ms,
+                counted, v->width, v->height,
+                counted > 1 ? (headless_now_ms() - counted_ms) / (double)(counted - 1) : 0.0);
+    view_shutdown(v);
     ui_shutdown();
     return rc;
+}
+
+/* The window opens on the head alone (fast), and the dots are scattered on the worker thread
+ * while it shows. */
+static smp_status open_window(viewer *v, int width, int height, int msaa, smp_error *err) {
+    double t0 = headless_now_ms();
+    smp_status st = pipeline_build(&v->scene, PIPELINE_HEAD, &v->h.p, err);
+    if (st != SMP_OK) return st;
+    double t1 = headless_now_ms();
+    v->head_open_ms = t1 - t0;
+    v->h.head_bounds = v->h.p.bounds;
+    smp_gl_context_desc gd = {.backend = SMP_GL_SDL_WINDOW,
+                              .window_width = width,
+                              .window_height = height,
+                              .window_title = "smpsim",
+                              .vsync = 1};
+    smp_renderer_desc rd = {.msaa_samples = msaa};
+    if ((st = smp_gl_context_create(&gd, &v->h.gl, err)) == SMP_OK &&
+        (st = smp_renderer_create(&rd, &v->h.renderer, err)) == SMP_OK)
+        st = smp_renderer_set_head(v->h.renderer, &v->h.p.head, err);
+    v->gl_open_ms = headless_now_ms() - t1;
+    return st;
 }
 
 int cmd_view(int argc, char **argv) {
@@ -259,17 +369,20 @@ int cmd_view(int argc, char **argv) {
         {"year", required_argument, NULL, 'y'},
         {"frames", required_argument, NULL, 'f'},
         {"screenshot", required_argument, NULL, 'p'},
+        {"script", required_argument, NULL, 'x'},
         {"msaa", required_argument, NULL, 'm'},
+        {"motion-scale", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     static viewer v;
     memset(&v, 0, sizeof v);
+    v.launch_ms = headless_now_ms();
     scene_args scene_arg = {0};
     int width = 1280, height = 720, msaa = 4, rc;
     long frames = 0;
-    double year = 0;
-    const char *screenshot = NULL;
+    double year = 0, motion_scale = -1;
+    const char *screenshot = NULL, *script_path = NULL;
     smp_error err = {0};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":s:h", options, NULL)) != -1;) {
@@ -282,7 +395,7 @@ int cmd_view(int argc, char **argv) {
                 return cli_usage_error("view", "%s", err.message);
             break;
         case 'y':
-            if (cli_parse_number("--year", optarg, 0, 20, &year, &err) != SMP_OK)
+            if (cli_parse_number("--year", optarg, 0, VIEW_MAX_YEARS, &year, &err) != SMP_OK)
                 return cli_usage_error("view", "%s", err.message);
             break;
         case 'f':
@@ -290,8 +403,13 @@ int cmd_view(int argc, char **argv) {
                 return cli_usage_error("view", "%s", err.message);
             break;
         case 'p': screenshot = optarg; break;
+        case 'x': script_path = optarg; break;
         case 'm':
             if ((rc = headless_parse_msaa_option("view", optarg, &msaa))) return rc;
+            break;
+        case 'M':
+            if (cli_parse_number("--motion-scale", optarg, 0.25, 1, &motion_scale, &err) != SMP_OK)
+                return cli_usage_error("view", "%s", err.message);
             break;
         case 'h': print_help(); return CLI_EXIT_OK;
         case ':': return cli_usage_error("view", "option '%s' needs a value", argv[optind - 1]);
@@ -303,6 +421,8 @@ int cmd_view(int argc, char **argv) {
     if (screenshot && frames <= 0)
         return cli_usage_error("view", "--screenshot needs --frames N (the frame to save)");
     if ((rc = scene_args_load("view", &scene_arg, &v.scene))) return rc;
+    static view_script script;
+    if (script_path && (rc = view_script_load(script_path, &script))) return rc;
 
     /* Without a display SDL would fall back to a driver with no visible window and the viewer
      * would run unseen forever. */
@@ -310,14 +430,12 @@ int cmd_view(int argc, char **argv) {
     if ((!x11 || !*x11) && (!wayland || !*wayland)) {
         fprintf(stderr, "smpsim view: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
                         "'smpsim render' works without one\n");
+        view_script_free(&script);
         return CLI_EXIT_FAILURE;
     }
-    smp_gl_context_desc gd = {.backend = SMP_GL_SDL_WINDOW,
-                              .window_width = width,
-                              .window_height = height,
-                              .window_title = "smpsim",
-                              .vsync = 1};
-    if (headless_open_scene(&v.h, &gd, msaa, &v.scene, &err) != SMP_OK) {
+    if (open_window(&v, width, height, msaa, &err) != SMP_OK) {
+        headless_close(&v.h);
+        view_script_free(&script);
         if (smp_status_is_input_error(err.status)) return cli_fail("view", &err);
         fprintf(stderr,
                 "smpsim view: %s\n(the viewer needs a display and OpenGL 3.3; "
@@ -325,10 +443,20 @@ int cmd_view(int argc, char **argv) {
                 err.message);
         return CLI_EXIT_FAILURE;
     }
+    snprintf(v.scene_path, sizeof v.scene_path, "%s", scene_arg.path ? scene_arg.path : "");
     v.year = (float)year;
     v.speed = 1.0f;
-    v.show_dots = 1;
-    rc = run_viewer(&v, frames, screenshot);
+    v.show_dots = v.show_hair = v.show_skin = 1;
+    v.split = 0.5f;
+    v.year_b = 10.0f;
+    v.compare_untreated = 1;
+    v.echo_messages = frames > 0 || script_path;
+    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
+    v.motion_scale = motion_scale > 0 ? (float)motion_scale : v.echo_messages ? 1.0f : 0.5f;
+    v.first_build = 1;
+    view_init(&v);
+    rc = run_viewer(&v, frames, screenshot, script_path ? &script : NULL);
+    view_script_free(&script);
     headless_close(&v.h);
     return rc;
 }

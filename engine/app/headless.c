@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,8 +26,9 @@ smp_status headless_open_scene(headless *h, const smp_gl_context_desc *gd, int m
     }
     smp_renderer_desc rd = {.msaa_samples = msaa_samples};
     if ((s = smp_renderer_create(&rd, &h->renderer, err)) == SMP_OK &&
-        (s = smp_renderer_set_head(h->renderer, &h->p.head, err)) == SMP_OK)
-        s = smp_renderer_set_dots(h->renderer, &h->p.dots, err);
+        (s = smp_renderer_set_head(h->renderer, &h->p.head, err)) == SMP_OK &&
+        (s = smp_renderer_set_dots(h->renderer, &h->p.dots, err)) == SMP_OK)
+        s = smp_renderer_set_hair(h->renderer, &h->p.hair, err);
     if (s != SMP_OK) headless_close(h);
     return s;
 }
@@ -70,4 +72,33 @@ int headless_parse_msaa_option(const char *cmd, const char *text, int *out) {
         return cli_usage_error(cmd, "%s", err.message);
     *out = (int)v;
     return CLI_EXIT_OK;
+}
+
+void headless_describe_scene(const smp_scene *s, char lines[3][256]) {
+    static const char *const patterns[] = {"no pattern", "Norwood", "Ludwig", "alopecia totalis"};
+    static const char *const fitz[] = {"I", "II", "III", "IV", "V", "VI"};
+    snprintf(lines[0], 256, "Skin MST %d, Fitzpatrick %s · %s %.16s", s->client.mst,
+             fitz[s->client.fitzpatrick - 1], patterns[s->client.pattern],
+             s->client.pattern == SMP_PATTERN_NORWOOD || s->client.pattern == SMP_PATTERN_LUDWIG
+                 ? s->client.stage
+                 : "");
+    const smp_scene_plan *p = &s->plan;
+    int touch_ups = 0;
+    for (int i = 0; i < p->session_count; ++i)
+        touch_ups += p->sessions[i].kind == SMP_SESSION_TOUCH_UP;
+    char sessions[64];
+    if (touch_ups)
+        snprintf(sessions, sizeof sessions, "%d sessions + %d touch-up%s",
+                 p->session_count - touch_ups, touch_ups, touch_ups > 1 ? "s" : "");
+    else
+        snprintf(sessions, sizeof sessions, "%d sessions", p->session_count);
+    snprintf(lines[1], 256, "%s · %.0f dots/cm² · depth %.2f mm · hairline %.0f mm", sessions,
+             p->full_density_per_cm2, p->session_count ? p->sessions[0].depth_mm : 0.0,
+             p->hairline_height_mm);
+    snprintf(lines[2], 256, "Outdoors %.1f h/day · sunscreen %s", s->outdoor_hours_per_day,
+             s->sunscreen_spf <= 1 ? "none" : "SPF");
+    if (s->sunscreen_spf > 1) {
+        size_t n = strlen(lines[2]);
+        snprintf(lines[2] + n, 256 - n, " %.0f", s->sunscreen_spf);
+    }
 }

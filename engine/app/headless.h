@@ -18,7 +18,8 @@ typedef struct headless {
     double head_build_ms;
 } headless;
 
-/* Builds the scene's pipeline, brings up GL as described, uploads the head and the dots. */
+/* Builds the scene's pipeline, brings up GL as described, uploads the head, the dots and the
+ * client's hair. */
 smp_status headless_open_scene(headless *h, const smp_gl_context_desc *gd, int msaa_samples,
                                const smp_scene *scene, smp_error *err);
 
@@ -37,5 +38,9 @@ double headless_now_ms(void);
 /* Parses the --gl and --msaa option values shared by the GL commands. */
 int headless_parse_gl_option(const char *cmd, const char *text, smp_gl_backend *out);
 int headless_parse_msaa_option(const char *cmd, const char *text, int *out);
+
+/* The three caption lines of a scene's contact sheet: who the client is, what the plan does,
+ * how they live. Shared by `smpsim render --sheet` and the viewer's sheet export. */
+void headless_describe_scene(const smp_scene *s, char lines[3][256]);
 
 #endif

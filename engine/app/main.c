@@ -15,6 +15,7 @@ static const struct {
     {"scatter", cmd_scatter, "run the dot-scattering core alone: counts, timing, checksum"},
     {"bench", cmd_bench, "benchmarks: render, scatter, age"},
     {"check", cmd_check, "validate a scene file and print it resolved"},
+    {"score", cmd_score, "grade a training session's dots against a training scene"},
 };
 enum { COMMAND_COUNT = sizeof k_commands / sizeof k_commands[0] };
 

@@ -10,6 +10,7 @@
 #include "smp/head.h"
 #include "smp/rng.h"
 #include "smp/scatter.h"
+#include "smp/training.h"
 
 /* --- head ------------------------------------------------------------------------------- */
 
@@ -139,15 +140,6 @@ static smp_status build_fields(const smp_scene *s, pipeline *p, smp_error *err) 
 }
 
 /* --- sessions --------------------------------------------------------------------------- */
-
-/* A grouping of n needles in a round liner punctures within a circle of d·(1 + 1/sin(π/n))
- * (n ≥ 3; two side by side span 2d), and the punctures heal into one dot: the scatter core
- * sizes dots from this effective diameter (an assumption, docs/MODEL.md). */
-static double grouping_diameter_mm(double needle_mm, int points) {
-    if (points <= 1) return needle_mm;
-    if (points == 2) return 2.0 * needle_mm;
-    return needle_mm * (1.0 + 1.0 / sin(3.14159265358979 / points));
-}
 
 /* The cumulative density fraction before session i (treatment sessions only). */
 static double fraction_before(const smp_scene_plan *pl, int i) {
@@ -308,8 +300,8 @@ static smp_status build_dots(const smp_scene *s, pipeline *p, smp_error *err) {
             .rule = pl->rule == SMP_RULE_BLUE ? SMP_SCATTER_BLUE : SMP_SCATTER_POISSON,
             .seed = s->seed,
             .session = {.index = i,
-                        .needle_diameter_mm =
-                            (float)grouping_diameter_mm(ss->needle_diameter_mm, ss->needle_points),
+                        .needle_diameter_mm = (float)smp_needle_group_diameter_mm(
+                            ss->needle_diameter_mm, ss->needle_points),
                         .depth_mean_mm = (float)ss->depth_mm,
                         .depth_sd_mm = explicit(ss->depth_sd_mm),
                         .technician_skill =
@@ -385,7 +377,8 @@ static smp_status build_model(const smp_scene *s, pipeline *p, smp_error *err) {
             .dilution = ss->dilution,
             .tissues = tissues,
             .density_per_cm2 = share > 0 ? pl->full_density_per_cm2 * share : 1e-3,
-            .radius_mm = 0.3 * grouping_diameter_mm(ss->needle_diameter_mm, ss->needle_points),
+            .radius_mm =
+                0.3 * smp_needle_group_diameter_mm(ss->needle_diameter_mm, ss->needle_points),
             .depth_mm = ss->depth_mm};
     }
     smp_age_desc ad = {.skin = &p->skin,
@@ -395,6 +388,18 @@ static smp_status build_model(const smp_scene *s, pipeline *p, smp_error *err) {
                        .sunscreen_spf = s->sunscreen_spf};
     st = smp_age_create(&ad, &p->model, err);
     if (st != SMP_OK) smp_error_prefix(err, "plan");
+    return st;
+}
+
+/* --- the client's hair ------------------------------------------------------------------ */
+
+static smp_status build_hair(const smp_scene *s, pipeline *p, smp_error *err) {
+    /* The fields see alopecia totalis as a head without a pattern; it has no hair at all. */
+    if (s->client.pattern == SMP_PATTERN_TOTALIS) return SMP_OK;
+    smp_hair_grow_desc d = {
+        .mesh = &p->head, .fields = p->fields, .landmarks = &p->landmarks, .seed = s->seed};
+    smp_status st = smp_hair_grow(&d, &p->hair, err);
+    if (st != SMP_OK) smp_error_prefix(err, "client.hair");
     return st;
 }
 
@@ -411,13 +416,17 @@ smp_status pipeline_build(const smp_scene *s, pipeline_stage stage, pipeline *p,
     double t3 = headless_now_ms();
     p->scatter_ms = t3 - t2;
     if (st == SMP_OK && stage >= PIPELINE_ALL) st = build_model(s, p, err);
-    p->model_ms = headless_now_ms() - t3;
+    double t4 = headless_now_ms();
+    p->model_ms = t4 - t3;
+    if (st == SMP_OK && stage >= PIPELINE_ALL) st = build_hair(s, p, err);
+    p->hair_ms = headless_now_ms() - t4;
     if (st != SMP_OK) pipeline_free(p);
     return st;
 }
 
 void pipeline_free(pipeline *p) {
     smp_age_destroy(p->model);
+    smp_hair_set_free(&p->hair);
     smp_dots_free(&p->dots);
     smp_fields_destroy(p->fields);
     smp_mesh_free(&p->head);
@@ -442,4 +451,42 @@ void pipeline_camera(const pipeline *p, smp_view view, float aspect, smp_camera 
     }
     smp_camera_closeup(p->head.positions + 3 * (size_t)best, p->head.normals + 3 * (size_t)best,
                        10.0f, aspect, cam);
+}
+
+smp_status pipeline_vertex_dot_density(const pipeline *p, float *density_per_cm2, smp_error *err) {
+    const smp_mesh *m = &p->head;
+    double *area = calloc(m->vertex_count ? m->vertex_count : 1, sizeof *area);
+    double *dots = calloc(m->vertex_count ? m->vertex_count : 1, sizeof *dots);
+    if (!area || !dots) {
+        free(area);
+        free(dots);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory measuring the dot density");
+    }
+    /* Each vertex stands for a third of the area of its triangles, and takes the share of each
+     * dot its barycentric weight gives it: the density a linear interpolation would show. */
+    smp_mesh_vertex_areas_mm2(m, area);
+    for (size_t i = 0; i < p->dots.count; ++i) {
+        const uint32_t *ix = m->indices + 3 * (size_t)p->dots.triangle[i];
+        double v = p->dots.bary_u[i] / 65535.0, w = p->dots.bary_v[i] / 65535.0;
+        dots[ix[0]] += 1.0 - v - w;
+        dots[ix[1]] += v;
+        dots[ix[2]] += w;
+    }
+    for (uint32_t v = 0; v < m->vertex_count; ++v)
+        density_per_cm2[v] = area[v] > 0 ? (float)(100.0 * dots[v] / area[v]) : 0.0f;
+    free(area);
+    free(dots);
+    return SMP_OK;
+}
+
+smp_status pipeline_rebuild_model(const smp_scene *s, pipeline *p, smp_error *err) {
+    pipeline fresh;
+    memset(&fresh, 0, sizeof fresh);
+    smp_status st = build_model(s, &fresh, err);
+    if (st != SMP_OK) return st;
+    smp_age_destroy(p->model);
+    p->model = fresh.model;
+    p->skin = fresh.skin;
+    memcpy(p->skin_srgb, fresh.skin_srgb, sizeof p->skin_srgb);
+    return SMP_OK;
 }

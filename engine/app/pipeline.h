@@ -8,6 +8,7 @@
 #include "smp/camera.h"
 #include "smp/dots.h"
 #include "smp/fields.h"
+#include "smp/hair.h"
 #include "smp/landmarks.h"
 #include "smp/mesh.h"
 #include "smp/mesh_import.h"
@@ -24,16 +25,17 @@ typedef struct pipeline {
     smp_fields *fields;
     smp_dots dots;
     size_t session_dots[SMP_SCENE_MAX_SESSIONS];
+    smp_hair_set hair; /* the client's own hair (empty for alopecia totalis) */
     smp_skin skin;
     smp_age_model *model;
     float skin_srgb[3];
-    double head_ms, fields_ms, scatter_ms, model_ms;
+    double head_ms, fields_ms, scatter_ms, model_ms, hair_ms;
 } pipeline;
 
 typedef enum pipeline_stage {
     PIPELINE_HEAD,   /* head and landmarks only */
     PIPELINE_FIELDS, /* + scalp fields */
-    PIPELINE_ALL,    /* + dots, skin and model */
+    PIPELINE_ALL,    /* + dots, skin, model and the client's hair */
 } pipeline_stage;
 
 /* Builds up to the given stage; on failure frees what it built. Errors name the scene field
@@ -56,6 +58,16 @@ smp_status pipeline_plan_density(const pipeline *p, const smp_scene *scene, doub
 
 /* The camera for a view of this head; the close-up looks straight at the frontal scalp. */
 void pipeline_camera(const pipeline *p, smp_view view, float aspect, smp_camera *cam);
+
+/* The dots the plan placed, as dots/cm² at each head vertex (density_per_cm2 holds
+ * head.vertex_count values): a heat map for smp_renderer_set_vertex_scalar. Noisy at the scale
+ * of one vertex's area (a few mm²: a handful of dots), as a count is. O(V + T + dots). */
+smp_status pipeline_vertex_dot_density(const pipeline *p, float *density_per_cm2, smp_error *err);
+
+/* Rebuilds only the skin and the ageing model of p from scene, keeping its head, fields and
+ * dots: what edits of the skin and the lifestyle need (no new scatter). The scene must have
+ * the sessions p's dots were scattered with. On failure p is unchanged. */
+smp_status pipeline_rebuild_model(const smp_scene *scene, pipeline *p, smp_error *err);
 
 /* Where the MakeHuman head of Debian's assimp-testmodels lives ("auto" uses it if present). */
 #define PIPELINE_MAKEHUMAN_PATH "/usr/share/assimp/models/Collada/human.zae"

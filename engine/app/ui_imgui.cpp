@@ -104,19 +104,20 @@ int ui_combo(const char *label, int *current, const char *const *items, int coun
     return ImGui::Combo(label, current, items, count) ? 1 : 0;
 }
 
-int ui_timeline(const char *label, float *year, float max_year, const float *marks, int mark_count,
-                float due_year) {
+int ui_timeline(const char *label, float *year, float max_year, const float *marks,
+                const int *touch_up, int mark_count, float due_year) {
     ImGui::SetNextItemWidth(-1.0f);
     bool changed = ImGui::SliderFloat(label, year, 0.0f, max_year, "year %.2f");
-    // Ticks under the slider: sessions (white) and the touch-up-due year (amber).
+    // Ticks under the slider: sessions (white), touch-ups (blue), the touch-up-due year (amber).
     ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
     ImDrawList *draw = ImGui::GetWindowDrawList();
     float grab = ImGui::GetStyle().GrabMinSize * 0.5f;
     float x0 = min.x + grab, x1 = max.x - grab;
     for (int i = 0; i < mark_count; ++i) {
         float x = x0 + (x1 - x0) * marks[i] / max_year;
-        draw->AddLine(ImVec2(x, max.y), ImVec2(x, max.y + 6.0f), IM_COL32(235, 235, 235, 255),
-                      2.0f);
+        ImU32 colour =
+            touch_up && touch_up[i] ? IM_COL32(110, 170, 240, 255) : IM_COL32(235, 235, 235, 255);
+        draw->AddLine(ImVec2(x, max.y), ImVec2(x, max.y + 6.0f), colour, 2.0f);
     }
     if (due_year > 0.0f && due_year <= max_year) {
         float x = x0 + (x1 - x0) * due_year / max_year;
@@ -127,11 +128,103 @@ int ui_timeline(const char *label, float *year, float max_year, const float *mar
     return changed ? 1 : 0;
 }
 
-void ui_plot(const char *label, const float *values, int count, float max_x, float x, float y_max,
-             float height) {
-    ImGui::PlotLines(label, values, count, 0, nullptr, 0.0f, y_max, ImVec2(-1.0f, height));
-    ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-    float px = min.x + (max.x - min.x) * (x / max_x);
-    ImGui::GetWindowDrawList()->AddLine(ImVec2(px, min.y), ImVec2(px, max.y),
-                                        IM_COL32(240, 170, 40, 200), 1.5f);
+int ui_slider_int_text(const char *label, int *value, int min, int max, const char *format) {
+    return ImGui::SliderInt(label, value, min, max, format) ? 1 : 0;
+}
+
+int ui_radio(const char *label, int active) { return ImGui::RadioButton(label, active != 0); }
+
+int ui_section(const char *label, int open_at_first) {
+    return ImGui::CollapsingHeader(label, open_at_first ? ImGuiTreeNodeFlags_DefaultOpen : 0) ? 1
+                                                                                              : 0;
+}
+
+int ui_swatch(const char *id, const float srgb[3], int selected, float size) {
+    ImVec4 colour(srgb[0], srgb[1], srgb[2], 1.0f);
+    bool clicked =
+        ImGui::ColorButton(id, colour, ImGuiColorEditFlags_NoTooltip, ImVec2(size, size));
+    if (selected) {
+        ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+        ImGui::GetWindowDrawList()->AddRect(ImVec2(min.x - 2, min.y - 2),
+                                            ImVec2(max.x + 2, max.y + 2),
+                                            IM_COL32(240, 170, 40, 255), 2.0f, 0, 2.0f);
+    }
+    return clicked ? 1 : 0;
+}
+
+int ui_color(const char *label, float srgb[3]) {
+    return ImGui::ColorEdit3(label, srgb, ImGuiColorEditFlags_NoInputs) ? 1 : 0;
+}
+
+int ui_input_text(const char *label, char *buf, unsigned long size) {
+    return ImGui::InputText(label, buf, size, ImGuiInputTextFlags_EnterReturnsTrue) ? 1 : 0;
+}
+
+void ui_progress(float fraction, const char *caption) {
+    ImGui::ProgressBar(fraction, ImVec2(-1.0f, 0.0f), caption);
+}
+
+void ui_text_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColoredV(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), fmt, ap);
+    ImGui::PopTextWrapPos();
+    va_end(ap);
+}
+
+void ui_text_wrapped(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    ImGui::TextWrappedV(fmt, ap);
+    va_end(ap);
+}
+
+void ui_item_width(float width) { ImGui::SetNextItemWidth(width); }
+void ui_push_id(int id) { ImGui::PushID(id); }
+void ui_pop_id(void) { ImGui::PopID(); }
+void ui_disabled_begin(int disabled) { ImGui::BeginDisabled(disabled != 0); }
+void ui_disabled_end(void) { ImGui::EndDisabled(); }
+
+int ui_begin_fixed(const char *title, float x, float y, float width, float height) {
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Once);
+    ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Once);
+    return ImGui::Begin(title, nullptr, 0) ? 1 : 0;
+}
+
+void ui_label(float x, float y, const char *text) {
+    ImDrawList *draw = ImGui::GetForegroundDrawList();
+    ImVec2 size = ImGui::CalcTextSize(text);
+    draw->AddRectFilled(ImVec2(x - 6, y - 3), ImVec2(x + size.x + 6, y + size.y + 3),
+                        IM_COL32(20, 20, 22, 190), 3.0f);
+    draw->AddText(ImVec2(x, y), IM_COL32(240, 240, 236, 255), text);
+}
+
+void ui_chart(const float *values, const float *second, int count, float max_x, float x_step,
+              float x, float due_x, float y_max, float height) {
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    float width = ImGui::GetContentRegionAvail().x;
+    ImGui::Dummy(ImVec2(width, height));
+    ImDrawList *draw = ImGui::GetWindowDrawList();
+    ImVec2 end(origin.x + width, origin.y + height);
+    draw->AddRectFilled(origin, end, IM_COL32(28, 30, 34, 255), 3.0f);
+    auto px = [&](float v) { return origin.x + width * v / max_x; };
+    auto py = [&](float v) { return end.y - height * (v > y_max ? 1.0f : v / y_max); };
+    for (float g = x_step; g < max_x; g += x_step)
+        draw->AddLine(ImVec2(px(g), origin.y), ImVec2(px(g), end.y), IM_COL32(70, 72, 78, 255));
+    const float *series[2] = {second, values};
+    const ImU32 colours[2] = {IM_COL32(120, 170, 230, 200), IM_COL32(235, 235, 235, 255)};
+    for (int s = 0; s < 2; ++s) {
+        if (!series[s] || count < 2) continue;
+        for (int i = 1; i < count; ++i) {
+            float x0 = max_x * (float)(i - 1) / (float)(count - 1);
+            float x1 = max_x * (float)i / (float)(count - 1);
+            draw->AddLine(ImVec2(px(x0), py(series[s][i - 1])), ImVec2(px(x1), py(series[s][i])),
+                          colours[s], 2.0f);
+        }
+    }
+    if (due_x > 0.0f && due_x <= max_x)
+        draw->AddTriangleFilled(ImVec2(px(due_x), end.y - 8.0f), ImVec2(px(due_x) - 5.0f, end.y),
+                                ImVec2(px(due_x) + 5.0f, end.y), IM_COL32(240, 170, 40, 255));
+    draw->AddLine(ImVec2(px(x), origin.y), ImVec2(px(x), end.y), IM_COL32(240, 170, 40, 220), 1.5f);
 }

@@ -29,12 +29,38 @@ int ui_checkbox(const char *label, int *value);
 int ui_slider_float(const char *label, float *value, float min, float max, const char *format);
 int ui_slider_int(const char *label, int *value, int min, int max);
 int ui_combo(const char *label, int *current, const char *const *items, int count);
-/* A timeline: the year slider with a tick for each session date (years). */
-int ui_timeline(const char *label, float *year, float max_year, const float *marks, int mark_count,
-                float due_year);
-/* A small line plot of values over [0, max_x], with a marker at x. */
-void ui_plot(const char *label, const float *values, int count, float max_x, float x, float y_max,
-             float height);
+int ui_slider_int_text(const char *label, int *value, int min, int max, const char *format);
+int ui_radio(const char *label, int active);
+/* A section that can fold away; open at first when open_at_first. */
+int ui_section(const char *label, int open_at_first);
+/* A colour square (sRGB 0..1) of size px; outlined when selected; returns 1 when clicked. */
+int ui_swatch(const char *id, const float srgb[3], int selected, float size);
+/* A colour picker (sRGB 0..1); returns 1 on change. */
+int ui_color(const char *label, float srgb[3]);
+/* A one-line text field editing buf (size bytes); returns 1 when Enter is pressed. */
+int ui_input_text(const char *label, char *buf, unsigned long size);
+/* fraction 0..1 with a caption on the bar. */
+void ui_progress(float fraction, const char *caption);
+void ui_text_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ui_text_wrapped(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Width of the next widget in pixels (< 0: up to that far from the right edge). */
+void ui_item_width(float width);
+void ui_push_id(int id);
+void ui_pop_id(void);
+void ui_disabled_begin(int disabled);
+void ui_disabled_end(void);
+/* A panel at (x, y) of fixed size that scrolls when its content is taller. */
+int ui_begin_fixed(const char *title, float x, float y, float width, float height);
+/* A caption on a dark plate over everything, at pixel (x, y) of the window. */
+void ui_label(float x, float y, const char *text);
+/* A timeline: the year slider with a tick for each session date (years), touch-ups (where
+ * touch_up[i], which may be NULL) in another colour, and the touch-up-due year (> 0). */
+int ui_timeline(const char *label, float *year, float max_year, const float *marks,
+                const int *touch_up, int mark_count, float due_year);
+/* A line chart of values (and optionally second, dimmer, or NULL) over x in [0, max_x], y in
+ * [0, y_max], with gridlines every x_step, a marker at x and an amber tick at due_x (> 0). */
+void ui_chart(const float *values, const float *second, int count, float max_x, float x_step,
+              float x, float due_x, float y_max, float height);
 
 #ifdef __cplusplus
 }

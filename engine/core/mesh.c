@@ -130,6 +130,17 @@ double smp_mesh_area_mm2(const smp_mesh *m) {
     return area;
 }
 
+void smp_mesh_vertex_areas_mm2(const smp_mesh *m, double *area_mm2) {
+    memset(area_mm2, 0, (size_t)m->vertex_count * sizeof *area_mm2);
+    for (uint32_t t = 0; t < m->triangle_count; ++t) {
+        double n[3];
+        tri_cross(m, t, n);
+        double third = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]) / 6.0;
+        const uint32_t *ix = m->indices + 3 * (size_t)t;
+        for (int k = 0; k < 3; ++k) area_mm2[ix[k]] += third;
+    }
+}
+
 smp_status smp_mesh_validate(const smp_mesh *m, smp_error *err) {
     if (!m->positions || !m->indices || m->vertex_count < 3 || m->triangle_count < 1)
         return smp_error_set(err, SMP_ERR_FORMAT, "mesh is empty");

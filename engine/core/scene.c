@@ -520,6 +520,16 @@ static void check_scene(ctx *c, const smp_scene *s) {
             report(c, p, 0, "found an empty list, expected at least one region");
         }
     }
+    const smp_scene_training *tr = &s->training;
+    if (tr->enabled && tr->session >= pl->session_count)
+        report(c, "training.session", 0,
+               "found %d, expected a session of the plan (0..%d): the trainee works in one",
+               tr->session, pl->session_count - 1);
+    else if (tr->enabled && pl->sessions[tr->session].kind != SMP_SESSION_TREATMENT)
+        report(c, "training.session", 0, "found %d, a touch-up, expected a treatment session",
+               tr->session);
+    if (tr->region_count == 0)
+        report(c, "training.regions", 0, "found an empty list, expected at least one region");
     if (s->view_count == 0) report(c, "render.views", 0, "found an empty list, expected a view");
     if (s->year_count == 0) report(c, "render.years", 0, "found an empty list, expected a year");
     for (int i = 1; i < s->year_count; ++i)

@@ -364,6 +364,39 @@ static const field k_render[] = {
     END,
 };
 
+static const field k_training[] = {
+    BOOL("enabled", smp_scene, training.enabled, 0,
+         "the scene is a training exercise: `smpsim score` grades hand-placed dots against it"),
+    INT("session", smp_scene, training.session, 0, SMP_SCENE_MAX_SESSIONS - 1, 0, "index",
+        "the plan session the trainee works in; the sessions before it are already done"),
+    NUM("density_per_cm2", smp_scene, training.density_per_cm2, 0, 400, 0, "dots/cm²",
+        "target total density where the target applies; 0 = the plan's density after that "
+        "session"),
+    {.key = "regions",
+     .kind = K_ENUM_LIST,
+     .off = OFF(smp_scene, training.regions),
+     .aux = OFF(smp_scene, training.region_count),
+     .words = k_regions,
+     .max = SMP_SCENE_MAX_REGIONS,
+     .def_text = "[\"bald\"]",
+     .doc = "where the target applies: scalp, bald, thinning, scars"},
+    BOOL("hairline", smp_scene, training.hairline, 0,
+         "score the frontal hairline against plan.hairline (softness, irregularity)"),
+    NUM("dilution", smp_scene, training.dilution, 0, 0.95, 0.4, "fraction",
+        "the shade to work in: water fraction of the ink"),
+    NUM("depth_mm", smp_scene, training.depth_mm, 0.05, 3, 0.4, "mm",
+        "intended pigment depth; each puncture varies around it with the hand's steadiness"),
+    INT("needle_points", smp_scene, training.needle_points, 1, 9, 3, "points",
+        "needles in the grouping: 1 (1RL) at the hairline, 3 (3RL) elsewhere"),
+    NUM("needle_diameter_mm", smp_scene, training.needle_diameter_mm, 0.1, 0.5, 0.25, "mm",
+        "needle diameter (#04 0.18, #06 0.20, #08 0.25, #10 0.30)"),
+    NUM("steadiness", smp_scene, training.steadiness, 0.01, 1, 0.6, "0..1",
+        "the simulated hand: 1 = the steadiest; depth varies by 0.05 + 0.15·(1 − steadiness) mm"),
+    NUM("stroke_rate_hz", smp_scene, training.stroke_rate_hz, 1, 50, 8, "1/s",
+        "punctures per second while a stroke is held"),
+    END,
+};
+
 static const field k_root_children[] = {
     STR("name", smp_scene, name, "Untitled scene", NULL, "the case's name"),
     STR("description", smp_scene, description, "", NULL,
@@ -380,6 +413,7 @@ static const field k_root_children[] = {
     OBJ("plan", smp_scene, plan, k_plan, "the treatment plan"),
     OBJ_FLAT("lifestyle", k_lifestyle, "what the skin goes through over the years"),
     OBJ_FLAT("render", k_render, "what to show by default"),
+    OBJ_FLAT("training", k_training, "the exercise, when the scene is one (training mode)"),
     END,
 };
 

@@ -56,6 +56,11 @@ smp_bounds smp_mesh_bounds(const smp_mesh *m);
 /* Total surface area in mm². */
 double smp_mesh_area_mm2(const smp_mesh *m);
 
+/* Each vertex's share of the surface: a third of the area of every triangle it belongs to, in
+ * mm² (area_mm2 holds vertex_count values, which sum to the mesh's area). What a per-vertex
+ * density is measured against. O(V + T). */
+void smp_mesh_vertex_areas_mm2(const smp_mesh *m, double *area_mm2);
+
 /* Checks indices are in range and every position, normal and UV is finite; the message names
  * the first offending vertex or triangle. */
 smp_status smp_mesh_validate(const smp_mesh *m, smp_error *err);

@@ -155,6 +155,24 @@ typedef struct smp_scene_plan {
     smp_scene_session sessions[SMP_SCENE_MAX_SESSIONS];
 } smp_scene_plan;
 
+/* An exercise of training mode (docs/TRAINING.md): where and how densely the trainee should
+ * place dots, in which of the plan's sessions, with which tool. The plan's hairline is the
+ * hairline design; the plan itself is what the expert version follows. */
+typedef struct smp_scene_training {
+    int enabled;            /* the scene is an exercise */
+    int session;            /* plan session the trainee works in; earlier ones are done */
+    double density_per_cm2; /* target total density; 0 = the plan's after that session */
+    int region_count;
+    smp_region regions[SMP_SCENE_MAX_REGIONS]; /* where the target applies */
+    int hairline;                              /* score the plan's designed hairline */
+    double dilution;                           /* the shade: water fraction of the ink */
+    double depth_mm;                           /* intended pigment depth */
+    int needle_points;
+    double needle_diameter_mm;
+    double steadiness;     /* the simulated hand, 0.01..1 (as technician_skill) */
+    double stroke_rate_hz; /* punctures per second while a stroke is held */
+} smp_scene_training;
+
 typedef struct smp_scene {
     char name[SMP_SCENE_TEXT_MAX];
     char description[SMP_SCENE_TEXT_MAX];
@@ -168,6 +186,7 @@ typedef struct smp_scene {
     int views[SMP_SCENE_MAX_VIEWS]; /* smp_view */
     int year_count;
     double years[SMP_SCENE_MAX_YEARS];
+    smp_scene_training training;
     char source[SMP_SCENE_PATH_MAX]; /* the file it came from, or "<built-in default>" */
 } smp_scene;
 

@@ -1,0 +1,306 @@
+/* smpsim score: grades a saved set of hand-placed dots against a training scene's exercise,
+ * beside the expert version (the scatter core's blue noise for the same target). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pipeline.h"
+#include "scene_args.h"
+#include "smp/scatter.h"
+#include "smp/score.h"
+#include "smp/training.h"
+
+int cmd_score(int argc, char **argv); /* the command table's entry (main.c) */
+
+static void print_help(void) {
+    printf("Usage: smpsim score SCENE --dots FILE [options]\n"
+           "\n"
+           "Scores a training session's dots (saved by the viewer's training mode) against the\n"
+           "exercise of a training scene (its `training` object): density per area against the\n"
+           "target, spacing, hairline, size and depth consistency, merge risk at years 5 and\n"
+           "10, contrast at years 0 and 5 and the touch-up-due year, each with a hint, beside\n"
+           "the expert version of the same exercise. docs/TRAINING.md explains every score.\n"
+           "\n"
+           "Options:\n"
+           "  --dots FILE          the training session to score\n"
+           "  --json               print one JSON object instead of the table\n"
+           "  --no-expert          skip the expert version (it costs one blue-noise scatter)\n"
+           "  --write-expert FILE  also save the expert version as a session file, atomically\n"
+           "  --set PATH=VALUE     override a scene field (repeatable)\n"
+           "  -h, --help           show this help\n"
+           "\n"
+           "Exit status: 0 scored, 2 bad arguments, scene or dots file (malformed, from another\n"
+           "scene, dots off the head), 1 a file could not be written.\n");
+}
+
+typedef struct exercise {
+    pipeline p;
+    float *target;
+    uint8_t *tissue;
+    smp_dots base; /* dots of the sessions before the exercise's */
+    smp_training_tool tool;
+    uint64_t fingerprint;
+} exercise;
+
+static void exercise_free(exercise *e) {
+    free(e->target);
+    free(e->tissue);
+    smp_dots_free(&e->base);
+    pipeline_free(&e->p);
+}
+
+/* The sessions before the trainee's, laid as the plan lays them. */
+static smp_status scatter_base(const smp_scene *s, exercise *e, smp_error *err) {
+    int k = s->training.session;
+    size_t v = e->p.head.vertex_count, cap = 0;
+    float *density = malloc(sizeof(float) * v * (size_t)(k ? k : 1));
+    uint8_t *tissue = malloc(v * (size_t)(k ? k : 1));
+    smp_scatter_desc d[SMP_SCENE_MAX_SESSIONS];
+    smp_status st = density && tissue ? SMP_OK : smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+    for (int i = 0; st == SMP_OK && i < k; ++i) {
+        const smp_scene_session *ss = &s->plan.sessions[i];
+        st = pipeline_session_density(&e->p, s, i, density + v * (size_t)i, tissue + v * (size_t)i,
+                                      err);
+        d[i] = (smp_scatter_desc){
+            .mesh = &e->p.head,
+            .density_per_cm2 = density + v * (size_t)i,
+            .tissue = tissue + v * (size_t)i,
+            .rule = s->plan.rule == SMP_RULE_POISSON ? SMP_SCATTER_POISSON : SMP_SCATTER_BLUE,
+            .seed = s->seed,
+            .session = {.index = i,
+                        .needle_diameter_mm = (float)smp_needle_group_diameter_mm(
+                            ss->needle_diameter_mm, ss->needle_points),
+                        .depth_mean_mm = (float)ss->depth_mm,
+                        .technician_skill = (float)fmax(0.01, s->plan.technician_skill),
+                        .ink_load = (float)(1.0 - ss->dilution)}};
+        double expected = 0;
+        if (st == SMP_OK) st = smp_scatter_expected(&d[i], &expected, err);
+        if (st == SMP_OK && expected < 0.5) d[i].mesh = NULL; /* a touch-up adds no dots */
+        size_t need = 0;
+        if (st == SMP_OK && d[i].mesh) st = smp_scatter_capacity(&d[i], &need, err);
+        cap += need;
+    }
+    if (st == SMP_OK) st = smp_dots_alloc(&e->base, cap ? cap : 1, 0, err);
+    for (int i = 0; st == SMP_OK && i < k; ++i)
+        if (d[i].mesh) st = smp_scatter(&d[i], &e->base, err);
+    free(density);
+    free(tissue);
+    return st;
+}
+
+static smp_status build_exercise(const smp_scene *s, exercise *e, smp_error *err) {
+    memset(e, 0, sizeof *e);
+    const smp_scene_training *tr = &s->training;
+    if (!tr->enabled)
+        return smp_error_set(err, SMP_ERR_FORMAT,
+                             "%s: training.enabled is false: the scene is not an exercise "
+                             "(see docs/TRAINING.md)",
+                             s->source);
+    smp_status st = pipeline_build(s, PIPELINE_FIELDS, &e->p, err);
+    if (st == SMP_OK) st = pipeline_rebuild_model(s, &e->p, err);
+    if (st != SMP_OK) return st;
+    size_t v = e->p.head.vertex_count;
+    e->target = malloc(sizeof(float) * v);
+    e->tissue = malloc(v);
+    if (!e->target || !e->tissue) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+    if ((st = smp_training_target(s, e->p.fields, &e->p.head, e->target, e->tissue, err)))
+        return st;
+    e->fingerprint = smp_training_fingerprint(&e->p.head, e->target);
+    smp_training_tool_of_scene(s, &e->tool);
+    return scatter_base(s, e, err);
+}
+
+/* The expert's measured contrast and hairline softness, when known, are what the trainee is
+ * held to: the design's softness reads differently on heads the chart distorts. */
+typedef struct reference {
+    double contrast, softness_mm;
+} reference;
+
+static smp_status score_set(const smp_scene *s, const exercise *e, const smp_dots *trainee,
+                            reference ref, smp_score *out, smp_error *err) {
+    const smp_scene_training *tr = &s->training;
+    smp_dots all = {0};
+    smp_status st = smp_dots_alloc(&all, e->base.count + trainee->count + 1, 0, err);
+    if (st != SMP_OK) return st;
+    smp_dots_append(&all, &e->base);
+    smp_dots_append(&all, trainee);
+    smp_score_desc d = {
+        .head = &e->p.head,
+        .target_density_per_cm2 = e->target,
+        .model = e->p.model,
+        .skin = &e->p.skin,
+        .hairline = tr->hairline,
+        .hairline_softness_mm =
+            (float)(ref.softness_mm > 0.5 ? ref.softness_mm : s->plan.hairline_softness_mm),
+        .depth_mm = (float)tr->depth_mm,
+        .healed_years = s->plan.sessions[tr->session].day / 365.25 + 0.25,
+        .contrast_reference = ref.contrast,
+    };
+    smp_score_ctx *ctx = NULL;
+    st = smp_score_create(&d, &ctx, err);
+    if (st == SMP_OK) st = smp_score_eval(ctx, &all, out, err);
+    smp_score_destroy(ctx);
+    smp_dots_free(&all);
+    return st;
+}
+
+static void print_table(const smp_scene *s, const char *dots_path, const smp_score *t,
+                        const smp_score *x) {
+    printf("%s: %s\n", s->source, s->name);
+    printf("dots: %s, %zu scored (expert %s)\n\n", dots_path, t->dots, x ? "beside" : "skipped");
+    printf("%-12s %7s %7s  %s\n", "score", "trainee", x ? "expert" : "", "hint");
+    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
+        char a[16], b[16] = "";
+        snprintf(a, sizeof a, isnan(t->item[k]) ? "-" : "%.0f", t->item[k]);
+        if (x) snprintf(b, sizeof b, isnan(x->item[k]) ? "-" : "%.0f", x->item[k]);
+        printf("%-12s %7s %7s  %s\n", smp_score_item_name((smp_score_item)k), a, b, t->hint[k]);
+    }
+    char b[16] = "";
+    if (x) snprintf(b, sizeof b, "%.0f", x->overall);
+    printf("%-12s %7.0f %7s\n\n", "overall", t->overall, b);
+    printf("density by area (dots placed / target):\n");
+    for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z)
+        if (t->zone[z].target_dots >= 1 || t->zone[z].dots >= 1)
+            printf("  %-13s %7.0f / %7.0f  %+5.0f %%\n", smp_score_zone_name(z), t->zone[z].dots,
+                   t->zone[z].target_dots, isnan(t->zone[z].error) ? 0 : 100 * t->zone[z].error);
+    printf("merge risk: %.1f %% at year 5, %.1f %% at year 10; contrast %.0f %% healed, %.0f %% "
+           "at year 5; touch-up due at year %.1f\n",
+           100 * t->merge_share_5, 100 * t->merge_share_10, 100 * t->contrast_0,
+           100 * t->contrast_5, t->touch_up_due_years);
+}
+
+int cmd_score(int argc, char **argv) {
+    static const struct option options[] = {
+        {"dots", required_argument, NULL, 'd'},
+        {"json", no_argument, NULL, 'j'},
+        {"no-expert", no_argument, NULL, 'n'},
+        {"write-expert", required_argument, NULL, 'w'},
+        {"set", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    scene_args scene = {0};
+    const char *dots_path = NULL, *expert_out = NULL;
+    int json = 0, expert = 1, rc;
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":h", options, NULL)) != -1;) {
+        switch (c) {
+        case 'd': dots_path = optarg; break;
+        case 'j': json = 1; break;
+        case 'n': expert = 0; break;
+        case 'w': expert_out = optarg; break;
+        case 'S':
+            if ((rc = scene_args_add_set("score", &scene, optarg))) return rc;
+            break;
+        case 'h': print_help(); return CLI_EXIT_OK;
+        case ':': return cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("score", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) scene.path = argv[optind++];
+    if (optind < argc) return cli_usage_error("score", "unexpected argument '%s'", argv[optind]);
+    if (!scene.path) return cli_usage_error("score", "a training SCENE is required");
+    if (!dots_path && !expert_out)
+        return cli_usage_error("score", "--dots FILE is required (or --write-expert FILE)");
+
+    smp_scene s;
+    if ((rc = scene_args_load("score", &scene, &s))) return rc;
+    smp_error err = {0};
+    exercise e;
+    if (build_exercise(&s, &e, &err) != SMP_OK) {
+        exercise_free(&e);
+        return cli_fail("score", &err);
+    }
+    smp_training_session *trainee = NULL;
+    smp_dots expert_dots = {0};
+    smp_score ts, xs;
+    int have_expert = 0;
+    rc = CLI_EXIT_OK;
+    if (dots_path &&
+        smp_training_load(dots_path, &e.p.head, s.name, e.fingerprint, &trainee, &err) != SMP_OK) {
+        /* a file that is missing or unreadable is the user's input too */
+        if (err.status == SMP_ERR_IO) err.status = SMP_ERR_FORMAT;
+        rc = cli_fail("score", &err);
+        goto done;
+    }
+    if (expert || expert_out) {
+        smp_training_tool t = e.tool;
+        t.steadiness = 0.95f; /* an expert's hand */
+        smp_dots only = {0};
+        if (smp_training_expert(&e.p.head, e.target, e.tissue, &t, s.seed, &e.base, &expert_dots,
+                                &err) != SMP_OK) {
+            rc = cli_fail("score", &err);
+            goto done;
+        }
+        /* the expert's own punctures, without the earlier sessions' dots */
+        only = expert_dots;
+        only.x += e.base.count, only.y += e.base.count, only.z += e.base.count;
+        only.normal += e.base.count, only.triangle += e.base.count;
+        only.bary_u += e.base.count, only.bary_v += e.base.count;
+        only.radius_um += e.base.count, only.depth_um += e.base.count;
+        only.ink += e.base.count, only.session += e.base.count, only.tissue += e.base.count;
+        only.count = expert_dots.count - e.base.count;
+        if (expert_out) {
+            smp_training_session *xsess = NULL;
+            smp_status st =
+                smp_training_session_create(s.name, e.fingerprint, s.seed, &xsess, &err);
+            if (st == SMP_OK)
+                st = smp_training_session_add_dots(xsess, &t, &only,
+                                                   1000.0 / s.training.stroke_rate_hz, &err);
+            if (st == SMP_OK) st = smp_training_save(xsess, expert_out, &err);
+            smp_training_session_destroy(xsess);
+            if (st != SMP_OK) {
+                rc = cli_fail("score", &err);
+                goto done;
+            }
+        }
+        if (expert) {
+            /* the expert's shade is the reference: scored against itself it matches */
+            reference none = {0, 0};
+            if (score_set(&s, &e, &only, none, &xs, &err) != SMP_OK ||
+                score_set(&s, &e, &only, (reference){xs.contrast_0, xs.hairline_softness_mm}, &xs,
+                          &err) != SMP_OK) {
+                rc = cli_fail("score", &err);
+                goto done;
+            }
+            have_expert = 1;
+        }
+    }
+    if (trainee) {
+        reference ref = {0, 0};
+        if (have_expert) ref = (reference){xs.contrast_0, xs.hairline_softness_mm};
+        if (score_set(&s, &e, smp_training_session_dots(trainee), ref, &ts, &err) != SMP_OK) {
+            smp_error_prefix(&err, "%s", dots_path);
+            rc = cli_fail("score", &err);
+            goto done;
+        }
+        if (json) {
+            cJSON *root = cJSON_CreateObject();
+            cJSON_AddStringToObject(root, "scene", s.name);
+            cJSON_AddStringToObject(root, "dots_file", dots_path);
+            cJSON_AddItemToObject(root, "trainee", smp_score_json(&ts));
+            cJSON_AddItemToObject(root, "expert",
+                                  have_expert ? smp_score_json(&xs) : cJSON_CreateNull());
+            char *text = cJSON_Print(root);
+            cJSON_Delete(root);
+            if (!text) {
+                fprintf(stderr, "smpsim score: out of memory\n");
+                rc = CLI_EXIT_FAILURE;
+                goto done;
+            }
+            puts(text);
+            free(text);
+        } else {
+            print_table(&s, dots_path, &ts, have_expert ? &xs : NULL);
+        }
+    }
+done:
+    smp_dots_free(&expert_dots);
+    smp_training_session_destroy(trainee);
+    exercise_free(&e);
+    return rc;
+}

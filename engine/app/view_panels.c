@@ -1,0 +1,428 @@
+/* The viewer's panels: the scene (client, plan, lifestyle, view), compare, plot and files on
+ * the right, the timeline at the bottom, the frame HUD at the top right. Every edit goes
+ * through view_edit, so the scene module checks it and the window shows what it refused. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smp/renderer.h"
+#include "ui_imgui.h"
+#include "view.h"
+
+static const char *const k_roman[] = {"I", "II", "III", "IV", "V", "VI"};
+static const char *const k_norwood[] = {"I",  "II",  "IIa", "III", "IIIa", "III-vertex",
+                                        "IV", "IVa", "V",   "Va",  "VI",   "VII"};
+static const char *const k_ludwig[] = {"I", "II", "III"};
+
+/* --- editing one field ------------------------------------------------------------------- */
+
+/* field points into v->scene; the same field of a copy is edited and the copy checked. */
+static smp_scene *draft(const viewer *v, const void *field, void **field_in_draft) {
+    smp_scene *d = malloc(sizeof *d);
+    if (!d) return NULL;
+    *d = v->scene;
+    *field_in_draft = (char *)d + ((const char *)field - (const char *)&v->scene);
+    return d;
+}
+
+static void commit(viewer *v, smp_scene *d, view_edit_kind kind) {
+    if (!d) return;
+    smp_error err = {0};
+    view_edit(v, d, kind, &err);
+    free(d);
+}
+
+static void slider_double(viewer *v, const char *label, const double *field, float lo, float hi,
+                          const char *format, view_edit_kind kind) {
+    float x = (float)*field;
+    if (!ui_slider_float(label, &x, lo, hi, format)) return;
+    void *at;
+    smp_scene *d = draft(v, field, &at);
+    if (d) *(double *)at = x;
+    commit(v, d, kind);
+}
+
+static void slider_int(viewer *v, const char *label, const int *field, int lo, int hi,
+                       const char *format, view_edit_kind kind) {
+    int x = *field;
+    if (!ui_slider_int_text(label, &x, lo, hi, format)) return;
+    void *at;
+    smp_scene *d = draft(v, field, &at);
+    if (d) *(int *)at = x;
+    commit(v, d, kind);
+}
+
+/* enum fields are ints in the scene struct */
+static void combo_enum(viewer *v, const char *label, const void *field, const char *const *names,
+                       int count, view_edit_kind kind) {
+    int x = *(const int *)field;
+    if (!ui_combo(label, &x, names, count)) return;
+    void *at;
+    smp_scene *d = draft(v, field, &at);
+    if (d) *(int *)at = x;
+    commit(v, d, kind);
+}
+
+/* --- scene panel ------------------------------------------------------------------------- */
+
+static void client_section(viewer *v) {
+    const smp_scene_client *c = &v->scene.client;
+    ui_text_muted("Skin tone (Monk scale)");
+    for (int m = 1; m <= 10; ++m) {
+        char id[16];
+        snprintf(id, sizeof id, "MST %d", m);
+        if (m != 1 && m != 6) ui_same_line();
+        if (ui_swatch(id, v->mst_swatch_srgb[m - 1], c->mst == m, 24.0f) && c->mst != m) {
+            void *at;
+            smp_scene *d = draft(v, &c->mst, &at);
+            if (d) *(int *)at = m;
+            commit(v, d, VIEW_EDIT_MODEL);
+        }
+    }
+    ui_text_muted("MST %d", c->mst);
+    slider_int(v, "Fitzpatrick", &c->fitzpatrick, 1, 6, k_roman[c->fitzpatrick - 1],
+               VIEW_EDIT_MODEL);
+
+    float hair[3];
+    unsigned rgb = (unsigned)strtoul(c->hair_color + 1, NULL, 16);
+    for (int k = 0; k < 3; ++k) hair[k] = (float)((rgb >> (16 - 8 * k)) & 0xffu) / 255.0f;
+    if (ui_color("Hair colour", hair)) {
+        void *at;
+        smp_scene *d = draft(v, c->hair_color, &at);
+        if (d)
+            snprintf(at, SMP_SCENE_TEXT_MAX, "#%02x%02x%02x", (unsigned)lroundf(hair[0] * 255),
+                     (unsigned)lroundf(hair[1] * 255), (unsigned)lroundf(hair[2] * 255));
+        commit(v, d, VIEW_EDIT_SCATTER);
+    }
+    slider_double(v, "Hair FU/cm²", &c->hair_density_fu_per_cm2, 20, 150, "%.0f",
+                  VIEW_EDIT_SCATTER);
+    slider_double(v, "Stubble mm", &c->stubble_mm, 0, 20, "%.1f", VIEW_EDIT_SCATTER);
+
+    static const char *const patterns[] = {"none", "Norwood", "Ludwig", "alopecia totalis"};
+    int kind = (int)c->pattern;
+    if (ui_combo("Pattern", &kind, patterns, 4) && kind != (int)c->pattern) {
+        void *at;
+        smp_scene *d = draft(v, &c->pattern, &at);
+        if (d) {
+            d->client.pattern = (smp_pattern_kind)kind;
+            /* the other scale's stages do not exist: start from its middle */
+            if (kind == SMP_PATTERN_NORWOOD) snprintf(d->client.stage, SMP_SCENE_TEXT_MAX, "V");
+            if (kind == SMP_PATTERN_LUDWIG) snprintf(d->client.stage, SMP_SCENE_TEXT_MAX, "II");
+        }
+        commit(v, d, VIEW_EDIT_SCATTER);
+    }
+    if (c->pattern == SMP_PATTERN_NORWOOD || c->pattern == SMP_PATTERN_LUDWIG) {
+        const char *const *stages = c->pattern == SMP_PATTERN_NORWOOD ? k_norwood : k_ludwig;
+        int n = c->pattern == SMP_PATTERN_NORWOOD ? 12 : 3, at_stage = 0;
+        for (int i = 0; i < n; ++i)
+            if (strcmp(stages[i], c->stage) == 0) at_stage = i;
+        if (ui_combo("Stage", &at_stage, stages, n)) {
+            void *at;
+            smp_scene *d = draft(v, c->stage, &at);
+            if (d) snprintf(at, SMP_SCENE_TEXT_MAX, "%s", stages[at_stage]);
+            commit(v, d, VIEW_EDIT_SCATTER);
+        }
+    }
+    static const char *const scars[] = {"FUT strip",    "FUE",       "craniotomy", "burn",
+                                        "areata patch", "reduction", "plugs"};
+    if (c->scar_count == 0) ui_text_muted("No scars");
+    for (int i = 0; i < c->scar_count; ++i)
+        ui_text_muted("Scar %d: %s", i + 1, scars[c->scars[i].kind]);
+}
+
+static void session_editor(viewer *v, int i) {
+    const smp_scene_session *s = &v->scene.plan.sessions[i];
+    static const char *const kinds[] = {"session", "touch-up"};
+    static const char *const inks[] = {"carbon", "temporary"};
+    ui_push_id(i);
+    combo_enum(v, "Kind", &s->kind, kinds, 2, VIEW_EDIT_SCATTER);
+    slider_int(v, "Day", &s->day, 0, 3650, "%d", VIEW_EDIT_SCATTER);
+    slider_double(v, "Density", &s->density_fraction, 0, 1, "%.2f of full", VIEW_EDIT_SCATTER);
+    combo_enum(v, "Ink", &s->ink, inks, 2, VIEW_EDIT_MODEL);
+    slider_double(v, "Dilution", &s->dilution, 0, 0.95f, "%.2f", VIEW_EDIT_SCATTER);
+    slider_double(v, "Needle mm", &s->needle_diameter_mm, 0.1f, 0.5f, "%.2f", VIEW_EDIT_SCATTER);
+    slider_int(v, "Points", &s->needle_points, 1, 9, "%d", VIEW_EDIT_SCATTER);
+    slider_double(v, "Depth mm", &s->depth_mm, 0.05f, 3, "%.2f", VIEW_EDIT_SCATTER);
+    slider_double(v, "Depth SD mm", &s->depth_sd_mm, 0, 1, "%.2f", VIEW_EDIT_SCATTER);
+    ui_pop_id();
+}
+
+static void plan_section(viewer *v) {
+    const smp_scene_plan *p = &v->scene.plan;
+    static const char *const rules[] = {"blue noise", "Poisson", "grid"};
+    combo_enum(v, "Placement", &p->rule, rules, 3, VIEW_EDIT_SCATTER);
+    slider_double(v, "Dots/cm²", &p->full_density_per_cm2, 5, 400, "%.0f", VIEW_EDIT_SCATTER);
+    static const char *const shapes[] = {"none", "straight", "rounded", "widow's peak", "winged"};
+    combo_enum(v, "Hairline", &p->hairline, shapes, 5, VIEW_EDIT_SCATTER);
+    slider_double(v, "Height mm", &p->hairline_height_mm, 40, 130, "%.0f", VIEW_EDIT_SCATTER);
+    slider_double(v, "Softness mm", &p->hairline_softness_mm, 0.5f, 30, "%.1f", VIEW_EDIT_SCATTER);
+    slider_double(v, "Fine irreg.", &p->micro_irregularity_mm, 0, 10, "%.1f mm", VIEW_EDIT_SCATTER);
+    slider_double(v, "Broad irreg.", &p->macro_irregularity_mm, 0, 20, "%.1f mm",
+                  VIEW_EDIT_SCATTER);
+    for (int i = 0; i < p->session_count; ++i) {
+        char title[64];
+        snprintf(title, sizeof title, "%s %d, day %d###session%d",
+                 p->sessions[i].kind == SMP_SESSION_TOUCH_UP ? "Touch-up" : "Session", i + 1,
+                 p->sessions[i].day, i);
+        if (ui_section(title, 0)) session_editor(v, i);
+    }
+    if (p->session_count < SMP_SCENE_MAX_SESSIONS && ui_button("Add touch-up")) {
+        void *at;
+        smp_scene *d = draft(v, &p->session_count, &at);
+        if (d) {
+            smp_scene_plan *dp = &d->plan;
+            smp_scene_session *s = &dp->sessions[dp->session_count];
+            *s = dp->session_count ? dp->sessions[dp->session_count - 1]
+                                   : (smp_scene_session){.density_fraction = 1,
+                                                         .dilution = 0.4,
+                                                         .needle_diameter_mm = 0.25,
+                                                         .needle_points = 3,
+                                                         .depth_mm = 0.4,
+                                                         .depth_sd_mm = 0.08,
+                                                         .region_count = 1};
+            s->kind = SMP_SESSION_TOUCH_UP;
+            /* the due year when the model has one, else three years after the last */
+            int last = dp->session_count ? dp->sessions[dp->session_count - 1].day : 0;
+            int due = v->due_years > 0 ? (int)lround(v->due_years * 365.25) : last + 1096;
+            s->day = due > last ? due : last + 1;
+            dp->session_count++;
+        }
+        commit(v, d, VIEW_EDIT_SCATTER);
+    }
+    if (p->session_count > 0) {
+        if (p->session_count < SMP_SCENE_MAX_SESSIONS) ui_same_line();
+        if (ui_button("Remove last")) {
+            void *at;
+            smp_scene *d = draft(v, &p->session_count, &at);
+            if (d) d->plan.session_count--;
+            commit(v, d, VIEW_EDIT_SCATTER);
+        }
+    }
+}
+
+static void lifestyle_section(viewer *v) {
+    slider_double(v, "Outdoor hours", &v->scene.outdoor_hours_per_day, 0, 16, "%.1f h/day",
+                  VIEW_EDIT_MODEL);
+    slider_double(v, "Sunscreen SPF", &v->scene.sunscreen_spf, 1, 100,
+                  v->scene.sunscreen_spf <= 1 ? "none" : "%.0f", VIEW_EDIT_MODEL);
+}
+
+static void view_section(viewer *v) {
+    static const char *const names[] = {"Front", "Back", "Left", "Right", "Top", "3/4", "Close"};
+    for (int i = 0; i < SMP_VIEW_COUNT; ++i) {
+        if (i && i != 4) ui_same_line();
+        if (ui_button(names[i])) view_go_to(v, (smp_view)i);
+    }
+    ui_checkbox("Dots", &v->show_dots);
+    ui_same_line();
+    ui_checkbox("Hair", &v->show_hair);
+    ui_same_line();
+    ui_checkbox("Skin", &v->show_skin);
+    static const char *const lights[] = {"clinic", "overhead", "daylight", "flash"};
+    ui_combo("Lighting", &v->lighting, lights, SMP_LIGHTING_COUNT);
+    static const char *const overlays[] = {"none", "dot density", "contrast"};
+    int was = v->heat_map;
+    ui_combo("Heat map", &v->heat_map, overlays, 3);
+    if (v->heat_map != was) v->heat_ready = 0;
+}
+
+static void scene_panel(viewer *v) {
+    float height = (float)v->height - 150.0f;
+    if (ui_begin_fixed("Scene", 12, 12, 340, height > 200 ? height : 200)) {
+        ui_text_wrapped("%s", v->scene.name);
+        ui_text_muted("%zu dots, scattered in %.0f ms", v->h.p.dots.count, v->h.p.scatter_ms);
+        double elapsed;
+        if (view_building(v, &elapsed)) {
+            char caption[64];
+            snprintf(caption, sizeof caption, "rebuilding %.1f s", elapsed / 1000.0);
+            float expected = v->build_ms > 0 ? (float)v->build_ms : 1500.0f;
+            float f = (float)elapsed / expected;
+            ui_progress(f < 0.95f ? f : 0.95f, caption);
+        }
+        smp_error err = {0};
+        ui_disabled_begin(view_building(v, NULL));
+        if (ui_button(v->shown.training.enabled ? "Start the exercise (T)"
+                                                : "Practise by hand (T)"))
+            view_train_start(v, &err);
+        ui_disabled_end();
+        if (ui_section("Client", 1)) client_section(v);
+        if (ui_section("Plan", 0)) plan_section(v);
+        if (ui_section("Lifestyle", 1)) lifestyle_section(v);
+        if (ui_section("View", 1)) view_section(v);
+    }
+    ui_end();
+}
+
+/* --- right column ------------------------------------------------------------------------ */
+
+static void compare_section(viewer *v) {
+    int mode = (int)v->compare;
+    if (ui_radio("Off", mode == VIEW_COMPARE_OFF)) v->compare = VIEW_COMPARE_OFF;
+    ui_same_line();
+    if (ui_radio("Split", mode == VIEW_COMPARE_SPLIT)) v->compare = VIEW_COMPARE_SPLIT;
+    ui_same_line();
+    if (ui_radio("Side by side", mode == VIEW_COMPARE_SIDE)) v->compare = VIEW_COMPARE_SIDE;
+    if (v->compare == VIEW_COMPARE_OFF) return;
+    if (v->compare == VIEW_COMPARE_SPLIT) {
+        ui_checkbox("Untreated on the left", &v->compare_untreated);
+        ui_slider_float("Divider", &v->split, 0.0f, 1.0f, "%.2f");
+    }
+    if (v->compare == VIEW_COMPARE_SIDE || !v->compare_untreated) {
+        ui_slider_float("Year A", &v->year_a, 0.0f, VIEW_MAX_YEARS, "%.1f");
+        ui_slider_float("Year B", &v->year_b, 0.0f, VIEW_MAX_YEARS, "%.1f");
+    }
+}
+
+static void plot_section(viewer *v) {
+    int i = (int)lroundf(v->year / VIEW_MAX_YEARS * (VIEW_PLOT_SAMPLES - 1));
+    ui_text_muted("Treated area vs skin: %.1f %% at year %.1f", v->contrast[i], v->year);
+    ui_chart(v->contrast, v->plot_alt ? v->contrast_alt : NULL, VIEW_PLOT_SAMPLES, VIEW_MAX_YEARS,
+             5.0f, v->year, v->due_years, v->contrast_max, 90.0f);
+    ui_text_muted("0 to %d years; top %.0f %%", VIEW_MAX_YEARS, v->contrast_max);
+    char label[96];
+    snprintf(label, sizeof label, "Compare %s (blue)", v->alt_label);
+    ui_checkbox(label, &v->plot_alt);
+    if (v->due_years > 0)
+        ui_text_muted("Touch-up due at year %.1f (amber)", v->due_years);
+    else
+        ui_text_muted("No touch-up due within %d years", VIEW_MAX_YEARS);
+}
+
+static void files_section(viewer *v) {
+    smp_error err = {0};
+    ui_item_width(-70);
+    int go = ui_input_text("##open", v->open_path, sizeof v->open_path);
+    ui_same_line();
+    if ((ui_button("Open") || go) && v->open_path[0]) view_open(v, v->open_path, &err);
+    ui_item_width(-70);
+    go = ui_input_text("##save", v->save_path, sizeof v->save_path);
+    ui_same_line();
+    if ((ui_button("Save") || go) && v->save_path[0]) view_save(v, v->save_path, &err);
+    ui_item_width(-70);
+    go = ui_input_text("##shot", v->shot_path, sizeof v->shot_path);
+    ui_same_line();
+    if ((ui_button("Image") || go) && v->shot_path[0]) v->shot_requested = 1;
+    static const char *const sizes[] = {"window, with panels", "1280x720", "1920x1080",
+                                        "3840x2160"};
+    ui_combo("Size", &v->shot_size, sizes, 4);
+    ui_item_width(-70);
+    go = ui_input_text("##video", v->video_path, sizeof v->video_path);
+    ui_same_line();
+    ui_disabled_begin(v->video != NULL);
+    if ((ui_button("Video") || go) && v->video_path[0] && !v->video &&
+        view_video_start(v, v->video_path, &err) != SMP_OK)
+        view_message(v, 1, "%s", err.message);
+    ui_disabled_end();
+    float done = view_video_progress(v);
+    if (done >= 0) {
+        char caption[64];
+        snprintf(caption, sizeof caption, "years 0 to %d: %.0f %%", VIEW_MAX_YEARS, done * 100);
+        ui_progress(done, caption);
+    }
+    ui_item_width(-70);
+    go = ui_input_text("##sheet", v->sheet_path, sizeof v->sheet_path);
+    ui_same_line();
+    if ((ui_button("Sheet") || go) && v->sheet_path[0]) {
+        if (view_export_sheet(v, v->sheet_path, &err) != SMP_OK)
+            view_message(v, 1, "%s", err.message);
+        else
+            view_message(v, 0, "saved %s", v->sheet_path);
+    }
+}
+
+static void side_panel(viewer *v) {
+    float x = (float)v->width - 352.0f, height = (float)v->height - 270.0f;
+    if (ui_begin_fixed("Compare, plot, files", x, 120, 340, height > 160 ? height : 160)) {
+        if (ui_section("Compare", 1)) compare_section(v);
+        if (ui_section("Contrast over the years", 1)) plot_section(v);
+        if (ui_section("Files", 1)) files_section(v);
+    }
+    ui_end();
+}
+
+static void hud(viewer *v) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < VIEW_FRAME_SAMPLES; ++i)
+        if (v->frame_ms[i] > 0) sum += v->frame_ms[i], ++n;
+    double ms = n ? sum / n : 0;
+    if (ui_begin("Frame", (float)v->width - 352, 12, 340)) {
+        ui_text_muted("%.1f fps, %.1f ms, %dx%d", ms > 0 ? 1000.0 / ms : 0.0, ms, v->width,
+                      v->height);
+        ui_text_muted("%zu dots; scatter %.0f ms, scene %.0f ms", v->h.p.dots.count,
+                      v->h.p.scatter_ms, v->build_ms);
+        ui_text_muted("%s", smp_gl_context_renderer(v->h.gl));
+        if (v->first_frame_ms > 0)
+            ui_text_muted("first frame %.0f ms after launch", v->first_frame_ms);
+    }
+    ui_end();
+}
+
+static void timeline(viewer *v) {
+    const smp_scene_plan *p = &v->scene.plan;
+    if (ui_begin("Timeline", 12, (float)v->height - 126, (float)v->width - 24)) {
+        float marks[SMP_SCENE_MAX_SESSIONS];
+        int touch_up[SMP_SCENE_MAX_SESSIONS];
+        for (int i = 0; i < p->session_count; ++i) {
+            marks[i] = (float)p->sessions[i].day / 365.25f;
+            touch_up[i] = p->sessions[i].kind == SMP_SESSION_TOUCH_UP;
+        }
+        ui_timeline("##year", &v->year, VIEW_MAX_YEARS, marks, touch_up, p->session_count,
+                    v->due_years);
+        if (ui_button(v->playing ? "Pause" : "Play")) v->playing = !v->playing;
+        ui_same_line();
+        ui_item_width(220);
+        ui_slider_float("years per second", &v->speed, 0.25f, 5.0f, "%.2f");
+        ui_same_line();
+        ui_text_muted("   sessions white, touch-ups blue, touch-up due amber");
+    }
+    ui_end();
+}
+
+static void messages(viewer *v) {
+    if (v->message_count == 0) return;
+    float w = (float)v->width - 2 * 364.0f;
+    if (w < 300) w = 300;
+    if (ui_begin(v->message_is_error ? "Problems" : "Done", 364, (float)v->height - 250, w)) {
+        for (int i = 0; i < v->message_count; ++i) {
+            if (v->message_is_error)
+                ui_text_error("%s", v->messages[i]);
+            else
+                ui_text_wrapped("%s", v->messages[i]);
+        }
+        if (ui_button("Dismiss")) view_clear_messages(v);
+    }
+    ui_end();
+}
+
+static void compare_labels(viewer *v) {
+    char a[48], b[48];
+    if (v->compare == VIEW_COMPARE_OFF) return;
+    if (v->compare == VIEW_COMPARE_SPLIT && v->compare_untreated) {
+        snprintf(a, sizeof a, "untreated");
+        snprintf(b, sizeof b, "year %.1f", v->year);
+    } else {
+        snprintf(a, sizeof a, "year %.1f", v->year_a);
+        snprintf(b, sizeof b, "year %.1f", v->year_b);
+    }
+    float x = v->compare == VIEW_COMPARE_SIDE ? (float)v->width * 0.5f : v->split * (float)v->width;
+    ui_label(x - 90.0f, 16.0f, a);
+    ui_label(x + 14.0f, 16.0f, b);
+}
+
+void view_draw_panels(viewer *v) {
+    if (v->training)
+        view_train_panel(v);
+    else
+        scene_panel(v);
+    /* the projection takes the right column's space */
+    if (!v->training || !v->train_projection) {
+        side_panel(v);
+        hud(v);
+    }
+    view_train_labels(v);
+    timeline(v);
+    messages(v);
+    compare_labels(v);
+}

@@ -1,0 +1,907 @@
+/* Scoring a dot set against an exercise's target. Everything runs on one thread in a fixed
+ * order (hash-grid buckets are filled in index order), so a dot set always scores the same. */
+#include "smp/score.h"
+
+#include <cjson/cJSON.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Luminance weights of linear sRGB (Rec. 709). */
+static const double k_luma[3] = {0.2126, 0.7152, 0.0722};
+
+/* The blue-noise spacing the scatter core aims for at density ρ dots/cm² (smp/scatter.h: the
+ * jamming density of random sequential disk packing), in mm. */
+static double blue_spacing_mm(double density_per_cm2) {
+    return 10.0 * sqrt(0.6965 / density_per_cm2);
+}
+
+/* A Gaussian footprint falls to half its maximum at 1.1774 σ; two dots whose half-maximum
+ * disks touch read as one blurred mark. */
+static const double k_half_max_sigmas = 1.1774100225154747;
+
+static const char *const k_item_names[SMP_SCORE_ITEM_COUNT] = {
+    "density", "spacing", "hairline", "consistency", "merge", "contrast", "touch_up"};
+static const char *const k_zone_names[SMP_SCORE_ZONE_COUNT] = {
+    "top",          "crown",     "back",       "front",     "left temple",
+    "right temple", "left side", "right side", "lower head"};
+
+const char *smp_score_item_name(smp_score_item item) {
+    return (unsigned)item < SMP_SCORE_ITEM_COUNT ? k_item_names[item] : NULL;
+}
+
+const char *smp_score_zone_name(int zone) {
+    return (unsigned)zone < SMP_SCORE_ZONE_COUNT ? k_zone_names[zone] : NULL;
+}
+
+static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+/* Zones by direction from the head-frame origin: alpha from +Y, phi the azimuth (0 towards the
+ * face, +90° the client's left), as the scalp fields chart the head. */
+static int zone_of(const float p[3]) {
+    double r = sqrt((double)p[0] * p[0] + (double)p[1] * p[1] + (double)p[2] * p[2]);
+    if (r <= 0) return 0;
+    double alpha = acos(fmax(-1.0, fmin(1.0, p[1] / r))) * (180.0 / 3.14159265358979323846);
+    double phi = atan2(p[0], p[2]) * (180.0 / 3.14159265358979323846);
+    double aphi = fabs(phi);
+    if (alpha < 30) return 0;
+    if (alpha > 120) return 8;
+    if (aphi >= 110) return alpha < 60 ? 1 : 2;
+    if (aphi < 30) return 3;
+    if (aphi < 75) return phi > 0 ? 4 : 5;
+    return phi > 0 ? 6 : 7;
+}
+
+/* --- a hash grid over points ------------------------------------------------------------ */
+
+/* Buckets by hashed cell; a bucket may hold points of other cells that share its hash, so a
+ * query checks each point's own cell and visits each point once. */
+typedef struct pgrid {
+    const float *p; /* xyz per point */
+    float inv_cell;
+    uint32_t mask;
+    uint32_t *start; /* mask + 2 offsets into item */
+    uint32_t *item;
+} pgrid;
+
+typedef struct nbuf {
+    uint32_t *i;
+    float *d2;
+    size_t n, cap;
+} nbuf;
+
+static uint32_t cell_hash(int a, int b, int c) {
+    return ((uint32_t)a * 73856093u) ^ ((uint32_t)b * 19349663u) ^ ((uint32_t)c * 83492791u);
+}
+
+static int cell_coord(const pgrid *g, float v) { return (int)floorf(v * g->inv_cell); }
+
+static void pgrid_free(pgrid *g) {
+    free(g->start);
+    free(g->item);
+    memset(g, 0, sizeof *g);
+}
+
+static smp_status pgrid_build(pgrid *g, const float *p, size_t n, float cell, smp_error *err) {
+    memset(g, 0, sizeof *g);
+    size_t size = 64;
+    while (size < 2 * n) size *= 2;
+    g->p = p;
+    g->inv_cell = 1.0f / cell;
+    g->mask = (uint32_t)(size - 1);
+    g->start = calloc(size + 2, sizeof *g->start);
+    g->item = malloc(sizeof *g->item * (n ? n : 1));
+    if (!g->start || !g->item) {
+        pgrid_free(g);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a grid of %zu points", n);
+    }
+    uint32_t *bucket = malloc(sizeof *bucket * (n ? n : 1));
+    if (!bucket) {
+        pgrid_free(g);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a grid of %zu points", n);
+    }
+    for (size_t i = 0; i < n; ++i) {
+        const float *q = p + 3 * i;
+        bucket[i] =
+            cell_hash(cell_coord(g, q[0]), cell_coord(g, q[1]), cell_coord(g, q[2])) & g->mask;
+        g->start[bucket[i] + 2]++;
+    }
+    for (size_t b = 2; b < size + 2; ++b) g->start[b] += g->start[b - 1];
+    for (size_t i = 0; i < n; ++i) g->item[g->start[bucket[i] + 1]++] = (uint32_t)i;
+    free(bucket);
+    return SMP_OK;
+}
+
+static int nbuf_push(nbuf *b, uint32_t i, float d2) {
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        uint32_t *ni = realloc(b->i, sizeof *ni * cap);
+        if (!ni) return 0;
+        b->i = ni;
+        float *nd = realloc(b->d2, sizeof *nd * cap);
+        if (!nd) return 0;
+        b->d2 = nd;
+        b->cap = cap;
+    }
+    b->i[b->n] = i;
+    b->d2[b->n++] = d2;
+    return 1;
+}
+
+static void nbuf_free(nbuf *b) {
+    free(b->i);
+    free(b->d2);
+    memset(b, 0, sizeof *b);
+}
+
+/* Every point within r of q (strictly closer), in bucket order. Returns 0 out of memory. */
+static int pgrid_query(const pgrid *g, const float q[3], float r, nbuf *out) {
+    out->n = 0;
+    int lo[3], hi[3];
+    for (int k = 0; k < 3; ++k) lo[k] = cell_coord(g, q[k] - r), hi[k] = cell_coord(g, q[k] + r);
+    float r2 = r * r;
+    for (int a = lo[0]; a <= hi[0]; ++a)
+        for (int b = lo[1]; b <= hi[1]; ++b)
+            for (int c = lo[2]; c <= hi[2]; ++c) {
+                uint32_t h = cell_hash(a, b, c) & g->mask;
+                for (uint32_t k = g->start[h]; k < g->start[h + 1]; ++k) {
+                    uint32_t j = g->item[k];
+                    const float *p = g->p + 3 * (size_t)j;
+                    if (cell_coord(g, p[0]) != a || cell_coord(g, p[1]) != b ||
+                        cell_coord(g, p[2]) != c)
+                        continue;
+                    float dx = p[0] - q[0], dy = p[1] - q[1], dz = p[2] - q[2];
+                    float d2 = dx * dx + dy * dy + dz * dz;
+                    if (d2 < r2 && !nbuf_push(out, j, d2)) return 0;
+                }
+            }
+    return 1;
+}
+
+/* --- context ---------------------------------------------------------------------------- */
+
+struct smp_score_ctx {
+    smp_score_desc d;
+    uint32_t vertex_count;
+    float *target;      /* per vertex, dots/cm² */
+    float *vertex_area; /* mm², a third of each incident triangle */
+    float *disk_area;   /* mm² of vertex area within kernel_mm */
+    float *disk_target; /* area-weighted mean target over the disk */
+    uint8_t *zone;
+    double zone_target[SMP_SCORE_ZONE_COUNT];
+    double target_max, target_dots;
+    pgrid vgrid;
+};
+
+void smp_score_destroy(smp_score_ctx *c) {
+    if (!c) return;
+    free(c->target);
+    free(c->vertex_area);
+    free(c->disk_area);
+    free(c->disk_target);
+    free(c->zone);
+    pgrid_free(&c->vgrid);
+    free(c);
+}
+
+smp_status smp_score_create(const smp_score_desc *desc, smp_score_ctx **out, smp_error *err) {
+    *out = NULL;
+    if (!desc || !desc->head || !desc->target_density_per_cm2 || !desc->model || !desc->skin)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "score: head, target_density_per_cm2, model and skin are required");
+    const smp_mesh *m = desc->head;
+    smp_score_desc d = *desc;
+    if (d.hairline_softness_mm == 0) d.hairline_softness_mm = 6.0f;
+    if (d.depth_mm == 0) d.depth_mm = 0.4f;
+    if (d.healed_years == 0) d.healed_years = 0.25;
+    if (d.kernel_mm == 0) d.kernel_mm = 5.0f;
+    if (!(d.kernel_mm >= 1 && d.kernel_mm <= 30))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "score: kernel_mm %g outside 1..30",
+                             (double)d.kernel_mm);
+    if (!(d.hairline_softness_mm > 0 && d.hairline_softness_mm <= 30))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "score: hairline_softness_mm %g outside 0..30",
+                             (double)d.hairline_softness_mm);
+    if (!(d.depth_mm > 0 && d.depth_mm <= 5))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "score: depth_mm %g outside 0..5",
+                             (double)d.depth_mm);
+    if (!(d.healed_years > 0 && d.healed_years < 100) || !(d.contrast_reference >= 0))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "score: healed_years %g or contrast_reference %g out of range",
+                             d.healed_years, d.contrast_reference);
+    uint32_t nv = m->vertex_count;
+    for (uint32_t v = 0; v < nv; ++v) {
+        float t = desc->target_density_per_cm2[v];
+        if (!(t >= 0 && t <= 1e4f))
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "score: target_density_per_cm2[%u] = %g, expected 0..10000", v,
+                                 (double)t);
+    }
+    smp_score_ctx *c = calloc(1, sizeof *c);
+    if (!c) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+    c->d = d;
+    c->vertex_count = nv;
+    c->target = malloc(sizeof(float) * nv);
+    c->vertex_area = calloc(nv, sizeof(float));
+    c->disk_area = calloc(nv, sizeof(float));
+    c->disk_target = calloc(nv, sizeof(float));
+    c->zone = malloc(nv);
+    smp_status st = SMP_OK;
+    if (!c->target || !c->vertex_area || !c->disk_area || !c->disk_target || !c->zone) {
+        st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %u vertices", nv);
+        goto fail;
+    }
+    memcpy(c->target, desc->target_density_per_cm2, sizeof(float) * nv);
+    c->d.target_density_per_cm2 = c->target;
+    double *share = malloc(sizeof(double) * nv);
+    if (!share) {
+        st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %u vertices", nv);
+        goto fail;
+    }
+    smp_mesh_vertex_areas_mm2(m, share);
+    for (uint32_t v = 0; v < nv; ++v) c->vertex_area[v] = (float)share[v];
+    free(share);
+    for (uint32_t v = 0; v < nv; ++v) {
+        c->zone[v] = (uint8_t)zone_of(m->positions + 3 * (size_t)v);
+        double dots = (double)c->target[v] * c->vertex_area[v] / 100.0;
+        c->zone_target[c->zone[v]] += dots;
+        c->target_dots += dots;
+        if (c->target[v] > c->target_max) c->target_max = c->target[v];
+    }
+    if (c->target_dots < 1.0) {
+        st = smp_error_set(err, SMP_ERR_INVALID_ARG,
+                           "score: the target asks for %.2f dots: nothing to score against",
+                           c->target_dots);
+        goto fail;
+    }
+    if ((st = pgrid_build(&c->vgrid, m->positions, nv, d.kernel_mm, err)) != SMP_OK) goto fail;
+    nbuf nb = {0};
+    for (uint32_t v = 0; v < nv; ++v) {
+        if (!pgrid_query(&c->vgrid, m->positions + 3 * (size_t)v, d.kernel_mm, &nb)) {
+            nbuf_free(&nb);
+            st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        double area = 0, weighted = 0;
+        for (size_t k = 0; k < nb.n; ++k) {
+            uint32_t w = nb.i[k];
+            area += c->vertex_area[w];
+            weighted += (double)c->vertex_area[w] * c->target[w];
+        }
+        c->disk_area[v] = (float)area;
+        c->disk_target[v] = area > 0 ? (float)(weighted / area) : 0.0f;
+    }
+    nbuf_free(&nb);
+    *out = c;
+    return SMP_OK;
+fail:
+    smp_score_destroy(c);
+    return st;
+}
+
+/* --- dots on the head ------------------------------------------------------------------- */
+
+smp_status smp_dots_check_on_mesh(const smp_mesh *m, const smp_dots *dots, float tolerance_mm,
+                                  smp_error *err) {
+    double tol = tolerance_mm > 0 ? tolerance_mm : 0.01;
+    for (size_t i = 0; i < dots->count; ++i) {
+        uint32_t t = dots->triangle[i];
+        if (t >= m->triangle_count)
+            return smp_error_set(err, SMP_ERR_FORMAT,
+                                 "dot %zu: triangle %u out of range (the head has %u)", i, t,
+                                 m->triangle_count);
+        /* u and v are each rounded to the nearest 1/65535, so their sum may pass 1 by one step */
+        unsigned u = dots->bary_u[i], v = dots->bary_v[i];
+        if (u + v > 65536u)
+            return smp_error_set(err, SMP_ERR_FORMAT,
+                                 "dot %zu: barycentrics (%.5f, %.5f) lie outside triangle %u", i,
+                                 u / 65535.0, v / 65535.0, t);
+        const uint32_t *ix = m->indices + 3 * (size_t)t;
+        const float *a = m->positions + 3 * ix[0], *b = m->positions + 3 * ix[1],
+                    *q = m->positions + 3 * ix[2];
+        double bu = u / 65535.0, bv = v / 65535.0, d2 = 0;
+        const float p[3] = {dots->x[i], dots->y[i], dots->z[i]};
+        for (int k = 0; k < 3; ++k) {
+            double e = a[k] + bu * (b[k] - a[k]) + bv * (q[k] - a[k]) - p[k];
+            d2 += e * e;
+        }
+        if (!(d2 <= tol * tol))
+            return smp_error_set(err, SMP_ERR_FORMAT,
+                                 "dot %zu: position (%g, %g, %g) is %.3g mm off the head surface "
+                                 "at its triangle %u (tolerance %g mm)",
+                                 i, (double)p[0], (double)p[1], (double)p[2], sqrt(d2), t, tol);
+    }
+    return SMP_OK;
+}
+
+/* --- scoring ---------------------------------------------------------------------------- */
+
+typedef struct work {
+    float *pos;     /* xyz per dot */
+    float *nn_mm;   /* nearest-neighbour distance; INFINITY when alone */
+    uint32_t *nn;   /* its index */
+    float *psi;     /* re/im of the 4- and 6-fold neighbour-direction order */
+    float *look[4]; /* sigma, trans r g b from the model */
+    pgrid grid;
+    nbuf nb;
+} work;
+
+static void work_free(work *w) {
+    free(w->pos);
+    free(w->nn_mm);
+    free(w->nn);
+    free(w->psi);
+    for (int k = 0; k < 4; ++k) free(w->look[k]);
+    pgrid_free(&w->grid);
+    nbuf_free(&w->nb);
+}
+
+static float target_at(const smp_score_ctx *c, const smp_dots *dots, size_t i) {
+    const uint32_t *ix = c->d.head->indices + 3 * (size_t)dots->triangle[i];
+    float u = dots->bary_u[i] / 65535.0f, v = dots->bary_v[i] / 65535.0f;
+    return (1.0f - u - v) * c->target[ix[0]] + u * c->target[ix[1]] + v * c->target[ix[2]];
+}
+
+static void score_density(const smp_score_ctx *c, const smp_dots *dots, const work *w,
+                          smp_score *s) {
+    size_t outside = 0;
+    double placed[SMP_SCORE_ZONE_COUNT] = {0};
+    for (size_t i = 0; i < dots->count; ++i) {
+        placed[zone_of(w->pos + 3 * i)] += 1.0;
+        if (target_at(c, dots, i) <= 0.0f) ++outside;
+    }
+    double weighted = 0, weight = 0, worst = 0;
+    int worst_zone = -1;
+    for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z) {
+        smp_score_zone *o = &s->zone[z];
+        o->target_dots = c->zone_target[z];
+        o->dots = placed[z];
+        o->error = o->target_dots >= 10 ? (o->dots - o->target_dots) / o->target_dots : NAN;
+        if (isnan(o->error)) continue;
+        weighted += o->target_dots * fabs(o->error);
+        weight += o->target_dots;
+        if (fabs(o->error) > fabs(worst)) worst = o->error, worst_zone = z;
+    }
+    s->target_dots = c->target_dots;
+    s->density_error = weight > 0 ? weighted / weight : 0;
+    s->outside_share = (double)outside / (double)dots->count;
+    s->item[SMP_SCORE_DENSITY] = 100.0 * clamp01(1.0 - s->density_error - s->outside_share);
+    char *h = s->hint[SMP_SCORE_DENSITY];
+    if (worst_zone < 0 || fabs(worst) < 0.1)
+        snprintf(h, SMP_SCORE_HINT_MAX, "density is within 10 %% of the target in every area");
+    else
+        snprintf(h, SMP_SCORE_HINT_MAX, "dots at the %s are %.0f %% too %s",
+                 k_zone_names[worst_zone], fabs(worst) * 100.0, worst > 0 ? "dense" : "sparse");
+    if (s->outside_share >= 0.05) {
+        size_t len = strlen(h);
+        snprintf(h + len, SMP_SCORE_HINT_MAX - len, "; %.0f %% of dots lie outside the target area",
+                 s->outside_share * 100.0);
+    }
+}
+
+/* A tangent frame that turns smoothly over each part of the head: on the sides, front and back
+ * e1 points up the skin; on top (normal near +Y) it points to the face. Neighbouring dots then
+ * measure directions from the same reference, which the lattice measure needs. */
+static void tangent_frame(const float n[3], float e1[3], float e2[3]) {
+    float ref[3] = {0, 1, 0};
+    if (fabsf(n[1]) >= 0.7f) ref[1] = 0, ref[2] = 1;
+    float d = n[0] * ref[0] + n[1] * ref[1] + n[2] * ref[2];
+    float len = 0;
+    for (int k = 0; k < 3; ++k) e1[k] = ref[k] - d * n[k], len += e1[k] * e1[k];
+    len = sqrtf(len);
+    for (int k = 0; k < 3; ++k) e1[k] /= len;
+    e2[0] = n[1] * e1[2] - n[2] * e1[1];
+    e2[1] = n[2] * e1[0] - n[0] * e1[2];
+    e2[2] = n[0] * e1[1] - n[1] * e1[0];
+}
+
+static smp_status score_spacing(const smp_score_ctx *c, const smp_dots *dots, work *w, smp_score *s,
+                                smp_error *err) {
+    size_t n = dots->count;
+    double rho = c->target_max > 1 ? c->target_max : 1;
+    float cell = (float)fmin(5.0, fmax(0.5, 1.5 * 10.0 / sqrt(rho)));
+    smp_status st = pgrid_build(&w->grid, w->pos, n, cell, err);
+    if (st != SMP_OK) return st;
+    /* nearest neighbours: widen the search until one is found, up to 16 cells */
+    for (size_t i = 0; i < n; ++i) {
+        float best = INFINITY;
+        uint32_t bi = (uint32_t)i;
+        for (float r = cell; r <= 16 * cell && best == INFINITY; r *= 2) {
+            if (!pgrid_query(&w->grid, w->pos + 3 * i, r, &w->nb)) goto nomem;
+            for (size_t k = 0; k < w->nb.n; ++k)
+                if (w->nb.i[k] != i && w->nb.d2[k] < best) best = w->nb.d2[k], bi = w->nb.i[k];
+        }
+        w->nn_mm[i] = best == INFINITY ? INFINITY : sqrtf(best);
+        w->nn[i] = bi;
+    }
+    /* The spread of NN distances is read where the target is at full density: soft edges
+     * thin dots at random (smp/scatter.h), which is right there and would read as uneven. */
+    double sum = 0, sum_all = 0, sum2 = 0;
+    size_t found = 0, full = 0, clumped = 0, judged = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (w->nn_mm[i] == INFINITY) continue;
+        sum_all += w->nn_mm[i], ++found;
+        float t = target_at(c, dots, i);
+        if (t > 0) {
+            ++judged;
+            if (w->nn_mm[i] < 0.5 * blue_spacing_mm(t)) ++clumped;
+        }
+        if (t >= 0.75 * c->target_max) {
+            double q = w->nn_mm[i] / blue_spacing_mm(t);
+            sum += q, sum2 += q * q, ++full;
+        }
+    }
+    s->nn_mean_mm = found ? sum_all / (double)found : NAN;
+    double mean = full ? sum / (double)full : 0;
+    double var = full ? sum2 / (double)full - mean * mean : 0;
+    s->nn_cv = full && mean > 0 ? sqrt(fmax(0.0, var)) / mean : 0;
+    s->clump_share = judged ? (double)clumped / (double)judged : 0;
+
+    /* Neighbour directions: each dot's 4- and 6-fold bond order from its neighbours within
+     * 1.25 NN (the first shell of a square or hexagonal lattice, never the diagonals). */
+    for (size_t i = 0; i < n; ++i) {
+        float *psi = w->psi + 4 * i;
+        psi[0] = psi[1] = psi[2] = psi[3] = 0;
+        if (w->nn_mm[i] == INFINITY || w->nn_mm[i] <= 0) continue;
+        float nrm[3], e1[3], e2[3];
+        smp_normal_decode_oct(dots->normal[i], nrm);
+        tangent_frame(nrm, e1, e2);
+        if (!pgrid_query(&w->grid, w->pos + 3 * i, 1.25f * w->nn_mm[i], &w->nb)) goto nomem;
+        int m = 0;
+        for (size_t k = 0; k < w->nb.n; ++k) {
+            uint32_t j = w->nb.i[k];
+            if (j == i) continue;
+            float dv[3];
+            for (int a = 0; a < 3; ++a) dv[a] = w->pos[3 * j + a] - w->pos[3 * i + a];
+            double th = atan2(dv[0] * e2[0] + dv[1] * e2[1] + dv[2] * e2[2],
+                              dv[0] * e1[0] + dv[1] * e1[1] + dv[2] * e1[2]);
+            psi[0] += (float)cos(4 * th), psi[1] += (float)sin(4 * th);
+            psi[2] += (float)cos(6 * th), psi[3] += (float)sin(6 * th);
+            ++m;
+        }
+        for (int a = 0; a < 4 && m; ++a) psi[a] /= (float)m;
+    }
+    /* Lattice order: how much the bond order keeps its phase across ~4 spacings. In a grid the
+     * rows carry one orientation through the area (|mean ψ| near 1); in blue noise the phase
+     * wanders within a couple of spacings and the mean of ~50 neighbours cancels. */
+    float big = (float)fmin(8.0, 4.0 * (isnan(s->nn_mean_mm) ? 1.0 : s->nn_mean_mm));
+    pgrid_free(&w->grid);
+    if ((st = pgrid_build(&w->grid, w->pos, n, big, err)) != SMP_OK) return st;
+    double order4 = 0, order6 = 0;
+    size_t counted = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (!pgrid_query(&w->grid, w->pos + 3 * i, big, &w->nb)) goto nomem;
+        if (w->nb.n < 8) continue;
+        double a[4] = {0, 0, 0, 0};
+        for (size_t k = 0; k < w->nb.n; ++k)
+            for (int q = 0; q < 4; ++q) a[q] += w->psi[4 * (size_t)w->nb.i[k] + q];
+        order4 += hypot(a[0], a[1]) / (double)w->nb.n;
+        order6 += hypot(a[2], a[3]) / (double)w->nb.n;
+        ++counted;
+    }
+    s->lattice_order = counted ? fmax(order4, order6) / (double)counted : 0;
+
+    double clump_pen = clamp01(2.0 * s->clump_share);
+    double cv_pen = clamp01((s->nn_cv - 0.25) / 0.35);
+    double lattice_pen = clamp01((s->lattice_order - 0.3) / 0.4);
+    s->item[SMP_SCORE_SPACING] = 100.0 * (1.0 - fmax(clump_pen, cv_pen)) * (1.0 - lattice_pen);
+    char *h = s->hint[SMP_SCORE_SPACING];
+    if (lattice_pen > 0)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "dots line up in rows (lattice order %.2f; natural is under 0.3): vary the "
+                 "direction from one dot to the next",
+                 s->lattice_order);
+    else if (clump_pen >= cv_pen && s->clump_share >= 0.05)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "%.0f %% of dots sit closer than half the ideal spacing: clumps read as dark "
+                 "patches",
+                 s->clump_share * 100.0);
+    else if (cv_pen > 0)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "spacing is uneven (neighbour distances vary by %.0f %%; blue noise about 15 %%)",
+                 s->nn_cv * 100.0);
+    else
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "spacing is even and irregular, as in natural stubble (mean %.2f mm)",
+                 s->nn_mean_mm);
+    return SMP_OK;
+nomem:
+    return smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %zu dots", n);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The frontal hairline, measured on the chart the fields use (smp/fields.h): cz runs along the
+ * skin towards the face, cx across. In columns 5 mm wide across the front, the edge is the
+ * most frontal dot; full density is read 12–25 mm behind it. A linear ramp from nothing to
+ * full over W holds half the dots a full band would, so the dots missing from the 12 mm behind
+ * the edge give W = 2 · (12 − dots / (full density · 5)). Irregularity is how much each
+ * column's edge departs from the mean of its two neighbours (for independent edges that
+ * difference has 1.5 times their variance). */
+enum { HL_COLUMNS = 12 };
+static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const work *w,
+                           smp_score *s) {
+    char *h = s->hint[SMP_SCORE_HAIRLINE];
+    s->hairline_softness_mm = s->hairline_irregularity_mm = NAN;
+    s->item[SMP_SCORE_HAIRLINE] = NAN;
+    if (!c->d.hairline) {
+        snprintf(h, SMP_SCORE_HINT_MAX, "no hairline in this exercise");
+        return;
+    }
+    const double col_w = 5.0, band = 12.0, full_lo = 12.0, full_hi = 25.0;
+    double edge[HL_COLUMNS];
+    for (int k = 0; k < HL_COLUMNS; ++k) edge[k] = -INFINITY;
+    size_t n = dots->count;
+    double *cz = malloc(sizeof *cz * n);
+    int8_t *col = malloc(n);
+    if (!cz || !col) {
+        free(cz);
+        free(col);
+        snprintf(h, SMP_SCORE_HINT_MAX, "out of memory measuring the hairline");
+        return;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        const float *p = w->pos + 3 * i;
+        double r = sqrt((double)p[0] * p[0] + (double)p[1] * p[1] + (double)p[2] * p[2]);
+        double alpha = r > 0 ? acos(fmax(-1.0, fmin(1.0, p[1] / r))) : 0;
+        double phi = atan2(p[0], p[2]);
+        double x = r * alpha * sin(phi);
+        cz[i] = r * alpha * cos(phi);
+        int k = (int)floor(x / col_w + HL_COLUMNS / 2.0);
+        col[i] = (int8_t)(cz[i] > 0 && k >= 0 && k < HL_COLUMNS ? k : -1);
+        if (col[i] >= 0 && cz[i] > edge[k]) edge[k] = cz[i];
+    }
+    double soft[HL_COLUMNS];
+    int valid[HL_COLUMNS] = {0}, nvalid = 0;
+    for (int k = 0; k < HL_COLUMNS; ++k) {
+        if (edge[k] == -INFINITY) continue;
+        /* The chart shortens distances where the skin runs oblique to it (a steep forehead),
+         * so distances behind the edge are taken in 3D along the column's own direction: from
+         * the edge dot towards the mean of the dots 12–25 mm (on the chart) behind it. */
+        const float *pe = NULL;
+        double g[3] = {0, 0, 0};
+        for (size_t i = 0; i < n; ++i) {
+            if (col[i] != k) continue;
+            if (cz[i] == edge[k]) pe = w->pos + 3 * i;
+        }
+        for (size_t i = 0; i < n && pe; ++i) {
+            double back = edge[k] - cz[i];
+            if (col[i] != k || back < full_lo || back >= full_hi) continue;
+            for (int a = 0; a < 3; ++a) g[a] += w->pos[3 * i + a] - pe[a];
+        }
+        double glen = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+        if (!pe || glen <= 0) continue;
+        size_t near = 0, full = 0;
+        for (size_t i = 0; i < n; ++i) {
+            if (col[i] != k) continue;
+            const float *p = w->pos + 3 * i;
+            double back =
+                ((p[0] - pe[0]) * g[0] + (p[1] - pe[1]) * g[1] + (p[2] - pe[2]) * g[2]) / glen;
+            if (back < band) ++near;
+            if (back >= full_lo && back < full_hi) ++full;
+        }
+        if (full < 10) continue;
+        /* near / (full density · column width), the width cancelling out */
+        soft[nvalid++] =
+            fmax(0.0, 2.0 * (band - (double)near * (full_hi - full_lo) / (double)full));
+        valid[k] = 1;
+    }
+    double res2 = 0;
+    int nres = 0;
+    for (int k = 1; k + 1 < HL_COLUMNS; ++k)
+        if (valid[k - 1] && valid[k] && valid[k + 1]) {
+            double r = edge[k] - 0.5 * (edge[k - 1] + edge[k + 1]);
+            res2 += r * r, ++nres;
+        }
+    free(cz);
+    free(col);
+    if (nvalid < HL_COLUMNS / 2 || nres < 3) {
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "too few dots across the front to judge the hairline (%d of %d columns)", nvalid,
+                 HL_COLUMNS);
+        return;
+    }
+    qsort(soft, (size_t)nvalid, sizeof *soft, cmp_double);
+    s->hairline_softness_mm =
+        nvalid % 2 ? soft[nvalid / 2] : 0.5 * (soft[nvalid / 2 - 1] + soft[nvalid / 2]);
+    s->hairline_irregularity_mm = sqrt(res2 / nres / 1.5);
+    double want = c->d.hairline_softness_mm, got = s->hairline_softness_mm;
+    double soft_ok =
+        got < want ? clamp01(got / want) : clamp01(1.0 - (got - 2 * want) / (2 * want));
+    /* natural hairlines wander by about 1–3 mm at the scale of a few millimetres; 5 mm columns
+     * smooth that, so under 0.5 mm reads as ruled */
+    double irr = s->hairline_irregularity_mm;
+    double irr_ok = irr < 0.5 ? clamp01(irr / 0.5) : clamp01(1.0 - (irr - 4.0) / 4.0);
+    s->item[SMP_SCORE_HAIRLINE] = 100.0 * (0.7 * soft_ok + 0.3 * irr_ok);
+    if (got < 0.6 * want)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "the hairline is hard: density reaches full within %.1f mm of the edge (aim for "
+                 "%.0f mm)",
+                 got, want);
+    else if (got > 2 * want)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "the hairline is vague: density takes %.0f mm to build up (aim for %.0f mm)", got,
+                 want);
+    else if (irr < 0.5)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "the hairline is too regular (edge wanders %.1f mm): break it up a little", irr);
+    else if (irr > 4.0)
+        snprintf(h, SMP_SCORE_HINT_MAX, "the hairline is ragged (edge wanders %.1f mm)", irr);
+    else
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "the hairline fades in over %.1f mm with a natural %.1f mm irregularity", got,
+                 irr);
+}
+
+static void score_consistency(const smp_score_ctx *c, const smp_dots *dots, smp_score *s) {
+    size_t n = dots->count;
+    double r = 0, r2 = 0, d = 0, d2 = 0;
+    for (size_t i = 0; i < n; ++i) {
+        double ri = dots->radius_um[i], di = dots->depth_um[i] / 1000.0;
+        r += ri, r2 += ri * ri, d += di, d2 += di * di;
+    }
+    double nn = (double)n;
+    s->radius_mean_um = r / nn;
+    s->radius_cv = sqrt(fmax(0.0, r2 / nn - s->radius_mean_um * s->radius_mean_um)) /
+                   fmax(1.0, s->radius_mean_um);
+    s->depth_mean_mm = d / nn;
+    s->depth_sd_mm = sqrt(fmax(0.0, d2 / nn - s->depth_mean_mm * s->depth_mean_mm));
+    double want = c->d.depth_mm, off = s->depth_mean_mm - want;
+    double sd_pen = clamp01((s->depth_sd_mm - 0.06) / 0.2);
+    double mean_pen = clamp01((fabs(off) - 0.05) / 0.3);
+    double radius_pen = clamp01((s->radius_cv - 0.08) / 0.3);
+    s->item[SMP_SCORE_CONSISTENCY] =
+        100.0 * (1.0 - 0.4 * sd_pen - 0.35 * mean_pen - 0.25 * radius_pen);
+    char *h = s->hint[SMP_SCORE_CONSISTENCY];
+    if (mean_pen > 0 && mean_pen >= sd_pen)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "dots sit %.2f mm deep on average, %s than the intended %.2f mm%s",
+                 s->depth_mean_mm, off > 0 ? "deeper" : "shallower", want,
+                 off > 0 ? ": deep ink spreads and turns blue"
+                         : ": shallow ink is shed while healing");
+    else if (sd_pen > 0)
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "depth varies by ±%.2f mm (sd) around %.2f mm; a steady hand holds ±0.06 mm",
+                 s->depth_sd_mm, s->depth_mean_mm);
+    else if (radius_pen > 0)
+        snprintf(h, SMP_SCORE_HINT_MAX, "dot size varies by %.0f %%: keep the same pressure",
+                 s->radius_cv * 100.0);
+    else
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "size and depth are consistent (%.2f ± %.2f mm deep, size ±%.0f %%)",
+                 s->depth_mean_mm, s->depth_sd_mm, s->radius_cv * 100.0);
+}
+
+static smp_status eval_look(const smp_score_ctx *c, const smp_dots *dots, double t, work *w,
+                            smp_error *err) {
+    smp_dot_attrs in = smp_dot_attrs_of(dots);
+    smp_dot_look out = {w->look[0], NULL, w->look[1], w->look[2], w->look[3]};
+    smp_status st = smp_age_eval(c->d.model, t, &in, 0, dots->count, &out, 1, err);
+    if (st != SMP_OK) smp_error_prefix(err, "dots");
+    return st;
+}
+
+static double mean_contrast(const smp_score_ctx *c, const smp_dots *dots, const work *w,
+                            size_t first, size_t step) {
+    double sum = 0;
+    size_t m = 0;
+    for (size_t i = first; i < dots->count; i += step, ++m) {
+        const double *alb = c->d.skin->tissue_albedo_linear[dots->tissue[i]];
+        double y = 0, y0 = 0;
+        for (int k = 0; k < 3; ++k)
+            y += k_luma[k] * alb[k] * w->look[1 + k][i], y0 += k_luma[k] * alb[k];
+        sum += y0 > 0 ? 1.0 - y / y0 : 0;
+    }
+    return m ? sum / (double)m : 0;
+}
+
+static smp_status score_model(const smp_score_ctx *c, const smp_dots *dots, work *w, smp_score *s,
+                              smp_error *err) {
+    smp_status st;
+    double merge[2];
+    const double years[2] = {5.0, 10.0};
+    for (int y = 0; y < 2; ++y) {
+        if ((st = eval_look(c, dots, years[y], w, err)) != SMP_OK) return st;
+        size_t touching = 0;
+        for (size_t i = 0; i < dots->count; ++i) {
+            if (w->nn_mm[i] == INFINITY) continue;
+            double reach = k_half_max_sigmas * ((double)w->look[0][i] + w->look[0][w->nn[i]]);
+            if (w->nn_mm[i] < reach) ++touching;
+        }
+        merge[y] = (double)touching / (double)dots->count;
+        if (y == 0) s->contrast_5 = mean_contrast(c, dots, w, 0, 1);
+    }
+    s->merge_share_5 = merge[0], s->merge_share_10 = merge[1];
+    s->item[SMP_SCORE_MERGE] = 100.0 * clamp01(1.0 - (merge[0] + merge[1]));
+    if (merge[1] < 0.02)
+        snprintf(s->hint[SMP_SCORE_MERGE], SMP_SCORE_HINT_MAX,
+                 "dots stay apart: %.0f %% touch a neighbour by year 10", merge[1] * 100.0);
+    else
+        snprintf(s->hint[SMP_SCORE_MERGE], SMP_SCORE_HINT_MAX,
+                 "%.0f %% of dots will touch a neighbour by year 5, %.0f %% by year 10: they "
+                 "blur into patches (too deep or too close)",
+                 merge[0] * 100.0, merge[1] * 100.0);
+
+    if ((st = eval_look(c, dots, c->d.healed_years, w, err)) != SMP_OK) return st;
+    s->contrast_0 = mean_contrast(c, dots, w, 0, 1);
+    double keep = s->contrast_0 > 0 ? s->contrast_5 / s->contrast_0 : 0;
+    double score = clamp01(keep);
+    double ref = c->d.contrast_reference;
+    if (ref > 0) score = 0.5 * score + 0.5 * clamp01(1.0 - fabs(s->contrast_0 - ref) / ref);
+    s->item[SMP_SCORE_CONTRAST] = 100.0 * score;
+    char *h = s->hint[SMP_SCORE_CONTRAST];
+    int len = snprintf(h, SMP_SCORE_HINT_MAX,
+                       "dots show %.0f %% contrast against the skin when healed, %.0f %% at year 5",
+                       s->contrast_0 * 100.0, s->contrast_5 * 100.0);
+    if (ref > 0 && len > 0 && len < SMP_SCORE_HINT_MAX)
+        snprintf(h + len, SMP_SCORE_HINT_MAX - (size_t)len, " (target %.0f %%%s)", ref * 100.0,
+                 s->contrast_0 > 1.25 * ref  ? ": too dark, dilute more"
+                 : s->contrast_0 < 0.8 * ref ? ": too pale, dilute less"
+                                             : "");
+
+    /* Touch-up due: the first year the mean contrast of (a fixed sample of) the dots falls
+     * below half its healed value; scanned in half years, then bisected to a day. */
+    size_t step = (dots->count + 4095) / 4096, m = (dots->count + step - 1) / step;
+    smp_dots sample = {0};
+    if ((st = smp_dots_alloc(&sample, m, 0, err)) != SMP_OK) return st;
+    for (size_t i = 0, k = 0; i < dots->count; i += step, ++k) {
+        sample.radius_um[k] = dots->radius_um[i], sample.depth_um[k] = dots->depth_um[i];
+        sample.ink[k] = dots->ink[i], sample.session[k] = dots->session[i];
+        sample.tissue[k] = dots->tissue[i];
+    }
+    sample.count = m;
+    double healed = 0, lo = c->d.healed_years, hi = INFINITY;
+    if ((st = eval_look(c, &sample, lo, w, err)) == SMP_OK)
+        healed = mean_contrast(c, &sample, w, 0, 1);
+    for (double t = lo + 0.5; st == SMP_OK && t <= 100.0 && healed > 0; t += 0.5) {
+        if ((st = eval_look(c, &sample, t, w, err)) != SMP_OK) break;
+        if (mean_contrast(c, &sample, w, 0, 1) < 0.5 * healed) {
+            hi = t;
+            break;
+        }
+        lo = t;
+    }
+    for (int it = 0; st == SMP_OK && it < 10 && hi != INFINITY; ++it) {
+        double mid = 0.5 * (lo + hi);
+        if ((st = eval_look(c, &sample, mid, w, err)) != SMP_OK) break;
+        if (mean_contrast(c, &sample, w, 0, 1) < 0.5 * healed)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    smp_dots_free(&sample);
+    if (st != SMP_OK) return st;
+    s->touch_up_due_years = hi;
+    s->item[SMP_SCORE_TOUCH_UP] = 100.0 * clamp01(hi / 5.0);
+    if (hi == INFINITY)
+        snprintf(s->hint[SMP_SCORE_TOUCH_UP], SMP_SCORE_HINT_MAX,
+                 "no touch-up needed within 100 years");
+    else
+        snprintf(
+            s->hint[SMP_SCORE_TOUCH_UP], SMP_SCORE_HINT_MAX, "touch-up due around year %.1f%s", hi,
+            hi < 3 ? ": too early (typical 4–6 years): deposit more ink, at the right depth" : "");
+    return SMP_OK;
+}
+
+smp_status smp_score_eval(const smp_score_ctx *c, const smp_dots *dots, smp_score *s,
+                          smp_error *err) {
+    memset(s, 0, sizeof *s);
+    size_t n = dots->count;
+    if (n < 2)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "score: %zu dots, at least 2 needed", n);
+    smp_status st = smp_dots_check_on_mesh(c->d.head, dots, 0, err);
+    if (st != SMP_OK) return st;
+    s->dots = n;
+    work w;
+    memset(&w, 0, sizeof w);
+    w.pos = malloc(sizeof(float) * 3 * n);
+    w.nn_mm = malloc(sizeof(float) * n);
+    w.nn = malloc(sizeof(uint32_t) * n);
+    w.psi = malloc(sizeof(float) * 4 * n);
+    int ok = w.pos && w.nn_mm && w.nn && w.psi;
+    for (int k = 0; k < 4; ++k) ok = ok && (w.look[k] = malloc(sizeof(float) * n)) != NULL;
+    if (!ok) {
+        work_free(&w);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %zu dots", n);
+    }
+    for (size_t i = 0; i < n; ++i)
+        w.pos[3 * i] = dots->x[i], w.pos[3 * i + 1] = dots->y[i], w.pos[3 * i + 2] = dots->z[i];
+    score_density(c, dots, &w, s);
+    st = score_spacing(c, dots, &w, s, err);
+    if (st == SMP_OK) {
+        score_hairline(c, dots, &w, s);
+        score_consistency(c, dots, s);
+        st = score_model(c, dots, &w, s, err);
+    }
+    work_free(&w);
+    if (st != SMP_OK) return st;
+    double sum = 0;
+    int scored = 0;
+    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k)
+        if (!isnan(s->item[k])) sum += s->item[k], ++scored;
+    s->overall = scored ? sum / scored : 0;
+    return SMP_OK;
+}
+
+smp_status smp_score_density_map(const smp_score_ctx *c, const smp_dots *dots, float *heat,
+                                 smp_error *err) {
+    smp_status st = smp_dots_check_on_mesh(c->d.head, dots, 0, err);
+    if (st != SMP_OK) return st;
+    uint32_t nv = c->vertex_count;
+    for (uint32_t v = 0; v < nv; ++v) heat[v] = 0.0f;
+    nbuf nb = {0};
+    for (size_t i = 0; i < dots->count; ++i) {
+        const float p[3] = {dots->x[i], dots->y[i], dots->z[i]};
+        if (!pgrid_query(&c->vgrid, p, c->d.kernel_mm, &nb)) {
+            nbuf_free(&nb);
+            return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+        }
+        for (size_t k = 0; k < nb.n; ++k) heat[nb.i[k]] += 1.0f;
+    }
+    nbuf_free(&nb);
+    float floor_ref = (float)(0.25 * c->target_max);
+    for (uint32_t v = 0; v < nv; ++v) {
+        float measured = c->disk_area[v] > 0 ? heat[v] * 100.0f / c->disk_area[v] : 0.0f;
+        float target = c->disk_target[v];
+        float ref = target > floor_ref ? target : floor_ref;
+        heat[v] = (measured == 0.0f && target == 0.0f) ? 0.0f : (measured - target) / ref;
+    }
+    return SMP_OK;
+}
+
+/* --- as JSON --------------------------------------------------------------------------- */
+
+static cJSON *num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+
+cJSON *smp_score_json(const smp_score *s) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "dots", (double)s->dots);
+    cJSON_AddItemToObject(o, "overall", num(s->overall));
+    cJSON *items = cJSON_AddObjectToObject(o, "items");
+    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
+        cJSON *it = cJSON_AddObjectToObject(items, smp_score_item_name((smp_score_item)k));
+        cJSON_AddItemToObject(it, "score", num(s->item[k]));
+        cJSON_AddStringToObject(it, "hint", s->hint[k]);
+    }
+    cJSON *dens = cJSON_AddObjectToObject(o, "density");
+    cJSON_AddItemToObject(dens, "target_dots", num(s->target_dots));
+    cJSON_AddItemToObject(dens, "error", num(s->density_error));
+    cJSON_AddItemToObject(dens, "outside_share", num(s->outside_share));
+    cJSON *zones = cJSON_AddArrayToObject(dens, "zones");
+    for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z) {
+        if (s->zone[z].target_dots < 1 && s->zone[z].dots < 1) continue;
+        cJSON *zj = cJSON_CreateObject();
+        cJSON_AddStringToObject(zj, "zone", smp_score_zone_name(z));
+        cJSON_AddItemToObject(zj, "target_dots", num(s->zone[z].target_dots));
+        cJSON_AddItemToObject(zj, "dots", num(s->zone[z].dots));
+        cJSON_AddItemToObject(zj, "error", num(s->zone[z].error));
+        cJSON_AddItemToArray(zones, zj);
+    }
+    cJSON *sp = cJSON_AddObjectToObject(o, "spacing");
+    cJSON_AddItemToObject(sp, "nn_mean_mm", num(s->nn_mean_mm));
+    cJSON_AddItemToObject(sp, "nn_cv", num(s->nn_cv));
+    cJSON_AddItemToObject(sp, "clump_share", num(s->clump_share));
+    cJSON_AddItemToObject(sp, "lattice_order", num(s->lattice_order));
+    cJSON *hl = cJSON_AddObjectToObject(o, "hairline");
+    cJSON_AddItemToObject(hl, "softness_mm", num(s->hairline_softness_mm));
+    cJSON_AddItemToObject(hl, "irregularity_mm", num(s->hairline_irregularity_mm));
+    cJSON *cs = cJSON_AddObjectToObject(o, "consistency");
+    cJSON_AddItemToObject(cs, "radius_mean_um", num(s->radius_mean_um));
+    cJSON_AddItemToObject(cs, "radius_cv", num(s->radius_cv));
+    cJSON_AddItemToObject(cs, "depth_mean_mm", num(s->depth_mean_mm));
+    cJSON_AddItemToObject(cs, "depth_sd_mm", num(s->depth_sd_mm));
+    cJSON *mg = cJSON_AddObjectToObject(o, "merge");
+    cJSON_AddItemToObject(mg, "share_year_5", num(s->merge_share_5));
+    cJSON_AddItemToObject(mg, "share_year_10", num(s->merge_share_10));
+    cJSON *ct = cJSON_AddObjectToObject(o, "contrast");
+    cJSON_AddItemToObject(ct, "year_0", num(s->contrast_0));
+    cJSON_AddItemToObject(ct, "year_5", num(s->contrast_5));
+    cJSON_AddItemToObject(o, "touch_up_due_years", num(s->touch_up_due_years));
+    return o;
+}
