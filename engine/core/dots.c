@@ -1,16 +1,11 @@
-/* madvise(MADV_HUGEPAGE) is a Linux extension. */
-#if defined(__linux__) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE
-#endif
 #include "smp/dots.h"
+
+#include "bigalloc.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 static const char *const k_tissue_names[SMP_TISSUE_COUNT] = {"skin", "scar_linear", "scar_punctate",
                                                              "scar_burn"};
@@ -24,20 +19,9 @@ const char *smp_tissue_name(smp_tissue t) {
  * capacity. */
 enum { DOTS_ALIGN = 64 };
 
-/* Arrays of 2 MiB or more start on a 2 MiB boundary and ask for transparent huge pages:
- * first-touch page faults dominate writing a fresh 300 MB dot set on virtual machines (one per
- * 4 KiB otherwise), and resident memory still follows what is written, 2 MiB at a time. */
-enum { HUGE_PAGE = 2 << 20 };
-
 static void *alloc_array(size_t capacity, size_t elem) {
-    size_t bytes = capacity * elem;
-    size_t align = bytes >= HUGE_PAGE ? HUGE_PAGE : DOTS_ALIGN;
-    bytes = (bytes + align - 1) / align * align;
-    void *p = aligned_alloc(align, bytes);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (p && align == HUGE_PAGE) (void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
+    /* resident memory follows what is written: huge pages 2 MiB at a time */
+    return smp_big_alloc(capacity * elem);
 }
 
 smp_status smp_dots_alloc(smp_dots *dots, size_t capacity, size_t max_bytes, smp_error *err) {

@@ -1,0 +1,15 @@
+/* Large work arrays: allocated so that first touches cost few page faults. */
+#ifndef SMP_BIGALLOC_H
+#define SMP_BIGALLOC_H
+
+#include <stddef.h>
+
+/* Memory for bytes, 64-byte aligned; 2 MiB aligned and marked for transparent huge pages when
+ * it is 2 MiB or more. Free with free(). NULL when out of memory. */
+void *smp_big_alloc(size_t bytes);
+
+/* Grows *p (from smp_big_alloc, or NULL) to hold n elements of size elem, keeping its
+ * contents; never shrinks, grows by at least half. 0 when out of memory (*p unchanged). */
+int smp_big_reserve(void **p, size_t *cap, size_t n, size_t elem);
+
+#endif
