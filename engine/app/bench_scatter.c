@@ -54,6 +54,7 @@ typedef struct row {
     int threads;
     double secs;
     double spacing_scale;
+    smp_blue_quality quality; /* blue noise, measured once per N */
 } row;
 
 static void print_help(void) {
@@ -172,8 +173,19 @@ int bench_scatter(int argc, char **argv) {
                         double t = now_s() - t0;
                         best = t < best ? t : best;
                     }
-                    rows[nrows++] = (row){(smp_scatter_rule)rule, (size_t)n, (smp_simd_path)p,
-                                          thread_list[k],         best,      info.spacing_scale};
+                    row out = {.rule = (smp_scatter_rule)rule,
+                               .n = (size_t)n,
+                               .simd = (smp_simd_path)p,
+                               .threads = thread_list[k],
+                               .secs = best,
+                               .spacing_scale = info.spacing_scale};
+                    /* the packing's quality, untimed: the smallest spacing against the one
+                     * asked for, and the share of probes where one more dot would fit */
+                    if (rc == CLI_EXIT_OK && rule == SMP_SCATTER_BLUE &&
+                        smp_scatter_blue_quality(&d, info.spacing_scale, &dots, 200000,
+                                                 &out.quality, &err) != SMP_OK)
+                        rc = cli_fail(cmd, &err);
+                    rows[nrows++] = out;
                 }
             }
         }
@@ -191,10 +203,14 @@ int bench_scatter(int argc, char **argv) {
             while (thread_list[k] != r->threads) ++k;
             printf("%s{\"rule\": \"%s\", \"count\": %zu, \"simd\": \"%s\", \"threads\": %d, "
                    "\"time_ms\": %.3f, \"dots_per_s\": %.0f, \"gb_s\": %.3f, "
-                   "\"bandwidth_fraction\": %.3f}",
+                   "\"bandwidth_fraction\": %.3f",
                    i ? ", " : "", smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd),
                    r->threads, r->secs * 1e3, rate, rate * SMP_DOT_BYTES / 1e9,
                    rate * SMP_DOT_BYTES / bw[k]);
+            if (r->rule == SMP_SCATTER_BLUE)
+                printf(", \"min_spacing_ratio\": %.5f, \"gap_fraction\": %.6f",
+                       r->quality.min_spacing_ratio, r->quality.gap_fraction);
+            printf("}");
         }
         printf("]}\n");
     } else if (rc == CLI_EXIT_OK) {
@@ -203,17 +219,21 @@ int bench_scatter(int argc, char **argv) {
         for (int k = 0; k < n_threads; ++k)
             printf("write bandwidth (memset), %d thread%s: %.2f GB/s\n", thread_list[k],
                    thread_list[k] == 1 ? "" : "s", bw[k] / 1e9);
-        printf("\n%-8s %10s %-7s %7s %11s %12s %8s %9s\n", "rule", "N", "simd", "threads",
-               "time ms", "M dots/s", "GB/s", "of bw");
+        printf("\n%-8s %10s %-7s %7s %11s %12s %8s %9s %8s %8s\n", "rule", "N", "simd", "threads",
+               "time ms", "M dots/s", "GB/s", "of bw", "min sp", "gaps");
         for (int i = 0; i < nrows; ++i) {
             const row *r = &rows[i];
             double rate = (double)r->n / r->secs;
             int k = 0;
             while (thread_list[k] != r->threads) ++k;
-            printf("%-8s %10zu %-7s %7d %11.3f %12.2f %8.2f %8.1f%%\n",
+            printf("%-8s %10zu %-7s %7d %11.3f %12.2f %8.2f %8.1f%%",
                    smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd), r->threads,
                    r->secs * 1e3, rate / 1e6, rate * SMP_DOT_BYTES / 1e9,
                    100.0 * rate * SMP_DOT_BYTES / bw[k]);
+            if (r->rule == SMP_SCATTER_BLUE)
+                printf(" %8.4f %7.3f%%", r->quality.min_spacing_ratio,
+                       100.0 * r->quality.gap_fraction);
+            printf("\n");
         }
     }
     smp_dots_free(&dots);

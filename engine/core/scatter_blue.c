@@ -5,16 +5,14 @@
  * points in priority order: a candidate joins unless it is too close to a dot already in.
  *
  *   1. The surface is cut into cells (pieces of triangles about the area one dot keeps for
- *      itself); each open cell gets one dart, keyed by (seed, pass, cell), with a random
- *      32-bit priority.
- *   2. Darts too close to dots of earlier passes (or earlier sessions) are dropped, in
- *      parallel.
- *   3. The survivors, radix-sorted by priority, join one by one unless too close to a dot
- *      that joined earlier in the pass. Sequential, so nothing depends on threads; cheap,
- *      because each test meets only dots that joined, never the crowd of darts.
- *   4. A cell one dot covers is closed; any other is split in four and the children one dot
- *      covers are closed too (three in four after the first pass), in parallel. Passes
- *      repeat until no cell is open: the gaps shrink geometrically and none is left.
+ *      itself); each open cell gets one dart with a random 32-bit priority, both keyed by
+ *      (seed, session, the cell itself). Darts too close to a dot already in are dropped.
+ *   2. The surviving darts join in priority order unless too close to one that joined
+ *      before (bn_resolve: the same dots on any number of threads).
+ *   3. A cell the dots cover (one dot alone, or two together) is closed; any other is split
+ *      in four, the children the dots cover are closed too, and each open child gets its
+ *      dart, tested on the same short list of nearby dots, in parallel. Passes repeat until
+ *      no cell is open: the gaps shrink geometrically and none is left.
  *
  * Space is hashed into cubes twice as wide as the largest spacing: every conflict of a point
  * is in at most 8 cubes. The surface is nearly flat at a spacing of ~1 mm on a head of ~90 mm
@@ -24,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigalloc.h"
 #include "scatter_blue.h"
 
 /* Point density of a saturated random disk packing: ρ r² ≈ 0.6965 (disk coverage 0.547). */
@@ -230,7 +229,7 @@ static int index_init(bn_index *x, float reach, size_t cap) {
     x->inv_h = 1.0f / (2.0f * reach);
     x->cap = cap;
     x->tail_cap = cap / 8 + 4096;
-    x->xyzr = malloc((cap ? cap : 1) * sizeof *x->xyzr);
+    x->xyzr = smp_big_alloc((cap ? cap : 1) * sizeof *x->xyzr);
     return x->xyzr && table_init(&x->cubes, cap / 8 + 64) &&
            grid_init(&x->tail, reach, x->tail_cap);
 }
@@ -313,7 +312,8 @@ static int index_add(bn_index *x, const bn_point *pts, size_t from, size_t to) {
 /* Whether any accepted dot conflicts with p. */
 static int index_conflicts(const bn_index *x, const bn_point *pts, const bn_point *p) {
     int hit = 0;
-    INDEX_FOR_NEAR(x, pts, p->x, p->y, p->z, x->reach, o, {
+    /* no spacing exceeds the reach, so no conflict is further than this */
+    INDEX_FOR_NEAR(x, pts, p->x, p->y, p->z, 0.5f * (p->r + x->reach), o, {
         float dx = p->x - o[0], dy = p->y - o[1], dz = p->z - o[2];
         float lim = 0.5f * (p->r + o[3]);
         if (dx * dx + dy * dy + dz * dz < lim * lim) {
@@ -440,86 +440,16 @@ typedef struct bn_cell {
     float u[3], v[3];
 } bn_cell;
 
-static void cell_corner(const bn_field *f, float scale, const bn_cell *c, int k, bn_point *p) {
-    float b[3] = {0.0f, c->u[k], c->v[k]};
-    b[0] = 1.0f - b[1] - b[2];
-    bn_point_from_bary(f, scale, c->t, b, p);
-}
+enum { BN_MAX_LEVEL = 20 };
 
 /* The corners of the four children cell_split makes, as indices into the parent's corners
  * (0..2) and edge midpoints (3: edge 01, 4: edge 12, 5: edge 20). */
 static const uint8_t k_child_corners[4][3] = {{0, 3, 5}, {3, 1, 4}, {5, 4, 2}, {4, 5, 3}};
 
-static int corners_covered(const bn_point *const k[3], const float o[4]) {
-    /* The weight is linear over a cell, so its largest value (the smallest spacing) is at a
-     * corner; a ball holding every corner holds the whole cell. */
-    float r_lo = sc_min(sc_min(k[0]->r, k[1]->r), k[2]->r);
-    float lim = 0.5f * (r_lo + o[3]);
-    for (int i = 0; i < 3; ++i) {
-        float dx = k[i]->x - o[0], dy = k[i]->y - o[1], dz = k[i]->z - o[2];
-        if (!(dx * dx + dy * dy + dz * dz < lim * lim)) return 0;
-    }
-    return 1;
-}
-
-enum { BN_NEAR_MAX = 128 };
-
-/* Which of the cell's four children may still hold room for a dot, as a 4-bit mask; 0 when
- * one dot covers the whole cell. A child one dot covers gets no dart: after the first pass
- * that is three children in four. One grid query gathers the dots near the cell and every
- * test runs on that short list. */
-static unsigned cell_open_children(const bn_index *g, const bn_point *pts, const bn_field *f,
-                                   float scale, const bn_cell *c) {
-    bn_point k[6];
-    for (int i = 0; i < 3; ++i) cell_corner(f, scale, c, i, &k[i]);
-    for (int e = 0; e < 3; ++e) {
-        int a = e, b = (e + 1) % 3;
-        float bb[3] = {0.0f, 0.5f * (c->u[a] + c->u[b]), 0.5f * (c->v[a] + c->v[b])};
-        bb[0] = 1.0f - bb[1] - bb[2];
-        bn_point_from_bary(f, scale, c->t, bb, &k[3 + e]);
-    }
-    bn_point mid = k[0];
-    mid.x = (k[0].x + k[1].x + k[2].x) / 3.0f;
-    mid.y = (k[0].y + k[1].y + k[2].y) / 3.0f;
-    mid.z = (k[0].z + k[1].z + k[2].z) / 3.0f;
-    float ext = 0.0f;
-    for (int i = 0; i < 3; ++i) {
-        float dx = k[i].x - mid.x, dy = k[i].y - mid.y, dz = k[i].z - mid.z;
-        ext = sc_max(ext, sqrtf(dx * dx + dy * dy + dz * dz));
-    }
-    /* a dot o covering a part lies within (r_corner + r_o) / 2 of its corners, and no spacing
-     * exceeds the reach, so within that of the middle plus the cell's extent */
-    float r_hi = 0.0f;
-    for (int i = 0; i < 6; ++i) r_hi = sc_max(r_hi, k[i].r);
-    float far = 0.5f * (r_hi + g->reach) + ext;
-    float near[BN_NEAR_MAX][4];
-    int n = 0, overflow = 0;
-    INDEX_FOR_NEAR(g, pts, mid.x, mid.y, mid.z, far, o, {
-        float dx = o[0] - mid.x, dy = o[1] - mid.y, dz = o[2] - mid.z;
-        if (dx * dx + dy * dy + dz * dz < far * far) {
-            if (n == BN_NEAR_MAX) {
-                overflow = 1;
-                goto gathered;
-            }
-            memcpy(near[n++], o, sizeof near[0]);
-        }
-    });
-gathered:
-    const bn_point *corner[3] = {&k[0], &k[1], &k[2]};
-    if (overflow) /* never at a sane spacing field; open is always safe, only slower */
-        return 0xfu;
-    for (int j = 0; j < n; ++j)
-        if (corners_covered(corner, near[j])) return 0u;
-    unsigned open = 0;
-    for (int ch = 0; ch < 4; ++ch) {
-        const bn_point *kc[3] = {&k[k_child_corners[ch][0]], &k[k_child_corners[ch][1]],
-                                 &k[k_child_corners[ch][2]]};
-        int covered = 0;
-        for (int j = 0; j < n && !covered; ++j) covered = corners_covered(kc, near[j]);
-        open |= covered ? 0u : 1u << ch;
-    }
-    return open;
-}
+/* The most dots one neighbour search keeps, and how much wider than a cell needs it looks
+ * (in units of the reach) so that the cells after it can reuse it. */
+enum { BN_CACHE_MAX = 256 };
+#define BN_CACHE_MARGIN 0.5f
 
 static void cell_split(const bn_cell *c, bn_cell out[4]) {
     float mu[3], mv[3]; /* midpoints of edges 01, 12, 20 */
@@ -544,6 +474,330 @@ static void cell_split(const bn_cell *c, bn_cell out[4]) {
     }
 }
 
+/* Grows *p to hold n elements of size elem (never shrinks). 0 when out of memory. */
+static int bn_reserve(void **p, size_t *cap, size_t n, size_t elem) {
+    return smp_big_reserve(p, cap, n, elem);
+}
+
+/* Open cells a pass hands on: a growable run per thread. */
+typedef struct bn_emit {
+    bn_cell *cell;
+    size_t n, cap;
+    bn_point *dart; /* the darts of those cells that landed clear of every dot */
+    size_t nd, dcap;
+    int oom;
+} bn_emit;
+
+static void emit_dart(bn_emit *e, const bn_point *p) {
+    if (e->nd == e->dcap && !bn_reserve((void **)&e->dart, &e->dcap, 2 * e->nd + 4096, sizeof *p)) {
+        e->oom = 1;
+        return;
+    }
+    e->dart[e->nd++] = *p;
+}
+
+static void emit_cell(bn_emit *e, const bn_cell *c) {
+    if (e->n == e->cap && !bn_reserve((void **)&e->cell, &e->cap, 2 * e->n + 4096, sizeof *c)) {
+        e->oom = 1;
+        return;
+    }
+    e->cell[e->n++] = *c;
+}
+
+typedef struct bn_refine {
+    const bn_field *f;
+    float scale;
+    const float (*near)[4];
+    float (*d2)[6]; /* per near dot: squared distance to the cell's corners and midpoints */
+    int n_near;
+    int blind;         /* the list overflowed: split without tests */
+    const bn_index *g; /* for a blind split's darts */
+    const bn_point *pts;
+    uint32_t key; /* the darts' stream */
+    bn_emit *out;
+} bn_refine;
+
+/* A cell's dart: uniform in it, with its priority, keyed by the cell itself (triangle, level,
+ * corners), so a cell gets the same dart whichever pass and position it has. */
+static void cell_dart(const bn_field *f, float scale, uint32_t key, const bn_cell *c, bn_point *p) {
+    uint32_t w[4];
+    memcpy(&w[0], &c->u[0], 4);
+    memcpy(&w[1], &c->v[0], 4);
+    memcpy(&w[2], &c->u[1], 4);
+    memcpy(&w[3], &c->v[1], 4);
+    uint32_t h = smp_rng_hash(key, c->t);
+    h = smp_rng_hash(h, w[0] ^ c->level);
+    for (int i = 1; i < 4; ++i) h = smp_rng_hash(h, w[i]);
+    uint32_t hu = smp_rng_hash(h, 1u);
+    float a = smp_rng_unit16(hu & 0xffffu), b = smp_rng_unit16(hu >> 16);
+    if (a + b > 1.0f) a = 1.0f - a, b = 1.0f - b;
+    float bb[3];
+    bb[1] = (c->u[0] + a * (c->u[1] - c->u[0])) + b * (c->u[2] - c->u[0]);
+    bb[2] = (c->v[0] + a * (c->v[1] - c->v[0])) + b * (c->v[2] - c->v[0]);
+    bb[0] = 1.0f - bb[1] - bb[2];
+    bn_point_from_bary(f, scale, c->t, bb, p);
+    p->prio = smp_rng_hash(h, 2u);
+}
+
+/* Whether a dot of the list is too close to p (the list holds every dot that could be). */
+static int near_conflicts(const bn_refine *R, const bn_point *p) {
+    for (int j = 0; j < R->n_near; ++j) {
+        const float *o = R->near[j];
+        float dx = p->x - o[0], dy = p->y - o[1], dz = p->z - o[2];
+        float lim = 0.5f * (p->r + o[3]);
+        if (dx * dx + dy * dy + dz * dz < lim * lim) return 1;
+    }
+    return 0;
+}
+
+static void refine_corner(const bn_field *f, float scale, uint32_t t, float u, float v,
+                          bn_point *p) {
+    float b[3] = {1.0f - u - v, u, v};
+    bn_point_from_bary(f, scale, t, b, p);
+}
+
+/* Whether the union of the balls o1 and o2 (at the spacing of r_lo) holds the triangle k.
+ * Exact: the radical plane of the two balls splits the triangle into two convex pieces, and
+ * a point on ball 1's side is in the union only if it is in ball 1 (its power is the lower),
+ * so the union holds the triangle iff ball 1 holds every vertex of its piece and ball 2 of
+ * its own. Those vertices are the triangle's corners on each side and the points where its
+ * edges cross the radical plane; the power difference is affine along an edge. */
+static int pair_covers(const bn_point *const k[3], float r_lo, const float o1[4], const float o2[4],
+                       const float d1[3], const float d2[3]) {
+    float l1 = 0.5f * (r_lo + o1[3]), l2 = 0.5f * (r_lo + o2[3]);
+    float sd[3];
+    for (int i = 0; i < 3; ++i) {
+        float p1 = d1[i] - l1 * l1, p2 = d2[i] - l2 * l2;
+        sd[i] = p1 - p2;
+        if (!((sd[i] <= 0.0f ? p1 : p2) < 0.0f)) return 0;
+    }
+    for (int i = 0; i < 3; ++i) {
+        int j = (i + 1) % 3;
+        if ((sd[i] <= 0.0f) == (sd[j] <= 0.0f)) continue;
+        float t = sd[i] / (sd[i] - sd[j]);
+        float x = k[i]->x + t * (k[j]->x - k[i]->x), y = k[i]->y + t * (k[j]->y - k[i]->y),
+              z = k[i]->z + t * (k[j]->z - k[i]->z);
+        float ax = x - o1[0], ay = y - o1[1], az = z - o1[2];
+        float bx = x - o2[0], by = y - o2[1], bz = z - o2[2];
+        /* on the plane both powers agree; asking both keeps rounding on the safe side */
+        if (!(ax * ax + ay * ay + az * az < l1 * l1) || !(bx * bx + by * by + bz * bz < l2 * l2))
+            return 0;
+    }
+    return 1;
+}
+
+static float dist2(const bn_point *p, const float o[4]) {
+    float dx = p->x - o[0], dy = p->y - o[1], dz = p->z - o[2];
+    return dx * dx + dy * dy + dz * dz;
+}
+
+enum { BN_HOLDERS_MAX = 16 };
+
+/* Whether the dots near the cell cover the triangle of points pt[idx[0..2]]: one dot alone,
+ * or two together (where most cells between neighbouring dots end up). Never says covered
+ * when a point of the triangle is free; it may miss a cover by three or more, which only
+ * costs a split. The answer does not depend on the list's order or on dots in it too far to
+ * hold a corner. R->d2[j][i] is the squared distance of dot j to pt[i]. */
+static int covered(const bn_refine *R, const bn_point *pt, const uint8_t idx[3]) {
+    const bn_point *k[3] = {&pt[idx[0]], &pt[idx[1]], &pt[idx[2]]};
+    float r_lo = sc_min(sc_min(k[0]->r, k[1]->r), k[2]->r);
+    int holder[BN_HOLDERS_MAX];
+    unsigned held[BN_HOLDERS_MAX];
+    int n = 0;
+    for (int j = 0; j < R->n_near; ++j) {
+        float lim = 0.5f * (r_lo + R->near[j][3]), lim2 = lim * lim;
+        const float *d = R->d2[j];
+        unsigned m = (d[idx[0]] < lim2 ? 1u : 0u) | (d[idx[1]] < lim2 ? 2u : 0u) |
+                     (d[idx[2]] < lim2 ? 4u : 0u);
+        if (m == 7u) return 1;
+        if (!m) continue;
+        /* the holders are the same dots whatever else the list holds, so giving up on too
+         * many is the same answer for every thread */
+        if (n == BN_HOLDERS_MAX) return 0;
+        holder[n] = j, held[n++] = m;
+    }
+    for (int a = 0; a < n; ++a)
+        for (int b = a + 1; b < n; ++b) {
+            if ((held[a] | held[b]) != 7u) continue;
+            const float *da = R->d2[holder[a]], *db = R->d2[holder[b]];
+            const float d1[3] = {da[idx[0]], da[idx[1]], da[idx[2]]};
+            const float d2[3] = {db[idx[0]], db[idx[1]], db[idx[2]]};
+            if (pair_covers(k, r_lo, R->near[holder[a]], R->near[holder[b]], d1, d2)) return 1;
+        }
+    return 0;
+}
+
+/* Splits cell c (its corners in pt[0..2]; pt has room for the edges' midpoints) in four and
+ * hands on the children no one or two dots cover, each with its dart for the next pass when
+ * that lands clear of every dot. */
+static void refine_split(const bn_refine *R, const bn_cell *c, bn_point pt[6]) {
+    for (int e = 0; e < 3; ++e) {
+        int a = e, b = (e + 1) % 3;
+        refine_corner(R->f, R->scale, c->t, 0.5f * (c->u[a] + c->u[b]), 0.5f * (c->v[a] + c->v[b]),
+                      &pt[3 + e]);
+        for (int j = 0; j < R->n_near; ++j) R->d2[j][3 + e] = dist2(&pt[3 + e], R->near[j]);
+    }
+    bn_cell four[4];
+    cell_split(c, four);
+    for (int ch = 0; ch < 4; ++ch) {
+        if (!R->blind && covered(R, pt, k_child_corners[ch])) continue;
+        emit_cell(R->out, &four[ch]);
+        /* the next pass's dart in this child, tested now against the same list: its
+         * conflicts are all within reach of the parent's middle */
+        bn_point dart;
+        cell_dart(R->f, R->scale, R->key, &four[ch], &dart);
+        if (!(R->blind ? index_conflicts(R->g, R->pts, &dart) : near_conflicts(R, &dart)))
+            emit_dart(R->out, &dart);
+    }
+}
+
+/* A thread's last neighbour search, kept while the searches of the cells after it (the same
+ * triangle's, mostly) fall inside it: their lists are filtered from it, with no hashing. */
+typedef struct bn_near_cache {
+    float c[3], radius;
+    int n, valid;
+    float dot[BN_CACHE_MAX][4];
+} bn_near_cache;
+
+/* Hands on the pieces of cell c that may still hold room for a dot: none when the dots near
+ * it cover it; otherwise its four children less those covered (after the first pass most
+ * are). One neighbour search gathers the dots near the cell and every test runs on that
+ * short list. */
+static void cell_refine(const bn_index *g, const bn_point *pts, const bn_field *f, float scale,
+                        uint32_t key, const bn_cell *c, bn_near_cache *cache, bn_emit *out) {
+    bn_point k[6];
+    for (int i = 0; i < 3; ++i) refine_corner(f, scale, c->t, c->u[i], c->v[i], &k[i]);
+    float m[3] = {(k[0].x + k[1].x + k[2].x) / 3.0f, (k[0].y + k[1].y + k[2].y) / 3.0f,
+                  (k[0].z + k[1].z + k[2].z) / 3.0f};
+    float ext = 0.0f, r_hi = 0.0f;
+    for (int i = 0; i < 3; ++i) {
+        float dx = k[i].x - m[0], dy = k[i].y - m[1], dz = k[i].z - m[2];
+        ext = sc_max(ext, sqrtf(dx * dx + dy * dy + dz * dz));
+        /* the weight is linear over the cell: no point of it has a larger spacing */
+        r_hi = sc_max(r_hi, k[i].r);
+    }
+    /* a dot o covering a part lies within (r_corner + r_o) / 2 of its corners, and no spacing
+     * exceeds the reach, so within that of the middle plus the cell's extent */
+    float far = 0.5f * (r_hi + g->reach) + ext;
+    float cdx = m[0] - cache->c[0], cdy = m[1] - cache->c[1], cdz = m[2] - cache->c[2];
+    if (!cache->valid || !(sqrtf(cdx * cdx + cdy * cdy + cdz * cdz) + far <= cache->radius)) {
+        /* search a ball wider than this cell needs, for the cells after it */
+        float radius = far + BN_CACHE_MARGIN * g->reach;
+        int n = 0, overflow = 0;
+        INDEX_FOR_NEAR(g, pts, m[0], m[1], m[2], radius, o, {
+            float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
+            if (dx * dx + dy * dy + dz * dz < radius * radius) {
+                if (n == BN_CACHE_MAX) {
+                    overflow = 1;
+                    goto gathered;
+                }
+                memcpy(cache->dot[n++], o, sizeof cache->dot[0]);
+            }
+        });
+    gathered:
+        memcpy(cache->c, m, sizeof m);
+        /* an overflowing search holds only what fitted: a ball of just this cell's reach
+         * next time, which always fits at a sane spacing */
+        cache->radius = overflow ? 0.0f : radius;
+        cache->n = n;
+        cache->valid = !overflow;
+        if (overflow) {
+            cache->radius = far;
+            n = 0, overflow = 0;
+            INDEX_FOR_NEAR(g, pts, m[0], m[1], m[2], far, o, {
+                float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
+                if (dx * dx + dy * dy + dz * dz < far * far) {
+                    if (n == BN_CACHE_MAX) {
+                        overflow = 1;
+                        goto gathered_exact;
+                    }
+                    memcpy(cache->dot[n++], o, sizeof cache->dot[0]);
+                }
+            });
+        gathered_exact:
+            cache->n = n;
+            if (overflow) {
+                /* never at a sane spacing field; splitting blind is always safe */
+                bn_refine R = {
+                    .f = f, .scale = scale, .blind = 1, .g = g, .pts = pts, .key = key, .out = out};
+                refine_split(&R, c, k);
+                return;
+            }
+        }
+    }
+    float near[BN_CACHE_MAX][4], d2[BN_CACHE_MAX][6];
+    int n = 0;
+    for (int j = 0; j < cache->n; ++j) {
+        const float *o = cache->dot[j];
+        float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
+        if (dx * dx + dy * dy + dz * dz < far * far) {
+            memcpy(near[n], o, sizeof near[0]);
+            for (int i = 0; i < 3; ++i) d2[n][i] = dist2(&k[i], o);
+            ++n;
+        }
+    }
+    bn_refine R = {.f = f,
+                   .scale = scale,
+                   .near = (const float(*)[4])near,
+                   .d2 = d2,
+                   .n_near = n,
+                   .key = key,
+                   .out = out};
+    static const uint8_t corners[3] = {0, 1, 2};
+    if (!covered(&R, k, corners)) refine_split(&R, c, k);
+}
+
+/* ---- one pass's greedy packing ----------------------------------------------------------- */
+
+/* The survivors of a pass join in priority order unless too close to one that joined before:
+ * the greedy packing. Its result is the one fixed point of a local rule: a survivor joins
+ * once every conflicting survivor ahead of it (its dominators) is out, and is out once one
+ * of them is in. So the rule can be applied in any order, by any number of threads, and
+ * always gives the dots the sequential greedy gives. The survivors are sorted by cube first,
+ * so that both the neighbour search and the sweeps walk memory in order. */
+typedef struct bn_sv {
+    float x, y, z, r;
+    uint32_t prio, id; /* the order: priority, then survivor index */
+} bn_sv;
+
+enum { BN_DOM_SLOTS = 7 };
+
+typedef struct bn_resolver {
+    bn_table cubes; /* a: first survivor of the cube in sv, b: its survivors */
+    bn_sv *sv;
+    /* sv[i]'s dom_n[i] dominators: dom[i * BN_DOM_SLOTS ..] when they fit, else
+     * dom_more[dom[i * BN_DOM_SLOTS] ..] */
+    uint32_t *dom_n, *dom, *dom_more;
+    uint8_t *state;
+    size_t sv_cap, dom_n_cap, dom_cap, dom_more_cap, state_cap;
+    /* the sequential greedy */
+    uint32_t *order, *order_tmp;
+    bn_point *in;
+    bn_grid in_grid;
+    size_t order_cap, order_tmp_cap, in_cap;
+} bn_resolver;
+
+enum { BN_UNDECIDED = 0, BN_IN = 1, BN_OUT = 2 };
+
+/* Survivors per cube above which listing dominators costs more than the sequential greedy
+ * saves, even on several threads: the darts of a mesh finer than the spacing (one per
+ * triangle) crowd like that. The sequential greedy's tests meet only survivors already in. */
+enum { BN_CROWDED_CUBE = 16 };
+
+static void resolver_free(bn_resolver *R) {
+    table_free(&R->cubes);
+    free(R->sv);
+    free(R->dom_n);
+    free(R->dom);
+    free(R->dom_more);
+    free(R->state);
+    free(R->order);
+    free(R->order_tmp);
+    free(R->in);
+    grid_free(&R->in_grid);
+    memset(R, 0, sizeof *R);
+}
+
 /* Survivor indices by ascending (priority, index): an LSD radix sort, 11 bits a digit; being
  * stable, equal priorities keep index order. */
 static void sort_by_priority(const bn_point *pts, size_t n, uint32_t *order, uint32_t *tmp) {
@@ -562,7 +816,165 @@ static void sort_by_priority(const bn_point *pts, size_t n, uint32_t *order, uin
     memcpy(tmp, order, n * sizeof *order);
 }
 
-enum { BN_MAX_LEVEL = 20 };
+/* The greedy packing the plain way: survivors in (priority, index) order, each in unless one
+ * already in is too close. */
+static int resolve_sequential(bn_resolver *R, const bn_point *surv, size_t ns, float h,
+                              uint8_t *joined) {
+    if (!bn_reserve((void **)&R->order, &R->order_cap, ns, sizeof *R->order) ||
+        !bn_reserve((void **)&R->order_tmp, &R->order_tmp_cap, ns, sizeof *R->order_tmp) ||
+        !bn_reserve((void **)&R->in, &R->in_cap, ns, sizeof *R->in))
+        return 0;
+    grid_free(&R->in_grid);
+    if (!grid_init(&R->in_grid, h, ns)) return 0;
+    sort_by_priority(surv, ns, R->order, R->order_tmp);
+    memset(joined, 0, ns);
+    uint32_t n_in = 0;
+    for (size_t j = 0; j < ns; ++j) {
+        const bn_point *p = &surv[R->order[j]];
+        if (grid_conflicts(&R->in_grid, R->in, p)) continue;
+        R->in[n_in] = *p;
+        if (!grid_insert(&R->in_grid, p, n_in++)) return 0;
+        joined[R->order[j]] = 1;
+    }
+    return 1;
+}
+
+static int sv_ahead(const bn_sv *a, const bn_sv *b) {
+    return a->prio < b->prio || (a->prio == b->prio && a->id < b->id);
+}
+
+/* Runs the statement for every index j (into R->sv) of a survivor that conflicts with p and
+ * is ahead of it. */
+#define FOR_DOMINATORS(R, INV_H, H, P, J, ...)                                                     \
+    do {                                                                                           \
+        const float reach_ = 0.5f * ((P)->r + (H));                                                \
+        int lo_[3], hi_[3];                                                                        \
+        const float v_[3] = {(P)->x, (P)->y, (P)->z};                                              \
+        for (int k_ = 0; k_ < 3; ++k_) {                                                           \
+            lo_[k_] = (int)floorf((v_[k_] - reach_) * (INV_H));                                    \
+            hi_[k_] = (int)floorf((v_[k_] + reach_) * (INV_H));                                    \
+        }                                                                                          \
+        for (int cz_ = lo_[2]; cz_ <= hi_[2]; ++cz_)                                               \
+            for (int cy_ = lo_[1]; cy_ <= hi_[1]; ++cy_)                                           \
+                for (int cx_ = lo_[0]; cx_ <= hi_[0]; ++cx_) {                                     \
+                    const bn_slot *s_ = table_find(&(R)->cubes, cell_key(cx_, cy_, cz_));          \
+                    if (!s_) continue;                                                             \
+                    for (uint32_t J = s_->a; J < s_->a + s_->b; ++J) {                             \
+                        const bn_sv *q_ = &(R)->sv[J];                                             \
+                        float dx_ = (P)->x - q_->x, dy_ = (P)->y - q_->y, dz_ = (P)->z - q_->z;    \
+                        float lim_ = 0.5f * ((P)->r + q_->r);                                      \
+                        if (dx_ * dx_ + dy_ * dy_ + dz_ * dz_ < lim_ * lim_ &&                     \
+                            sv_ahead(q_, (P))) {                                                   \
+                            __VA_ARGS__                                                            \
+                        }                                                                          \
+                    }                                                                              \
+                }                                                                                  \
+    } while (0)
+
+static uint64_t sv_key(float inv_h, const bn_point *p) {
+    return cell_key((int)floorf(p->x * inv_h), (int)floorf(p->y * inv_h),
+                    (int)floorf(p->z * inv_h));
+}
+
+/* The greedy packing of surv[0, ns) with spacing reach h: joined[i] = 1 for those that join.
+ * 0 when out of memory. */
+static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, int threads,
+                      uint8_t *joined) {
+    const float inv_h = 1.0f / (2.0f * h);
+    if (!R->cubes.slot && !table_init(&R->cubes, ns / 8 + 64)) return 0;
+    table_clear(&R->cubes);
+    /* counting sort by cube: count, start offsets, place */
+    for (size_t i = 0; i < ns; ++i) {
+        bn_slot *s = table_get(&R->cubes, sv_key(inv_h, &surv[i]), 0, 0);
+        if (!s) return 0;
+        ++s->b;
+    }
+    if (threads == 1 || ns > BN_CROWDED_CUBE * R->cubes.used)
+        return resolve_sequential(R, surv, ns, h, joined);
+    if (!bn_reserve((void **)&R->sv, &R->sv_cap, ns, sizeof *R->sv) ||
+        !bn_reserve((void **)&R->dom_n, &R->dom_n_cap, ns, sizeof *R->dom_n) ||
+        !bn_reserve((void **)&R->dom, &R->dom_cap, ns * BN_DOM_SLOTS, sizeof *R->dom) ||
+        !bn_reserve((void **)&R->state, &R->state_cap, ns, 1))
+        return 0;
+    uint32_t at = 0;
+    for (size_t i = 0, slots = (size_t)1 << R->cubes.bits; i < slots; ++i) {
+        bn_slot *s = &R->cubes.slot[i];
+        if (s->key == UINT64_MAX) continue;
+        s->a = at;
+        at += s->b;
+    }
+    for (size_t i = 0; i < ns; ++i) {
+        bn_slot *s = (bn_slot *)table_find(&R->cubes, sv_key(inv_h, &surv[i]));
+        R->sv[s->a++] =
+            (bn_sv){surv[i].x, surv[i].y, surv[i].z, surv[i].r, surv[i].prio, (uint32_t)i};
+    }
+    for (size_t i = 0, slots = (size_t)1 << R->cubes.bits; i < slots; ++i)
+        if (R->cubes.slot[i].key != UINT64_MAX) R->cubes.slot[i].a -= R->cubes.slot[i].b;
+
+    /* dominators: up to BN_DOM_SLOTS per survivor in one neighbour search; the rare one
+     * with more is searched again, alone, into an overflow list */
+    size_t overflow = 0;
+#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads) reduction(+ : overflow)
+    for (size_t i = 0; i < ns; ++i) {
+        const bn_sv *p = &R->sv[i];
+        uint32_t n = 0, *slot = R->dom + i * BN_DOM_SLOTS;
+        FOR_DOMINATORS(R, inv_h, h, p, j, {
+            if (n < BN_DOM_SLOTS) slot[n] = j;
+            ++n;
+        });
+        R->dom_n[i] = n;
+        R->state[i] = n == 0 ? BN_IN : BN_UNDECIDED;
+        overflow += n > BN_DOM_SLOTS;
+    }
+    size_t extra = 0;
+    for (size_t i = 0; overflow && i < ns; ++i)
+        if (R->dom_n[i] > BN_DOM_SLOTS) extra += R->dom_n[i];
+    if (!bn_reserve((void **)&R->dom_more, &R->dom_more_cap, extra, sizeof *R->dom_more)) return 0;
+    for (size_t i = 0, w = 0; overflow && i < ns; ++i) {
+        if (R->dom_n[i] <= BN_DOM_SLOTS) continue;
+        const bn_sv *p = &R->sv[i];
+        R->dom[i * BN_DOM_SLOTS] = (uint32_t)w; /* where its list starts in dom_more */
+        FOR_DOMINATORS(R, inv_h, h, p, j, { R->dom_more[w++] = j; });
+    }
+
+    /* sweeps of the local rule until every survivor is decided; a state, once decided, never
+     * changes, so threads may read each other's (relaxed atomics keep that well defined) */
+    for (size_t undecided = ns; undecided;) {
+        undecided = 0;
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(+ : undecided)
+        for (size_t i = 0; i < ns; ++i) {
+            if (__atomic_load_n(&R->state[i], __ATOMIC_RELAXED) != BN_UNDECIDED) continue;
+            int all_out = 1, any_in = 0;
+            uint32_t n = R->dom_n[i];
+            const uint32_t *list = n <= BN_DOM_SLOTS ? R->dom + i * BN_DOM_SLOTS
+                                                     : R->dom_more + R->dom[i * BN_DOM_SLOTS];
+            for (uint32_t k = 0; k < n && !any_in; ++k) {
+                uint8_t s = __atomic_load_n(&R->state[list[k]], __ATOMIC_RELAXED);
+                any_in = s == BN_IN;
+                all_out &= s == BN_OUT;
+            }
+            if (any_in)
+                __atomic_store_n(&R->state[i], (uint8_t)BN_OUT, __ATOMIC_RELAXED);
+            else if (all_out)
+                __atomic_store_n(&R->state[i], (uint8_t)BN_IN, __ATOMIC_RELAXED);
+            else
+                ++undecided;
+        }
+    }
+    for (size_t i = 0; i < ns; ++i) joined[R->sv[i].id] = R->state[i] == BN_IN;
+    return 1;
+}
+
+/* Where one chunk of a pass's cells put its pieces: a run of a thread's bn_emit. */
+typedef struct bn_chunk {
+    uint32_t thread;
+    size_t from, count;   /* cells */
+    size_t dfrom, dcount; /* darts */
+} bn_chunk;
+
+enum { BN_CHUNK = 2048 };
+
+static size_t sc_min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float scale,
                           const smp_dots *existing, int threads, bn_run *run, smp_error *err) {
@@ -581,17 +993,20 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
 
     memset(run, 0, sizeof *run);
     bn_index acc = {0};
-    bn_grid sv_grid = {0};
-    run->acc = malloc(cap * sizeof *run->acc);
+    bn_resolver resolver = {0};
+    run->acc = smp_big_alloc(cap * sizeof *run->acc);
+    /* Work arrays live across passes and grow only: a pass allocates nothing new. */
     bn_cell *cells = NULL, *next_cells = NULL;
-    uint8_t *split = NULL;
-    size_t *offs = NULL;
+    size_t cells_cap = 0, next_cap = 0;
     bn_point *cand = NULL, *surv = NULL;
-    uint32_t *order = NULL, *order_tmp = NULL;
-    uint8_t *joined = NULL;
-    bn_point *pass_pts = NULL;
+    size_t cand_cap = 0, surv_cap = 0;
+    uint8_t *keep = NULL, *joined = NULL;
+    size_t keep_cap = 0, joined_cap = 0;
+    bn_chunk *chunk = NULL;
+    size_t chunk_cap = 0;
+    bn_emit *emit = calloc((size_t)threads, sizeof *emit);
     smp_status st = SMP_OK;
-    if (!run->acc || !index_init(&acc, h, cap)) goto nomem;
+    if (!run->acc || !emit || !index_init(&acc, h, cap)) goto nomem;
     run->cap_acc = cap;
     for (size_t i = 0; i < n_old; ++i) {
         if (existing->triangle[i] >= T) {
@@ -621,8 +1036,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         levels[t] = (uint8_t)L;
         n_cells += (size_t)1 << (2 * L);
     }
-    cells = malloc((n_cells ? n_cells : 1) * sizeof *cells);
-    if (!cells) {
+    if (!bn_reserve((void **)&cells, &cells_cap, n_cells, sizeof *cells)) {
         free(levels);
         goto nomem;
     }
@@ -648,78 +1062,41 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     }
     free(levels);
 
+    /* The darts of the start cells, clear of the existing dots. Later darts come from the
+     * split that makes their cells (refine_split), tested on the list it already holds. */
+    const uint32_t key = smp_rng_key(d->seed, 0x4000 + ((uint64_t)d->session.index << 8));
+    if (!bn_reserve((void **)&cand, &cand_cap, n_cells, sizeof *cand) ||
+        !bn_reserve((void **)&keep, &keep_cap, n_cells, 1))
+        goto nomem;
+#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
+    for (size_t i = 0; i < n_cells; ++i) {
+        cell_dart(f, scale, key, &cells[i], &cand[i]);
+        keep[i] = !index_conflicts(&acc, run->acc, &cand[i]);
+    }
+    size_t ns = 0;
+    for (size_t i = 0; i < n_cells; ++i) ns += keep[i];
+    if (!bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv)) goto nomem;
+    ns = 0;
+    for (size_t i = 0; i < n_cells; ++i)
+        if (keep[i]) surv[ns++] = cand[i];
+
     for (int pass = 0; n_cells; ++pass) {
-        if (n_cells > 0xffffffffu) {
+        if (n_cells > 0xffffffffu) { /* survivors are numbered in 32 bits */
             st = smp_error_set(err, SMP_ERR_INVALID_ARG,
                                "blue noise: %zu open cells in one pass, too many", n_cells);
             goto done;
         }
         run->passes = pass + 1;
         run->candidates += n_cells;
-        /* 1. one dart per open cell, uniform in it */
-        free(cand);
-        cand = malloc(n_cells * sizeof *cand);
-        if (!cand) goto nomem;
-        uint64_t stream = 0x4000 + ((uint64_t)d->session.index << 8) + (uint64_t)pass * 4;
-        uint32_t ku = smp_rng_key(d->seed, stream), kprio = smp_rng_key(d->seed, stream + 1);
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t i = 0; i < n_cells; ++i) {
-            const bn_cell *c = &cells[i];
-            uint32_t hu = smp_rng_hash(ku, (uint32_t)i);
-            float a = smp_rng_unit16(hu & 0xffffu), b = smp_rng_unit16(hu >> 16);
-            if (a + b > 1.0f) a = 1.0f - a, b = 1.0f - b;
-            float bb[3];
-            bb[1] = (c->u[0] + a * (c->u[1] - c->u[0])) + b * (c->u[2] - c->u[0]);
-            bb[2] = (c->v[0] + a * (c->v[1] - c->v[0])) + b * (c->v[2] - c->v[0]);
-            bb[0] = 1.0f - bb[1] - bb[2];
-            bn_point_from_bary(f, scale, c->t, bb, &cand[i]);
-            cand[i].prio = smp_rng_hash(kprio, (uint32_t)i);
-        }
-
-        /* 2. drop darts in the spacing of accepted dots */
-        uint8_t *keep = malloc(n_cells);
-        if (!keep) goto nomem;
-#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
-        for (size_t i = 0; i < n_cells; ++i) keep[i] = !index_conflicts(&acc, run->acc, &cand[i]);
-        size_t ns = 0;
-        for (size_t i = 0; i < n_cells; ++i) ns += keep[i];
-        free(surv);
-        surv = malloc((ns ? ns : 1) * sizeof *surv);
-        if (!surv) {
-            free(keep);
-            goto nomem;
-        }
-        ns = 0;
-        for (size_t i = 0; i < n_cells; ++i)
-            if (keep[i]) surv[ns++] = cand[i];
-        free(keep);
-
         if (ns) {
-            /* 3. the greedy packing of the survivors in priority order: each joins unless a
-             * dot that joined before it in this pass is too close (earlier passes' dots were
-             * ruled out in step 2). Sequential, so the result cannot depend on threads, and
-             * cheap: every query meets only dots that joined, never the crowd of survivors. */
-            free(order);
-            free(order_tmp);
-            order = malloc(ns * sizeof *order);
-            order_tmp = malloc(ns * sizeof *order_tmp);
-            free(joined);
-            joined = calloc(ns, 1);
-            if (!order || !order_tmp || !joined) goto nomem;
-            sort_by_priority(surv, ns, order, order_tmp);
-            grid_free(&sv_grid);
-            if (!grid_init(&sv_grid, h, ns)) goto nomem;
-            free(pass_pts);
-            pass_pts = malloc(ns * sizeof *pass_pts);
-            if (!pass_pts) goto nomem;
+            /* the greedy packing of the survivors in priority order: each joins unless a
+             * survivor that joined before it is too close (earlier passes' dots were ruled
+             * out with the darts); see bn_resolve */
+            if (!bn_reserve((void **)&joined, &joined_cap, ns, 1) ||
+                !bn_resolve(&resolver, surv, ns, h, threads, joined))
+                goto nomem;
             uint32_t n_pass = 0;
-            for (size_t j = 0; j < ns; ++j) {
-                const bn_point *p = &surv[order[j]];
-                if (grid_conflicts(&sv_grid, pass_pts, p)) continue;
-                pass_pts[n_pass] = *p;
-                if (!grid_insert(&sv_grid, p, n_pass++)) goto nomem;
-                joined[order[j]] = 1;
-            }
+            for (size_t i = 0; i < ns; ++i) n_pass += joined[i];
             /* dots join the set in candidate order, which follows the triangles */
             for (size_t i = 0; i < ns; ++i) {
                 if (!joined[i]) continue;
@@ -733,40 +1110,72 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
             if (!index_add(&acc, run->acc, run->n_acc - n_pass, run->n_acc)) goto nomem;
         }
 
-        /* 5. cells one dot covers are done; the rest split in four for the next pass */
-        free(split);
-        split = malloc(n_cells);
-        free(offs);
-        offs = malloc((n_cells + 1) * sizeof *offs);
-        if (!split || !offs) goto nomem;
-#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
-        for (size_t i = 0; i < n_cells; ++i)
-            split[i] = cells[i].level < BN_MAX_LEVEL
-                           ? (uint8_t)cell_open_children(&acc, run->acc, f, scale, &cells[i])
-                           : 0;
-        size_t n_next = 0;
-        for (size_t i = 0; i < n_cells; ++i) {
-            offs[i] = n_next;
-            n_next += (size_t)__builtin_popcount(split[i]);
+        /* Cells the dots cover are done; the rest are split for the next pass, with their
+         * darts. Each thread appends the pieces of whole chunks of cells to its own runs;
+         * the chunks are then joined in cell order, so nothing depends on threads. */
+        size_t n_chunks = (n_cells + BN_CHUNK - 1) / BN_CHUNK;
+        if (!bn_reserve((void **)&chunk, &chunk_cap, n_chunks, sizeof *chunk)) goto nomem;
+        for (int k = 0; k < threads; ++k) {
+            /* room for what a pass usually hands on, so threads rarely grow their runs */
+            emit[k].n = emit[k].nd = 0;
+            size_t share = n_cells / (size_t)threads + 4096;
+            if (!bn_reserve((void **)&emit[k].cell, &emit[k].cap, share + share / 2,
+                            sizeof *emit[k].cell) ||
+                !bn_reserve((void **)&emit[k].dart, &emit[k].dcap, share / 2, sizeof *emit[k].dart))
+                goto nomem;
         }
-        /* Open cells shrink geometrically in a healthy packing; a runaway (cells no single
-         * dot can cover, forever) stops here rather than exhausting memory. */
-        if (n_next > 16 * cap) n_next = 0;
-        free(next_cells);
-        next_cells = malloc((n_next ? n_next : 1) * sizeof *next_cells);
-        if (!next_cells) goto nomem;
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t i = 0; i < n_cells; ++i)
-            if (split[i]) {
-                bn_cell four[4];
-                cell_split(&cells[i], four);
-                size_t w = offs[i];
-                for (int ch = 0; ch < 4; ++ch)
-                    if (split[i] >> ch & 1u) next_cells[w++] = four[ch];
+#pragma omp parallel num_threads(threads)
+        {
+            bn_emit *e = &emit[omp_get_thread_num()];
+            /* a cell's pieces never depend on what the cache held before it */
+            bn_near_cache *cache = malloc(sizeof *cache);
+            if (cache)
+                cache->valid = 0;
+            else
+                e->oom = 1;
+#pragma omp for schedule(dynamic, 1)
+            for (size_t ch = 0; ch < n_chunks; ++ch) {
+                size_t from = e->n, dfrom = e->nd;
+                size_t end = sc_min_size((ch + 1) * BN_CHUNK, n_cells);
+                for (size_t i = ch * BN_CHUNK; cache && i < end; ++i)
+                    if (cells[i].level < BN_MAX_LEVEL)
+                        cell_refine(&acc, run->acc, f, scale, key, &cells[i], cache, e);
+                chunk[ch] = (bn_chunk){(uint32_t)omp_get_thread_num(), from, e->n - from, dfrom,
+                                       e->nd - dfrom};
             }
+            free(cache);
+        }
+        for (int k = 0; k < threads; ++k)
+            if (emit[k].oom) goto nomem;
+        size_t n_next = 0;
+        ns = 0;
+        for (size_t ch = 0; ch < n_chunks; ++ch) {
+            n_next += chunk[ch].count;
+            ns += chunk[ch].dcount;
+        }
+        /* Open cells shrink geometrically in a healthy packing; a runaway (cells the dots
+         * never cover) stops here rather than exhausting memory. */
+        if (n_next > 16 * cap) n_next = ns = 0;
+        if (!bn_reserve((void **)&next_cells, &next_cap, n_next, sizeof *next_cells) ||
+            !bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv))
+            goto nomem;
+        if (n_next) {
+            size_t w = 0, wd = 0;
+            for (size_t ch = 0; ch < n_chunks; ++ch) {
+                const bn_emit *e = &emit[chunk[ch].thread];
+                memcpy(next_cells + w, e->cell + chunk[ch].from,
+                       chunk[ch].count * sizeof *next_cells);
+                memcpy(surv + wd, e->dart + chunk[ch].dfrom, chunk[ch].dcount * sizeof *surv);
+                w += chunk[ch].count;
+                wd += chunk[ch].dcount;
+            }
+        }
         bn_cell *tmp = cells;
         cells = next_cells;
         next_cells = tmp;
+        size_t tmp_cap = cells_cap;
+        cells_cap = next_cap;
+        next_cap = tmp_cap;
         n_cells = n_next;
     }
     goto done;
@@ -775,16 +1184,18 @@ nomem:
 done:
     free(cells);
     free(next_cells);
-    free(split);
-    free(offs);
     free(cand);
     free(surv);
-    free(order);
-    free(order_tmp);
+    free(keep);
     free(joined);
-    free(pass_pts);
+    free(chunk);
+    for (int k = 0; emit && k < threads; ++k) {
+        free(emit[k].cell);
+        free(emit[k].dart);
+    }
+    free(emit);
     index_free(&acc);
-    grid_free(&sv_grid);
+    resolver_free(&resolver);
     if (st != SMP_OK) {
         free(run->acc);
         memset(run, 0, sizeof *run);
