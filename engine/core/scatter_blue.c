@@ -784,6 +784,9 @@ enum { BN_UNDECIDED = 0, BN_IN = 1, BN_OUT = 2 };
  * triangle) crowd like that. The sequential greedy's tests meet only survivors already in. */
 enum { BN_CROWDED_CUBE = 16 };
 
+/* Fewer survivors than this resolve faster on one thread than the sweeps' barriers allow. */
+enum { BN_PARALLEL_MIN = 32768 };
+
 static void resolver_free(bn_resolver *R) {
     table_free(&R->cubes);
     free(R->sv);
@@ -889,7 +892,7 @@ static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, 
         if (!s) return 0;
         ++s->b;
     }
-    if (threads == 1 || ns > BN_CROWDED_CUBE * R->cubes.used)
+    if (threads == 1 || ns < BN_PARALLEL_MIN || ns > BN_CROWDED_CUBE * R->cubes.used)
         return resolve_sequential(R, surv, ns, h, joined);
     if (!bn_reserve((void **)&R->sv, &R->sv_cap, ns, sizeof *R->sv) ||
         !bn_reserve((void **)&R->dom_n, &R->dom_n_cap, ns, sizeof *R->dom_n) ||
