@@ -1,29 +1,33 @@
 #version 330 core
 // Dots pass: every pigment dot is a Gaussian footprint lying in the skin's tangent plane,
-// drawn as an instanced quad. Only static per-dot attributes live in buffers; how the dot looks
-// at u_t_years (spread, remaining pigment, colour through the skin) is computed here by
-// smp_dot_look, so moving the year uploads nothing.
+// drawn as a quad: dot i is vertices 4i..4i+3 (renderer.c, QUAD_CHUNK), each fetching the dot's
+// static attributes from buffer textures. How the dot looks at u_t_years (spread, remaining
+// pigment, colour through the skin) is computed here by smp_dot_look, so moving the year
+// uploads nothing.
 //
 // A dot smaller than a pixel must still darken its pixel by what it covers: the footprint is
 // widened to at least u_min_sigma_px on screen along each tangent axis, and its peak lowered by
 // the same factor, so the integrated absorbance (peak x area) is unchanged. The scalp keeps its
 // tone at every zoom and nothing flickers.
+//
+// In a frame in motion (u_thin) most of the cost is the quads' triangles, not their pixels: a
+// widened dot is kept with probability p = max(peak, 1/4), decided by a hash of its index, and
+// its peak divided by p. Dots multiply the skin, so each pixel's expected transmittance is
+// exactly what drawing them all gives (the expectation of a product of independent factors is
+// the product of their expectations); the texture gets noisier, the tone does not move.
 
-layout(location = 0) in float a_x;
-layout(location = 1) in float a_y;
-layout(location = 2) in float a_z;
-layout(location = 3) in uint a_normal;    // octahedral, two snorm16
-layout(location = 4) in uint a_radius_um;
-layout(location = 5) in uint a_depth_um;
-layout(location = 6) in uint a_ink;       // 0..255
-layout(location = 7) in uint a_session;
-layout(location = 8) in uint a_tissue;
+uniform samplerBuffer u_x, u_y, u_z;        // mm, head frame
+uniform usamplerBuffer u_normal;            // octahedral, two snorm16
+uniform usamplerBuffer u_radius_um, u_depth_um;
+uniform usamplerBuffer u_ink;               // 0..255
+uniform usamplerBuffer u_session, u_tissue;
 
 uniform mat4 u_view;
 uniform mat4 u_proj;
 uniform vec2 u_viewport_px;
 uniform float u_t_years;
 uniform float u_min_sigma_px;
+uniform int u_thin;
 
 out vec2 v_local;          // position in the footprint, in standard deviations
 flat out float v_peak;     // absorbance fraction at the centre after widening
@@ -42,13 +46,25 @@ vec3 oct_decode(uint enc) {
 
 vec2 to_pixels(vec4 clip) { return (clip.xy / clip.w) * 0.5 * u_viewport_px; }
 
+// A well-mixed 32-bit hash (Wellons' lowbias32) as a fraction in [0, 1).
+float hash01(uint x) {
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return float(x >> 8) / 16777216.0;
+}
+
 void main() {
-    vec3 p = vec3(a_x, a_y, a_z);
-    vec3 n = oct_decode(a_normal);
+    int id = gl_VertexID >> 2;
+    vec3 p = vec3(texelFetch(u_x, id).r, texelFetch(u_y, id).r, texelFetch(u_z, id).r);
+    vec3 n = oct_decode(texelFetch(u_normal, id).r);
     float sigma_mm, opacity;
     vec3 transmit;
-    smp_dot_look(a_radius_um, a_depth_um, a_ink, a_session, a_tissue, u_t_years, sigma_mm,
-                 opacity, transmit);
+    smp_dot_look(texelFetch(u_radius_um, id).r, texelFetch(u_depth_um, id).r,
+                 texelFetch(u_ink, id).r, texelFetch(u_session, id).r, texelFetch(u_tissue, id).r,
+                 u_t_years, sigma_mm, opacity, transmit);
 
     vec3 t = normalize(abs(n.y) < 0.9 ? cross(vec3(0.0, 1.0, 0.0), n) : cross(vec3(1.0, 0.0, 0.0), n));
     vec3 b = cross(n, t);
@@ -61,6 +77,11 @@ void main() {
     vec2 s = max(vec2(sigma_mm), u_min_sigma_px / max(vec2(px_t, px_b), 1e-6));
     v_peak = opacity * (sigma_mm * sigma_mm) / (s.x * s.y);
     v_transmit = transmit;
+    if (u_thin == 1) {
+        float keep = max(v_peak, 0.25);
+        if (hash01(uint(id)) >= keep) opacity = 0.0;
+        v_peak /= keep;
+    }
 
     vec2 corner = vec2((gl_VertexID & 1) != 0 ? 3.0 : -3.0, (gl_VertexID & 2) != 0 ? 3.0 : -3.0);
     v_local = corner;

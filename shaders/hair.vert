@@ -20,7 +20,8 @@
 
 // Three RGBA32UI texels per ribbon (renderer.c, hair_ribbon): [p0 mm, shaft diameter mm],
 // [p1 mm, sRGB colour bytes], [the skin's normal at the root, 1 = hidden where that skin faces
-// away (short hair)]. Six vertices per ribbon, two triangles; no instancing.
+// away (short hair)]. Four vertices per ribbon, ribbon i's at 4i..4i+3, drawn as two indexed
+// triangles; no instancing.
 uniform usamplerBuffer u_ribbons;
 
 uniform mat4 u_view;
@@ -68,11 +69,9 @@ vec3 shade(vec3 t, vec3 v, vec3 albedo) {
     return albedo * (diffuse / 3.14159 + smp_ambient(v)) + sheen;
 }
 
-const int CORNER[6] = int[6](0, 1, 2, 2, 1, 3); // bit 0: side, bit 1: which end
-
 void main() {
-    int id = gl_VertexID / 6;
-    int corner = CORNER[gl_VertexID - 6 * id];
+    int id = gl_VertexID >> 2;
+    int corner = gl_VertexID & 3; // bit 0: side, bit 1: which end
     uvec4 t0 = texelFetch(u_ribbons, 3 * id);
     uvec4 t1 = texelFetch(u_ribbons, 3 * id + 1);
     uvec4 t2 = texelFetch(u_ribbons, 3 * id + 2);

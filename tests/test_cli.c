@@ -128,6 +128,19 @@ Test(cli, bench_render_json_reports_frame_times) {
     cr_assert_eq(out[0], '{');
 }
 
+/* --motion times frames as the viewer draws them in motion, and says so: half the size, one
+ * sample per pixel. */
+Test(cli, bench_render_motion_reports_what_it_drew) {
+    cr_assert_eq(RUN("bench", "render", "--frames", "2", "--size", "64x48", "--motion", "--json"),
+                 0, "%s", err);
+    cr_assert_not_null(strstr(out, "\"motion\":true"), "%s", out);
+    cr_assert_not_null(strstr(out, "\"drawn_width\":32,\"drawn_height\":24"), "%s", out);
+    cr_assert_not_null(strstr(out, "\"msaa\":1"), "%s", out);
+    cr_assert_eq(RUN("bench", "render", "--frames", "2", "--size", "64x48", "--json"), 0, "%s",
+                 err);
+    cr_assert_not_null(strstr(out, "\"motion\":false,\"drawn_width\":64"), "%s", out);
+}
+
 Test(cli, check_prints_the_resolved_default_scene) {
     cr_assert_eq(RUN("check"), 0, "%s", err);
     cr_assert_not_null(strstr(out, "\"stage\": \"V\""), "%s", out);

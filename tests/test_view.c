@@ -131,12 +131,66 @@ Test(view, a_scripted_year_change_changes_the_head, .timeout = 120) {
     smp_image_free(&ic);
 }
 
+/* How many of the counted frames drew the scene, from the frame summary on stderr. */
+static long scene_draws_reported(void) {
+    const char *p = err ? strstr(err, "the scene drawn in ") : NULL;
+    cr_assert_not_null(p, "no frame summary on stderr:\n%s", err);
+    return strtol(p + strlen("the scene drawn in "), NULL, 10);
+}
+
+/* The largest difference of any channel of two same-sized images over a box. */
+static int worst_difference(const smp_image *a, const smp_image *b, int x0, int y0, int x1,
+                            int y1) {
+    int worst = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x)
+            for (int c = 0; c < 3; ++c) {
+                int d = abs(smp_image_at(a, x, y)[c] - smp_image_at(b, x, y)[c]);
+                if (d > worst) worst = d;
+            }
+    return worst;
+}
+
+/* While nothing the picture depends on changes, frames show the picture kept from the last
+ * one that drew it (the same bytes between the panels) instead of drawing it again; when the
+ * years play or the camera orbits, every frame draws. */
+Test(view, an_unchanged_scene_is_drawn_once_and_shown_again, .timeout = 180) {
+    char dir[512], script[1024], drawn[1024], kept[1024], text[4096];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-kept"));
+    snprintf(script, sizeof script, "%s/kept.txt", dir);
+    snprintf(drawn, sizeof drawn, "%s/drawn.png", dir);
+    snprintf(kept, sizeof kept, "%s/kept.png", dir);
+    /* a new year draws; the frames after it change nothing */
+    snprintf(text, sizeof text, "year 5\nscreenshot %s\nframes 4\nscreenshot %s\n", drawn, kept);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "5", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    cr_assert_eq(scene_draws_reported(), 0, "still frames drew the scene:\n%s", err);
+    smp_image a = read_png(drawn), b = read_png(kept);
+    /* the head between the panels (the HUD's figures differ) */
+    int worst = worst_difference(&a, &b, 356, 20, 444, 370);
+    cr_assert_eq(worst, 0, "the kept picture differs from the drawn one by %d levels", worst);
+    smp_image_free(&a);
+    smp_image_free(&b);
+    const char *moving[2] = {"year 5\nspeed 0.05\nplay\n", "year 5\norbit 3\n"};
+    for (int i = 0; i < 2; ++i) {
+        release();
+        write_text(script, moving[i]);
+        rc = run_view(args);
+        cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+        cr_assert_eq(scene_draws_reported(), 4, "frames in motion did not all draw (%s):\n%s",
+                     moving[i], err);
+    }
+}
+
 Test(view, a_bad_script_line_exits_2_naming_the_line) {
     char dir[512];
     snprintf(dir, sizeof dir, "%s", test_tmpdir("view-bad"));
-    const char *bad[] = {"year 3\nyaer 5\n", "year 3\nyear 25\n", "view front\nview sideways\n",
-                         "year 1\ncompare split 1\n", "frames 2\nset client\n"};
-    for (int i = 0; i < 5; ++i) {
+    const char *bad[] = {
+        "year 3\nyaer 5\n",          "year 3\nyear 25\n",      "view front\nview sideways\n",
+        "year 1\ncompare split 1\n", "frames 2\nset client\n", "orbit 2\norbit 200\n"};
+    for (int i = 0; i < 6; ++i) {
         char script[1024];
         snprintf(script, sizeof script, "%s/bad%d.txt", dir, i);
         write_text(script, bad[i]);

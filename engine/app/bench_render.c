@@ -23,6 +23,9 @@ static void print_help(void) {
            "  --frames N       timed frames, 1..10000 (default: 30)\n"
            "  --hide LAYERS    leave out any of hair, dots, skin (comma-separated), to see what\n"
            "                   each pass costs\n"
+           "  --motion         frames as the viewer draws them while the picture moves: at half\n"
+           "                   the size (scaled up on screen), one sample per pixel, far hair\n"
+           "                   and dots thinned\n"
            "  --msaa N         samples per pixel, 1..16 (default: 4)\n"
            "  --gl BACKEND     auto, egl or sdl-offscreen (default: auto)\n"
            "  --json           print one JSON object instead of a table\n"
@@ -54,7 +57,7 @@ static int parse_hide(const char *text, smp_frame_desc *f) {
 }
 
 static int run_render(const smp_scene *scene, int width, int height, int frames, int msaa,
-                      smp_gl_backend backend, int json, const smp_frame_desc *hide) {
+                      smp_gl_backend backend, int json, const smp_frame_desc *hide, int motion) {
     smp_error err = {0};
     headless h;
     if (headless_open(&h, backend, msaa, scene, &err) != SMP_OK) return cli_fail("bench", &err);
@@ -68,13 +71,16 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
     frame.hide_hair = hide->hide_hair;
     frame.hide_dots = hide->hide_dots;
     frame.hide_skin = hide->hide_skin;
+    frame.fast_hair = frame.fast_dots = frame.single_sample = motion;
     smp_camera_for_view(SMP_VIEW_THREE_QUARTER, &h.head_bounds, (float)width / (float)height,
                         &frame.camera);
+    /* the viewer's default --motion-scale */
+    int drawn_w = motion ? (width + 1) / 2 : width, drawn_h = motion ? (height + 1) / 2 : height;
     int rc = CLI_EXIT_OK;
     if (headless_frame(&h, 5.0, &frame, &err) != SMP_OK) rc = cli_fail("bench", &err);
     for (int i = -3; i < frames && rc == CLI_EXIT_OK; ++i) { /* 3 warm-up frames */
         double t0 = headless_now_ms();
-        if (smp_renderer_draw_offscreen(h.renderer, &frame, width, height, &err) != SMP_OK)
+        if (smp_renderer_draw_offscreen(h.renderer, &frame, drawn_w, drawn_h, &err) != SMP_OK)
             rc = cli_fail("bench", &err);
         smp_gl_context_finish(h.gl);
         if (i >= 0) ms[i] = headless_now_ms() - t0;
@@ -88,17 +94,23 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
             for (const char *p = renderer; *p; ++p) /* driver strings may hold quotes */
                 printf((*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
             printf("\",\"backend\":\"%s\",\"width\":%d,\"height\":%d,\"msaa\":%d,"
+                   "\"motion\":%s,\"drawn_width\":%d,\"drawn_height\":%d,"
                    "\"frames\":%d,\"dots\":%zu,\"hairs\":%zu,\"hair_segments\":%zu,"
                    "\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
                    "\"frame_ms_max\":%.3f,\"fps_median\":%.1f}\n",
-                   smp_gl_backend_name(smp_gl_context_backend(h.gl)), width, height, msaa, frames,
+                   smp_gl_backend_name(smp_gl_context_backend(h.gl)), width, height,
+                   motion ? 1 : msaa, motion ? "true" : "false", drawn_w, drawn_h, frames,
                    h.p.dots.count, h.p.hair.count, h.p.hair.count * (size_t)h.p.hair.segments,
                    median, ms[0], ms[frames - 1], 1000.0 / median);
         } else {
             printf("render  %s (%s)\n", renderer,
                    smp_gl_backend_name(smp_gl_context_backend(h.gl)));
             printf("  scene       %s, %s, %zu dots, %zu hairs, %dx%d, %dx MSAA\n", scene->name,
-                   h.p.head_source, h.p.dots.count, h.p.hair.count, width, height, msaa);
+                   h.p.head_source, h.p.dots.count, h.p.hair.count, width, height,
+                   motion ? 1 : msaa);
+            if (motion)
+                printf("  in motion   drawn at %dx%d, one sample, far hair and dots thinned\n",
+                       drawn_w, drawn_h);
             if (frame.hide_hair || frame.hide_dots || frame.hide_skin)
                 printf("  hidden      %s%s%s\n", frame.hide_hair ? "hair " : "",
                        frame.hide_dots ? "dots " : "", frame.hide_skin ? "skin" : "");
@@ -114,18 +126,14 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
 
 int bench_render(int argc, char **argv) {
     static const struct option options[] = {
-        {"size", required_argument, NULL, 's'},
-        {"frames", required_argument, NULL, 'f'},
-        {"msaa", required_argument, NULL, 'm'},
-        {"gl", required_argument, NULL, 'g'},
-        {"json", no_argument, NULL, 'j'},
-        {"set", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},
-        {"hide", required_argument, NULL, 'H'},
-        {NULL, 0, NULL, 0},
+        {"size", required_argument, NULL, 's'}, {"frames", required_argument, NULL, 'f'},
+        {"msaa", required_argument, NULL, 'm'}, {"gl", required_argument, NULL, 'g'},
+        {"json", no_argument, NULL, 'j'},       {"set", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},       {"hide", required_argument, NULL, 'H'},
+        {"motion", no_argument, NULL, 'o'},     {NULL, 0, NULL, 0},
     };
     scene_args scene_arg = {0};
-    int width = 1280, height = 720, msaa = 4, json = 0, rc;
+    int width = 1280, height = 720, msaa = 4, json = 0, motion = 0, rc;
     long frames = 30;
     smp_gl_backend backend = SMP_GL_AUTO;
     smp_error err = {0};
@@ -148,6 +156,7 @@ int bench_render(int argc, char **argv) {
             if ((rc = headless_parse_gl_option("bench render", optarg, &backend))) return rc;
             break;
         case 'j': json = 1; break;
+        case 'o': motion = 1; break;
         case 'H':
             if ((rc = parse_hide(optarg, &hide))) return rc;
             break;
@@ -165,5 +174,5 @@ int bench_render(int argc, char **argv) {
         return cli_usage_error("bench render", "unexpected argument '%s'", argv[optind]);
     static smp_scene scene;
     if ((rc = scene_args_load("bench render", &scene_arg, &scene))) return rc;
-    return run_render(&scene, width, height, (int)frames, msaa, backend, json, &hide);
+    return run_render(&scene, width, height, (int)frames, msaa, backend, json, &hide, motion);
 }

@@ -1,6 +1,9 @@
 /* smpsim view: the interactive viewer. Orbit the head, scrub the years, edit, compare. */
 #include <SDL.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,15 +265,16 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
     v->cam = v->goal;
     v->animating = 0;
     int quit = 0, rc = CLI_EXIT_OK, scripted = script != NULL;
-    long counted = 0;
-    double last = headless_now_ms(), counted_ms = 0;
+    long counted = 0, counted_draws = 0;
+    double last = headless_now_ms(), counted_ms = 0, counted_draw_ms = 0;
     while (!quit) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) handle_event(v, &e, &quit);
         double now = headless_now_ms();
         float dt = (float)((now - last) / 1000.0);
         last = now;
-        v->frame_ms[v->frame_index++ % VIEW_FRAME_SAMPLES] = dt * 1000.0;
+        v->frame_ms[v->frame_index % VIEW_FRAME_SAMPLES] = dt * 1000.0;
+        v->frame_drew[v->frame_index++ % VIEW_FRAME_SAMPLES] = (unsigned char)v->scene_drawn;
         if (view_poll_build(v, &err) != SMP_OK) {
             rc = cli_fail("view", &err);
             break;
@@ -284,6 +288,11 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
                 view_message(v, 0, "saved %s", path);
         }
         animate(v, dt);
+        if (v->orbit_deg_per_frame != 0.0f) {
+            v->animating = 0;
+            v->cam.yaw += v->orbit_deg_per_frame * k_pi / 180.0f;
+            v->last_input_ms = now;
+        }
         if (v->playing) {
             v->year += dt * v->speed;
             if (v->year > VIEW_MAX_YEARS) v->year = 0.0f;
@@ -303,6 +312,8 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             rc = cli_fail("view", &err);
             break;
         }
+        if (counting && counted > 0 && v->scene_drawn)
+            ++counted_draws, counted_draw_ms += v->scene_ms;
         ui_new_frame();
         view_draw_panels(v);
         ui_render();
@@ -322,44 +333,108 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
         }
         if (counting && counted == 1) counted_ms = headless_now_ms();
         smp_gl_context_swap(v->h.gl);
+        /* At rest (the frame showed the kept picture, nothing moves or is being written) the
+         * window waits for input, a tenth of a second at most, instead of redrawing its
+         * panels as fast as it can: the worker's scatter gets the CPU. Automation never waits. */
+        v->resting = !script && frames == 0 && !v->scene_drawn && !v->video && !v->playing &&
+                     !v->animating && !v->train_stroking;
+        if (v->resting) SDL_WaitEventTimeout(NULL, 100);
         if (v->first_build) {
             /* the scatter starts once the head is on screen, so it does not slow that frame */
             v->first_frame_ms = headless_now_ms() - v->launch_ms;
             view_start_build(v, 0);
         }
     }
+    /* The first counted frame starts the clock; of the others, those that drew the scene say
+     * what drawing costs, and the rest only showed the kept picture under the panels. */
     if (frames > 0 && rc == CLI_EXIT_OK)
         fprintf(stderr,
-                "smpsim view: first frame %.0f ms after launch (head %.0f, window and GL %.0f); "
-                "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each\n",
+                "smpsim view: first frame %.0f ms after launch (head %.0f, alongside window, GL "
+                "and compiling %.0f); "
+                "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each, the scene drawn "
+                "in %ld of them (%.1f ms each)\n",
                 v->first_frame_ms, v->head_open_ms, v->gl_open_ms, v->h.p.dots.count, v->build_ms,
                 counted, v->width, v->height,
-                counted > 1 ? (headless_now_ms() - counted_ms) / (double)(counted - 1) : 0.0);
+                counted > 1 ? (headless_now_ms() - counted_ms) / (double)(counted - 1) : 0.0,
+                counted_draws, counted_draws ? counted_draw_ms / (double)counted_draws : 0.0);
     view_shutdown(v);
     ui_shutdown();
     return rc;
+}
+
+/* The head (Assimp reads the default one in a few hundred ms) is built on a worker thread
+ * while the window and GL come up. */
+typedef struct head_job {
+    const smp_scene *scene;
+    pipeline p;
+    smp_status status;
+    smp_error err;
+    double ms;
+} head_job;
+
+static int head_main(void *arg) {
+    head_job *job = arg;
+    double t0 = headless_now_ms();
+    job->status = pipeline_build(job->scene, PIPELINE_HEAD, &job->p, &job->err);
+    job->ms = headless_now_ms() - t0;
+    return 0;
+}
+
+/* A CPU rasteriser compiles a program's code for each kind of draw at its first use (≈ 0.1 s
+ * with Mesa's shader cache warm, several times that cold). While the head is still being read,
+ * a frame like the first one is drawn tiny over a stand-in triangle and scaled into the back
+ * buffer, which the first real frame then covers, so that frame compiles little. The size is
+ * not a power of two, as real frames are not: llvmpipe compiles the sampling of such textures
+ * apart. */
+static smp_status warm_up(viewer *v, const smp_frame_desc *first, smp_error *err) {
+    smp_mesh m = {0};
+    smp_status st = smp_mesh_alloc(&m, 3, 1, err);
+    if (st != SMP_OK) return st;
+    const float xyz[9] = {-10, -10, 0, 10, -10, 0, 0, 10, 0}, uv[6] = {0, 0, 1, 0, 0, 1};
+    memcpy(m.positions, xyz, sizeof xyz);
+    memcpy(m.uvs, uv, sizeof uv);
+    for (int i = 0; i < 3; ++i) m.indices[i] = (uint32_t)i, m.normals[3 * i + 2] = 1.0f;
+    smp_frame_desc f = *first;
+    f.camera = (smp_camera){
+        .eye = {0, 0, 100}, .up = {0, 1, 0}, .fov_y_deg = 30, .near_mm = 10, .far_mm = 1000};
+    int w, h;
+    smp_gl_context_drawable_size(v->h.gl, &w, &h);
+    if ((st = smp_renderer_set_head(v->h.renderer, &m, err)) == SMP_OK &&
+        (st = smp_renderer_draw_offscreen(v->h.renderer, &f, 30, 17, err)) == SMP_OK)
+        st = smp_renderer_present(v->h.renderer, w, h, err);
+    smp_mesh_free(&m);
+    return st;
 }
 
 /* The window opens on the head alone (fast), and the dots are scattered on the worker thread
  * while it shows. */
 static smp_status open_window(viewer *v, int width, int height, int msaa, smp_error *err) {
     double t0 = headless_now_ms();
-    smp_status st = pipeline_build(&v->scene, PIPELINE_HEAD, &v->h.p, err);
-    if (st != SMP_OK) return st;
-    double t1 = headless_now_ms();
-    v->head_open_ms = t1 - t0;
-    v->h.head_bounds = v->h.p.bounds;
+    head_job job = {.scene = &v->scene};
+    SDL_Thread *reader = SDL_CreateThread(head_main, "smp-head", &job);
+    if (!reader) head_main(&job); /* no thread: read it first */
     smp_gl_context_desc gd = {.backend = SMP_GL_SDL_WINDOW,
                               .window_width = width,
                               .window_height = height,
                               .window_title = "smpsim",
                               .vsync = 1};
     smp_renderer_desc rd = {.msaa_samples = msaa};
+    smp_status st;
     if ((st = smp_gl_context_create(&gd, &v->h.gl, err)) == SMP_OK &&
-        (st = smp_renderer_create(&rd, &v->h.renderer, err)) == SMP_OK)
-        st = smp_renderer_set_head(v->h.renderer, &v->h.p.head, err);
-    v->gl_open_ms = headless_now_ms() - t1;
-    return st;
+        (st = smp_renderer_create(&rd, &v->h.renderer, err)) == SMP_OK) {
+        smp_frame_desc first = smp_frame_default();
+        first.fast_hair = first.fast_dots = first.single_sample = view_drafts(v);
+        st = warm_up(v, &first, err);
+    }
+    v->gl_open_ms = headless_now_ms() - t0;
+    if (reader) SDL_WaitThread(reader, NULL);
+    v->head_open_ms = job.ms;
+    v->h.p = job.p; /* the head, or nothing when its build failed */
+    /* a bad head is the scene's fault (exit 2), whatever became of GL */
+    if (job.status != SMP_OK) st = job.status, *err = job.err;
+    if (st != SMP_OK) return st;
+    v->h.head_bounds = v->h.p.bounds;
+    return smp_renderer_set_head(v->h.renderer, &v->h.p.head, err);
 }
 
 int cmd_view(int argc, char **argv) {
@@ -378,6 +453,13 @@ int cmd_view(int argc, char **argv) {
     static viewer v;
     memset(&v, 0, sizeof v);
     v.launch_ms = headless_now_ms();
+#ifdef __GLIBC__
+    /* glibc hands the top of the heap back to the system whenever 128 KB or more of it is
+     * free. Between the panels' allocations and llvmpipe's per-draw scratch that happens every
+     * frame, and every frame then faults its scratch back in page by page: measured, frames in
+     * motion took twice as long. Keeping up to 128 MB lets the memory be reused. */
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#endif
     scene_args scene_arg = {0};
     int width = 1280, height = 720, msaa = 4, rc;
     long frames = 0;
@@ -433,6 +515,9 @@ int cmd_view(int argc, char **argv) {
         view_script_free(&script);
         return CLI_EXIT_FAILURE;
     }
+    v.echo_messages = frames > 0 || script_path;
+    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
+    v.motion_scale = motion_scale > 0 ? (float)motion_scale : v.echo_messages ? 1.0f : 0.5f;
     if (open_window(&v, width, height, msaa, &err) != SMP_OK) {
         headless_close(&v.h);
         view_script_free(&script);
@@ -450,9 +535,6 @@ int cmd_view(int argc, char **argv) {
     v.split = 0.5f;
     v.year_b = 10.0f;
     v.compare_untreated = 1;
-    v.echo_messages = frames > 0 || script_path;
-    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
-    v.motion_scale = motion_scale > 0 ? (float)motion_scale : v.echo_messages ? 1.0f : 0.5f;
     v.first_build = 1;
     view_init(&v);
     rc = run_viewer(&v, frames, screenshot, script_path ? &script : NULL);

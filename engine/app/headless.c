@@ -46,16 +46,25 @@ void headless_close(headless *h) {
     memset(h, 0, sizeof *h);
 }
 
-smp_status headless_frame(headless *h, double t_years, smp_frame_desc *frame, smp_error *err) {
+smp_status headless_frame_state(const headless *h, double t_years, smp_frame_desc *frame,
+                                headless_model_state *model, smp_error *err) {
     for (int k = 0; k < 3; ++k) frame->skin_srgb[k] = h->p.skin_srgb[k];
     frame->t_years = (float)t_years;
+    memset(model, 0, sizeof *model);
     if (!h->p.model) return SMP_OK;
-    float sk[SMP_AGE_SK_FLOATS * 4 * SMP_RENDERER_MAX_SESSIONS], consts[SMP_AGE_CONST_FLOATS];
-    smp_status s = smp_age_uniforms(h->p.model, t_years, sk, consts, err);
-    if (s == SMP_OK)
-        s = smp_renderer_set_dot_model(h->renderer, sk, smp_age_session_count(h->p.model), consts,
-                                       err);
-    return s;
+    model->sessions = smp_age_session_count(h->p.model);
+    return smp_age_uniforms(h->p.model, t_years, model->sk, model->consts, err);
+}
+
+smp_status headless_set_model(headless *h, const headless_model_state *model, smp_error *err) {
+    if (!h->p.model) return SMP_OK;
+    return smp_renderer_set_dot_model(h->renderer, model->sk, model->sessions, model->consts, err);
+}
+
+smp_status headless_frame(headless *h, double t_years, smp_frame_desc *frame, smp_error *err) {
+    headless_model_state model;
+    smp_status s = headless_frame_state(h, t_years, frame, &model, err);
+    return s == SMP_OK ? headless_set_model(h, &model, err) : s;
 }
 
 int headless_parse_gl_option(const char *cmd, const char *text, smp_gl_backend *out) {

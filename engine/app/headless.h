@@ -28,6 +28,21 @@ smp_status headless_open(headless *h, smp_gl_backend backend, int msaa_samples,
                          const smp_scene *scene, smp_error *err);
 void headless_close(headless *h);
 
+/* The ageing model's state for one year, as smp_renderer_set_dot_model takes it. */
+typedef struct headless_model_state {
+    int sessions; /* 0: no model (an untreated scene) */
+    float sk[SMP_AGE_SK_FLOATS * 4 * SMP_RENDERER_MAX_SESSIONS];
+    float consts[SMP_AGE_CONST_FLOATS];
+} headless_model_state;
+
+/* A frame of the scene at t_years, without GL: the client's skin colour and the year go into
+ * frame, the ageing model's state for that year into model. */
+smp_status headless_frame_state(const headless *h, double t_years, smp_frame_desc *frame,
+                                headless_model_state *model, smp_error *err);
+
+/* Hands a year's model state to the renderer (nothing when the scene has no model). */
+smp_status headless_set_model(headless *h, const headless_model_state *model, smp_error *err);
+
 /* Prepares a frame of the scene at t_years: the client's skin colour, and the ageing model's
  * state for that year handed to the renderer. */
 smp_status headless_frame(headless *h, double t_years, smp_frame_desc *frame, smp_error *err);

@@ -12,6 +12,43 @@
 #include "smp/scatter.h"
 #include "smp/training.h"
 
+/* --- progress --------------------------------------------------------------------------- */
+
+enum { STAGE_HEAD, STAGE_FIELDS, STAGE_SCATTER, STAGE_MODEL, STAGE_HAIR, STAGES };
+
+/* A build's progress report: each stage's share of the whole, and the share done so far. */
+typedef struct tracker {
+    const pipeline_progress *progress; /* NULL: nothing to report */
+    double share[STAGES];
+    double done;
+} tracker;
+
+static tracker tracker_start(const pipeline_progress *progress, pipeline_stage stage,
+                             int head_given) {
+    /* the default scene on a 2-core machine: the scatter is most of a build */
+    static const double typical[STAGES] = {0.12, 0.01, 0.82, 0.01, 0.04};
+    tracker t = {.progress = progress};
+    double sum = 0;
+    for (int i = 0; progress && i < STAGES; ++i) sum += progress->stage_ms[i];
+    for (int i = 0; i < STAGES; ++i) {
+        int built = i == STAGE_HEAD     ? !head_given
+                    : i == STAGE_FIELDS ? stage >= PIPELINE_FIELDS
+                                        : stage >= PIPELINE_ALL;
+        /* a stage measured at 0 ms still takes a little */
+        t.share[i] = built ? (sum > 0 ? progress->stage_ms[i] + 1.0 : typical[i]) : 0.0;
+    }
+    sum = 0;
+    for (int i = 0; i < STAGES; ++i) sum += t.share[i];
+    for (int i = 0; i < STAGES; ++i) t.share[i] /= sum;
+    return t;
+}
+
+/* A step taking this share of the whole begins. */
+static void tracker_step(tracker *t, double share) {
+    if (t->progress) t->progress->step(t->progress->user, t->done, fmin(t->done + share, 1.0));
+    t->done += share;
+}
+
 /* --- head ------------------------------------------------------------------------------- */
 
 /* A mesh path in a scene is relative to the scene file's directory. */
@@ -274,13 +311,14 @@ static smp_status snap_to_grid(const smp_mesh *m, smp_dots *dots, size_t first, 
     return SMP_OK;
 }
 
-static smp_status build_dots(const smp_scene *s, pipeline *p, smp_error *err) {
+static smp_status build_dots(const smp_scene *s, pipeline *p, tracker *progress, smp_error *err) {
     const smp_scene_plan *pl = &s->plan;
     size_t v = p->head.vertex_count;
     int n = pl->session_count;
     float *density = malloc(sizeof(float) * v * (size_t)(n ? n : 1));
     uint8_t *tissue = malloc(v * (size_t)(n ? n : 1));
     smp_scatter_desc descs[SMP_SCENE_MAX_SESSIONS];
+    double expected_dots[SMP_SCENE_MAX_SESSIONS] = {0}, all_dots = 0;
     size_t capacity = 0;
     smp_status st = SMP_OK;
     if (!density || !tissue) st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
@@ -320,10 +358,14 @@ static smp_status build_dots(const smp_scene *s, pipeline *p, smp_error *err) {
         size_t need = 0;
         if ((st = smp_scatter_capacity(sd, &need, err)) != SMP_OK) break;
         capacity += need;
+        expected_dots[i] = expected;
+        all_dots += expected;
     }
     if (st == SMP_OK) st = smp_dots_alloc(&p->dots, capacity ? capacity : 1, 0, err);
     for (int i = 0; st == SMP_OK && i < n; ++i) {
         size_t before = p->dots.count;
+        if (descs[i].mesh)
+            tracker_step(progress, progress->share[STAGE_SCATTER] * expected_dots[i] / all_dots);
         if (descs[i].mesh) st = smp_scatter(&descs[i], &p->dots, err);
         if (st == SMP_OK && pl->rule == SMP_RULE_GRID && descs[i].mesh)
             /* all sessions share one lattice: a node keeps the first session's dot */
@@ -403,25 +445,76 @@ static smp_status build_hair(const smp_scene *s, pipeline *p, smp_error *err) {
     return st;
 }
 
-smp_status pipeline_build(const smp_scene *s, pipeline_stage stage, pipeline *p, smp_error *err) {
+smp_status pipeline_build_with(const smp_scene *s, pipeline_stage stage, const pipeline *head,
+                               const pipeline_progress *progress, pipeline *p, smp_error *err) {
     memset(p, 0, sizeof *p);
+    tracker t = tracker_start(progress, stage, head != NULL);
     double t0 = headless_now_ms();
-    smp_status st = build_head(s, p, err);
+    tracker_step(&t, t.share[STAGE_HEAD]);
+    smp_status st = head ? pipeline_copy_head(head, p, err) : build_head(s, p, err);
     double t1 = headless_now_ms();
-    p->head_ms = t1 - t0;
-    if (st == SMP_OK && stage >= PIPELINE_FIELDS) st = build_fields(s, p, err);
+    p->head_ms = head ? 0.0 : t1 - t0;
+    if (st == SMP_OK && stage >= PIPELINE_FIELDS) {
+        tracker_step(&t, t.share[STAGE_FIELDS]);
+        st = build_fields(s, p, err);
+    }
     double t2 = headless_now_ms();
     p->fields_ms = t2 - t1;
-    if (st == SMP_OK && stage >= PIPELINE_ALL) st = build_dots(s, p, err);
+    if (st == SMP_OK && stage >= PIPELINE_ALL) st = build_dots(s, p, &t, err);
     double t3 = headless_now_ms();
     p->scatter_ms = t3 - t2;
-    if (st == SMP_OK && stage >= PIPELINE_ALL) st = build_model(s, p, err);
+    if (st == SMP_OK && stage >= PIPELINE_ALL) {
+        /* sessions that placed nothing leave their share undone */
+        t.done = t.share[STAGE_HEAD] + t.share[STAGE_FIELDS] + t.share[STAGE_SCATTER];
+        tracker_step(&t, t.share[STAGE_MODEL]);
+        st = build_model(s, p, err);
+    }
     double t4 = headless_now_ms();
     p->model_ms = t4 - t3;
-    if (st == SMP_OK && stage >= PIPELINE_ALL) st = build_hair(s, p, err);
+    if (st == SMP_OK && stage >= PIPELINE_ALL) {
+        tracker_step(&t, t.share[STAGE_HAIR]);
+        st = build_hair(s, p, err);
+    }
     p->hair_ms = headless_now_ms() - t4;
+    if (st == SMP_OK && progress) progress->step(progress->user, 1.0, 1.0);
     if (st != SMP_OK) pipeline_free(p);
     return st;
+}
+
+smp_status pipeline_build(const smp_scene *s, pipeline_stage stage, pipeline *p, smp_error *err) {
+    return pipeline_build_with(s, stage, NULL, NULL, p, err);
+}
+
+int pipeline_same_head(const smp_scene *a, const smp_scene *b) {
+    const smp_scene_head *x = &a->head, *y = &b->head;
+    char pa[SMP_SCENE_PATH_MAX + 256], pb[SMP_SCENE_PATH_MAX + 256];
+    resolve_mesh_path(a, pa, sizeof pa);
+    resolve_mesh_path(b, pb, sizeof pb);
+    if (strcmp(pa, pb) != 0 || x->units != y->units || x->up != y->up || x->facing != y->facing ||
+        x->edge_mm != y->edge_mm || x->resolution != y->resolution)
+        return 0;
+    for (int i = 0; i < SMP_LM_COUNT; ++i) {
+        if (x->landmark_set[i] != y->landmark_set[i]) return 0;
+        for (int k = 0; x->landmark_set[i] && k < 3; ++k)
+            if (x->landmarks_mm[i][k] != y->landmarks_mm[i][k]) return 0;
+    }
+    return 1;
+}
+
+smp_status pipeline_copy_head(const pipeline *from, pipeline *to, smp_error *err) {
+    const smp_mesh *m = &from->head;
+    smp_status st = smp_mesh_alloc(&to->head, m->vertex_count, m->triangle_count, err);
+    if (st != SMP_OK) return st;
+    memcpy(to->head.positions, m->positions, sizeof(float) * 3 * m->vertex_count);
+    memcpy(to->head.normals, m->normals, sizeof(float) * 3 * m->vertex_count);
+    memcpy(to->head.uvs, m->uvs, sizeof(float) * 2 * m->vertex_count);
+    memcpy(to->head.indices, m->indices, sizeof(uint32_t) * 3 * m->triangle_count);
+    to->bounds = from->bounds;
+    to->landmarks = from->landmarks;
+    to->imported = from->imported;
+    to->import = from->import;
+    memcpy(to->head_source, from->head_source, sizeof to->head_source);
+    return SMP_OK;
 }
 
 void pipeline_free(pipeline *p) {

@@ -44,6 +44,33 @@ smp_status pipeline_build(const smp_scene *scene, pipeline_stage stage, pipeline
                           smp_error *err);
 void pipeline_free(pipeline *p);
 
+/* How far a build has come, for a progress bar: step is called on the building thread as each
+ * step begins (the head, the fields, each session's scatter, the model, the hair) with the
+ * share of the work done before it and the share done once it ends, both 0..1, and once more
+ * with (1, 1) at the end. Steps are weighted by stage_ms, how long each stage of a previous
+ * build of a similar scene took (a pipeline's head_ms .. hair_ms), or by typical shares when
+ * those are all zero; a session's scatter by the dots it is expected to place. */
+typedef struct pipeline_progress {
+    void (*step)(void *user, double done, double after);
+    void *user;
+    double stage_ms[5]; /* head, fields, scatter, model, hair */
+} pipeline_progress;
+
+/* pipeline_build with a head already built (when head is not NULL: copied from it, and its
+ * head_ms is 0) and a progress report (when progress is not NULL). head must come from a scene
+ * with the same head as scene's (pipeline_same_head): the viewer's rebuilds after an edit do
+ * not read the mesh file again. */
+smp_status pipeline_build_with(const smp_scene *scene, pipeline_stage stage, const pipeline *head,
+                               const pipeline_progress *progress, pipeline *p, smp_error *err);
+
+/* Whether scenes a and b ask for the same head: the same mesh from the same place, units,
+ * axes, resolution and landmarks. */
+int pipeline_same_head(const smp_scene *a, const smp_scene *b);
+
+/* Copies the head of from (mesh, bounds, landmarks, where it came from) into to, which must be
+ * empty ({0}); nothing else. */
+smp_status pipeline_copy_head(const pipeline *from, pipeline *to, smp_error *err);
+
 /* The per-vertex density and tissue the scene's session i asks the scatter core for
  * (density_per_cm2 and tissue hold head.vertex_count values). The density is the session's
  * own share for Poisson placement and the cumulative total for blue noise, which fills between

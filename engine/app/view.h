@@ -47,6 +47,7 @@ typedef struct view_orbit {
 } view_orbit;
 
 typedef struct view_build view_build; /* a pipeline being built on the worker thread */
+typedef struct view_scene_record view_scene_record; /* what a picture of the scene depends on */
 typedef struct view_video view_video; /* a time-lapse being written, a frame per frame */
 
 typedef struct viewer {
@@ -68,8 +69,9 @@ typedef struct viewer {
     float year, speed;
     float motion_scale;   /* frames drawn while the camera or the year moves: this fraction of
                              the window, scaled up on present (1 = always full size) */
-    double last_input_ms; /* the last camera input, for motion_scale */
+    double last_input_ms; /* the last camera input or scrub, for motion_scale */
     int playing, msaa;
+    float orbit_deg_per_frame; /* automation: the camera turns this much every frame */
     int show_dots, show_hair, show_skin;
     int lighting;    /* smp_lighting */
     int heat_map;    /* 0 none, 1 planned dot density, 2 contrast at the year drawn */
@@ -111,7 +113,21 @@ typedef struct viewer {
     int train_fbo_w, train_fbo_h;
     char session_path[VIEW_PATH_MAX];
 
+    /* The picture under the panels is kept (scene_fbo) and shown again while nothing it
+     * depends on changes: frames that only redraw the panels cost a copy. */
+    view_scene_record *scene_shown; /* what the kept picture was drawn from; NULL: none */
+    unsigned scene_fbo, scene_rbo;
+    int scene_fbo_w, scene_fbo_h;
+    int draft;            /* this frame is in motion: smaller, one sample, far hair and dots
+                             thinned */
+    float motion_seen[4]; /* the years and the divider last frame: scrubbing is motion too */
+    int scene_drawn;      /* this frame drew the scene (0: it showed the kept picture) */
+    double scene_ms;      /* the last drawing of the scene, to its pixels in scene_fbo */
+    int scene_draft;      /* whether that drawing was a frame in motion */
+    int resting;          /* the last frame showed the kept picture and waited for input */
+
     double frame_ms[VIEW_FRAME_SAMPLES];
+    unsigned char frame_drew[VIEW_FRAME_SAMPLES]; /* whether each sampled frame drew the scene */
     int frame_index;
     double launch_ms, first_frame_ms; /* launch to the first frame on screen */
     double head_open_ms, gl_open_ms;  /* what the first frame waited for */
@@ -148,6 +164,10 @@ smp_status view_poll_build(viewer *v, smp_error *err);
 /* Whether a build is running or the first one still has to start, and for how long (ms). */
 int view_building(const viewer *v, double *elapsed_ms);
 
+/* How far the build running is, 0..0.99: the stages the worker has finished, weighted by the
+ * last build's stage times, and the one running by the time it has had. 0 when none runs. */
+float view_build_progress(const viewer *v);
+
 /* Waits for the build in flight (automation). */
 void view_wait_build(viewer *v);
 
@@ -164,10 +184,16 @@ void view_clear_messages(viewer *v);
 smp_camera view_orbit_camera(const view_orbit *o);
 view_orbit view_orbit_from_camera(const smp_camera *c);
 
-/* Draws the scene (with the comparison, if any) into the window's back buffer. */
+/* Whether frames in motion, and the first frame after launch, are drafts: smaller (by
+ * motion_scale < 1), one sample per pixel, fewer far hairs and dots. */
+int view_drafts(const viewer *v);
+
+/* Puts the scene (with the comparison, if any) into the window's back buffer: drawn, or the
+ * picture kept from the last frame when nothing it depends on has changed (v->scene_drawn
+ * says which). */
 smp_status view_draw_scene(viewer *v, smp_error *err);
 
-/* Frees the projection's offscreen copy of the window (GL thread). */
+/* Frees the kept picture and the projection's offscreen copy of the window (GL thread). */
 void view_frame_release(viewer *v);
 
 /* Saves the window's back buffer (scene and panels) as a PNG. */

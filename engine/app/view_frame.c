@@ -2,6 +2,7 @@
  * side by side; and what it writes: screenshots and contact sheets. */
 #include <glad/gl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,28 +144,66 @@ static smp_frame_desc frame_of(viewer *v, int untreated) {
     return f;
 }
 
-/* Whether the picture is moving (camera gliding or dragged, years playing): on a CPU
- * rasteriser a smaller frame, scaled up, keeps such frames interactive, and the first still
- * frame is full size again. */
-static float draw_scale(const viewer *v) {
-    int moving = v->animating || v->playing || headless_now_ms() - v->last_input_ms < 250.0;
-    return moving && v->motion_scale > 0.0f && v->motion_scale < 1.0f ? v->motion_scale : 1.0f;
+/* --- the picture under the panels ------------------------------------------------------ */
+
+enum { SCENE_MAX_RENDERS = 4 }; /* the projection's four cells */
+
+/* One render of the scene: with the renderer's uploads, everything its pixels depend on. */
+typedef struct scene_render {
+    smp_frame_desc frame;
+    headless_model_state model;
+    int width, height;
+} scene_render;
+
+/* What a picture of the scene was (or would be) drawn from: two records that compare equal
+ * byte for byte give the same picture. Zeroed before it is filled; padding, were there any,
+ * could only make equal inputs compare unequal (one drawing more), never the reverse. */
+struct view_scene_record {
+    int width, height; /* the window */
+    int layout;        /* view_compare, or -1 for the projection */
+    int divider_x;
+    uint64_t uploads; /* smp_renderer_upload_count */
+    int count;
+    scene_render render[SCENE_MAX_RENDERS];
+};
+
+static size_t record_size(const view_scene_record *r) {
+    return offsetof(view_scene_record, render) + sizeof r->render[0] * (size_t)r->count;
 }
 
-static smp_status render(viewer *v, float year, int untreated, int width, int height,
-                         smp_error *err) {
-    if (v->heat_map == 2 && !v->training && !untreated &&
-        (!v->heat_ready || v->heat_year != year)) {
-        smp_status st = upload_contrast_map(v, year, err);
-        if (st != SMP_OK) return st;
-    } else if (v->heat_map && !v->heat_ready && v->h.p.fields) {
-        smp_status st = upload_heat_map(v, err);
-        if (st != SMP_OK) return st;
+/* Whether the picture is moving: the camera gliding or dragged, the years playing or scrubbed,
+ * the divider dragged, or any of them in the last quarter second. Such frames are drafts when
+ * motion_scale allows (a smaller frame scaled up, one sample per pixel, far hair and dots
+ * thinned), which keeps a CPU rasteriser interactive; the first frame at rest is full size and
+ * full detail again. */
+static int in_motion(viewer *v) {
+    double now = headless_now_ms();
+    const float seen[4] = {v->year, v->year_a, v->year_b, v->split};
+    if (memcmp(seen, v->motion_seen, sizeof seen) != 0) {
+        memcpy(v->motion_seen, seen, sizeof seen);
+        v->last_input_ms = now;
     }
-    smp_frame_desc f = frame_of(v, untreated);
-    f.fast_hair = draw_scale(v) < 1.0f; /* a frame in motion: coarser hair is fine */
-    smp_status st = headless_frame(&v->h, year, &f, err);
-    if (st == SMP_OK) st = smp_renderer_draw_offscreen(v->h.renderer, &f, width, height, err);
+    return v->animating || v->playing || now - v->last_input_ms < 250.0;
+}
+
+/* One render into the renderer's offscreen target, noted in rec; drawn only when draw. */
+static smp_status render(viewer *v, view_scene_record *rec, int draw, float year, int untreated,
+                         int width, int height, smp_error *err) {
+    smp_status st = SMP_OK;
+    if (draw && v->heat_map == 2 && !v->training && !untreated &&
+        (!v->heat_ready || v->heat_year != year))
+        st = upload_contrast_map(v, year, err);
+    else if (draw && v->heat_map && !v->heat_ready && v->h.p.fields)
+        st = upload_heat_map(v, err);
+    if (st != SMP_OK) return st;
+    scene_render *r = &rec->render[rec->count++];
+    r->frame = frame_of(v, untreated);
+    r->frame.fast_hair = r->frame.fast_dots = r->frame.single_sample = v->draft;
+    r->width = width, r->height = height;
+    st = headless_frame_state(&v->h, year, &r->frame, &r->model, err);
+    if (st == SMP_OK && draw) st = headless_set_model(&v->h, &r->model, err);
+    if (st == SMP_OK && draw)
+        st = smp_renderer_draw_offscreen(v->h.renderer, &r->frame, width, height, err);
     return st;
 }
 
@@ -177,47 +216,72 @@ static void divider(int x, int height) {
     glDisable(GL_SCISSOR_TEST);
 }
 
-/* An offscreen copy of the window the projection's cells are gathered in: blitting a cell
- * from the back buffer's corner to its place in the same buffer could overlap itself. */
-static smp_status projection_target(viewer *v, smp_error *err) {
-    if (v->train_fbo && v->train_fbo_w == v->width && v->train_fbo_h == v->height) return SMP_OK;
-    view_frame_release(v);
-    glGenFramebuffers(1, &v->train_fbo);
-    glGenRenderbuffers(1, &v->train_rbo);
-    glBindRenderbuffer(GL_RENDERBUFFER, v->train_rbo);
+/* An RGBA8 framebuffer the size of the window (*fbo, *rbo, *w, *h describe the one there is),
+ * made again when the window's size changes. */
+static smp_status window_copy(viewer *v, unsigned *fbo, unsigned *rbo, int *w, int *h,
+                              const char *what, smp_error *err) {
+    if (*fbo && *w == v->width && *h == v->height) return SMP_OK;
+    if (*fbo) glDeleteFramebuffers(1, fbo);
+    if (*rbo) glDeleteRenderbuffers(1, rbo);
+    glGenFramebuffers(1, fbo);
+    glGenRenderbuffers(1, rbo);
+    glBindRenderbuffer(GL_RENDERBUFFER, *rbo);
     glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, v->width, v->height);
-    glBindFramebuffer(GL_FRAMEBUFFER, v->train_fbo);
-    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, v->train_rbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, *fbo);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, *rbo);
     GLenum complete = glCheckFramebufferStatus(GL_FRAMEBUFFER);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     if (complete != GL_FRAMEBUFFER_COMPLETE) {
-        view_frame_release(v);
-        return smp_error_set(err, SMP_ERR_GL, "projection: framebuffer incomplete (0x%x)",
+        glDeleteFramebuffers(1, fbo);
+        glDeleteRenderbuffers(1, rbo);
+        *fbo = *rbo = 0;
+        *w = *h = 0;
+        return smp_error_set(err, SMP_ERR_GL, "%s: framebuffer incomplete (0x%x)", what,
                              (unsigned)complete);
     }
-    v->train_fbo_w = v->width, v->train_fbo_h = v->height;
+    *w = v->width, *h = v->height;
     return SMP_OK;
 }
 
+/* Copies the whole window from one framebuffer to another (0: the back buffer). */
+static void copy_window(const viewer *v, unsigned from, unsigned to) {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, from);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, to);
+    glBlitFramebuffer(0, 0, v->width, v->height, 0, 0, v->width, v->height, GL_COLOR_BUFFER_BIT,
+                      GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
 void view_frame_release(viewer *v) {
-    if (v->train_fbo) glDeleteFramebuffers(1, &v->train_fbo);
-    if (v->train_rbo) glDeleteRenderbuffers(1, &v->train_rbo);
-    v->train_fbo = v->train_rbo = 0;
-    v->train_fbo_w = v->train_fbo_h = 0;
+    GLuint fbos[2] = {v->train_fbo, v->scene_fbo}, rbos[2] = {v->train_rbo, v->scene_rbo};
+    for (int i = 0; i < 2; ++i) {
+        if (fbos[i]) glDeleteFramebuffers(1, &fbos[i]);
+        if (rbos[i]) glDeleteRenderbuffers(1, &rbos[i]);
+    }
+    v->train_fbo = v->train_rbo = v->scene_fbo = v->scene_rbo = 0;
+    v->train_fbo_w = v->train_fbo_h = v->scene_fbo_w = v->scene_fbo_h = 0;
+    free(v->scene_shown);
+    v->scene_shown = NULL;
 }
 
 /* The projection: the trainee's work on top, the expert's below, years 5 and 10 left and
- * right, in the space between the panels (or the whole window when that is too small). */
-static smp_status draw_projection(viewer *v, smp_error *err) {
+ * right, in the space between the panels (or the whole window when that is too small). The
+ * cells are gathered in an offscreen copy of the window: blitting a cell from the back
+ * buffer's corner to its place in the same buffer could overlap itself. */
+static smp_status draw_projection(viewer *v, view_scene_record *rec, int draw, smp_error *err) {
     int w = v->width, h = v->height;
     int x0 = 364, y0 = 138, rw = w - 376, rh = h - 138;
     if (rw < 400 || rh < 240) x0 = 0, y0 = 0, rw = w, rh = h;
     int cw = rw / 2, ch = rh / 2;
-    smp_status st = projection_target(v, err);
-    if (st != SMP_OK) return st;
-    glBindFramebuffer(GL_FRAMEBUFFER, v->train_fbo);
-    glClearColor(0.2f, 0.21f, 0.22f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
+    smp_status st = SMP_OK;
+    if (draw) {
+        st = window_copy(v, &v->train_fbo, &v->train_rbo, &v->train_fbo_w, &v->train_fbo_h,
+                         "projection", err);
+        if (st != SMP_OK) return st;
+        glBindFramebuffer(GL_FRAMEBUFFER, v->train_fbo);
+        glClearColor(0.2f, 0.21f, 0.22f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+    }
     /* the set the renderer holds goes first: one upload a frame, not two */
     int first = v->train_uploaded;
     for (int pass = 0; pass < 2 && st == SMP_OK; ++pass) {
@@ -225,25 +289,23 @@ static smp_status draw_projection(viewer *v, smp_error *err) {
         const smp_dots *d =
             expert ? view_training_expert(v->training) : view_training_shown(v->training);
         if (!d) continue;
-        if (expert != v->train_uploaded) {
+        if (draw && expert != v->train_uploaded) {
             st = smp_renderer_set_dots(v->h.renderer, d, err);
             if (st != SMP_OK) break;
             v->train_uploaded = expert;
         }
         for (int col = 0; col < 2 && st == SMP_OK; ++col) {
-            if ((st = render(v, col ? 10.0f : 5.0f, 0, cw, ch, err)) != SMP_OK ||
-                (st = smp_renderer_present(v->h.renderer, cw, ch, err)) != SMP_OK)
-                break;
+            if ((st = render(v, rec, draw, col ? 10.0f : 5.0f, 0, cw, ch, err)) != SMP_OK ||
+                !draw || (st = smp_renderer_present(v->h.renderer, cw, ch, err)) != SMP_OK)
+                continue;
             int x = x0 + col * cw, y = y0 + (expert ? 0 : ch);
             glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
             glBindFramebuffer(GL_DRAW_FRAMEBUFFER, v->train_fbo);
             glBlitFramebuffer(0, 0, cw, ch, x, y, x + cw, y + ch, GL_COLOR_BUFFER_BIT, GL_NEAREST);
         }
     }
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, v->train_fbo);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-    glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (!draw) return st;
+    copy_window(v, v->train_fbo, 0);
     if (st == SMP_OK) {
         glEnable(GL_SCISSOR_TEST);
         glScissor(x0 + cw - 1, y0, 2, rh);
@@ -261,24 +323,37 @@ static int scaled(int size, float s) {
     return n > 16 ? n : 16;
 }
 
-smp_status view_draw_scene(viewer *v, smp_error *err) {
+/* Draws the scene into the back buffer (draw), or only notes in rec what it would be drawn
+ * from: the two walk the same way, so a record made without drawing tells whether the kept
+ * picture is still the one to show. */
+static smp_status compose(viewer *v, view_scene_record *rec, int draw, smp_error *err) {
     int w = v->width, h = v->height;
+    float s = v->draft ? v->motion_scale : 1.0f;
     smp_status st;
-    if (v->training && v->train_projection) return draw_projection(v, err);
-    switch (v->compare) {
-    case VIEW_COMPARE_OFF: {
-        float s = draw_scale(v);
-        if ((st = render(v, v->year, 0, scaled(w, s), scaled(h, s), err)) != SMP_OK) return st;
-        return smp_renderer_present(v->h.renderer, w, h, err);
+    memset(rec, 0, sizeof *rec);
+    rec->width = w, rec->height = h;
+    rec->uploads = smp_renderer_upload_count(v->h.renderer);
+    if (v->training && v->train_projection) {
+        rec->layout = -1;
+        return draw_projection(v, rec, draw, err);
     }
+    rec->layout = (int)v->compare;
+    switch (v->compare) {
+    case VIEW_COMPARE_OFF:
+        if ((st = render(v, rec, draw, v->year, 0, scaled(w, s), scaled(h, s), err)) != SMP_OK ||
+            !draw)
+            return st;
+        return smp_renderer_present(v->h.renderer, w, h, err);
     case VIEW_COMPARE_SPLIT: {
         /* the same camera twice; the second frame is blitted only right of the divider */
         /* untreated on the left: the right follows the timeline */
-        int x = (int)lroundf(v->split * (float)w);
+        int x = rec->divider_x = (int)lroundf(v->split * (float)w);
         float year_b = v->compare_untreated ? v->year : v->year_b;
-        if ((st = render(v, v->year_a, v->compare_untreated, w, h, err)) != SMP_OK ||
-            (st = smp_renderer_present(v->h.renderer, w, h, err)) != SMP_OK ||
-            (st = render(v, year_b, 0, w, h, err)) != SMP_OK)
+        if ((st = render(v, rec, draw, v->year_a, v->compare_untreated, scaled(w, s), scaled(h, s),
+                         err)) != SMP_OK ||
+            (draw && (st = smp_renderer_present(v->h.renderer, w, h, err)) != SMP_OK) ||
+            (st = render(v, rec, draw, year_b, 0, scaled(w, s), scaled(h, s), err)) != SMP_OK ||
+            !draw)
             return st;
         glEnable(GL_SCISSOR_TEST);
         glScissor(x, 0, w - x, h);
@@ -290,21 +365,65 @@ smp_status view_draw_scene(viewer *v, smp_error *err) {
     case VIEW_COMPARE_SIDE: {
         /* present only fills the bottom-left corner: year B goes there first and is moved
          * to the right half of the back buffer, then year A takes the left half */
-        int half = w / 2;
-        if ((st = render(v, v->year_b, 0, w - half, h, err)) != SMP_OK ||
-            (st = smp_renderer_present(v->h.renderer, w - half, h, err)) != SMP_OK)
+        int half = rec->divider_x = w / 2;
+        if ((st = render(v, rec, draw, v->year_b, 0, scaled(w - half, s), scaled(h, s), err)) !=
+                SMP_OK ||
+            (draw && (st = smp_renderer_present(v->h.renderer, w - half, h, err)) != SMP_OK))
             return st;
-        glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
-        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-        glBlitFramebuffer(0, 0, w - half, h, half, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-        if ((st = render(v, v->year_a, 0, half, h, err)) != SMP_OK ||
-            (st = smp_renderer_present(v->h.renderer, half, h, err)) != SMP_OK)
+        if (draw) {
+            glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+            glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+            glBlitFramebuffer(0, 0, w - half, h, half, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+        }
+        if ((st = render(v, rec, draw, v->year_a, 0, scaled(half, s), scaled(h, s), err)) !=
+                SMP_OK ||
+            !draw || (st = smp_renderer_present(v->h.renderer, half, h, err)) != SMP_OK)
             return st;
         divider(half, h);
         return SMP_OK;
     }
     }
     return SMP_OK;
+}
+
+int view_drafts(const viewer *v) { return v->motion_scale > 0.0f && v->motion_scale < 1.0f; }
+
+smp_status view_draw_scene(viewer *v, smp_error *err) {
+    /* the first frame shows the head soonest as a draft; the full frame follows */
+    v->draft = view_drafts(v) && (in_motion(v) || v->first_build);
+    view_scene_record *now = malloc(sizeof *now);
+    if (!now) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory drawing the scene");
+    /* a record that cannot be made (a model error) is drawn, which reports it */
+    smp_error ignored = {0};
+    smp_status st = compose(v, now, 0, &ignored);
+    if (st == SMP_OK && v->scene_shown && v->scene_fbo_w == v->width &&
+        v->scene_fbo_h == v->height && now->count == v->scene_shown->count &&
+        memcmp(now, v->scene_shown, record_size(now)) == 0) {
+        free(now);
+        copy_window(v, v->scene_fbo, 0);
+        v->scene_drawn = 0;
+        return SMP_OK;
+    }
+    free(v->scene_shown);
+    v->scene_shown = NULL;
+    double t0 = headless_now_ms();
+    st = compose(v, now, 1, err);
+    if (st == SMP_OK)
+        st = window_copy(v, &v->scene_fbo, &v->scene_rbo, &v->scene_fbo_w, &v->scene_fbo_h,
+                         "the kept picture", err);
+    if (st == SMP_OK) {
+        copy_window(v, 0, v->scene_fbo);
+        /* to completion, so the HUD's figure is what drawing cost, not what queuing it did */
+        glFinish();
+        v->scene_ms = headless_now_ms() - t0;
+        v->scene_draft = v->draft;
+        /* noted again after drawing: the draw may have uploaded (a heat map, the projection's
+         * dots), and what it drew is what the renderer now holds */
+        if (compose(v, now, 0, &ignored) == SMP_OK) v->scene_shown = now, now = NULL;
+    }
+    free(now);
+    v->scene_drawn = st == SMP_OK;
+    return st;
 }
 
 smp_status view_screenshot_window(viewer *v, const char *path, smp_error *err) {

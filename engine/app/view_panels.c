@@ -236,9 +236,7 @@ static void scene_panel(viewer *v) {
         if (view_building(v, &elapsed)) {
             char caption[64];
             snprintf(caption, sizeof caption, "rebuilding %.1f s", elapsed / 1000.0);
-            float expected = v->build_ms > 0 ? (float)v->build_ms : 1500.0f;
-            float f = (float)elapsed / expected;
-            ui_progress(f < 0.95f ? f : 0.95f, caption);
+            ui_progress(view_build_progress(v), caption);
         }
         smp_error err = {0};
         ui_disabled_begin(view_building(v, NULL));
@@ -332,8 +330,8 @@ static void files_section(viewer *v) {
 }
 
 static void side_panel(viewer *v) {
-    float x = (float)v->width - 352.0f, height = (float)v->height - 270.0f;
-    if (ui_begin_fixed("Compare, plot, files", x, 120, 340, height > 160 ? height : 160)) {
+    float x = (float)v->width - 352.0f, height = (float)v->height - 290.0f;
+    if (ui_begin_fixed("Compare, plot, files", x, 140, 340, height > 160 ? height : 160)) {
         if (ui_section("Compare", 1)) compare_section(v);
         if (ui_section("Contrast over the years", 1)) plot_section(v);
         if (ui_section("Files", 1)) files_section(v);
@@ -342,14 +340,27 @@ static void side_panel(viewer *v) {
 }
 
 static void hud(viewer *v) {
+    /* the frames of about the last second, newest first: a frame rate that follows the picture
+     * going from rest (frames waiting for input) to motion */
     double sum = 0;
-    int n = 0;
-    for (int i = 0; i < VIEW_FRAME_SAMPLES; ++i)
-        if (v->frame_ms[i] > 0) sum += v->frame_ms[i], ++n;
+    int n = 0, drawn = 0;
+    for (int i = 1; i <= VIEW_FRAME_SAMPLES && sum < 1000.0; ++i) {
+        int k =
+            ((v->frame_index - i) % VIEW_FRAME_SAMPLES + VIEW_FRAME_SAMPLES) % VIEW_FRAME_SAMPLES;
+        if (v->frame_ms[k] <= 0) break;
+        sum += v->frame_ms[k], ++n, drawn += v->frame_drew[k];
+    }
     double ms = n ? sum / n : 0;
     if (ui_begin("Frame", (float)v->width - 352, 12, 340)) {
-        ui_text_muted("%.1f fps, %.1f ms, %dx%d", ms > 0 ? 1000.0 / ms : 0.0, ms, v->width,
-                      v->height);
+        /* at rest the window waits for input between frames: its frame rate says nothing */
+        if (v->resting)
+            ui_text_muted("at rest, redrawn on input, %dx%d", v->width, v->height);
+        else
+            ui_text_muted("%.1f fps, %.1f ms, %dx%d", ms > 0 ? 1000.0 / ms : 0.0, ms, v->width,
+                          v->height);
+        /* frames that only redraw the panels show the kept picture: say how many drew it */
+        ui_text_muted("scene drawn %d/%d frames, last %.0f ms, %s", drawn, n, v->scene_ms,
+                      v->scene_draft ? "draft" : "full");
         ui_text_muted("%zu dots; scatter %.0f ms, scene %.0f ms", v->h.p.dots.count,
                       v->h.p.scatter_ms, v->build_ms);
         ui_text_muted("%s", smp_gl_context_renderer(v->h.gl));

@@ -38,6 +38,7 @@ typedef enum command_kind {
     CMD_SCORE_JSON,
     CMD_PROJECTION,
     CMD_FOCUS,
+    CMD_ORBIT,
 } command_kind;
 
 struct view_command {
@@ -56,7 +57,7 @@ struct view_command {
 static const char *const k_commands =
     "year, view, compare, split, dots, hair, skin, lighting, heat, play, pause, speed, set, open, "
     "save, sheet, video, frames, screenshot, train, puncture, stroke, undo, redo, save-session, "
-    "load-session, score-json, projection or focus";
+    "load-session, score-json, projection, focus or orbit";
 
 static int bad_line(const char *path, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -198,6 +199,9 @@ static int parse_line(char *text, int line, const char *path, view_command *c) {
         c->kind = CMD_UNDO;
     } else if (strcmp(name, "redo") == 0) {
         c->kind = CMD_REDO;
+    } else if (strcmp(name, "orbit") == 0) {
+        c->kind = CMD_ORBIT;
+        rc = number("orbit", word(&cursor), -90, 90, &c->a, path, line);
     } else if (strcmp(name, "play") == 0) {
         c->kind = CMD_PLAY;
     } else if (strcmp(name, "pause") == 0) {
@@ -345,6 +349,7 @@ int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
             if (v->heat_map != c->mode) v->heat_ready = 0;
             v->heat_map = c->mode;
             break;
+        case CMD_ORBIT: v->orbit_deg_per_frame = (float)c->a; break;
         case CMD_PLAY: v->playing = 1; break;
         case CMD_PAUSE: v->playing = 0; break;
         case CMD_SPEED: v->speed = (float)c->a; break;

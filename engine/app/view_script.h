@@ -13,6 +13,8 @@
  *   lighting NAME             clinic, overhead, daylight or flash
  *   heat off|density          the planned dot density as a heat map on the scalp
  *   play | pause | speed S    the timeline; S years per second
+ *   orbit D                   turn the camera D degrees (-90..90) about the head every frame,
+ *                             as a drag does (0 stops)
  *   set PATH=VALUE            edit the scene, as --set (waits for any rebuild)
  *   open FILE | save FILE     load a scene (a failure shows its errors, the scene stays) / save
  *   sheet FILE                the scene's contact sheet, as `smpsim render --sheet`

@@ -13,10 +13,16 @@ struct view_build {
     SDL_Thread *thread;
     SDL_atomic_t done;
     smp_scene scene; /* the worker's own copy: edits go on while it builds */
+    pipeline head;   /* the head on screen, when the scene still has it: not read again */
+    pipeline_progress progress;
+    /* the worker's progress report: the share done and the share done once the step now
+     * running ends, in 1/10000, and when that step began (ms after started_ms) */
+    SDL_atomic_t done_e4, after_e4, step_ms;
     pipeline p;
     smp_status status;
     smp_error err;
     double started_ms;
+    double expected_ms; /* how long the build should take, from the last one */
 };
 
 void view_clear_messages(viewer *v) { v->message_count = 0; }
@@ -44,6 +50,9 @@ static void show_report(viewer *v, const smp_scene_report *rep) {
 
 void view_init(viewer *v) {
     v->shown = v->scene;
+    /* where the years and the divider start is not a scrub */
+    const float seen[4] = {v->year, v->year_a, v->year_b, v->split};
+    memcpy(v->motion_seen, seen, sizeof seen);
     for (int m = 1; m <= 10; ++m) {
         smp_skin_desc d = {.mst = m};
         smp_skin skin;
@@ -184,11 +193,30 @@ smp_status view_save(viewer *v, const char *path, smp_error *err) {
 
 /* --- the worker -------------------------------------------------------------------------- */
 
+static void build_step(void *user, double done, double after) {
+    view_build *b = user;
+    SDL_AtomicSet(&b->step_ms, (int)(headless_now_ms() - b->started_ms));
+    SDL_AtomicSet(&b->after_e4, (int)lround(after * 1e4));
+    SDL_AtomicSet(&b->done_e4, (int)lround(done * 1e4));
+}
+
 static int build_main(void *arg) {
     view_build *b = arg;
-    b->status = pipeline_build(&b->scene, PIPELINE_ALL, &b->p, &b->err);
+    b->status =
+        pipeline_build_with(&b->scene, PIPELINE_ALL, b->head.head.vertex_count ? &b->head : NULL,
+                            &b->progress, &b->p, &b->err);
     SDL_AtomicSet(&b->done, 1);
     return 0;
+}
+
+/* The shown pipeline's stage times, as the weights of the next build's progress: only a
+ * pipeline built in full has them all. */
+static void expected_stages(const viewer *v, view_build *b) {
+    const pipeline *p = &v->h.p;
+    if (!v->built) return; /* typical shares until a full build has been timed */
+    const double ms[5] = {p->head_ms, p->fields_ms, p->scatter_ms, p->model_ms, p->hair_ms};
+    memcpy(b->progress.stage_ms, ms, sizeof ms);
+    b->expected_ms = v->build_ms;
 }
 
 void view_start_build(viewer *v, int reframe) {
@@ -204,6 +232,13 @@ void view_start_build(viewer *v, int reframe) {
         return;
     }
     b->scene = v->scene;
+    smp_error err = {0};
+    if (v->h.p.head.vertex_count && pipeline_same_head(&b->scene, &v->shown) &&
+        pipeline_copy_head(&v->h.p, &b->head, &err) != SMP_OK)
+        pipeline_free(&b->head); /* out of memory: the worker reads the head again */
+    b->progress = (pipeline_progress){.step = build_step, .user = b};
+    b->expected_ms = 1500.0;
+    expected_stages(v, b);
     b->started_ms = headless_now_ms();
     b->thread = SDL_CreateThread(build_main, "smp-build", b);
     if (!b->thread) { /* no thread: build here, the window waits once */
@@ -217,6 +252,20 @@ int view_building(const viewer *v, double *elapsed_ms) {
     if (!v->build && !v->first_build) return 0;
     if (elapsed_ms) *elapsed_ms = v->build ? headless_now_ms() - v->build->started_ms : 0;
     return 1;
+}
+
+float view_build_progress(const viewer *v) {
+    view_build *b = v->build;
+    if (!b) return 0.0f;
+    /* between the worker's reports, the step now running advances at the pace the last
+     * build went, and waits at its end */
+    double done = SDL_AtomicGet(&b->done_e4) * 1e-4;
+    double after = SDL_AtomicGet(&b->after_e4) * 1e-4;
+    double in_step = headless_now_ms() - b->started_ms - SDL_AtomicGet(&b->step_ms);
+    double step_ms = (after - done) * b->expected_ms;
+    double f =
+        after > done && step_ms > 0 ? done + (after - done) * fmin(in_step / step_ms, 1.0) : after;
+    return (float)fmin(f, 0.99);
 }
 
 void view_wait_build(viewer *v) {
@@ -267,6 +316,7 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
         }
     }
     pipeline_free(&b->p);
+    pipeline_free(&b->head);
     free(b);
     if (v->build_again) view_start_build(v, 0);
     /* A failed build is the scene's fault: it is shown and the viewer goes on, except when
@@ -277,12 +327,14 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
 
 void view_shutdown(viewer *v) {
     view_train_stop(v);
+    view_frame_release(v);
     smp_pick_destroy(v->focus_pick);
     v->focus_pick = NULL;
     view_video_abort(v);
     view_wait_build(v);
     if (v->build) {
         pipeline_free(&v->build->p);
+        pipeline_free(&v->build->head);
         free(v->build);
         v->build = NULL;
     }

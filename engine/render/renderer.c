@@ -12,14 +12,23 @@
 /* One buffer per static dot attribute, mirroring smp_dots' structure-of-arrays. */
 enum { DOT_ATTRIBS = 9 };
 
+/* Dots and hair ribbons are quads drawn without instancing: quad i is vertices 4i..4i+3, and
+ * each vertex shader fetches its quad's data from buffer textures. A CPU rasteriser pays per
+ * instance far more than per vertex, and indexing the two triangles over the four corners has
+ * each corner shaded once. One 16-bit index buffer covers QUAD_CHUNK quads; longer draws go in
+ * chunks, each offset by its base vertex. */
+enum { QUAD_CHUNK = 16384 };
+
+/* The dots pass reads its attributes from texture units DOT_UNIT.. (the hair pass uses 1). */
+enum { DOT_UNIT = 2 };
+
 /* Where a program reads the lighting of lights.glsl. */
 typedef struct light_uniforms {
     GLint dir, color, ground, sky, up;
 } light_uniforms;
 
 /* One ribbon as the hair pass reads it from its buffer texture: three RGBA32UI texels, floats
- * stored by their bits. Drawn without instancing (six vertices per ribbon, each fetching its
- * ribbon): a CPU rasteriser pays per instance far more than per vertex. */
+ * stored by their bits; drawn as a quad (QUAD_CHUNK). */
 typedef struct hair_ribbon {
     float p0[3], diameter_mm;
     float p1[3];
@@ -31,6 +40,7 @@ _Static_assert(sizeof(hair_ribbon) == 48, "three RGBA32UI texels");
 
 struct smp_renderer {
     int msaa_samples;
+    uint64_t uploads; /* smp_renderer_upload_count */
     GLuint skin_program;
     GLint u_view, u_proj, u_skin_linear, u_overlay, u_overlay_range;
     light_uniforms skin_lights;
@@ -51,10 +61,14 @@ struct smp_renderer {
     GLuint dots_program;
     GLint u_dots_view, u_dots_proj, u_dots_viewport, u_dots_t_years, u_dots_min_sigma;
     GLint u_age_sk, u_age_const;
-    GLuint dots_vao;
-    GLuint dots_vbo[DOT_ATTRIBS];
+    GLint u_dots_thin;
+    GLuint dots_vao; /* no attributes: the dots come from buffer textures */
+    GLuint dots_buf[DOT_ATTRIBS], dots_tex[DOT_ATTRIBS];
+    GLuint quad_ibo; /* the corners of QUAD_CHUNK quads, for the dots' and the hair's vaos */
     GLsizei dot_count;
-    smp_gl_target target;
+    smp_gl_target target;       /* multisampled, for frames at rest and captures */
+    smp_gl_target draft_target; /* one sample per pixel, for frames in motion */
+    smp_gl_target *drawn;       /* the target of the last offscreen frame */
 };
 
 smp_frame_desc smp_frame_default(void) {
@@ -195,7 +209,14 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     r->u_dots_min_sigma = glGetUniformLocation(r->dots_program, "u_min_sigma_px");
     r->u_age_sk = glGetUniformLocation(r->dots_program, "u_age_sk");
     r->u_age_const = glGetUniformLocation(r->dots_program, "u_age_const");
-    glGenVertexArrays(1, &r->dots_vao);
+    r->u_dots_thin = glGetUniformLocation(r->dots_program, "u_thin");
+    static const char *const dot_samplers[DOT_ATTRIBS] = {"u_x",      "u_y",         "u_z",
+                                                          "u_normal", "u_radius_um", "u_depth_um",
+                                                          "u_ink",    "u_session",   "u_tissue"};
+    glUseProgram(r->dots_program);
+    for (int i = 0; i < DOT_ATTRIBS; ++i)
+        glUniform1i(glGetUniformLocation(r->dots_program, dot_samplers[i]), DOT_UNIT + i);
+    glUseProgram(0);
     s = smp_program_create("hair.vert+lights.glsl", "hair.frag", &r->hair_program, err);
     if (s != SMP_OK) {
         smp_renderer_destroy(r);
@@ -221,6 +242,25 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     glUniform1i(glGetUniformLocation(r->present_program, "u_frame"), 0);
     glUseProgram(0);
     glGenVertexArrays(1, &r->present_vao);
+    static const uint16_t corner[6] = {0, 1, 2, 2, 1, 3}; /* bit 0: side, bit 1: which end */
+    uint16_t *idx = malloc(sizeof *idx * 6 * QUAD_CHUNK);
+    if (!idx) {
+        smp_renderer_destroy(r);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory creating the renderer");
+    }
+    for (int i = 0; i < 6 * QUAD_CHUNK; ++i) idx[i] = (uint16_t)(4 * (i / 6) + corner[i % 6]);
+    glGenBuffers(1, &r->quad_ibo);
+    glGenVertexArrays(1, &r->dots_vao);
+    GLuint vaos[2] = {r->dots_vao, r->hair_vao};
+    for (int i = 0; i < 2; ++i) {
+        glBindVertexArray(vaos[i]);
+        glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, r->quad_ibo);
+        if (i == 0)
+            glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)(sizeof *idx * 6 * QUAD_CHUNK), idx,
+                         GL_STATIC_DRAW);
+    }
+    glBindVertexArray(0);
+    free(idx);
     s = smp_gl_check("creating the renderer", err);
     if (s != SMP_OK) {
         smp_renderer_destroy(r);
@@ -233,6 +273,8 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
 void smp_renderer_destroy(smp_renderer *r) {
     if (!r) return;
     smp_gl_target_destroy(&r->target);
+    smp_gl_target_destroy(&r->draft_target);
+    if (r->quad_ibo) glDeleteBuffers(1, &r->quad_ibo);
     if (r->head_ibo) glDeleteBuffers(1, &r->head_ibo);
     if (r->head_vbo[0]) glDeleteBuffers(3, r->head_vbo);
     if (r->head_vbo[3]) glDeleteBuffers(1, &r->head_vbo[3]);
@@ -242,7 +284,8 @@ void smp_renderer_destroy(smp_renderer *r) {
     if (r->hair_program) glDeleteProgram(r->hair_program);
     if (r->head_vao) glDeleteVertexArrays(1, &r->head_vao);
     if (r->skin_program) glDeleteProgram(r->skin_program);
-    if (r->dots_vbo[0]) glDeleteBuffers(DOT_ATTRIBS, r->dots_vbo);
+    if (r->dots_tex[0]) glDeleteTextures(DOT_ATTRIBS, r->dots_tex);
+    if (r->dots_buf[0]) glDeleteBuffers(DOT_ATTRIBS, r->dots_buf);
     if (r->dots_vao) glDeleteVertexArrays(1, &r->dots_vao);
     if (r->dots_program) glDeleteProgram(r->dots_program);
     if (r->present_vao) glDeleteVertexArrays(1, &r->present_vao);
@@ -279,6 +322,7 @@ smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_erro
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     r->head_index_count = (GLsizei)(3 * head->triangle_count);
     r->head_vertex_count = head->vertex_count;
+    ++r->uploads;
     return smp_gl_check("uploading the head mesh", err);
 }
 
@@ -301,6 +345,7 @@ smp_status smp_renderer_set_vertex_scalar(smp_renderer *r, const float *values, 
     }
     glBindVertexArray(0);
     glVertexAttrib1f(3, 0.0f);
+    ++r->uploads;
     return smp_gl_check("uploading the overlay values", err);
 }
 
@@ -381,8 +426,11 @@ smp_status smp_renderer_set_hair(smp_renderer *r, const smp_hair_set *hair, smp_
     double sum = 0.0;
     for (size_t h = 0; h < hair->count; ++h) sum += hair->diameter_mm[h];
     r->hair_mean_diameter_mm = hair->count ? (float)(sum / (double)hair->count) : 0.0f;
+    ++r->uploads;
     return smp_gl_check("uploading the hair", err);
 }
+
+uint64_t smp_renderer_upload_count(const smp_renderer *r) { return r->uploads; }
 
 smp_status smp_renderer_set_dot_model(smp_renderer *r, const float *per_session, int sessions,
                                       const float *constants, smp_error *err) {
@@ -397,42 +445,49 @@ smp_status smp_renderer_set_dot_model(smp_renderer *r, const float *per_session,
 }
 
 smp_status smp_renderer_set_dots(smp_renderer *r, const smp_dots *dots, smp_error *err) {
-    if (dots->count > (size_t)INT32_MAX)
+    if (dots->count > (size_t)INT32_MAX / 4)
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "%zu dots: more than one draw can hold",
                              dots->count);
-    if (!r->dots_vbo[0]) glGenBuffers(DOT_ATTRIBS, r->dots_vbo);
+    GLint max_texels = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &max_texels);
+    if (dots->count > (size_t)max_texels)
+        return smp_error_set(err, SMP_ERR_UNSUPPORTED,
+                             "%zu dots: more than this driver's buffer textures hold (%d)",
+                             dots->count, max_texels);
+    if (!r->dots_buf[0]) {
+        glGenBuffers(DOT_ATTRIBS, r->dots_buf);
+        glGenTextures(DOT_ATTRIBS, r->dots_tex);
+    }
     const struct {
         const void *data;
         size_t bytes;
-        GLenum type;
-        int integer;
+        GLenum format;
     } attr[DOT_ATTRIBS] = {
-        {dots->x, 4, GL_FLOAT, 0},
-        {dots->y, 4, GL_FLOAT, 0},
-        {dots->z, 4, GL_FLOAT, 0},
-        {dots->normal, 4, GL_UNSIGNED_INT, 1},
-        {dots->radius_um, 2, GL_UNSIGNED_SHORT, 1},
-        {dots->depth_um, 2, GL_UNSIGNED_SHORT, 1},
-        {dots->ink, 1, GL_UNSIGNED_BYTE, 1},
-        {dots->session, 1, GL_UNSIGNED_BYTE, 1},
-        {dots->tissue, 1, GL_UNSIGNED_BYTE, 1},
+        {dots->x, 4, GL_R32F},       {dots->y, 4, GL_R32F},          {dots->z, 4, GL_R32F},
+        {dots->normal, 4, GL_R32UI}, {dots->radius_um, 2, GL_R16UI}, {dots->depth_um, 2, GL_R16UI},
+        {dots->ink, 1, GL_R8UI},     {dots->session, 1, GL_R8UI},    {dots->tissue, 1, GL_R8UI},
     };
-    glBindVertexArray(r->dots_vao);
-    for (GLuint i = 0; i < DOT_ATTRIBS; ++i) {
-        glBindBuffer(GL_ARRAY_BUFFER, r->dots_vbo[i]);
-        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(attr[i].bytes * (dots->count ? dots->count : 1)),
+    for (int i = 0; i < DOT_ATTRIBS; ++i) {
+        glBindBuffer(GL_TEXTURE_BUFFER, r->dots_buf[i]);
+        glBufferData(GL_TEXTURE_BUFFER,
+                     (GLsizeiptr)(attr[i].bytes * (dots->count ? dots->count : 1)),
                      dots->count ? attr[i].data : NULL, GL_STATIC_DRAW);
-        glEnableVertexAttribArray(i);
-        if (attr[i].integer)
-            glVertexAttribIPointer(i, 1, attr[i].type, 0, NULL);
-        else
-            glVertexAttribPointer(i, 1, attr[i].type, GL_FALSE, 0, NULL);
-        glVertexAttribDivisor(i, 1);
+        glBindTexture(GL_TEXTURE_BUFFER, r->dots_tex[i]);
+        glTexBuffer(GL_TEXTURE_BUFFER, attr[i].format, r->dots_buf[i]);
     }
-    glBindVertexArray(0);
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    glBindBuffer(GL_TEXTURE_BUFFER, 0);
     r->dot_count = (GLsizei)dots->count;
+    ++r->uploads;
     return smp_gl_check("uploading the dots", err);
+}
+
+/* Draws quads 0..count-1 (QUAD_CHUNK) with the vertex array bound. */
+static void draw_quads(GLsizei count) {
+    for (GLsizei first = 0; first < count; first += QUAD_CHUNK) {
+        GLsizei n = count - first < QUAD_CHUNK ? count - first : QUAD_CHUNK;
+        glDrawElementsBaseVertex(GL_TRIANGLES, 6 * n, GL_UNSIGNED_SHORT, NULL, 4 * first);
+    }
 }
 
 static void draw_dots(smp_renderer *r, const smp_frame_desc *frame, const float *view,
@@ -444,6 +499,7 @@ static void draw_dots(smp_renderer *r, const smp_frame_desc *frame, const float 
     glUniform1f(r->u_dots_t_years, frame->t_years);
     /* 0.5 px: with 4x MSAA a footprint this wide is sampled without gaps or flicker. */
     glUniform1f(r->u_dots_min_sigma, 0.5f);
+    glUniform1i(r->u_dots_thin, frame->fast_dots ? 1 : 0);
     glDepthMask(GL_FALSE);
     glDepthFunc(GL_LEQUAL);
     glDisable(GL_CULL_FACE);
@@ -451,7 +507,16 @@ static void draw_dots(smp_renderer *r, const smp_frame_desc *frame, const float 
     /* dst.rgb *= src.rgb; alpha stays opaque for captures */
     glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
     glBindVertexArray(r->dots_vao);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, r->dot_count);
+    for (int i = 0; i < DOT_ATTRIBS; ++i) {
+        glActiveTexture(GL_TEXTURE0 + DOT_UNIT + (GLenum)i);
+        glBindTexture(GL_TEXTURE_BUFFER, r->dots_tex[i]);
+    }
+    draw_quads(r->dot_count);
+    for (int i = 0; i < DOT_ATTRIBS; ++i) {
+        glActiveTexture(GL_TEXTURE0 + DOT_UNIT + (GLenum)i);
+        glBindTexture(GL_TEXTURE_BUFFER, 0);
+    }
+    glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(0);
     glDisable(GL_BLEND);
     glDepthMask(GL_TRUE);
@@ -468,9 +533,10 @@ static void draw_hair(smp_renderer *r, const smp_frame_desc *frame, const float 
      * by coverage instead of breaking up. */
     glUniform1f(r->u_hair_min_width, 1.0f);
     /* In motion (fast_hair), far shafts are a fraction of a pixel and every ribbon is widened
-     * to one and faded: about the same tone comes from fewer hairs drawn wider. Hairs are
-     * stored in random order (their units come from the Poisson scatter), so the first k are
-     * an even thinning. Vertex work is most of this pass on a CPU rasteriser. */
+     * to one and faded: about the same tone comes from fewer hairs drawn wider (at most 4x
+     * fewer). Hairs are stored in random order (their units come from the Poisson scatter), so
+     * the first k are an even thinning. A CPU rasteriser spends this pass on the ribbons'
+     * triangles far more than on their pixels. */
     float keep = 1.0f;
     if (frame->fast_hair) {
         const float *eye = frame->camera.eye, *at = frame->camera.target;
@@ -497,11 +563,11 @@ static void draw_hair(smp_renderer *r, const smp_frame_desc *frame, const float 
     glUniform1i(r->u_hair_under_skin, 1);
     glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
     glBindTexture(GL_TEXTURE_BUFFER, r->hair_tex[1]);
-    glDrawArrays(GL_TRIANGLES, 0, 6 * hairs);
+    draw_quads(hairs);
     glUniform1i(r->u_hair_under_skin, 0);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
     glBindTexture(GL_TEXTURE_BUFFER, r->hair_tex[0]);
-    glDrawArrays(GL_TRIANGLES, 0, 6 * hairs * per_hair);
+    draw_quads(hairs * per_hair);
     glBindTexture(GL_TEXTURE_BUFFER, 0);
     glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(0);
@@ -553,12 +619,17 @@ smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int w
 
 smp_status smp_renderer_draw_offscreen(smp_renderer *r, const smp_frame_desc *frame, int width,
                                        int height, smp_error *err) {
-    smp_status s = smp_gl_target_resize(&r->target, width, height, r->msaa_samples, err);
+    /* Frames in motion have a target of their own, so going from motion to rest and back
+     * reallocates nothing. */
+    smp_gl_target *t = frame->single_sample ? &r->draft_target : &r->target;
+    r->drawn = NULL;
+    smp_status s =
+        smp_gl_target_resize(t, width, height, frame->single_sample ? 1 : r->msaa_samples, err);
     if (s != SMP_OK) return s;
-    smp_gl_target_bind(&r->target);
+    smp_gl_target_bind(t);
     s = smp_renderer_draw(r, frame, width, height, err);
     if (s == SMP_OK) {
-        smp_gl_target_resolve(&r->target);
+        smp_gl_target_resolve(t);
         glEnable(GL_FRAMEBUFFER_SRGB);
         glDisable(GL_DEPTH_TEST);
         glUseProgram(r->present_program);
@@ -569,6 +640,7 @@ smp_status smp_renderer_draw_offscreen(smp_renderer *r, const smp_frame_desc *fr
         s = smp_gl_check("encoding the frame", err);
     }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (s == SMP_OK) r->drawn = t;
     return s;
 }
 
@@ -577,20 +649,20 @@ smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, sm
     if (!image->pixels)
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "capture needs an allocated image");
     smp_status s = smp_renderer_draw_offscreen(r, frame, image->width, image->height, err);
-    if (s == SMP_OK) s = smp_gl_target_read(&r->target, image->pixels, err);
+    if (s == SMP_OK) s = smp_gl_target_read(r->drawn, image->pixels, err);
     return s;
 }
 
 smp_status smp_renderer_present(smp_renderer *r, int width, int height, smp_error *err) {
-    if (!r->target.out_fbo)
-        return smp_error_set(err, SMP_ERR_INVALID_ARG, "present before any offscreen frame");
+    const smp_gl_target *t = r->drawn;
+    if (!t) return smp_error_set(err, SMP_ERR_INVALID_ARG, "present before any offscreen frame");
     glDisable(GL_FRAMEBUFFER_SRGB); /* copy the encoded bytes as they are */
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->target.out_fbo);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, t->out_fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
     /* a frame drawn smaller (the viewer while the camera moves) is scaled up smoothly */
-    int same = r->target.width == width && r->target.height == height;
-    glBlitFramebuffer(0, 0, r->target.width, r->target.height, 0, 0, width, height,
-                      GL_COLOR_BUFFER_BIT, same ? GL_NEAREST : GL_LINEAR);
+    int same = t->width == width && t->height == height;
+    glBlitFramebuffer(0, 0, t->width, t->height, 0, 0, width, height, GL_COLOR_BUFFER_BIT,
+                      same ? GL_NEAREST : GL_LINEAR);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     return smp_gl_check("presenting the frame", err);
 }

@@ -30,6 +30,8 @@
 #ifndef SMP_RENDERER_H
 #define SMP_RENDERER_H
 
+#include <stdint.h>
+
 #include "smp/camera.h"
 #include "smp/dots.h"
 #include "smp/hair.h"
@@ -77,6 +79,13 @@ typedef struct smp_frame_desc {
     int fast_hair;            /* a frame in motion: where shafts are under half a pixel, draw a
                                  random share of the hairs, each wider (at most 4x fewer); the
                                  tone stays within a few per cent, the texture coarsens */
+    int fast_dots;            /* a frame in motion: of the dots widened to reach a pixel, a
+                                 random share (at most 4x fewer) drawn darker; the expected
+                                 tone is the same, the texture noisier */
+    int single_sample;        /* a frame in motion, offscreen: one sample per pixel whatever
+                                 the renderer's msaa_samples (about 3x cheaper on a CPU
+                                 rasteriser), in a target of its own; dots and hair keep their
+                                 tone, edges alias */
     smp_lighting lighting;    /* 0 = SMP_LIGHTING_CLINIC */
     smp_overlay overlay;      /* 0 = none */
     /* Scalar values at the ramp's ends (dark violet, yellow); equal ends map [0, 1]. */
@@ -97,7 +106,8 @@ smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_erro
 
 /* Uploads the dots' static attributes (replacing any previous set; count 0 clears). Changing
  * frame.t_years afterwards uploads nothing: each dot's look at that year is computed on the GPU.
- * Costs 31 bytes of GPU memory per dot. */
+ * Costs 31 bytes of GPU memory per dot. SMP_ERR_UNSUPPORTED when the driver's buffer textures
+ * cannot hold one texel per dot (llvmpipe and current GPUs hold 2^27 or more). */
 smp_status smp_renderer_set_dots(smp_renderer *r, const smp_dots *dots, smp_error *err);
 
 /* Uploads the client's hair (replacing any previous hair; count 0 clears): one ribbon per
@@ -113,6 +123,11 @@ smp_status smp_renderer_set_hair(smp_renderer *r, const smp_hair_set *hair, smp_
  * vertex. */
 smp_status smp_renderer_set_vertex_scalar(smp_renderer *r, const float *values, size_t count,
                                           smp_error *err);
+
+/* How many times what the renderer holds has changed (set_head, set_dots, set_hair,
+ * set_vertex_scalar). Between two equal counts, the same frame at the same size and dot model
+ * draws the same picture: a viewer can show the one it has instead of drawing it again. */
+uint64_t smp_renderer_upload_count(const smp_renderer *r);
 
 enum { SMP_RENDERER_MAX_SESSIONS = 16 };
 
