@@ -104,6 +104,41 @@ Test(view, draws_the_head_and_the_panels_and_saves_a_screenshot, .timeout = 120)
     smp_image_free(&img);
 }
 
+/* Text pixels (light on a dark panel) in a box: a panel's contents show there. */
+static int light_pixels(const smp_image *img, int x0, int y0, int x1, int y1) {
+    int n = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) n += smp_image_at(img, x, y)[0] > 180;
+    return n;
+}
+
+Test(view, a_small_window_folds_the_side_panels_and_tab_hides_them, .timeout = 120) {
+    char dir[512], script[1024], a[1024], b[1024], text[4096];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-small"));
+    snprintf(script, sizeof script, "%s/panels.txt", dir);
+    snprintf(a, sizeof a, "%s/folded.png", dir);
+    snprintf(b, sizeof b, "%s/hidden.png", dir);
+    snprintf(text, sizeof text, "frames 2\nscreenshot %s\npanels off\nframes 2\nscreenshot %s\n", a,
+             b);
+    write_text(script, text);
+    const char *args[] = {"--size", "640x400", "--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    smp_image folded = read_png(a), hidden = read_png(b);
+    cr_assert_eq(folded.width, 640);
+    /* folded: the Scene panel's title bar (its name in light text) but none of its contents
+     * (the client's first lines) under it */
+    cr_assert_gt(light_pixels(&folded, 15, 14, 120, 28), 20, "no Scene title bar");
+    cr_assert_lt(light_pixels(&folded, 15, 40, 200, 70), 5, "the Scene panel is open");
+    /* hidden: not even the title bar; the head is still there */
+    cr_assert_lt(light_pixels(&hidden, 15, 14, 120, 28), 5, "the Scene title bar shows");
+    double centre = mean_luma(&hidden, 300, 160, 340, 200),
+           corner = mean_luma(&hidden, 300, 5, 340, 10);
+    cr_assert_gt(centre, corner + 60, "no head in the middle: %.0f vs %.0f", centre, corner);
+    smp_image_free(&folded);
+    smp_image_free(&hidden);
+}
+
 Test(view, a_scripted_year_change_changes_the_head, .timeout = 120) {
     char dir[512], script[1024], a[1024], b[1024], c[1024], text[4096];
     snprintf(dir, sizeof dir, "%s", test_tmpdir("view-year"));

@@ -33,7 +33,7 @@ static void print_help(void) {
         "middle drag pans, the wheel zooms, a double click glides to the point clicked.\n"
         "Keys: 1-7 views (front, back, left, right, top, three-quarter, close-up), R reset,\n"
         "Space play/pause the years, Left/Right step a year, D dots, H hair, C compare mode,\n"
-        "T training mode, Esc quit.\n"
+        "T training mode, Tab hide or show the panels, Esc quit.\n"
         "\n"
         "Training mode (docs/TRAINING.md): the Training panel replaces the scene panel; a left\n"
         "click punctures, a left drag punctures at the stroke rate, right drag orbits, middle\n"
@@ -130,6 +130,7 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
     case SDLK_RIGHT: v->year = v->year <= 19 ? floorf(v->year + 1) : 20; break;
     case SDLK_d: v->show_dots = !v->show_dots; break;
     case SDLK_h: v->show_hair = !v->show_hair; break;
+    case SDLK_TAB: v->hide_panels = !v->hide_panels; break;
     case SDLK_c:
         if (!v->training) v->compare = (view_compare)((v->compare + 1) % 3);
         break;

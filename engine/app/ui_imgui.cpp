@@ -186,6 +186,10 @@ void ui_pop_id(void) { ImGui::PopID(); }
 void ui_disabled_begin(int disabled) { ImGui::BeginDisabled(disabled != 0); }
 void ui_disabled_end(void) { ImGui::EndDisabled(); }
 
+void ui_set_next_collapsed_once(int collapsed) {
+    ImGui::SetNextWindowCollapsed(collapsed != 0, ImGuiCond_Once);
+}
+
 int ui_begin_fixed(const char *title, float x, float y, float width, float height) {
     ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Once);
     ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Once);

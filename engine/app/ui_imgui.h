@@ -51,6 +51,8 @@ void ui_disabled_begin(int disabled);
 void ui_disabled_end(void);
 /* A panel at (x, y) of fixed size that scrolls when its content is taller. */
 int ui_begin_fixed(const char *title, float x, float y, float width, float height);
+/* The next window's first appearance is folded to its title bar (collapsed != 0) or open. */
+void ui_set_next_collapsed_once(int collapsed);
 /* A caption on a dark plate over everything, at pixel (x, y) of the window. */
 void ui_label(float x, float y, const char *text);
 /* A timeline: the year slider with a tick for each session date (years), touch-ups (where

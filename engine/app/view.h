@@ -50,6 +50,9 @@ typedef struct view_build view_build; /* a pipeline being built on the worker th
 typedef struct view_scene_record view_scene_record; /* what a picture of the scene depends on */
 typedef struct view_video view_video; /* a time-lapse being written, a frame per frame */
 
+/* A window narrower or lower than this opens with its side panels folded to their titles. */
+enum { VIEW_ROOMY_WIDTH = 800, VIEW_ROOMY_HEIGHT = 500 };
+
 typedef struct viewer {
     headless h;      /* GL, renderer and the pipeline on screen */
     smp_scene scene; /* the scene as edited: what is on screen, or being built */
@@ -73,6 +76,7 @@ typedef struct viewer {
     int playing, msaa;
     float orbit_deg_per_frame; /* automation: the camera turns this much every frame */
     int show_dots, show_hair, show_skin;
+    int hide_panels; /* Tab: the head alone, the timeline kept */
     int lighting;    /* smp_lighting */
     int heat_map;    /* 0 none, 1 planned dot density, 2 contrast at the year drawn */
     int heat_ready;  /* the overlay matches the pipeline on screen (and heat_year) */

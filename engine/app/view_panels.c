@@ -423,12 +423,24 @@ static void compare_labels(viewer *v) {
 }
 
 void view_draw_panels(viewer *v) {
+    /* Hidden panels leave the head and the timeline; training keeps its panel (the trainee's
+     * tool and score). */
+    if (v->hide_panels && !v->training) {
+        timeline(v);
+        messages(v);
+        compare_labels(v);
+        return;
+    }
+    /* In a small window the side panels start folded to their title bars, so the head shows;
+     * a click on a title opens one. */
+    ui_set_next_collapsed_once(v->width < VIEW_ROOMY_WIDTH || v->height < VIEW_ROOMY_HEIGHT);
     if (v->training)
         view_train_panel(v);
     else
         scene_panel(v);
     /* the projection takes the right column's space */
     if (!v->training || !v->train_projection) {
+        ui_set_next_collapsed_once(v->width < VIEW_ROOMY_WIDTH || v->height < VIEW_ROOMY_HEIGHT);
         side_panel(v);
         hud(v);
     }

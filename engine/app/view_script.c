@@ -149,9 +149,9 @@ static int parse_line(char *text, int line, const char *path, view_command *c) {
         c->kind = CMD_SPLIT;
         rc = number("split", word(&cursor), 0, 1, &c->a, path, line);
     } else if (strcmp(name, "dots") == 0 || strcmp(name, "hair") == 0 ||
-               strcmp(name, "skin") == 0) {
+               strcmp(name, "skin") == 0 || strcmp(name, "panels") == 0) {
         c->kind = CMD_SHOW;
-        c->layer = name[0] == 'd' ? 0 : name[0] == 'h' ? 1 : 2;
+        c->layer = name[0] == 'd' ? 0 : name[0] == 'h' ? 1 : name[0] == 's' ? 2 : 3;
         const char *m = word(&cursor);
         if (!m || (strcmp(m, "on") != 0 && strcmp(m, "off") != 0))
             return bad_line(path, line, "%s: expected on or off, got '%s'", name, m ? m : "");
@@ -340,9 +340,12 @@ int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
             break;
         case CMD_SPLIT: v->split = (float)c->a; break;
         case CMD_SHOW:
-            *(c->layer == 0   ? &v->show_dots
-              : c->layer == 1 ? &v->show_hair
-                              : &v->show_skin) = c->mode;
+            if (c->layer == 3)
+                v->hide_panels = !c->mode;
+            else
+                *(c->layer == 0   ? &v->show_dots
+                  : c->layer == 1 ? &v->show_hair
+                                  : &v->show_skin) = c->mode;
             break;
         case CMD_LIGHTING: v->lighting = c->mode; break;
         case CMD_HEAT:
