@@ -43,6 +43,11 @@ static uint64_t cell_key(int ix, int iy, int iz) {
            (uint64_t)(uint32_t)(iz + (1 << 20)) << 42;
 }
 
+/* The key of the cube of side 1 / inv_h holding (x, y, z). */
+static uint64_t cube_key(float inv_h, float x, float y, float z) {
+    return cell_key((int)floorf(x * inv_h), (int)floorf(y * inv_h), (int)floorf(z * inv_h));
+}
+
 /* Key and payload share a slot, so a lookup costs one cache line; the table is sized by the
  * cubes the surface occupies (a fraction of the points), so it stays in cache. */
 typedef struct bn_slot {
@@ -118,6 +123,39 @@ static bn_slot *table_get(bn_table *t, uint64_t key, uint32_t a, uint32_t b) {
     return &t->slot[s];
 }
 
+/* A counting sort of points by cube over the table's payload, in three steps:
+ * table_count_points (b: each cube's points), table_starts (a: where its run starts; then
+ * each placed point advances a) and table_rewind (a back to the run's start). */
+static int table_count_points(bn_table *t, float inv_h, const bn_point *pts, size_t n) {
+    table_clear(t);
+    for (size_t i = 0; i < n; ++i) {
+        bn_slot *s = table_get(t, cube_key(inv_h, pts[i].x, pts[i].y, pts[i].z), 0, 0);
+        if (!s) return 0;
+        ++s->b;
+    }
+    return 1;
+}
+
+static void table_starts(bn_table *t) {
+    uint32_t at = 0;
+    for (size_t i = 0, slots = (size_t)1 << t->bits; i < slots; ++i) {
+        bn_slot *s = &t->slot[i];
+        if (s->key == UINT64_MAX) continue;
+        s->a = at;
+        at += s->b;
+    }
+}
+
+static void table_rewind(bn_table *t) {
+    for (size_t i = 0, slots = (size_t)1 << t->bits; i < slots; ++i)
+        if (t->slot[i].key != UINT64_MAX) t->slot[i].a -= t->slot[i].b;
+}
+
+/* The slot of the cube holding p, which must exist. */
+static bn_slot *table_cube_of(bn_table *t, float inv_h, const bn_point *p) {
+    return (bn_slot *)table_find(t, cube_key(inv_h, p->x, p->y, p->z));
+}
+
 /* ---- hash grid: cube key → chain of point indices --------------------------------------- */
 
 typedef struct bn_grid {
@@ -167,11 +205,6 @@ static void grid_free(bn_grid *g) {
     memset(g, 0, sizeof *g);
 }
 
-static uint64_t grid_key(const bn_grid *g, float x, float y, float z) {
-    return cell_key((int)floorf(x * g->inv_h), (int)floorf(y * g->inv_h),
-                    (int)floorf(z * g->inv_h));
-}
-
 static uint32_t grid_find(const bn_grid *g, uint64_t key) {
     const bn_slot *s = table_find(&g->cubes, key);
     return s ? s->a : BN_NONE;
@@ -179,7 +212,7 @@ static uint32_t grid_find(const bn_grid *g, uint64_t key) {
 
 /* Single-threaded; index < cap_points. 0 when out of memory. */
 static int grid_insert(bn_grid *g, const bn_point *p, uint32_t index) {
-    bn_slot *s = table_get(&g->cubes, grid_key(g, p->x, p->y, p->z), BN_NONE, 0);
+    bn_slot *s = table_get(&g->cubes, cube_key(g->inv_h, p->x, p->y, p->z), BN_NONE, 0);
     if (!s) return 0;
     g->next[index] = s->a;
     s->a = index;
@@ -234,34 +267,16 @@ static int index_init(bn_index *x, float reach, size_t cap) {
            grid_init(&x->tail, reach, x->tail_cap);
 }
 
-static uint64_t index_key(const bn_index *x, float px, float py, float pz) {
-    return cell_key((int)floorf(px * x->inv_h), (int)floorf(py * x->inv_h),
-                    (int)floorf(pz * x->inv_h));
-}
-
 /* Sorts pts[0, n) into the bulk by cube (a counting sort over the table's slots) and empties
  * the tail. 0 when out of memory. */
 static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
-    table_clear(&x->cubes);
+    if (!table_count_points(&x->cubes, x->inv_h, pts, n)) return 0;
+    table_starts(&x->cubes);
     for (size_t i = 0; i < n; ++i) {
-        bn_slot *s = table_get(&x->cubes, index_key(x, pts[i].x, pts[i].y, pts[i].z), 0, 0);
-        if (!s) return 0;
-        ++s->b;
-    }
-    uint32_t at = 0;
-    for (size_t i = 0, slots = (size_t)1 << x->cubes.bits; i < slots; ++i) {
-        bn_slot *s = &x->cubes.slot[i];
-        if (s->key == UINT64_MAX) continue;
-        s->a = at;
-        at += s->b;
-    }
-    for (size_t i = 0; i < n; ++i) {
-        bn_slot *s = (bn_slot *)table_find(&x->cubes, index_key(x, pts[i].x, pts[i].y, pts[i].z));
-        float *o = x->xyzr[s->a++];
+        float *o = x->xyzr[table_cube_of(&x->cubes, x->inv_h, &pts[i])->a++];
         o[0] = pts[i].x, o[1] = pts[i].y, o[2] = pts[i].z, o[3] = pts[i].r;
     }
-    for (size_t i = 0, slots = (size_t)1 << x->cubes.bits; i < slots; ++i)
-        if (x->cubes.slot[i].key != UINT64_MAX) x->cubes.slot[i].a -= x->cubes.slot[i].b;
+    table_rewind(&x->cubes);
     x->n_bulk = n;
     table_clear(&x->tail.cubes);
     return 1;
@@ -659,6 +674,20 @@ typedef struct bn_near_cache {
     float dot[BN_CACHE_MAX][4];
 } bn_near_cache;
 
+/* The dots within radius of m, into dot[0, BN_CACHE_MAX); their number, or -1 when more. */
+static int gather_near(const bn_index *g, const bn_point *pts, const float m[3], float radius,
+                       float (*dot)[4]) {
+    int n = 0;
+    INDEX_FOR_NEAR(g, pts, m[0], m[1], m[2], radius, o, {
+        float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
+        if (dx * dx + dy * dy + dz * dz < radius * radius) {
+            if (n == BN_CACHE_MAX) return -1;
+            memcpy(dot[n++], o, sizeof dot[0]);
+        }
+    });
+    return n;
+}
+
 /* Hands on the pieces of cell c that may still hold room for a dot: none when the dots near
  * it cover it; otherwise its four children less those covered (after the first pass most
  * are). One neighbour search gathers the dots near the cell and every test runs on that
@@ -681,48 +710,21 @@ static void cell_refine(const bn_index *g, const bn_point *pts, const bn_field *
     float far = 0.5f * (r_hi + g->reach) + ext;
     float cdx = m[0] - cache->c[0], cdy = m[1] - cache->c[1], cdz = m[2] - cache->c[2];
     if (!cache->valid || !(sqrtf(cdx * cdx + cdy * cdy + cdz * cdz) + far <= cache->radius)) {
-        /* search a ball wider than this cell needs, for the cells after it */
+        /* search a ball wider than this cell needs, for the cells after it; if that holds too
+         * many dots, one of just this cell's reach, which always fits at a sane spacing */
         float radius = far + BN_CACHE_MARGIN * g->reach;
-        int n = 0, overflow = 0;
-        INDEX_FOR_NEAR(g, pts, m[0], m[1], m[2], radius, o, {
-            float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
-            if (dx * dx + dy * dy + dz * dz < radius * radius) {
-                if (n == BN_CACHE_MAX) {
-                    overflow = 1;
-                    goto gathered;
-                }
-                memcpy(cache->dot[n++], o, sizeof cache->dot[0]);
-            }
-        });
-    gathered:
+        int n = gather_near(g, pts, m, radius, cache->dot);
+        if (n < 0) radius = far, n = gather_near(g, pts, m, radius, cache->dot);
         memcpy(cache->c, m, sizeof m);
-        /* an overflowing search holds only what fitted: a ball of just this cell's reach
-         * next time, which always fits at a sane spacing */
-        cache->radius = overflow ? 0.0f : radius;
+        cache->radius = radius;
         cache->n = n;
-        cache->valid = !overflow;
-        if (overflow) {
-            cache->radius = far;
-            n = 0, overflow = 0;
-            INDEX_FOR_NEAR(g, pts, m[0], m[1], m[2], far, o, {
-                float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
-                if (dx * dx + dy * dy + dz * dz < far * far) {
-                    if (n == BN_CACHE_MAX) {
-                        overflow = 1;
-                        goto gathered_exact;
-                    }
-                    memcpy(cache->dot[n++], o, sizeof cache->dot[0]);
-                }
-            });
-        gathered_exact:
-            cache->n = n;
-            if (overflow) {
-                /* never at a sane spacing field; splitting blind is always safe */
-                bn_refine R = {
-                    .f = f, .scale = scale, .blind = 1, .g = g, .pts = pts, .key = key, .out = out};
-                refine_split(&R, c, k);
-                return;
-            }
+        cache->valid = n >= 0;
+        if (n < 0) {
+            /* never at a sane spacing field; splitting blind is always safe */
+            bn_refine R = {
+                .f = f, .scale = scale, .blind = 1, .g = g, .pts = pts, .key = key, .out = out};
+            refine_split(&R, c, k);
+            return;
         }
     }
     float near[BN_CACHE_MAX][4], d2[BN_CACHE_MAX][6];
@@ -874,24 +876,13 @@ static int sv_ahead(const bn_sv *a, const bn_sv *b) {
                 }                                                                                  \
     } while (0)
 
-static uint64_t sv_key(float inv_h, const bn_point *p) {
-    return cell_key((int)floorf(p->x * inv_h), (int)floorf(p->y * inv_h),
-                    (int)floorf(p->z * inv_h));
-}
-
 /* The greedy packing of surv[0, ns) with spacing reach h: joined[i] = 1 for those that join.
  * 0 when out of memory. */
 static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, int threads,
                       uint8_t *joined) {
     const float inv_h = 1.0f / (2.0f * h);
     if (!R->cubes.slot && !table_init(&R->cubes, ns / 8 + 64)) return 0;
-    table_clear(&R->cubes);
-    /* counting sort by cube: count, start offsets, place */
-    for (size_t i = 0; i < ns; ++i) {
-        bn_slot *s = table_get(&R->cubes, sv_key(inv_h, &surv[i]), 0, 0);
-        if (!s) return 0;
-        ++s->b;
-    }
+    if (!table_count_points(&R->cubes, inv_h, surv, ns)) return 0;
     if (threads == 1 || ns < BN_PARALLEL_MIN || ns > BN_CROWDED_CUBE * R->cubes.used)
         return resolve_sequential(R, surv, ns, h, joined);
     if (!bn_reserve((void **)&R->sv, &R->sv_cap, ns, sizeof *R->sv) ||
@@ -899,20 +890,11 @@ static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, 
         !bn_reserve((void **)&R->dom, &R->dom_cap, ns * BN_DOM_SLOTS, sizeof *R->dom) ||
         !bn_reserve((void **)&R->state, &R->state_cap, ns, 1))
         return 0;
-    uint32_t at = 0;
-    for (size_t i = 0, slots = (size_t)1 << R->cubes.bits; i < slots; ++i) {
-        bn_slot *s = &R->cubes.slot[i];
-        if (s->key == UINT64_MAX) continue;
-        s->a = at;
-        at += s->b;
-    }
-    for (size_t i = 0; i < ns; ++i) {
-        bn_slot *s = (bn_slot *)table_find(&R->cubes, sv_key(inv_h, &surv[i]));
-        R->sv[s->a++] =
+    table_starts(&R->cubes);
+    for (size_t i = 0; i < ns; ++i)
+        R->sv[table_cube_of(&R->cubes, inv_h, &surv[i])->a++] =
             (bn_sv){surv[i].x, surv[i].y, surv[i].z, surv[i].r, surv[i].prio, (uint32_t)i};
-    }
-    for (size_t i = 0, slots = (size_t)1 << R->cubes.bits; i < slots; ++i)
-        if (R->cubes.slot[i].key != UINT64_MAX) R->cubes.slot[i].a -= R->cubes.slot[i].b;
+    table_rewind(&R->cubes);
 
     /* dominators: up to BN_DOM_SLOTS per survivor in one neighbour search; the rare one
      * with more is searched again, alone, into an overflow list */
