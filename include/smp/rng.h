@@ -17,7 +17,8 @@
  * independent-looking streams for the same counter.
  *
  * Does NOT: produce cryptographic randomness, or draw from distributions other than uniform
- * (the scatter builds what it needs from these, in integer and exactly-rounded float steps).
+ * and binomial (the scatter builds what it needs from these, in integer and exactly-rounded
+ * float steps).
  */
 #ifndef SMP_RNG_H
 #define SMP_RNG_H
@@ -58,6 +59,12 @@ static inline float smp_rng_normal4(uint32_t h) {
     float sum = (float)s * (1.0f / 256.0f) + (4.0f / 512.0f);
     return (sum - 2.0f) * 1.7320508f;
 }
+
+/* A Binomial(n, p) draw for (key, counter): exact in distribution (inversion below a mean of
+ * 10, Hörmann's BTRD above), built from 53-bit uniforms, +, −, ×, ÷, sqrt and a logarithm of
+ * its own, so every machine gives the same value. p outside (0, 1) gives 0 or n. O(1)
+ * expected. */
+uint32_t smp_rng_binomial(uint32_t key, uint32_t counter, uint32_t n, double p);
 
 #ifdef __cplusplus
 }
