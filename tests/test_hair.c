@@ -138,6 +138,40 @@ Test(hair, density_follows_the_fields_region_by_region) {
     smp_fields_destroy(f);
 }
 
+Test(hair, any_first_share_is_an_even_thinning) {
+    /* The renderer draws the first k hairs of a moving frame: they must spread like all of
+     * them. Per octant of the head, the first quarter's count against a quarter of the total
+     * (hypergeometric, so the chi-square is conservative). */
+    smp_fields_desc d = {0};
+    d.pattern.kind = SMP_PATTERN_LUDWIG;
+    d.pattern.stage = 3;
+    smp_fields *f = make_fields(&d);
+    smp_hair_set h = {0};
+    grow(f, 5, 0, &h);
+    cr_assert_gt(h.count, 20000, "%zu hairs", h.count);
+    size_t quarter = h.count / 4;
+    double all[8] = {0}, first[8] = {0};
+    for (size_t i = 0; i < h.count; ++i) {
+        const float *p = root(&h, i);
+        int o = (p[0] > 0) | (p[1] > 0) << 1 | (p[2] > 0) << 2;
+        all[o] += 1.0;
+        if (i < quarter) first[o] += 1.0;
+    }
+    double chi2 = 0.0;
+    int bins = 0;
+    for (int o = 0; o < 8; ++o) {
+        double e = all[o] * (double)quarter / (double)h.count;
+        if (e < 20.0) continue;
+        chi2 += (first[o] - e) * (first[o] - e) / e;
+        ++bins;
+    }
+    cr_assert_geq(bins, 4, "hair in %d octants only", bins);
+    /* 7 degrees of freedom at most: 24.3 is the 0.1 % critical value */
+    cr_assert_lt(chi2, 24.3, "the first quarter of the hairs is clustered: chi-square %.1f", chi2);
+    smp_hair_set_free(&h);
+    smp_fields_destroy(f);
+}
+
 Test(hair, none_where_the_fields_say_bald) {
     smp_fields_desc d = {0};
     d.pattern.kind = SMP_PATTERN_NORWOOD;

@@ -169,6 +169,20 @@ void smp_hair_set_free(smp_hair_set *hair) {
     memset(hair, 0, sizeof *hair);
 }
 
+/* The Poisson scatter writes units grouped by triangle; drawn in a random order instead, the
+ * first k hairs are an even thinning of all of them (the renderer's hair in motion). A
+ * Fisher-Yates shuffle of what the hairs use (root and normal), keyed like every other draw. */
+static void shuffle_units(smp_dots *u, uint32_t key) {
+    for (size_t i = u->count; i > 1; --i) {
+        size_t j = (size_t)(((uint64_t)smp_rng_hash(key, (uint32_t)i) * i) >> 32);
+        size_t k = i - 1;
+        float x = u->x[k], y = u->y[k], z = u->z[k];
+        uint32_t n = u->normal[k];
+        u->x[k] = u->x[j], u->y[k] = u->y[j], u->z[k] = u->z[j], u->normal[k] = u->normal[j];
+        u->x[j] = x, u->y[j] = y, u->z[j] = z, u->normal[j] = n;
+    }
+}
+
 static smp_status hair_alloc(smp_hair_set *h, size_t count, int segments, smp_error *err) {
     size_t n = count ? count : 1;
     h->count = count;
@@ -287,6 +301,7 @@ smp_status smp_hair_grow(const smp_hair_grow_desc *desc, smp_hair_set *out, smp_
     float p_extra = (hd->hairs_per_fu - 1.0f) / (float)k_max;
     uint32_t key_units = smp_rng_key(desc->seed, 0x68753031u);
     uint32_t key_hairs = smp_rng_key(desc->seed, 0x68753032u);
+    shuffle_units(&units, smp_rng_key(desc->seed, 0x68753033u));
     size_t total = 0;
     uint8_t *per_unit = malloc(units.count ? units.count : 1);
     if (!per_unit) {

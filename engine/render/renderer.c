@@ -534,8 +534,8 @@ static void draw_hair(smp_renderer *r, const smp_frame_desc *frame, const float 
     glUniform1f(r->u_hair_min_width, 1.0f);
     /* In motion (fast_hair), far shafts are a fraction of a pixel and every ribbon is widened
      * to one and faded: about the same tone comes from fewer hairs drawn wider (at most 4x
-     * fewer). Hairs are stored in random order (their units come from the Poisson scatter), so
-     * the first k are an even thinning. A CPU rasteriser spends this pass on the ribbons'
+     * fewer). Hairs are stored in random order (hair.c shuffles its units), so the first k are
+     * an even thinning. A CPU rasteriser spends this pass on the ribbons'
      * triangles far more than on their pixels. */
     float keep = 1.0f;
     if (frame->fast_hair) {
