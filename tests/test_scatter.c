@@ -95,6 +95,69 @@ Test(scatter, poisson_counts_per_region_follow_area_times_density) {
     smp_mesh_free(&m);
 }
 
+/* 0.1 % upper critical value of chi-square with df degrees of freedom (Wilson–Hilferty). */
+static double chi2_critical(int df) {
+    double a = 2.0 / (9.0 * df);
+    double c = 1.0 - a + 3.0902 * sqrt(a);
+    return df * c * c * c;
+}
+
+/* Dots per triangle, in groups of `group` consecutive triangles, against N × the group's share
+ * of area × mean corner density; the dots must come grouped by triangle in mesh order. */
+static void check_triangle_counts(size_t count, int cells, uint32_t group, uint64_t seed) {
+    smp_mesh m = plane(100.0f, cells);
+    float *dens = malloc(m.vertex_count * sizeof(float));
+    for (uint32_t v = 0; v < m.vertex_count; ++v) /* 5..125 per cm², zero in one strip */
+        dens[v] = m.positions[3 * v] < 20.0f ? 0.0f : 5.0f + 1.2f * m.positions[3 * v + 1];
+    smp_scatter_desc d = {
+        .mesh = &m, .density_per_cm2 = dens, .seed = seed, .count = count, .threads = 2};
+    smp_dots dots = alloc_for(&d, 0);
+    run(&d, smp_simd_best(), &dots);
+    cr_assert_eq(dots.count, count);
+    uint32_t nt = m.triangle_count, groups = (nt + group - 1) / group;
+    double *got = calloc(groups, sizeof(double)), *weight = calloc(groups, sizeof(double));
+    double total = 0.0;
+    for (uint32_t t = 0; t < nt; ++t) {
+        const uint32_t *ix = m.indices + 3 * t;
+        double w = (double)dens[ix[0]] + dens[ix[1]] + dens[ix[2]]; /* equal areas */
+        weight[t / group] += w;
+        total += w;
+    }
+    for (size_t i = 0; i < dots.count; ++i) {
+        cr_assert(i == 0 || dots.triangle[i] >= dots.triangle[i - 1],
+                  "dot %zu on triangle %u after one on %u", i, dots.triangle[i],
+                  dots.triangle[i - 1]);
+        const uint32_t *ix = m.indices + 3 * dots.triangle[i];
+        cr_assert(dens[ix[0]] + dens[ix[1]] + dens[ix[2]] > 0.0f, "dot on a zero-density one");
+        got[dots.triangle[i] / group] += 1.0;
+    }
+    double chi2 = 0.0;
+    int bins = 0;
+    for (uint32_t g = 0; g < groups; ++g) {
+        if (weight[g] <= 0.0) continue;
+        double e = (double)count * weight[g] / total;
+        chi2 += (got[g] - e) * (got[g] - e) / e;
+        ++bins;
+    }
+    double crit = chi2_critical(bins - 1);
+    cr_assert_lt(chi2, crit, "%zu dots on %u triangles: chi-square %.1f over %d bins (bound %.1f)",
+                 count, nt, chi2, bins, crit);
+    free(got);
+    free(weight);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, poisson_counts_per_triangle_follow_the_multinomial) {
+    /* Dense: ≈ 60 dots a triangle, counted triangle by triangle (the binomial split). */
+    check_triangle_counts(200000, 40, 1, 11);
+    /* Sparse: 0.6 dots a triangle, in groups of 32 (the dot-by-dot placement below a node). */
+    check_triangle_counts(2000, 40, 32, 12);
+    /* Between the two, over many seeds' worth of nodes. */
+    check_triangle_counts(30000, 60, 4, 13);
+}
+
 Test(scatter, poisson_count_zero_means_the_integral) {
     smp_mesh m = plane(50.0f, 4); /* 25 cm² */
     float *dens = constant_density(&m, 80.0f);
@@ -326,6 +389,43 @@ Test(scatter, poisson_is_bit_identical_for_every_thread_count_and_simd_path) {
             first = 0;
             cr_assert_eq(sum, ref, "%s, %d threads differs", smp_simd_name((smp_simd_path)p),
                          threads[t]);
+            smp_dots_free(&dots);
+        }
+    }
+    free_head(&s);
+}
+
+Test(scatter, large_poisson_sets_stream_out_the_same_dots) {
+    /* Above 8 MiB of output the dots leave the staging area by streaming stores, whose line
+     * heads and tails are written apart: 7 dots already there put every array off its line. */
+    head_scene s = small_head();
+    uint64_t ref = 0;
+    int first = 1;
+    for (int p = 0; p < SMP_SIMD_COUNT; ++p) {
+        if (!smp_simd_supported((smp_simd_path)p)) continue;
+        for (int t = 1; t <= 2; ++t) {
+            smp_scatter_desc d = {.mesh = &s.head,
+                                  .density_per_cm2 = s.density,
+                                  .seed = 78,
+                                  .count = 300001,
+                                  .threads = t};
+            smp_dots dots = alloc_for(&d, 7);
+            smp_scatter_desc pre = d;
+            pre.count = 7;
+            pre.session.index = 1;
+            run(&pre, SMP_SIMD_SCALAR, &dots);
+            float x0 = dots.x[0], x6 = dots.x[6];
+            uint8_t s6 = dots.session[6];
+            run(&d, (smp_simd_path)p, &dots);
+            cr_assert_eq(dots.count, 300008);
+            cr_assert(dots.x[0] == x0 && dots.x[6] == x6 && dots.session[6] == s6,
+                      "earlier dots overwritten");
+            cr_assert_eq(dots.session[7], 0);
+            cr_assert_eq(dots.session[300007], 0);
+            uint64_t sum = smp_dots_checksum(&dots);
+            if (first) ref = sum;
+            first = 0;
+            cr_assert_eq(sum, ref, "%s, %d threads differs", smp_simd_name((smp_simd_path)p), t);
             smp_dots_free(&dots);
         }
     }

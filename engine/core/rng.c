@@ -17,8 +17,7 @@ uint32_t smp_rng_key(uint64_t seed, uint64_t stream) {
 
 /* ---- binomial draws --------------------------------------------------------------------- */
 
-/* Draw j of the binomial for (key, counter): 53 uniform bits, the centre of their bin. */
-static double unit53(uint32_t key, uint32_t counter, uint32_t j) {
+double smp_rng_unit53(uint32_t key, uint32_t counter, uint32_t j) {
     uint64_t z =
         splitmix64(((uint64_t)key << 32 | counter) ^ ((uint64_t)j * 0xd1b54a32d192ed03ull));
     return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
@@ -63,7 +62,7 @@ static uint32_t binomial_low(uint32_t key, uint32_t counter, uint32_t n, double 
             if (e & 1u) p0 *= b;
         double ratio = p / q;
         for (;;) {
-            double u = unit53(key, counter, j++), f = p0;
+            double u = smp_rng_unit53(key, counter, j++), f = p0;
             uint32_t k = 0;
             while (u > f && k < n) {
                 u -= f;
@@ -80,7 +79,7 @@ static uint32_t binomial_low(uint32_t key, uint32_t counter, uint32_t n, double 
     double alpha = (2.83 + 5.1 / b) * spq, vr = 0.92 - 4.2 / b, urvr = 0.86 * vr;
     double dn = (double)n;
     for (;;) {
-        double v = unit53(key, counter, j++), u;
+        double v = smp_rng_unit53(key, counter, j++), u;
         if (v <= urvr) {
             u = v / vr - 0.43;
             double k = floor((2.0 * a / (0.5 - fabs(u)) + b) * u + c);
@@ -88,11 +87,11 @@ static uint32_t binomial_low(uint32_t key, uint32_t counter, uint32_t n, double 
             continue;
         }
         if (v >= vr) {
-            u = unit53(key, counter, j++) - 0.5;
+            u = smp_rng_unit53(key, counter, j++) - 0.5;
         } else {
             u = v / vr - 0.93;
             u = (u < 0.0 ? -0.5 : 0.5) - u;
-            v = unit53(key, counter, j++) * vr;
+            v = smp_rng_unit53(key, counter, j++) * vr;
         }
         double us = 0.5 - fabs(u);
         double k = floor((2.0 * a / us + b) * u + c);

@@ -153,9 +153,7 @@ void scatter_tris_free(scatter_tris *T) {
     memset(T, 0, sizeof *T);
 }
 
-/* Fills r from triangle t of m: geometry, normal, tissue of each corner, and the vertex
- * choice by the weights vw (NULL: equal). Returns the sum of the corners' weights. */
-static double tri_fill(const smp_mesh *m, const float *vw, const uint8_t *tissue, uint32_t t,
+double scatter_tri_fill(const smp_mesh *m, const float *vw, const uint8_t *tissue, uint32_t t,
                        scatter_tri *r) {
     const uint32_t *ix = m->indices + 3 * (size_t)t;
     const float *a = m->positions + 3 * (size_t)ix[0], *b = m->positions + 3 * (size_t)ix[1],
@@ -207,7 +205,7 @@ smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t 
      * thread count. */
 #pragma omp parallel for schedule(static)
     for (uint32_t t = 0; t < n; ++t) {
-        double ws = tri_fill(m, vw, tissue, t, &T->tri[t]);
+        double ws = scatter_tri_fill(m, vw, tissue, t, &T->tri[t]);
         double w = ws > 0.0 ? scatter_triangle_area_mm2(m, t) * ws : 0.0;
         scaled[t] = w;
     }
@@ -280,59 +278,15 @@ void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint
     c->session = (uint8_t)s->index;
 }
 
-/* ---- Poisson ---------------------------------------------------------------------------- */
-
-static scatter_poisson_fn poisson_kernel(smp_simd_path path) {
-    switch (path) {
-#if defined(__x86_64__) || defined(__i386__)
-    case SMP_SIMD_SSE41: return scatter_poisson_sse41;
-    case SMP_SIMD_AVX2: return scatter_poisson_avx2;
-    case SMP_SIMD_AVX512: return scatter_poisson_avx512;
-#endif
-    default: return scatter_poisson_scalar;
-    }
-}
-
-void scatter_poisson_scalar(const scatter_kernel_ctx *c, uint32_t first, size_t n,
-                            const smp_dots *out, size_t out_first) {
-    for (size_t i = 0; i < n; ++i) sc_poisson_dot(c, first + (uint32_t)i, out, out_first + i);
-}
-
-/* Blocks a multiple of every vector width, so each thread's vector loop covers its block. */
-enum { POISSON_BLOCK = 16384 };
-
-static smp_status run_poisson(const smp_scatter_desc *d, smp_simd_path path, size_t count,
-                              smp_dots *dots, smp_error *err) {
-    scatter_tris T;
-    smp_status st = scatter_tris_build(d->mesh, d->density_per_cm2, d->tissue, &T, err);
-    if (st != SMP_OK) return st;
-    scatter_kernel_ctx c;
-    scatter_kernel_setup(d, &T, 0x1000, &c);
-    scatter_poisson_fn fn = poisson_kernel(path);
-    size_t base = dots->count;
-    long blocks = (long)((count + POISSON_BLOCK - 1) / POISSON_BLOCK);
-    int threads = d->threads > 0 ? d->threads : omp_get_max_threads();
-    const smp_dots *out = dots;
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (long b = 0; b < blocks; ++b) {
-        size_t first = (size_t)b * POISSON_BLOCK;
-        size_t n = count - first < POISSON_BLOCK ? count - first : POISSON_BLOCK;
-        fn(&c, (uint32_t)first, n, out, base + first);
-    }
-    dots->count = base + count;
-    scatter_tris_free(&T);
-    return SMP_OK;
-}
-
 void scatter_write_one(const smp_mesh *m, const uint8_t *tissue, const smp_scatter_desc *d,
                        uint64_t stream_base, uint32_t counter, uint32_t t, const float w[3],
                        const smp_dots *dots, size_t o) {
     scatter_tri tri;
-    tri_fill(m, NULL, tissue, t, &tri);
+    scatter_tri_fill(m, NULL, tissue, t, &tri);
     scatter_tris T = {.count = 1, .tri = &tri};
     scatter_kernel_ctx c;
     scatter_kernel_setup(d, &T, stream_base, &c);
-    sc_write_dot(&c, counter, 0, w, dots, o);
+    sc_write_dot(&c, &tri, t, counter, w, dots, o);
     dots->triangle[o] = t;
 }
 
@@ -361,7 +315,7 @@ smp_status smp_scatter_path(const smp_scatter_desc *desc, smp_simd_path path, sm
                                  "the dot set holds %zu more dots but this scatter writes %zu "
                                  "(capacity needed: %zu)",
                                  dots->capacity - dots->count, planned, dots->count + planned);
-        if ((st = run_poisson(desc, path, planned, dots, err)) != SMP_OK) return st;
+        if ((st = scatter_poisson_run(desc, path, planned, dots, err)) != SMP_OK) return st;
         local.added = planned;
     } else {
         if ((st = scatter_blue_run(desc, expected, dots, &local, err)) != SMP_OK) return st;

@@ -1,4 +1,4 @@
-/* The Poisson kernel on AVX2: eight dots per step, hardware gathers. Compiled with -mavx2
+/* The Poisson kernel on AVX2: eight dots per step. Compiled with -mavx2
  * -mfma (the CPU has FMA but -ffp-contract=off keeps every multiply and add separate). */
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -17,35 +17,24 @@
 #define vi_xor(a, b)   _mm256_xor_si256(a, b)
 #define vi_and(a, b)   _mm256_and_si256(a, b)
 #define vi_srli(a, n)  _mm256_srli_epi32(a, n)
-#define vi_slli(a, n)  _mm256_slli_epi32(a, n)
 #define vi_mullo(a, b) _mm256_mullo_epi32(a, b)
 #define vi_iota()      _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
-#define vi_lt(a, b)    _mm256_castsi256_ps(_mm256_cmpgt_epi32(b, a))
 #define vi_sel(m, a, b)                                                                            \
     _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(b), _mm256_castsi256_ps(a), m))
-#define vi_gather(base, idx) _mm256_i32gather_epi32((const int *)(base), idx, 4)
-#define vi_store(p, v)       _mm256_storeu_si256((__m256i *)(void *)(p), v)
-#define vi_from_f_trunc(a)   _mm256_cvttps_epi32(a)
+#define vi_store(p, v)     _mm256_storeu_si256((__m256i *)(void *)(p), v)
+#define vi_from_f_trunc(a) _mm256_cvttps_epi32(a)
 
-#define vf_set1(a)           _mm256_set1_ps(a)
-#define vf_add(a, b)         _mm256_add_ps(a, b)
-#define vf_sub(a, b)         _mm256_sub_ps(a, b)
-#define vf_mul(a, b)         _mm256_mul_ps(a, b)
-#define vf_min(a, b)         _mm256_min_ps(a, b)
-#define vf_max(a, b)         _mm256_max_ps(a, b)
-#define vf_ge(a, b)          _mm256_cmp_ps(a, b, _CMP_GE_OQ)
-#define vf_gt(a, b)          _mm256_cmp_ps(a, b, _CMP_GT_OQ)
-#define vf_sel(m, a, b)      _mm256_blendv_ps(b, a, m)
-#define vf_from_i(a)         _mm256_cvtepi32_ps(a)
-#define vf_gather(base, idx) _mm256_i32gather_ps(base, idx, 4)
-#define vf_store(p, v)       _mm256_storeu_ps(p, v)
-
-/* High 32 bits of the 64-bit products: even lanes directly, odd lanes shifted down first. */
-static inline __m256i vi_mulhi_u32(__m256i a, __m256i b) {
-    __m256i even = _mm256_srli_epi64(_mm256_mul_epu32(a, b), 32);
-    __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
-    return _mm256_blend_epi32(even, odd, 0xaa);
-}
+#define vf_set1(a)      _mm256_set1_ps(a)
+#define vf_add(a, b)    _mm256_add_ps(a, b)
+#define vf_sub(a, b)    _mm256_sub_ps(a, b)
+#define vf_mul(a, b)    _mm256_mul_ps(a, b)
+#define vf_min(a, b)    _mm256_min_ps(a, b)
+#define vf_max(a, b)    _mm256_max_ps(a, b)
+#define vf_ge(a, b)     _mm256_cmp_ps(a, b, _CMP_GE_OQ)
+#define vf_gt(a, b)     _mm256_cmp_ps(a, b, _CMP_GT_OQ)
+#define vf_sel(m, a, b) _mm256_blendv_ps(b, a, m)
+#define vf_from_i(a)    _mm256_cvtepi32_ps(a)
+#define vf_store(p, v)  _mm256_storeu_ps(p, v)
 
 static inline void store_u16(uint16_t *p, __m256i v) {
     __m256i packed = _mm256_packus_epi32(v, v); /* per 128-bit half: 4 words, twice */

@@ -12,38 +12,28 @@
 #define W           16
 #define KERNEL_NAME scatter_poisson_avx512
 
-#define vi_set1(a)           _mm512_set1_epi32(a)
-#define vi_add(a, b)         _mm512_add_epi32(a, b)
-#define vi_xor(a, b)         _mm512_xor_si512(a, b)
-#define vi_and(a, b)         _mm512_and_si512(a, b)
-#define vi_srli(a, n)        _mm512_srli_epi32(a, n)
-#define vi_slli(a, n)        _mm512_slli_epi32(a, n)
-#define vi_mullo(a, b)       _mm512_mullo_epi32(a, b)
-#define vi_iota()            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-#define vi_lt(a, b)          _mm512_cmplt_epi32_mask(a, b)
-#define vi_sel(m, a, b)      _mm512_mask_blend_epi32(m, b, a)
-#define vi_gather(base, idx) _mm512_i32gather_epi32(idx, (const void *)(base), 4)
-#define vi_store(p, v)       _mm512_storeu_si512((void *)(p), v)
-#define vi_from_f_trunc(a)   _mm512_cvttps_epi32(a)
+#define vi_set1(a)         _mm512_set1_epi32(a)
+#define vi_add(a, b)       _mm512_add_epi32(a, b)
+#define vi_xor(a, b)       _mm512_xor_si512(a, b)
+#define vi_and(a, b)       _mm512_and_si512(a, b)
+#define vi_srli(a, n)      _mm512_srli_epi32(a, n)
+#define vi_mullo(a, b)     _mm512_mullo_epi32(a, b)
+#define vi_iota()          _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+#define vi_sel(m, a, b)    _mm512_mask_blend_epi32(m, b, a)
+#define vi_store(p, v)     _mm512_storeu_si512((void *)(p), v)
+#define vi_from_f_trunc(a) _mm512_cvttps_epi32(a)
 
-#define vf_set1(a)           _mm512_set1_ps(a)
-#define vf_add(a, b)         _mm512_add_ps(a, b)
-#define vf_sub(a, b)         _mm512_sub_ps(a, b)
-#define vf_mul(a, b)         _mm512_mul_ps(a, b)
-#define vf_min(a, b)         _mm512_min_ps(a, b)
-#define vf_max(a, b)         _mm512_max_ps(a, b)
-#define vf_ge(a, b)          _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ)
-#define vf_gt(a, b)          _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ)
-#define vf_sel(m, a, b)      _mm512_mask_blend_ps(m, b, a)
-#define vf_from_i(a)         _mm512_cvtepi32_ps(a)
-#define vf_gather(base, idx) _mm512_i32gather_ps(idx, (const void *)(base), 4)
-#define vf_store(p, v)       _mm512_storeu_ps(p, v)
-
-static inline __m512i vi_mulhi_u32(__m512i a, __m512i b) {
-    __m512i even = _mm512_srli_epi64(_mm512_mul_epu32(a, b), 32);
-    __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
-    return _mm512_mask_blend_epi32(0xaaaa, even, odd);
-}
+#define vf_set1(a)      _mm512_set1_ps(a)
+#define vf_add(a, b)    _mm512_add_ps(a, b)
+#define vf_sub(a, b)    _mm512_sub_ps(a, b)
+#define vf_mul(a, b)    _mm512_mul_ps(a, b)
+#define vf_min(a, b)    _mm512_min_ps(a, b)
+#define vf_max(a, b)    _mm512_max_ps(a, b)
+#define vf_ge(a, b)     _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ)
+#define vf_gt(a, b)     _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ)
+#define vf_sel(m, a, b) _mm512_mask_blend_ps(m, b, a)
+#define vf_from_i(a)    _mm512_cvtepi32_ps(a)
+#define vf_store(p, v)  _mm512_storeu_ps(p, v)
 
 static inline void store_u16(uint16_t *p, __m512i v) {
     _mm256_storeu_si256((__m256i *)(void *)p, _mm512_cvtepi32_epi16(v));

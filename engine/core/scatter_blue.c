@@ -1285,7 +1285,7 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (size_t k = 0; k < got; ++k) {
         const bn_point *p = &run.acc[n_old + k];
-        sc_write_dot(&c, (uint32_t)k, p->t, p->b, out, n_old + k);
+        sc_write_dot(&c, &c.tris->tri[p->t], p->t, (uint32_t)k, p->b, out, n_old + k);
     }
     dots->count = n_old + got;
     info->added = got;

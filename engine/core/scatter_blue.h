@@ -1,4 +1,5 @@
-/* Internal: what scatter.c and scatter_blue.c share beyond the per-dot steps. */
+/* Internal: what scatter.c, scatter_poisson.c and scatter_blue.c share beyond the per-dot
+ * steps. */
 #ifndef SMP_SCATTER_BLUE_H
 #define SMP_SCATTER_BLUE_H
 
@@ -20,6 +21,11 @@ void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint
 void scatter_write_one(const smp_mesh *m, const uint8_t *tissue, const smp_scatter_desc *d,
                        uint64_t stream_base, uint32_t counter, uint32_t t, const float w[3],
                        const smp_dots *dots, size_t o);
+
+/* The Poisson rule: appends exactly count dots on the given SIMD path. desc is validated;
+ * its density has area > 0. */
+smp_status scatter_poisson_run(const smp_scatter_desc *d, smp_simd_path path, size_t count,
+                               smp_dots *dots, smp_error *err);
 
 /* The blue-noise rule: appends to dots, fills info (added, spacing_scale, runs, passes,
  * candidates, trimmed). desc is validated; expected = ∫ density dA > 0. */

@@ -8,12 +8,13 @@
 #include <stdint.h>
 
 #include "smp/dots.h"
+#include "smp/mesh.h"
 #include "smp/rng.h"
 
 /* The streams of draws; each has its own key. */
 enum {
-    KEY_COLUMN,  /* alias-table column (32 bits) */
-    KEY_COIN,    /* alias coin (low 16) and vertex choice (high 16) */
+    KEY_COLUMN,  /* blue noise: alias-table column (32 bits); Poisson: the count split */
+    KEY_COIN,    /* blue noise: alias coin (low 16); both: vertex choice (high 16) */
     KEY_BETA_AB, /* two of the three uniforms whose median is the chosen vertex's weight */
     KEY_BETA_CS, /* the third, and the split of the rest (high 16) */
     KEY_DEPTH,
@@ -22,9 +23,9 @@ enum {
     KEY_COUNT
 };
 
-/* One triangle's sampling data in one 64-byte cache line: a dot lands on a random triangle,
- * so it costs one miss here instead of one per field. Vector paths gather each field from the
- * line at a fixed word offset (SC_TRI_WORDS words per triangle). */
+/* One triangle's sampling data in one 64-byte cache line: blue noise's darts land on random
+ * triangles, so each costs one miss here instead of one per field; the Poisson rule fills one
+ * per triangle it visits. */
 typedef struct scatter_tri {
     float p0[3];      /* first vertex */
     float e1[3];      /* second minus first */
@@ -35,20 +36,15 @@ typedef struct scatter_tri {
     uint32_t unused[3];
 } scatter_tri;
 
-enum {
-    SC_TRI_WORDS = 16, /* sizeof(scatter_tri) / 4; a gather index is t << 4 */
-    SC_TRI_P0 = 0,
-    SC_TRI_E1 = 3,
-    SC_TRI_E2 = 6,
-    SC_TRI_C0 = 9,
-    SC_TRI_C1 = 10,
-    SC_TRI_NORMAL = 11,
-    SC_TRI_TISSUE3 = 12,
-    SC_MAX_TRIANGLES = 1u << 27, /* t << 4 stays a positive 32-bit gather index */
-};
+enum { SC_MAX_TRIANGLES = 1u << 27 }; /* a table of them stays below 8 GiB */
 
-/* The mesh prepared for sampling: the triangles, and the alias table that draws them by
- * weight, its two words per column side by side. */
+/* Fills r from triangle t of m: geometry, normal, tissue of each corner, and the vertex
+ * choice by the weights vw (NULL: equal). Returns the sum of the corners' weights. */
+double scatter_tri_fill(const smp_mesh *m, const float *vw, const uint8_t *tissue, uint32_t t,
+                        scatter_tri *r);
+
+/* The mesh prepared for blue noise's first darts: the triangles, and the alias table that
+ * draws them by weight, its two words per column side by side. */
 typedef struct scatter_tris {
     uint32_t count;
     scatter_tri *tri; /* 64-byte aligned */
@@ -65,19 +61,21 @@ typedef struct scatter_kernel_ctx {
     uint8_t session;
 } scatter_kernel_ctx;
 
-/* Writes dots for counters [first, first + n) to out arrays at [out_first, out_first + n). */
-typedef void (*scatter_poisson_fn)(const scatter_kernel_ctx *c, uint32_t first, size_t n,
-                                   const smp_dots *out, size_t out_first);
+/* Writes the n dots of triangle t (record T) for counters first .. first + n − 1 to the arrays
+ * of d from index o. Vector paths round n up to whole vectors: d must have W − 1 writable
+ * slots after o + n, which the caller overwrites or ignores. */
+typedef void (*scatter_poisson_fn)(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                                   uint32_t first, size_t n, const smp_dots *d, size_t o);
 
-void scatter_poisson_scalar(const scatter_kernel_ctx *c, uint32_t first, size_t n,
-                            const smp_dots *out, size_t out_first);
+void scatter_poisson_scalar(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                            uint32_t first, size_t n, const smp_dots *d, size_t o);
 #if defined(__x86_64__) || defined(__i386__)
-void scatter_poisson_sse41(const scatter_kernel_ctx *c, uint32_t first, size_t n,
-                           const smp_dots *out, size_t out_first);
-void scatter_poisson_avx2(const scatter_kernel_ctx *c, uint32_t first, size_t n,
-                          const smp_dots *out, size_t out_first);
-void scatter_poisson_avx512(const scatter_kernel_ctx *c, uint32_t first, size_t n,
-                            const smp_dots *out, size_t out_first);
+void scatter_poisson_sse41(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                           uint32_t first, size_t n, const smp_dots *d, size_t o);
+void scatter_poisson_avx2(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                          uint32_t first, size_t n, const smp_dots *d, size_t o);
+void scatter_poisson_avx512(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                            uint32_t first, size_t n, const smp_dots *d, size_t o);
 #endif
 
 /* Spelled as the vector instructions behave (minps/maxps), so results match. */
@@ -101,10 +99,10 @@ static inline void sc_barycentrics(float c0, float c1, uint32_t vsel16, uint32_t
     b[2] = ge1 ? m : ge0 ? q : w;
 }
 
-/* Writes dot o from triangle t and weights b; counter keys its size, depth and ink. */
-static inline void sc_write_dot(const scatter_kernel_ctx *c, uint32_t counter, uint32_t t,
-                                const float b[3], const smp_dots *d, size_t o) {
-    const scatter_tri *T = &c->tris->tri[t];
+/* Writes dot o from triangle t (record T) and weights b; counter keys its size, depth and
+ * ink. */
+static inline void sc_write_dot(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                                uint32_t counter, const float b[3], const smp_dots *d, size_t o) {
     d->x[o] = (T->p0[0] + b[1] * T->e1[0]) + b[2] * T->e2[0];
     d->y[o] = (T->p0[1] + b[1] * T->e1[1]) + b[2] * T->e2[1];
     d->z[o] = (T->p0[2] + b[1] * T->e1[2]) + b[2] * T->e2[2];
@@ -137,14 +135,14 @@ static inline uint32_t sc_pick_triangle(const scatter_kernel_ctx *c, uint32_t i,
     return (*h1 & 0xffffu) < T->alias[2 * (size_t)col] ? col : T->alias[2 * (size_t)col + 1];
 }
 
-static inline void sc_poisson_dot(const scatter_kernel_ctx *c, uint32_t i, const smp_dots *d,
-                                  size_t o) {
-    uint32_t h1;
-    uint32_t t = sc_pick_triangle(c, i, &h1);
+/* The Poisson rule's dot for counter i on triangle t: three draws place it, three more
+ * vary it. */
+static inline void sc_poisson_dot(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                                  uint32_t i, const smp_dots *d, size_t o) {
     float b[3];
-    sc_barycentrics(c->tris->tri[t].c0, c->tris->tri[t].c1, h1 >> 16,
+    sc_barycentrics(T->c0, T->c1, smp_rng_hash(c->key[KEY_COIN], i) >> 16,
                     smp_rng_hash(c->key[KEY_BETA_AB], i), smp_rng_hash(c->key[KEY_BETA_CS], i), b);
-    sc_write_dot(c, i, t, b, d, o);
+    sc_write_dot(c, T, t, i, b, d, o);
 }
 
 #endif

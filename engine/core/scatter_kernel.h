@@ -3,10 +3,12 @@
  *
  *   VF VI VM W                 float vector, int vector, lane mask, lane count
  *   KERNEL_NAME                the function to define
- *   vi_set1 vi_add vi_xor vi_and vi_srli vi_slli vi_mullo vi_mulhi_u32 vi_lt vi_sel vi_iota
- *   vf_set1 vf_add vf_sub vf_mul vf_min vf_max vf_ge vf_gt vf_sel vf_from_i vi_from_f_trunc
- *   vf_gather vi_gather vf_store vi_store store_u16 store_u8
+ *   vi_set1 vi_add vi_xor vi_and vi_srli vi_mullo vi_sel vi_iota vi_store vi_from_f_trunc
+ *   vf_set1 vf_add vf_sub vf_mul vf_min vf_max vf_ge vf_gt vf_sel vf_from_i vf_store
+ *   store_u16 store_u8
  *
+ * One call writes one triangle's dots, its data broadcast in registers, W dots a step; the
+ * last step writes whole vectors past n unless the remainder is small, which goes dot by dot.
  * Every step mirrors sc_poisson_dot (scatter_internal.h) in the same order with the same
  * rounding, and no step fuses a multiply with an add, so the bits match the scalar path. */
 
@@ -40,27 +42,30 @@ static inline VF k_clamp(VF x, float lo, float hi) {
 
 static inline VI k_round_u(VF x) { return vi_from_f_trunc(vf_add(x, vf_set1(0.5f))); }
 
-void KERNEL_NAME(const scatter_kernel_ctx *c, uint32_t first, size_t n, const smp_dots *d,
-                 size_t o) {
-    const scatter_tris *T = c->tris;
-    const VI key_col = vi_set1((int)c->key[KEY_COLUMN]), key_coin = vi_set1((int)c->key[KEY_COIN]);
+void KERNEL_NAME(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t, uint32_t first,
+                 size_t n, const smp_dots *d, size_t o) {
+    const VI key_coin = vi_set1((int)c->key[KEY_COIN]);
     const VI key_ab = vi_set1((int)c->key[KEY_BETA_AB]), key_cs = vi_set1((int)c->key[KEY_BETA_CS]);
     const VI key_dep = vi_set1((int)c->key[KEY_DEPTH]), key_rad = vi_set1((int)c->key[KEY_RADIUS]);
     const VI key_ink = vi_set1((int)c->key[KEY_INK]);
-    const VI tri_count = vi_set1((int)T->count), lo16 = vi_set1(0xffff), lo8 = vi_set1(0xff);
+    const VI lo16 = vi_set1(0xffff), lo8 = vi_set1(0xff);
+    const VF c0 = vf_set1(T->c0), c1 = vf_set1(T->c1);
+    const VF p0[3] = {vf_set1(T->p0[0]), vf_set1(T->p0[1]), vf_set1(T->p0[2])};
+    const VF e1[3] = {vf_set1(T->e1[0]), vf_set1(T->e1[1]), vf_set1(T->e1[2])};
+    const VF e2[3] = {vf_set1(T->e2[0]), vf_set1(T->e2[1]), vf_set1(T->e2[2])};
+    const VI normal = vi_set1((int)T->normal), tri = vi_set1((int)t);
+    const VI t3 = vi_set1((int)T->tissue3);
+    const VI t3_b1 = vi_srli(t3, 8), t3_b2 = vi_srli(t3, 16);
+    const VF dm = vf_set1(c->depth_mean_um), ds = vf_set1(c->depth_sd_um);
+    const VF rm = vf_set1(c->radius_mean_um), rs = vf_set1(c->radius_sd_um);
+    const VF im = vf_set1(c->ink_mean), is = vf_set1(c->ink_sd);
+    /* A remainder under a quarter vector is cheaper dot by dot. */
+    size_t vec_n = n % W < (W + 3) / 4 ? n - n % W : n;
     size_t i = 0;
-    for (; i + W <= n; i += W, o += W) {
+    for (; i < vec_n; i += W, o += W) {
         VI ctr = vi_add(vi_set1((int)(first + (uint32_t)i)), vi_iota());
 
-        VI col = vi_mulhi_u32(k_hash(key_col, ctr), tri_count);
         VI h1 = k_hash(key_coin, ctr);
-        VI col2 = vi_add(col, col);
-        VI thr = vi_gather(T->alias, col2);
-        VI t = vi_sel(vi_lt(vi_and(h1, lo16), thr), col, vi_gather(T->alias + 1, col2));
-        VI line = vi_slli(t, 4); /* SC_TRI_WORDS words a triangle */
-        const float *tf = (const float *)(const void *)T->tri;
-        const uint32_t *tu = (const uint32_t *)(const void *)T->tri;
-
         VI hab = k_hash(key_ab, ctr), hcs = k_hash(key_cs, ctr);
         VF v = k_unit16(vi_srli(h1, 16));
         VF ua = k_unit16(vi_and(hab, lo16)), ub = k_unit16(vi_srli(hab, 16));
@@ -69,43 +74,34 @@ void KERNEL_NAME(const scatter_kernel_ctx *c, uint32_t first, size_t n, const sm
         VF rest = vf_sub(vf_set1(1.0f), m);
         VF q = vf_mul(rest, s);
         VF w = vf_sub(rest, q);
-        VM ge0 = vf_ge(v, vf_gather(tf + SC_TRI_C0, line));
-        VM ge1 = vf_ge(v, vf_gather(tf + SC_TRI_C1, line));
+        VM ge0 = vf_ge(v, c0);
+        VM ge1 = vf_ge(v, c1);
         VF b0 = vf_sel(ge1, q, vf_sel(ge0, w, m));
         VF b1 = vf_sel(ge1, w, vf_sel(ge0, m, q));
         VF b2 = vf_sel(ge1, m, vf_sel(ge0, q, w));
 
-        for (int k = 0; k < 3; ++k) {
-            VF p = vf_add(vf_add(vf_gather(tf + SC_TRI_P0 + k, line),
-                                 vf_mul(b1, vf_gather(tf + SC_TRI_E1 + k, line))),
-                          vf_mul(b2, vf_gather(tf + SC_TRI_E2 + k, line)));
-            vf_store((k == 0 ? d->x : k == 1 ? d->y : d->z) + o, p);
-        }
-        vi_store(d->normal + o, vi_gather(tu + SC_TRI_NORMAL, line));
-        vi_store(d->triangle + o, t);
+        vf_store(d->x + o, vf_add(vf_add(p0[0], vf_mul(b1, e1[0])), vf_mul(b2, e2[0])));
+        vf_store(d->y + o, vf_add(vf_add(p0[1], vf_mul(b1, e1[1])), vf_mul(b2, e2[1])));
+        vf_store(d->z + o, vf_add(vf_add(p0[2], vf_mul(b1, e1[2])), vf_mul(b2, e2[2])));
+        vi_store(d->normal + o, normal);
+        vi_store(d->triangle + o, tri);
         store_u16(d->bary_u + o, k_round_u(vf_mul(b1, vf_set1(65535.0f))));
         store_u16(d->bary_v + o, k_round_u(vf_mul(b2, vf_set1(65535.0f))));
 
-        VI t3 = vi_gather(tu + SC_TRI_TISSUE3, line);
         VM big = vf_gt(b1, b0);
         VM top = vf_gt(b2, vf_max(b0, b1));
-        VI tis = vi_sel(top, vi_srli(t3, 16), vi_sel(big, vi_srli(t3, 8), t3));
+        VI tis = vi_sel(top, t3_b2, vi_sel(big, t3_b1, t3));
         store_u8(d->tissue + o, vi_and(tis, lo8));
 
         VF gd = k_normal4(k_hash(key_dep, ctr));
         VF gr = k_normal4(k_hash(key_rad, ctr));
         VF gi = k_normal4(k_hash(key_ink, ctr));
-        VF depth = k_clamp(vf_add(vf_set1(c->depth_mean_um), vf_mul(vf_set1(c->depth_sd_um), gd)),
-                           0.0f, 5000.0f);
-        VF radius =
-            k_clamp(vf_add(vf_set1(c->radius_mean_um), vf_mul(vf_set1(c->radius_sd_um), gr)), 1.0f,
-                    65535.0f);
-        VF ink =
-            k_clamp(vf_add(vf_set1(c->ink_mean), vf_mul(vf_set1(c->ink_sd), gi)), 0.0f, 255.0f);
+        VF depth = k_clamp(vf_add(dm, vf_mul(ds, gd)), 0.0f, 5000.0f);
+        VF radius = k_clamp(vf_add(rm, vf_mul(rs, gr)), 1.0f, 65535.0f);
+        VF ink = k_clamp(vf_add(im, vf_mul(is, gi)), 0.0f, 255.0f);
         store_u16(d->depth_um + o, k_round_u(depth));
         store_u16(d->radius_um + o, k_round_u(radius));
         store_u8(d->ink + o, k_round_u(ink));
-        memset(d->session + o, c->session, W);
     }
-    for (; i < n; ++i, ++o) sc_poisson_dot(c, first + (uint32_t)i, d, o);
+    for (; i < n; ++i, ++o) sc_poisson_dot(c, T, t, first + (uint32_t)i, d, o);
 }

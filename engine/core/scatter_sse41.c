@@ -1,5 +1,4 @@
-/* The Poisson kernel on SSE4.1: four dots per step; no gather instruction, so table reads are
- * four scalar loads. Compiled with -msse4.1. */
+/* The Poisson kernel on SSE4.1: four dots per step. Compiled with -msse4.1. */
 #if defined(__x86_64__) || defined(__i386__)
 #include <smmintrin.h>
 #include <string.h>
@@ -17,10 +16,8 @@
 #define vi_xor(a, b)       _mm_xor_si128(a, b)
 #define vi_and(a, b)       _mm_and_si128(a, b)
 #define vi_srli(a, n)      _mm_srli_epi32(a, n)
-#define vi_slli(a, n)      _mm_slli_epi32(a, n)
 #define vi_mullo(a, b)     _mm_mullo_epi32(a, b)
 #define vi_iota()          _mm_setr_epi32(0, 1, 2, 3)
-#define vi_lt(a, b)        _mm_castsi128_ps(_mm_cmplt_epi32(a, b))
 #define vi_sel(m, a, b)    _mm_castps_si128(_mm_blendv_ps(_mm_castsi128_ps(b), _mm_castsi128_ps(a), m))
 #define vi_store(p, v)     _mm_storeu_si128((__m128i *)(void *)(p), v)
 #define vi_from_f_trunc(a) _mm_cvttps_epi32(a)
@@ -36,23 +33,6 @@
 #define vf_sel(m, a, b) _mm_blendv_ps(b, a, m)
 #define vf_from_i(a)    _mm_cvtepi32_ps(a)
 #define vf_store(p, v)  _mm_storeu_ps(p, v)
-
-static inline __m128i vi_gather(const uint32_t *base, __m128i idx) {
-    return _mm_setr_epi32(
-        (int)base[_mm_extract_epi32(idx, 0)], (int)base[_mm_extract_epi32(idx, 1)],
-        (int)base[_mm_extract_epi32(idx, 2)], (int)base[_mm_extract_epi32(idx, 3)]);
-}
-
-static inline __m128 vf_gather(const float *base, __m128i idx) {
-    return _mm_setr_ps(base[_mm_extract_epi32(idx, 0)], base[_mm_extract_epi32(idx, 1)],
-                       base[_mm_extract_epi32(idx, 2)], base[_mm_extract_epi32(idx, 3)]);
-}
-
-static inline __m128i vi_mulhi_u32(__m128i a, __m128i b) {
-    __m128i even = _mm_srli_epi64(_mm_mul_epu32(a, b), 32);
-    __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
-    return _mm_blend_epi16(even, odd, 0xcc);
-}
 
 static inline void store_u16(uint16_t *p, __m128i v) {
     _mm_storel_epi64((__m128i *)(void *)p, _mm_packus_epi32(v, v));

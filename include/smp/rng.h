@@ -60,6 +60,11 @@ static inline float smp_rng_normal4(uint32_t h) {
     return (sum - 2.0f) * 1.7320508f;
 }
 
+/* Draw j of the double-precision stream for (key, counter): 53 uniform bits from a 64-bit
+ * finaliser of all three, the centre of their bin in (0, 1). For the rare draws that need
+ * more than 16 bits (the binomial below, counts). */
+double smp_rng_unit53(uint32_t key, uint32_t counter, uint32_t j);
+
 /* A Binomial(n, p) draw for (key, counter): exact in distribution (inversion below a mean of
  * 10, Hörmann's BTRD above), built from 53-bit uniforms, +, −, ×, ÷, sqrt and a logarithm of
  * its own, so every machine gives the same value. p outside (0, 1) gives 0 or n. O(1)

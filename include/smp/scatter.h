@@ -6,10 +6,13 @@
  * triangle), a placement rule and a seed, it appends dots to a caller-owned dot set
  * (smp/dots.h, 31 bytes per dot). Two rules:
  *
- *   - Poisson: independent dots. A triangle is chosen by an alias table weighted by its area
- *     times its mean density, then a point inside it from the linear density exactly (choose a
- *     vertex k with probability d_k / Σd, draw its barycentric from Beta(2, 2) as the median of
- *     three uniforms, split the rest uniformly). Dot i depends only on (seed, session, i).
+ *   - Poisson: independent dots. How many land on each triangle is drawn first, as the
+ *     multinomial it is (weights: area × mean corner density), by exact binomial splits down
+ *     a binary tree over the triangles; then each triangle's dots are placed inside it from
+ *     the linear density exactly (choose a vertex k with probability d_k / Σd, draw its
+ *     barycentric from Beta(2, 2) as the median of three uniforms, split the rest uniformly).
+ *     The dots come out grouped by triangle in mesh order (shuffle them if order matters).
+ *     Dot i of a call depends only on (seed, session, i).
  *   - Blue noise: maximal Poisson-disk sampling on the surface. Spacing r(x) =
  *     s·√(0.6965 / density(x)) (the jamming density of random sequential disk packing, so the
  *     result has about the asked density), between two dots the mean of their r. Dots already
@@ -46,8 +49,8 @@
  *   smp_dots_alloc(&dots, need, 0, &err);
  *   smp_scatter(&d, &dots, &err);                     // appends; dots.count grows
  *
- * Cost: Poisson ≈ 7 hashes, 11 gathers and 31 bytes written per dot after an O(V + T) set-up
- * (validation, alias table). Blue noise is scalar and far slower: ≈ 15–20 passes, ≈ 30 darts
+ * Cost: Poisson ≈ 6 hashes and 31 bytes written per dot (streamed past the caches for large
+ * sets) after an O(V + T) set-up (validation, triangle weights, the count split). Blue noise is scalar and far slower: ≈ 15–20 passes, ≈ 30 darts
  * and cell tests per dot, scratch ≈ 300 bytes per dot, and ×2 for an exact count.
  *
  * Does NOT: compute densities (smp/fields.h), allocate the dot set, age or draw dots.
