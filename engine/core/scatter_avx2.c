@@ -36,6 +36,11 @@
 #define vf_from_i(a)    _mm256_cvtepi32_ps(a)
 #define vf_store(p, v)  _mm256_storeu_ps(p, v)
 
+/* Bytes times 1 added in pairs to 16 bits, then 16-bit pairs to 32: exact. */
+static inline __m256i vi_bytesum(__m256i h) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(h, _mm256_set1_epi8(1)), _mm256_set1_epi16(1));
+}
+
 static inline void store_u16(uint16_t *p, __m256i v) {
     __m256i packed = _mm256_packus_epi32(v, v); /* per 128-bit half: 4 words, twice */
     packed = _mm256_permute4x64_epi64(packed, 0x08);

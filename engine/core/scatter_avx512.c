@@ -35,6 +35,11 @@
 #define vf_from_i(a)    _mm512_cvtepi32_ps(a)
 #define vf_store(p, v)  _mm512_storeu_ps(p, v)
 
+/* Bytes times 1 added in pairs to 16 bits, then 16-bit pairs to 32: exact. */
+static inline __m512i vi_bytesum(__m512i h) {
+    return _mm512_madd_epi16(_mm512_maddubs_epi16(h, _mm512_set1_epi8(1)), _mm512_set1_epi16(1));
+}
+
 static inline void store_u16(uint16_t *p, __m512i v) {
     _mm256_storeu_si256((__m256i *)(void *)p, _mm512_cvtepi32_epi16(v));
 }

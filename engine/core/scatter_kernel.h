@@ -5,7 +5,7 @@
  *   KERNEL_NAME                the function to define
  *   vi_set1 vi_add vi_xor vi_and vi_srli vi_mullo vi_sel vi_iota vi_store vi_from_f_trunc
  *   vf_set1 vf_add vf_sub vf_mul vf_min vf_max vf_ge vf_gt vf_sel vf_from_i vf_store
- *   store_u16 store_u8
+ *   vi_bytesum (the four bytes of each lane added) store_u16 store_u8
  *
  * One call writes one triangle's dots, its data broadcast in registers, W dots a step; the
  * last step writes whole vectors past n unless the remainder is small, which goes dot by dot.
@@ -29,9 +29,7 @@ static inline VF k_unit16(VI bits16) {
 }
 
 static inline VF k_normal4(VI h) {
-    VI m = vi_set1(0xff);
-    VI s = vi_add(vi_add(vi_and(h, m), vi_and(vi_srli(h, 8), m)),
-                  vi_add(vi_and(vi_srli(h, 16), m), vi_srli(h, 24)));
+    VI s = vi_bytesum(h);
     VF sum = vf_add(vf_mul(vf_from_i(s), vf_set1(1.0f / 256.0f)), vf_set1(4.0f / 512.0f));
     return vf_mul(vf_sub(sum, vf_set1(2.0f)), vf_set1(1.7320508f));
 }
@@ -59,10 +57,15 @@ void KERNEL_NAME(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t, 
     const VF dm = vf_set1(c->depth_mean_um), ds = vf_set1(c->depth_sd_um);
     const VF rm = vf_set1(c->radius_mean_um), rs = vf_set1(c->radius_sd_um);
     const VF im = vf_set1(c->ink_mean), is = vf_set1(c->ink_sd);
+    float *restrict x = d->x + o, *restrict y = d->y + o, *restrict z = d->z + o;
+    uint32_t *restrict nrm = d->normal + o, *restrict tri_out = d->triangle + o;
+    uint16_t *restrict bu = d->bary_u + o, *restrict bv = d->bary_v + o;
+    uint16_t *restrict dep = d->depth_um + o, *restrict rad = d->radius_um + o;
+    uint8_t *restrict tis_out = d->tissue + o, *restrict ink_out = d->ink + o;
     /* A remainder under a quarter vector is cheaper dot by dot. */
     size_t vec_n = n % W < (W + 3) / 4 ? n - n % W : n;
     size_t i = 0;
-    for (; i < vec_n; i += W, o += W) {
+    for (; i < vec_n; i += W) {
         VI ctr = vi_add(vi_set1((int)(first + (uint32_t)i)), vi_iota());
 
         VI h1 = k_hash(key_coin, ctr);
@@ -80,18 +83,18 @@ void KERNEL_NAME(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t, 
         VF b1 = vf_sel(ge1, w, vf_sel(ge0, m, q));
         VF b2 = vf_sel(ge1, m, vf_sel(ge0, q, w));
 
-        vf_store(d->x + o, vf_add(vf_add(p0[0], vf_mul(b1, e1[0])), vf_mul(b2, e2[0])));
-        vf_store(d->y + o, vf_add(vf_add(p0[1], vf_mul(b1, e1[1])), vf_mul(b2, e2[1])));
-        vf_store(d->z + o, vf_add(vf_add(p0[2], vf_mul(b1, e1[2])), vf_mul(b2, e2[2])));
-        vi_store(d->normal + o, normal);
-        vi_store(d->triangle + o, tri);
-        store_u16(d->bary_u + o, k_round_u(vf_mul(b1, vf_set1(65535.0f))));
-        store_u16(d->bary_v + o, k_round_u(vf_mul(b2, vf_set1(65535.0f))));
+        vf_store(x + i, vf_add(vf_add(p0[0], vf_mul(b1, e1[0])), vf_mul(b2, e2[0])));
+        vf_store(y + i, vf_add(vf_add(p0[1], vf_mul(b1, e1[1])), vf_mul(b2, e2[1])));
+        vf_store(z + i, vf_add(vf_add(p0[2], vf_mul(b1, e1[2])), vf_mul(b2, e2[2])));
+        vi_store(nrm + i, normal);
+        vi_store(tri_out + i, tri);
+        store_u16(bu + i, k_round_u(vf_mul(b1, vf_set1(65535.0f))));
+        store_u16(bv + i, k_round_u(vf_mul(b2, vf_set1(65535.0f))));
 
         VM big = vf_gt(b1, b0);
         VM top = vf_gt(b2, vf_max(b0, b1));
         VI tis = vi_sel(top, t3_b2, vi_sel(big, t3_b1, t3));
-        store_u8(d->tissue + o, vi_and(tis, lo8));
+        store_u8(tis_out + i, vi_and(tis, lo8));
 
         VF gd = k_normal4(k_hash(key_dep, ctr));
         VF gr = k_normal4(k_hash(key_rad, ctr));
@@ -99,9 +102,9 @@ void KERNEL_NAME(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t, 
         VF depth = k_clamp(vf_add(dm, vf_mul(ds, gd)), 0.0f, 5000.0f);
         VF radius = k_clamp(vf_add(rm, vf_mul(rs, gr)), 1.0f, 65535.0f);
         VF ink = k_clamp(vf_add(im, vf_mul(is, gi)), 0.0f, 255.0f);
-        store_u16(d->depth_um + o, k_round_u(depth));
-        store_u16(d->radius_um + o, k_round_u(radius));
-        store_u8(d->ink + o, k_round_u(ink));
+        store_u16(dep + i, k_round_u(depth));
+        store_u16(rad + i, k_round_u(radius));
+        store_u8(ink_out + i, k_round_u(ink));
     }
-    for (; i < n; ++i, ++o) sc_poisson_dot(c, T, t, first + (uint32_t)i, d, o);
+    for (; i < n; ++i) sc_poisson_dot(c, T, t, first + (uint32_t)i, d, o + i);
 }

@@ -34,6 +34,11 @@
 #define vf_from_i(a)    _mm_cvtepi32_ps(a)
 #define vf_store(p, v)  _mm_storeu_ps(p, v)
 
+/* Bytes times 1 added in pairs to 16 bits, then 16-bit pairs to 32: exact. */
+static inline __m128i vi_bytesum(__m128i h) {
+    return _mm_madd_epi16(_mm_maddubs_epi16(h, _mm_set1_epi8(1)), _mm_set1_epi16(1));
+}
+
 static inline void store_u16(uint16_t *p, __m128i v) {
     _mm_storel_epi64((__m128i *)(void *)p, _mm_packus_epi32(v, v));
 }
