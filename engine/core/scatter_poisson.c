@@ -255,7 +255,8 @@ static void write_block(const scatter_kernel_ctx *c, scatter_poisson_fn fn, cons
         if (end == o) continue;
         scatter_tri T;
         scatter_tri_fill(P->mesh, d->density_per_cm2, d->tissue, P->tri[k], &T);
-        fn(c, &T, P->tri[k], o, end - o, s, o - o0);
+        /* A few dots are cheaper without the vector kernel's set-up (sparse sets). */
+        (end - o < 4 ? scatter_poisson_scalar : fn)(c, &T, P->tri[k], o, end - o, s, o - o0);
         o = end;
     }
 }
