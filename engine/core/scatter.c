@@ -154,7 +154,7 @@ void scatter_tris_free(scatter_tris *T) {
 }
 
 double scatter_tri_fill(const smp_mesh *m, const float *vw, const uint8_t *tissue, uint32_t t,
-                       scatter_tri *r) {
+                        scatter_tri *r) {
     const uint32_t *ix = m->indices + 3 * (size_t)t;
     const float *a = m->positions + 3 * (size_t)ix[0], *b = m->positions + 3 * (size_t)ix[1],
                 *c = m->positions + 3 * (size_t)ix[2];

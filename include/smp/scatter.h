@@ -50,8 +50,9 @@
  *   smp_scatter(&d, &dots, &err);                     // appends; dots.count grows
  *
  * Cost: Poisson ≈ 6 hashes and 31 bytes written per dot (streamed past the caches for large
- * sets) after an O(V + T) set-up (validation, triangle weights, the count split). Blue noise is scalar and far slower: ≈ 15–20 passes, ≈ 30 darts
- * and cell tests per dot, scratch ≈ 300 bytes per dot, and ×2 for an exact count.
+ * sets) after an O(V + T) set-up (validation, triangle weights, the count split). Blue noise is
+ * scalar and far slower: ≈ 15–20 passes, ≈ 30 darts and cell tests per dot, scratch ≈ 300 bytes per
+ * dot, and ×2 for an exact count.
  *
  * Does NOT: compute densities (smp/fields.h), allocate the dot set, age or draw dots.
  */
