@@ -1,6 +1,7 @@
 #include "support.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,3 +84,9 @@ __attribute__((destructor)) static void fail_on_leaks(void) {
     if (__lsan_do_recoverable_leak_check()) abort();
 }
 #endif
+
+double chi2_critical(int df) {
+    double a = 2.0 / (9.0 * df);
+    double c = 1.0 - a + 3.0902 * sqrt(a);
+    return df * c * c * c;
+}

@@ -4,17 +4,11 @@
 #include <stdlib.h>
 
 #include "smp/rng.h"
+#include "support.h"
 
 static double log_pmf(uint32_t n, double p, uint32_t k) {
     return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma((double)(n - k) + 1.0) + k * log(p) +
            (double)(n - k) * log1p(-p);
-}
-
-/* 0.1 % upper critical value of chi-square with df degrees of freedom (Wilson–Hilferty). */
-static double chi2_critical(int df) {
-    double a = 2.0 / (9.0 * df);
-    double c = 1.0 - a + 3.0902 * sqrt(a);
-    return df * c * c * c;
 }
 
 /* Draws `samples` values and compares their histogram with the exact probabilities: every k

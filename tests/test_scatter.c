@@ -95,13 +95,6 @@ Test(scatter, poisson_counts_per_region_follow_area_times_density) {
     smp_mesh_free(&m);
 }
 
-/* 0.1 % upper critical value of chi-square with df degrees of freedom (Wilson–Hilferty). */
-static double chi2_critical(int df) {
-    double a = 2.0 / (9.0 * df);
-    double c = 1.0 - a + 3.0902 * sqrt(a);
-    return df * c * c * c;
-}
-
 /* Dots per triangle, in groups of `group` consecutive triangles, against N × the group's share
  * of area × mean corner density; the dots must come grouped by triangle in mesh order. */
 static void check_triangle_counts(size_t count, int cells, uint32_t group, uint64_t seed) {
