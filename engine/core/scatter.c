@@ -3,7 +3,6 @@
 #include "smp/scatter.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,11 +282,9 @@ void scatter_write_one(const smp_mesh *m, const uint8_t *tissue, const smp_scatt
                        const smp_dots *dots, size_t o) {
     scatter_tri tri;
     scatter_tri_fill(m, NULL, tissue, t, &tri);
-    scatter_tris T = {.count = 1, .tri = &tri};
     scatter_kernel_ctx c;
-    scatter_kernel_setup(d, &T, stream_base, &c);
+    scatter_kernel_setup(d, NULL, stream_base, &c);
     sc_write_dot(&c, &tri, t, counter, w, dots, o);
-    dots->triangle[o] = t;
 }
 
 /* ---- entry points ----------------------------------------------------------------------- */

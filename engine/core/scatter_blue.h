@@ -11,6 +11,8 @@ double scatter_triangle_area_mm2(const smp_mesh *m, uint32_t t);
 smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t *tissue,
                               scatter_tris *T, smp_error *err);
 void scatter_tris_free(scatter_tris *T);
+/* The per-dot keys and variation of d's session; T (may be NULL) is kept for blue noise's
+ * triangle draws. */
 void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint64_t stream_base,
                           scatter_kernel_ctx *c);
 
