@@ -82,6 +82,26 @@ Test(mesh, alloc_refuses_empty_meshes) {
     cr_assert_null(m.positions);
 }
 
+/* A caller that fills only some of the arrays (the viewer's one-triangle warm-up set only the
+ * normals' z) must not hand garbage to smp_mesh_validate: memory freed full of NaNs and handed
+ * out again comes back as zeros. */
+Test(mesh, alloc_hands_out_zeros_even_in_reused_memory) {
+    smp_error err = {0};
+    for (int round = 0; round < 2; ++round) {
+        smp_mesh m;
+        cr_assert_eq(smp_mesh_alloc(&m, 3, 1, &err), SMP_OK);
+        for (int i = 0; i < 9; ++i)
+            cr_assert(m.positions[i] == 0.0f && m.normals[i] == 0.0f, "round %d, float %d", round,
+                      i);
+        for (int i = 0; i < 6; ++i) cr_assert(m.uvs[i] == 0.0f, "round %d, uv %d", round, i);
+        for (int i = 0; i < 3; ++i) cr_assert_eq(m.indices[i], 0u);
+        for (int i = 0; i < 9; ++i) m.positions[i] = m.normals[i] = NAN;
+        for (int i = 0; i < 6; ++i) m.uvs[i] = NAN;
+        memset(m.indices, 0xff, 3 * sizeof *m.indices);
+        smp_mesh_free(&m);
+    }
+}
+
 Test(mesh, vertex_areas_are_a_third_of_each_triangle_and_sum_to_the_area) {
     smp_mesh m;
     make_cube(&m);

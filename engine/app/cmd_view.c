@@ -391,10 +391,12 @@ static smp_status warm_up(viewer *v, const smp_frame_desc *first, smp_error *err
     smp_mesh m = {0};
     smp_status st = smp_mesh_alloc(&m, 3, 1, err);
     if (st != SMP_OK) return st;
-    const float xyz[9] = {-10, -10, 0, 10, -10, 0, 0, 10, 0}, uv[6] = {0, 0, 1, 0, 0, 1};
+    const float xyz[9] = {-10, -10, 0, 10, -10, 0, 0, 10, 0}, uv[6] = {0, 0, 1, 0, 0, 1},
+                normal[9] = {0, 0, 1, 0, 0, 1, 0, 0, 1};
     memcpy(m.positions, xyz, sizeof xyz);
+    memcpy(m.normals, normal, sizeof normal);
     memcpy(m.uvs, uv, sizeof uv);
-    for (int i = 0; i < 3; ++i) m.indices[i] = (uint32_t)i, m.normals[3 * i + 2] = 1.0f;
+    for (int i = 0; i < 3; ++i) m.indices[i] = (uint32_t)i;
     smp_frame_desc f = *first;
     f.camera = (smp_camera){
         .eye = {0, 0, 100}, .up = {0, 1, 0}, .fov_y_deg = 30, .near_mm = 10, .far_mm = 1000};

@@ -12,10 +12,10 @@ smp_status smp_mesh_alloc(smp_mesh *m, uint32_t vertex_count, uint32_t triangle_
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "mesh needs at least 3 vertices and 1 triangle (got %u and %u)",
                              vertex_count, triangle_count);
-    m->positions = malloc(sizeof(float) * 3 * vertex_count);
-    m->normals = malloc(sizeof(float) * 3 * vertex_count);
-    m->uvs = malloc(sizeof(float) * 2 * vertex_count);
-    m->indices = malloc(sizeof(uint32_t) * 3 * (size_t)triangle_count);
+    m->positions = calloc(3 * (size_t)vertex_count, sizeof(float));
+    m->normals = calloc(3 * (size_t)vertex_count, sizeof(float));
+    m->uvs = calloc(2 * (size_t)vertex_count, sizeof(float));
+    m->indices = calloc(3 * (size_t)triangle_count, sizeof(uint32_t));
     if (!m->positions || !m->normals || !m->uvs || !m->indices) {
         smp_mesh_free(m);
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for a mesh of %u vertices",

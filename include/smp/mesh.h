@@ -40,7 +40,7 @@ typedef struct smp_bounds {
     float max[3];
 } smp_bounds;
 
-/* Allocates uninitialised arrays for the given counts (both >= 1). */
+/* Allocates zero-filled arrays for the given counts (at least 3 vertices and 1 triangle). */
 smp_status smp_mesh_alloc(smp_mesh *m, uint32_t vertex_count, uint32_t triangle_count,
                           smp_error *err);
 void smp_mesh_free(smp_mesh *m);
