@@ -24,7 +24,7 @@ PACKAGES=(
   # OpenGL / EGL headers and Mesa's software rasteriser for headless rendering
   libgl-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
   # a display for tests of the viewer, and video output
-  xvfb xauth ffmpeg
+  xvfb ffmpeg
   # text on contact sheets and plots
   fonts-dejavu-core libfreetype-dev libfontconfig-dev
   # fuzzing the scene parser (clang's libFuzzer)

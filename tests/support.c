@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,7 +53,7 @@ int run_smpsim(char **out, char **err, const char *const *args) {
     return run_command(out, err, argv);
 }
 
-int run_command(char **out, char **err, const char *const *argv) {
+static int run_command_env(char **out, char **err, const char *const *argv, char *const *envp) {
     const char *dir = test_tmpdir("cli-io");
     char out_path[1100], err_path[1100];
     snprintf(out_path, sizeof out_path, "%s/stdout", dir);
@@ -61,7 +64,7 @@ int run_command(char **out, char **err, const char *const *argv) {
     posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, envp);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return -1;
     int status = 0;
@@ -72,6 +75,87 @@ int run_command(char **out, char **err, const char *const *argv) {
     unlink(err_path);
     rmdir(dir);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_command(char **out, char **err, const char *const *argv) {
+    return run_command_env(out, err, argv, environ);
+}
+
+/* Starts Xvfb on a display it picks itself (-displayfd writes the number once the server
+ * accepts connections, so concurrent tests never race for one) and returns its pid, or -1 with
+ * *display untouched. The server dies with the calling thread (PR_SET_PDEATHSIG), so a test
+ * killed by its timeout leaves no server behind. */
+static pid_t start_xvfb(const char *screen, int *display) {
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        int quiet = open("/dev/null", O_WRONLY);
+        if (quiet >= 0) {
+            dup2(quiet, 1);
+            dup2(quiet, 2);
+        }
+        if (dup2(fds[1], 3) != 3) _exit(127);
+        execlp("Xvfb", "Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp",
+               (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char buf[32];
+    size_t got = 0;
+    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+    while (got < sizeof buf - 1 && poll(&pfd, 1, 30000) > 0) {
+        ssize_t r = read(fds[0], buf + got, sizeof buf - 1 - got);
+        if (r <= 0) break;
+        got += (size_t)r;
+        if (memchr(buf, '\n', got)) break;
+    }
+    close(fds[0]);
+    buf[got] = '\0';
+    char *end;
+    long n = strtol(buf, &end, 10);
+    if (end == buf || *end != '\n' || n < 0) {
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        return -1;
+    }
+    *display = (int)n;
+    return pid;
+}
+
+int run_under_xvfb(char **out, char **err, const char *screen, const char *const *argv) {
+    int display = -1;
+    pid_t server = start_xvfb(screen, &display);
+    if (server < 0) {
+        *out = strdup("");
+        *err = strdup("test support: Xvfb did not start or did not report its display");
+        return -1;
+    }
+    /* The environment with DISPLAY pointing at the private server and no stale cookie file. */
+    size_t n = 0;
+    while (environ[n]) ++n;
+    char **envp = calloc(n + 2, sizeof *envp);
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i)
+        if (strncmp(environ[i], "DISPLAY=", 8) != 0 &&
+            strncmp(environ[i], "XAUTHORITY=", 11) != 0 &&
+            strncmp(environ[i], "WAYLAND_DISPLAY=", 16) != 0)
+            envp[k++] = environ[i];
+    char display_var[32];
+    snprintf(display_var, sizeof display_var, "DISPLAY=:%d", display);
+    envp[k++] = display_var;
+    envp[k] = NULL;
+    int rc = run_command_env(out, err, argv, envp);
+    free(envp);
+    kill(server, SIGTERM);
+    waitpid(server, NULL, 0);
+    return rc;
 }
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -15,6 +15,11 @@ int run_smpsim(char **out, char **err, const char *const *args);
 /* Runs any program (argv[0] looked up in PATH) the same way. */
 int run_command(char **out, char **err, const char *const *argv);
 
+/* Runs argv like run_command under a private Xvfb server (screen as in "1280x800x24") that it
+ * starts on a free display and stops afterwards; DISPLAY points at it, XAUTHORITY and
+ * WAYLAND_DISPLAY are cleared. Returns -1 with a message in *err if the server did not start. */
+int run_under_xvfb(char **out, char **err, const char *screen, const char *const *argv);
+
 /* Whole file as a malloc'ed string, or NULL. */
 char *slurp(const char *path, size_t *size);
 
