@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scatter_blue.h"
 #include "smp/head.h"
 #include "smp/scatter.h"
 #include "support.h"
@@ -469,6 +470,35 @@ Test(scatter, blue_noise_is_bit_identical_for_every_thread_count_and_simd_path) 
             smp_dots_free(&dots);
         }
     }
+    free_head(&s);
+}
+
+/* Each pass's greedy packing is resolved either sequentially, in priority order, or by sweeps
+ * of the local rule over every survivor's dominators (large passes, any thread count). Both
+ * must give the same dots; here every pass takes one way, then the other. */
+Test(scatter, blue_noise_sweeps_give_the_sequential_greedy) {
+    head_scene s = small_head();
+    size_t saved = scatter_blue_sweep_min;
+    uint64_t sums[2][2];
+    for (int way = 0; way < 2; ++way)
+        for (int t = 0; t < 2; ++t) {
+            scatter_blue_sweep_min = way ? 0 : SIZE_MAX;
+            smp_scatter_desc d = {.mesh = &s.head,
+                                  .density_per_cm2 = s.density,
+                                  .seed = 4,
+                                  .rule = SMP_SCATTER_BLUE,
+                                  .count = 6001,
+                                  .threads = t + 1};
+            smp_dots dots = alloc_for(&d, 0);
+            run(&d, SMP_SIMD_SCALAR, &dots);
+            cr_assert_eq(dots.count, 6001);
+            sums[way][t] = smp_dots_checksum(&dots);
+            smp_dots_free(&dots);
+        }
+    scatter_blue_sweep_min = saved;
+    cr_assert_eq(sums[0][0], sums[0][1], "the sequential greedy depends on threads");
+    cr_assert_eq(sums[1][0], sums[1][1], "the sweeps depend on threads");
+    cr_assert_eq(sums[0][0], sums[1][0], "the sweeps and the sequential greedy differ");
     free_head(&s);
 }
 

@@ -34,4 +34,8 @@ smp_status scatter_poisson_run(const smp_scatter_desc *d, smp_simd_path path, si
 smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,
                             smp_scatter_info *info, smp_error *err);
 
+/* Survivors of a pass from which blue noise resolves them by dominator sweeps rather than the
+ * sequential greedy; both give the same dots. Tests move it to compare the two. */
+extern size_t scatter_blue_sweep_min;
+
 #endif
