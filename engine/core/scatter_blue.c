@@ -1035,8 +1035,8 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     /* Work arrays live across passes and grow only: a pass allocates nothing new. */
     bn_cell *cells = NULL, *next_cells = NULL;
     size_t cells_cap = 0, next_cap = 0;
-    bn_point *cand = NULL, *surv = NULL;
-    size_t cand_cap = 0, surv_cap = 0;
+    bn_point *surv = NULL;
+    size_t surv_cap = 0;
     uint8_t *keep = NULL, *joined = NULL;
     size_t keep_cap = 0, joined_cap = 0;
     bn_chunk *chunk = NULL;
@@ -1102,20 +1102,17 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     /* The darts of the start cells, clear of the existing dots. Later darts come from the
      * split that makes their cells (refine_split), tested on the list it already holds. */
     const uint32_t key = smp_rng_key(d->seed, 0x4000 + ((uint64_t)d->session.index << 8));
-    if (!bn_reserve((void **)&cand, &cand_cap, n_cells, sizeof *cand) ||
+    if (!bn_reserve((void **)&surv, &surv_cap, n_cells, sizeof *surv) ||
         !bn_reserve((void **)&keep, &keep_cap, n_cells, 1))
         goto nomem;
 #pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
     for (size_t i = 0; i < n_cells; ++i) {
-        cell_dart(f, scale, key, &cells[i], &cand[i]);
-        keep[i] = !index_conflicts(&acc, run->acc, &cand[i]);
+        cell_dart(f, scale, key, &cells[i], &surv[i]);
+        keep[i] = n_old == 0 || !index_conflicts(&acc, run->acc, &surv[i]);
     }
     size_t ns = 0;
-    for (size_t i = 0; i < n_cells; ++i) ns += keep[i];
-    if (!bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv)) goto nomem;
-    ns = 0;
-    for (size_t i = 0; i < n_cells; ++i)
-        if (keep[i]) surv[ns++] = cand[i];
+    for (size_t i = 0; i < n_cells; ++i) /* in place: ns never passes i */
+        if (keep[i]) surv[ns++] = surv[i];
 
     for (int pass = 0; n_cells; ++pass) {
         if (n_cells > 0xffffffffu) { /* survivors are numbered in 32 bits */
@@ -1221,7 +1218,6 @@ nomem:
 done:
     free(cells);
     free(next_cells);
-    free(cand);
     free(surv);
     free(keep);
     free(joined);
