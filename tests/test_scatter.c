@@ -12,6 +12,11 @@
 #include "support.h"
 
 /* A flat square [0, side]² in the z = 0 plane, cells × cells quads, facing +Z. */
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static smp_mesh plane(float side, int cells) {
     smp_mesh m = {0};
     uint32_t n = (uint32_t)(cells + 1);
@@ -500,6 +505,40 @@ Test(scatter, blue_noise_sweeps_give_the_sequential_greedy) {
     cr_assert_eq(sums[1][0], sums[1][1], "the sweeps depend on threads");
     cr_assert_eq(sums[0][0], sums[1][0], "the sweeps and the sequential greedy differ");
     free_head(&s);
+}
+
+/* Every kind of draw (Poisson dots, blue-noise dots, hand punctures, darts, thinning) of every
+ * session 0..255 has key streams of its own: session 16 + j of one kind once drew exactly the
+ * numbers of session j of the next. */
+Test(scatter, every_kind_and_session_has_its_own_key_streams) {
+    const uint64_t kinds[] = {0x1000, 0x2000, 0x3000, 0x4000, 0x5000};
+    enum { KINDS = 5, SESSIONS = 256, KS = 256 };
+    uint64_t *all = malloc(sizeof(uint64_t) * KINDS * SESSIONS * KS);
+    cr_assert_not_null(all);
+    size_t n = 0;
+    for (int c = 0; c < KINDS; ++c)
+        for (int s = 0; s < SESSIONS; ++s)
+            for (uint64_t k = 0; k < KS; ++k) all[n++] = sc_stream(kinds[c], s, k);
+    qsort(all, n, sizeof *all, cmp_u64);
+    for (size_t i = 1; i < n; ++i)
+        cr_assert_neq(all[i], all[i - 1], "stream %#llx twice", (unsigned long long)all[i]);
+    /* the quality probes' fixed streams are apart from all of them */
+    for (uint64_t q = 0x6000; q <= 0x6003; ++q)
+        cr_assert_null(bsearch(&q, all, n, sizeof *all, cmp_u64));
+    free(all);
+    /* and what the kernels draw with: a Poisson dot of session 16 + j shares no key with a
+     * blue-noise dot of session j */
+    for (int j = 0; j < 4; ++j) {
+        smp_scatter_desc a = {.seed = 5}, b = {.seed = 5};
+        a.session.index = 16 + j;
+        b.session.index = j;
+        scatter_kernel_ctx ca, cb;
+        scatter_kernel_setup(&a, NULL, 0x1000, &ca);
+        scatter_kernel_setup(&b, NULL, 0x2000, &cb);
+        for (int x = 0; x < KEY_COUNT; ++x)
+            for (int y = 0; y < KEY_COUNT; ++y)
+                cr_assert_neq(ca.key[x], cb.key[y], "session %d, keys %d and %d", j, x, y);
+    }
 }
 
 /* ---- blue noise -------------------------------------------------------------------------- */

@@ -265,7 +265,7 @@ void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint
     memset(c, 0, sizeof *c);
     c->tris = T;
     for (int k = 0; k < KEY_COUNT; ++k)
-        c->key[k] = smp_rng_key(d->seed, stream_base + ((uint64_t)s->index << 8) + (uint64_t)k);
+        c->key[k] = smp_rng_key(d->seed, sc_stream(stream_base, s->index, (uint64_t)k));
     /* Healed deposit ≈ 60 % of the needle's diameter (an assumption: fresh marks shrink about
      * half while healing, docs/MODEL.md). */
     c->radius_mean_um = 300.0f * needle;

@@ -1101,7 +1101,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
 
     /* The darts of the start cells, clear of the existing dots. Later darts come from the
      * split that makes their cells (refine_split), tested on the list it already holds. */
-    const uint32_t key = smp_rng_key(d->seed, 0x4000 + ((uint64_t)d->session.index << 8));
+    const uint32_t key = smp_rng_key(d->seed, sc_stream(0x4000, d->session.index, 0));
     if (!bn_reserve((void **)&surv, &surv_cap, n_cells, sizeof *surv) ||
         !bn_reserve((void **)&keep, &keep_cap, n_cells, 1))
         goto nomem;
@@ -1240,7 +1240,7 @@ done:
  * falls to zero inside a triangle), keep a new dot with probability density / weight, so soft
  * edges fade in number at a bounded spacing. */
 static void bn_thin(const smp_scatter_desc *d, const bn_field *f, bn_run *run) {
-    uint32_t key = smp_rng_key(d->seed, 0x5000 + ((uint64_t)d->session.index << 8));
+    uint32_t key = smp_rng_key(d->seed, sc_stream(0x5000, d->session.index, 0));
     size_t w = run->n_existing;
     for (size_t i = run->n_existing; i < run->n_acc; ++i) {
         bn_point *p = &run->acc[i];

@@ -146,9 +146,8 @@ static smp_status plan_build(const smp_scatter_desc *d, size_t count, int thread
                              "no area with density > 0: nothing to scatter on");
     }
     memset(P->start, 0, ((size_t)k + 1) * sizeof *P->start);
-    uint64_t stream = 0x1000 + ((uint64_t)d->session.index << 8) + KEY_COLUMN;
-    P->key = smp_rng_key(d->seed, stream);
-    P->key_each = smp_rng_key(d->seed, stream + KEY_COUNT);
+    P->key = smp_rng_key(d->seed, sc_stream(0x1000, d->session.index, KEY_COLUMN));
+    P->key_each = smp_rng_key(d->seed, sc_stream(0x1000, d->session.index, KEY_COLUMN + KEY_COUNT));
 #pragma omp parallel num_threads(threads)
 #pragma omp single
     split_counts(P, 0, k, (uint32_t)count);
