@@ -11,12 +11,12 @@
 #include "smp/scatter.h"
 #include "support.h"
 
-/* A flat square [0, side]² in the z = 0 plane, cells × cells quads, facing +Z. */
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
 }
 
+/* A flat square [0, side]² in the z = 0 plane, cells × cells quads, facing +Z. */
 static smp_mesh plane(float side, int cells) {
     smp_mesh m = {0};
     uint32_t n = (uint32_t)(cells + 1);
@@ -511,7 +511,8 @@ Test(scatter, blue_noise_sweeps_give_the_sequential_greedy) {
  * session 0..255 has key streams of its own: session 16 + j of one kind once drew exactly the
  * numbers of session j of the next. */
 Test(scatter, every_kind_and_session_has_its_own_key_streams) {
-    const uint64_t kinds[] = {0x1000, 0x2000, 0x3000, 0x4000, 0x5000};
+    const uint64_t kinds[] = {SC_STREAM_POISSON, SC_STREAM_BLUE, SC_STREAM_HAND, SC_STREAM_DARTS,
+                              SC_STREAM_THIN};
     enum { KINDS = 5, SESSIONS = 256, KS = 256 };
     uint64_t *all = malloc(sizeof(uint64_t) * KINDS * SESSIONS * KS);
     cr_assert_not_null(all);
@@ -523,7 +524,7 @@ Test(scatter, every_kind_and_session_has_its_own_key_streams) {
     for (size_t i = 1; i < n; ++i)
         cr_assert_neq(all[i], all[i - 1], "stream %#llx twice", (unsigned long long)all[i]);
     /* the quality probes' fixed streams are apart from all of them */
-    for (uint64_t q = 0x6000; q <= 0x6003; ++q)
+    for (uint64_t q = SC_STREAM_PROBES; q <= SC_STREAM_PROBES + 3; ++q)
         cr_assert_null(bsearch(&q, all, n, sizeof *all, cmp_u64));
     free(all);
     /* and what the kernels draw with: a Poisson dot of session 16 + j shares no key with a
@@ -533,8 +534,8 @@ Test(scatter, every_kind_and_session_has_its_own_key_streams) {
         a.session.index = 16 + j;
         b.session.index = j;
         scatter_kernel_ctx ca, cb;
-        scatter_kernel_setup(&a, NULL, 0x1000, &ca);
-        scatter_kernel_setup(&b, NULL, 0x2000, &cb);
+        scatter_kernel_setup(&a, NULL, SC_STREAM_POISSON, &ca);
+        scatter_kernel_setup(&b, NULL, SC_STREAM_BLUE, &cb);
         for (int x = 0; x < KEY_COUNT; ++x)
             for (int y = 0; y < KEY_COUNT; ++y)
                 cr_assert_neq(ca.key[x], cb.key[y], "session %d, keys %d and %d", j, x, y);

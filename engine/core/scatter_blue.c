@@ -1101,7 +1101,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
 
     /* The darts of the start cells, clear of the existing dots. Later darts come from the
      * split that makes their cells (refine_split), tested on the list it already holds. */
-    const uint32_t key = smp_rng_key(d->seed, sc_stream(0x4000, d->session.index, 0));
+    const uint32_t key = smp_rng_key(d->seed, sc_stream(SC_STREAM_DARTS, d->session.index, 0));
     if (!bn_reserve((void **)&surv, &surv_cap, n_cells, sizeof *surv) ||
         !bn_reserve((void **)&keep, &keep_cap, n_cells, 1))
         goto nomem;
@@ -1240,7 +1240,7 @@ done:
  * falls to zero inside a triangle), keep a new dot with probability density / weight, so soft
  * edges fade in number at a bounded spacing. */
 static void bn_thin(const smp_scatter_desc *d, const bn_field *f, bn_run *run) {
-    uint32_t key = smp_rng_key(d->seed, sc_stream(0x5000, d->session.index, 0));
+    uint32_t key = smp_rng_key(d->seed, sc_stream(SC_STREAM_THIN, d->session.index, 0));
     size_t w = run->n_existing;
     for (size_t i = run->n_existing; i < run->n_acc; ++i) {
         bn_point *p = &run->acc[i];
@@ -1328,7 +1328,7 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
         goto out;
     }
     scatter_kernel_ctx c;
-    scatter_kernel_setup(d, &f.tris, 0x2000, &c);
+    scatter_kernel_setup(d, &f.tris, SC_STREAM_BLUE, &c);
     const smp_dots *out = dots;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (size_t k = 0; k < got; ++k) {
@@ -1398,12 +1398,13 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
         }
     }
     /* Probes: area × weight distributed, kept only where the full spacing applies. */
-    uint32_t k1 = smp_rng_key(desc->seed, 0x6001), k2 = smp_rng_key(desc->seed, 0x6002),
-             k3 = smp_rng_key(desc->seed, 0x6003);
+    uint32_t k1 = smp_rng_key(desc->seed, SC_STREAM_PROBES + 1),
+             k2 = smp_rng_key(desc->seed, SC_STREAM_PROBES + 2),
+             k3 = smp_rng_key(desc->seed, SC_STREAM_PROBES + 3);
     scatter_kernel_ctx c;
     memset(&c, 0, sizeof c);
     c.tris = &f.tris;
-    c.key[KEY_COLUMN] = smp_rng_key(desc->seed, 0x6000);
+    c.key[KEY_COLUMN] = smp_rng_key(desc->seed, SC_STREAM_PROBES);
     c.key[KEY_COIN] = k1;
     size_t used = 0, gaps = 0;
 #pragma omp parallel for schedule(dynamic, 4096) reduction(+ : used, gaps)

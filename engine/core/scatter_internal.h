@@ -36,10 +36,19 @@ typedef struct scatter_tri {
     uint32_t unused[3];
 } scatter_tri;
 
-/* The stream of draw k (< 256) of one session (0..255) of a kind of draw: 0x1000 Poisson
- * dots, 0x2000 blue-noise dots, 0x3000 hand punctures, 0x4000 blue-noise darts, 0x5000
- * blue-noise thinning. Sessions 0..15 lie at kind + (session << 8) + k; later sessions would
- * run into the next kind there, so they lie above every kind: no two draws share a stream. */
+/* The kinds of draw, each with streams of its own for every session. */
+enum {
+    SC_STREAM_POISSON = 0x1000, /* Poisson dots */
+    SC_STREAM_BLUE = 0x2000,    /* blue-noise dots' size, depth and ink */
+    SC_STREAM_HAND = 0x3000,    /* hand punctures */
+    SC_STREAM_DARTS = 0x4000,   /* blue-noise darts */
+    SC_STREAM_THIN = 0x5000,    /* blue-noise thinning */
+    SC_STREAM_PROBES = 0x6000   /* blue-noise quality probes: 4 fixed streams, no session */
+};
+
+/* The stream of draw k (< 256) of one session (0..255) of a kind of draw. Sessions 0..15 lie
+ * at kind + (session << 8) + k; later sessions would run into the next kind there, so they
+ * lie above every kind: no two draws share a stream. */
 static inline uint64_t sc_stream(uint64_t kind, int session, uint64_t k) {
     uint64_t s = (uint64_t)session;
     return s < 16 ? kind + (s << 8) + k : 0x100000 + (kind << 4) + (s << 8) + k;

@@ -146,8 +146,9 @@ static smp_status plan_build(const smp_scatter_desc *d, size_t count, int thread
                              "no area with density > 0: nothing to scatter on");
     }
     memset(P->start, 0, ((size_t)k + 1) * sizeof *P->start);
-    P->key = smp_rng_key(d->seed, sc_stream(0x1000, d->session.index, KEY_COLUMN));
-    P->key_each = smp_rng_key(d->seed, sc_stream(0x1000, d->session.index, KEY_COLUMN + KEY_COUNT));
+    const int s = d->session.index;
+    P->key = smp_rng_key(d->seed, sc_stream(SC_STREAM_POISSON, s, KEY_COLUMN));
+    P->key_each = smp_rng_key(d->seed, sc_stream(SC_STREAM_POISSON, s, KEY_COLUMN + KEY_COUNT));
 #pragma omp parallel num_threads(threads)
 #pragma omp single
     split_counts(P, 0, k, (uint32_t)count);
@@ -267,7 +268,7 @@ smp_status scatter_poisson_run(const smp_scatter_desc *d, smp_simd_path path, si
     smp_status st = plan_build(d, count, threads, &P, err);
     if (st != SMP_OK) return st;
     scatter_kernel_ctx c;
-    scatter_kernel_setup(d, NULL, 0x1000, &c);
+    scatter_kernel_setup(d, NULL, SC_STREAM_POISSON, &c);
     scatter_poisson_fn fn = poisson_kernel(path);
     size_t base = dots->count;
     long blocks = (long)((count + POISSON_BLOCK - 1) / POISSON_BLOCK);

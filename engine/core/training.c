@@ -13,10 +13,6 @@
 #include "smp/fsio.h"
 #include "smp/score.h"
 
-/* Keys of hand punctures: a stream range of their own beside Poisson (0x1000) and blue noise
- * (0x2000), so a puncture never repeats a scattered dot's draws. */
-enum { TRAINING_STREAM = 0x3000 };
-
 static const char k_format[] = "smpsim-training";
 enum { FORMAT_VERSION = 1, ROW_FIELDS = 14 };
 
@@ -96,7 +92,7 @@ smp_status smp_training_puncture(const smp_mesh *head, const uint8_t *tissue,
      * depth and ink exactly as a scattered dot would. */
     smp_scatter_desc d = {.seed = seed, .session = session_of(&t)};
     const float w[3] = {1.0f - u - v, u, v};
-    scatter_write_one(head, tissue, &d, TRAINING_STREAM, index, triangle, w, dots, dots->count);
+    scatter_write_one(head, tissue, &d, SC_STREAM_HAND, index, triangle, w, dots, dots->count);
     dots->count++;
     return SMP_OK;
 }
