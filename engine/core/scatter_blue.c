@@ -671,19 +671,20 @@ static void refine_split(const bn_refine *R, const bn_cell *c, bn_point pt[6]) {
 typedef struct bn_near_cache {
     float c[3], radius;
     int n, valid;
-    float dot[BN_CACHE_MAX][4];
+    float dot[BN_CACHE_MAX + 1][4]; /* one spare: gather_near writes every dot it scans */
 } bn_near_cache;
 
-/* The dots within radius of m, into dot[0, BN_CACHE_MAX); their number, or -1 when more. */
+/* The dots within radius of m, into dot[0, BN_CACHE_MAX); their number, or -1 when more.
+ * dot has room for BN_CACHE_MAX + 1: each dot scanned is copied and kept by advancing n, no
+ * branch on the distance (about half the dots scanned are kept, a coin toss to predict). */
 static int gather_near(const bn_index *g, const bn_point *pts, const float m[3], float radius,
                        float (*dot)[4]) {
     int n = 0;
     INDEX_FOR_NEAR(g, pts, m[0], m[1], m[2], radius, o, {
         float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
-        if (dx * dx + dy * dy + dz * dz < radius * radius) {
-            if (n == BN_CACHE_MAX) return -1;
-            memcpy(dot[n++], o, sizeof dot[0]);
-        }
+        memcpy(dot[n], o, sizeof dot[0]);
+        n += dx * dx + dy * dy + dz * dz < radius * radius;
+        if (n > BN_CACHE_MAX) return -1;
     });
     return n;
 }
@@ -729,14 +730,12 @@ static void cell_refine(const bn_index *g, const bn_point *pts, const bn_field *
     }
     float near[BN_CACHE_MAX][4], d2[BN_CACHE_MAX][6];
     int n = 0;
-    for (int j = 0; j < cache->n; ++j) {
+    for (int j = 0; j < cache->n; ++j) { /* written always, kept by advancing n: no branch */
         const float *o = cache->dot[j];
         float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
-        if (dx * dx + dy * dy + dz * dz < far * far) {
-            memcpy(near[n], o, sizeof near[0]);
-            for (int i = 0; i < 3; ++i) d2[n][i] = dist2(&k[i], o);
-            ++n;
-        }
+        memcpy(near[n], o, sizeof near[0]);
+        for (int i = 0; i < 3; ++i) d2[n][i] = dist2(&k[i], o);
+        n += dx * dx + dy * dy + dz * dz < far * far;
     }
     bn_refine R = {.f = f,
                    .scale = scale,
