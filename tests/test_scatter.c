@@ -1,5 +1,6 @@
 /* The scatter core: distribution, spacing, maximality, layering, exact counts, bad input and
  * bit-identical results for every thread count and SIMD path. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
@@ -730,6 +731,36 @@ Test(scatter_cli, json_report_and_equal_checksums_across_threads, .fini = releas
                      "--simd", "scalar"),
                  0);
     cr_assert_not_null(strstr(out_text, sum1), "%s vs %s", out_text, sum1);
+}
+
+/* The bench's bound is the best memset of the whole run: no row saw a better one between its
+ * own runs, and every fraction is against that bound. */
+Test(scatter_cli, bench_fractions_are_against_the_best_memset_of_the_run, .fini = release) {
+    cr_assert_eq(RUN("bench", "scatter", "--max", "10000", "--blue-max", "10000", "--threads", "1",
+                     "--json"),
+                 0, "%s", err_text);
+    cJSON *root = cJSON_Parse(out_text);
+    cr_assert_not_null(root, "%s", out_text);
+    const cJSON *bw = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "write_bandwidth_gb_s"), "1");
+    cr_assert(cJSON_IsNumber(bw) && bw->valuedouble > 0.0, "%s", out_text);
+    const cJSON *rows = cJSON_GetObjectItem(root, "results"), *r;
+    int poisson = 0, blue = 0;
+    cJSON_ArrayForEach(r, rows) {
+        const char *rule = cJSON_GetStringValue(cJSON_GetObjectItem(r, "rule"));
+        cr_assert_not_null(rule);
+        poisson += strcmp(rule, "poisson") == 0;
+        blue += strcmp(rule, "blue") == 0;
+        double memset_gb_s = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "memset_gb_s"));
+        double gb_s = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "gb_s"));
+        double frac = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "bandwidth_fraction"));
+        cr_assert(memset_gb_s > 0.0 && memset_gb_s <= bw->valuedouble + 0.005, "%g vs best %g",
+                  memset_gb_s, bw->valuedouble);
+        /* gb_s printed to 4 decimals, the fraction to 6 */
+        cr_assert(fabs(frac * bw->valuedouble - gb_s) <= 1e-4 + 1e-6 * bw->valuedouble,
+                  "%g vs %g / %g", frac, gb_s, bw->valuedouble);
+    }
+    cr_assert(poisson >= 1 && blue == 1, "%d Poisson rows, %d blue", poisson, blue);
+    cJSON_Delete(root);
 }
 
 Test(scatter_cli, bad_input_exits_2_with_a_message, .fini = release) {
