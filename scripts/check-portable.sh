@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the engine core's fingerprint program (tests/portable/portable_check.c) for this
-# machine and for 64-bit ARM, runs the ARM build under qemu, and fails unless both print the
-# same checksums: the portable (non-x86) paths build with the project's warnings as errors and
-# give the dots and looks the vector paths give, bit for bit.
+# machine and for 64-bit ARM, runs the ARM build under qemu (its NEON path and, with
+# SMP_SIMD=scalar, its scalar one), and fails unless all print the same checksums: the ARM
+# paths build with the project's warnings as errors and give the dots and looks the x86
+# vector paths give, bit for bit.
 #   scripts/check-portable.sh
 # Needs gcc-aarch64-linux-gnu and qemu-user (scripts/setup-deps.sh installs them).
 set -euo pipefail
@@ -19,8 +20,8 @@ qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 # The core's own files, without those that need a third-party library (scenes, text, images,
 # mesh import); the same warnings and floating-point contract as the CMake build.
 core=(status mesh head_procedural landmarks fields fields_scars fields_measure rng simd dots bigalloc
-      scatter scatter_poisson scatter_blue scatter_sse41 scatter_avx2 scatter_avx512 skin age age_sse41
-      age_avx2 age_avx512)
+      scatter scatter_poisson scatter_blue scatter_sse41 scatter_avx2 scatter_avx512 scatter_neon
+      skin age age_sse41 age_avx2 age_avx512)
 src=(tests/portable/portable_check.c)
 for f in "${core[@]}"; do src+=("engine/core/$f.c"); done
 flags=(-std=c11 -O2 -fopenmp -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Iinclude -Iengine/core
@@ -47,10 +48,16 @@ cc -fopenmp "${native_objs[@]}" -lm -o "$out/portable_native"
 "$out/portable_native" >"$out/native.txt"
 SMP_SIMD=scalar "$out/portable_native" >"$out/native_scalar.txt"
 "$qemu" -L /usr/aarch64-linux-gnu "$out/portable_aarch64" >"$out/aarch64.txt"
+SMP_SIMD=scalar "$qemu" -L /usr/aarch64-linux-gnu "$out/portable_aarch64" >"$out/aarch64_scalar.txt"
 sed 's/^/check-portable: x86-64  /' "$out/native.txt"
 sed 's/^/check-portable: aarch64 /' "$out/aarch64.txt"
 if ! cmp -s "$out/native.txt" "$out/native_scalar.txt"; then
   echo "check-portable: the vector and scalar paths differ on this machine" >&2
+  exit 1
+fi
+if ! cmp -s "$out/aarch64.txt" "$out/aarch64_scalar.txt"; then
+  echo "check-portable: the NEON and scalar paths differ on 64-bit ARM" >&2
+  diff "$out/aarch64_scalar.txt" "$out/aarch64.txt" >&2 || true
   exit 1
 fi
 if ! cmp -s "$out/native.txt" "$out/aarch64.txt"; then

@@ -95,6 +95,10 @@ void scatter_poisson_avx2(const scatter_kernel_ctx *c, const scatter_tri *T, uin
 void scatter_poisson_avx512(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
                             uint32_t first, size_t n, const smp_dots *d, size_t o);
 #endif
+#if defined(__aarch64__)
+void scatter_poisson_neon(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
+                          uint32_t first, size_t n, const smp_dots *d, size_t o);
+#endif
 
 /* Spelled as the vector instructions behave (minps/maxps), so results match. */
 static inline float sc_min(float a, float b) { return a < b ? a : b; }

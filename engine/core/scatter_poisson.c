@@ -40,6 +40,9 @@ static scatter_poisson_fn poisson_kernel(smp_simd_path path) {
     case SMP_SIMD_AVX2: return scatter_poisson_avx2;
     case SMP_SIMD_AVX512: return scatter_poisson_avx512;
 #endif
+#if defined(__aarch64__)
+    case SMP_SIMD_NEON: return scatter_poisson_neon;
+#endif
     default: return scatter_poisson_scalar;
     }
 }

@@ -25,7 +25,7 @@ typedef enum smp_simd_path {
     SMP_SIMD_SSE41,
     SMP_SIMD_AVX2,   /* AVX2 + FMA present, but the engine never fuses: results stay bit-exact */
     SMP_SIMD_AVX512, /* AVX-512 F, BW, DQ, VL */
-    SMP_SIMD_NEON,
+    SMP_SIMD_NEON,   /* 64-bit ARM: the Poisson kernel in NEON; the model runs its scalar code */
     SMP_SIMD_COUNT
 } smp_simd_path;
 
