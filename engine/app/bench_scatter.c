@@ -1,5 +1,6 @@
 /* smpsim bench scatter: dots per second of the scatter core per rule, size, SIMD path and
  * thread count, against the machine's own measured write bandwidth. */
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +38,8 @@ static int bw_probe_init(bw_probe *b, size_t bytes) {
     return b->buf != NULL;
 }
 
-/* Seconds for one memset of the probe on `threads` threads. */
-static double bw_probe_secs(const bw_probe *b, int threads, int fill) {
+/* Bytes per second of one memset of the probe on `threads` threads. */
+static double bw_probe_rate(const bw_probe *b, int threads, int fill) {
     double t0 = now_s();
 #pragma omp parallel num_threads(threads)
     {
@@ -51,7 +52,7 @@ static double bw_probe_secs(const bw_probe *b, int threads, int fill) {
     /* read a byte back so the stores cannot be elided */
     volatile unsigned char sink = b->buf[b->bytes / 2];
     (void)sink;
-    return t;
+    return (double)b->bytes / t;
 }
 
 typedef struct row {
@@ -148,24 +149,19 @@ int bench_scatter(int argc, char **argv) {
     memset(dots.session, 0, cap);
     memset(dots.tissue, 0, cap);
 
-    bw_probe probe;
-    if (!bw_probe_init(&probe, (size_t)256 << 20)) {
-        smp_dots_free(&dots);
-        free(dens);
-        smp_mesh_free(&head);
-        smp_error_set(&err, SMP_ERR_NOMEM, "out of memory for the 256 MiB bandwidth probe");
-        return cli_fail(cmd, &err);
-    }
-    double bw[8] = {0}; /* per thread count: the best memset rate of the whole run */
-    for (int k = 0; k < n_threads; ++k)
-        for (int rep = 0; rep < 3; ++rep) {
-            double t = (double)probe.bytes / bw_probe_secs(&probe, thread_list[k], rep + 2);
-            bw[k] = t > bw[k] ? t : bw[k];
-        }
-
     row rows[256];
     int nrows = 0;
     int rc = CLI_EXIT_OK;
+    bw_probe probe;
+    double bw[8] = {0}; /* per thread count: the best memset rate of the whole run */
+    if (!bw_probe_init(&probe, (size_t)256 << 20)) {
+        smp_error_set(&err, SMP_ERR_NOMEM, "out of memory for the 256 MiB bandwidth probe");
+        rc = cli_fail(cmd, &err);
+    }
+    for (int k = 0; k < n_threads && rc == CLI_EXIT_OK; ++k)
+        for (int rep = 0; rep < 3; ++rep)
+            bw[k] = fmax(bw[k], bw_probe_rate(&probe, thread_list[k], rep + 2));
+
     for (int rule = 0; rule < SMP_SCATTER_RULE_COUNT && rc == CLI_EXIT_OK; ++rule) {
         long top = rule == SMP_SCATTER_POISSON ? max_n : blue_max;
         for (long n = 10000; n <= top && rc == CLI_EXIT_OK; n *= 10) {
@@ -182,11 +178,10 @@ int bench_scatter(int argc, char **argv) {
                     d.count = (size_t)n;
                     d.threads = thread_list[k];
                     int reps = n >= 1000000 || rule == SMP_SCATTER_BLUE ? 2 : 5;
-                    double best = 1e30, best_memset = 1e30;
+                    double best = 1e30, best_bw = 0.0;
                     smp_scatter_info info = {0};
                     for (int r = 0; r < reps; ++r) {
-                        double tm = bw_probe_secs(&probe, thread_list[k], r + 2);
-                        best_memset = tm < best_memset ? tm : best_memset;
+                        best_bw = fmax(best_bw, bw_probe_rate(&probe, thread_list[k], r + 2));
                         dots.count = 0;
                         double t0 = now_s();
                         if (smp_scatter_path(&d, (smp_simd_path)p, &dots, &info, &err) != SMP_OK) {
@@ -201,9 +196,9 @@ int bench_scatter(int argc, char **argv) {
                                .simd = (smp_simd_path)p,
                                .threads = thread_list[k],
                                .secs = best,
-                               .bw = (double)probe.bytes / best_memset,
+                               .bw = best_bw,
                                .spacing_scale = info.spacing_scale};
-                    bw[k] = out.bw > bw[k] ? out.bw : bw[k];
+                    bw[k] = fmax(bw[k], best_bw);
                     /* the packing's quality, untimed: the smallest spacing against the one
                      * asked for, and the share of probes where one more dot would fit */
                     if (rc == CLI_EXIT_OK && rule == SMP_SCATTER_BLUE &&
