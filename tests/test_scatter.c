@@ -683,6 +683,84 @@ Test(scatter, blue_noise_layering_respects_earlier_sessions) {
     smp_mesh_free(&m);
 }
 
+static int cmp_xyz(const void *a, const void *b) {
+    const float *p = a, *q = b;
+    for (int k = 0; k < 3; ++k)
+        if (p[k] != q[k]) return p[k] < q[k] ? -1 : 1;
+    return 0;
+}
+
+/* The positions of the dots with y below (or, far, above) 1 m, sorted; their number. */
+static size_t sorted_positions(const smp_dots *d, int far, float (*out)[3]) {
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; ++i)
+        if ((d->y[i] > 1000.0f) == far)
+            out[n][0] = d->x[i], out[n][1] = d->y[i], out[n++][2] = d->z[i];
+    qsort(out, n, sizeof *out, cmp_xyz);
+    return n;
+}
+
+/* Two 40 mm patches 4 m apart: the neighbour index's rows (a dense table over the dots'
+ * bounding box) would number millions at the spacing's width, so they are made wider. Each
+ * patch must still get the packing it gets alone (the near one, keyed by the same triangles,
+ * exactly those dots), with the spacing held for every pair, no gap, and threads agreeing. */
+Test(scatter, blue_noise_on_patches_far_apart_keeps_spacing_and_coverage) {
+    smp_mesh one = plane(40.0f, 8), m = {0};
+    const uint32_t nv = one.vertex_count, nt = one.triangle_count;
+    cr_assert_eq(smp_mesh_alloc(&m, 2 * nv, 2 * nt, NULL), SMP_OK);
+    for (uint32_t k = 0; k < 2; ++k) {
+        for (uint32_t v = 0; v < nv; ++v) {
+            float *p = m.positions + 3 * (k * nv + v);
+            memcpy(p, one.positions + 3 * v, 3 * sizeof(float));
+            p[1] += 3000.0f * (float)k, p[2] += 3000.0f * (float)k;
+            memcpy(m.uvs + 2 * (k * nv + v), one.uvs + 2 * v, 2 * sizeof(float));
+        }
+        for (uint32_t i = 0; i < 3 * nt; ++i) m.indices[3 * k * nt + i] = one.indices[i] + k * nv;
+    }
+    smp_mesh_compute_normals(&m);
+    float *dens1 = constant_density(&one, 80.0f), *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc alone = {
+        .mesh = &one, .density_per_cm2 = dens1, .seed = 5, .rule = SMP_SCATTER_BLUE};
+    smp_dots ref = alloc_for(&alone, 0);
+    run(&alone, smp_simd_best(), &ref);
+    float(*want)[3] = malloc(ref.count * sizeof *want);
+    size_t n_want = sorted_positions(&ref, 0, want);
+    cr_assert_eq(n_want, ref.count);
+    uint64_t sums[2];
+    for (int t = 0; t < 2; ++t) {
+        smp_scatter_desc d = {.mesh = &m,
+                              .density_per_cm2 = dens,
+                              .seed = 5,
+                              .rule = SMP_SCATTER_BLUE,
+                              .threads = t + 1};
+        smp_dots dots = alloc_for(&d, 0);
+        smp_scatter_info info = run(&d, smp_simd_best(), &dots);
+        float(*got)[3] = malloc(dots.count * sizeof *got);
+        size_t n_near = sorted_positions(&dots, 0, got);
+        cr_assert_eq(n_near, n_want, "%zu dots near, %zu alone", n_near, n_want);
+        cr_assert_eq(memcmp(got, want, n_want * sizeof *got), 0, "the near patch's dots differ");
+        size_t n_far = dots.count - n_near;
+        cr_assert(fabs((double)n_far - (double)n_want) < 0.08 * (double)n_want, "%zu far, %zu near",
+                  n_far, n_near);
+        cr_assert_geq(min_pair_ratio(&dots, spacing_mm(info.spacing_scale, 80.0)), 1.0 - 1e-5);
+        smp_blue_quality q;
+        smp_error err = {0};
+        cr_assert_eq(smp_scatter_blue_quality(&d, info.spacing_scale, &dots, 20000, &q, &err),
+                     SMP_OK, "%s", err.message);
+        cr_assert_eq(q.gap_fraction, 0.0, "%.4f of probes found room", q.gap_fraction);
+        sums[t] = smp_dots_checksum(&dots);
+        free(got);
+        smp_dots_free(&dots);
+    }
+    cr_assert_eq(sums[0], sums[1], "1 and 2 threads differ");
+    free(want);
+    smp_dots_free(&ref);
+    free(dens);
+    free(dens1);
+    smp_mesh_free(&m);
+    smp_mesh_free(&one);
+}
+
 Test(scatter, blue_noise_gives_exactly_the_count_asked) {
     smp_mesh m = plane(40.0f, 8);
     float *dens = constant_density(&m, 80.0f);

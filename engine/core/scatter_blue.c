@@ -14,9 +14,11 @@
  *      dart, tested on the same short list of nearby dots, in parallel. Passes repeat until
  *      no cell is open: the gaps shrink geometrically and none is left.
  *
- * Space is hashed into cubes twice as wide as the largest spacing: every conflict of a point
- * is in at most 8 cubes. The surface is nearly flat at a spacing of ~1 mm on a head of ~90 mm
- * radius, so Euclidean distance stands for distance on the surface. */
+ * The dots found so far are kept in rows along x, sorted by x, for neighbour searches that
+ * read a few contiguous runs; a pass's darts are hashed into cubes twice as wide as the
+ * largest spacing, so every conflict of a dart is in at most 8 cubes. The surface is nearly
+ * flat at a spacing of ~1 mm on a head of ~90 mm radius, so Euclidean distance stands for
+ * distance on the surface. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -234,15 +236,21 @@ static int grid_conflicts(const bn_grid *g, const bn_point *pts, const bn_point 
     return 0;
 }
 
-/* ---- the accepted dots' index: a packed bulk plus a chained tail ---------------------- */
+/* ---- the accepted dots' index: rows of a packed bulk plus a chained tail ---------------- */
 
-/* The accepted dots sorted by cube, so that a query scans each cube's dots as one contiguous
- * run of {x, y, z, r} instead of chasing a chain through the whole set. Dots accepted since
- * the last sort sit in a small chained grid; the bulk is re-sorted once that tail grows past
- * an eighth of it, so the sorting costs O(n) over the whole packing. */
+/* The accepted dots in rows: a row is one square column of (y, z) space, 2 × reach wide (or
+ * wider, see index_rebuild), running along x; its dots lie contiguous as {x, y, z, r}, sorted
+ * by x. The rows form a dense table over the dots' bounding box, so a query reads, for each
+ * row its ball crosses, the one run of dots within the ball's x-extent in that row, found by
+ * binary search: a few rows instead of tens of hashed cubes, and hardly a dot outside the
+ * ball. Dots accepted since the last sort sit in a small chained grid; the bulk is re-sorted
+ * once that tail grows past an eighth of it, so sorting costs O(n log n) over the packing. */
 typedef struct bn_index {
-    float inv_h, reach;
-    bn_table cubes; /* a: the cube's first dot in xyzr, b: its dots */
+    float reach;
+    float row_side, inv_row;
+    int row_lo[2], n_rows[2]; /* along y and z: the first row's index and the rows' number */
+    uint32_t *row_start;      /* n_rows[0] × n_rows[1] + 1: where each row's run starts */
+    size_t row_cap;
     float (*xyzr)[4];
     size_t n_bulk, cap;
     bn_grid tail; /* dots n_bulk.. (indices relative to n_bulk) */
@@ -250,7 +258,7 @@ typedef struct bn_index {
 } bn_index;
 
 static void index_free(bn_index *x) {
-    table_free(&x->cubes);
+    free(x->row_start);
     free(x->xyzr);
     grid_free(&x->tail);
     memset(x, 0, sizeof *x);
@@ -259,24 +267,89 @@ static void index_free(bn_index *x) {
 static int index_init(bn_index *x, float reach, size_t cap) {
     memset(x, 0, sizeof *x);
     x->reach = reach;
-    x->inv_h = 1.0f / (2.0f * reach);
     x->cap = cap;
     x->tail_cap = cap / 8 + 4096;
     x->xyzr = smp_big_alloc((cap ? cap : 1) * sizeof *x->xyzr);
-    return x->xyzr && table_init(&x->cubes, cap / 8 + 64) &&
-           grid_init(&x->tail, reach, x->tail_cap);
+    return x->xyzr && grid_init(&x->tail, reach, x->tail_cap);
 }
 
-/* Sorts pts[0, n) into the bulk by cube (a counting sort over the table's slots) and empties
- * the tail. 0 when out of memory. */
+static int cmp_x(const void *a, const void *b) {
+    float xa = ((const float *)a)[0], xb = ((const float *)b)[0];
+    return (xa > xb) - (xa < xb);
+}
+
+/* Row coordinate of v: its row's index, less the first row's, clamped to [0, n). */
+static int row_of(float v, float inv_row, int lo, int n) {
+    float f = floorf(v * inv_row) - (float)lo;
+    return f < 0.0f ? 0 : f >= (float)n ? n - 1 : (int)f;
+}
+
+/* Grows *p to n words (never shrinks). 0 when out of memory. */
+static int bn_reserve_rows(uint32_t **p, size_t *cap, size_t n) {
+    if (n <= *cap) return 1;
+    uint32_t *q = realloc(*p, n * sizeof *q);
+    if (!q) return 0;
+    *p = q;
+    *cap = n;
+    return 1;
+}
+
+/* Sorts pts[0, n) into the bulk's rows (a counting sort by row, then each row by x) and
+ * empties the tail. 0 when out of memory. */
 static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
-    if (!table_count_points(&x->cubes, x->inv_h, pts, n)) return 0;
-    table_starts(&x->cubes);
+    float lo[2] = {0.0f, 0.0f}, hi[2] = {0.0f, 0.0f};
+    if (n) lo[0] = hi[0] = pts[0].y, lo[1] = hi[1] = pts[0].z;
+    for (size_t i = 1; i < n; ++i) {
+        lo[0] = sc_min(lo[0], pts[i].y), hi[0] = sc_max(hi[0], pts[i].y);
+        lo[1] = sc_min(lo[1], pts[i].z), hi[1] = sc_max(hi[1], pts[i].z);
+    }
+    /* rows 2 × reach wide, or wider where that would make more rows than 4 per dot (a mesh
+     * far larger than its spacing): a query then reads more dots, never misses one */
+    double side = 2.0 * x->reach, budget = 4.0 * (double)n + 4096.0;
+    double need = ((double)hi[0] - lo[0] + side) * ((double)hi[1] - lo[1] + side);
+    if (need > budget * side * side) side = sqrt(need / budget) * 1.01;
+    x->row_side = (float)side;
+    x->inv_row = (float)(1.0 / side);
+    for (int k = 0; k < 2; ++k) {
+        x->row_lo[k] = (int)floorf(lo[k] * x->inv_row);
+        x->n_rows[k] = (int)floorf(hi[k] * x->inv_row) - x->row_lo[k] + 1;
+    }
+    size_t rows = (size_t)x->n_rows[0] * (size_t)x->n_rows[1];
+    if (!bn_reserve_rows(&x->row_start, &x->row_cap, rows + 2)) return 0;
+    uint32_t *start = x->row_start;
+    memset(start, 0, (rows + 2) * sizeof *start);
+    /* count into start[row + 2], so that after the prefix sum start[row + 1] is where the
+     * row's run begins and placing advances it to start[row + 2]'s old place: the end */
     for (size_t i = 0; i < n; ++i) {
-        float *o = x->xyzr[table_cube_of(&x->cubes, x->inv_h, &pts[i])->a++];
+        size_t r =
+            (size_t)row_of(pts[i].y, x->inv_row, x->row_lo[0], x->n_rows[0]) +
+            (size_t)x->n_rows[0] * (size_t)row_of(pts[i].z, x->inv_row, x->row_lo[1], x->n_rows[1]);
+        ++start[r + 2];
+    }
+    for (size_t r = 2; r < rows + 2; ++r) start[r] += start[r - 1];
+    for (size_t i = 0; i < n; ++i) {
+        size_t r =
+            (size_t)row_of(pts[i].y, x->inv_row, x->row_lo[0], x->n_rows[0]) +
+            (size_t)x->n_rows[0] * (size_t)row_of(pts[i].z, x->inv_row, x->row_lo[1], x->n_rows[1]);
+        float *o = x->xyzr[start[r + 1]++];
         o[0] = pts[i].x, o[1] = pts[i].y, o[2] = pts[i].z, o[3] = pts[i].r;
     }
-    table_rewind(&x->cubes);
+    /* now start[r] .. start[r + 1] is row r's run */
+    for (size_t r = 0; r < rows; ++r) {
+        float(*run)[4] = x->xyzr + start[r];
+        size_t len = start[r + 1] - start[r];
+        if (len > 32) {
+            qsort(run, len, sizeof *run, cmp_x);
+            continue;
+        }
+        for (size_t i = 1; i < len; ++i) { /* short rows: insertion sort */
+            float v[4];
+            memcpy(v, run[i], sizeof v);
+            size_t j = i;
+            for (; j > 0 && run[j - 1][0] > v[0]; --j) memcpy(run[j], run[j - 1], sizeof v);
+            memcpy(run[j], v, sizeof v);
+        }
+    }
     x->n_bulk = n;
     table_clear(&x->tail.cubes);
     return 1;
@@ -293,35 +366,61 @@ static int index_add(bn_index *x, const bn_point *pts, size_t from, size_t to) {
     return 1;
 }
 
-/* Runs the statement after o for every accepted dot o (a float[4]: x, y, z, r) in the cubes
- * within reach of (px, py, pz), bulk first; leave it with goto. */
+/* How far v lies outside the row interval [i, i + 1) × side, widened by a thousandth of a row
+ * on each side so that rounding never leaves out a dot of the row. */
+static float row_gap(float v, int i, float side) {
+    float a = ((float)i - 0.001f) * side, b = ((float)i + 1.001f) * side;
+    return v < a ? a - v : v > b ? v - b : 0.0f;
+}
+
+/* Runs the statement after O for every accepted dot O (a float[4]: x, y, z, r) that may lie
+ * within REACH of (PX, PY, PZ) (none further is left out; a few further may be run), bulk
+ * first in row order, then the tail; leave it with goto. The relative order of two dots never
+ * depends on the query. */
 #define INDEX_FOR_NEAR(IDX, PTS, PX, PY, PZ, REACH, O, ...)                                        \
     do {                                                                                           \
-        int lo_[3], hi_[3];                                                                        \
-        const float v_[3] = {(PX), (PY), (PZ)};                                                    \
-        for (int k_ = 0; k_ < 3; ++k_) {                                                           \
-            lo_[k_] = (int)floorf((v_[k_] - (REACH)) * (IDX)->inv_h);                              \
-            hi_[k_] = (int)floorf((v_[k_] + (REACH)) * (IDX)->inv_h);                              \
-        }                                                                                          \
-        for (int cz_ = lo_[2]; cz_ <= hi_[2]; ++cz_)                                               \
-            for (int cy_ = lo_[1]; cy_ <= hi_[1]; ++cy_)                                           \
-                for (int cx_ = lo_[0]; cx_ <= hi_[0]; ++cx_) {                                     \
-                    uint64_t key_ = cell_key(cx_, cy_, cz_);                                       \
-                    const bn_slot *s_ = table_find(&(IDX)->cubes, key_);                           \
-                    if (s_) {                                                                      \
-                        const float(*b_)[4] = (IDX)->xyzr + s_->a;                                 \
-                        for (uint32_t j_ = 0; j_ < s_->b; ++j_) {                                  \
-                            const float *O = b_[j_];                                               \
-                            __VA_ARGS__                                                            \
-                        }                                                                          \
+        const bn_index *ix_ = (IDX);                                                               \
+        /* a thousandth wider: no rounding below leaves out a dot within REACH */                  \
+        const float px_ = (PX), py_ = (PY), pz_ = (PZ), rr_ = (REACH)*1.001f;                      \
+        if (ix_->n_bulk) {                                                                         \
+            const int y0_ = row_of(py_ - rr_, ix_->inv_row, ix_->row_lo[0], ix_->n_rows[0]),       \
+                      y1_ = row_of(py_ + rr_, ix_->inv_row, ix_->row_lo[0], ix_->n_rows[0]),       \
+                      z0_ = row_of(pz_ - rr_, ix_->inv_row, ix_->row_lo[1], ix_->n_rows[1]),       \
+                      z1_ = row_of(pz_ + rr_, ix_->inv_row, ix_->row_lo[1], ix_->n_rows[1]);       \
+            for (int rz_ = z0_; rz_ <= z1_; ++rz_) {                                               \
+                const float gz_ = row_gap(pz_, rz_ + ix_->row_lo[1], ix_->row_side);               \
+                for (int ry_ = y0_; ry_ <= y1_; ++ry_) {                                           \
+                    const float gy_ = row_gap(py_, ry_ + ix_->row_lo[0], ix_->row_side);           \
+                    const float w2_ = rr_ * rr_ - gy_ * gy_ - gz_ * gz_;                           \
+                    if (w2_ < 0.0f) continue;                                                      \
+                    const float wx_ = sqrtf(w2_), xlo_ = px_ - wx_, xhi_ = px_ + wx_;              \
+                    const uint32_t *st_ = ix_->row_start + ry_ + (size_t)ix_->n_rows[0] * rz_;     \
+                    uint32_t a_ = st_[0], e_ = st_[1], b_ = e_;                                    \
+                    while (a_ < b_) {                                                              \
+                        uint32_t m_ = a_ + (b_ - a_) / 2;                                          \
+                        if (ix_->xyzr[m_][0] < xlo_)                                               \
+                            a_ = m_ + 1;                                                           \
+                        else                                                                       \
+                            b_ = m_;                                                               \
                     }                                                                              \
-                    for (uint32_t q_ = grid_find(&(IDX)->tail, key_); q_ != BN_NONE;               \
-                         q_ = (IDX)->tail.next[q_]) {                                              \
-                        const bn_point *t_ = &(PTS)[(IDX)->n_bulk + q_];                           \
-                        const float O[4] = {t_->x, t_->y, t_->z, t_->r};                           \
+                    for (uint32_t j_ = a_; j_ < e_ && ix_->xyzr[j_][0] <= xhi_; ++j_) {            \
+                        const float *O = ix_->xyzr[j_];                                            \
                         __VA_ARGS__                                                                \
                     }                                                                              \
                 }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        if (ix_->tail.cubes.used) {                                                                \
+            const bn_point p_ = {.x = px_, .y = py_, .z = pz_};                                    \
+            const bn_box box_ = reach_box_r(&ix_->tail, &p_, rr_);                                 \
+            FOR_CELLS(&ix_->tail, box_, key_)                                                      \
+            for (uint32_t q_ = grid_find(&ix_->tail, key_); q_ != BN_NONE;                         \
+                 q_ = ix_->tail.next[q_]) {                                                        \
+                const bn_point *t_ = &(PTS)[ix_->n_bulk + q_];                                     \
+                const float O[4] = {t_->x, t_->y, t_->z, t_->r};                                   \
+                __VA_ARGS__                                                                        \
+            }                                                                                      \
+        }                                                                                          \
     } while (0)
 
 /* Whether any accepted dot conflicts with p. */
@@ -734,9 +833,10 @@ static void cell_refine(const bn_index *g, const bn_point *pts, const bn_field *
         const float *o = cache->dot[j];
         float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
         memcpy(near[n], o, sizeof near[0]);
-        for (int i = 0; i < 3; ++i) d2[n][i] = dist2(&k[i], o);
         n += dx * dx + dy * dy + dz * dz < far * far;
     }
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < 3; ++i) d2[j][i] = dist2(&k[i], near[j]);
     bn_refine R = {.f = f,
                    .scale = scale,
                    .near = (const float(*)[4])near,
