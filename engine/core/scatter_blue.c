@@ -382,6 +382,7 @@ static float row_gap(float v, int i, float side) {
         const bn_index *ix_ = (IDX);                                                               \
         /* a thousandth wider: no rounding below leaves out a dot within REACH */                  \
         const float px_ = (PX), py_ = (PY), pz_ = (PZ), rr_ = (REACH)*1.001f;                      \
+        const float(*const xs_)[4] = ix_->xyzr;                                                    \
         if (ix_->n_bulk) {                                                                         \
             const int y0_ = row_of(py_ - rr_, ix_->inv_row, ix_->row_lo[0], ix_->n_rows[0]),       \
                       y1_ = row_of(py_ + rr_, ix_->inv_row, ix_->row_lo[0], ix_->n_rows[0]),       \
@@ -398,13 +399,13 @@ static float row_gap(float v, int i, float side) {
                     uint32_t a_ = st_[0], e_ = st_[1], b_ = e_;                                    \
                     while (a_ < b_) {                                                              \
                         uint32_t m_ = a_ + (b_ - a_) / 2;                                          \
-                        if (ix_->xyzr[m_][0] < xlo_)                                               \
+                        if (xs_[m_][0] < xlo_)                                                     \
                             a_ = m_ + 1;                                                           \
                         else                                                                       \
                             b_ = m_;                                                               \
                     }                                                                              \
-                    for (uint32_t j_ = a_; j_ < e_ && ix_->xyzr[j_][0] <= xhi_; ++j_) {            \
-                        const float *O = ix_->xyzr[j_];                                            \
+                    for (uint32_t j_ = a_; j_ < e_ && xs_[j_][0] <= xhi_; ++j_) {                  \
+                        const float *O = xs_[j_];                                                  \
                         __VA_ARGS__                                                                \
                     }                                                                              \
                 }                                                                                  \
@@ -779,10 +780,12 @@ typedef struct bn_near_cache {
 static int gather_near(const bn_index *g, const bn_point *pts, const float m[3], float radius,
                        float (*dot)[4]) {
     int n = 0;
-    INDEX_FOR_NEAR(g, pts, m[0], m[1], m[2], radius, o, {
-        float dx = o[0] - m[0], dy = o[1] - m[1], dz = o[2] - m[2];
+    /* locals: the stores into dot could alias m as far as the compiler knows */
+    const float mx = m[0], my = m[1], mz = m[2], r2 = radius * radius;
+    INDEX_FOR_NEAR(g, pts, mx, my, mz, radius, o, {
+        float dx = o[0] - mx, dy = o[1] - my, dz = o[2] - mz;
         memcpy(dot[n], o, sizeof dot[0]);
-        n += dx * dx + dy * dy + dz * dz < radius * radius;
+        n += dx * dx + dy * dy + dz * dz < r2;
         if (n > BN_CACHE_MAX) return -1;
     });
     return n;
