@@ -761,6 +761,85 @@ Test(scatter, blue_noise_on_patches_far_apart_keeps_spacing_and_coverage) {
     smp_mesh_free(&one);
 }
 
+/* Fields and meshes whose packing would leave the ranges blue noise works in are refused
+ * before anything is allocated, with the reason; none may crash, hang or overflow. */
+Test(scatter, blue_noise_refuses_packings_out_of_range) {
+    /* a 100 mm square at 10⁻³ dots/cm², and a speck of a triangle at 10¹⁹ in one corner */
+    smp_mesh sq = plane(100.0f, 4), m = {0};
+    cr_assert_eq(smp_mesh_alloc(&m, sq.vertex_count + 3, sq.triangle_count + 1, NULL), SMP_OK);
+    memcpy(m.positions, sq.positions, 3 * sizeof(float) * sq.vertex_count);
+    memcpy(m.indices, sq.indices, 3 * sizeof(uint32_t) * sq.triangle_count);
+    const float speck[3][3] = {
+        {50.0f, 50.0f, 1.0f}, {50.001f, 50.0f, 1.0f}, {50.0f, 50.001f, 1.0f}};
+    for (uint32_t k = 0; k < 3; ++k) {
+        memcpy(m.positions + 3 * (sq.vertex_count + k), speck[k], sizeof speck[k]);
+        m.indices[3 * sq.triangle_count + k] = sq.vertex_count + k;
+    }
+    smp_mesh_compute_normals(&m);
+    float *dens = constant_density(&m, 1e-3f);
+    dens[sq.vertex_count] = 1e19f;
+    smp_scatter_desc d = {
+        .mesh = &m, .density_per_cm2 = dens, .seed = 3, .rule = SMP_SCATTER_BLUE, .count = 10};
+    smp_dots dots = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_dots_alloc(&dots, 100, 0, &err), SMP_OK);
+    /* the square is packed at a quarter of the peak's spacing, then thinned to 10 dots */
+    double scratch = 0.0;
+    cr_assert_eq(smp_scatter_scratch_bytes(&d, 0, &scratch, &err), SMP_OK, "%s", err.message);
+    cr_assert_gt(scratch, 1e12, "%g bytes", scratch);
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "points"), "%s", err.message);
+    /* a field so thin that its spacing leaves float's range */
+    for (uint32_t v = 0; v < m.vertex_count; ++v) dens[v] = 1e-40f;
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "spacing"), "%s", err.message);
+    /* a mesh 2 km from the origin: beyond 2^20 cubes of the spacing */
+    for (uint32_t v = 0; v < m.vertex_count; ++v) {
+        dens[v] = 80.0f;
+        for (int k = 0; k < 3; ++k) m.positions[3 * v + k] -= 1.957e6f;
+    }
+    d.count = 0;
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "origin"), "%s", err.message);
+    cr_assert_eq(dots.count, 0);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+    smp_mesh_free(&sq);
+}
+
+/* The working memory a run reports covers blue noise's packing: at least its bytes per point
+ * for every dot asked for, and far more than Poisson's. */
+Test(scatter, scratch_bytes_cover_the_blue_noise_packing) {
+    smp_mesh m = plane(40.0f, 8);
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {
+        .mesh = &m, .density_per_cm2 = dens, .rule = SMP_SCATTER_BLUE, .count = 1000};
+    double blue = 0.0, poisson = 0.0;
+    smp_error err = {0};
+    cr_assert_eq(smp_scatter_scratch_bytes(&d, 0, &blue, &err), SMP_OK, "%s", err.message);
+    cr_assert_geq(blue, 1000.0 * 1.7 * SMP_SCATTER_BLUE_BYTES_PER_POINT, "%g", blue);
+    d.rule = SMP_SCATTER_POISSON;
+    cr_assert_eq(smp_scatter_scratch_bytes(&d, 0, &poisson, &err), SMP_OK, "%s", err.message);
+    cr_assert_lt(poisson * 10.0, blue, "Poisson %g, blue %g", poisson, blue);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+/* A density whose integral rounds to no dot is refused with that reason, not as a dot set
+ * of capacity 0. */
+Test(scatter, poisson_density_rounding_to_no_dot_says_so) {
+    smp_mesh m = plane(10.0f, 2);
+    float *dens = constant_density(&m, 0.1f); /* 1 cm² at 0.1/cm²: 0.1 dots */
+    smp_scatter_desc d = {.mesh = &m, .density_per_cm2 = dens};
+    size_t need = 99;
+    smp_error err = {0};
+    cr_assert_eq(smp_scatter_capacity(&d, &need, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "rounds to none"), "%s", err.message);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
 Test(scatter, blue_noise_gives_exactly_the_count_asked) {
     smp_mesh m = plane(40.0f, 8);
     float *dens = constant_density(&m, 80.0f);
@@ -863,4 +942,25 @@ Test(scatter_cli, bad_input_exits_2_with_a_message, .fini = release) {
     cr_assert_eq(RUN("scatter", "--density", "-3"), 2);
     release();
     cr_assert_eq(RUN("scatter", "--count", "10", "--density", "50"), 2);
+    release();
+    /* fits as a dot set, not with blue noise's working memory: refused before it starts */
+    cr_assert_eq(RUN("scatter", "--rule", "blue", "--count", "700000000"), 2);
+    cr_assert_not_null(strstr(err_text, "working memory"), "%s", err_text);
+    release();
+    cr_assert_eq(RUN("bench", "scatter", "--max"), 2);
+    cr_assert_not_null(strstr(err_text, "--max needs a value"), "%s", err_text);
+}
+
+/* A scene's plan.dot_count and seed are what `scatter` runs unless the options say otherwise. */
+Test(scatter_cli, the_scene_sets_count_and_seed, .fini = release) {
+    cr_assert_eq(RUN("scatter", "--set", "plan.dot_count=3000", "--set", "seed=7", "--json"), 0,
+                 "%s", err_text);
+    cr_assert_not_null(strstr(out_text, "\"count\": 3000,"), "%s", out_text);
+    cr_assert_not_null(strstr(out_text, "\"seed\": 7,"), "%s", out_text);
+    release();
+    cr_assert_eq(
+        RUN("scatter", "--set", "plan.dot_count=3000", "--count", "2000", "--seed", "4", "--json"),
+        0, "%s", err_text);
+    cr_assert_not_null(strstr(out_text, "\"count\": 2000,"), "%s", out_text);
+    cr_assert_not_null(strstr(out_text, "\"seed\": 4,"), "%s", out_text);
 }

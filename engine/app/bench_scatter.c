@@ -98,12 +98,16 @@ int bench_scatter(int argc, char **argv) {
             return CLI_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
-        } else if ((strcmp(a, "--max") == 0 || strcmp(a, "--blue-max") == 0) && val) {
+        } else if ((strcmp(a, "--max") == 0 || strcmp(a, "--blue-max") == 0 ||
+                    strcmp(a, "--threads") == 0) &&
+                   !val) {
+            return cli_usage_error(cmd, "%s needs a value", a);
+        } else if (strcmp(a, "--max") == 0 || strcmp(a, "--blue-max") == 0) {
             long *dst = a[2] == 'm' ? &max_n : &blue_max;
             if (cli_parse_int(a, val, 10000, 100000000, dst, &err) != SMP_OK)
                 return cli_usage_error(cmd, "%s", err.message);
             ++i;
-        } else if (strcmp(a, "--threads") == 0 && val) {
+        } else if (strcmp(a, "--threads") == 0) {
             char buf[128];
             snprintf(buf, sizeof buf, "%s", val);
             char *items[8];
@@ -125,8 +129,8 @@ int bench_scatter(int argc, char **argv) {
     float *dens = NULL;
     /* The default scene's head at a uniform 80 dots/cm² over its plan's regions. */
     scene_args scene_arg = {0};
-    smp_scatter_rule scene_rule;
-    if (scatter_scene_input(&scene_arg, 80.0, &head, &dens, &scene_rule, &err) != SMP_OK)
+    scatter_scene_plan plan;
+    if (scatter_scene_input(&scene_arg, 80.0, &head, &dens, &plan, &err) != SMP_OK)
         return cli_fail(cmd, &err);
     smp_dots dots = {0};
     size_t cap = (size_t)(max_n > blue_max ? max_n : blue_max);

@@ -21,7 +21,7 @@
  * cumulative density, or density_override dots/cm² over the same regions). The head moves
  * into *head; *rule is the scene's placement (a grid counts as Poisson here). */
 smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
-                               float **density, smp_scatter_rule *rule, smp_error *err) {
+                               float **density, scatter_scene_plan *plan, smp_error *err) {
     static smp_scene scene;
     smp_scene_source src = {.path = args->path, .sets = args->sets, .set_count = args->set_count};
     smp_scene_report rep;
@@ -41,7 +41,9 @@ smp_status scatter_scene_input(const scene_args *args, double density_override, 
     if (st == SMP_OK) {
         *head = p.head; /* the mesh moves to the caller */
         memset(&p.head, 0, sizeof p.head);
-        *rule = scene.plan.rule == SMP_RULE_BLUE ? SMP_SCATTER_BLUE : SMP_SCATTER_POISSON;
+        plan->rule = scene.plan.rule == SMP_RULE_BLUE ? SMP_SCATTER_BLUE : SMP_SCATTER_POISSON;
+        plan->dot_count = scene.plan.dot_count > 0 ? (size_t)scene.plan.dot_count : 0;
+        plan->seed = scene.seed;
     } else {
         free(*density);
         *density = NULL;
@@ -83,15 +85,17 @@ static void print_help(void) {
            "Runs the dot-scattering core alone on the head and prints the number of dots, the\n"
            "time, dots per second and (with --checksum) a checksum of every dot array: equal\n"
            "checksums mean identical dots. The head and the density are the scene's (the\n"
-           "default scene without SCENE): its plan's regions at its final density.\n"
+           "default scene without SCENE): its plan's regions at its final density, or its\n"
+           "plan.dot_count dots when it sets one. A run that would not fit in memory (the\n"
+           "dots and the rule's working memory, blue noise's the larger) is refused first.\n"
            "\n"
            "Options:\n"
-           "  --count N        exactly N dots (1..%d)\n"
+           "  --count N        exactly N dots (1..%d; default: the scene's plan.dot_count)\n"
            "  --set PATH=VALUE override a scene field (repeatable)\n"
            "  --density D      dots/cm² over the plan's regions instead of the scene's density\n"
            "  --rule R         poisson (independent dots) or blue (minimum spacing); default:\n"
            "                   the scene's rule\n"
-           "  --seed S         random seed (default 1)\n"
+           "  --seed S         random seed (default: the scene's seed, 1 unless it says)\n"
            "  --threads N      worker threads, 1..256 (default: all cores)\n"
            "  --simd PATH      scalar, sse41, avx2, avx512 or neon (default: best; also SMP_SIMD)\n"
            "  --checksum       print the checksum of the dot arrays\n"
@@ -104,7 +108,7 @@ static void print_help(void) {
 
 int cmd_scatter(int argc, char **argv) {
     const char *cmd = "scatter";
-    long count = 0, seed = 1, threads = 0;
+    long count = 0, seed = -1, threads = 0;
     double density = 0.0;
     int json = 0, checksum = 0;
     const char *export_path = NULL;
@@ -182,10 +186,14 @@ int cmd_scatter(int argc, char **argv) {
 
     smp_mesh head = {0};
     float *dens = NULL;
-    smp_scatter_rule scene_rule;
-    if (scatter_scene_input(&scene_arg, density, &head, &dens, &scene_rule, &err) != SMP_OK)
+    scatter_scene_plan plan;
+    if (scatter_scene_input(&scene_arg, density, &head, &dens, &plan, &err) != SMP_OK)
         return cli_fail(cmd, &err);
-    if (!rule_given) rule = scene_rule;
+    if (!rule_given) rule = plan.rule;
+    /* the scene's count and seed unless the options say otherwise (--density replaces the
+     * scene's density, and with it its count) */
+    if (!count && !(density > 0.0)) count = (long)plan.dot_count;
+    if (seed < 0) seed = (long)plan.seed;
     if (export_path && export_obj(&head, export_path, &err) != SMP_OK) {
         free(dens);
         smp_mesh_free(&head);
@@ -202,8 +210,21 @@ int cmd_scatter(int argc, char **argv) {
     smp_dots dots = {0};
     size_t need = 0;
     smp_scatter_info info = {0};
-    if (smp_scatter_capacity(&d, &need, &err) != SMP_OK) {
+    double scratch = 0.0;
+    if (smp_scatter_capacity(&d, &need, &err) != SMP_OK ||
+        smp_scatter_scratch_bytes(&d, 0, &scratch, &err) != SMP_OK) {
         rc = cli_fail(cmd, &err);
+        goto out;
+    }
+    /* refuse what cannot fit before allocating: the dot set and the rule's working memory */
+    double total = (double)need * SMP_DOT_BYTES + scratch;
+    if (limit && total > (double)limit) {
+        rc = cli_usage_error(cmd,
+                             "%zu %s dots need about %.3g bytes (%.1f GiB: the dot set %.1f, "
+                             "working memory %.1f), more than this machine's %.1f GiB of memory",
+                             need, smp_scatter_rule_name(rule), total, total / 1073741824.0,
+                             (double)need * SMP_DOT_BYTES / 1073741824.0, scratch / 1073741824.0,
+                             (double)limit / 1073741824.0);
         goto out;
     }
     if (smp_dots_alloc(&dots, need, limit, &err) != SMP_OK) {

@@ -129,6 +129,11 @@ static smp_status planned_count(const smp_scatter_desc *d, double expected, size
         return SMP_OK;
     }
     double n = d->rule == SMP_SCATTER_BLUE ? ceil(expected * 1.66) + 64.0 : floor(expected + 0.5);
+    if (n < 1.0)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "the density gives %.3g dots over the whole mesh, which rounds to "
+                             "none: raise the density or ask for a count",
+                             expected);
     if (n > (double)SMP_SCATTER_MAX_DOTS)
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "the density asks for %.0f dots: at most %d per call", n,
@@ -142,6 +147,19 @@ smp_status smp_scatter_capacity(const smp_scatter_desc *desc, size_t *max_new_do
     smp_status st = scatter_validate(desc, err);
     if (st != SMP_OK) return st;
     return planned_count(desc, expected_dots(desc), max_new_dots, err);
+}
+
+smp_status smp_scatter_scratch_bytes(const smp_scatter_desc *desc, size_t existing, double *bytes,
+                                     smp_error *err) {
+    smp_status st = scatter_validate(desc, err);
+    if (st != SMP_OK) return st;
+    /* the triangle table and its alias table */
+    double b = (double)desc->mesh->triangle_count * (sizeof(scatter_tri) + 16.0);
+    if (desc->rule == SMP_SCATTER_BLUE)
+        b += (double)desc->mesh->triangle_count * 16.0 + (double)desc->mesh->vertex_count * 4.0 +
+             SMP_SCATTER_BLUE_BYTES_PER_POINT * scatter_blue_points_estimate(desc, existing);
+    *bytes = b;
+    return SMP_OK;
 }
 
 /* ---- the prepared triangle table -------------------------------------------------------- */

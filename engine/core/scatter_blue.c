@@ -1115,6 +1115,13 @@ enum { BN_CHUNK = 2048 };
 
 static size_t sc_min_size(size_t a, size_t b) { return a < b ? a : b; }
 
+/* Room for the points of a packing expecting `expect` new ones among n_old existing: the
+ * densest packing holds 1.66× a saturated random one. A double, so that absurd fields are
+ * refused instead of overflowing. */
+static double bn_points_bound(double expect, size_t n_old) {
+    return (double)n_old + floor(expect * 1.7) + 1024.0;
+}
+
 static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float scale,
                           const smp_dots *existing, int threads, bn_run *run, smp_error *err) {
     const smp_mesh *m = f->mesh;
@@ -1123,14 +1130,37 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     for (uint32_t t = 0; t < T; ++t) expect += f->tri_expect[t];
     expect /= (double)scale * scale;
     size_t n_old = existing ? existing->count : 0;
-    /* The densest packing holds 1.66× a saturated random one; leave room for that. */
-    size_t cap = n_old + (size_t)(expect * 1.7) + 1024;
     /* Interpolated weights never go below the smallest vertex weight, so no spacing exceeds
      * this: the grid's reach. */
     float h = bn_radius(scale, f->min_weight_cm2) * 1.0001f;
     float r_min = bn_radius(scale, f->floor_cm2 * 4.0f);
-
     memset(run, 0, sizeof *run);
+    /* Refused before anything is allocated: a packing whose size or spacings leave the
+     * ranges below (32-bit candidate numbers, float distances, 21-bit cube coordinates). */
+    double points = bn_points_bound(expect, n_old);
+    if (!(points <= (double)SMP_SCATTER_MAX_DOTS))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "blue noise: the packing would hold %.3g points, more than %d: the "
+                             "density (peak %g dots/cm²) is packed at the spacing of a quarter "
+                             "of its peak and thinned below that, so a field with a far higher "
+                             "peak than the rest asks for that many",
+                             points, SMP_SCATTER_MAX_DOTS, 4.0 * (double)f->floor_cm2);
+    if (!(isfinite(h) && h > 0.0f && h < 1e6f))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "blue noise: a spacing of %g mm (density %g dots/cm²) is out of "
+                             "range (0 … 1 km)",
+                             (double)h, (double)f->min_weight_cm2);
+    float extent = 0.0f;
+    for (uint32_t v = 0; v < m->vertex_count; ++v)
+        for (int k = 0; k < 3; ++k) extent = sc_max(extent, fabsf(m->positions[3 * v + k]));
+    if (!((double)extent / (2.0 * h) < (double)((1 << 20) - 4)))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "blue noise: the mesh reaches %g mm from the origin, more than "
+                             "2^20 cubes of twice the largest spacing (%g mm); move it nearer "
+                             "the origin",
+                             (double)extent, 2.0 * h);
+    size_t cap = (size_t)points;
+
     bn_index acc = {0};
     bn_resolver resolver = {0};
     run->acc = smp_big_alloc(cap * sizeof *run->acc);
@@ -1357,6 +1387,32 @@ static void bn_thin(const smp_scatter_desc *d, const bn_field *f, bn_run *run) {
     run->n_acc = w;
 }
 
+double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old) {
+    const smp_mesh *m = d->mesh;
+    float dmax = 0.0f;
+    for (uint32_t v = 0; v < m->vertex_count; ++v)
+        dmax = d->density_per_cm2[v] > dmax ? d->density_per_cm2[v] : dmax;
+    const double floor_cm2 = 0.25 * dmax;
+    double weighted = 0.0, at_unit = 0.0; /* dots at scale 1: packed, and kept after thinning */
+    for (uint32_t t = 0; t < m->triangle_count; ++t) {
+        const uint32_t *ix = m->indices + 3 * (size_t)t;
+        double w = 0.0, dens = 0.0;
+        for (int k = 0; k < 3; ++k) {
+            double dv = d->density_per_cm2[ix[k]];
+            dens += dv;
+            w += dv > 0.0 ? (dv > floor_cm2 ? dv : floor_cm2) : 0.0;
+        }
+        if (w > 0.0) {
+            double area = scatter_triangle_area_mm2(m, t);
+            weighted += area * w / 300.0;
+            at_unit += area * dens / 300.0;
+        }
+    }
+    /* an exact count sets the scale s so that the kept dots number count: s² = at_unit / want */
+    if (d->count && at_unit > 0.0) weighted *= ((double)d->count * 1.005 + (double)n_old) / at_unit;
+    return bn_points_bound(weighted, n_old);
+}
+
 smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,
                             smp_scatter_info *info, smp_error *err) {
     (void)expected;
@@ -1465,7 +1521,7 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
     float scale = (float)spacing_scale;
     size_t n = dots->count;
     bn_point *pts = malloc((n ? n : 1) * sizeof *pts);
-    bn_grid g;
+    bn_grid g = {0};
     if (!pts || !grid_init(&g, bn_radius(scale, f.min_weight_cm2) * 1.0001f, n)) {
         free(pts);
         grid_free(&g);

@@ -34,6 +34,10 @@ smp_status scatter_poisson_run(const smp_scatter_desc *d, smp_simd_path path, si
 smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,
                             smp_scatter_info *info, smp_error *err);
 
+/* The most points blue noise's packing may hold for d with n_old dots already in the set (at
+ * the first run's scale): its scratch memory goes by this. desc is validated. */
+double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old);
+
 /* Survivors of a pass from which blue noise resolves them by dominator sweeps rather than the
  * sequential greedy; both give the same dots. Tests move it to compare the two. */
 extern size_t scatter_blue_sweep_min;

@@ -110,6 +110,15 @@ enum { SMP_SCATTER_MAX_DOTS = 0x7fffffff };
  * packing (hexagonal, 1.66× the expected count). O(V + T). */
 smp_status smp_scatter_capacity(const smp_scatter_desc *desc, size_t *max_new_dots, smp_error *err);
 
+/* Working memory smp_scatter needs besides the dot set, in bytes, for `existing` dots
+ * already in it: an estimate from above, so that a caller can refuse a run that cannot fit
+ * before allocating anything. Poisson: the triangle tables. Blue noise: also about
+ * SMP_SCATTER_BLUE_BYTES_PER_POINT per point its packing may hold, which is more than the dots
+ * asked for wherever the density is thinned (below a quarter of its peak). O(V + T). */
+enum { SMP_SCATTER_BLUE_BYTES_PER_POINT = 320 };
+smp_status smp_scatter_scratch_bytes(const smp_scatter_desc *desc, size_t existing, double *bytes,
+                                     smp_error *err);
+
 /* ∫ density dA over the mesh in dots: what count 0 aims for. O(T). Fails like the validation. */
 smp_status smp_scatter_expected(const smp_scatter_desc *desc, double *dots_out, smp_error *err);
 
