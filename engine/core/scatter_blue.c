@@ -284,14 +284,10 @@ static int row_of(float v, float inv_row, int lo, int n) {
     return f < 0.0f ? 0 : f >= (float)n ? n - 1 : (int)f;
 }
 
-/* Grows *p to n words (never shrinks). 0 when out of memory. */
-static int bn_reserve_rows(uint32_t **p, size_t *cap, size_t n) {
-    if (n <= *cap) return 1;
-    uint32_t *q = realloc(*p, n * sizeof *q);
-    if (!q) return 0;
-    *p = q;
-    *cap = n;
-    return 1;
+/* The row of p in the bulk's table. */
+static size_t row_index(const bn_index *x, const bn_point *p) {
+    return (size_t)row_of(p->y, x->inv_row, x->row_lo[0], x->n_rows[0]) +
+           (size_t)x->n_rows[0] * (size_t)row_of(p->z, x->inv_row, x->row_lo[1], x->n_rows[1]);
 }
 
 /* Sorts pts[0, n) into the bulk's rows (a counting sort by row, then each row by x) and
@@ -315,23 +311,16 @@ static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
         x->n_rows[k] = (int)floorf(hi[k] * x->inv_row) - x->row_lo[k] + 1;
     }
     size_t rows = (size_t)x->n_rows[0] * (size_t)x->n_rows[1];
-    if (!bn_reserve_rows(&x->row_start, &x->row_cap, rows + 2)) return 0;
+    if (!smp_big_reserve((void **)&x->row_start, &x->row_cap, rows + 2, sizeof *x->row_start))
+        return 0;
     uint32_t *start = x->row_start;
     memset(start, 0, (rows + 2) * sizeof *start);
     /* count into start[row + 2], so that after the prefix sum start[row + 1] is where the
      * row's run begins and placing advances it to start[row + 2]'s old place: the end */
-    for (size_t i = 0; i < n; ++i) {
-        size_t r =
-            (size_t)row_of(pts[i].y, x->inv_row, x->row_lo[0], x->n_rows[0]) +
-            (size_t)x->n_rows[0] * (size_t)row_of(pts[i].z, x->inv_row, x->row_lo[1], x->n_rows[1]);
-        ++start[r + 2];
-    }
+    for (size_t i = 0; i < n; ++i) ++start[row_index(x, &pts[i]) + 2];
     for (size_t r = 2; r < rows + 2; ++r) start[r] += start[r - 1];
     for (size_t i = 0; i < n; ++i) {
-        size_t r =
-            (size_t)row_of(pts[i].y, x->inv_row, x->row_lo[0], x->n_rows[0]) +
-            (size_t)x->n_rows[0] * (size_t)row_of(pts[i].z, x->inv_row, x->row_lo[1], x->n_rows[1]);
-        float *o = x->xyzr[start[r + 1]++];
+        float *o = x->xyzr[start[row_index(x, &pts[i]) + 1]++];
         o[0] = pts[i].x, o[1] = pts[i].y, o[2] = pts[i].z, o[3] = pts[i].r;
     }
     /* now start[r] .. start[r + 1] is row r's run */
@@ -448,6 +437,7 @@ typedef struct bn_field {
     float *weight;        /* per vertex: density raised to the floor where > 0 */
     float floor_cm2;      /* a quarter of the largest density: spacing stops growing below */
     float min_weight_cm2; /* smallest positive weight: sets the largest spacing */
+    float extent_mm;      /* the largest |coordinate| of a vertex */
     double *tri_expect;   /* per triangle: dots at scale 1 (area × mean weight) */
     scatter_tris tris;    /* sampled by weight */
 } bn_field;
@@ -474,6 +464,9 @@ static smp_status bn_field_build(const smp_scatter_desc *d, bn_field *f, smp_err
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory preparing the spacing field");
     }
     f->min_weight_cm2 = dmax;
+    for (uint32_t v = 0; v < m->vertex_count; ++v)
+        for (int k = 0; k < 3; ++k)
+            f->extent_mm = sc_max(f->extent_mm, fabsf(m->positions[3 * v + k]));
     for (uint32_t v = 0; v < m->vertex_count; ++v) {
         float dv = d->density_per_cm2[v];
         f->weight[v] = dv > 0.0f ? (dv > f->floor_cm2 ? dv : f->floor_cm2) : 0.0f;
@@ -1150,15 +1143,12 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
                              "blue noise: a spacing of %g mm (density %g dots/cm²) is out of "
                              "range (0 … 1 km)",
                              (double)h, (double)f->min_weight_cm2);
-    float extent = 0.0f;
-    for (uint32_t v = 0; v < m->vertex_count; ++v)
-        for (int k = 0; k < 3; ++k) extent = sc_max(extent, fabsf(m->positions[3 * v + k]));
-    if (!((double)extent / (2.0 * h) < (double)((1 << 20) - 4)))
+    if (!((double)f->extent_mm / (2.0 * h) < (double)((1 << 20) - 4)))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "blue noise: the mesh reaches %g mm from the origin, more than "
                              "2^20 cubes of twice the largest spacing (%g mm); move it nearer "
                              "the origin",
-                             (double)extent, 2.0 * h);
+                             (double)f->extent_mm, 2.0 * h);
     size_t cap = (size_t)points;
 
     bn_index acc = {0};
@@ -1387,13 +1377,16 @@ static void bn_thin(const smp_scatter_desc *d, const bn_field *f, bn_run *run) {
     run->n_acc = w;
 }
 
-double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old) {
+/* Dots at spacing scale 1 over d's mesh, O(T) and allocation-free: *packed, those the
+ * packing holds (it follows the weight: the density raised to a quarter of its peak), and
+ * *kept, those left after thinning keeps density / weight of them (the density's integral). */
+static void bn_totals(const smp_scatter_desc *d, double *packed, double *kept) {
     const smp_mesh *m = d->mesh;
     float dmax = 0.0f;
     for (uint32_t v = 0; v < m->vertex_count; ++v)
         dmax = d->density_per_cm2[v] > dmax ? d->density_per_cm2[v] : dmax;
     const double floor_cm2 = 0.25 * dmax;
-    double weighted = 0.0, at_unit = 0.0; /* dots at scale 1: packed, and kept after thinning */
+    *packed = *kept = 0.0;
     for (uint32_t t = 0; t < m->triangle_count; ++t) {
         const uint32_t *ix = m->indices + 3 * (size_t)t;
         double w = 0.0, dens = 0.0;
@@ -1404,13 +1397,23 @@ double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old) {
         }
         if (w > 0.0) {
             double area = scatter_triangle_area_mm2(m, t);
-            weighted += area * w / 300.0;
-            at_unit += area * dens / 300.0;
+            *packed += area * w / 300.0;
+            *kept += area * dens / 300.0;
         }
     }
-    /* an exact count sets the scale s so that the kept dots number count: s² = at_unit / want */
-    if (d->count && at_unit > 0.0) weighted *= ((double)d->count * 1.005 + (double)n_old) / at_unit;
-    return bn_points_bound(weighted, n_old);
+}
+
+/* The new dots an exact count aims for among n_old existing: 0.5 % high, the surplus trimmed. */
+static double bn_want(const smp_scatter_desc *d, size_t n_old) {
+    return (double)d->count * 1.005 + (double)n_old;
+}
+
+double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old) {
+    double packed, kept;
+    bn_totals(d, &packed, &kept);
+    /* an exact count sets the scale s so that the kept dots number count: s² = kept / want */
+    if (d->count && kept > 0.0) packed *= bn_want(d, n_old) / kept;
+    return bn_points_bound(packed, n_old);
 }
 
 smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,
@@ -1421,24 +1424,14 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
     smp_status st = bn_field_build(d, &f, err);
     if (st != SMP_OK) return st;
     size_t n_old = dots->count;
-    /* Dots kept at scale 1: the packing follows the weight, and thinning keeps density/weight
-     * of it, so what remains follows the density itself. */
-    double at_unit = 0.0;
-    for (uint32_t t = 0; t < d->mesh->triangle_count; ++t) {
-        const uint32_t *ix = d->mesh->indices + 3 * (size_t)t;
-        double dens = (double)d->density_per_cm2[ix[0]] + d->density_per_cm2[ix[1]] +
-                      d->density_per_cm2[ix[2]];
-        at_unit +=
-            f.tri_expect[t] > 0.0 ? scatter_triangle_area_mm2(d->mesh, t) * dens / 300.0 : 0.0;
-    }
+    /* Dots kept at scale 1: what remains after thinning follows the density itself. */
+    double packed, at_unit;
+    bn_totals(d, &packed, &at_unit);
 
     bn_run run = {0};
     double scale = 1.0;
     int runs = 0;
-    if (d->count) {
-        double want = (double)d->count * 1.005 + (double)n_old;
-        scale = sqrt(at_unit / want);
-    }
+    if (d->count) scale = sqrt(at_unit / bn_want(d, n_old));
     /* An exact count: aim 0.5 % high, accept 0..1 % surplus, trim it. */
     for (;;) {
         if (run.acc) free(run.acc);
@@ -1455,7 +1448,7 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
                                d->count, got, scale);
             goto out;
         }
-        double have = (double)got + (double)n_old, want = (double)d->count * 1.005 + (double)n_old;
+        double have = (double)got + (double)n_old, want = bn_want(d, n_old);
         if (got == 0)
             scale *= 0.5;
         else if (runs < 6)
