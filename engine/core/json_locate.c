@@ -1,5 +1,6 @@
 #include "json_locate.h"
 
+#include <limits.h>
 #include <string.h>
 
 /* A cursor over the text. The walker only ever sees text cJSON already accepted, but it must
@@ -78,8 +79,10 @@ static int next_segment(const char **path, char *key, size_t cap, long *index) {
     if (*s == '.') ++s;
     if (!*s) return 0;
     if (*s == '[') {
+        /* An index past any array a scene can hold saturates: the walk then finds no element. */
         *index = 0;
-        for (++s; *s >= '0' && *s <= '9'; ++s) *index = *index * 10 + (*s - '0');
+        for (++s; *s >= '0' && *s <= '9'; ++s)
+            *index = *index > (LONG_MAX - 9) / 10 ? LONG_MAX : *index * 10 + (*s - '0');
         if (*s == ']') ++s;
         key[0] = '\0';
     } else {
