@@ -808,6 +808,31 @@ Test(scatter, blue_noise_refuses_packings_out_of_range) {
     smp_mesh_free(&sq);
 }
 
+/* A packing whose open cells do not shrink is refused with the reason, the dot set as it was;
+ * a healthy one never comes near the limit, so the test lowers it to reach the refusal. */
+Test(scatter, blue_noise_refuses_a_packing_whose_gaps_do_not_close) {
+    head_scene s = small_head();
+    smp_scatter_desc d = {.mesh = &s.head,
+                          .density_per_cm2 = s.density,
+                          .seed = 5,
+                          .rule = SMP_SCATTER_BLUE,
+                          .count = 2000};
+    smp_dots dots = alloc_for(&d, 0);
+    smp_error err = {0};
+    double saved = scatter_blue_runaway;
+    scatter_blue_runaway = 0.5;
+    smp_status st = smp_scatter(&d, &dots, &err);
+    scatter_blue_runaway = saved;
+    cr_assert_eq(st, SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "not closing"), "%s", err.message);
+    cr_assert_eq(dots.count, 0);
+    /* at the normal limit the same packing closes */
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(dots.count, 2000);
+    smp_dots_free(&dots);
+    free_head(&s);
+}
+
 /* The working memory a run reports covers blue noise's packing: at least its bytes per point
  * for every dot asked for, and far more than Poisson's. */
 Test(scatter, scratch_bytes_cover_the_blue_noise_packing) {

@@ -65,7 +65,7 @@ typedef struct bn_table {
 
 static int table_alloc(bn_table *t, uint32_t bits) {
     size_t n = (size_t)1 << bits;
-    t->slot = malloc(n * sizeof *t->slot);
+    t->slot = smp_big_alloc(n * sizeof *t->slot);
     if (!t->slot) return 0;
     t->bits = bits;
     t->used = 0;
@@ -196,7 +196,7 @@ static int grid_init(bn_grid *g, float reach, size_t cap_points) {
     memset(g, 0, sizeof *g);
     g->reach = reach;
     g->inv_h = 1.0f / (2.0f * reach);
-    g->next = malloc((cap_points ? cap_points : 1) * sizeof *g->next);
+    g->next = smp_big_alloc((cap_points ? cap_points : 1) * sizeof *g->next);
     g->cap_points = cap_points;
     return g->next && table_init(&g->cubes, cap_points / 8 + 64);
 }
@@ -385,14 +385,15 @@ static float row_gap(float v, int i, float side) {
                     if (w2_ < 0.0f) continue;                                                      \
                     const float wx_ = sqrtf(w2_), xlo_ = px_ - wx_, xhi_ = px_ + wx_;              \
                     const uint32_t *st_ = ix_->row_start + ry_ + (size_t)ix_->n_rows[0] * rz_;     \
-                    uint32_t a_ = st_[0], e_ = st_[1], b_ = e_;                                    \
-                    while (a_ < b_) {                                                              \
-                        uint32_t m_ = a_ + (b_ - a_) / 2;                                          \
-                        if (xs_[m_][0] < xlo_)                                                     \
-                            a_ = m_ + 1;                                                           \
-                        else                                                                       \
-                            b_ = m_;                                                               \
+                    const uint32_t e_ = st_[1];                                                    \
+                    uint32_t a_ = st_[0], n_ = e_ - a_;                                            \
+                    /* the first dot at or past xlo, by a binary search without branches */        \
+                    while (n_ > 1) {                                                               \
+                        const uint32_t h_ = n_ / 2;                                                \
+                        a_ = xs_[a_ + h_ - 1][0] < xlo_ ? a_ + h_ : a_;                            \
+                        n_ -= h_;                                                                  \
                     }                                                                              \
+                    a_ += n_ == 1 && xs_[a_][0] < xlo_;                                            \
                     for (uint32_t j_ = a_; j_ < e_ && xs_[j_][0] <= xhi_; ++j_) {                  \
                         const float *O = xs_[j_];                                                  \
                         __VA_ARGS__                                                                \
@@ -448,7 +449,8 @@ static void bn_field_free(bn_field *f) {
     scatter_tris_free(&f->tris);
 }
 
-static smp_status bn_field_build(const smp_scatter_desc *d, bn_field *f, smp_error *err) {
+static smp_status bn_field_build(const smp_scatter_desc *d, int threads, bn_field *f,
+                                 smp_error *err) {
     memset(f, 0, sizeof *f);
     const smp_mesh *m = d->mesh;
     f->mesh = m;
@@ -457,8 +459,8 @@ static smp_status bn_field_build(const smp_scatter_desc *d, bn_field *f, smp_err
     for (uint32_t v = 0; v < m->vertex_count; ++v)
         dmax = d->density_per_cm2[v] > dmax ? d->density_per_cm2[v] : dmax;
     f->floor_cm2 = 0.25f * dmax;
-    f->weight = malloc((size_t)m->vertex_count * sizeof(float));
-    f->tri_expect = malloc((size_t)m->triangle_count * sizeof(double));
+    f->weight = smp_big_alloc(((size_t)m->vertex_count + 1) * sizeof(float));
+    f->tri_expect = smp_big_alloc(((size_t)m->triangle_count + 1) * sizeof(double));
     if (!f->weight || !f->tri_expect) {
         bn_field_free(f);
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory preparing the spacing field");
@@ -477,7 +479,7 @@ static smp_status bn_field_build(const smp_scatter_desc *d, bn_field *f, smp_err
         double w = (double)f->weight[ix[0]] + f->weight[ix[1]] + f->weight[ix[2]];
         f->tri_expect[t] = w > 0.0 ? scatter_triangle_area_mm2(m, t) * w / 300.0 : 0.0;
     }
-    smp_status st = scatter_tris_build(m, f->weight, d->tissue, &f->tris, err);
+    smp_status st = scatter_tris_build(m, f->weight, d->tissue, threads, &f->tris, err);
     if (st != SMP_OK) {
         free(f->weight);
         free(f->tri_expect);
@@ -889,6 +891,10 @@ enum { BN_CROWDED_CUBE = 16 };
  * visits still hit the cache, than by listing dominators; more, and the sweeps win even on one
  * thread (1.9M survivors: 1.1 s against 2.1 s). */
 size_t scatter_blue_sweep_min = 32768;
+
+/* Open cells per point of room above which a packing is taken for a runaway. A healthy
+ * packing's open cells peak at about twice its dots, in the second pass. */
+double scatter_blue_runaway = 16.0;
 
 static void resolver_free(bn_resolver *R) {
     table_free(&R->cubes);
@@ -1310,8 +1316,15 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
             ns += chunk[ch].dcount;
         }
         /* Open cells shrink geometrically in a healthy packing; a runaway (cells the dots
-         * never cover) stops here rather than exhausting memory. */
-        if (n_next > 16 * cap) n_next = ns = 0;
+         * never cover) is refused here rather than exhausting memory or leaving gaps. */
+        if ((double)n_next > scatter_blue_runaway * (double)cap) {
+            st = smp_error_set(err, SMP_ERR_INVALID_ARG,
+                               "blue noise: %zu cells still open after pass %d, more than %g "
+                               "per point the packing may hold (%zu): its gaps are not "
+                               "closing, so no dots were added",
+                               n_next, pass + 1, scatter_blue_runaway, cap);
+            goto done;
+        }
         if (!bn_reserve((void **)&next_cells, &next_cap, n_next, sizeof *next_cells) ||
             !bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv))
             goto nomem;
@@ -1421,7 +1434,7 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
     (void)expected;
     int threads = d->threads > 0 ? d->threads : omp_get_max_threads();
     bn_field f;
-    smp_status st = bn_field_build(d, &f, err);
+    smp_status st = bn_field_build(d, threads, &f, err);
     if (st != SMP_OK) return st;
     size_t n_old = dots->count;
     /* Dots kept at scale 1: what remains after thinning follows the density itself. */
@@ -1510,10 +1523,11 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "blue quality: scale %g must be > 0",
                              spacing_scale);
     bn_field f;
-    if ((st = bn_field_build(desc, &f, err)) != SMP_OK) return st;
+    int threads = desc->threads > 0 ? desc->threads : omp_get_max_threads();
+    if ((st = bn_field_build(desc, threads, &f, err)) != SMP_OK) return st;
     float scale = (float)spacing_scale;
     size_t n = dots->count;
-    bn_point *pts = malloc((n ? n : 1) * sizeof *pts);
+    bn_point *pts = smp_big_alloc((n ? n : 1) * sizeof *pts);
     bn_grid g = {0};
     if (!pts || !grid_init(&g, bn_radius(scale, f.min_weight_cm2) * 1.0001f, n)) {
         free(pts);
@@ -1534,7 +1548,7 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
         }
     }
     double min_ratio = 2.0;
-#pragma omp parallel for schedule(dynamic, 4096) reduction(min : min_ratio)
+#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads) reduction(min : min_ratio)
     for (size_t i = 0; i < n; ++i) {
         const bn_point *p = &pts[i];
         bn_box box = reach_box(&g, p);
@@ -1558,7 +1572,7 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
     c.key[KEY_COLUMN] = smp_rng_key(desc->seed, SC_STREAM_PROBES);
     c.key[KEY_COIN] = k1;
     size_t used = 0, gaps = 0;
-#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : used, gaps)
+#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads) reduction(+ : used, gaps)
     for (size_t i = 0; i < probes; ++i) {
         uint32_t h1;
         uint32_t t = sc_pick_triangle(&c, (uint32_t)i, &h1);

@@ -8,8 +8,9 @@
 
 smp_status scatter_validate(const smp_scatter_desc *d, smp_error *err);
 double scatter_triangle_area_mm2(const smp_mesh *m, uint32_t t);
+/* The triangles' sampling data on `threads` threads (the result does not depend on them). */
 smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t *tissue,
-                              scatter_tris *T, smp_error *err);
+                              int threads, scatter_tris *T, smp_error *err);
 void scatter_tris_free(scatter_tris *T);
 /* The per-dot keys and variation of d's session; T (may be NULL) is kept for blue noise's
  * triangle draws. */
@@ -41,5 +42,9 @@ double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old);
 /* Survivors of a pass from which blue noise resolves them by dominator sweeps rather than the
  * sequential greedy; both give the same dots. Tests move it to compare the two. */
 extern size_t scatter_blue_sweep_min;
+
+/* Open cells per point the packing may hold above which blue noise gives up with an error
+ * (a packing whose gaps do not close). Tests lower it to reach that error. */
+extern double scatter_blue_runaway;
 
 #endif
