@@ -126,8 +126,8 @@ static bn_slot *table_get(bn_table *t, uint64_t key, uint32_t a, uint32_t b) {
 }
 
 /* A counting sort of points by cube over the table's payload, in three steps:
- * table_count_points (b: each cube's points), table_starts (a: where its run starts; then
- * each placed point advances a) and table_rewind (a back to the run's start). */
+ * table_count_points (b: each cube's points), table_starts_along (a: where its run starts;
+ * then each placed point advances a) and table_rewind (a back to the run's start). */
 static int table_count_points(bn_table *t, float inv_h, const bn_point *pts, size_t n) {
     table_clear(t);
     for (size_t i = 0; i < n; ++i) {
@@ -138,11 +138,18 @@ static int table_count_points(bn_table *t, float inv_h, const bn_point *pts, siz
     return 1;
 }
 
-static void table_starts(bn_table *t) {
+/* The runs in the order their cubes are first met along pts[0, n), not in the table's
+ * (hashed, so random) order: points arrive in mesh order, so cubes near in space get runs
+ * near in memory, and a neighbour search reading 8 cubes touches a few nearby cache lines
+ * instead of 8 random ones. slot_of[i]: the slot of pts[i]'s cube, for placing it. */
+static void table_starts_along(bn_table *t, float inv_h, const bn_point *pts, size_t n,
+                               uint32_t *slot_of) {
+    for (size_t i = 0, slots = (size_t)1 << t->bits; i < slots; ++i) t->slot[i].a = BN_NONE;
     uint32_t at = 0;
-    for (size_t i = 0, slots = (size_t)1 << t->bits; i < slots; ++i) {
-        bn_slot *s = &t->slot[i];
-        if (s->key == UINT64_MAX) continue;
+    for (size_t i = 0; i < n; ++i) {
+        bn_slot *s = (bn_slot *)table_find(t, cube_key(inv_h, pts[i].x, pts[i].y, pts[i].z));
+        slot_of[i] = (uint32_t)(s - t->slot);
+        if (s->a != BN_NONE) continue;
         s->a = at;
         at += s->b;
     }
@@ -151,11 +158,6 @@ static void table_starts(bn_table *t) {
 static void table_rewind(bn_table *t) {
     for (size_t i = 0, slots = (size_t)1 << t->bits; i < slots; ++i)
         if (t->slot[i].key != UINT64_MAX) t->slot[i].a -= t->slot[i].b;
-}
-
-/* The slot of the cube holding p, which must exist. */
-static bn_slot *table_cube_of(bn_table *t, float inv_h, const bn_point *p) {
-    return (bn_slot *)table_find(t, cube_key(inv_h, p->x, p->y, p->z));
 }
 
 /* ---- hash grid: cube key → chain of point indices --------------------------------------- */
@@ -255,6 +257,7 @@ typedef struct bn_index {
     size_t n_bulk, cap;
     bn_grid tail; /* dots n_bulk.. (indices relative to n_bulk) */
     size_t tail_cap;
+    int threads; /* for a rebuild's sorting */
 } bn_index;
 
 static void index_free(bn_index *x) {
@@ -264,9 +267,10 @@ static void index_free(bn_index *x) {
     memset(x, 0, sizeof *x);
 }
 
-static int index_init(bn_index *x, float reach, size_t cap) {
+static int index_init(bn_index *x, float reach, size_t cap, int threads) {
     memset(x, 0, sizeof *x);
     x->reach = reach;
+    x->threads = threads;
     x->cap = cap;
     x->tail_cap = cap / 8 + 4096;
     x->xyzr = smp_big_alloc((cap ? cap : 1) * sizeof *x->xyzr);
@@ -323,7 +327,9 @@ static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
         float *o = x->xyzr[start[row_index(x, &pts[i]) + 1]++];
         o[0] = pts[i].x, o[1] = pts[i].y, o[2] = pts[i].z, o[3] = pts[i].r;
     }
-    /* now start[r] .. start[r + 1] is row r's run */
+    /* now start[r] .. start[r + 1] is row r's run; rows sort alone, each the same way on any
+     * thread */
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(x->threads) if (n > 65536)
     for (size_t r = 0; r < rows; ++r) {
         float(*run)[4] = x->xyzr + start[r];
         size_t len = start[r + 1] - start[r];
@@ -872,7 +878,8 @@ typedef struct bn_resolver {
      * dom_more[dom[i * BN_DOM_SLOTS] ..] */
     uint32_t *dom_n, *dom, *dom_more;
     uint8_t *state;
-    size_t sv_cap, dom_n_cap, dom_cap, dom_more_cap, state_cap;
+    uint32_t *slot_of; /* per survivor (in pass order): its cube's slot */
+    size_t sv_cap, dom_n_cap, dom_cap, dom_more_cap, state_cap, slot_of_cap;
     /* the sequential greedy */
     uint32_t *order, *order_tmp;
     bn_point *in;
@@ -903,6 +910,7 @@ static void resolver_free(bn_resolver *R) {
     free(R->dom);
     free(R->dom_more);
     free(R->state);
+    free(R->slot_of);
     free(R->order);
     free(R->order_tmp);
     free(R->in);
@@ -1041,12 +1049,13 @@ static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, 
     }
     if (!bn_reserve((void **)&R->dom_n, &R->dom_n_cap, ns, sizeof *R->dom_n) ||
         !bn_reserve((void **)&R->dom, &R->dom_cap, ns * BN_DOM_SLOTS, sizeof *R->dom) ||
-        !bn_reserve((void **)&R->state, &R->state_cap, ns, 1))
+        !bn_reserve((void **)&R->state, &R->state_cap, ns, 1) ||
+        !bn_reserve((void **)&R->slot_of, &R->slot_of_cap, ns, sizeof *R->slot_of))
         return 0;
-    table_starts(&R->cubes);
+    table_starts_along(&R->cubes, inv_h, surv, ns, R->slot_of);
     bn_sv_cols *c = &R->sv;
     for (size_t i = 0; i < ns; ++i) {
-        uint32_t at = table_cube_of(&R->cubes, inv_h, &surv[i])->a++;
+        uint32_t at = R->cubes.slot[R->slot_of[i]].a++;
         c->x[at] = surv[i].x, c->y[at] = surv[i].y, c->z[at] = surv[i].z, c->r[at] = surv[i].r;
         c->prio[at] = surv[i].prio, c->id[at] = (uint32_t)i;
     }
@@ -1108,6 +1117,7 @@ typedef struct bn_chunk {
     uint32_t thread;
     size_t from, count;   /* cells */
     size_t dfrom, dcount; /* darts */
+    size_t to, dto;       /* where they go in the next pass's arrays */
 } bn_chunk;
 
 enum { BN_CHUNK = 2048 };
@@ -1171,7 +1181,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     size_t chunk_cap = 0;
     bn_emit *emit = calloc((size_t)threads, sizeof *emit);
     smp_status st = SMP_OK;
-    if (!run->acc || !emit || !index_init(&acc, h, cap)) goto nomem;
+    if (!run->acc || !emit || !index_init(&acc, h, cap, threads)) goto nomem;
     run->cap_acc = cap;
     for (size_t i = 0; i < n_old; ++i) {
         if (existing->triangle[i] >= T) {
@@ -1189,9 +1199,14 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     /* Start cells: each triangle cut into 4^L pieces of at most 2 r² at the smallest spacing
      * r, about the area one dot keeps for itself (1.44 r²). Smaller pieces would throw more
      * darts than the first pass needs: most would land in the spacing of an earlier one. */
-    size_t n_cells = 0;
-    uint8_t *levels = malloc(T);
-    if (!levels) goto nomem;
+    uint8_t *levels = malloc((size_t)T + 1);
+    size_t *first = smp_big_alloc(((size_t)T + 1) * sizeof *first);
+    if (!levels || !first) {
+        free(levels);
+        free(first);
+        goto nomem;
+    }
+#pragma omp parallel for schedule(static) num_threads(threads)
     for (uint32_t t = 0; t < T; ++t) {
         levels[t] = 0xff;
         if (!(f->tri_expect[t] > 0.0)) continue;
@@ -1199,33 +1214,36 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         int L = 0;
         while (L < 8 && area > 2.0f * r_min * r_min) area *= 0.25f, ++L;
         levels[t] = (uint8_t)L;
-        n_cells += (size_t)1 << (2 * L);
+    }
+    size_t n_cells = 0;
+    for (uint32_t t = 0; t < T; ++t) { /* each triangle's cells start at first[t] */
+        first[t] = n_cells;
+        n_cells += levels[t] == 0xff ? 0 : (size_t)1 << (2 * levels[t]);
     }
     if (!bn_reserve((void **)&cells, &cells_cap, n_cells, sizeof *cells)) {
         free(levels);
+        free(first);
         goto nomem;
     }
-    {
-        size_t w = 0;
-        for (uint32_t t = 0; t < T; ++t) {
-            if (levels[t] == 0xff) continue;
-            size_t start = w;
-            cells[w++] = (bn_cell){.t = t, .u = {0, 1, 0}, .v = {0, 0, 1}};
-            for (int L = 0; L < levels[t]; ++L) {
-                size_t end = w;
-                for (size_t i = start; i < end; ++i) {
-                    bn_cell four[4];
-                    cell_split(&cells[i], four);
-                    cells[i] = four[0];
-                    cells[w++] = four[1];
-                    cells[w++] = four[2];
-                    cells[w++] = four[3];
-                }
+#pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
+    for (uint32_t t = 0; t < T; ++t) {
+        if (levels[t] == 0xff) continue;
+        size_t start = first[t], w = start;
+        cells[w++] = (bn_cell){.t = t, .u = {0, 1, 0}, .v = {0, 0, 1}};
+        for (int L = 0; L < levels[t]; ++L) {
+            size_t end = w;
+            for (size_t i = start; i < end; ++i) {
+                bn_cell four[4];
+                cell_split(&cells[i], four);
+                cells[i] = four[0];
+                cells[w++] = four[1];
+                cells[w++] = four[2];
+                cells[w++] = four[3];
             }
         }
-        n_cells = w;
     }
     free(levels);
+    free(first);
 
     /* The darts of the start cells, clear of the existing dots. Later darts come from the
      * split that makes their cells (refine_split), tested on the list it already holds. */
@@ -1238,9 +1256,12 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         cell_dart(f, scale, key, &cells[i], &surv[i]);
         keep[i] = n_old == 0 || !index_conflicts(&acc, run->acc, &surv[i]);
     }
-    size_t ns = 0;
-    for (size_t i = 0; i < n_cells; ++i) /* in place: ns never passes i */
-        if (keep[i]) surv[ns++] = surv[i];
+    size_t ns = n_cells;
+    if (n_old) { /* in place: ns never passes i */
+        ns = 0;
+        for (size_t i = 0; i < n_cells; ++i)
+            if (keep[i]) surv[ns++] = surv[i];
+    }
 
     for (int pass = 0; n_cells; ++pass) {
         if (n_cells > 0xffffffffu) { /* survivors are numbered in 32 bits */
@@ -1302,8 +1323,11 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
                 for (size_t i = ch * BN_CHUNK; cache && i < end; ++i)
                     if (cells[i].level < BN_MAX_LEVEL)
                         cell_refine(&acc, run->acc, f, scale, key, &cells[i], cache, e);
-                chunk[ch] = (bn_chunk){(uint32_t)omp_get_thread_num(), from, e->n - from, dfrom,
-                                       e->nd - dfrom};
+                chunk[ch] = (bn_chunk){.thread = (uint32_t)omp_get_thread_num(),
+                                       .from = from,
+                                       .count = e->n - from,
+                                       .dfrom = dfrom,
+                                       .dcount = e->nd - dfrom};
             }
             free(cache);
         }
@@ -1312,6 +1336,8 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         size_t n_next = 0;
         ns = 0;
         for (size_t ch = 0; ch < n_chunks; ++ch) {
+            chunk[ch].to = n_next;
+            chunk[ch].dto = ns;
             n_next += chunk[ch].count;
             ns += chunk[ch].dcount;
         }
@@ -1328,16 +1354,13 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         if (!bn_reserve((void **)&next_cells, &next_cap, n_next, sizeof *next_cells) ||
             !bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv))
             goto nomem;
-        if (n_next) {
-            size_t w = 0, wd = 0;
-            for (size_t ch = 0; ch < n_chunks; ++ch) {
-                const bn_emit *e = &emit[chunk[ch].thread];
-                memcpy(next_cells + w, e->cell + chunk[ch].from,
-                       chunk[ch].count * sizeof *next_cells);
-                memcpy(surv + wd, e->dart + chunk[ch].dfrom, chunk[ch].dcount * sizeof *surv);
-                w += chunk[ch].count;
-                wd += chunk[ch].dcount;
-            }
+#pragma omp parallel for schedule(static) num_threads(threads) if (n_next > 65536)
+        for (size_t ch = 0; ch < n_chunks; ++ch) {
+            const bn_emit *e = &emit[chunk[ch].thread];
+            memcpy(next_cells + chunk[ch].to, e->cell + chunk[ch].from,
+                   chunk[ch].count * sizeof *next_cells);
+            memcpy(surv + chunk[ch].dto, e->dart + chunk[ch].dfrom,
+                   chunk[ch].dcount * sizeof *surv);
         }
         bn_cell *tmp = cells;
         cells = next_cells;
