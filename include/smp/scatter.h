@@ -31,8 +31,9 @@
  * Count: 0 asks for the density's own count (Poisson: round(∫ density dA); blue noise: what a
  * maximal packing gives). count = N gives exactly N new dots: Poisson draws N dots from the
  * density (a binomial process); blue noise searches the spacing scale s until a maximal packing
- * holds N to N + 1 % dots (usually 1 run, at most 12), then removes the surplus evenly
- * along the acceptance order, which leaves that many small holes.
+ * holds N to N + 1 % dots (usually 1 run, at most 12; each run after a miss accepts another
+ * 0.5 % above N, since a packing's count itself varies by about √N), then removes the surplus
+ * evenly along the acceptance order, which leaves that many small holes.
  *
  * Per-dot variation (both rules): healed radius ~ 0.3 × needle diameter with relative spread
  * 0.05 + 0.25·(1 − skill); depth ~ N(depth_mean, depth_sd) with depth_sd defaulting to
