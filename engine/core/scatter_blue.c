@@ -1308,7 +1308,10 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
                 !bn_reserve((void **)&emit[k].dart, &emit[k].dcap, share / 2, sizeof *emit[k].dart))
                 goto nomem;
         }
-#pragma omp parallel num_threads(threads)
+        /* a pass of a few chunks runs on one thread: the others would only wait at its end,
+         * and on a busy machine a waiting thread can cost a scheduler slice (10–20 ms) */
+        const int team = n_chunks >= 4 ? threads : 1;
+#pragma omp parallel num_threads(team)
         {
             bn_emit *e = &emit[omp_get_thread_num()];
             /* a cell's pieces never depend on what the cache held before it */
