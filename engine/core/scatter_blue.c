@@ -465,8 +465,8 @@ static smp_status bn_field_build(const smp_scatter_desc *d, int threads, bn_fiel
     for (uint32_t v = 0; v < m->vertex_count; ++v)
         dmax = d->density_per_cm2[v] > dmax ? d->density_per_cm2[v] : dmax;
     f->floor_cm2 = 0.25f * dmax;
-    f->weight = smp_big_alloc(((size_t)m->vertex_count + 1) * sizeof(float));
-    f->tri_expect = smp_big_alloc(((size_t)m->triangle_count + 1) * sizeof(double));
+    f->weight = smp_big_alloc((m->vertex_count ? m->vertex_count : 1) * sizeof(float));
+    f->tri_expect = smp_big_alloc((m->triangle_count ? m->triangle_count : 1) * sizeof(double));
     if (!f->weight || !f->tri_expect) {
         bn_field_free(f);
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory preparing the spacing field");
@@ -1200,8 +1200,8 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
      * r, about twice the area one dot keeps for itself (1.44 r²). Smaller pieces would throw
      * more darts than the first pass needs: most would land in the spacing of an earlier one
      * (at 10⁶ dots, 2 r² cost 4 % more instructions, 4 r² saved no more). */
-    uint8_t *levels = malloc((size_t)T + 1);
-    size_t *first = smp_big_alloc(((size_t)T + 1) * sizeof *first);
+    uint8_t *levels = malloc(T ? T : 1);
+    size_t *first = smp_big_alloc((T ? T : 1) * sizeof *first);
     if (!levels || !first) {
         free(levels);
         free(first);

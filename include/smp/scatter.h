@@ -31,9 +31,10 @@
  * Count: 0 asks for the density's own count (Poisson: round(∫ density dA); blue noise: what a
  * maximal packing gives). count = N gives exactly N new dots: Poisson draws N dots from the
  * density (a binomial process); blue noise searches the spacing scale s until a maximal packing
- * holds N to N + 1 % dots (usually 1 run, at most 12; each run after a miss accepts another
- * 0.5 % above N, since a packing's count itself varies by about √N), then removes the surplus
- * evenly along the acceptance order, which leaves that many small holes.
+ * holds N to N + 1 % + 2 dots (usually 1 run, 2 or 3 for a few thousand dots or fewer, at
+ * most 12; each run after a miss accepts another 0.5 % + 2 above N, since a packing's count
+ * itself varies by about √N, and after 8 runs any surplus), then removes the surplus evenly
+ * along the acceptance order, which leaves that many small holes.
  *
  * Per-dot variation (both rules): healed radius ~ 0.3 × needle diameter with relative spread
  * 0.05 + 0.25·(1 − skill); depth ~ N(depth_mean, depth_sd) with depth_sd defaulting to
@@ -126,7 +127,10 @@ smp_status smp_scatter_expected(const smp_scatter_desc *desc, double *dots_out, 
 /* Appends the session's dots to dots (dots->count existing ones stay; for blue noise they are
  * respected). Fails without writing anything on invalid input (the message names the field
  * and value), no area with density > 0 (SMP_ERR_INVALID_ARG) or too little capacity (the
- * message says how much is needed). Uses smp_simd_active(). */
+ * message says how much is needed); blue noise also refuses (SMP_ERR_INVALID_ARG, with the
+ * reason) a packing out of range (too many points, a spacing beyond float's range, a mesh too
+ * far from the origin), an exact count no spacing can fit, and a packing whose gaps do not
+ * close. Uses smp_simd_active(). */
 smp_status smp_scatter(const smp_scatter_desc *desc, smp_dots *dots, smp_error *err);
 
 /* What a run did, for reports and quality checks. */
