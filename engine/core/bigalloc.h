@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /* Memory for bytes, 64-byte aligned; 2 MiB aligned and marked for transparent huge pages when
- * it is 2 MiB or more. Free with free(). NULL when out of memory. */
+ * it is 512 KiB or more. Free with free(). NULL when out of memory. */
 void *smp_big_alloc(size_t bytes);
 
 /* Grows *p (from smp_big_alloc, or NULL) to hold n elements of size elem, keeping its
