@@ -21,12 +21,13 @@
  *     quarter of the largest density (and inside a triangle whose density falls to zero at a
  *     corner); there dots are thinned at random instead, so soft edges fade in number, not in
  *     spacing. Maximality holds except within one spacing of a thinned edge (thinning runs
- *     after packing). How: each triangle is cut into cells (≤ 2 r²); every pass throws one
- *     dart per open cell, keeps darts clear of accepted dots (in parallel), accepts them one by
- *     one in random priority order unless too close to one accepted before (the sequential
- *     greedy, so independent of threads), then closes every cell that one dot covers entirely
- *     and splits the others in four, closing at once the children one dot covers. It ends
- *     when no cell is open: no point of the surface has room left (up to float rounding).
+ *     after packing). How: each triangle is cut into cells (≤ 3 r²); every pass gives each
+ *     open cell one dart (the first of up to 4 tries clear of the dots accepted so far, found
+ *     in parallel), accepts the darts one by one in random priority order unless too close to
+ *     one accepted before (the sequential greedy, so independent of threads), then closes
+ *     every cell that one or two dots cover entirely and splits the others in four, closing at
+ *     once the children they cover. It ends when no cell is open: no point of the surface has
+ *     room left (up to float rounding).
  *
  * Count: 0 asks for the density's own count (Poisson: round(∫ density dA); blue noise: what a
  * maximal packing gives). count = N gives exactly N new dots: Poisson draws N dots from the
@@ -53,8 +54,9 @@
  *
  * Cost: Poisson ≈ 6 hashes and 31 bytes written per dot (streamed past the caches for large
  * sets) after an O(V + T) set-up (validation, triangle weights, the count split). Blue noise is
- * scalar and far slower: ≈ 15–20 passes, ≈ 30 darts and cell tests per dot, scratch ≈ 300 bytes per
- * dot, and ×2 for an exact count.
+ * scalar and far slower: ≈ 15–20 passes, ≈ 4–5 cells refined per dot (each a neighbour search,
+ * cover tests and up to 4 darts for each of its children), scratch ≈ 300 bytes per dot, and
+ * ×2 for an exact count that takes a second run.
  *
  * Does NOT: compute densities (smp/fields.h), allocate the dot set, age or draw dots.
  */
