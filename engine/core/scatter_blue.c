@@ -640,11 +640,9 @@ typedef struct bn_refine {
  * this refines 430k cells instead of 600k. */
 enum { BN_DART_TRIES = 4 };
 
-/* A cell's dart number `attempt`: uniform in it, with its priority, keyed by the cell itself
- * (triangle, level, corners), so a cell gets the same darts whichever pass and position it
- * has. */
-static void cell_dart(const bn_field *f, float scale, uint32_t key, const bn_cell *c,
-                      uint32_t attempt, bn_point *p) {
+/* A cell's darts are keyed by the cell itself (triangle, level, corners), so a cell gets the
+ * same darts whichever pass and position it has: this is the key they share. */
+static uint32_t cell_dart_key(uint32_t key, const bn_cell *c) {
     uint32_t w[4];
     memcpy(&w[0], &c->u[0], 4);
     memcpy(&w[1], &c->v[0], 4);
@@ -653,6 +651,12 @@ static void cell_dart(const bn_field *f, float scale, uint32_t key, const bn_cel
     uint32_t h = smp_rng_hash(key, c->t);
     h = smp_rng_hash(h, w[0] ^ c->level);
     for (int i = 1; i < 4; ++i) h = smp_rng_hash(h, w[i]);
+    return h;
+}
+
+/* The cell's dart number `attempt` (h from cell_dart_key): uniform in it, with its priority. */
+static void cell_dart(const bn_field *f, float scale, uint32_t h, const bn_cell *c,
+                      uint32_t attempt, bn_point *p) {
     uint32_t hu = smp_rng_hash(h, 1u + 2u * attempt);
     float a = smp_rng_unit16(hu & 0xffffu), b = smp_rng_unit16(hu >> 16);
     if (a + b > 1.0f) a = 1.0f - a, b = 1.0f - b;
@@ -769,9 +773,10 @@ static void refine_split(const bn_refine *R, const bn_cell *c, bn_point pt[6]) {
         emit_cell(R->out, &four[ch]);
         /* the next pass's dart in this child, tested now against the same list: its
          * conflicts are all within reach of the parent's middle */
+        const uint32_t h = cell_dart_key(R->key, &four[ch]);
         for (uint32_t a = 0; a < BN_DART_TRIES; ++a) {
             bn_point dart;
-            cell_dart(R->f, R->scale, R->key, &four[ch], a, &dart);
+            cell_dart(R->f, R->scale, h, &four[ch], a, &dart);
             if (!(R->blind ? index_conflicts(R->g, R->pts, &dart) : near_conflicts(R, &dart))) {
                 emit_dart(R->out, &dart);
                 break;
@@ -1272,9 +1277,10 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         goto nomem;
 #pragma omp parallel for schedule(dynamic, 4096) num_threads(threads)
     for (size_t i = 0; i < n_cells; ++i) {
+        const uint32_t dk = cell_dart_key(key, &cells[i]);
         keep[i] = 0;
         for (uint32_t a = 0; a < (n_old ? BN_DART_TRIES : 1u) && !keep[i]; ++a) {
-            cell_dart(f, scale, key, &cells[i], a, &surv[i]);
+            cell_dart(f, scale, dk, &cells[i], a, &surv[i]);
             keep[i] = n_old == 0 || !index_conflicts(&acc, run->acc, &surv[i]);
         }
     }
