@@ -793,18 +793,23 @@ typedef struct bn_near_cache {
     float dot[BN_CACHE_MAX + 1][4]; /* one spare: gather_near writes every dot it scans */
 } bn_near_cache;
 
-/* The dots within radius of m, into dot[0, BN_CACHE_MAX); their number, or -1 when more.
- * dot has room for BN_CACHE_MAX + 1: each dot scanned is copied and kept by advancing n, no
- * branch on the distance (about half the dots scanned are kept, a coin toss to predict). */
+/* The dots a cell within the ball (m, radius) may need, into dot[0, BN_CACHE_MAX); their
+ * number, or -1 when more. Such a cell keeps a dot o within (r_hi + r_o) / 2 + ext of its
+ * middle (cell_refine), which is (reach - r_o) / 2 less than the widest such bound, far; so
+ * with |middle - m| + far <= radius, o lies within radius - (reach - r_o) / 2 of m. The
+ * cell's filter is a thousandth wide, this one two, so rounding never drops a dot a cell
+ * keeps. dot has room for BN_CACHE_MAX + 1: each dot scanned is copied and kept by advancing
+ * n, no branch on the distance (about half the dots scanned are kept, a coin toss). */
 static int gather_near(const bn_index *g, const bn_point *pts, const float m[3], float radius,
                        float (*dot)[4]) {
     int n = 0;
     /* locals: the stores into dot could alias m as far as the compiler knows */
-    const float mx = m[0], my = m[1], mz = m[2], r2 = radius * radius;
+    const float mx = m[0], my = m[1], mz = m[2], half_reach = 0.5f * g->reach;
     INDEX_FOR_NEAR(g, pts, mx, my, mz, radius, o, {
         float dx = o[0] - mx, dy = o[1] - my, dz = o[2] - mz;
+        float lim = (radius - (half_reach - 0.5f * o[3])) * 1.002f;
         memcpy(dot[n], o, sizeof dot[0]);
-        n += dx * dx + dy * dy + dz * dz < r2;
+        n += dx * dx + dy * dy + dz * dz < lim * lim;
         if (n > BN_CACHE_MAX) return -1;
     });
     return n;
