@@ -1058,3 +1058,36 @@ Test(scatter, blue_noise_finds_room_with_few_cells_per_dot) {
     free(dens);
     smp_mesh_free(&m);
 }
+
+/* An exact count removes its surplus from the dots that joined last: each filled a gap just
+ * wide enough for it, so the holes left are small. Removed evenly along the acceptance order
+ * instead, the first pass's dots go too, each leaving a dot's whole room: here 44 dots
+ * trimmed that way left 249 of the 400k probes in gaps; this way, none. */
+Test(scatter, blue_noise_trims_the_dots_that_filled_the_smallest_gaps) {
+    smp_mesh m = plane(60.0f, 6);
+    float *dens = constant_density(&m, 80.0f);
+    size_t trimmed = 0;
+    double gaps = 0.0;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        smp_scatter_desc d = {.mesh = &m,
+                              .density_per_cm2 = dens,
+                              .seed = seed,
+                              .rule = SMP_SCATTER_BLUE,
+                              .count = 2800};
+        smp_dots dots = alloc_for(&d, 0);
+        smp_scatter_info info = run(&d, smp_simd_best(), &dots);
+        cr_assert_eq(dots.count, 2800);
+        trimmed += info.trimmed;
+        smp_blue_quality q;
+        smp_error err = {0};
+        cr_assert_eq(smp_scatter_blue_quality(&d, info.spacing_scale, &dots, 100000, &q, &err),
+                     SMP_OK, "%s", err.message);
+        gaps += q.gap_fraction * (double)q.probes;
+        smp_dots_free(&dots);
+    }
+    cr_log_info("trimmed %zu dots in all, %g probes in gaps", trimmed, gaps);
+    cr_assert_gt(trimmed, 20, "the test needs a surplus to trim (%zu)", trimmed);
+    cr_assert_lt(gaps, 1.0 * (double)trimmed, "%g gap probes for %zu dots trimmed", gaps, trimmed);
+    free(dens);
+    smp_mesh_free(&m);
+}

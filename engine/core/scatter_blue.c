@@ -1321,7 +1321,8 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
                                        "blue noise: more dots than the densest packing allows");
                     goto done;
                 }
-                run->acc[run->n_acc++] = surv[i];
+                run->acc[run->n_acc] = surv[i];
+                run->acc[run->n_acc++].prio = (uint32_t)pass; /* from now on: its pass */
             }
             if (!index_add(&acc, run->acc, run->n_acc - n_pass, run->n_acc)) goto nomem;
         }
@@ -1475,6 +1476,13 @@ static void bn_totals(const smp_scatter_desc *d, double *packed, double *kept) {
     }
 }
 
+/* Dots counted by pass for an exact count's trim; passes past the last slot share it. */
+enum { BN_PASS_SLOTS = 64 };
+
+static int bn_pass_slot(const bn_point *p) {
+    return p->prio < BN_PASS_SLOTS ? (int)p->prio : BN_PASS_SLOTS - 1;
+}
+
 /* The new dots an exact count aims for among n_old existing: 0.5 % high, the surplus trimmed. */
 static double bn_want(const smp_scatter_desc *d, size_t n_old) {
     return (double)d->count * 1.005 + (double)n_old;
@@ -1535,13 +1543,27 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
     size_t got = run.n_acc - n_old;
     size_t trimmed = 0;
     if (d->count && got > d->count) {
-        /* Remove the surplus evenly along the acceptance order (spatially spread: it follows
-         * the triangles within each pass). */
+        /* Remove the surplus from the dots that joined last. A late pass's dot filled a gap
+         * just wide enough for it, so taking it out reopens only that small gap; a first
+         * pass's dot holds a dot's whole room. Whole passes go from the last back, and the
+         * pass where the surplus runs out loses the rest evenly along its order, which
+         * follows the triangles, so the holes spread over the whole surface. */
         size_t surplus = got - d->count, w = n_old;
-        for (size_t j = 0; j < got; ++j) {
-            size_t a = (j * surplus) / got, b = ((j + 1) * surplus) / got;
-            if (b > a) continue;
-            run.acc[w++] = run.acc[n_old + j];
+        size_t in_pass[BN_PASS_SLOTS] = {0};
+        for (size_t j = n_old; j < run.n_acc; ++j) ++in_pass[bn_pass_slot(&run.acc[j])];
+        int last = BN_PASS_SLOTS - 1;
+        size_t later = 0; /* dots of passes after `last` */
+        while (later + in_pass[last] <= surplus) later += in_pass[last--];
+        size_t share = surplus - later, seen = 0; /* share < in_pass[last] */
+        for (size_t j = n_old; j < run.n_acc; ++j) {
+            int slot = bn_pass_slot(&run.acc[j]);
+            if (slot > last) continue;
+            if (slot == last) {
+                size_t a = (seen * share) / in_pass[last], b = ((seen + 1) * share) / in_pass[last];
+                ++seen;
+                if (b > a) continue;
+            }
+            run.acc[w++] = run.acc[j];
         }
         trimmed = got - (w - n_old);
         run.n_acc = w;

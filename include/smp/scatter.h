@@ -34,8 +34,9 @@
  * density (a binomial process); blue noise searches the spacing scale s until a maximal packing
  * holds N to N + 1 % + 2 dots (usually 1 run, 2 or 3 for a few thousand dots or fewer, at
  * most 12; each run after a miss accepts another 0.5 % + 2 above N, since a packing's count
- * itself varies by about √N, and after 8 runs any surplus), then removes the surplus evenly
- * along the acceptance order, which leaves that many small holes.
+ * itself varies by about √N, and after 8 runs any surplus), then removes the surplus from
+ * the dots that joined last (each filled a gap just wide enough for it, and they lie all over
+ * the surface), which leaves that many small holes.
  *
  * Per-dot variation (both rules): healed radius ~ 0.3 × needle diameter with relative spread
  * 0.05 + 0.25·(1 − skill); depth ~ N(depth_mean, depth_sd) with depth_sd defaulting to
