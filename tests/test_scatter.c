@@ -925,6 +925,57 @@ Test(scatter, blue_noise_gives_exactly_the_count_asked) {
     smp_mesh_free(&m);
 }
 
+/* A cell whose first dart lands in a dot's spacing tries a few more before it is split: the
+ * first clear one is uniform over the cell's free part. On a 60 mm plane at 80/cm² (about
+ * 2900 dots) the packing refines 4.25 cells per dot; with one dart per cell it took 5.68. */
+Test(scatter, blue_noise_finds_room_with_few_cells_per_dot) {
+    smp_mesh m = plane(60.0f, 6);
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {
+        .mesh = &m, .density_per_cm2 = dens, .seed = 21, .rule = SMP_SCATTER_BLUE};
+    smp_dots dots = alloc_for(&d, 0);
+    smp_scatter_info info = run(&d, smp_simd_best(), &dots);
+    double per_dot = (double)info.candidates / (double)dots.count;
+    cr_log_info("cells per dot %g (%zu dots)", per_dot, dots.count);
+    cr_assert_lt(per_dot, 4.5, "%g cells refined per dot", per_dot);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+/* An exact count removes its surplus from the dots that joined last: each filled a gap just
+ * wide enough for it, so the holes left are small. Removed evenly along the acceptance order
+ * instead, the first pass's dots go too, each leaving a dot's whole room: here 44 dots
+ * trimmed that way left 249 of the 400k probes in gaps; this way, none. */
+Test(scatter, blue_noise_trims_the_dots_that_filled_the_smallest_gaps) {
+    smp_mesh m = plane(60.0f, 6);
+    float *dens = constant_density(&m, 80.0f);
+    size_t trimmed = 0;
+    double gaps = 0.0;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        smp_scatter_desc d = {.mesh = &m,
+                              .density_per_cm2 = dens,
+                              .seed = seed,
+                              .rule = SMP_SCATTER_BLUE,
+                              .count = 2800};
+        smp_dots dots = alloc_for(&d, 0);
+        smp_scatter_info info = run(&d, smp_simd_best(), &dots);
+        cr_assert_eq(dots.count, 2800);
+        trimmed += info.trimmed;
+        smp_blue_quality q;
+        smp_error err = {0};
+        cr_assert_eq(smp_scatter_blue_quality(&d, info.spacing_scale, &dots, 100000, &q, &err),
+                     SMP_OK, "%s", err.message);
+        gaps += q.gap_fraction * (double)q.probes;
+        smp_dots_free(&dots);
+    }
+    cr_log_info("trimmed %zu dots in all, %g probes in gaps", trimmed, gaps);
+    cr_assert_gt(trimmed, 20, "the test needs a surplus to trim (%zu)", trimmed);
+    cr_assert_lt(gaps, 1.0 * (double)trimmed, "%g gap probes for %zu dots trimmed", gaps, trimmed);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
 /* ---- the command ------------------------------------------------------------------------- */
 
 static char *out_text, *err_text;
@@ -1039,55 +1090,4 @@ Test(scatter_cli, the_scene_sets_count_and_seed, .fini = release) {
         0, "%s", err_text);
     cr_assert_not_null(strstr(out_text, "\"count\": 2000,"), "%s", out_text);
     cr_assert_not_null(strstr(out_text, "\"seed\": 4,"), "%s", out_text);
-}
-
-/* A cell whose first dart lands in a dot's spacing tries a few more before it is split: the
- * first clear one is uniform over the cell's free part. On a 60 mm plane at 80/cm² (about
- * 2900 dots) the packing refines 4.25 cells per dot; with one dart per cell it took 5.68. */
-Test(scatter, blue_noise_finds_room_with_few_cells_per_dot) {
-    smp_mesh m = plane(60.0f, 6);
-    float *dens = constant_density(&m, 80.0f);
-    smp_scatter_desc d = {
-        .mesh = &m, .density_per_cm2 = dens, .seed = 21, .rule = SMP_SCATTER_BLUE};
-    smp_dots dots = alloc_for(&d, 0);
-    smp_scatter_info info = run(&d, smp_simd_best(), &dots);
-    double per_dot = (double)info.candidates / (double)dots.count;
-    cr_log_info("cells per dot %g (%zu dots)", per_dot, dots.count);
-    cr_assert_lt(per_dot, 4.5, "%g cells refined per dot", per_dot);
-    smp_dots_free(&dots);
-    free(dens);
-    smp_mesh_free(&m);
-}
-
-/* An exact count removes its surplus from the dots that joined last: each filled a gap just
- * wide enough for it, so the holes left are small. Removed evenly along the acceptance order
- * instead, the first pass's dots go too, each leaving a dot's whole room: here 44 dots
- * trimmed that way left 249 of the 400k probes in gaps; this way, none. */
-Test(scatter, blue_noise_trims_the_dots_that_filled_the_smallest_gaps) {
-    smp_mesh m = plane(60.0f, 6);
-    float *dens = constant_density(&m, 80.0f);
-    size_t trimmed = 0;
-    double gaps = 0.0;
-    for (uint64_t seed = 1; seed <= 4; ++seed) {
-        smp_scatter_desc d = {.mesh = &m,
-                              .density_per_cm2 = dens,
-                              .seed = seed,
-                              .rule = SMP_SCATTER_BLUE,
-                              .count = 2800};
-        smp_dots dots = alloc_for(&d, 0);
-        smp_scatter_info info = run(&d, smp_simd_best(), &dots);
-        cr_assert_eq(dots.count, 2800);
-        trimmed += info.trimmed;
-        smp_blue_quality q;
-        smp_error err = {0};
-        cr_assert_eq(smp_scatter_blue_quality(&d, info.spacing_scale, &dots, 100000, &q, &err),
-                     SMP_OK, "%s", err.message);
-        gaps += q.gap_fraction * (double)q.probes;
-        smp_dots_free(&dots);
-    }
-    cr_log_info("trimmed %zu dots in all, %g probes in gaps", trimmed, gaps);
-    cr_assert_gt(trimmed, 20, "the test needs a surplus to trim (%zu)", trimmed);
-    cr_assert_lt(gaps, 1.0 * (double)trimmed, "%g gap probes for %zu dots trimmed", gaps, trimmed);
-    free(dens);
-    smp_mesh_free(&m);
 }

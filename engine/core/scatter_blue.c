@@ -36,7 +36,7 @@ typedef struct bn_point {
     float x, y, z, r;
     float b[3];
     uint32_t t;
-    uint32_t prio;
+    uint32_t prio; /* a dart's priority; once it joins, the pass it joined in (for the trim) */
 } bn_point;
 
 /* ---- cube table: cube key → two words, open addressing, grown at half full -------------- */
