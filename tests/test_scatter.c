@@ -1078,6 +1078,27 @@ Test(scatter_cli, a_small_exact_count_takes_few_packings, .fini = release) {
     cr_assert_leq((size_t)trimmed, trim_bound(1000, runs), "%s", out_text);
 }
 
+/* --quality measures the packing just made: the spacing holds for every pair and, the exact
+ * count's trim aside (under 1 % of the dots), nothing is left where another dot fits. A
+ * Poisson run has no spacing to measure and is refused. */
+Test(scatter_cli, quality_reports_spacing_and_gaps_of_blue_noise, .fini = release) {
+    cr_assert_eq(RUN("scatter", "--rule", "blue", "--count", "5000", "--quality", "--json"), 0,
+                 "%s", err_text);
+    cJSON *root = cJSON_Parse(out_text);
+    cr_assert_not_null(root, "%s", out_text);
+    double sp = cJSON_GetNumberValue(cJSON_GetObjectItem(root, "min_spacing_ratio"));
+    double gaps = cJSON_GetNumberValue(cJSON_GetObjectItem(root, "gap_fraction"));
+    double probes = cJSON_GetNumberValue(cJSON_GetObjectItem(root, "probes"));
+    cJSON_Delete(root);
+    cr_assert(sp >= 0.9999 && sp < 1.5, "smallest spacing %g: %s", sp, out_text);
+    cr_assert(gaps >= 0.0 && gaps < 0.002, "gap share %g: %s", gaps, out_text);
+    cr_assert(probes > 100000 && probes <= 200000, "%g probes: %s", probes, out_text);
+    release();
+    cr_assert_eq(RUN("scatter", "--rule", "poisson", "--count", "5000", "--quality"), 2);
+    cr_assert_not_null(strstr(err_text, "--quality"), "%s", err_text);
+    cr_assert_not_null(strstr(err_text, "--rule blue"), "%s", err_text);
+}
+
 /* A scene's plan.dot_count and seed are what `scatter` runs unless the options say otherwise. */
 Test(scatter_cli, the_scene_sets_count_and_seed, .fini = release) {
     cr_assert_eq(RUN("scatter", "--set", "plan.dot_count=3000", "--set", "seed=7", "--json"), 0,
