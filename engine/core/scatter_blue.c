@@ -254,6 +254,8 @@ typedef struct bn_index {
     int row_lo[2], n_rows[2]; /* along y and z: the first row's index and the rows' number */
     uint32_t *row_start;      /* n_rows[0] × n_rows[1] + 1: where each row's run starts */
     size_t row_cap;
+    uint32_t *row_of_dot, *slice_at; /* a rebuild's: each dot's row; each slice's row cursors */
+    size_t row_of_dot_cap, slice_at_cap;
     float (*xyzr)[4];
     size_t n_bulk, cap;
     bn_grid tail; /* dots n_bulk.. (indices relative to n_bulk) */
@@ -263,6 +265,8 @@ typedef struct bn_index {
 
 static void index_free(bn_index *x) {
     free(x->row_start);
+    free(x->row_of_dot);
+    free(x->slice_at);
     free(x->xyzr);
     grid_free(&x->tail);
     memset(x, 0, sizeof *x);
@@ -295,15 +299,27 @@ static size_t row_index(const bn_index *x, const bn_point *p) {
            (size_t)x->n_rows[0] * (size_t)row_of(p->z, x->inv_row, x->row_lo[1], x->n_rows[1]);
 }
 
+/* Below this many dots a rebuild's slices would cost more than they save. */
+size_t scatter_blue_slice_min = 65536;
+
 /* Sorts pts[0, n) into the bulk's rows (a counting sort by row, then each row by x) and
  * empties the tail. 0 when out of memory. */
 static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
+    /* Every step below runs on slices of the dots, one per thread, and gives what one thread
+     * would: min and max are exact, and a row's dots keep their index order whatever the
+     * slices (slice k's go after slice k - 1's). */
+    const int threads = n > scatter_blue_slice_min ? x->threads : 1;
     float lo[2] = {0.0f, 0.0f}, hi[2] = {0.0f, 0.0f};
     if (n) lo[0] = hi[0] = pts[0].y, lo[1] = hi[1] = pts[0].z;
+    float lo0 = lo[0], lo1 = lo[1], hi0 = hi[0], hi1 = hi[1];
+    // clang-format off
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(min : lo0, lo1) reduction(max : hi0, hi1)
+    // clang-format on
     for (size_t i = 1; i < n; ++i) {
-        lo[0] = sc_min(lo[0], pts[i].y), hi[0] = sc_max(hi[0], pts[i].y);
-        lo[1] = sc_min(lo[1], pts[i].z), hi[1] = sc_max(hi[1], pts[i].z);
+        lo0 = sc_min(lo0, pts[i].y), hi0 = sc_max(hi0, pts[i].y);
+        lo1 = sc_min(lo1, pts[i].z), hi1 = sc_max(hi1, pts[i].z);
     }
+    lo[0] = lo0, lo[1] = lo1, hi[0] = hi0, hi[1] = hi1;
     /* rows 2 × reach wide, or wider where that would make more rows than 4 per dot (a mesh
      * far larger than its spacing): a query then reads more dots, never misses one */
     double side = 2.0 * x->reach, budget = 4.0 * (double)n + 4096.0;
@@ -316,17 +332,48 @@ static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
         x->n_rows[k] = (int)floorf(hi[k] * x->inv_row) - x->row_lo[k] + 1;
     }
     size_t rows = (size_t)x->n_rows[0] * (size_t)x->n_rows[1];
-    if (!smp_big_reserve((void **)&x->row_start, &x->row_cap, rows + 2, sizeof *x->row_start))
+    /* each slice counts into a column of rows × slices counters: no more slices than keep
+     * those within 8 bytes a dot (a mesh far larger than its spacing has up to 4 rows per
+     * dot, and then one slice) */
+    size_t slices = (size_t)threads;
+    while (slices > 1 && rows * slices > 2 * n + 4096) --slices;
+    if (!smp_big_reserve((void **)&x->row_start, &x->row_cap, rows + 1, sizeof *x->row_start) ||
+        !smp_big_reserve((void **)&x->row_of_dot, &x->row_of_dot_cap, n + 1,
+                         sizeof *x->row_of_dot) ||
+        !smp_big_reserve((void **)&x->slice_at, &x->slice_at_cap, rows * slices + 1,
+                         sizeof *x->slice_at))
         return 0;
-    uint32_t *start = x->row_start;
-    memset(start, 0, (rows + 2) * sizeof *start);
-    /* count into start[row + 2], so that after the prefix sum start[row + 1] is where the
-     * row's run begins and placing advances it to start[row + 2]'s old place: the end */
-    for (size_t i = 0; i < n; ++i) ++start[row_index(x, &pts[i]) + 2];
-    for (size_t r = 2; r < rows + 2; ++r) start[r] += start[r - 1];
-    for (size_t i = 0; i < n; ++i) {
-        float *o = x->xyzr[start[row_index(x, &pts[i]) + 1]++];
-        o[0] = pts[i].x, o[1] = pts[i].y, o[2] = pts[i].z, o[3] = pts[i].r;
+    uint32_t *start = x->row_start, *row = x->row_of_dot, *at = x->slice_at;
+    /* a counting sort by row: slice k counts its dots of row r into at[r × slices + k]; the
+     * prefix sum over (row, slice) turns that into where slice k places its first dot of row r */
+    memset(at, 0, rows * slices * sizeof *at);
+#pragma omp parallel num_threads((int)slices)
+    {
+        /* the team may be smaller than asked for: its slices, in at's first columns */
+        const size_t k = (size_t)omp_get_thread_num(), team = (size_t)omp_get_num_threads();
+        const size_t from = n * k / team, to = n * (k + 1) / team;
+        for (size_t i = from; i < to; ++i) {
+            row[i] = (uint32_t)row_index(x, &pts[i]);
+            ++at[(size_t)row[i] * slices + k];
+        }
+#pragma omp barrier
+#pragma omp single
+        {
+            uint32_t sum = 0;
+            for (size_t r = 0; r < rows; ++r) {
+                start[r] = sum;
+                for (size_t j = r * slices; j < (r + 1) * slices; ++j) {
+                    uint32_t c = at[j];
+                    at[j] = sum;
+                    sum += c;
+                }
+            }
+            start[rows] = sum;
+        }
+        for (size_t i = from; i < to; ++i) {
+            float *o = x->xyzr[at[(size_t)row[i] * slices + k]++];
+            o[0] = pts[i].x, o[1] = pts[i].y, o[2] = pts[i].z, o[3] = pts[i].r;
+        }
     }
     /* now start[r] .. start[r + 1] is row r's run; rows sort alone, each the same way on any
      * thread */

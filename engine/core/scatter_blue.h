@@ -43,6 +43,10 @@ double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old);
  * sequential greedy; both give the same dots. Tests move it to compare the two. */
 extern size_t scatter_blue_sweep_min;
 
+/* Dots in the neighbour index from which its rebuild counts and places them on slices, one
+ * per thread; the same index either way. Tests lower it to compare the two. */
+extern size_t scatter_blue_slice_min;
+
 /* Open cells per point the packing may hold above which blue noise gives up with an error
  * (a packing whose gaps do not close). Tests lower it to reach that error. */
 extern double scatter_blue_runaway;
