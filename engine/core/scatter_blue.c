@@ -126,9 +126,8 @@ static bn_slot *table_get(bn_table *t, uint64_t key, uint32_t a, uint32_t b) {
     return &t->slot[s];
 }
 
-/* A counting sort of points by cube over the table's payload, in three steps:
- * table_count_points (b: each cube's points), table_starts_along (a: where its run starts;
- * then each placed point advances a) and table_rewind (a back to the run's start). */
+/* A counting sort of points by cube over the table's payload: table_count_points (b: each
+ * cube's points), then table_starts_along (a: where its run starts) from each point's slot. */
 static int table_count_points(bn_table *t, float inv_h, const bn_point *pts, size_t n) {
     table_clear(t);
     for (size_t i = 0; i < n; ++i) {
@@ -139,26 +138,28 @@ static int table_count_points(bn_table *t, float inv_h, const bn_point *pts, siz
     return 1;
 }
 
-/* The runs in the order their cubes are first met along pts[0, n), not in the table's
+/* slot_of[i]: the slot of pts[i]'s cube. The table is only read, so threads share it. */
+static void table_slots_of(const bn_table *t, float inv_h, const bn_point *pts, size_t n,
+                           int threads, uint32_t *slot_of) {
+#pragma omp parallel for schedule(static) num_threads(threads) if (n > 65536)
+    for (size_t i = 0; i < n; ++i)
+        slot_of[i] =
+            (uint32_t)(table_find(t, cube_key(inv_h, pts[i].x, pts[i].y, pts[i].z)) - t->slot);
+}
+
+/* The runs in the order their cubes are first met along the points, not in the table's
  * (hashed, so random) order: points arrive in mesh order, so cubes near in space get runs
  * near in memory, and a neighbour search reading 8 cubes touches a few nearby cache lines
- * instead of 8 random ones. slot_of[i]: the slot of pts[i]'s cube, for placing it. */
-static void table_starts_along(bn_table *t, float inv_h, const bn_point *pts, size_t n,
-                               uint32_t *slot_of) {
+ * instead of 8 random ones. */
+static void table_starts_along(bn_table *t, const uint32_t *slot_of, size_t n) {
     for (size_t i = 0, slots = (size_t)1 << t->bits; i < slots; ++i) t->slot[i].a = BN_NONE;
     uint32_t at = 0;
     for (size_t i = 0; i < n; ++i) {
-        bn_slot *s = (bn_slot *)table_find(t, cube_key(inv_h, pts[i].x, pts[i].y, pts[i].z));
-        slot_of[i] = (uint32_t)(s - t->slot);
+        bn_slot *s = &t->slot[slot_of[i]];
         if (s->a != BN_NONE) continue;
         s->a = at;
         at += s->b;
     }
-}
-
-static void table_rewind(bn_table *t) {
-    for (size_t i = 0, slots = (size_t)1 << t->bits; i < slots; ++i)
-        if (t->slot[i].key != UINT64_MAX) t->slot[i].a -= t->slot[i].b;
 }
 
 /* ---- hash grid: cube key → chain of point indices --------------------------------------- */
@@ -957,8 +958,9 @@ typedef struct bn_resolver {
      * dom_more[dom[i * BN_DOM_SLOTS] ..] */
     uint32_t *dom_n, *dom, *dom_more;
     uint8_t *state;
-    uint32_t *slot_of; /* per survivor (in pass order): its cube's slot */
-    size_t sv_cap, dom_n_cap, dom_cap, dom_more_cap, state_cap, slot_of_cap;
+    uint32_t *slot_of;  /* per survivor (in pass order): its cube's slot */
+    uint32_t *slice_at; /* per (slot, slice): where the slice places its next survivor */
+    size_t sv_cap, dom_n_cap, dom_cap, dom_more_cap, state_cap, slot_of_cap, slice_at_cap;
     /* the sequential greedy */
     uint32_t *order, *order_tmp;
     bn_point *in;
@@ -990,6 +992,7 @@ static void resolver_free(bn_resolver *R) {
     free(R->dom_more);
     free(R->state);
     free(R->slot_of);
+    free(R->slice_at);
     free(R->order);
     free(R->order_tmp);
     free(R->in);
@@ -1131,17 +1134,46 @@ static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, 
         !bn_reserve((void **)&R->state, &R->state_cap, ns, 1) ||
         !bn_reserve((void **)&R->slot_of, &R->slot_of_cap, ns, sizeof *R->slot_of))
         return 0;
-    table_starts_along(&R->cubes, inv_h, surv, ns, R->slot_of);
+    table_slots_of(&R->cubes, inv_h, surv, ns, threads, R->slot_of);
+    table_starts_along(&R->cubes, R->slot_of, ns);
+    /* Placement on one slice of the survivors per thread: slice k counts its survivors of each
+     * cube into at[slot × slices + k], and a sum over each cube's slices says where slice k
+     * places its first. A cube's survivors keep their pass order, as on one thread. */
+    const size_t n_slots = (size_t)1 << R->cubes.bits;
+    size_t slices = (size_t)threads; /* no more than keep the counters within 8 bytes a survivor */
+    while (slices > 1 && n_slots * slices > 2 * ns + 4096) --slices;
+    if (!bn_reserve((void **)&R->slice_at, &R->slice_at_cap, n_slots * slices, sizeof *R->slice_at))
+        return 0;
+    uint32_t *at = R->slice_at;
+    const uint32_t *slot_of = R->slot_of;
     bn_sv_cols *c = &R->sv;
-    for (size_t i = 0; i < ns; ++i) {
-        uint32_t at = R->cubes.slot[R->slot_of[i]].a++;
-        c->x[at] = surv[i].x, c->y[at] = surv[i].y, c->z[at] = surv[i].z, c->r[at] = surv[i].r;
-        c->prio[at] = surv[i].prio, c->id[at] = (uint32_t)i;
+    memset(at, 0, n_slots * slices * sizeof *at);
+#pragma omp parallel num_threads((int)slices)
+    {
+        /* the team may be smaller than asked for: its slices, in at's first columns */
+        const size_t k = (size_t)omp_get_thread_num(), team = (size_t)omp_get_num_threads();
+        const size_t from = ns * k / team, to = ns * (k + 1) / team;
+        for (size_t i = from; i < to; ++i) ++at[(size_t)slot_of[i] * slices + k];
+#pragma omp barrier
+#pragma omp for schedule(static)
+        for (size_t sl = 0; sl < n_slots; ++sl) {
+            if (R->cubes.slot[sl].key == UINT64_MAX) continue;
+            uint32_t next = R->cubes.slot[sl].a;
+            for (size_t j = sl * slices; j < (sl + 1) * slices; ++j) {
+                uint32_t count = at[j];
+                at[j] = next;
+                next += count;
+            }
+        }
+        for (size_t i = from; i < to; ++i) {
+            uint32_t to_at = at[(size_t)slot_of[i] * slices + k]++;
+            c->x[to_at] = surv[i].x, c->y[to_at] = surv[i].y, c->z[to_at] = surv[i].z;
+            c->r[to_at] = surv[i].r, c->prio[to_at] = surv[i].prio, c->id[to_at] = (uint32_t)i;
+        }
     }
     /* the padding lanes are read (and masked off); keep them defined */
     for (size_t i = ns; i < ns + BN_LANES; ++i)
         c->x[i] = c->y[i] = c->z[i] = c->r[i] = 0.0f, c->prio[i] = c->id[i] = 0;
-    table_rewind(&R->cubes);
 
     /* dominators: up to BN_DOM_SLOTS per survivor in one neighbour search; the rare one
      * with more is searched again, alone, into an overflow list */
