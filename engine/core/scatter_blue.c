@@ -1223,12 +1223,21 @@ static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, 
     return 1;
 }
 
-/* Where one chunk of a pass's cells put its pieces: a run of a thread's bn_emit. */
+/* A pass's cells come in units, each refined by one thread: the start cells in runs of
+ * BN_CHUNK, later the open pieces one unit handed on, read where its thread wrote them. */
+typedef struct bn_unit {
+    uint32_t src; /* BN_START_CELLS, or the thread whose bn_emit holds them */
+    size_t from, count;
+} bn_unit;
+
+enum { BN_START_CELLS = 0xffffffffu };
+
+/* Where one unit put its pieces: a run of a thread's bn_emit. */
 typedef struct bn_chunk {
     uint32_t thread;
     size_t from, count;   /* cells */
     size_t dfrom, dcount; /* darts */
-    size_t to, dto;       /* where they go in the next pass's arrays */
+    size_t dto;           /* where the darts go in the next pass's survivors */
 } bn_chunk;
 
 enum { BN_CHUNK = 2048 };
@@ -1282,15 +1291,19 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
     bn_resolver resolver = {0};
     run->acc = smp_big_alloc(cap * sizeof *run->acc);
     /* Work arrays live across passes and grow only: a pass allocates nothing new. */
-    bn_cell *cells = NULL, *next_cells = NULL;
-    size_t cells_cap = 0, next_cap = 0;
+    bn_cell *cells = NULL; /* the start cells */
+    size_t cells_cap = 0;
+    bn_unit *units = NULL, *next_units = NULL;
+    size_t units_cap = 0, next_units_cap = 0;
     bn_point *surv = NULL;
     size_t surv_cap = 0;
     uint8_t *keep = NULL, *joined = NULL;
     size_t keep_cap = 0, joined_cap = 0;
     bn_chunk *chunk = NULL;
     size_t chunk_cap = 0;
-    bn_emit *emit = calloc((size_t)threads, sizeof *emit);
+    /* two sets of per-thread runs: a pass reads its cells from one and writes the next
+     * pass's into the other */
+    bn_emit *emit = calloc(2 * (size_t)threads, sizeof *emit);
     smp_status st = SMP_OK;
     if (!run->acc || !emit || !index_init(&acc, h, cap, threads)) goto nomem;
     run->cap_acc = cap;
@@ -1372,6 +1385,12 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
             keep[i] = n_old == 0 || !index_conflicts(&acc, run->acc, &surv[i]);
         }
     }
+    size_t n_units = (n_cells + BN_CHUNK - 1) / BN_CHUNK;
+    if (!bn_reserve((void **)&units, &units_cap, n_units, sizeof *units)) goto nomem;
+    for (size_t u = 0; u < n_units; ++u)
+        units[u] = (bn_unit){.src = BN_START_CELLS,
+                             .from = u * BN_CHUNK,
+                             .count = sc_min_size(BN_CHUNK, n_cells - u * BN_CHUNK)};
     size_t ns = n_cells;
     if (n_old) { /* in place: ns never passes i */
         ns = 0;
@@ -1411,25 +1430,27 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         }
 
         /* Cells the dots cover are done; the rest are split for the next pass, with their
-         * darts. Each thread appends the pieces of whole chunks of cells to its own runs;
-         * the chunks are then joined in cell order, so nothing depends on threads. */
-        size_t n_chunks = (n_cells + BN_CHUNK - 1) / BN_CHUNK;
-        if (!bn_reserve((void **)&chunk, &chunk_cap, n_chunks, sizeof *chunk)) goto nomem;
+         * darts. Each thread appends the pieces of whole units to its own runs, in the set
+         * this pass writes; the next pass reads them there, unit by unit in order, so nothing
+         * depends on threads. */
+        bn_emit *in = emit + (size_t)threads * (size_t)(pass & 1),
+                *out = emit + (size_t)threads * (size_t)(~pass & 1);
+        if (!bn_reserve((void **)&chunk, &chunk_cap, n_units, sizeof *chunk)) goto nomem;
         for (int k = 0; k < threads; ++k) {
             /* room for what a pass usually hands on, so threads rarely grow their runs */
-            emit[k].n = emit[k].nd = 0;
+            out[k].n = out[k].nd = 0;
             size_t share = n_cells / (size_t)threads + 4096;
-            if (!bn_reserve((void **)&emit[k].cell, &emit[k].cap, share + share / 2,
-                            sizeof *emit[k].cell) ||
-                !bn_reserve((void **)&emit[k].dart, &emit[k].dcap, share / 2, sizeof *emit[k].dart))
+            if (!bn_reserve((void **)&out[k].cell, &out[k].cap, share + share / 2,
+                            sizeof *out[k].cell) ||
+                !bn_reserve((void **)&out[k].dart, &out[k].dcap, share / 2, sizeof *out[k].dart))
                 goto nomem;
         }
-        /* a pass of a few chunks runs on one thread: the others would only wait at its end,
+        /* a pass of a few units runs on one thread: the others would only wait at its end,
          * and on a busy machine a waiting thread can cost a scheduler slice (10–20 ms) */
-        const int team = n_chunks >= 4 ? threads : 1;
+        const int team = n_units >= 4 ? threads : 1;
 #pragma omp parallel num_threads(team)
         {
-            bn_emit *e = &emit[omp_get_thread_num()];
+            bn_emit *e = &out[omp_get_thread_num()];
             /* a cell's pieces never depend on what the cache held before it */
             bn_near_cache *cache = malloc(sizeof *cache);
             if (cache)
@@ -1437,29 +1458,41 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
             else
                 e->oom = 1;
 #pragma omp for schedule(dynamic, 1)
-            for (size_t ch = 0; ch < n_chunks; ++ch) {
+            for (size_t u = 0; u < n_units; ++u) {
                 size_t from = e->n, dfrom = e->nd;
-                size_t end = sc_min_size((ch + 1) * BN_CHUNK, n_cells);
-                for (size_t i = ch * BN_CHUNK; cache && i < end; ++i)
-                    if (cells[i].level < BN_MAX_LEVEL)
-                        cell_refine(&acc, run->acc, f, scale, key, &cells[i], cache, e);
-                chunk[ch] = (bn_chunk){.thread = (uint32_t)omp_get_thread_num(),
-                                       .from = from,
-                                       .count = e->n - from,
-                                       .dfrom = dfrom,
-                                       .dcount = e->nd - dfrom};
+                const bn_cell *c =
+                    (units[u].src == BN_START_CELLS ? cells : in[units[u].src].cell) +
+                    units[u].from;
+                for (size_t i = 0; cache && i < units[u].count; ++i)
+                    if (c[i].level < BN_MAX_LEVEL)
+                        cell_refine(&acc, run->acc, f, scale, key, &c[i], cache, e);
+                chunk[u] = (bn_chunk){.thread = (uint32_t)omp_get_thread_num(),
+                                      .from = from,
+                                      .count = e->n - from,
+                                      .dfrom = dfrom,
+                                      .dcount = e->nd - dfrom};
             }
             free(cache);
         }
         for (int k = 0; k < threads; ++k)
-            if (emit[k].oom) goto nomem;
-        size_t n_next = 0;
+            if (out[k].oom) goto nomem;
+        if (pass == 0) { /* the start cells are all refined */
+            free(cells);
+            cells = NULL;
+            cells_cap = 0;
+        }
+        /* the next pass's units: each unit's open pieces, where its thread wrote them */
+        if (!bn_reserve((void **)&next_units, &next_units_cap, n_units, sizeof *next_units))
+            goto nomem;
+        size_t n_next = 0, n_next_units = 0;
         ns = 0;
-        for (size_t ch = 0; ch < n_chunks; ++ch) {
-            chunk[ch].to = n_next;
-            chunk[ch].dto = ns;
-            n_next += chunk[ch].count;
-            ns += chunk[ch].dcount;
+        for (size_t u = 0; u < n_units; ++u) {
+            chunk[u].dto = ns;
+            ns += chunk[u].dcount;
+            if (!chunk[u].count) continue;
+            next_units[n_next_units++] =
+                (bn_unit){.src = chunk[u].thread, .from = chunk[u].from, .count = chunk[u].count};
+            n_next += chunk[u].count;
         }
         /* Open cells shrink geometrically in a healthy packing; a runaway (cells the dots
          * never cover) is refused here rather than exhausting memory or leaving gaps. */
@@ -1471,23 +1504,18 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
                                n_next, pass + 1, scatter_blue_runaway, cap);
             goto done;
         }
-        if (!bn_reserve((void **)&next_cells, &next_cap, n_next, sizeof *next_cells) ||
-            !bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv))
-            goto nomem;
-#pragma omp parallel for schedule(static) num_threads(threads) if (n_next > 65536)
-        for (size_t ch = 0; ch < n_chunks; ++ch) {
-            const bn_emit *e = &emit[chunk[ch].thread];
-            memcpy(next_cells + chunk[ch].to, e->cell + chunk[ch].from,
-                   chunk[ch].count * sizeof *next_cells);
-            memcpy(surv + chunk[ch].dto, e->dart + chunk[ch].dfrom,
-                   chunk[ch].dcount * sizeof *surv);
-        }
-        bn_cell *tmp = cells;
-        cells = next_cells;
-        next_cells = tmp;
-        size_t tmp_cap = cells_cap;
-        cells_cap = next_cap;
-        next_cap = tmp_cap;
+        if (!bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv)) goto nomem;
+#pragma omp parallel for schedule(static) num_threads(threads) if (ns > 65536)
+        for (size_t u = 0; u < n_units; ++u)
+            memcpy(surv + chunk[u].dto, out[chunk[u].thread].dart + chunk[u].dfrom,
+                   chunk[u].dcount * sizeof *surv);
+        bn_unit *tmp = units;
+        units = next_units;
+        next_units = tmp;
+        size_t tmp_cap = units_cap;
+        units_cap = next_units_cap;
+        next_units_cap = tmp_cap;
+        n_units = n_next_units;
         n_cells = n_next;
     }
     goto done;
@@ -1495,12 +1523,13 @@ nomem:
     st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory in the blue-noise packing");
 done:
     free(cells);
-    free(next_cells);
+    free(units);
+    free(next_units);
     free(surv);
     free(keep);
     free(joined);
     free(chunk);
-    for (int k = 0; emit && k < threads; ++k) {
+    for (int k = 0; emit && k < 2 * threads; ++k) {
         free(emit[k].cell);
         free(emit[k].dart);
     }
