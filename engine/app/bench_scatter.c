@@ -206,8 +206,9 @@ int bench_scatter(int argc, char **argv) {
                     /* the packing's quality, untimed: the smallest spacing against the one
                      * asked for, and the share of probes where one more dot would fit */
                     if (rc == CLI_EXIT_OK && rule == SMP_SCATTER_BLUE &&
-                        smp_scatter_blue_quality(&d, info.spacing_scale, &dots, 200000,
-                                                 &out.quality, &err) != SMP_OK)
+                        smp_scatter_blue_quality(&d, info.spacing_scale, &dots,
+                                                 SCATTER_QUALITY_PROBES, &out.quality,
+                                                 &err) != SMP_OK)
                         rc = cli_fail(cmd, &err);
                     rows[nrows++] = out;
                 }

@@ -79,9 +79,6 @@ static double now_s(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Surface points the quality check probes: a gap share resolved to 0.0005 %. */
-enum { QUALITY_PROBES = 200000 };
-
 static void print_help(void) {
     printf("Usage: smpsim scatter [SCENE] [options]\n"
            "\n"
@@ -110,7 +107,7 @@ static void print_help(void) {
            "  --export-mesh F  also write the head mesh to F as OBJ (for peer comparisons)\n"
            "\n"
            "Exit status: 0 success, 1 runtime failure, 2 bad option or input.\n",
-           SMP_SCATTER_MAX_DOTS, QUALITY_PROBES);
+           SMP_SCATTER_MAX_DOTS, SCATTER_QUALITY_PROBES);
 }
 
 int cmd_scatter(int argc, char **argv) {
@@ -263,8 +260,8 @@ int cmd_scatter(int argc, char **argv) {
     /* Peak resident memory of the whole process (head, fields and dots), to compare with the
      * dot set's own size. */
     smp_blue_quality q = {0};
-    if (quality && smp_scatter_blue_quality(&d, info.spacing_scale, &dots, QUALITY_PROBES, &q,
-                                            &err) != SMP_OK) {
+    if (quality && smp_scatter_blue_quality(&d, info.spacing_scale, &dots, SCATTER_QUALITY_PROBES,
+                                            &q, &err) != SMP_OK) {
         rc = cli_fail(cmd, &err);
         goto out;
     }

@@ -310,9 +310,7 @@ static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
      * would: min and max are exact, and a row's dots keep their index order whatever the
      * slices (slice k's go after slice k - 1's). */
     const int threads = n > scatter_blue_slice_min ? x->threads : 1;
-    float lo[2] = {0.0f, 0.0f}, hi[2] = {0.0f, 0.0f};
-    if (n) lo[0] = hi[0] = pts[0].y, lo[1] = hi[1] = pts[0].z;
-    float lo0 = lo[0], lo1 = lo[1], hi0 = hi[0], hi1 = hi[1];
+    float lo0 = n ? pts[0].y : 0.0f, lo1 = n ? pts[0].z : 0.0f, hi0 = lo0, hi1 = lo1;
     // clang-format off
 #pragma omp parallel for schedule(static) num_threads(threads) reduction(min : lo0, lo1) reduction(max : hi0, hi1)
     // clang-format on
@@ -320,7 +318,7 @@ static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
         lo0 = sc_min(lo0, pts[i].y), hi0 = sc_max(hi0, pts[i].y);
         lo1 = sc_min(lo1, pts[i].z), hi1 = sc_max(hi1, pts[i].z);
     }
-    lo[0] = lo0, lo[1] = lo1, hi[0] = hi0, hi[1] = hi1;
+    const float lo[2] = {lo0, lo1}, hi[2] = {hi0, hi1};
     /* rows 2 × reach wide, or wider where that would make more rows than 4 per dot (a mesh
      * far larger than its spacing): a query then reads more dots, never misses one */
     double side = 2.0 * x->reach, budget = 4.0 * (double)n + 4096.0;
