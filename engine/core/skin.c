@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "smp/colour.h"
+
 const double smp_band_nm[SMP_BANDS] = {650.0, 550.0, 450.0};
 
 /* Haemoglobin molar extinction, cm⁻¹/M, at the three band wavelengths (Prahl's compilation of
@@ -119,19 +121,6 @@ static void skin_optics(double melanin, double eumelanin, double blood, layer_op
     }
 }
 
-/* CIELAB (D65) of a linear sRGB colour. */
-static void linear_to_lab(const double rgb[3], double lab[3]) {
-    double x = 0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2];
-    double y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-    double z = 0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2];
-    double v[3] = {x / 0.95047, y, z / 1.08883};
-    for (int i = 0; i < 3; ++i)
-        v[i] = v[i] > 216.0 / 24389.0 ? cbrt(v[i]) : (24389.0 / 27.0 * v[i] + 16.0) / 116.0;
-    lab[0] = 116.0 * v[1] - 16.0;
-    lab[1] = 500.0 * (v[0] - v[1]);
-    lab[2] = 200.0 * (v[1] - v[2]);
-}
-
 const unsigned char *smp_mst_swatch_srgb8(int mst) {
     return mst >= 1 && mst <= 10 ? k_mst_swatch[mst - 1] : NULL;
 }
@@ -208,7 +197,7 @@ smp_status smp_skin_resolve(const smp_skin_desc *desc, smp_skin *out, smp_error 
         }
     }
     double lab[3];
-    linear_to_lab(s.albedo_linear, lab);
+    smp_linear_to_lab(s.albedo_linear, lab);
     s.ita_deg = atan2(lab[0] - 50.0, lab[2]) * (180.0 / 3.14159265358979323846);
     *out = s;
     return SMP_OK;
