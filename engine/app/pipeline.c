@@ -528,7 +528,8 @@ void pipeline_free(pipeline *p) {
 
 void pipeline_camera(const pipeline *p, smp_view view, float aspect, smp_camera *cam) {
     if (view != SMP_VIEW_CLOSEUP || p->head.vertex_count == 0) {
-        smp_camera_for_view(view, &p->bounds, aspect, cam);
+        smp_camera_frame_points(view, p->head.positions, p->head.vertex_count, aspect,
+                                SMP_CAMERA_CLINIC_FILL, cam);
         return;
     }
     /* The scalp point seen from the head-frame origin 65° above the face's direction: the

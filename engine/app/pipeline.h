@@ -83,7 +83,9 @@ smp_status pipeline_session_density(const pipeline *p, const smp_scene *scene, i
 smp_status pipeline_plan_density(const pipeline *p, const smp_scene *scene, double density_override,
                                  float *density_per_cm2, smp_error *err);
 
-/* The camera for a view of this head; the close-up looks straight at the frontal scalp. */
+/* The camera for a view of this head: framed as a clinic photograph (the head's projection
+ * fills SMP_CAMERA_CLINIC_FILL of the frame's height, centred, through the clinic lens); the
+ * close-up looks straight at the frontal scalp. O(head vertices). */
 void pipeline_camera(const pipeline *p, smp_view view, float aspect, smp_camera *cam);
 
 /* The dots the plan placed, as dots/cm² at each head vertex (density_per_cm2 holds
