@@ -78,10 +78,12 @@ smp_frame_desc smp_frame_default(void) {
     f.skin_srgb[0] = 234.0f / 255.0f;
     f.skin_srgb[1] = 218.0f / 255.0f;
     f.skin_srgb[2] = 186.0f / 255.0f;
-    /* A neutral mid-dark grey backdrop, as clinics photograph against. */
-    f.background_srgb[0] = 0.20f;
-    f.background_srgb[1] = 0.21f;
-    f.background_srgb[2] = 0.22f;
+    /* The plain mid-tone blue-grey of clinic photographs (CIELAB L* 50, b* -11): light skin
+     * stands out against it by lightness, dark skin by lightness and hue, and warm skin
+     * between by hue; every Monk tone's albedo lies at least ΔE00 25 from it (test_render). */
+    f.background_srgb[0] = 107.0f / 255.0f;
+    f.background_srgb[1] = 120.0f / 255.0f;
+    f.background_srgb[2] = 138.0f / 255.0f;
     return f;
 }
 
@@ -116,14 +118,16 @@ typedef struct preset {
 } preset;
 
 static const preset k_presets[SMP_LIGHTING_COUNT] = {
-    /* clinic: soft key from the upper left, fill from the right, a top light for the crown, a
-     * cool rim from behind */
-    {{{{-0.45f, 0.55f, 0.70f}, {2.00f, 1.94f, 1.84f}, 1},
-      {{0.70f, 0.10f, 0.70f}, {0.675f, 0.6975f, 0.75f}, 1},
-      {{0.00f, 1.00f, 0.15f}, {0.60f, 0.60f, 0.60f}, 1},
-      {{0.20f, 0.40f, -0.90f}, {0.425f, 0.45f, 0.50f}, 1}},
-     {0.10f, 0.08f, 0.07f},
-     {0.22f, 0.23f, 0.26f}},
+    /* clinic, as hair-restoration photographs are lit: a large soft key 45° to the camera's
+     * left and 35° above, a fill from the right at half the key, a little top light for the
+     * crown and a rim from behind and above that parts a dark head from the backdrop; the skin's
+     * wrap and the hemisphere keep the side away from the key from going black */
+    {{{{-0.58f, 0.57f, 0.58f}, {1.90f, 1.85f, 1.76f}, 1},
+      {{0.66f, 0.12f, 0.74f}, {0.92f, 0.94f, 0.98f}, 1},
+      {{0.00f, 1.00f, 0.10f}, {0.30f, 0.30f, 0.30f}, 1},
+      {{0.45f, 0.50f, -0.74f}, {0.70f, 0.72f, 0.78f}, 1}},
+     {0.07f, 0.06f, 0.055f},
+     {0.17f, 0.18f, 0.20f}},
     /* overhead: a ceiling panel above the chair, a little in front; a dim frontal fill */
     {{{{0.00f, 1.00f, 0.25f}, {3.20f, 3.10f, 2.95f}, 0},
       {{0.00f, 0.00f, 1.00f}, {0.35f, 0.35f, 0.36f}, 1},

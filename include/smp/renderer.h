@@ -94,8 +94,9 @@ typedef struct smp_frame_desc {
 
 typedef struct smp_renderer smp_renderer;
 
-/* A frame with the default skin (Monk scale tone 4) and the neutral grey clinic backdrop;
- * the camera still has to be set. */
+/* A frame with the default skin (Monk scale tone 4) and the clinic backdrop, a plain mid-tone
+ * blue-grey (sRGB #6b788a) that stands apart from every skin tone; the camera still has to be
+ * set. */
 smp_frame_desc smp_frame_default(void);
 
 smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out, smp_error *err);
