@@ -2,8 +2,9 @@
 # smpsim build driver. Installs missing Debian packages, configures, builds, then:
 #
 #   ./build.sh run     run the main job on the built-in default scene: the viewer when a
-#                      display is present, otherwise a headless render of its years (images,
-#                      contact sheet, time-lapse), printing where the files went
+#                      display is present, otherwise a headless render of its clinic views
+#                      and times (images, contact sheet, time-lapse), printing where the
+#                      files went
 #   ./build.sh test    run every test suite (Criterion through ctest)
 #   ./build.sh build   only build
 #   ./build.sh clean   remove the build directories
@@ -68,7 +69,7 @@ case "$command" in
       exec "$build_dir/smpsim" view
     fi
     out=out/render
-    echo "build.sh: rendering the default scene's years headless into $out/"
+    echo "build.sh: rendering the default scene's views and times headless into $out/"
     video=()
     command -v ffmpeg >/dev/null && video=(--video "$out/default_fade.mp4" --seconds 4 --fps 15)
     "$build_dir/smpsim" render --out "$out" --sheet "$out/default_sheet.png" "${video[@]}"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "smp/image.h"
+#include "smp/scene.h"
 #include "smp/version.h"
 #include "support.h"
 
@@ -278,4 +279,72 @@ Test(cli, a_bad_head_mesh_is_an_input_error_naming_the_file) {
     cr_assert_eq(RUN("render", "--set", "head.mesh=builtin", "--set", set, "--out", dir), 2, "%s",
                  err);
     cr_assert_not_null(strstr(err, "vertex"), "%s", err);
+}
+
+/* Times count from the completion of treatment: --years takes untreated, healed and years
+ * after completion in time order; a bad token exits 2 naming it, before anything renders. */
+Test(cli, render_years_take_untreated_healed_and_years_after_completion) {
+    const char *dir = test_tmpdir("render-times");
+    const char *bad[][2] = {{"untreated,cured", "'cured'"},
+                            {"healed,0", "'0' after 'healed'"},
+                            {"1,untreated", "'untreated' after '1'"},
+                            {"Healed", "'Healed'"},
+                            {"healed,-2", "'-2'"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        cr_assert_eq(RUN("render", "--out", dir, "--years", bad[i][0]), 2, "%s", bad[i][0]);
+        cr_assert_not_null(strstr(err, "--years"), "%s: %s", bad[i][0], err);
+        cr_assert_not_null(strstr(err, bad[i][1]), "%s: %s", bad[i][0], err);
+        cr_assert_str_empty(out, "%s rendered something", bad[i][0]);
+        release();
+    }
+    const char *video[][3] = {{"--from", "untreated", "'untreated'"}, {"--to", "soon", "'soon'"}};
+    for (size_t i = 0; i < 2; ++i) {
+        cr_assert_eq(RUN("render", "--out", dir, video[i][0], video[i][1]), 2);
+        cr_assert_not_null(strstr(err, video[i][2]), "%s", err);
+        release();
+    }
+    cr_assert_eq(RUN("render", "--out", dir, "--view", "top", "--years", "untreated,healed,0.5",
+                     "--size", "64x48", "-q"),
+                 0, "%s", err);
+    const char *names[] = {"untreated", "healed", "y0.5"};
+    for (int i = 0; i < 3; ++i) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/default_top_%s.png", dir, names[i]);
+        cr_assert_not_null(strstr(out, path), "%s not written:\n%s", path, out);
+    }
+}
+
+/* The default scene shows the clinic set: untreated, healed, then years 1, 3, 5 and 10 after
+ * completion, from the front, top, back, left and right; its sheet's rows are labelled so. */
+Test(cli, the_default_render_shows_the_clinic_times_and_views) {
+    const char *dir = test_tmpdir("render-default");
+    char sheet[1100];
+    snprintf(sheet, sizeof sheet, "%s/sheet.png", dir);
+    cr_assert_eq(
+        RUN("render", "--out", dir, "--size", "32x24", "--msaa", "1", "--sheet", sheet, "-q"), 0,
+        "%s", err);
+    const char *times[] = {"untreated", "healed", "y1", "y3", "y5", "y10"};
+    const char *views[] = {"front", "top", "back", "left", "right"};
+    for (int t = 0; t < 6; ++t)
+        for (int v = 0; v < 5; ++v) {
+            char path[1200];
+            snprintf(path, sizeof path, "%s/default_%s_%s.png\n", dir, views[v], times[t]);
+            cr_assert_not_null(strstr(out, path), "%s not written:\n%s", path, out);
+        }
+    smp_scene s;
+    smp_scene_report rep;
+    cr_assert_eq(smp_scene_load(&(smp_scene_source){0}, &s, &rep), SMP_OK);
+    const char *labels[] = {"Untreated",
+                            "Healed (30 days after the last session)",
+                            "Year 1 after completion",
+                            "Year 3 after completion",
+                            "Year 5 after completion",
+                            "Year 10 after completion"};
+    cr_assert_eq(s.year_count, 6);
+    for (int t = 0; t < 6; ++t) {
+        char label[64];
+        smp_year_label(s.years[t], label, sizeof label);
+        cr_assert_str_eq(label, labels[t]);
+    }
+    cr_assert(file_exists(sheet));
 }

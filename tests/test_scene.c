@@ -60,10 +60,118 @@ Test(scene, empty_object_gives_the_documented_defaults) {
     cr_assert_float_eq(s.plan.sessions[2].density_fraction, 1.0, 1e-12);
     cr_assert_float_eq(s.plan.hairline_height_mm, 80, 1e-12);
     cr_assert_float_eq(s.sunscreen_spf, 1, 1e-12);
+    /* the clinic set: untreated, healed, then years after the completion of treatment, from
+     * the five clinic views */
+    const double years[] = {SMP_YEAR_UNTREATED, SMP_YEAR_HEALED, 1, 3, 5, 10};
+    cr_assert_eq(s.year_count, 6);
+    for (int i = 0; i < 6; ++i) cr_assert_eq(s.years[i], years[i], "years[%d]", i);
+    const smp_view views[] = {SMP_VIEW_FRONT, SMP_VIEW_TOP, SMP_VIEW_BACK, SMP_VIEW_LEFT,
+                              SMP_VIEW_RIGHT};
+    cr_assert_eq(s.view_count, 5);
+    for (int i = 0; i < 5; ++i) cr_assert_eq(s.views[i], (int)views[i], "views[%d]", i);
+}
+
+/* The built-in default scene shows what the schema does by default. */
+Test(scene, the_default_scene_shows_the_clinic_times_and_views) {
+    smp_scene s, d;
+    smp_scene_source src = {0};
+    cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_OK, "%s", rep.first.message);
+    smp_scene_defaults(&d);
+    cr_assert_eq(s.year_count, d.year_count);
+    cr_assert_eq(memcmp(s.years, d.years, sizeof s.years), 0);
+    cr_assert_eq(s.view_count, d.view_count);
+    cr_assert_eq(memcmp(s.views, d.views, sizeof s.views), 0);
+}
+
+/* render.years: the words "untreated" and "healed" among years after completion, in time
+ * order, printed back as words. */
+Test(scene, years_take_untreated_healed_and_years_after_completion) {
+    smp_scene s;
+    cr_assert_eq(load_text("{\"render\":{\"years\":[\"untreated\",\"healed\",0.5,3]}}", &s), SMP_OK,
+                 "%s", rep.first.message);
     cr_assert_eq(s.year_count, 4);
-    cr_assert_float_eq(s.years[3], 10, 1e-12);
-    cr_assert_eq(s.view_count, 3);
-    cr_assert_eq(s.views[2], SMP_VIEW_THREE_QUARTER);
+    cr_assert_eq(s.years[0], SMP_YEAR_UNTREATED);
+    cr_assert_eq(s.years[1], SMP_YEAR_HEALED);
+    cr_assert_eq(s.years[2], 0.5);
+    char *json = smp_scene_to_json(&s);
+    cr_assert_not_null(strstr(json, "\"years\": [\"untreated\", \"healed\", 0.5, 3]"), "%s", json);
+    free(json);
+    /* the day of the last session comes before healed; so does untreated */
+    cr_assert_eq(load_text("{\"render\":{\"years\":[0,\"healed\"]}}", &s), SMP_OK);
+    cr_assert_eq(load_text("{\"render\":{\"years\":[\"healed\",0]}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("render.years[1]", "found 0 after healed"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"render\":{\"years\":[1,\"untreated\"]}}", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("render.years[1]", "untreated after 1"), "%s", rep.first.message);
+    cr_assert_eq(load_text("{\"render\":{\"years\":[\"healed\",\"healed\"]}}", &s), SMP_ERR_FORMAT);
+    cr_assert_eq(load_text("{\"render\":{\"years\":[\"cured\",-1,51]}}", &s), SMP_ERR_FORMAT);
+    for (int i = 0; i < 3; ++i) {
+        char path[32];
+        snprintf(path, sizeof path, "render.years[%d]", i);
+        cr_assert(reported(path, "\"untreated\" or \"healed\""), "%s", rep.first.message);
+    }
+    cr_assert(reported("render.years[0]", "found \"cured\""), "%s", rep.first.message);
+    /* --set takes the words bare; the default list starts untreated, healed */
+    cr_assert_eq(load_set("render.years[0]=healed", &s), SMP_ERR_FORMAT);
+    cr_assert(reported("render.years[1]", "found healed after healed"), "%s", rep.first.message);
+    cr_assert_eq(load_set("render.years[2]=0.5", &s), SMP_OK, "%s", rep.first.message);
+    cr_assert_eq(s.years[2], 0.5);
+}
+
+/* Times shown count from the completion of treatment, the day of the last treatment session
+ * (touch-ups come later); the ageing model counts from the first session. */
+Test(scene, times_shown_convert_to_the_model_time_at_completion) {
+    smp_scene s;
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[{\"day\":0},{\"day\":21},{\"day\":56},"
+                           "{\"day\":1200,\"kind\":\"touch_up\"}]}}",
+                           &s),
+                 SMP_OK, "%s", rep.first.message);
+    double done = 56 / 365.25, t = -1;
+    cr_assert_float_eq(smp_scene_completion_years(&s), done, 1e-12);
+    cr_assert_eq(smp_scene_model_years(&s, 3, &t), 1);
+    cr_assert_float_eq(t, done + 3, 1e-12);
+    cr_assert_eq(smp_scene_model_years(&s, SMP_YEAR_HEALED, &t), 1);
+    cr_assert_float_eq(t, (56 + SMP_HEALED_DAYS) / 365.25, 1e-12);
+    cr_assert_eq(smp_scene_model_years(&s, SMP_YEAR_UNTREATED, &t), 0, "untreated: no dots");
+    cr_assert_eq(load_text("{\"plan\":{\"sessions\":[]}}", &s), SMP_OK);
+    cr_assert_float_eq(smp_scene_completion_years(&s), 0.0, 1e-12);
+}
+
+Test(scene, year_words_parse_and_name_what_time_counts_from) {
+    double y;
+    smp_error err = {0};
+    cr_assert_eq(smp_year_parse("untreated", &y, &err), SMP_OK);
+    cr_assert_eq(y, SMP_YEAR_UNTREATED);
+    cr_assert_eq(smp_year_parse("healed", &y, &err), SMP_OK);
+    cr_assert_eq(y, SMP_YEAR_HEALED);
+    cr_assert_eq(smp_year_parse("2.5", &y, &err), SMP_OK);
+    cr_assert_eq(y, 2.5);
+    const char *bad[] = {"", "Healed", "-1", "51", "3x", "nan", "inf"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        cr_assert_eq(smp_year_parse(bad[i], &y, &err), SMP_ERR_INVALID_ARG, "'%s'", bad[i]);
+        char quoted[16];
+        snprintf(quoted, sizeof quoted, "'%s'", bad[i]);
+        cr_assert_not_null(strstr(err.message, quoted), "%s", err.message);
+    }
+    const struct {
+        double year;
+        const char *label, *tag, *word;
+    } names[] = {
+        {SMP_YEAR_UNTREATED, "Untreated", "untreated", "untreated"},
+        {SMP_YEAR_HEALED, "Healed (30 days after the last session)", "healed", "healed"},
+        {3, "Year 3 after completion", "y3", "3"},
+        {0.5, "Year 0.5 after completion", "y0.5", "0.5"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
+        char text[64];
+        smp_year_label(names[i].year, text, sizeof text);
+        cr_assert_str_eq(text, names[i].label);
+        smp_year_tag(names[i].year, text, sizeof text);
+        cr_assert_str_eq(text, names[i].tag);
+        smp_year_word(names[i].year, text, sizeof text);
+        cr_assert_str_eq(text, names[i].word);
+        cr_assert_eq(smp_year_parse(text, &y, &err), SMP_OK);
+        cr_assert_eq(y, names[i].year);
+    }
 }
 
 Test(scene, view_words_match_the_camera_names) {

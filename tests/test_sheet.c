@@ -119,3 +119,70 @@ Test(sheet, grid_keeps_each_cell_and_its_order) {
                   SMP_OK);
     smp_font_close(f);
 }
+
+/* A cell cropped to a 4:5 portrait keeps its middle: a 16:9 render whose centre band is one
+ * colour and whose sides are another shows only the centre's colour, in cells 4:5 in shape. */
+Test(sheet, cells_crop_about_their_centre_to_the_shape_asked_for) {
+    smp_font *f;
+    cr_assert_eq(smp_font_open(NULL, &f, NULL), SMP_OK);
+    smp_image cell;
+    solid(&cell, 320, 180, 200, 40, 40);
+    for (int y = 0; y < 180; ++y)
+        for (int x = 160 - 72; x < 160 + 72; ++x) /* 144 = 0.8 x 180 wide */
+            memcpy(smp_image_at(&cell, x, y), (uint8_t[]){40, 200, 40, 255}, 4);
+    smp_sheet_desc d = {.rows = 1, .columns = 1, .cells = &cell, .cell_aspect = 0.8f};
+    smp_image sheet = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_sheet_compose(&d, f, &sheet, &err), SMP_OK, "%s", err.message);
+    int green_w = 0, green_h = 0, red = 0;
+    for (int y = 0; y < sheet.height; ++y) {
+        int row = 0;
+        for (int x = 0; x < sheet.width; ++x) {
+            const uint8_t *p = smp_image_at(&sheet, x, y);
+            row += p[1] > 150 && p[0] < 80;
+            red += p[0] > 150 && p[1] < 80;
+        }
+        if (row) ++green_h, green_w = row > green_w ? row : green_w;
+    }
+    cr_assert_eq(red, 0, "the sides were not cropped away");
+    cr_assert_eq(green_w, 144);
+    cr_assert_eq(green_h, 180);
+    smp_image_free(&sheet);
+    smp_image_free(&cell);
+    smp_font_close(f);
+}
+
+/* A long row label ("Healed (30 days after the last session)") wraps into a column at most
+ * half a cell wide instead of pushing the grid across the page. */
+Test(sheet, long_row_labels_wrap_to_half_a_cell) {
+    smp_font *f;
+    cr_assert_eq(smp_font_open(NULL, &f, NULL), SMP_OK);
+    smp_image cells[2];
+    for (int i = 0; i < 2; ++i) solid(&cells[i], 480, 600, 90, 100, 110);
+    const char *rows[] = {"Untreated", "Healed (30 days after the last session)"};
+    smp_sheet_desc d = {.rows = 2, .columns = 1, .cells = cells, .row_labels = rows};
+    smp_image sheet = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_sheet_compose(&d, f, &sheet, &err), SMP_OK, "%s", err.message);
+    float px = 480 / 24.0f;
+    int one_line = smp_text_width(f, px, rows[1]);
+    cr_assert_gt(one_line, 240, "the label is short enough not to wrap");
+    /* pad, label column (at most half a cell, plus its padding), the cell, pad */
+    cr_assert_leq(sheet.width, (int)px + 240 + 2 * (int)px + 480 + (int)px);
+    /* the second row's label is drawn on more than one line: ink in its band of the label
+     * column well above and below the row's middle */
+    int header = sheet.height - (int)px - 2 * 600 - (int)(px / 2 > 2 ? px / 2 : 2);
+    int mid = header + 600 + (int)(px / 2 > 2 ? px / 2 : 2) + 300;
+    int above = 0, below = 0;
+    for (int x = 0; x < (int)px + 240; ++x) {
+        for (int y = mid - (int)(1.2f * px); y < mid - (int)(0.3f * px); ++y)
+            above += smp_image_at(&sheet, x, y)[0] > 128;
+        for (int y = mid + (int)(0.4f * px); y < mid + (int)(1.3f * px); ++y)
+            below += smp_image_at(&sheet, x, y)[0] > 128;
+    }
+    cr_assert_gt(above, 20, "no first line above the middle");
+    cr_assert_gt(below, 20, "no second line below the middle");
+    smp_image_free(&sheet);
+    for (int i = 0; i < 2; ++i) smp_image_free(&cells[i]);
+    smp_font_close(f);
+}

@@ -18,24 +18,30 @@
 static void print_help(void) {
     printf("Usage: smpsim render [SCENE] [options]\n"
            "\n"
-           "Renders a scene headless (no display needed): one PNG per year and view, named\n"
-           "DIR/NAME_VIEW_yYEAR.png (NAME: the scene file's name, \"default\" without SCENE),\n"
-           "printing each path. Every file is written atomically: a failed run leaves no partial\n"
-           "output.\n"
+           "Renders a scene headless (no display needed): one PNG per time and view, named\n"
+           "DIR/NAME_VIEW_TIME.png (NAME: the scene file's name, \"default\" without SCENE; TIME:\n"
+           "untreated, healed or yN), printing each path. Every file is written atomically: a\n"
+           "failed run leaves no partial output.\n"
+           "\n"
+           "Times count from the completion of treatment, the day of the plan's last treatment\n"
+           "session (touch-ups come later): 'untreated' is the client before any session (no\n"
+           "dots), 'healed' 30 days after the last session, N (yN) year N after completion.\n"
            "\n"
            "Options:\n"
            "  --set PATH=VALUE  override a scene field (repeatable; see 'smpsim check --help')\n"
            "  --out DIR         output directory, created if missing (default: smpsim-out)\n"
            "  --view LIST       comma-separated views: front, back, left, right, top,\n"
            "                    three-quarter (default: the scene's render.views)\n"
-           "  --years LIST      comma-separated years after the first session, 0..50\n"
-           "                    (default: the scene's render.years)\n"
+           "  --years LIST      comma-separated times in time order: untreated, healed, or\n"
+           "                    years after completion, 0..50 (default: the scene's\n"
+           "                    render.years; the default scene: untreated,healed,1,3,5,10)\n"
            "  --size WxH        image size in pixels, 16..8192 per side (default: 1280x720)\n"
-           "  --sheet FILE      also write a labelled contact sheet (rows: years, columns: views)\n"
-           "  --compare MODE    also write before/after splits: 'untreated' (skin without dots |\n"
-           "                    treated, per year and view) or 'A,B' (year A | year B, per view)\n"
+           "  --sheet FILE      also write a labelled contact sheet (rows: times, columns: views)\n"
+           "  --compare MODE    also write before/after splits: 'untreated' (untreated | each\n"
+           "                    time, per view) or 'A,B' (time A | time B, per view)\n"
            "  --video FILE      also write a time-lapse MP4 of the first view (needs ffmpeg)\n"
-           "  --from Y, --to Y  the video's first and last year (default: 0 and 10)\n"
+           "  --from T, --to T  the video's first and last time: healed or years after\n"
+           "                    completion (default: healed and 10)\n"
            "  --seconds S       the video's length (default: 6); --fps N its frame rate (30)\n"
            "  --msaa N          samples per pixel for anti-aliasing, 1..16 (default: 4)\n"
            "  --gl BACKEND      auto, egl or sdl-offscreen (default: auto = EGL, then SDL)\n"
@@ -52,35 +58,49 @@ typedef struct render_job {
     const char *out_dir, *sheet_path, *video_path, *compare;
     char view_list[256], year_list[512];
     int width, height, msaa, quiet, fps;
-    double from, to, seconds;
+    double from, to, seconds; /* from and to: times shown (smp/scene.h), not untreated */
     smp_gl_backend backend;
     /* resolved */
     smp_scene scene;
     smp_view views[SMP_SCENE_MAX_VIEWS];
     int view_count;
-    double years[MAX_YEARS];
+    double years[MAX_YEARS]; /* times shown: untreated, healed or years after completion */
     int year_count;
     int compare_untreated;
     double compare_years[2];
     char stem[256];
 } render_job;
 
-static int parse_years(render_job *j, char *text, const char *option, double *out, int max,
-                       int *count) {
+/* A list of times shown (untreated, healed, years after completion) in time order. */
+static int parse_years(char *text, const char *option, double *out, int max, int *count) {
     char *items[MAX_YEARS];
     smp_error err = {0};
     int n = cli_split_list(text, items, max);
     if (n < 0)
-        return cli_usage_error("render", "%s: expected 1 to %d comma-separated years", option, max);
+        return cli_usage_error("render", "%s: expected 1 to %d comma-separated times", option, max);
     for (int i = 0; i < n; ++i) {
-        if (cli_parse_number(option, items[i], 0, 50, &out[i], &err) != SMP_OK)
-            return cli_usage_error("render", "%s", err.message);
-        if (i > 0 && out[i] <= out[i - 1])
-            return cli_usage_error("render", "%s: years must increase (%g after %g)", option,
-                                   out[i], out[i - 1]);
+        if (smp_year_parse(items[i], &out[i], &err) != SMP_OK)
+            return cli_usage_error("render", "%s: %s", option, err.message);
+        if (i > 0 && smp_year_order(out[i]) <= smp_year_order(out[i - 1]))
+            return cli_usage_error("render",
+                                   "%s: '%s' after '%s': expected times in increasing order "
+                                   "(untreated, healed, then years after completion)",
+                                   option, items[i], items[i - 1]);
     }
-    (void)j;
     *count = n;
+    return 0;
+}
+
+/* A time on the video's timeline: healed or years after completion. */
+static int parse_video_time(const char *option, const char *text, double *out) {
+    smp_error err = {0};
+    if (smp_year_parse(text, out, &err) != SMP_OK)
+        return cli_usage_error("render", "%s: %s", option, err.message);
+    if (*out == SMP_YEAR_UNTREATED)
+        return cli_usage_error("render",
+                               "%s: found 'untreated', expected 'healed' or years after the "
+                               "completion of treatment (the untreated head has no time)",
+                               option);
     return 0;
 }
 
@@ -103,7 +123,7 @@ static int resolve_job(render_job *j) {
         for (int i = 0; i < j->view_count; ++i) j->views[i] = (smp_view)j->scene.views[i];
     }
     if (*j->year_list) {
-        if ((rc = parse_years(j, j->year_list, "--years", j->years, MAX_YEARS, &j->year_count)))
+        if ((rc = parse_years(j->year_list, "--years", j->years, MAX_YEARS, &j->year_count)))
             return rc;
     } else {
         j->year_count = j->scene.year_count;
@@ -115,14 +135,18 @@ static int resolve_job(render_job *j) {
         if (strcmp(j->compare, "untreated") == 0) {
             j->compare_untreated = 1;
         } else if (snprintf(text, sizeof text, "%s", j->compare) >= (int)sizeof text ||
-                   (rc = parse_years(j, text, "--compare", j->compare_years, 2, &n)) || n != 2) {
+                   (rc = parse_years(text, "--compare", j->compare_years, 2, &n)) || n != 2) {
             return rc ? rc
                       : cli_usage_error("render",
-                                        "--compare: expected 'untreated' or two years 'A,B'");
+                                        "--compare: expected 'untreated' or two times 'A,B'");
         }
     }
-    if (j->to <= j->from)
-        return cli_usage_error("render", "--to (%g) must be after --from (%g)", j->to, j->from);
+    if (smp_year_order(j->to) <= smp_year_order(j->from)) {
+        char from[32], to[32];
+        smp_year_word(j->from, from, sizeof from);
+        smp_year_word(j->to, to, sizeof to);
+        return cli_usage_error("render", "--to (%s) must be after --from (%s)", to, from);
+    }
     if (j->video_path && video_check_ffmpeg(&err) != SMP_OK)
         return cli_usage_error("render", "%s", err.message);
     if (smp_check_writable_dir(j->out_dir, &err) != SMP_OK)
@@ -143,15 +167,22 @@ static int resolve_job(render_job *j) {
     return 0;
 }
 
-static void year_tag(double year, char *out, size_t size) { snprintf(out, size, "%g", year); }
-
+/* A picture at a time shown: untreated without dots, any other time at its model time. */
 static smp_status capture(headless *h, const render_job *j, smp_view view, double year,
-                          int hide_dots, smp_image *img, smp_error *err) {
+                          smp_image *img, smp_error *err) {
     smp_frame_desc frame = smp_frame_default();
     pipeline_camera(&h->p, view, (float)j->width / (float)j->height, &frame.camera);
-    frame.hide_dots = hide_dots;
-    smp_status s = headless_frame(h, year, &frame, err);
+    double t_years;
+    frame.hide_dots = !smp_scene_model_years(&j->scene, year, &t_years);
+    smp_status s = headless_frame(h, t_years, &frame, err);
     return s == SMP_OK ? smp_renderer_capture(h->renderer, &frame, img, err) : s;
+}
+
+/* A caption in the top left corner of a picture, sized to it. */
+static void caption(smp_font *font, smp_image *img, const char *text) {
+    float px = img->height / 28.0f < 12 ? 12 : img->height / 28.0f;
+    const uint8_t ink[4] = {240, 240, 236, 255};
+    smp_text_draw(font, img, (int)px, (int)(px * 1.8f), px, ink, text);
 }
 
 static int write_png(const char *path, const smp_image *img) {
@@ -191,27 +222,25 @@ static int render_compare(headless *h, const render_job *j, smp_font *font, prog
     int rounds = j->compare_untreated ? j->year_count : 1;
     for (int v = 0; rc == CLI_EXIT_OK && v < j->view_count; ++v)
         for (int y = 0; rc == CLI_EXIT_OK && y < rounds; ++y) {
-            double ya = j->compare_untreated ? j->years[y] : j->compare_years[0];
+            double ya = j->compare_untreated ? SMP_YEAR_UNTREATED : j->compare_years[0];
             double yb = j->compare_untreated ? j->years[y] : j->compare_years[1];
+            if (yb == SMP_YEAR_UNTREATED) continue; /* the same picture on both sides */
             char left[64], right[64], path[SMP_PATH_MAX], ta[32], tb[32];
-            year_tag(ya, ta, sizeof ta);
-            year_tag(yb, tb, sizeof tb);
-            if (capture(h, j, j->views[v], ya, j->compare_untreated, &a, &err) != SMP_OK ||
-                capture(h, j, j->views[v], yb, 0, &b, &err) != SMP_OK) {
+            smp_year_tag(ya, ta, sizeof ta);
+            smp_year_tag(yb, tb, sizeof tb);
+            if (capture(h, j, j->views[v], ya, &a, &err) != SMP_OK ||
+                capture(h, j, j->views[v], yb, &b, &err) != SMP_OK) {
                 rc = cli_fail("render", &err);
                 break;
             }
-            if (j->compare_untreated) {
-                snprintf(left, sizeof left, "untreated");
-                snprintf(right, sizeof right, "year %s", tb);
-                snprintf(path, sizeof path, "%s/%s_%s_y%s_compare.png", j->out_dir, j->stem,
+            smp_year_label(ya, left, sizeof left);
+            smp_year_label(yb, right, sizeof right);
+            if (j->compare_untreated)
+                snprintf(path, sizeof path, "%s/%s_%s_%s_compare.png", j->out_dir, j->stem,
                          smp_view_name(j->views[v]), tb);
-            } else {
-                snprintf(left, sizeof left, "year %s", ta);
-                snprintf(right, sizeof right, "year %s", tb);
-                snprintf(path, sizeof path, "%s/%s_%s_y%s_vs_y%s.png", j->out_dir, j->stem,
+            else
+                snprintf(path, sizeof path, "%s/%s_%s_%s_vs_%s.png", j->out_dir, j->stem,
                          smp_view_name(j->views[v]), ta, tb);
-            }
             split(&a, &b, &out, font, left, right);
             rc = write_png(path, &out);
             progress_step(pg);
@@ -222,7 +251,7 @@ static int render_compare(headless *h, const render_job *j, smp_font *font, prog
     return rc;
 }
 
-static int render_video(headless *h, const render_job *j, progress *pg) {
+static int render_video(headless *h, const render_job *j, smp_font *font, progress *pg) {
     smp_error err = {0};
     smp_image img = {0};
     video_writer v;
@@ -233,10 +262,21 @@ static int render_video(headless *h, const render_job *j, progress *pg) {
         smp_image_free(&img);
         return cli_fail("render", &err);
     }
+    double from = smp_year_order(j->from), to = smp_year_order(j->to);
     for (int i = 0; i < frames; ++i) {
-        double year = j->from + (j->to - j->from) * i / (frames - 1);
-        if (capture(h, j, j->views[0], year, 0, &img, &err) != SMP_OK ||
-            video_write(&v, &img, &err) != SMP_OK) {
+        /* the first frame says "healed" when the video starts there, the others their year */
+        double year = i == 0 ? j->from : from + (to - from) * i / (frames - 1);
+        char label[64];
+        if (year < 0)
+            smp_year_label(year, label, sizeof label);
+        else
+            snprintf(label, sizeof label, "Year %.1f after completion", year);
+        smp_status st = capture(h, j, j->views[0], year, &img, &err);
+        if (st == SMP_OK) {
+            caption(font, &img, label);
+            st = video_write(&v, &img, &err);
+        }
+        if (st != SMP_OK) {
             video_abort(&v);
             smp_image_free(&img);
             return cli_fail("render", &err);
@@ -263,13 +303,16 @@ static int run(render_job *j) {
                 h.p.head_source, h.p.dots.count, h.head_build_ms, h.p.head_ms, h.p.fields_ms,
                 h.p.scatter_ms, h.p.model_ms);
     smp_font *font = NULL;
-    if ((j->sheet_path || j->compare) && smp_font_open(NULL, &font, &err) != SMP_OK) {
+    if ((j->sheet_path || j->compare || j->video_path) &&
+        smp_font_open(NULL, &font, &err) != SMP_OK) {
         headless_close(&h);
         return cli_fail("render", &err);
     }
     int images = j->year_count * j->view_count;
     int video_frames = j->video_path ? (int)(j->seconds * j->fps + 0.5) : 0;
-    int compares = j->compare ? j->view_count * (j->compare_untreated ? j->year_count : 1) : 0;
+    int treated = 0;
+    for (int y = 0; y < j->year_count; ++y) treated += j->years[y] != SMP_YEAR_UNTREATED;
+    int compares = j->compare ? j->view_count * (j->compare_untreated ? treated : 1) : 0;
     progress pg;
     progress_begin(&pg, "rendering", images + compares + video_frames, j->quiet);
 
@@ -280,14 +323,14 @@ static int run(render_job *j) {
         for (int v = 0; rc == CLI_EXIT_OK && v < j->view_count; ++v) {
             smp_image *img = &cells[y * j->view_count + v];
             char path[SMP_PATH_MAX], tag[32];
-            year_tag(j->years[y], tag, sizeof tag);
-            if ((size_t)snprintf(path, sizeof path, "%s/%s_%s_y%s.png", j->out_dir, j->stem,
+            smp_year_tag(j->years[y], tag, sizeof tag);
+            if ((size_t)snprintf(path, sizeof path, "%s/%s_%s_%s.png", j->out_dir, j->stem,
                                  smp_view_name(j->views[v]), tag) >= sizeof path) {
                 rc = cli_usage_error("render", "--out: path too long");
                 break;
             }
             if (smp_image_alloc(img, j->width, j->height, &err) != SMP_OK ||
-                capture(&h, j, j->views[v], j->years[y], 0, img, &err) != SMP_OK) {
+                capture(&h, j, j->views[v], j->years[y], img, &err) != SMP_OK) {
                 rc = cli_fail("render", &err);
                 break;
             }
@@ -296,21 +339,23 @@ static int run(render_job *j) {
             progress_step(&pg);
         }
     if (rc == CLI_EXIT_OK && j->sheet_path) {
-        char row_text[MAX_YEARS][32], lines[3][256];
+        char row_text[MAX_YEARS][64], lines[3][256], times[256];
         const char *rows[MAX_YEARS], *cols[SMP_SCENE_MAX_VIEWS];
         for (int y = 0; y < j->year_count; ++y) {
-            snprintf(row_text[y], sizeof row_text[y], "Year %g", j->years[y]);
+            smp_year_label(j->years[y], row_text[y], sizeof row_text[y]);
             rows[y] = row_text[y];
         }
         for (int v = 0; v < j->view_count; ++v) cols[v] = smp_view_name(j->views[v]);
         headless_describe_scene(&j->scene, lines);
+        headless_describe_times(&j->scene, times, sizeof times);
         smp_sheet_desc sd = {.rows = j->year_count,
                              .columns = j->view_count,
                              .cells = cells,
                              .row_labels = rows,
                              .column_labels = cols,
                              .title = j->scene.name,
-                             .lines = {lines[0], lines[1], lines[2]}};
+                             .lines = {lines[0], lines[1], lines[2], times},
+                             .cell_aspect = HEADLESS_SHEET_CELL_ASPECT};
         smp_image sheet = {0};
         if (smp_sheet_compose(&sd, font, &sheet, &err) != SMP_OK)
             rc = cli_fail("render", &err);
@@ -321,7 +366,7 @@ static int run(render_job *j) {
     for (int i = 0; cells && i < images; ++i) smp_image_free(&cells[i]);
     free(cells);
     if (rc == CLI_EXIT_OK && j->compare) rc = render_compare(&h, j, font, &pg);
-    if (rc == CLI_EXIT_OK && j->video_path) rc = render_video(&h, j, &pg);
+    if (rc == CLI_EXIT_OK && j->video_path) rc = render_video(&h, j, font, &pg);
     progress_end(&pg);
     smp_font_close(font);
     headless_close(&h);
@@ -356,7 +401,7 @@ int cmd_render(int argc, char **argv) {
     memset(&j, 0, sizeof j);
     j.out_dir = "smpsim-out";
     j.width = 1280, j.height = 720, j.msaa = 4, j.fps = 30;
-    j.from = 0, j.to = 10, j.seconds = 6;
+    j.from = SMP_YEAR_HEALED, j.to = 10, j.seconds = 6;
     j.backend = SMP_GL_AUTO;
     smp_error err = {0};
     int rc;
@@ -392,9 +437,9 @@ int cmd_render(int argc, char **argv) {
         case 'V': j.video_path = optarg; break;
         case 'F':
         case 'T':
-            if (cli_parse_number(c == 'F' ? "--from" : "--to", optarg, 0, 50,
-                                 c == 'F' ? &j.from : &j.to, &err) != SMP_OK)
-                return cli_usage_error("render", "%s", err.message);
+            if ((rc = parse_video_time(c == 'F' ? "--from" : "--to", optarg,
+                                       c == 'F' ? &j.from : &j.to)))
+                return rc;
             break;
         case 'R':
             if (cli_parse_int("--fps", optarg, 1, 120, &lv, &err) != SMP_OK)

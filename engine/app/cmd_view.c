@@ -38,12 +38,14 @@ static void print_help(void) {
         "Training mode (docs/TRAINING.md): the Training panel replaces the scene panel; a left\n"
         "click punctures, a left drag punctures at the stroke rate, right drag orbits, middle\n"
         "drag pans; Ctrl+Z undo, Ctrl+Y (or Ctrl+Shift+Z) redo, P the projection (your work\n"
-        "and the expert's at years 5 and 10). The score updates when you pause.\n"
+        "and the expert's at years 5 and 10 after completion). The score updates when you\n"
+        "pause.\n"
         "\n"
         "Options:\n"
         "  --set PATH=VALUE   override a scene field (repeatable)\n"
         "  --size WxH         window size (default: 1280x720)\n"
-        "  --year Y           start at this year (default: 0)\n"
+        "  --year Y           start at this time: 'healed' (30 days after the last session,\n"
+        "                     the default) or years after the completion of treatment, 0..20\n"
         "  --script FILE      run the commands of FILE (docs/VIEWER.md) before --frames\n"
         "  --frames N         once the scene is built (and any script is done), draw N frames\n"
         "                     and exit (for tests and scripts)\n"
@@ -126,8 +128,14 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
     switch (k->keysym.sym) {
     case SDLK_ESCAPE: *quit = 1; break;
     case SDLK_SPACE: v->playing = !v->playing; break;
-    case SDLK_LEFT: v->year = v->year >= 1 ? floorf(v->year - 1) : 0; break;
-    case SDLK_RIGHT: v->year = v->year <= 19 ? floorf(v->year + 1) : 20; break;
+    case SDLK_LEFT:
+    case SDLK_RIGHT: {
+        /* whole years after the completion of treatment; the first session ends the way back */
+        float done = (float)view_completion(v), after = v->year - done;
+        after = k->keysym.sym == SDLK_LEFT ? ceilf(after) - 1.0f : floorf(after) + 1.0f;
+        v->year = fminf(fmaxf(after + done, 0.0f), done + VIEW_MAX_YEARS);
+        break;
+    }
     case SDLK_d: v->show_dots = !v->show_dots; break;
     case SDLK_h: v->show_hair = !v->show_hair; break;
     case SDLK_TAB: v->hide_panels = !v->hide_panels; break;
@@ -296,7 +304,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
         }
         if (v->playing) {
             v->year += dt * v->speed;
-            if (v->year > VIEW_MAX_YEARS) v->year = 0.0f;
+            if (v->year > view_completion(v) + VIEW_MAX_YEARS) v->year = 0.0f;
         }
         if (scripted) {
             int code = 0;
@@ -466,7 +474,7 @@ int cmd_view(int argc, char **argv) {
     scene_args scene_arg = {0};
     int width = 1280, height = 720, msaa = 4, rc;
     long frames = 0;
-    double year = 0, motion_scale = -1;
+    double year = SMP_YEAR_HEALED, motion_scale = -1;
     const char *screenshot = NULL, *script_path = NULL;
     smp_error err = {0};
     opterr = 0;
@@ -480,8 +488,14 @@ int cmd_view(int argc, char **argv) {
                 return cli_usage_error("view", "%s", err.message);
             break;
         case 'y':
-            if (cli_parse_number("--year", optarg, 0, VIEW_MAX_YEARS, &year, &err) != SMP_OK)
-                return cli_usage_error("view", "%s", err.message);
+            if (smp_year_parse(optarg, &year, &err) != SMP_OK)
+                return cli_usage_error("view", "--year: %s", err.message);
+            if (year == SMP_YEAR_UNTREATED || year > VIEW_MAX_YEARS)
+                return cli_usage_error("view",
+                                       "--year: found '%s', expected 'healed' or years after the "
+                                       "completion of treatment, 0 to %d (the untreated head is "
+                                       "a comparison: C)",
+                                       optarg, VIEW_MAX_YEARS);
             break;
         case 'f':
             if (cli_parse_int("--frames", optarg, 1, 1000000, &frames, &err) != SMP_OK)
@@ -532,11 +546,12 @@ int cmd_view(int argc, char **argv) {
         return CLI_EXIT_FAILURE;
     }
     snprintf(v.scene_path, sizeof v.scene_path, "%s", scene_arg.path ? scene_arg.path : "");
-    v.year = (float)year;
+    v.year = view_model_year(&v, year);
     v.speed = 1.0f;
     v.show_dots = v.show_hair = v.show_skin = 1;
     v.split = 0.5f;
-    v.year_b = 10.0f;
+    v.year_a = view_model_year(&v, SMP_YEAR_HEALED);
+    v.year_b = view_model_year(&v, 10.0);
     v.compare_untreated = 1;
     v.first_build = 1;
     view_init(&v);

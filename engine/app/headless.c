@@ -111,3 +111,14 @@ void headless_describe_scene(const smp_scene *s, char lines[3][256]) {
         snprintf(lines[2] + n, 256 - n, " %.0f", s->sunscreen_spf);
     }
 }
+
+void headless_describe_times(const smp_scene *s, char *line, size_t size) {
+    int last = (int)(smp_scene_completion_years(s) * 365.25 + 0.5);
+    if (s->plan.session_count == 0)
+        snprintf(line, size, "No treatment planned: every time shows the untreated scalp");
+    else
+        snprintf(line, size,
+                 "Years count from the completion of treatment (the last session, day %d); "
+                 "healed = %d days after it",
+                 last, SMP_HEALED_DAYS);
+}

@@ -58,4 +58,12 @@ int headless_parse_msaa_option(const char *cmd, const char *text, int *out);
  * how they live. Shared by `smpsim render --sheet` and the viewer's sheet export. */
 void headless_describe_scene(const smp_scene *s, char lines[3][256]);
 
+/* The sheet's line that says what its times count from: the completion of treatment, the day
+ * of the last session, and what "healed" means. */
+void headless_describe_times(const smp_scene *s, char *line, size_t size);
+
+/* Sheets crop each render about its centre to this width / height, a clinic photograph's 4:5
+ * portrait: a framed head loses nothing, and a grid of five views stays legible on a page. */
+#define HEADLESS_SHEET_CELL_ASPECT 0.8f
+
 #endif

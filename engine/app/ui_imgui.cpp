@@ -104,23 +104,23 @@ int ui_combo(const char *label, int *current, const char *const *items, int coun
     return ImGui::Combo(label, current, items, count) ? 1 : 0;
 }
 
-int ui_timeline(const char *label, float *year, float max_year, const float *marks,
-                const int *touch_up, int mark_count, float due_year) {
+int ui_timeline(const char *label, float *year, float min_year, float max_year, const float *marks,
+                const int *touch_up, int mark_count, float due_year, const char *format) {
     ImGui::SetNextItemWidth(-1.0f);
-    bool changed = ImGui::SliderFloat(label, year, 0.0f, max_year, "year %.2f");
+    bool changed = ImGui::SliderFloat(label, year, min_year, max_year, format);
     // Ticks under the slider: sessions (white), touch-ups (blue), the touch-up-due year (amber).
     ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
     ImDrawList *draw = ImGui::GetWindowDrawList();
     float grab = ImGui::GetStyle().GrabMinSize * 0.5f;
     float x0 = min.x + grab, x1 = max.x - grab;
     for (int i = 0; i < mark_count; ++i) {
-        float x = x0 + (x1 - x0) * marks[i] / max_year;
+        float x = x0 + (x1 - x0) * (marks[i] - min_year) / (max_year - min_year);
         ImU32 colour =
             touch_up && touch_up[i] ? IM_COL32(110, 170, 240, 255) : IM_COL32(235, 235, 235, 255);
         draw->AddLine(ImVec2(x, max.y), ImVec2(x, max.y + 6.0f), colour, 2.0f);
     }
-    if (due_year > 0.0f && due_year <= max_year) {
-        float x = x0 + (x1 - x0) * due_year / max_year;
+    if (due_year > min_year && due_year <= max_year) {
+        float x = x0 + (x1 - x0) * (due_year - min_year) / (max_year - min_year);
         draw->AddTriangleFilled(ImVec2(x, max.y), ImVec2(x - 5.0f, max.y + 8.0f),
                                 ImVec2(x + 5.0f, max.y + 8.0f), IM_COL32(240, 170, 40, 255));
     }
@@ -196,6 +196,8 @@ int ui_begin_fixed(const char *title, float x, float y, float width, float heigh
     return ImGui::Begin(title, nullptr, 0) ? 1 : 0;
 }
 
+float ui_text_width(const char *text) { return ImGui::CalcTextSize(text).x; }
+
 void ui_label(float x, float y, const char *text) {
     ImDrawList *draw = ImGui::GetForegroundDrawList();
     ImVec2 size = ImGui::CalcTextSize(text);
@@ -230,5 +232,7 @@ void ui_chart(const float *values, const float *second, int count, float max_x, 
     if (due_x > 0.0f && due_x <= max_x)
         draw->AddTriangleFilled(ImVec2(px(due_x), end.y - 8.0f), ImVec2(px(due_x) - 5.0f, end.y),
                                 ImVec2(px(due_x) + 5.0f, end.y), IM_COL32(240, 170, 40, 255));
-    draw->AddLine(ImVec2(px(x), origin.y), ImVec2(px(x), end.y), IM_COL32(240, 170, 40, 220), 1.5f);
+    if (x >= 0.0f && x <= max_x)
+        draw->AddLine(ImVec2(px(x), origin.y), ImVec2(px(x), end.y), IM_COL32(240, 170, 40, 220),
+                      1.5f);
 }

@@ -55,12 +55,16 @@ int ui_begin_fixed(const char *title, float x, float y, float width, float heigh
 void ui_set_next_collapsed_once(int collapsed);
 /* A caption on a dark plate over everything, at pixel (x, y) of the window. */
 void ui_label(float x, float y, const char *text);
-/* A timeline: the year slider with a tick for each session date (years), touch-ups (where
- * touch_up[i], which may be NULL) in another colour, and the touch-up-due year (> 0). */
-int ui_timeline(const char *label, float *year, float max_year, const float *marks,
-                const int *touch_up, int mark_count, float due_year);
+/* How wide text is drawn, in pixels. */
+float ui_text_width(const char *text);
+/* A timeline: the year slider from min_year to max_year (printf format of its value) with a
+ * tick for each session date (years, on the slider's scale), touch-ups (where touch_up[i],
+ * which may be NULL) in another colour, and the touch-up-due year (> min_year). */
+int ui_timeline(const char *label, float *year, float min_year, float max_year, const float *marks,
+                const int *touch_up, int mark_count, float due_year, const char *format);
 /* A line chart of values (and optionally second, dimmer, or NULL) over x in [0, max_x], y in
- * [0, y_max], with gridlines every x_step, a marker at x and an amber tick at due_x (> 0). */
+ * [0, y_max], with gridlines every x_step, a marker at x (when within [0, max_x]) and an amber
+ * tick at due_x (> 0). */
 void ui_chart(const float *values, const float *second, int count, float max_x, float x_step,
               float x, float due_x, float y_max, float height);
 

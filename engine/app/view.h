@@ -22,7 +22,8 @@
 #include "view_training.h"
 
 enum {
-    VIEW_MAX_YEARS = 20,     /* the timeline runs from year 0 to this */
+    VIEW_MAX_YEARS = 20,     /* the timeline runs from the first session to this many years
+                                after the completion of treatment */
     VIEW_PLOT_SAMPLES = 81,  /* contrast curve points: every quarter year */
     VIEW_MAX_MESSAGES = 8,   /* errors kept for the window */
     VIEW_MESSAGE_MAX = 400,  /* one line each */
@@ -69,6 +70,9 @@ typedef struct viewer {
     view_orbit cam, goal; /* goal: where a preset or reset is taking the camera */
     int animating;
     int width, height; /* drawable pixels */
+    /* year, year_a, year_b and due_years are the ageing model's time (years after the first
+     * session), what the renderer takes; the panels show them after the completion of
+     * treatment (view_time_label) */
     float year, speed;
     float motion_scale;   /* frames drawn while the camera or the year moves: this fraction of
                              the window, scaled up on present (1 = always full size) */
@@ -175,8 +179,21 @@ float view_build_progress(const viewer *v);
 /* Waits for the build in flight (automation). */
 void view_wait_build(viewer *v);
 
-/* Recomputes the contrast curves and the touch-up-due year from the current model. */
+/* Recomputes the contrast curves (over the VIEW_MAX_YEARS after completion) and the
+ * touch-up-due year from the current model. */
 void view_update_plot(viewer *v);
+
+/* The completion of treatment in the scene being edited: its last treatment session's day, in
+ * years after the first session. */
+double view_completion(const viewer *v);
+
+/* The model time of a time shown: SMP_YEAR_HEALED or years after completion (smp/scene.h). */
+float view_model_year(const viewer *v, double shown);
+
+/* What a model time is called, counted from the completion of treatment: "Day 21 of
+ * treatment, 21 days before completion", "Healed (30 days after the last session)", "Year 3.0
+ * after completion" ("Day 12 after completion" in the first three months). */
+void view_time_label(const viewer *v, double t_years, char *out, size_t size);
 
 /* Shows a message in the window (and on stderr when echoing). */
 void view_message(viewer *v, int is_error, const char *fmt, ...)
@@ -210,8 +227,9 @@ smp_status view_screenshot_render(viewer *v, const char *path, int width, int he
 /* The scene's contact sheet (its render views and years), as `smpsim render --sheet`. */
 smp_status view_export_sheet(viewer *v, const char *path, smp_error *err);
 
-/* A time-lapse of years 0 to 20 from the current camera (1280x720, 8 s, MP4 through ffmpeg,
- * as `smpsim render --video`), written one frame per window frame so the window stays live. */
+/* A time-lapse from healed to year 20 after completion from the current camera (1280x720, 8 s,
+ * MP4 through ffmpeg, as `smpsim render --video`), written one frame per window frame so the
+ * window stays live. */
 smp_status view_video_start(viewer *v, const char *path, smp_error *err);
 /* Writes the next frame; closes the file after the last. Returns the first failure (the
  * partial file is then removed). */

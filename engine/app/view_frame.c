@@ -295,8 +295,9 @@ static smp_status draw_projection(viewer *v, view_scene_record *rec, int draw, s
             v->train_uploaded = expert;
         }
         for (int col = 0; col < 2 && st == SMP_OK; ++col) {
-            if ((st = render(v, rec, draw, col ? 10.0f : 5.0f, 0, cw, ch, err)) != SMP_OK ||
-                !draw || (st = smp_renderer_present(v->h.renderer, cw, ch, err)) != SMP_OK)
+            float year = view_model_year(v, col ? 10.0 : 5.0);
+            if ((st = render(v, rec, draw, year, 0, cw, ch, err)) != SMP_OK || !draw ||
+                (st = smp_renderer_present(v->h.renderer, cw, ch, err)) != SMP_OK)
                 continue;
             int x = x0 + col * cw, y = y0 + (expert ? 0 : ch);
             glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
@@ -454,21 +455,30 @@ smp_status view_export_sheet(viewer *v, const char *path, smp_error *err) {
     enum { CELL_W = 960, CELL_H = 540 };
     smp_image *cells = calloc((size_t)rows * (size_t)columns, sizeof *cells);
     if (!cells) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the sheet");
-    char row_text[SMP_SCENE_MAX_YEARS][32], lines[3][256];
+    char row_text[SMP_SCENE_MAX_YEARS][96], lines[3][256], times[256];
     const char *row_labels[SMP_SCENE_MAX_YEARS], *column_labels[SMP_SCENE_MAX_VIEWS];
     smp_status st = SMP_OK;
     for (int r = 0; st == SMP_OK && r < rows; ++r) {
-        double year = s->year_count > 0 ? s->years[r] : v->year;
-        snprintf(row_text[r], sizeof row_text[r], "Year %g", year);
+        /* the scene's times, as `smpsim render --sheet` shows them; without any, the
+         * timeline's */
+        double t = v->year;
+        int dots = 1;
+        if (s->year_count > 0) {
+            dots = smp_scene_model_years(s, s->years[r], &t);
+            smp_year_label(s->years[r], row_text[r], sizeof row_text[r]);
+        } else {
+            view_time_label(v, v->year, row_text[r], sizeof row_text[r]);
+        }
         row_labels[r] = row_text[r];
         for (int c = 0; st == SMP_OK && c < columns; ++c) {
             smp_view view = s->view_count > 0 ? (smp_view)s->views[c] : SMP_VIEW_THREE_QUARTER;
             column_labels[c] = smp_view_name(view);
             smp_frame_desc f = smp_frame_default();
             pipeline_camera(&v->h.p, view, (float)CELL_W / CELL_H, &f.camera);
+            f.hide_dots = !dots;
             smp_image *cell = &cells[r * columns + c];
             st = smp_image_alloc(cell, CELL_W, CELL_H, err);
-            if (st == SMP_OK) st = headless_frame(&v->h, year, &f, err);
+            if (st == SMP_OK) st = headless_frame(&v->h, t, &f, err);
             if (st == SMP_OK) st = smp_renderer_capture(v->h.renderer, &f, cell, err);
         }
     }
@@ -477,13 +487,15 @@ smp_status view_export_sheet(viewer *v, const char *path, smp_error *err) {
     smp_image sheet = {0};
     if (st == SMP_OK) {
         headless_describe_scene(s, lines);
+        headless_describe_times(s, times, sizeof times);
         smp_sheet_desc d = {.rows = rows,
                             .columns = columns,
                             .cells = cells,
                             .row_labels = row_labels,
                             .column_labels = column_labels,
                             .title = s->name,
-                            .lines = {lines[0], lines[1], lines[2]}};
+                            .lines = {lines[0], lines[1], lines[2], times},
+                            .cell_aspect = HEADLESS_SHEET_CELL_ASPECT};
         st = smp_sheet_compose(&d, font, &sheet, err);
     }
     if (st == SMP_OK) st = smp_image_write_png(path, &sheet, err);
@@ -534,7 +546,9 @@ smp_status view_video_step(viewer *v, smp_error *err) {
     if (!vv) return SMP_OK;
     smp_frame_desc f = frame_of(v, 0);
     f.camera = vv->camera;
-    double year = (double)VIEW_MAX_YEARS * vv->next / (vv->count - 1);
+    /* from healed to VIEW_MAX_YEARS after the completion of treatment */
+    double from = view_model_year(v, SMP_YEAR_HEALED), to = view_model_year(v, VIEW_MAX_YEARS);
+    double year = from + (to - from) * vv->next / (vv->count - 1);
     smp_status st = headless_frame(&v->h, year, &f, err);
     if (st == SMP_OK) st = smp_renderer_capture(v->h.renderer, &f, &vv->frame, err);
     if (st == SMP_OK) st = video_write(&vv->writer, &vv->frame, err);

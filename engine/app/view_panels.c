@@ -267,22 +267,35 @@ static void compare_section(viewer *v) {
         ui_slider_float("Divider", &v->split, 0.0f, 1.0f, "%.2f");
     }
     if (v->compare == VIEW_COMPARE_SIDE || !v->compare_untreated) {
-        ui_slider_float("Year A", &v->year_a, 0.0f, VIEW_MAX_YEARS, "%.1f");
-        ui_slider_float("Year B", &v->year_b, 0.0f, VIEW_MAX_YEARS, "%.1f");
+        /* shown after the completion of treatment; before it (negative) during the sessions */
+        float done = (float)view_completion(v);
+        float a = v->year_a - done, b = v->year_b - done;
+        if (ui_slider_float("Year A", &a, -done, VIEW_MAX_YEARS, "%.2f after completion"))
+            v->year_a = a + done;
+        if (ui_slider_float("Year B", &b, -done, VIEW_MAX_YEARS, "%.2f after completion"))
+            v->year_b = b + done;
     }
 }
 
 static void plot_section(viewer *v) {
-    int i = (int)lroundf(v->year / VIEW_MAX_YEARS * (VIEW_PLOT_SAMPLES - 1));
-    ui_text_muted("Treated area vs skin: %.1f %% at year %.1f", v->contrast[i], v->year);
+    float done = (float)view_completion(v), after = v->year - done;
+    char now[96];
+    view_time_label(v, v->year, now, sizeof now);
+    if (after >= 0) {
+        int i = (int)lroundf(after / VIEW_MAX_YEARS * (VIEW_PLOT_SAMPLES - 1));
+        if (i > VIEW_PLOT_SAMPLES - 1) i = VIEW_PLOT_SAMPLES - 1;
+        ui_text_muted("Treated area vs skin: %.1f %%, %s", v->contrast[i], now);
+    } else {
+        ui_text_muted("%s: the plot starts at completion", now);
+    }
     ui_chart(v->contrast, v->plot_alt ? v->contrast_alt : NULL, VIEW_PLOT_SAMPLES, VIEW_MAX_YEARS,
-             5.0f, v->year, v->due_years, v->contrast_max, 90.0f);
-    ui_text_muted("0 to %d years; top %.0f %%", VIEW_MAX_YEARS, v->contrast_max);
+             5.0f, after, v->due_years > 0 ? v->due_years - done : 0.0f, v->contrast_max, 90.0f);
+    ui_text_muted("0 to %d years after completion; top %.0f %%", VIEW_MAX_YEARS, v->contrast_max);
     char label[96];
     snprintf(label, sizeof label, "Compare %s (blue)", v->alt_label);
     ui_checkbox(label, &v->plot_alt);
     if (v->due_years > 0)
-        ui_text_muted("Touch-up due at year %.1f (amber)", v->due_years);
+        ui_text_muted("Touch-up due at year %.1f after completion (amber)", v->due_years - done);
     else
         ui_text_muted("No touch-up due within %d years", VIEW_MAX_YEARS);
 }
@@ -315,7 +328,8 @@ static void files_section(viewer *v) {
     float done = view_video_progress(v);
     if (done >= 0) {
         char caption[64];
-        snprintf(caption, sizeof caption, "years 0 to %d: %.0f %%", VIEW_MAX_YEARS, done * 100);
+        snprintf(caption, sizeof caption, "healed to year %d after completion: %.0f %%",
+                 VIEW_MAX_YEARS, done * 100);
         ui_progress(done, caption);
     }
     ui_item_width(-70);
@@ -373,20 +387,28 @@ static void hud(viewer *v) {
 static void timeline(viewer *v) {
     const smp_scene_plan *p = &v->scene.plan;
     if (ui_begin("Timeline", 12, (float)v->height - 126, (float)v->width - 24)) {
+        /* the slider shows years after the completion of treatment; the sessions before it
+         * are negative */
+        float done = (float)view_completion(v);
         float marks[SMP_SCENE_MAX_SESSIONS];
         int touch_up[SMP_SCENE_MAX_SESSIONS];
         for (int i = 0; i < p->session_count; ++i) {
-            marks[i] = (float)p->sessions[i].day / 365.25f;
+            marks[i] = (float)p->sessions[i].day / 365.25f - done;
             touch_up[i] = p->sessions[i].kind == SMP_SESSION_TOUCH_UP;
         }
-        ui_timeline("##year", &v->year, VIEW_MAX_YEARS, marks, touch_up, p->session_count,
-                    v->due_years);
+        float shown = v->year - done;
+        if (ui_timeline("##year", &shown, -done, VIEW_MAX_YEARS, marks, touch_up, p->session_count,
+                        v->due_years > 0 ? v->due_years - done : -done,
+                        "%.2f years after completion"))
+            v->year = shown + done;
         if (ui_button(v->playing ? "Pause" : "Play")) v->playing = !v->playing;
         ui_same_line();
         ui_item_width(220);
         ui_slider_float("years per second", &v->speed, 0.25f, 5.0f, "%.2f");
         ui_same_line();
-        ui_text_muted("   sessions white, touch-ups blue, touch-up due amber");
+        char now[96];
+        view_time_label(v, v->year, now, sizeof now);
+        ui_text_muted("   %s · sessions white, touch-ups blue, touch-up due amber", now);
     }
     ui_end();
 }
@@ -408,17 +430,18 @@ static void messages(viewer *v) {
 }
 
 static void compare_labels(viewer *v) {
-    char a[48], b[48];
+    char a[96], b[96];
     if (v->compare == VIEW_COMPARE_OFF) return;
     if (v->compare == VIEW_COMPARE_SPLIT && v->compare_untreated) {
-        snprintf(a, sizeof a, "untreated");
-        snprintf(b, sizeof b, "year %.1f", v->year);
+        smp_year_label(SMP_YEAR_UNTREATED, a, sizeof a);
+        view_time_label(v, v->year, b, sizeof b);
     } else {
-        snprintf(a, sizeof a, "year %.1f", v->year_a);
-        snprintf(b, sizeof b, "year %.1f", v->year_b);
+        view_time_label(v, v->year_a, a, sizeof a);
+        view_time_label(v, v->year_b, b, sizeof b);
     }
     float x = v->compare == VIEW_COMPARE_SIDE ? (float)v->width * 0.5f : v->split * (float)v->width;
-    ui_label(x - 90.0f, 16.0f, a);
+    /* the left label ends a little left of the divider, however long it is */
+    ui_label(x - 14.0f - ui_text_width(a), 16.0f, a);
     ui_label(x + 14.0f, 16.0f, b);
 }
 

@@ -103,6 +103,22 @@ static int number(const char *option, const char *text, double lo, double hi, do
     return 0;
 }
 
+/* A time on the timeline: 'healed' or years after the completion of treatment, 0..20 (kept as a
+ * time shown, smp/scene.h: the scene's completion may change before the line runs). */
+static int time_shown(const char *option, const char *text, double *out, const char *path,
+                      int line) {
+    smp_error err = {0};
+    if (!text) return bad_line(path, line, "%s needs a time: 'healed' or years", option);
+    if (smp_year_parse(text, out, &err) != SMP_OK)
+        return bad_line(path, line, "%s: %s", option, err.message);
+    if (*out == SMP_YEAR_UNTREATED || *out > VIEW_MAX_YEARS)
+        return bad_line(path, line,
+                        "%s: found '%s', expected 'healed' or years after the completion of "
+                        "treatment, 0 to %d",
+                        option, text, VIEW_MAX_YEARS);
+    return 0;
+}
+
 static int parse_line(char *text, int line, const char *path, view_command *c) {
     char *cursor = text;
     char *name = word(&cursor);
@@ -111,7 +127,7 @@ static int parse_line(char *text, int line, const char *path, view_command *c) {
     int rc = 0;
     if (strcmp(name, "year") == 0) {
         c->kind = CMD_YEAR;
-        rc = number("year", word(&cursor), 0, VIEW_MAX_YEARS, &c->a, path, line);
+        rc = time_shown("year", word(&cursor), &c->a, path, line);
     } else if (strcmp(name, "view") == 0) {
         c->kind = CMD_VIEW;
         const char *v = word(&cursor);
@@ -128,10 +144,8 @@ static int parse_line(char *text, int line, const char *path, view_command *c) {
             c->mode = VIEW_COMPARE_OFF;
         } else if (m && (strcmp(m, "split") == 0 || strcmp(m, "side") == 0)) {
             c->mode = strcmp(m, "split") == 0 ? VIEW_COMPARE_SPLIT : VIEW_COMPARE_SIDE;
-            if ((rc = number("compare: year A", word(&cursor), 0, VIEW_MAX_YEARS, &c->a, path,
-                             line)) ||
-                (rc = number("compare: year B", word(&cursor), 0, VIEW_MAX_YEARS, &c->b, path,
-                             line)))
+            if ((rc = time_shown("compare: year A", word(&cursor), &c->a, path, line)) ||
+                (rc = time_shown("compare: year B", word(&cursor), &c->b, path, line)))
                 return rc;
         } else if (m && strcmp(m, "untreated") == 0) {
             c->mode = VIEW_COMPARE_SPLIT;
@@ -322,7 +336,7 @@ int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
         smp_error err = {0};
         switch (c->kind) {
         case CMD_YEAR:
-            v->year = (float)c->a;
+            v->year = view_model_year(v, c->a);
             v->playing = 0;
             break;
         case CMD_VIEW:
@@ -336,7 +350,7 @@ int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
             if (v->compare_untreated)
                 v->split = (float)c->b;
             else if (v->compare != VIEW_COMPARE_OFF)
-                v->year_a = (float)c->a, v->year_b = (float)c->b;
+                v->year_a = view_model_year(v, c->a), v->year_b = view_model_year(v, c->b);
             break;
         case CMD_SPLIT: v->split = (float)c->a; break;
         case CMD_SHOW:

@@ -2,12 +2,13 @@
  * producing the same views again. One command per line; blank lines and lines starting with
  * '#' are skipped:
  *
- *   year Y                    go to year Y (0..20)
+ *   year Y                    go to year Y after the completion of treatment (0..20), or
+ *                             'healed' (30 days after the last session)
  *   view NAME                 front, back, left, right, top, three-quarter, closeup
  *   compare off | split A B | side A B | untreated [F]
  *                             no comparison; year A left of a divider and B right of it; A and
- *                             B side by side; untreated left of the divider at F (0..1) of the
- *                             width, the current year right
+ *                             B side by side (each as year Y); untreated left of the divider at
+ *                             F (0..1) of the width, the current year right
  *   split F                   move the divider to F (0..1) of the width
  *   dots|hair|skin on|off     show or hide the dots, the client's hair, the skin colour
  *   lighting NAME             clinic, overhead, daylight or flash
@@ -18,7 +19,8 @@
  *   set PATH=VALUE            edit the scene, as --set (waits for any rebuild)
  *   open FILE | save FILE     load a scene (a failure shows its errors, the scene stays) / save
  *   sheet FILE                the scene's contact sheet, as `smpsim render --sheet`
- *   video FILE                a time-lapse of years 0 to 20 (MP4; waits until written)
+ *   video FILE                a time-lapse from healed to year 20 after completion (MP4;
+ *                             waits until written)
  *   frames N                  draw N frames
  *   screenshot FILE [WxH]     the window with its panels, or the head alone at W x H
  *   train on|off              training mode on the scene on screen (waits for its dots)
@@ -28,7 +30,8 @@
  *   save-session FILE         the training session, atomically
  *   load-session FILE         a session for this scene (a bad file is shown; the work stays)
  *   score-json FILE           score the work now and write the scores as JSON
- *   projection on|off         the trainee's work and the expert's at years 5 and 10
+ *   projection on|off         the trainee's work and the expert's at years 5 and 10 after
+ *                             completion
  *
  * The whole file is checked before the window opens: a bad line exits 2 naming the line.
  *

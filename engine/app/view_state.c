@@ -342,11 +342,12 @@ void view_shutdown(viewer *v) {
 
 /* --- the contrast plot ------------------------------------------------------------------- */
 
-static void contrast_curve(const smp_age_model *m, float *out) {
+/* From the completion of treatment (done, model years) to VIEW_MAX_YEARS after it. */
+static void contrast_curve(const smp_age_model *m, double done, float *out) {
     smp_error err = {0};
     for (int i = 0; i < VIEW_PLOT_SAMPLES; ++i) {
         smp_area_state a;
-        double t = VIEW_MAX_YEARS * (double)i / (VIEW_PLOT_SAMPLES - 1);
+        double t = done + VIEW_MAX_YEARS * (double)i / (VIEW_PLOT_SAMPLES - 1);
         out[i] = m && smp_age_area(m, t, SMP_TISSUE_SKIN, &a, &err) == SMP_OK
                      ? (float)(100.0 * a.cover_contrast)
                      : 0.0f;
@@ -355,7 +356,8 @@ static void contrast_curve(const smp_age_model *m, float *out) {
 
 void view_update_plot(viewer *v) {
     const smp_age_model *m = v->h.p.model;
-    contrast_curve(m, v->contrast);
+    double done = view_completion(v);
+    contrast_curve(m, done, v->contrast);
     /* the other lifestyle: without sunscreen if the client uses it, with SPF 30 if not */
     smp_scene alt = v->scene;
     alt.sunscreen_spf = v->scene.sunscreen_spf > 1 ? 1 : 30;
@@ -365,7 +367,7 @@ void view_update_plot(viewer *v) {
     memset(&other, 0, sizeof other);
     smp_error err = {0};
     if (m && pipeline_rebuild_model(&alt, &other, &err) == SMP_OK) {
-        contrast_curve(other.model, v->contrast_alt);
+        contrast_curve(other.model, done, v->contrast_alt);
         smp_age_destroy(other.model);
     } else {
         memset(v->contrast_alt, 0, sizeof v->contrast_alt);
@@ -380,4 +382,28 @@ void view_update_plot(viewer *v) {
     v->due_years = 0;
     if (m && smp_age_touch_up_due(m, SMP_TISSUE_SKIN, &due, &err) == SMP_OK && isfinite(due))
         v->due_years = (float)due;
+}
+
+/* --- time -------------------------------------------------------------------------------- */
+
+double view_completion(const viewer *v) { return smp_scene_completion_years(&v->scene); }
+
+float view_model_year(const viewer *v, double shown) {
+    double t = 0;
+    smp_scene_model_years(&v->scene, shown, &t);
+    return (float)t;
+}
+
+void view_time_label(const viewer *v, double t_years, char *out, size_t size) {
+    double done = view_completion(v), after = t_years - done;
+    int days = (int)lround(after * 365.25);
+    if (days < 0)
+        snprintf(out, size, "Day %d of treatment, %d days before completion",
+                 (int)lround(t_years * 365.25), -days);
+    else if (days == SMP_HEALED_DAYS)
+        smp_year_label(SMP_YEAR_HEALED, out, size);
+    else if (after < 0.25)
+        snprintf(out, size, "Day %d after completion", days);
+    else
+        snprintf(out, size, "Year %.1f after completion", after);
 }

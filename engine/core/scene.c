@@ -305,6 +305,22 @@ static int parse_list(ctx *c, const field *f, const cJSON *v, char *base, const 
             double *pt = (double *)(base + f->off) + 2 * i;
             ok &= parse_number_into(c, f, e->child, &pt[0], p, 0);
             ok &= parse_number_into(c, f, e->child->next, &pt[1], p, 0);
+        } else if (f->words) {
+            int w = cJSON_IsString(e) ? word_index(f->words, e->valuestring) : -1;
+            double *at = (double *)(base + f->off) + i;
+            if (w >= 0) {
+                *at = -1.0 - w;
+            } else if (cJSON_IsNumber(e) && isfinite(e->valuedouble) &&
+                       in_range(f, e->valuedouble)) {
+                *at = e->valuedouble;
+            } else {
+                char want[160], words[256];
+                expected_range(f, want, sizeof want, "a number");
+                words_list(f->words, words, sizeof words);
+                describe(e, found, sizeof found);
+                report(c, p, 0, "found %s, expected %s or %s", found, want, words);
+                ok = 0;
+            }
         } else {
             ok &= parse_number_into(c, f, e, (double *)(base + f->off) + i, p, 0);
         }
@@ -533,11 +549,81 @@ static void check_scene(ctx *c, const smp_scene *s) {
     if (s->view_count == 0) report(c, "render.views", 0, "found an empty list, expected a view");
     if (s->year_count == 0) report(c, "render.years", 0, "found an empty list, expected a year");
     for (int i = 1; i < s->year_count; ++i)
-        if (s->years[i] <= s->years[i - 1]) {
+        if (smp_year_order(s->years[i]) <= smp_year_order(s->years[i - 1])) {
+            char now[32], before[32];
+            smp_year_word(s->years[i], now, sizeof now);
+            smp_year_word(s->years[i - 1], before, sizeof before);
             snprintf(p, sizeof p, "render.years[%d]", i);
-            report(c, p, 0, "found %.10g, expected more than %.10g (years in increasing order)",
-                   s->years[i], s->years[i - 1]);
+            report(c, p, 0,
+                   "found %s after %s, expected times in increasing order (untreated, then "
+                   "healed at 30 days, then years after completion)",
+                   now, before);
         }
+}
+
+/* --- times shown ------------------------------------------------------------------------ */
+
+double smp_scene_completion_years(const smp_scene *s) {
+    int day = 0;
+    for (int i = 0; i < s->plan.session_count; ++i)
+        if (s->plan.sessions[i].kind == SMP_SESSION_TREATMENT) day = s->plan.sessions[i].day;
+    return day / 365.25;
+}
+
+int smp_scene_model_years(const smp_scene *s, double year, double *t_years) {
+    if (year == SMP_YEAR_UNTREATED) {
+        *t_years = 0;
+        return 0;
+    }
+    *t_years = smp_scene_completion_years(s) + smp_year_order(year);
+    return 1;
+}
+
+double smp_year_order(double year) {
+    if (year == SMP_YEAR_UNTREATED) return -INFINITY;
+    if (year == SMP_YEAR_HEALED) return SMP_HEALED_DAYS / 365.25;
+    return year;
+}
+
+smp_status smp_year_parse(const char *text, double *out, smp_error *err) {
+    if (strcmp(text, "untreated") == 0 || strcmp(text, "healed") == 0) {
+        *out = text[0] == 'u' ? SMP_YEAR_UNTREATED : SMP_YEAR_HEALED;
+        return SMP_OK;
+    }
+    char *end = NULL;
+    double v = *text ? strtod(text, &end) : NAN;
+    if (!end || *end || !(v >= 0 && v <= SMP_YEAR_MAX))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "found '%s', expected 'untreated', 'healed' or years after the "
+                             "completion of treatment, 0 to %g",
+                             text, SMP_YEAR_MAX);
+    *out = v;
+    return SMP_OK;
+}
+
+void smp_year_label(double year, char *out, size_t size) {
+    if (year == SMP_YEAR_UNTREATED)
+        snprintf(out, size, "Untreated");
+    else if (year == SMP_YEAR_HEALED)
+        snprintf(out, size, "Healed (%d days after the last session)", SMP_HEALED_DAYS);
+    else
+        snprintf(out, size, "Year %g after completion", year);
+}
+
+void smp_year_tag(double year, char *out, size_t size) {
+    if (year < 0)
+        smp_year_word(year, out, size);
+    else
+        snprintf(out, size, "y%g", year);
+}
+
+void smp_year_word(double year, char *out, size_t size) {
+    if (year == SMP_YEAR_UNTREATED)
+        snprintf(out, size, "untreated");
+    else if (year == SMP_YEAR_HEALED)
+        snprintf(out, size, "healed");
+    else
+        snprintf(out, size, "%g", year);
 }
 
 /* --- text building ----------------------------------------------------------------------- */
@@ -600,8 +686,16 @@ static cJSON *field_to_json(const field *f, const char *base) {
     case K_NUMBER2:
         return isnan(((const double *)at)[0]) ? cJSON_CreateNull()
                                               : cJSON_CreateDoubleArray((const double *)at, 2);
-    case K_NUMBER_LIST:
-        return cJSON_CreateDoubleArray((const double *)at, *(const int *)(base + f->aux));
+    case K_NUMBER_LIST: {
+        const double *v = (const double *)at;
+        int n = *(const int *)(base + f->aux);
+        if (!f->words) return cJSON_CreateDoubleArray(v, n);
+        cJSON *a = cJSON_CreateArray();
+        for (int i = 0; a && i < n; ++i)
+            cJSON_AddItemToArray(a, v[i] < 0 ? cJSON_CreateString(f->words[(int)(-1.0 - v[i])])
+                                             : cJSON_CreateNumber(v[i]));
+        return a;
+    }
     case K_ENUM_LIST: {
         cJSON *a = cJSON_CreateArray();
         for (int i = 0; a && i < *(const int *)(base + f->aux); ++i)
@@ -1028,7 +1122,7 @@ static const char *kind_name(const field *f) {
     case K_ENUM: return "string";
     case K_VEC3: return "[x, y, z] or null";
     case K_NUMBER2: return f->nullable ? "[number, number] or null" : "[number, number]";
-    case K_NUMBER_LIST: return "array of numbers";
+    case K_NUMBER_LIST: return f->words ? "array of numbers and words" : "array of numbers";
     case K_ENUM_LIST: return "array of strings";
     case K_POINT2_LIST: return "array of [number, number]";
     case K_ARRAY: return "array of objects";
@@ -1072,6 +1166,12 @@ static void schema_rows(sbuf *b, const field *obj, const char *prefix) {
         case K_POINT2_LIST:
             snprintf(def, sizeof def, "%s", f->def_text);
             snprintf(range, sizeof range, "each %.10g … %.10g", f->lo, f->hi);
+            if (f->words) {
+                char words[256];
+                size_t l = strlen(range);
+                words_list(f->words, words, sizeof words);
+                snprintf(range + l, sizeof range - l, ", or %s", words);
+            }
             if (f->kind != K_NUMBER2) {
                 size_t l = strlen(range);
                 snprintf(range + l, sizeof range - l, "; at most %d", f->max);

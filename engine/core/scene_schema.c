@@ -55,6 +55,8 @@ static const char *const k_regions[] = {"scalp", "bald", "thinning", "scars", NU
 /* Same order as smp_view in smp/camera.h; a test holds them equal. */
 static const char *const k_views[] = {"front", "back",          "left",    "right",
                                       "top",   "three-quarter", "closeup", NULL};
+/* The named times of render.years, stored as SMP_YEAR_UNTREATED (-1) and SMP_YEAR_HEALED (-2). */
+static const char *const k_year_words[] = {"untreated", "healed", NULL};
 
 static int check_hex_colour(const char *s, char *why, size_t n) {
     int ok = s[0] == '#' && strlen(s) == 7;
@@ -348,19 +350,22 @@ static const field k_render[] = {
      .aux = OFF(smp_scene, view_count),
      .words = k_views,
      .max = SMP_SCENE_MAX_VIEWS,
-     .def_text = "[\"front\", \"top\", \"three-quarter\"]",
-     .doc = "default views: front, back, left, right, top, three-quarter, closeup (10 mm of "
-            "the frontal scalp)"},
+     .def_text = "[\"front\", \"top\", \"back\", \"left\", \"right\"]",
+     .doc = "default views: front, back, left, right, top (the clinic set: hair-restoration "
+            "photographs), three-quarter, closeup (10 mm of the frontal scalp)"},
     {.key = "years",
      .kind = K_NUMBER_LIST,
      .off = OFF(smp_scene, years),
      .aux = OFF(smp_scene, year_count),
+     .words = k_year_words,
      .lo = 0,
-     .hi = 50,
+     .hi = SMP_YEAR_MAX,
      .max = SMP_SCENE_MAX_YEARS,
-     .def_text = "[0, 3, 5, 10]",
+     .def_text = "[\"untreated\", \"healed\", 1, 3, 5, 10]",
      .unit = "years",
-     .doc = "default years after the first session to show, strictly increasing"},
+     .doc = "default times to show, in time order: \"untreated\" (before any session: no "
+            "dots), \"healed\" (30 days after the last treatment session), or years after the "
+            "completion of treatment (the last treatment session's day; touch-ups come later)"},
     END,
 };
 

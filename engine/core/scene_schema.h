@@ -17,7 +17,8 @@ typedef enum field_kind {
     K_ENUM,        /* int index into words */
     K_VEC3,        /* double[3], nullable through an int flag at aux */
     K_NUMBER2,     /* double[2] */
-    K_NUMBER_LIST, /* double[max], count int at aux */
+    K_NUMBER_LIST, /* double[max], count int at aux; with words, an entry may be one of them,
+                      stored as -1 - its index (lo must be >= 0) */
     K_ENUM_LIST,   /* int[max], count int at aux */
     K_POINT2_LIST, /* double[max][2], count int at aux */
     K_ARRAY,       /* elem_size-byte elements, count int at aux, children relative to an element */
@@ -32,7 +33,7 @@ struct field {
     double lo, hi;
     double def;               /* numbers, ints, bools, enum indices; NaN = null */
     const char *def_text;     /* strings; default of lists as JSON text */
-    const char *const *words; /* enum words, NULL-terminated */
+    const char *const *words; /* enum words, or a number list's named values; NULL-terminated */
     const field *children;    /* objects and arrays, terminated by a NULL key */
     size_t elem_size;
     int max; /* lists and arrays */

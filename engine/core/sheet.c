@@ -3,6 +3,7 @@
 #include "smp/skin.h" /* sRGB transfer */
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static uint8_t linear_to_srgb8(double c) {
@@ -42,6 +43,47 @@ static void fill(smp_image *img, const uint8_t rgba[4]) {
         memcpy(img->pixels + 4 * i, rgba, 4);
 }
 
+/* The centre of src with the width / height ratio aspect (all of it when aspect <= 0 or src
+ * already has that shape), into dst (allocated here). */
+static smp_status crop(const smp_image *src, float aspect, smp_image *dst, smp_error *err) {
+    int w = src->width, h = src->height;
+    if (aspect > 0 && w > aspect * h + 0.5f) w = (int)(aspect * h + 0.5f);
+    if (aspect > 0 && h > w / aspect + 0.5f) h = (int)(w / aspect + 0.5f);
+    if (w < 1) w = 1;
+    if (h < 1) h = 1;
+    smp_status st = smp_image_alloc(dst, w, h, err);
+    if (st != SMP_OK) return st;
+    int x0 = (src->width - w) / 2, y0 = (src->height - h) / 2;
+    for (int y = 0; y < h; ++y)
+        memcpy(smp_image_at(dst, 0, y), smp_image_at(src, x0, y0 + y), (size_t)w * 4);
+    return SMP_OK;
+}
+
+/* Splits text at spaces into lines no wider than max_w (a word wider than that keeps a line
+ * of its own); returns the number of lines, at most max_lines, each written to lines[i]. */
+enum { LABEL_LINES = 4, LABEL_LINE_MAX = 128 };
+static int wrap(smp_font *font, float px, const char *text, int max_w,
+                char lines[LABEL_LINES][LABEL_LINE_MAX]) {
+    int n = 0;
+    lines[0][0] = '\0';
+    for (const char *p = text; *p && n < LABEL_LINES;) {
+        while (*p == ' ') ++p;
+        size_t len = strcspn(p, " ");
+        if (!len) break;
+        char trial[LABEL_LINE_MAX];
+        size_t used = strlen(lines[n]);
+        snprintf(trial, sizeof trial, "%s%s%.*s", lines[n], used ? " " : "", (int)len, p);
+        if (used && smp_text_width(font, px, trial) > max_w) {
+            if (++n == LABEL_LINES) break;
+            snprintf(lines[n], LABEL_LINE_MAX, "%.*s", (int)len, p);
+        } else {
+            snprintf(lines[n], LABEL_LINE_MAX, "%s", trial);
+        }
+        p += len;
+    }
+    return n < LABEL_LINES && lines[n][0] ? n + 1 : n;
+}
+
 static void blit(const smp_image *src, smp_image *dst, int ox, int oy) {
     for (int y = 0; y < src->height && oy + y < dst->height; ++y)
         memcpy(smp_image_at(dst, ox, oy + y), smp_image_at(src, 0, y),
@@ -56,8 +98,12 @@ smp_status smp_sheet_compose(const smp_sheet_desc *d, smp_font *font, smp_image 
         if (!d->cells || !d->cells[i].pixels)
             return smp_error_set(err, SMP_ERR_INVALID_ARG, "sheet: cell %d has no image", i);
     const smp_image *first = &d->cells[0];
-    int cw = d->cell_width > 0 ? d->cell_width : first->width < 640 ? first->width : 640;
-    int ch = (int)((double)cw * first->height / first->width + 0.5);
+    /* the first cell's shape after the crop sets every cell's */
+    float aspect = d->cell_aspect > 0 ? d->cell_aspect : (float)first->width / first->height;
+    if (aspect > (float)first->width / first->height) aspect = (float)first->width / first->height;
+    int first_w = (int)(aspect * first->height + 0.5f);
+    int cw = d->cell_width > 0 ? d->cell_width : first_w < 640 ? first_w : 640;
+    int ch = (int)((double)cw / aspect + 0.5);
     if (ch < 1) ch = 1;
 
     /* Type scale from the cell width, so a sheet of thumbnails and one of large renders read
@@ -70,10 +116,14 @@ smp_status smp_sheet_compose(const smp_sheet_desc *d, smp_font *font, smp_image 
     int title_h = d->title ? (int)(title_px * 1.6f) : 0;
     int header_h = pad + title_h + (int)(line_count * label_px * 1.45f) +
                    (d->column_labels ? (int)(label_px * 1.8f) : 0);
-    int row_label_w = 0;
+    int row_label_w = 0, wrap_w = cw / 2;
+    char label[LABEL_LINES][LABEL_LINE_MAX];
     for (int r = 0; d->row_labels && r < d->rows; ++r) {
-        int w = smp_text_width(font, label_px, d->row_labels[r]);
-        if (w > row_label_w) row_label_w = w;
+        int lines = wrap(font, label_px, d->row_labels[r], wrap_w, label);
+        for (int i = 0; i < lines; ++i) {
+            int w = smp_text_width(font, label_px, label[i]);
+            if (w > row_label_w) row_label_w = w;
+        }
     }
     if (row_label_w) row_label_w += 2 * pad;
     int gap = pad / 2 > 2 ? pad / 2 : 2;
@@ -108,16 +158,24 @@ smp_status smp_sheet_compose(const smp_sheet_desc *d, smp_font *font, smp_image 
         smp_image_free(out);
         return st;
     }
-    for (int r = 0; r < d->rows; ++r) {
+    float line_h = label_px * 1.3f;
+    for (int r = 0; st == SMP_OK && r < d->rows; ++r) {
         int cy = header_h + r * (ch + gap);
-        if (d->row_labels)
-            smp_text_draw(font, out, pad, cy + ch / 2 + (int)(label_px * 0.35f), label_px, ink,
-                          d->row_labels[r]);
-        for (int c = 0; c < d->columns; ++c) {
-            smp_image_resample(&d->cells[r * d->columns + c], &cell);
+        if (d->row_labels) {
+            int lines = wrap(font, label_px, d->row_labels[r], wrap_w, label);
+            float y0 = cy + ch / 2.0f - (lines - 1) * line_h / 2.0f + label_px * 0.35f;
+            for (int i = 0; i < lines; ++i)
+                smp_text_draw(font, out, pad, (int)(y0 + i * line_h), label_px, ink, label[i]);
+        }
+        for (int c = 0; st == SMP_OK && c < d->columns; ++c) {
+            smp_image shaped = {0};
+            if ((st = crop(&d->cells[r * d->columns + c], aspect, &shaped, err)) != SMP_OK) break;
+            smp_image_resample(&shaped, &cell);
+            smp_image_free(&shaped);
             blit(&cell, out, grid_x + c * (cw + gap), cy);
         }
     }
     smp_image_free(&cell);
-    return SMP_OK;
+    if (st != SMP_OK) smp_image_free(out);
+    return st;
 }

@@ -185,7 +185,7 @@ typedef struct smp_scene {
     int view_count;
     int views[SMP_SCENE_MAX_VIEWS]; /* smp_view */
     int year_count;
-    double years[SMP_SCENE_MAX_YEARS];
+    double years[SMP_SCENE_MAX_YEARS]; /* shown times: see "Times shown" below */
     smp_scene_training training;
     char source[SMP_SCENE_PATH_MAX]; /* the file it came from, or "<built-in default>" */
 } smp_scene;
@@ -227,6 +227,49 @@ char *smp_scene_schema_markdown(void);
 
 /* The text of an embedded scene ("default.json"), or NULL. */
 const char *smp_scene_embedded(const char *name, size_t *size);
+
+/* --- Times shown ---------------------------------------------------------------------------
+ *
+ * A client asks "how will it look once it is done, and years later", so the times a scene
+ * shows (render.years, `render --years`, the viewer's timeline) count years after the
+ * completion of treatment: the day of the plan's last treatment session (touch-ups, which come
+ * later, do not count). Two moments have names: "untreated", the client before any session
+ * (no dots), and "healed", SMP_HEALED_DAYS after the last session, when the ink has settled and
+ * the result is judged. The ageing model counts from the first session instead
+ * (smp_age_*'s t_years); smp_scene_model_years converts at that edge. */
+
+enum { SMP_HEALED_DAYS = 30 };
+
+/* The two named moments as stored in smp_scene.years (below any year). */
+#define SMP_YEAR_UNTREATED (-1.0)
+#define SMP_YEAR_HEALED    (-2.0)
+/* The range of a year after completion in a list of times shown. */
+#define SMP_YEAR_MAX 50.0
+
+/* The day of the last treatment session in years after the first session (0 without
+ * sessions). */
+double smp_scene_completion_years(const smp_scene *scene);
+
+/* The ageing model's time (years after the first session) of a time shown: completion + year,
+ * or completion + SMP_HEALED_DAYS for SMP_YEAR_HEALED. Returns 0 for SMP_YEAR_UNTREATED, which
+ * has no model time (draw it without dots), else 1. */
+int smp_scene_model_years(const smp_scene *scene, double year, double *t_years);
+
+/* Where a time shown falls in time, for ordering lists: untreated first, healed at its
+ * SMP_HEALED_DAYS after completion, a year at itself. */
+double smp_year_order(double year);
+
+/* Parses one time shown: "untreated", "healed" or a number of years after completion, 0 to
+ * SMP_YEAR_MAX. The error quotes the token and says what was expected. */
+smp_status smp_year_parse(const char *text, double *out, smp_error *err);
+
+/* What a time shown is called. label: the caption that says what time counts from ("Untreated",
+ * "Healed (30 days after the last session)", "Year 3 after completion"); tag: the short form
+ * for file names and lists ("untreated", "healed", "y3"); word: the form smp_year_parse and
+ * scene files read back ("untreated", "healed", "3"). Each writes at most size bytes. */
+void smp_year_label(double year, char *out, size_t size);
+void smp_year_tag(double year, char *out, size_t size);
+void smp_year_word(double year, char *out, size_t size);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,11 @@
 /*
  * smp/sheet.h — contact sheets: a labelled grid of renders on one image.
  *
- * What a practitioner prints or sends a client: rows are years, columns are views, a title
- * block says who and what (client, skin, pattern, plan). Cells are scaled to fit the cell
- * size with a box filter in linear light, so a sheet of 1920×1080 renders stays sharp and
- * keeps its tones.
+ * What a practitioner prints or sends a client: rows are times, columns are views, a title
+ * block says who and what (client, skin, pattern, plan). Cells are cropped about their centre
+ * to the cell shape asked for and scaled to fit the cell size with a box filter in linear
+ * light, so a sheet of 1920×1080 renders stays sharp and keeps its tones. Row labels wrap at
+ * spaces to a column at most half a cell wide.
  *
  *   smp_sheet_desc d = {.rows = 3, .columns = 2, .cells = imgs, .row_labels = years,
  *                       .column_labels = views, .title = "Client 12 — Norwood V"};
@@ -32,7 +33,9 @@ typedef struct smp_sheet_desc {
     const char *const *column_labels;       /* columns strings, or NULL */
     const char *title;                      /* first line of the title block, or NULL */
     const char *lines[SMP_SHEET_MAX_LINES]; /* further lines under the title, NULL-terminated */
-    int cell_width;                         /* 0 = the first cell's width, capped at 640 */
+    int cell_width;    /* 0 = the first cell's (cropped) width, capped at 640 */
+    float cell_aspect; /* crop every cell about its centre to this width / height (a 4:5
+                          portrait is 0.8); 0 = keep the first cell's shape */
 } smp_sheet_desc;
 
 /* Lays out the sheet into out (which must be empty, {0}). Cost: one pass over every source
