@@ -284,10 +284,11 @@ static void plot_section(viewer *v) {
     if (after >= 0) {
         int i = (int)lroundf(after / VIEW_MAX_YEARS * (VIEW_PLOT_SAMPLES - 1));
         if (i > VIEW_PLOT_SAMPLES - 1) i = VIEW_PLOT_SAMPLES - 1;
-        ui_text_muted("Treated area vs skin: %.1f %%, %s", v->contrast[i], now);
+        ui_text_muted("Treated area vs skin: %.1f %%", v->contrast[i]);
     } else {
-        ui_text_muted("%s: the plot starts at completion", now);
+        ui_text_muted("The plot starts at completion");
     }
+    ui_text_muted("%s", now);
     ui_chart(v->contrast, v->plot_alt ? v->contrast_alt : NULL, VIEW_PLOT_SAMPLES, VIEW_MAX_YEARS,
              5.0f, after, v->due_years > 0 ? v->due_years - done : 0.0f, v->contrast_max, 90.0f);
     ui_text_muted("0 to %d years after completion; top %.0f %%", VIEW_MAX_YEARS, v->contrast_max);
@@ -295,7 +296,7 @@ static void plot_section(viewer *v) {
     snprintf(label, sizeof label, "Compare %s (blue)", v->alt_label);
     ui_checkbox(label, &v->plot_alt);
     if (v->due_years > 0)
-        ui_text_muted("Touch-up due at year %.1f after completion (amber)", v->due_years - done);
+        ui_text_muted("Touch-up due %.1f y after completion (amber)", v->due_years - done);
     else
         ui_text_muted("No touch-up due within %d years", VIEW_MAX_YEARS);
 }
