@@ -657,6 +657,13 @@ smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, sm
     return s;
 }
 
+smp_status smp_renderer_capture_linear(smp_renderer *r, const smp_frame_desc *frame, int width,
+                                       int height, float *rgba, smp_error *err) {
+    smp_status s = smp_renderer_draw_offscreen(r, frame, width, height, err);
+    if (s == SMP_OK) s = smp_gl_target_read_linear(r->drawn, rgba, err);
+    return s;
+}
+
 smp_status smp_renderer_present(smp_renderer *r, int width, int height, smp_error *err) {
     const smp_gl_target *t = r->drawn;
     if (!t) return smp_error_set(err, SMP_ERR_INVALID_ARG, "present before any offscreen frame");

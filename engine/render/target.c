@@ -62,7 +62,7 @@ smp_status smp_gl_target_resize(smp_gl_target *t, int width, int height, int sam
     t->height = height;
     t->samples = samples;
 
-    t->hdr_tex = color_texture(GL_RGBA16F, GL_HALF_FLOAT, width, height);
+    t->hdr_tex = color_texture(GL_RGBA32F, GL_FLOAT, width, height);
     glGenFramebuffers(1, &t->hdr_fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, t->hdr_fbo);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t->hdr_tex, 0);
@@ -73,7 +73,7 @@ smp_status smp_gl_target_resize(smp_gl_target *t, int width, int height, int sam
     }
     smp_status s = check_complete("linear", err);
     if (s == SMP_OK && samples > 1) {
-        t->msaa_color = renderbuffer(samples, GL_RGBA16F, width, height);
+        t->msaa_color = renderbuffer(samples, GL_RGBA32F, width, height);
         t->msaa_depth = renderbuffer(samples, GL_DEPTH_COMPONENT24, width, height);
         glGenFramebuffers(1, &t->msaa_fbo);
         glBindFramebuffer(GL_FRAMEBUFFER, t->msaa_fbo);
@@ -112,18 +112,8 @@ void smp_gl_target_resolve(const smp_gl_target *t) {
     glBindTexture(GL_TEXTURE_2D, t->hdr_tex);
 }
 
-smp_status smp_gl_read_rgba8(GLuint fbo, int width, int height, unsigned char *dst,
-                             const char *what, smp_error *err) {
-    glDisable(GL_FRAMEBUFFER_SRGB); /* read the stored sRGB bytes as they are */
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo);
-    if (fbo == 0) glReadBuffer(GL_BACK);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, dst);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    smp_status s = smp_gl_check(what, err);
-    if (s != SMP_OK) return s;
-    /* GL's first row is the bottom one; images are stored top row first. */
-    size_t stride = (size_t)width * 4;
+/* GL's first row is the bottom one; images are stored top row first. */
+static smp_status flip_rows(unsigned char *dst, size_t stride, int height, smp_error *err) {
     unsigned char *tmp = malloc(stride);
     if (!tmp) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
     for (int y = 0; y < height / 2; ++y) {
@@ -134,6 +124,29 @@ smp_status smp_gl_read_rgba8(GLuint fbo, int width, int height, unsigned char *d
     }
     free(tmp);
     return SMP_OK;
+}
+
+smp_status smp_gl_read_rgba8(GLuint fbo, int width, int height, unsigned char *dst,
+                             const char *what, smp_error *err) {
+    glDisable(GL_FRAMEBUFFER_SRGB); /* read the stored sRGB bytes as they are */
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo);
+    if (fbo == 0) glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, dst);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    smp_status s = smp_gl_check(what, err);
+    if (s != SMP_OK) return s;
+    return flip_rows(dst, (size_t)width * 4, height, err);
+}
+
+smp_status smp_gl_target_read_linear(const smp_gl_target *t, float *dst, smp_error *err) {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, t->hdr_fbo);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, t->width, t->height, GL_RGBA, GL_FLOAT, dst);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    smp_status s = smp_gl_check("reading back the linear frame", err);
+    if (s != SMP_OK) return s;
+    return flip_rows((unsigned char *)dst, (size_t)t->width * 4 * sizeof(float), t->height, err);
 }
 
 smp_status smp_gl_target_read(const smp_gl_target *t, unsigned char *dst, smp_error *err) {

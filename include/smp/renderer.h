@@ -5,7 +5,7 @@
  * of shaders/, or from $SMP_SHADER_DIR when set, for editing without rebuilding), the head's
  * vertex buffers, the dots' static attributes, the client's hair, and an offscreen target for
  * captures. Colours given to it are sRGB in [0, 1]; shading and the dots' multiplicative ink
- * happen in linear light in a half-float buffer, encoded to sRGB8 only on output.
+ * happen in linear light in a 32-bit float buffer, encoded to sRGB8 only on output.
  *
  * Passes, in order: skin (lit by the frame's lighting preset, optionally tinted by a
  * per-vertex scalar for heat maps), dots (ink multiplies the skin), hair (camera-facing
@@ -152,6 +152,12 @@ smp_status smp_renderer_draw_offscreen(smp_renderer *r, const smp_frame_desc *fr
  * (RGBA8, top row first, alpha 255). image must already be allocated. */
 smp_status smp_renderer_capture(smp_renderer *r, const smp_frame_desc *frame, smp_image *image,
                                 smp_error *err);
+
+/* Renders offscreen at width x height and reads back the linear-light colour before it is
+ * encoded (rgba: width * height * 4 floats, top row first, alpha 1): what measurements average,
+ * free of the 8-bit output's rounding. */
+smp_status smp_renderer_capture_linear(smp_renderer *r, const smp_frame_desc *frame, int width,
+                                       int height, float *rgba, smp_error *err);
 
 /* Copies the last offscreen frame (smp_renderer_draw_offscreen) into the default framebuffer
  * (a window's back buffer) at width x height, for viewers that draw their UI on top; a frame
