@@ -219,7 +219,7 @@ static void view_section(viewer *v) {
     ui_checkbox("Hair", &v->show_hair);
     ui_same_line();
     ui_checkbox("Skin", &v->show_skin);
-    static const char *const lights[] = {"clinic", "overhead", "daylight", "flash"};
+    static const char *const lights[] = {"clinic", "overhead", "daylight", "flash", "measure"};
     ui_combo("Lighting", &v->lighting, lights, SMP_LIGHTING_COUNT);
     static const char *const overlays[] = {"none", "dot density", "contrast"};
     int was = v->heat_map;

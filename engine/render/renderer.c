@@ -88,7 +88,7 @@ smp_frame_desc smp_frame_default(void) {
 }
 
 static const char *const k_lighting_names[SMP_LIGHTING_COUNT] = {"clinic", "overhead", "daylight",
-                                                                 "flash"};
+                                                                 "flash", "measure"};
 
 const char *smp_lighting_name(smp_lighting lighting) {
     return (unsigned)lighting < SMP_LIGHTING_COUNT ? k_lighting_names[lighting] : NULL;
@@ -101,7 +101,8 @@ smp_status smp_lighting_parse(const char *name, smp_lighting *out, smp_error *er
             return SMP_OK;
         }
     return smp_error_set(err, SMP_ERR_INVALID_ARG,
-                         "lighting '%s': expected clinic, overhead, daylight or flash", name);
+                         "lighting '%s': expected clinic, overhead, daylight, flash or measure",
+                         name);
 }
 
 /* A preset's lights. Those marked in_view follow the camera (a photographer's set-up); the
@@ -149,6 +150,14 @@ static const preset k_presets[SMP_LIGHTING_COUNT] = {
       {{0, 1, 0}, {0, 0, 0}, 0}},
      {0.02f, 0.02f, 0.02f},
      {0.04f, 0.04f, 0.045f}},
+    /* measure: only the hemisphere, equal and white above and below, so the skin's and the
+     * hair's shading reduce to their albedo (smpsim measure) */
+    {{{{0, 1, 0}, {0, 0, 0}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0},
+      {{0, 1, 0}, {0, 0, 0}, 0}},
+     {1.0f, 1.0f, 1.0f},
+     {1.0f, 1.0f, 1.0f}},
 };
 
 static light_uniforms light_locations(GLuint program) {

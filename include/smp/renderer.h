@@ -53,6 +53,9 @@ typedef enum smp_lighting {
     SMP_LIGHTING_OVERHEAD,   /* a ceiling light straight above, dim fill: shows see-through */
     SMP_LIGHTING_DAYLIGHT,   /* broad window light from the client's left and a blue sky */
     SMP_LIGHTING_FLASH,      /* on-camera flash, dark room: a phone photo at the clinic */
+    SMP_LIGHTING_MEASURE,    /* no lights, a uniform white (D65) surround of radiance 1: every
+                                surface shows its albedo times what absorbs in it, wherever it
+                                faces, as a colorimeter's diffuse sphere sees it */
     SMP_LIGHTING_COUNT
 } smp_lighting;
 
