@@ -45,5 +45,6 @@ int cmd_scatter(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
 
 #endif

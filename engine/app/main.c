@@ -16,6 +16,7 @@ static const struct {
     {"bench", cmd_bench, "benchmarks: render, scatter, age"},
     {"check", cmd_check, "validate a scene file and print it resolved"},
     {"score", cmd_score, "grade a training session's dots against a training scene"},
+    {"measure", cmd_measure, "how the treated scalp blends with the fringe and bare skin"},
 };
 enum { COMMAND_COUNT = sizeof k_commands / sizeof k_commands[0] };
 

@@ -1,0 +1,329 @@
+/* smpsim measure: how well the treatment blends, in numbers: the treated scalp against the
+ * client's own fringe and bare skin, per year, at a viewing distance (measure.h). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "headless.h"
+#include "measure.h"
+#include "scene_args.h"
+
+static void print_help(void) {
+    printf(
+        "Usage: smpsim measure [SCENE] [options]\n"
+        "\n"
+        "Measures how the treated scalp blends with the client's own shaved fringe and stands\n"
+        "apart from bare skin, at each time asked for, as a viewer at a distance sees them:\n"
+        "\n"
+        "  - three patches of skin: the treated area (the point deepest inside the bald scalp the\n"
+        "    plan fills at full density, away from the hairline and scars), the native fringe\n"
+        "    (the point deepest inside hair at full native density: the client's shaved hair,\n"
+        "    stubble and the shafts under the skin), and bare skin (the treated patch drawn\n"
+        "    without dots: the untreated client, darkening 0 by definition);\n"
+        "  - each seen straight on from the viewing distance, a pixel being one minute of arc\n"
+        "    (what a normal eye resolves), under a uniform, diffuse, white (D65) measurement\n"
+        "    light of radiance 1, so every surface shows its albedo times what absorbs in it and\n"
+        "    nothing depends on the view's shading;\n"
+        "  - the linear-light mean over the central patch (2 x 2 cm unless --patch): luminance\n"
+        "    darkening 1 - Y/Y_bare, and CIEDE2000 on CIELAB (D65, white = 1) between treated\n"
+        "    and fringe, treated and bare skin, fringe and bare skin.\n"
+        "\n"
+        "The fringe is measured as the treated head shows it (with any dots the plan lays\n"
+        "there); the fringe's hair alone (no dots) is reported too. A head without hair\n"
+        "(alopecia totalis) has no fringe: its numbers are absent (null in JSON).\n"
+        "\n"
+        "Options:\n"
+        "  --set PATH=VALUE  override a scene field (repeatable; see 'smpsim check --help')\n"
+        "  --years LIST      comma-separated times: 'untreated', 'healed' (30 days after the\n"
+        "                    last treatment session) or years after the completion of\n"
+        "                    treatment, 0..50, in increasing order (default: healed,1,3,5,10)\n"
+        "  --distance M      viewing distance in metres, 0.2..5 (default: 1.2)\n"
+        "  --patch MM        side of the averaged square patches in mm, 20..60 (default: 20)\n"
+        "  --size N          pixels across each patch's view, 16..4096 (default: one minute\n"
+        "                    of arc per pixel at the distance, at least 64)\n"
+        "  --msaa N          samples per pixel, 1..16 (default: 4)\n"
+        "  --gl BACKEND      auto, egl or sdl-offscreen (default: auto = EGL, then SDL)\n"
+        "  --json            print one JSON object instead of the table\n"
+        "  -q, --quiet       no progress line on stderr\n"
+        "  -h, --help        show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 rendering failed, 2 bad arguments or a scene with no\n"
+        "treated area (a plan with no sessions, or none of whose dots land on the head).\n");
+}
+
+typedef struct measure_job {
+    scene_args scene_arg;
+    char year_list[512];
+    double years[MEASURE_MAX_YEARS];
+    int year_count;
+    double distance_m, patch_mm;
+    int size_px, msaa, json, quiet;
+    smp_gl_backend backend;
+    smp_scene scene;
+} measure_job;
+
+static int parse_years(measure_job *j) {
+    char *items[MEASURE_MAX_YEARS];
+    int n = cli_split_list(j->year_list, items, MEASURE_MAX_YEARS);
+    if (n < 0)
+        return cli_usage_error("measure", "--years: expected 1 to %d comma-separated times",
+                               MEASURE_MAX_YEARS);
+    for (int i = 0; i < n; ++i) {
+        smp_error err = {0};
+        if (smp_year_parse(items[i], &j->years[i], &err) != SMP_OK)
+            return cli_usage_error("measure", "--years: %s", err.message);
+        if (i > 0 && smp_year_order(j->years[i]) <= smp_year_order(j->years[i - 1]))
+            return cli_usage_error("measure",
+                                   "--years: '%s' after '%s': expected times in increasing order "
+                                   "(untreated, healed, then years after completion)",
+                                   items[i], items[i - 1]);
+    }
+    j->year_count = n;
+    return CLI_EXIT_OK;
+}
+
+/* --- output ----------------------------------------------------------------------------- */
+
+static double rounded(double v, double scale) { return round(v * scale) / scale; }
+
+static cJSON *number_or_null(double v, double scale) {
+    return isfinite(v) ? cJSON_CreateNumber(rounded(v, scale)) : cJSON_CreateNull();
+}
+
+static cJSON *triple(const double v[3], double scale) {
+    cJSON *a = cJSON_CreateArray();
+    for (int k = 0; k < 3; ++k) cJSON_AddItemToArray(a, cJSON_CreateNumber(rounded(v[k], scale)));
+    return a;
+}
+
+static cJSON *patch_json(const measure_patch *p) {
+    if (!p->found) return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    const double c[3] = {p->centre[0], p->centre[1], p->centre[2]};
+    const double n[3] = {p->normal[0], p->normal[1], p->normal[2]};
+    cJSON_AddItemToObject(o, "centre_mm", triple(c, 10));
+    cJSON_AddItemToObject(o, "normal", triple(n, 1000));
+    cJSON_AddNumberToObject(o, "azimuth_deg", rounded(p->azimuth_deg, 10));
+    cJSON_AddNumberToObject(o, "elevation_deg", rounded(p->elevation_deg, 10));
+    cJSON_AddNumberToObject(o, "margin_mm", rounded(p->margin_mm, 10));
+    cJSON_AddNumberToObject(o, "required_margin_mm", rounded(p->required_margin_mm, 10));
+    cJSON_AddNumberToObject(o, "hair", rounded(p->hair, 1000));
+    cJSON_AddNumberToObject(o, "planned_dots_per_cm2", rounded(p->planned_per_cm2, 10));
+    cJSON_AddNumberToObject(o, "dots_per_cm2", rounded(p->dots_per_cm2, 10));
+    return o;
+}
+
+static cJSON *colour_json(const measure_colour *c, int present) {
+    if (!present) return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "linear_rgb", triple(c->rgb, 1e6));
+    cJSON_AddNumberToObject(o, "luminance", rounded(c->luminance, 1e6));
+    cJSON_AddItemToObject(o, "lab", triple(c->lab, 1e4));
+    cJSON_AddNumberToObject(o, "darkening", rounded(c->darkening, 1e6));
+    return o;
+}
+
+static void print_json(const measure_job *j, const measure_result *r) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "scene", j->scene.name);
+    cJSON_AddNumberToObject(root, "distance_m", j->distance_m);
+    cJSON_AddStringToObject(root, "light",
+                            "uniform diffuse white (D65), radiance 1: lighting preset 'measure'");
+    cJSON_AddNumberToObject(root, "patch_mm", r->view.patch_mm);
+    cJSON_AddNumberToObject(root, "field_mm", r->view.field_mm);
+    cJSON_AddNumberToObject(root, "size_px", r->view.size_px);
+    cJSON_AddNumberToObject(root, "pixel_arcmin",
+                            rounded(atan(r->view.field_mm / r->view.size_px / r->view.distance_mm) *
+                                        180.0 * 60.0 / 3.14159265358979323846,
+                                    1000));
+    cJSON_AddStringToObject(root, "bare",
+                            "the treated patch drawn without dots: the untreated client");
+    cJSON *patches = cJSON_AddObjectToObject(root, "patches");
+    cJSON_AddItemToObject(patches, "treated", patch_json(&r->treated));
+    cJSON_AddItemToObject(patches, "fringe", patch_json(&r->fringe));
+    cJSON_AddItemToObject(root, "fringe_hair_only",
+                          colour_json(&r->fringe_hair_only, r->fringe.found));
+    cJSON *years = cJSON_AddArrayToObject(root, "years");
+    for (int i = 0; i < r->year_count; ++i) {
+        const measure_year *y = &r->years[i];
+        cJSON *o = cJSON_CreateObject();
+        char word[32];
+        smp_year_word(y->year, word, sizeof word);
+        cJSON_AddStringToObject(o, "year", word);
+        if (y->treated_shown)
+            cJSON_AddNumberToObject(o, "model_years", rounded(y->model_years, 1e4));
+        else
+            cJSON_AddNullToObject(o, "model_years");
+        cJSON_AddItemToObject(o, "treated", colour_json(&y->treated, 1));
+        cJSON_AddItemToObject(o, "fringe", colour_json(&y->fringe, r->fringe.found));
+        cJSON_AddItemToObject(o, "bare", colour_json(&y->bare, 1));
+        cJSON *de = cJSON_AddObjectToObject(o, "delta_e00");
+        cJSON_AddItemToObject(de, "treated_fringe", number_or_null(y->de_treated_fringe, 1e4));
+        cJSON_AddItemToObject(de, "treated_bare", number_or_null(y->de_treated_bare, 1e4));
+        cJSON_AddItemToObject(de, "fringe_bare", number_or_null(y->de_fringe_bare, 1e4));
+        cJSON_AddItemToArray(years, o);
+    }
+    char *text = cJSON_Print(root);
+    if (text) printf("%s\n", text);
+    free(text);
+    cJSON_Delete(root);
+}
+
+static void print_patch(const char *name, const measure_patch *p) {
+    if (!p->found) {
+        printf("  %-8s none: the client has no hair (alopecia totalis, or no hair grown)\n", name);
+        return;
+    }
+    char short_of[64] = "";
+    if (p->margin_mm < p->required_margin_mm)
+        snprintf(short_of, sizeof short_of, ", short of the %.0f mm asked", p->required_margin_mm);
+    printf("  %-8s azimuth %4.0f°, elevation %3.0f° (%.0f, %.0f, %.0f mm); %.0f mm inside its "
+           "region%s; hair %.0f %%; dots %.0f/cm² planned, %.0f/cm² placed\n",
+           name, p->azimuth_deg, p->elevation_deg, p->centre[0], p->centre[1], p->centre[2],
+           p->margin_mm, short_of, 100.0 * p->hair, p->planned_per_cm2, p->dots_per_cm2);
+}
+
+static void print_table(const measure_job *j, const measure_result *r) {
+    const measure_view *v = &r->view;
+    printf("%s\n", j->scene.name);
+    printf("  seen from %.2f m, straight on; %.0f x %.0f mm patches averaged in linear light, "
+           "%d px across %.0f mm\n",
+           j->distance_m, v->patch_mm, v->patch_mm, v->size_px, v->field_mm);
+    printf("  light: uniform diffuse white (D65), radiance 1 (lighting preset 'measure')\n");
+    print_patch("treated", &r->treated);
+    print_patch("fringe", &r->fringe);
+    printf("  bare     the treated patch without dots (the untreated client): darkening 0 by "
+           "definition\n");
+    if (r->fringe.found)
+        printf("  the fringe's hair alone (no dots): darkening %.1f %%\n",
+               100.0 * r->fringe_hair_only.darkening);
+    printf("\n  %-10s %7s  %-24s  %s\n", "", "model", "darkening (1 - Y/Y_bare)", "CIEDE2000");
+    printf("  %-10s %7s  %7s %7s %7s   %9s %9s %9s\n", "time", "years", "treated", "fringe", "bare",
+           "tr-fringe", "tr-bare", "fr-bare");
+    for (int i = 0; i < r->year_count; ++i) {
+        const measure_year *y = &r->years[i];
+        char word[32], model[16], fringe[16], d1[16], d3[16];
+        smp_year_word(y->year, word, sizeof word);
+        if (y->treated_shown)
+            snprintf(model, sizeof model, "%.3f", y->model_years);
+        else
+            snprintf(model, sizeof model, "-");
+        if (r->fringe.found) {
+            snprintf(fringe, sizeof fringe, "%6.1f%%", 100.0 * y->fringe.darkening);
+            snprintf(d1, sizeof d1, "%.2f", y->de_treated_fringe);
+            snprintf(d3, sizeof d3, "%.2f", y->de_fringe_bare);
+        } else {
+            snprintf(fringe, sizeof fringe, "absent");
+            snprintf(d1, sizeof d1, "-");
+            snprintf(d3, sizeof d3, "-");
+        }
+        printf("  %-10s %7s  %6.1f%% %7s %6.1f%%   %9s %9.2f %9s\n", word, model,
+               100.0 * y->treated.darkening, fringe, 100.0 * y->bare.darkening, d1,
+               y->de_treated_bare, d3);
+    }
+}
+
+/* --- running ---------------------------------------------------------------------------- */
+
+static int run(measure_job *j) {
+    smp_error err = {0};
+    double t0 = headless_now_ms();
+    headless h;
+    if (headless_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
+        return cli_fail("measure", &err);
+    measure_patch treated, fringe;
+    int rc = CLI_EXIT_OK;
+    if (measure_find_patches(&h.p, &j->scene, j->patch_mm, &treated, &fringe, &err) != SMP_OK) {
+        rc = cli_fail("measure", &err);
+    } else {
+        measure_view v = measure_view_default(j->distance_m * 1000.0, j->patch_mm);
+        if (j->size_px) v.size_px = j->size_px;
+        static measure_result r;
+        if (measure_run(&h, &j->scene, &v, j->years, j->year_count, &treated, &fringe, &r, &err) !=
+            SMP_OK)
+            rc = cli_fail("measure", &err);
+        else if (j->json)
+            print_json(j, &r);
+        else
+            print_table(j, &r);
+        fflush(stdout);
+        if (rc == CLI_EXIT_OK && !j->quiet)
+            fprintf(stderr, "smpsim measure: %s via %s; %zu dots; %d times in %.0f ms\n",
+                    smp_gl_context_renderer(h.gl),
+                    smp_gl_backend_name(smp_gl_context_backend(h.gl)), h.p.dots.count,
+                    j->year_count, headless_now_ms() - t0);
+    }
+    headless_close(&h);
+    return rc;
+}
+
+int cmd_measure(int argc, char **argv) {
+    static const struct option options[] = {
+        {"years", required_argument, NULL, 'y'},
+        {"distance", required_argument, NULL, 'd'},
+        {"patch", required_argument, NULL, 'p'},
+        {"size", required_argument, NULL, 's'},
+        {"msaa", required_argument, NULL, 'm'},
+        {"gl", required_argument, NULL, 'g'},
+        {"set", required_argument, NULL, 'S'},
+        {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static measure_job j;
+    memset(&j, 0, sizeof j);
+    snprintf(j.year_list, sizeof j.year_list, "healed,1,3,5,10");
+    j.distance_m = 1.2, j.patch_mm = 20, j.msaa = 4;
+    j.backend = SMP_GL_AUTO;
+    smp_error err = {0};
+    long lv;
+    int rc;
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":qh", options, NULL)) != -1;) {
+        switch (c) {
+        case 'y':
+            if (strlen(optarg) >= sizeof j.year_list)
+                return cli_usage_error("measure", "--years: list too long");
+            strcpy(j.year_list, optarg);
+            break;
+        case 'd':
+            if (cli_parse_number("--distance (metres)", optarg, 0.2, 5.0, &j.distance_m, &err) !=
+                SMP_OK)
+                return cli_usage_error("measure", "%s", err.message);
+            break;
+        case 'p':
+            if (cli_parse_number("--patch (mm)", optarg, 20, 60, &j.patch_mm, &err) != SMP_OK)
+                return cli_usage_error("measure", "%s", err.message);
+            break;
+        case 's':
+            if (cli_parse_int("--size (pixels)", optarg, 16, 4096, &lv, &err) != SMP_OK)
+                return cli_usage_error("measure", "%s", err.message);
+            j.size_px = (int)lv;
+            break;
+        case 'm':
+            if ((rc = headless_parse_msaa_option("measure", optarg, &j.msaa))) return rc;
+            break;
+        case 'g':
+            if ((rc = headless_parse_gl_option("measure", optarg, &j.backend))) return rc;
+            break;
+        case 'S':
+            if ((rc = scene_args_add_set("measure", &j.scene_arg, optarg))) return rc;
+            break;
+        case 'j': j.json = 1; break;
+        case 'q': j.quiet = 1; break;
+        case 'h': print_help(); return CLI_EXIT_OK;
+        case ':': return cli_usage_error("measure", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("measure", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) j.scene_arg.path = argv[optind++];
+    if (optind < argc) return cli_usage_error("measure", "unexpected argument '%s'", argv[optind]);
+    if ((rc = parse_years(&j))) return rc;
+    if ((rc = scene_args_load("measure", &j.scene_arg, &j.scene))) return rc;
+    return run(&j);
+}

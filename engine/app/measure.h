@@ -1,0 +1,113 @@
+/* How well the treatment blends, measured on the rendered head: the treated bald scalp, the
+ * client's own shaved fringe and bare skin, each the linear-light mean of a square patch of
+ * skin seen straight on from a viewing distance, under a uniform white measurement light
+ * (SMP_LIGHTING_MEASURE: every surface shows its albedo times what absorbs in it, so the
+ * numbers do not depend on the view's shading). From those means: the luminance darkening
+ * against bare skin, and CIEDE2000 between each pair (smp/colour.h), the terms of
+ * ../shared/CALIBRATION.md. `smpsim measure` prints them; tests call the same functions.
+ *
+ *   measure_patch treated, fringe;
+ *   measure_find_patches(&h.p, &scene, 20.0, &treated, &fringe, &err);   // no GL
+ *   measure_view v = measure_view_default(1200.0, 20.0);                 // 1.2 m, 2 x 2 cm
+ *   measure_result r;
+ *   measure_run(&h, &scene, &v, years, n, &treated, &fringe, &r, &err);  // GL: h is open
+ *
+ * Bare skin is the treated patch rendered without dots: the client before treatment, with
+ * whatever hair still grows there. Its darkening is 0 by definition; the other darkenings are
+ * 1 - Y / Y_bare.
+ *
+ * Does NOT: judge the numbers against targets (the optics are calibrated elsewhere), look at
+ * the head from a named view, or write files.
+ */
+#ifndef SMP_APP_MEASURE_H
+#define SMP_APP_MEASURE_H
+
+#include "headless.h"
+#include "pipeline.h"
+#include "smp/scene.h"
+
+enum { MEASURE_MAX_YEARS = 32 };
+
+/* A square patch of skin: where it is and what the scalp fields say there. */
+typedef struct measure_patch {
+    int found;                 /* 0: the head has no such region (no fringe) */
+    float centre[3];           /* mm, head frame: a vertex of the head */
+    float normal[3];           /* the mean normal of the skin within half a patch */
+    double azimuth_deg;        /* seen from the head-frame origin, as scars are placed: */
+    double elevation_deg;      /* 0 = front, +90 the client's left; above the ear canals */
+    double margin_mm;          /* to the nearest point outside the patch's region */
+    double required_margin_mm; /* what the region asks: less means the patch reaches its edge */
+    double hair;               /* the client's hair there, a share of full native density */
+    double planned_per_cm2;    /* dots/cm² the whole plan asks for there */
+    double dots_per_cm2;       /* dots placed within half a patch of the centre */
+} measure_patch;
+
+/* Picks the patches on a pipeline built to PIPELINE_ALL (no GL). The treated patch is the
+ * point deepest inside the region the plan fills at its full density (at least 95 % of its
+ * highest), on scalp with at most 10 % of the native hair (or, where the plan fills only
+ * hair-bearing scalp, any), away from scars: the point farthest from that region's edge. The
+ * fringe patch is the point deepest inside the hair-bearing scalp at ≥ 90 % of native density,
+ * away from scars; found = 0 without the client's hair (alopecia totalis, or no hair grown).
+ * Each patch's required margin: half its diagonal (the treated patch), at least 20 mm (the
+ * fringe, away from the transition). patch_mm: side of the averaged square (≥ 1).
+ * Errors (SMP_ERR_INVALID_ARG, naming the scene field): a plan with no sessions, or that
+ * places no dots on this head. Cost: O(V · B) for V vertices and B of them on region edges
+ * (≈ 0.1 s on the MakeHuman head). */
+smp_status measure_find_patches(const pipeline *p, const smp_scene *scene, double patch_mm,
+                                measure_patch *treated, measure_patch *fringe, smp_error *err);
+
+/* How a patch is seen: from distance_mm along its normal, field_mm of skin across a square
+ * image of size_px pixels, the central patch_mm square averaged (pixels weighted by how much
+ * of each lies inside it), msaa as the renderer was opened with. */
+typedef struct measure_view {
+    double distance_mm, field_mm, patch_mm;
+    int size_px;
+} measure_view;
+
+/* A view from distance_mm of a patch_mm square: a field of twice the patch, and a pixel of one
+ * minute of arc at that distance (what a normal eye resolves), at least 64 pixels across. */
+measure_view measure_view_default(double distance_mm, double patch_mm);
+
+/* The camera of a view of a patch (square frames). */
+void measure_camera(const float centre[3], const float normal[3], const measure_view *v,
+                    smp_camera *cam);
+
+/* Renders frame (its camera replaced by the view's, everything else as given: year, model,
+ * lighting, hidden layers) and returns the weighted mean linear RGB of the central patch.
+ * Allocates one float image of the view's size per call. */
+smp_status measure_mean_rgb(headless *h, const smp_frame_desc *frame, const float centre[3],
+                            const float normal[3], const measure_view *v, double rgb[3],
+                            smp_error *err);
+
+/* One patch's colour at one time. */
+typedef struct measure_colour {
+    double rgb[3];    /* mean linear sRGB, white = 1 */
+    double luminance; /* Y, white = 1 */
+    double lab[3];    /* CIELAB, D65 */
+    double darkening; /* 1 - Y / Y_bare */
+} measure_colour;
+
+typedef struct measure_year {
+    double year;        /* as smp_year_parse gives it: years after completion, or named */
+    int treated_shown;  /* 0 for "untreated": no dots drawn */
+    double model_years; /* the ageing model's time (after the first session) */
+    measure_colour treated, fringe, bare;
+    double de_treated_fringe, de_treated_bare, de_fringe_bare; /* NAN without a fringe */
+} measure_year;
+
+typedef struct measure_result {
+    measure_view view;
+    measure_patch treated, fringe;
+    measure_colour fringe_hair_only; /* the fringe without dots: the client's hair alone */
+    int year_count;
+    measure_year years[MEASURE_MAX_YEARS];
+} measure_result;
+
+/* Measures the patches (from measure_find_patches) at each of years (smp_year_parse's values;
+ * at most MEASURE_MAX_YEARS) on the open session h of scene, under SMP_LIGHTING_MEASURE.
+ * Cost: 2 + 2 × years renders of the view. */
+smp_status measure_run(headless *h, const smp_scene *scene, const measure_view *v,
+                       const double *years, int year_count, const measure_patch *treated,
+                       const measure_patch *fringe, measure_result *out, smp_error *err);
+
+#endif
