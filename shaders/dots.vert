@@ -1,6 +1,6 @@
 #version 330 core
-// Dots pass: every pigment dot is a Gaussian footprint lying in the skin's tangent plane,
-// drawn as a quad: dot i is vertices 4i..4i+3 (renderer.c, QUAD_CHUNK), each fetching the dot's
+// Dots pass: every pigment dot is two Gaussian footprints lying in the skin's tangent plane, a
+// sharp core and a wide, faint halo (smp/age.h), drawn together as one quad: dot i is vertices 4i..4i+3 (renderer.c, QUAD_CHUNK), each fetching the dot's
 // static attributes from buffer textures. How the dot looks at u_t_years (spread, remaining
 // pigment, colour through the skin) is computed here by smp_dot_look, so moving the year
 // uploads nothing.
@@ -29,13 +29,16 @@ uniform float u_t_years;
 uniform float u_min_sigma_px;
 uniform int u_thin;
 
-out vec2 v_local;          // position in the footprint, in standard deviations
-flat out float v_peak;     // absorbance fraction at the centre after widening
-flat out vec3 v_transmit;  // per-channel transmittance of the skin over a full deposit
+out vec2 v_local;          // position in the halo's footprint, in its standard deviations
+flat out vec2 v_core_scale; // halo σ / core σ per tangent axis
+flat out vec2 v_peak;      // core and halo absorbance fractions at the centre after widening
+flat out vec3 v_transmit;  // core: per-channel transmittance at full strength
+flat out vec3 v_halo;      // halo: the same
 
 // Defined by the model's GLSL, compiled after this file.
 void smp_dot_look(uint radius_um, uint depth_um, uint ink, uint session, uint tissue,
-                  float t_years, out float sigma_mm, out float opacity, out vec3 transmit);
+                  float t_years, out float sigma_mm, out float opacity, out vec3 transmit,
+                  out float halo_sigma_mm, out vec3 halo_transmit);
 
 vec3 oct_decode(uint enc) {
     vec2 e = vec2(float(int(enc << 16) >> 16), float(int(enc) >> 16)) / 32767.0;
@@ -60,11 +63,11 @@ void main() {
     int id = gl_VertexID >> 2;
     vec3 p = vec3(texelFetch(u_x, id).r, texelFetch(u_y, id).r, texelFetch(u_z, id).r);
     vec3 n = oct_decode(texelFetch(u_normal, id).r);
-    float sigma_mm, opacity;
-    vec3 transmit;
+    float sigma_mm, opacity, halo_mm;
+    vec3 transmit, halo;
     smp_dot_look(texelFetch(u_radius_um, id).r, texelFetch(u_depth_um, id).r,
                  texelFetch(u_ink, id).r, texelFetch(u_session, id).r, texelFetch(u_tissue, id).r,
-                 u_t_years, sigma_mm, opacity, transmit);
+                 u_t_years, sigma_mm, opacity, transmit, halo_mm, halo);
 
     vec3 t = normalize(abs(n.y) < 0.9 ? cross(vec3(0.0, 1.0, 0.0), n) : cross(vec3(1.0, 0.0, 0.0), n));
     vec3 b = cross(n, t);
@@ -74,13 +77,25 @@ void main() {
     // only the axis that is squashed.
     float px_t = length(to_pixels(vp * vec4(p + t, 1.0)) - to_pixels(c0));
     float px_b = length(to_pixels(vp * vec4(p + b, 1.0)) - to_pixels(c0));
-    vec2 s = max(vec2(sigma_mm), u_min_sigma_px / max(vec2(px_t, px_b), 1e-6));
-    v_peak = opacity * (sigma_mm * sigma_mm) / (s.x * s.y);
+    vec2 floor_mm = u_min_sigma_px / max(vec2(px_t, px_b), 1e-6);
+    vec2 sc = max(vec2(sigma_mm), floor_mm);
+    vec2 s = max(vec2(halo_mm), floor_mm);
+    v_peak = vec2(sigma_mm * sigma_mm / (sc.x * sc.y), halo_mm * halo_mm / (s.x * s.y));
+    v_core_scale = s / sc;
     v_transmit = transmit;
+    v_halo = halo;
     if (u_thin == 1) {
-        float keep = max(v_peak, 0.25);
-        if (hash01(uint(id)) >= keep) opacity = 0.0;
-        v_peak /= keep;
+        // The core decides. Where the halo is widened too (far views) the whole dot goes or
+        // stays; nearer, a dropped dot keeps its halo, which then needs no correction.
+        float keep = max(v_peak.x, 0.25);
+        bool whole = v_peak.y < 1.0;
+        if (hash01(uint(id)) >= keep) {
+            if (whole) opacity = 0.0;
+            v_peak.x = 0.0;
+        } else {
+            v_peak.x /= keep;
+            if (whole) v_peak.y /= keep;
+        }
     }
 
     vec2 corner = vec2((gl_VertexID & 1) != 0 ? 3.0 : -3.0, (gl_VertexID & 2) != 0 ? 3.0 : -3.0);

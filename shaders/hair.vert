@@ -6,10 +6,12 @@
 // never breaks into dashes.
 //
 // The part of each shaft still inside the skin is drawn by the same ribbons with u_under_skin
-// set: it absorbs light under the epidermis as ink does, so it multiplies the skin (blended
-// like the dots) by a transmittance that fades with depth and shifts blue, the way the skin
-// scatters short wavelengths back before they reach it. That shadow, not the stubble above the
-// skin, is most of the tone of a shaved scalp, and what SMP dots imitate.
+// set: it is a buried absorber like an ink deposit (smp/blend.h), so it multiplies the skin
+// (blended like the dots) by the light its surface takes at each depth, the depth weight
+// W(z) = exp(-(z - epidermis) / half_depth) per band: red reaches deepest, so the shadow is
+// cool. That shadow, not the stubble above the skin, is most of the tone of a shaved scalp,
+// and what SMP dots imitate. Each ribbon lies along the skin above its shaft; a unit length
+// of it removes what a unit length of shaft does, spread over the ribbon's width.
 //
 // Shading is Kajiya-Kay, evaluated here per vertex: it depends only on the shaft's direction
 // and the view, both constant along a segment, so the fragment shader (run for hundreds of
@@ -30,11 +32,18 @@ uniform vec2 u_viewport_px;
 uniform float u_min_width_px;
 uniform float u_width_scale;  // > 1 when a far view draws only some of the hairs, each wider
 uniform int u_under_skin;     // 1: the ribbons are shafts under the skin (see above)
+uniform vec3 u_side_take;     // what a buried absorber's side takes per mm² and depth weight
+uniform vec3 u_hair_tau;      // a shaft's melanin optical depth per mm of diameter and unit of
+                              // -ln(hair luminance), per band (smp/blend.h)
+uniform vec3 u_half_depth_mm; // depth-weight length per band
+uniform float u_epidermis_mm;
 
 centroid out float v_across; // -1..1 across the ribbon
 flat out float v_coverage;   // shaft width / drawn width
-out vec3 v_color;            // lit, linear; under the skin: transmittance at the root
-centroid out float v_fade;   // under the skin: how much of the root's absorption is left
+out vec3 v_color;            // lit, linear; under the skin: absorbance across the ribbon at
+                             // the root, per band
+centroid out float v_fade;   // under the skin: depth of the shaft below this point, mm
+flat out vec3 v_decay;       // under the skin: 1 / depth-weight length per band
 
 // From lights.glsl, compiled after this file: four lights.
 vec3 smp_light_dir(int i);
@@ -92,10 +101,18 @@ void main() {
         v_coverage = 0.0;
         v_color = vec3(0.0);
         v_fade = 0.0;
+        v_decay = vec3(0.0);
         return;
     }
     float end = (corner & 2) != 0 ? 1.0 : 0.0;
     float across = (corner & 1) != 0 ? 1.0 : -1.0;
+    // Under the skin: the ribbon lies on the skin above the shaft, from the root to above the
+    // shaft's deep end; the shaft descends `sink` mm per mm along the skin.
+    vec3 shaft = a_p1 - a_p0;
+    float depth_total = max(-dot(shaft, root_normal), 0.0);
+    vec3 along_skin = shaft + root_normal * depth_total;
+    float run = max(length(along_skin), 1e-4);
+    if (u_under_skin == 1) a_p1 = a_p0 + along_skin;
     vec3 p = mix(a_p0, a_p1, end);
     vec4 pv = u_view * vec4(p, 1.0);
     vec3 t = mat3(u_view) * (a_p1 - a_p0);
@@ -107,7 +124,17 @@ void main() {
 
     vec2 c0 = to_pixels(u_proj * pv);
     float px_per_mm = length(to_pixels(u_proj * vec4(pv.xyz + side, 1.0)) - c0);
-    float width_px = a_diameter_mm * u_width_scale * px_per_mm;
+    // Under the skin a shaft takes π·d·W per mm of its length (its side's area): spread over a
+    // ribbon wide enough that the root's absorbance stays below 0.9, as the skin blurs it.
+    float shaft_len = length(shaft);
+    float per_run = shaft_len / run; // mm of shaft per mm of skin above it
+    vec3 hair_lin = srgb_to_linear(color_srgb);
+    float darkness = -log(clamp(dot(hair_lin, vec3(0.2126, 0.7152, 0.0722)), 1e-3, 1.0));
+    vec3 alpha = 1.0 - exp(-u_hair_tau * (darkness * a_diameter_mm));
+    vec3 take = 3.14159265 * a_diameter_mm * per_run * alpha * u_side_take;
+    float ribbon_mm = u_under_skin == 1 ? max(2.0 * a_diameter_mm, max(take.r, max(take.g, take.b)) / 0.9)
+                                        : a_diameter_mm;
+    float width_px = ribbon_mm * u_width_scale * px_per_mm;
     float drawn_px = max(width_px, u_min_width_px);
     v_coverage = width_px / drawn_px;
 
@@ -117,10 +144,10 @@ void main() {
                   v * a_diameter_mm;
     v_across = across;
     vec3 albedo = srgb_to_linear(color_srgb);
+    v_decay = 1.0 / u_half_depth_mm;
     if (u_under_skin == 1) {
-        // Absorption by the melanin of the shaft, seen through the epidermis: weaker in blue.
-        v_color = 1.0 - 0.55 * (1.0 - albedo) * vec3(0.95, 0.90, 0.78);
-        v_fade = 1.0 - 0.85 * end;
+        v_color = take / ribbon_mm;
+        v_fade = end * depth_total;
     } else {
         v_color = shade(t, v, albedo);
         v_fade = 1.0;

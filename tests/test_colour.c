@@ -39,7 +39,7 @@ Test(colour, lab_of_white_grey_and_black) {
     double lab[3];
     smp_linear_to_lab((double[3]){1, 1, 1}, lab);
     cr_assert_lt(fabs(lab[0] - 100.0) + fabs(lab[1]) + fabs(lab[2]), 0.05); /* 4-digit matrix */
-    smp_linear_to_lab((double[3]){0.18418, 0.18418, 0.18418}, lab); /* L* 50 */
+    smp_linear_to_lab((double[3]){0.18418, 0.18418, 0.18418}, lab);         /* L* 50 */
     cr_assert_lt(fabs(lab[0] - 50.0), 0.01, "%f", lab[0]);
     smp_linear_to_lab((double[3]){0, 0, 0}, lab);
     cr_assert_lt(fabs(lab[0]), 1e-9);

@@ -505,16 +505,23 @@ Test(fields, vertex_density_follows_the_regions) {
     smp_fields *f = make(&d);
     size_t n = g_head.vertex_count;
     float *scalp = malloc(4 * n), *hair = malloc(4 * n), *dens = malloc(4 * n);
+    float *native = malloc(4 * n);
     uint8_t *tis = malloc(n), *tis2 = malloc(n);
-    smp_fields_out o = {.scalp = scalp, .hair = hair, .tissue = tis};
+    smp_fields_out o = {.scalp = scalp, .hair = hair, .native_fu_per_cm2 = native, .tissue = tis};
     smp_fields_eval(f, g_head.positions, n, &o);
     smp_error err = {0};
     smp_treatment_desc t = {.density_per_cm2 = 60};
     cr_assert_eq(smp_fields_vertex_density(f, &g_head, &t, dens, tis2, &err), SMP_OK);
+    const float fu = d.hair.fu_per_cm2 > 0 ? d.hair.fu_per_cm2 : 86.0f;
+    int tapered = 0;
     for (size_t v = 0; v < n; ++v) {
-        cr_assert_float_eq(dens[v], 60 * scalp[v], 1e-4);
+        /* the scalp, tapered into the client's own hair: fewer dots where it grows */
+        float kept = native[v] / fu * hair[v];
+        cr_assert_float_eq(dens[v], 60 * scalp[v] * (1 - kept), 1e-3, "vertex %zu", v);
+        tapered += scalp[v] > 0.9f && kept > 0.9f && dens[v] < 6.0f;
         cr_assert_eq(tis[v], tis2[v]);
     }
+    cr_assert_gt(tapered, 100, "the full fringe holds almost no dots");
     t.regions = 1u << SMP_REGION_BALD;
     cr_assert_eq(smp_fields_vertex_density(f, &g_head, &t, dens, NULL, &err), SMP_OK);
     for (size_t v = 0; v < n; ++v) cr_assert_leq(dens[v], 60 * scalp[v] + 1e-4f);
@@ -533,7 +540,7 @@ Test(fields, vertex_density_follows_the_regions) {
     t.density_per_cm2 = -1;
     cr_assert_eq(smp_fields_vertex_density(f, &g_head, &t, dens, NULL, &err), SMP_ERR_INVALID_ARG);
     cr_assert(strstr(err.message, "treatment.density_per_cm2"), "%s", err.message);
-    free(scalp), free(hair), free(dens), free(tis), free(tis2);
+    free(scalp), free(hair), free(dens), free(native), free(tis), free(tis2);
     smp_fields_destroy(f);
 }
 

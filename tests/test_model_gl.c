@@ -26,12 +26,14 @@ static const char *k_frag_main =
     "uniform sampler2D u_dots; // radius µm, depth µm, ink 0..255, session·4 + tissue\n"
     "layout(location = 0) out vec4 o_a;\n"
     "layout(location = 1) out vec4 o_b;\n"
+    "layout(location = 2) out vec4 o_c;\n"
     "void main() {\n"
     "    vec4 d = texelFetch(u_dots, ivec2(gl_FragCoord.xy), 0);\n"
     "    int sk = int(d.w + 0.5);\n"
     "    AgeDot r = age_dot(d.x, d.y, d.z, sk / 4, sk % 4);\n"
     "    o_a = vec4(r.sigma_mm, r.pigment, r.trans.r, r.trans.g);\n"
-    "    o_b = vec4(r.trans.b, 0.0, 0.0, 1.0);\n"
+    "    o_b = vec4(r.trans.b, r.halo_sigma_mm, r.halo_trans.r, r.halo_trans.g);\n"
+    "    o_c = vec4(r.halo_trans.b, 0.0, 0.0, 1.0);\n"
     "}\n";
 
 static GLuint compile(GLenum type, int count, const char **src) {
@@ -100,9 +102,9 @@ Test(model_gl, shader_matches_the_c_model) {
         texels[i * 4 + 2] = ink[i];
         texels[i * 4 + 3] = (float)(ses[i] * 4 + tis[i]);
     }
-    GLuint tex[3], fbo;
-    glGenTextures(3, tex);
-    for (int t = 0; t < 3; ++t) {
+    GLuint tex[4], fbo;
+    glGenTextures(4, tex);
+    for (int t = 0; t < 4; ++t) {
         glBindTexture(GL_TEXTURE_2D, tex[t]);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
@@ -113,8 +115,9 @@ Test(model_gl, shader_matches_the_c_model) {
     glBindFramebuffer(GL_FRAMEBUFFER, fbo);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex[1], 0);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT1, GL_TEXTURE_2D, tex[2], 0);
-    const GLenum bufs[2] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1};
-    glDrawBuffers(2, bufs);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT2, GL_TEXTURE_2D, tex[3], 0);
+    const GLenum bufs[3] = {GL_COLOR_ATTACHMENT0, GL_COLOR_ATTACHMENT1, GL_COLOR_ATTACHMENT2};
+    glDrawBuffers(3, bufs);
     cr_assert_eq(glCheckFramebufferStatus(GL_FRAMEBUFFER), GL_FRAMEBUFFER_COMPLETE);
     GLuint vao;
     glGenVertexArrays(1, &vao);
@@ -125,28 +128,33 @@ Test(model_gl, shader_matches_the_c_model) {
     glBindTexture(GL_TEXTURE_2D, tex[0]);
     glUniform1i(glGetUniformLocation(prog, "u_dots"), 0);
 
-    static float sk[SMP_AGE_GLSL_MAX_SESSIONS * 4 * SMP_AGE_SK_FLOATS], consts[16];
-    static float got_a[N * 4], got_b[N * 4], c_out[5][N];
+    static float sk[SMP_AGE_GLSL_MAX_SESSIONS * 4 * SMP_AGE_SK_FLOATS],
+        consts[SMP_AGE_CONST_FLOATS];
+    static float got_a[N * 4], got_b[N * 4], got_c[N * 4], c_out[9][N];
     smp_dot_attrs in = {r, z, ink, ses, tis};
-    smp_dot_look out = {c_out[0], c_out[1], c_out[2], c_out[3], c_out[4]};
+    smp_dot_look out = {c_out[0], c_out[1], c_out[2], c_out[3], c_out[4],
+                        c_out[5], c_out[6], c_out[7], c_out[8]};
     const double years[] = {0.0, 0.01, 0.2, 1.0, 3.05, 7.5, 25.0};
     double worst = 0.0;
     for (size_t y = 0; y < sizeof years / sizeof *years; ++y) {
         cr_assert_eq(smp_age_uniforms(m, years[y], sk, consts, &err), SMP_OK, "%s", err.message);
         glUniform4fv(glGetUniformLocation(prog, "u_age_sk"), 4 * 4 * 3, sk);
-        glUniform4fv(glGetUniformLocation(prog, "u_age_const"), 4, consts);
+        glUniform4fv(glGetUniformLocation(prog, "u_age_const"), SMP_AGE_CONST_FLOATS / 4, consts);
         glDrawArrays(GL_TRIANGLES, 0, 3);
         glReadBuffer(GL_COLOR_ATTACHMENT0);
         glReadPixels(0, 0, W, H, GL_RGBA, GL_FLOAT, got_a);
         glReadBuffer(GL_COLOR_ATTACHMENT1);
         glReadPixels(0, 0, W, H, GL_RGBA, GL_FLOAT, got_b);
+        glReadBuffer(GL_COLOR_ATTACHMENT2);
+        glReadPixels(0, 0, W, H, GL_RGBA, GL_FLOAT, got_c);
         cr_assert_eq(smp_age_eval(m, years[y], &in, 0, N, &out, 1, &err), SMP_OK, "%s",
                      err.message);
         for (int i = 0; i < N; ++i) {
-            const float shader[5] = {got_a[i * 4], got_a[i * 4 + 1], got_a[i * 4 + 2],
-                                     got_a[i * 4 + 3], got_b[i * 4]};
-            for (int k = 0; k < 5; ++k) {
-                double scale = k == 0 ? c_out[0][i] : 1.0; /* sigma: relative */
+            const float shader[9] = {got_a[i * 4],     got_a[i * 4 + 1], got_a[i * 4 + 2],
+                                     got_a[i * 4 + 3], got_b[i * 4],     got_b[i * 4 + 1],
+                                     got_b[i * 4 + 2], got_b[i * 4 + 3], got_c[i * 4]};
+            for (int k = 0; k < 9; ++k) {
+                double scale = k == 0 || k == 5 ? c_out[k][i] : 1.0; /* sigmas: relative */
                 double e = fabs(shader[k] - c_out[k][i]) / scale;
                 if (e > worst) worst = e;
                 cr_assert_leq(e, TOLERANCE,
@@ -161,7 +169,7 @@ Test(model_gl, shader_matches_the_c_model) {
     cr_assert_eq(smp_gl_context_error_count(gl), 0, "GL errors: %s", smp_gl_context_last_error(gl));
     glDeleteVertexArrays(1, &vao);
     glDeleteFramebuffers(1, &fbo);
-    glDeleteTextures(3, tex);
+    glDeleteTextures(4, tex);
     glDeleteProgram(prog);
     smp_age_destroy(m);
     smp_gl_context_destroy(gl);

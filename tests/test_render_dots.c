@@ -157,13 +157,20 @@ Test(render_dots, ink_darkens_the_skin_multiplicatively) {
     close_patch(&p);
 }
 
+/* A dot's absorbance integrated over its footprint, core and halo: 2 pi sigma^2 (1 - T) each. */
+static double dot_absorbance(const smp_dot_state *d, int c) {
+    return 2.0 * 3.14159265358979 *
+           (d->sigma_mm * d->sigma_mm * (1.0 - d->trans[c]) +
+            d->halo_sigma_mm * d->halo_sigma_mm * (1.0 - d->halo_trans[c]));
+}
+
 /* 80000 dots of 0.1 mm radius over 100 cm^2 (8 per mm^2). From 300 mm with a 20 degree view a
  * pixel is ~0.41 mm, so every dot is sub-pixel; from 40 mm (~0.055 mm per pixel) each spans
  * several pixels, and the whole frame (14 x 14 mm, ~1600 dots) is measured to keep the
  * sampling noise near 2.5 %. In each channel the darkening must agree within 8 % (plus 0.004,
  * about one 8-bit step of the output) between the two zooms, and with what the C model predicts for
  * multiplicative ink at random places: 1 - exp(-rho a), a being one dot's absorbance over its
- * footprint, 2 pi sigma^2 (1 - T), with sigma and T from smp_age_dot (so the GPU's per-dot values
+ * footprint, core and halo, with sigma and T from smp_age_dot (so the GPU's per-dot values
  * are the C model's). */
 Test(render_dots, tone_is_the_same_at_every_zoom_and_matches_the_c_model) {
     patch p = {0};
@@ -176,7 +183,7 @@ Test(render_dots, tone_is_the_same_at_every_zoom_and_matches_the_c_model) {
     mean_tone(&p, 40, 20, 0, 256, near);
     for (int c = 0; c < 3; ++c) {
         double dark_far = 1.0 - far[c] / skin[c], dark_near = 1.0 - near[c] / skin_near[c];
-        double a = 2.0 * 3.14159265358979 * dot.sigma_mm * dot.sigma_mm * (1.0 - dot.trans[c]);
+        double a = dot_absorbance(&dot, c);
         double predicted = 1.0 - exp(-8.0 * a);
         cr_log_info("channel %d: darkening afar %.4f, close %.4f, predicted %.4f", c, dark_far,
                     dark_near, predicted);
@@ -219,7 +226,7 @@ Test(render_dots, a_frame_in_motion_keeps_the_tone) {
         for (int c = 0; c < 3; ++c) {
             double d_still = 1.0 - still[c] / skin[c], d_thin = 1.0 - thinned[c] / skin[c],
                    d_single = 1.0 - single[c] / skin[c];
-            double a = 2.0 * 3.14159265358979 * dot.sigma_mm * dot.sigma_mm * (1.0 - dot.trans[c]);
+            double a = dot_absorbance(&dot, c);
             double predicted = 1.0 - exp(-8.0 * a);
             cr_log_info("from %.0f mm, channel %d: darkening %.4f still, %.4f thinned, %.4f one "
                         "sample, %.4f predicted",
@@ -231,8 +238,10 @@ Test(render_dots, a_frame_in_motion_keeps_the_tone) {
                          "from %.0f mm, channel %d: one sample %.4f, still %.4f", distance_mm[i], c,
                          d_single, d_still);
         }
-        cr_assert(still[0] != thinned[0] || still[1] != thinned[1] || still[2] != thinned[2],
-                  "fast_dots drew the same far frame");
+        /* from 300 mm the halos still span pixels: nothing is widened enough to thin */
+        if (distance_mm[i] >= 600)
+            cr_assert(still[0] != thinned[0] || still[1] != thinned[1] || still[2] != thinned[2],
+                      "fast_dots drew the same far frame");
     }
     smp_frame_desc near = looking_at(40, 20);
     smp_image a = {0}, b = {0};

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "headless.h"
 #include "smp/age.h"
+#include "smp/blend.h"
 #include "smp/fsio.h"
 #include "smp/simd.h"
 
@@ -92,7 +93,7 @@ static smp_status fill_series(series *se, int spread, smp_error *err) {
         smp_age_area(m, PLOT_YEARS * i / (PLOT_POINTS - 1), se->sc.tissue, &a, NULL);
         se->y[i] = spread ? 2.3548 * a.sigma_mm : 100.0 * a.dot_contrast;
     }
-    smp_age_touch_up_due(m, se->sc.tissue, &se->due, NULL);
+    smp_blend_touch_up_due(m, NULL, se->sc.tissue, &se->due, NULL);
     smp_age_destroy(m);
     return SMP_OK;
 }
@@ -309,7 +310,11 @@ static int run_bench(size_t n, int threads, double year, int runs, int all_paths
         return CLI_EXIT_FAILURE;
     }
     smp_dot_attrs in = {a.radius, a.depth, a.ink, a.session, a.tissue};
-    smp_dot_look out = {a.out[0], a.out[1], a.out[2], a.out[3], a.out[4]};
+    smp_dot_look out = {.sigma_mm = a.out[0],
+                        .pigment = a.out[1],
+                        .trans_r = a.out[2],
+                        .trans_g = a.out[3],
+                        .trans_b = a.out[4]};
     double *ms = malloc(sizeof(double) * (size_t)runs);
     int rc = ms ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
     if (!json && rc == CLI_EXIT_OK)

@@ -126,7 +126,7 @@ static smp_status build_fields(const smp_scene *s, pipeline *p, smp_error *err) 
     d.hair.hairs_per_fu = (float)c->hairs_per_fu;
     hex_colour(c->hair_color, d.hair.color_srgb);
     d.hair.shaft_diameter_um = (float)c->shaft_diameter_um;
-    d.hair.stubble_mm = explicit(c->stubble_mm);
+    d.hair.stubble_mm = explicit(smp_scene_stubble_mm(c));
     /* Alopecia totalis has no hair to draw; for the fields it is a head without a pattern
      * (the hair multiplier is taken to zero where the hair is drawn). */
     d.pattern.kind = c->pattern == SMP_PATTERN_TOTALIS ? SMP_PATTERN_NONE : c->pattern;
@@ -385,6 +385,25 @@ static smp_status build_dots(const smp_scene *s, pipeline *p, tracker *progress,
 
 /* --- skin and model --------------------------------------------------------------------- */
 
+/* The client's own shaved fringe as the blend model sees it: native hair with its stubble.
+ * None without hair (alopecia totalis) or with hair grown past stubble (long hair is not a
+ * shaved look to match). */
+static smp_status build_fringe(const smp_scene *s, pipeline *p, smp_error *err) {
+    const smp_scene_client *c = &s->client;
+    double stubble = smp_scene_stubble_mm(c);
+    memset(&p->fringe, 0, sizeof p->fringe);
+    if (c->pattern == SMP_PATTERN_TOTALIS || stubble > SMP_HAIR_STUBBLE_MAX_MM) return SMP_OK;
+    float srgb[3];
+    hex_colour(c->hair_color, srgb);
+    smp_fringe_desc d = {.hairs_per_cm2 = c->hair_density_fu_per_cm2 * c->hairs_per_fu,
+                         .shaft_diameter_mm = c->shaft_diameter_um * 0.001,
+                         .stubble_mm = stubble};
+    for (int k = 0; k < 3; ++k) d.hair_linear[k] = smp_srgb_decode(srgb[k]);
+    smp_status st = smp_fringe_eval(&p->skin, &d, &p->fringe, err);
+    if (st != SMP_OK) smp_error_prefix(err, "client.hair");
+    return st;
+}
+
 static smp_status build_model(const smp_scene *s, pipeline *p, smp_error *err) {
     const smp_scene_client *c = &s->client;
     smp_skin_desc sd = {.mst = c->mst, .fitzpatrick = c->fitzpatrick};
@@ -400,6 +419,7 @@ static smp_status build_model(const smp_scene *s, pipeline *p, smp_error *err) {
         return st;
     }
     for (int k = 0; k < 3; ++k) p->skin_srgb[k] = (float)smp_srgb_encode(p->skin.albedo_linear[k]);
+    if ((st = build_fringe(s, p, err)) != SMP_OK) return st;
     const smp_scene_plan *pl = &s->plan;
     if (pl->session_count == 0) return SMP_OK; /* untreated: nothing ages */
     smp_age_session sessions[SMP_SCENE_MAX_SESSIONS];
@@ -420,7 +440,7 @@ static smp_status build_model(const smp_scene *s, pipeline *p, smp_error *err) {
             .tissues = tissues,
             .density_per_cm2 = share > 0 ? pl->full_density_per_cm2 * share : 1e-3,
             .radius_mm =
-                0.3 * smp_needle_group_diameter_mm(ss->needle_diameter_mm, ss->needle_points),
+                0.24 * smp_needle_group_diameter_mm(ss->needle_diameter_mm, ss->needle_points),
             .depth_mm = ss->depth_mm};
     }
     smp_age_desc ad = {.skin = &p->skin,
@@ -581,6 +601,7 @@ smp_status pipeline_rebuild_model(const smp_scene *s, pipeline *p, smp_error *er
     smp_age_destroy(p->model);
     p->model = fresh.model;
     p->skin = fresh.skin;
+    p->fringe = fresh.fringe;
     memcpy(p->skin_srgb, fresh.skin_srgb, sizeof p->skin_srgb);
     return SMP_OK;
 }

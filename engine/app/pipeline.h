@@ -5,6 +5,7 @@
 #define SMP_APP_PIPELINE_H
 
 #include "smp/age.h"
+#include "smp/blend.h"
 #include "smp/camera.h"
 #include "smp/dots.h"
 #include "smp/fields.h"
@@ -27,6 +28,7 @@ typedef struct pipeline {
     size_t session_dots[SMP_SCENE_MAX_SESSIONS];
     smp_hair_set hair; /* the client's own hair (empty for alopecia totalis) */
     smp_skin skin;
+    smp_fringe fringe; /* the client's shaved fringe, for the blend (present 0: none) */
     smp_age_model *model;
     float skin_srgb[3];
     double head_ms, fields_ms, scatter_ms, model_ms, hair_ms;

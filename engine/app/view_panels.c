@@ -43,6 +43,19 @@ static void slider_double(viewer *v, const char *label, const double *field, flo
     commit(v, d, kind);
 }
 
+/* The stubble's length, however the scene gives it; an edit sets the length itself. */
+static void slider_stubble(viewer *v, const smp_scene_client *c) {
+    float x = (float)smp_scene_stubble_mm(c);
+    if (!ui_slider_float("Stubble mm", &x, 0, 20, "%.1f")) return;
+    void *at;
+    smp_scene *d = draft(v, &c->stubble_mm, &at);
+    if (d) {
+        *(double *)at = x;
+        d->client.days_since_shave = NAN;
+    }
+    commit(v, d, VIEW_EDIT_SCATTER);
+}
+
 static void slider_int(viewer *v, const char *label, const int *field, int lo, int hi,
                        const char *format, view_edit_kind kind) {
     int x = *field;
@@ -97,7 +110,7 @@ static void client_section(viewer *v) {
     }
     slider_double(v, "Hair FU/cm²", &c->hair_density_fu_per_cm2, 20, 150, "%.0f",
                   VIEW_EDIT_SCATTER);
-    slider_double(v, "Stubble mm", &c->stubble_mm, 0, 20, "%.1f", VIEW_EDIT_SCATTER);
+    slider_stubble(v, c);
 
     static const char *const patterns[] = {"none", "Norwood", "Ludwig", "alopecia totalis"};
     int kind = (int)c->pattern;

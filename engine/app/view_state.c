@@ -380,7 +380,8 @@ void view_update_plot(viewer *v) {
     v->contrast_max = ceilf(v->contrast_max / 5.0f) * 5.0f;
     double due = INFINITY;
     v->due_years = 0;
-    if (m && smp_age_touch_up_due(m, SMP_TISSUE_SKIN, &due, &err) == SMP_OK && isfinite(due))
+    if (m && smp_blend_touch_up_due(m, &v->h.p.fringe, SMP_TISSUE_SKIN, &due, &err) == SMP_OK &&
+        isfinite(due))
         v->due_years = (float)due;
 }
 

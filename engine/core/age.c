@@ -31,16 +31,29 @@
 #define SHED_TAU_YEARS (28.0 / DAYS_PER_YEAR)
 /* Spreading: D at the correct depth, D in the loose reticular dermis, and the depth where
  * the one turns into the other; a too-deep deposit also spreads at once ("blowout"). */
-#define DIFFUSION_MM2_PER_YEAR      0.001
+#define DIFFUSION_MM2_PER_YEAR      0.002
 #define DIFFUSION_DEEP_MM2_PER_YEAR 0.012
 #define BLOWOUT_DEPTH_MM            0.9
 #define BLOWOUT_WIDTH_MM            0.08
 #define BLOWOUT_VARIANCE_MM2        0.01
-/* Light that reaches a buried absorber and returns spreads sideways by about this fraction of
- * the absorber's depth below the epidermis. */
-#define OPTICAL_BLUR_PER_DEPTH 0.12
-#define HEALED_AFTER_YEARS     (90.0 / DAYS_PER_YEAR)
-#define DEFAULT_THRESHOLD      0.5
+/* A healed deposit is a column of pigment along the needle's track: from the dermal–epidermal
+ * junction (what lay above it was shed with the epidermis) down to the needle's depth, at most
+ * this long (a deeper needle leaves its ink near the tip, in the last part of the track). */
+#define COLUMN_MM 0.40
+/* Optics of a buried black absorber, fitted to the Monte Carlo of light in skin
+ * (tests/mc_skin.c; docs/MODEL.md §3): the depth weight exp(−2 · dermal depth / (s_c · δ_c))
+ * per band, and how much a face and the side of the absorber take per unit of their area. */
+static const double k_depth_scale[SMP_BANDS] = {1.8, 1.3, 0.8};
+#define FACE_EFFICIENCY SMP_OPTICS_FACE_EFFICIENCY
+#define SIDE_EFFICIENCY SMP_OPTICS_SIDE_EFFICIENCY
+/* Light coming back straight above a deposit's top face is blurred by the epidermis and by the
+ * dermis above the face; light taken by its bottom face and sides comes back around it, spread
+ * over about the depth it travelled (fitted to the Monte Carlo's peak darkening and half-max
+ * radius). */
+#define CORE_BLUR_MM           0.08
+#define OPTICAL_BLUR_PER_DEPTH 0.5
+#define HALO_BASE_MM           0.45
+#define HALO_PER_DEPTH         0.5
 #define DEFAULT_REDEPOSIT      0.6
 
 /* Per tissue: factor on long-term fading, on early loss, on diffusion. */
@@ -56,11 +69,74 @@ struct smp_age_model {
     smp_age_session sessions[SMP_AGE_MAX_SESSIONS];
     int session_count;
     double uv_rate; /* fading per year from UV, before tissue factors */
-    double spread_factor, threshold;
+    double spread_factor;
     float *ztab; /* AGE_Z_COUNT tables of AGE_Z_LEN floats */
 };
 
 static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/* ---- Optics of a buried deposit ---------------------------------------------------------- */
+
+double smp_depth_weight_length_mm(const smp_skin *skin, int band) {
+    return k_depth_scale[band] * skin->penetration_mm[band];
+}
+
+double smp_depth_weight(const smp_skin *skin, int band, double z_mm) {
+    double dermal = z_mm > skin->epidermis_mm ? z_mm - skin->epidermis_mm : 0.0;
+    return exp(-2.0 * dermal / smp_depth_weight_length_mm(skin, band));
+}
+
+double smp_depth_weight_integral(const smp_skin *skin, int band, double z0_mm, double z1_mm) {
+    if (!(z1_mm > z0_mm)) return 0.0;
+    double e = skin->epidermis_mm, half = 0.5 * smp_depth_weight_length_mm(skin, band);
+    double sum = 0.0;
+    if (z0_mm < e) sum += (z1_mm < e ? z1_mm : e) - z0_mm; /* the weight is 1 above the dermis */
+    double a = z0_mm > e ? z0_mm - e : 0.0, b = z1_mm > e ? z1_mm - e : 0.0;
+    return sum + half * (exp(-a / half) - exp(-b / half));
+}
+
+void smp_column_optics(const smp_skin *skin, double top_mm, double bottom_mm,
+                       smp_column_optics_out *out) {
+    double e = skin->epidermis_mm;
+    double top_dermal = top_mm > e ? top_mm - e : 0.0;
+    double bottom_dermal = bottom_mm > e ? bottom_mm - e : 0.0;
+    out->top_mm = top_mm;
+    out->bottom_mm = bottom_mm;
+    out->core_blur_mm = CORE_BLUR_MM + OPTICAL_BLUR_PER_DEPTH * top_dermal;
+    out->halo_spread_mm = HALO_BASE_MM + HALO_PER_DEPTH * bottom_dermal;
+    for (int b = 0; b < SMP_BANDS; ++b) {
+        out->top[b] = FACE_EFFICIENCY * smp_depth_weight(skin, b, top_mm);
+        out->bottom[b] = FACE_EFFICIENCY * smp_depth_weight(skin, b, bottom_mm);
+        out->side_mm[b] = SIDE_EFFICIENCY * smp_depth_weight_integral(skin, b, top_mm, bottom_mm);
+    }
+}
+
+void smp_deposit_column(const smp_skin *skin, double depth_mm, double *top_mm) {
+    double e = skin->epidermis_mm;
+    *top_mm = depth_mm <= e ? depth_mm : fmax(e, depth_mm - COLUMN_MM);
+}
+
+void smp_absorber_look(const smp_skin *skin, int tissue, double radius_mm, double top_mm,
+                       double bottom_mm, smp_absorber_look_out *out) {
+    const double pi = 3.14159265358979323846;
+    smp_column_optics_out o;
+    smp_column_optics(skin, top_mm, bottom_mm, &o);
+    double sd2 = 0.5 * radius_mm * radius_mm; /* the disc's second moment */
+    double so2 = sd2 + o.core_blur_mm * o.core_blur_mm;
+    double sh2 = so2 + o.halo_spread_mm * o.halo_spread_mm;
+    out->core_sigma_mm = sqrt(so2);
+    out->halo_sigma_mm = sqrt(sh2);
+    for (int b = 0; b < SMP_BANDS; ++b) {
+        double q = skin->tissue_dermal_share[tissue][b];
+        double core = q * o.top[b] * sd2,
+               halo = q * (o.bottom[b] * sd2 + sqrt(2.0 * sd2) * o.side_mm[b]);
+        out->sigma_eff_mm2[b] = 2.0 * pi * (core + halo);
+        out->core_peak[b] = core / so2;
+        out->halo_peak[b] = halo / sh2;
+        out->peak[b] =
+            1.0 - (1.0 - fmin(out->core_peak[b], 1.0)) * (1.0 - fmin(out->halo_peak[b], 1.0));
+    }
+}
 
 static smp_status check(const char *field, double v, double lo, double hi, const char *unit,
                         smp_error *err) {
@@ -121,9 +197,6 @@ smp_status smp_age_create(const smp_age_desc *desc, smp_age_model **out, smp_err
     double spread = desc->spread_factor == 0.0 ? 1.0 : desc->spread_factor;
     if (check("age: spread_factor", spread, 0.1, 10.0, "", err) != SMP_OK)
         return SMP_ERR_INVALID_ARG;
-    double thr = desc->touch_up_threshold == 0.0 ? DEFAULT_THRESHOLD : desc->touch_up_threshold;
-    if (check("age: touch_up_threshold", thr, 0.05, 0.95, "", err) != SMP_OK)
-        return SMP_ERR_INVALID_ARG;
     for (int i = 0; i < desc->session_count; ++i)
         if (check_session(&desc->sessions[i], i, i ? desc->sessions[i - 1].t_years : 0.0, err) !=
             SMP_OK) {
@@ -152,24 +225,28 @@ smp_status smp_age_create(const smp_age_desc *desc, smp_age_model **out, smp_err
     m->uv_rate = FADE_UV_PER_HOUR * desc->outdoor_hours_per_day *
                  k_fitzpatrick_uv[skin->fitzpatrick - 1] * pow(spf, -SPF_EFFECT_EXPONENT);
     m->spread_factor = spread;
-    m->threshold = thr;
     m->ztab = ztab;
 
     for (int z = 0; z < AGE_Z_LEN; ++z) {
         double zmm = z * 0.001;
-        double dermal = zmm > skin->epidermis_mm ? zmm - skin->epidermis_mm : 0.0;
+        double top;
+        smp_deposit_column(skin, zmm, &top);
+        smp_column_optics_out o;
+        smp_column_optics(skin, top, zmm, &o);
         double deep = logistic((zmm - BLOWOUT_DEPTH_MM) / BLOWOUT_WIDTH_MM);
-        double blur = OPTICAL_BLUR_PER_DEPTH * dermal;
         ztab[AGE_Z_LSHED * AGE_Z_LEN + z] =
             (float)(1.0 - logistic((zmm - SHED_DEPTH_MM) / SHED_WIDTH_MM));
         ztab[AGE_Z_VBLOW * AGE_Z_LEN + z] = (float)(BLOWOUT_VARIANCE_MM2 * deep);
         ztab[AGE_Z_D * AGE_Z_LEN + z] =
             (float)(DIFFUSION_MM2_PER_YEAR +
                     (DIFFUSION_DEEP_MM2_PER_YEAR - DIFFUSION_MM2_PER_YEAR) * deep);
-        ztab[AGE_Z_BLUR * AGE_Z_LEN + z] = (float)(blur * blur);
-        for (int b = 0; b < SMP_BANDS; ++b)
-            ztab[(AGE_Z_W_R + b) * AGE_Z_LEN + z] =
-                (float)exp(-2.0 * dermal / skin->penetration_mm[b]);
+        ztab[AGE_Z_BLUR * AGE_Z_LEN + z] = (float)(o.core_blur_mm * o.core_blur_mm);
+        ztab[AGE_Z_HALO2 * AGE_Z_LEN + z] = (float)(o.halo_spread_mm * o.halo_spread_mm);
+        for (int b = 0; b < SMP_BANDS; ++b) {
+            ztab[(AGE_Z_W_R + b) * AGE_Z_LEN + z] = (float)o.top[b];
+            ztab[(AGE_Z_WB_R + b) * AGE_Z_LEN + z] = (float)o.bottom[b];
+            ztab[(AGE_Z_I_R + b) * AGE_Z_LEN + z] = (float)o.side_mm[b];
+        }
     }
     *out = m;
     return SMP_OK;
@@ -182,6 +259,12 @@ void smp_age_destroy(smp_age_model *m) {
 }
 
 int smp_age_session_count(const smp_age_model *m) { return m->session_count; }
+
+const smp_skin *smp_age_skin(const smp_age_model *m) { return &m->skin; }
+
+double smp_age_healed_years(const smp_age_model *m) {
+    return m->sessions[m->session_count - 1].t_years + SMP_HEALED_AFTER_DAYS / DAYS_PER_YEAR;
+}
 
 /* ---- Time: everything that depends on t, once per (session, tissue) ---------------------- */
 
@@ -244,14 +327,20 @@ void smp_age_kernel_scalar(const age_tables *t, const smp_dot_attrs *in, size_t 
                            const smp_dot_look *out, unsigned *bad) {
     unsigned b = 0;
     for (size_t i = begin; i < end; ++i) {
-        float sigma, pig, tr[3];
-        age_dot(t, in->radius_um[i], in->depth_um[i], in->ink[i], in->session[i], in->tissue[i],
-                &sigma, &pig, tr, &b);
-        out->sigma_mm[i] = sigma;
-        if (out->pigment) out->pigment[i] = pig;
-        out->trans_r[i] = tr[0];
-        out->trans_g[i] = tr[1];
-        out->trans_b[i] = tr[2];
+        age_look o;
+        age_dot(t, in->radius_um[i], in->depth_um[i], in->ink[i], in->session[i], in->tissue[i], &o,
+                &b);
+        out->sigma_mm[i] = o.sigma_mm;
+        if (out->pigment) out->pigment[i] = o.pigment;
+        out->trans_r[i] = o.trans[0];
+        out->trans_g[i] = o.trans[1];
+        out->trans_b[i] = o.trans[2];
+        if (out->halo_sigma_mm) {
+            out->halo_sigma_mm[i] = o.halo_sigma_mm;
+            out->halo_r[i] = o.halo_trans[0];
+            out->halo_g[i] = o.halo_trans[1];
+            out->halo_b[i] = o.halo_trans[2];
+        }
     }
     *bad |= b;
 }
@@ -306,6 +395,7 @@ smp_status smp_age_eval_path(const smp_age_model *m, double t_years, const smp_d
         return smp_error_set(err, SMP_ERR_UNSUPPORTED, "age: this CPU cannot run the %s path",
                              smp_simd_name(path) ? smp_simd_name(path) : "?");
     if (!in || !out || !out->sigma_mm || !out->trans_r || !out->trans_g || !out->trans_b ||
+        (out->halo_sigma_mm && (!out->halo_r || !out->halo_g || !out->halo_b)) ||
         (count && (!in->radius_um || !in->depth_um || !in->ink || !in->session || !in->tissue)))
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "age: a dot or output array is NULL");
     if (count == 0) return SMP_OK;
@@ -352,8 +442,9 @@ smp_status smp_age_dot(const smp_age_model *m, double t_years, unsigned radius_u
     uint16_t r = (uint16_t)radius_um, z = (uint16_t)depth_um;
     uint8_t i8 = (uint8_t)ink, s = (uint8_t)session, k = (uint8_t)tissue;
     smp_dot_attrs in = {&r, &z, &i8, &s, &k};
-    smp_dot_look look = {&out->sigma_mm, &out->pigment, &out->trans[0], &out->trans[1],
-                         &out->trans[2]};
+    smp_dot_look look = {&out->sigma_mm,      &out->pigment,       &out->trans[0],
+                         &out->trans[1],      &out->trans[2],      &out->halo_sigma_mm,
+                         &out->halo_trans[0], &out->halo_trans[1], &out->halo_trans[2]};
     return smp_age_eval_path(m, t_years, &in, 0, 1, &look, 1, SMP_SIMD_SCALAR, err);
 }
 
@@ -380,18 +471,21 @@ smp_status smp_age_area(const smp_age_model *m, double t_years, smp_tissue tissu
         const smp_age_session *ses = &m->sessions[s];
         if (t_years < ses->t_years) continue;
         unsigned bad = 0;
-        float sigma, pig, tr[3];
+        age_look o;
         double r_um = floor(ses->radius_mm * 1000.0 + 0.5);
         double z_um = floor(ses->depth_mm * 1000.0 + 0.5);
         double ink = floor((1.0 - ses->dilution) * 255.0 + 0.5);
         age_dot(&t, (uint16_t)r_um, (uint16_t)(z_um < 65535 ? z_um : 65535), (uint8_t)ink,
-                (uint8_t)s, (uint8_t)tissue, &sigma, &pig, tr, &bad);
-        double n = ses->density_per_cm2, y_dot = 0.0;
+                (uint8_t)s, (uint8_t)tissue, &o, &bad);
+        double n = ses->density_per_cm2, y_dot = 0.0, sigma = o.sigma_mm, halo = o.halo_sigma_mm;
         for (int b = 0; b < SMP_BANDS; ++b) {
-            y_dot += k_luma[b] * albedo[b] * tr[b];
-            a.dot_trans[b] += n * tr[b];
-            /* per mm²: n/100 dots, each removing (1 − trans)·2πσ² */
-            optical[b] += n * 0.01 * (1.0 - tr[b]) * 2.0 * 3.14159265358979 * sigma * sigma;
+            double tr = o.trans[b] * o.halo_trans[b];
+            y_dot += k_luma[b] * albedo[b] * tr;
+            a.dot_trans[b] += n * tr;
+            /* per mm²: n/100 dots, each removing the integral of its core and halo */
+            optical[b] +=
+                n * 0.01 * 2.0 * 3.14159265358979 *
+                ((1.0 - o.trans[b]) * sigma * sigma + (1.0 - o.halo_trans[b]) * halo * halo);
         }
         a.dot_contrast += n * (1.0 - y_dot / y_skin);
         a.sigma_mm += n * sigma;
@@ -403,40 +497,14 @@ smp_status smp_age_area(const smp_age_model *m, double t_years, smp_tissue tissu
         double y_area = 0.0;
         for (int b = 0; b < SMP_BANDS; ++b) {
             a.dot_trans[b] /= n_total;
-            y_area += k_luma[b] * albedo[b] * exp(-optical[b]);
+            a.area_trans[b] = exp(-optical[b]);
+            y_area += k_luma[b] * albedo[b] * a.area_trans[b];
         }
         a.cover_contrast = 1.0 - y_area / y_skin;
     } else {
-        for (int b = 0; b < SMP_BANDS; ++b) a.dot_trans[b] = 1.0;
+        for (int b = 0; b < SMP_BANDS; ++b) a.dot_trans[b] = a.area_trans[b] = 1.0;
     }
     *out = a;
-    return SMP_OK;
-}
-
-smp_status smp_age_touch_up_due(const smp_age_model *m, smp_tissue tissue, double *due,
-                                smp_error *err) {
-    smp_area_state a;
-    double t0 = m->sessions[m->session_count - 1].t_years + HEALED_AFTER_YEARS;
-    if (smp_age_area(m, t0, tissue, &a, err) != SMP_OK)
-        return err ? err->status : SMP_ERR_INVALID_ARG;
-    double goal = m->threshold * a.dot_contrast;
-    const double step = 1.0 / 52.0;
-    double lo = t0;
-    *due = INFINITY;
-    for (double hi = t0 + step; hi <= t0 + 100.0; lo = hi, hi += step) {
-        smp_age_area(m, hi, tissue, &a, NULL);
-        if (a.dot_contrast >= goal) continue;
-        for (int i = 0; i < 40; ++i) { /* bisect to well under a day */
-            double mid = 0.5 * (lo + hi);
-            smp_age_area(m, mid, tissue, &a, NULL);
-            if (a.dot_contrast >= goal)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        *due = hi;
-        break;
-    }
     return SMP_OK;
 }
 
@@ -458,9 +526,9 @@ smp_status smp_age_uniforms(const smp_age_model *m, double t_years, float *sk, f
     }
     float c[SMP_AGE_CONST_FLOATS] = {
         (float)m->skin.epidermis_mm,
-        (float)m->skin.penetration_mm[0],
-        (float)m->skin.penetration_mm[1],
-        (float)m->skin.penetration_mm[2],
+        (float)smp_depth_weight_length_mm(&m->skin, 0),
+        (float)smp_depth_weight_length_mm(&m->skin, 1),
+        (float)smp_depth_weight_length_mm(&m->skin, 2),
         (float)SHED_DEPTH_MM,
         (float)SHED_WIDTH_MM,
         (float)BLOWOUT_DEPTH_MM,
@@ -471,8 +539,12 @@ smp_status smp_age_uniforms(const smp_age_model *m, double t_years, float *sk, f
         (float)OPTICAL_BLUR_PER_DEPTH,
         AGE_KAPPA,
         AGE_SIGMA_PER_UM,
-        0.0f,
-        0.0f,
+        (float)COLUMN_MM,
+        (float)FACE_EFFICIENCY,
+        (float)CORE_BLUR_MM,
+        (float)HALO_BASE_MM,
+        (float)HALO_PER_DEPTH,
+        (float)SIDE_EFFICIENCY,
     };
     memcpy(consts, c, sizeof c);
     return SMP_OK;

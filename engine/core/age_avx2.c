@@ -42,8 +42,9 @@ static inline __m256 expneg8(__m256 x) {
 
 /* Streams only when every output array is aligned alike at this dot. */
 static int can_stream(const smp_dot_look *out, size_t i) {
-    const float *p[5] = {out->sigma_mm, out->pigment, out->trans_r, out->trans_g, out->trans_b};
-    for (int k = 0; k < 5; ++k)
+    const float *p[9] = {out->sigma_mm,      out->pigment, out->trans_r, out->trans_g, out->trans_b,
+                         out->halo_sigma_mm, out->halo_r,  out->halo_g,  out->halo_b};
+    for (int k = 0; k < 9; ++k)
         if (p[k] && ((uintptr_t)(p[k] + i) & 31)) return 0;
     return 1;
 }
@@ -112,18 +113,30 @@ void smp_age_kernel_avx2(const age_tables *t, const smp_dot_attrs *in, size_t be
         __m256 apig = _mm256_sub_ps(one, expneg8(x));
         __m256 so2 = _mm256_add_ps(sd2, gather(t->z[AGE_Z_BLUR], z));
         __m256 a = _mm256_div_ps(_mm256_mul_ps(apig, sd2), so2);
-        __m256 sv2 =
-            _mm256_add_ps(so2, _mm256_mul_ps(s02, sk_get(t, AGE_SK_SWELL2, sk, small, &regs)));
+        __m256 swell = _mm256_mul_ps(s02, sk_get(t, AGE_SK_SWELL2, sk, small, &regs));
+        __m256 sv2 = _mm256_add_ps(so2, swell);
+        __m256 sh2 = _mm256_add_ps(so2, gather(t->z[AGE_Z_HALO2], z));
+        __m256 side = _mm256_sqrt_ps(_mm256_add_ps(sd2, sd2));
+        __m256 ah = _mm256_div_ps(apig, sh2);
         __m256 fs = sk_get(t, AGE_SK_FS, sk, small, &regs);
         put(out->sigma_mm + i, _mm256_sqrt_ps(sv2), stream);
         if (out->pigment) put(out->pigment + i, m, stream);
+        if (out->halo_sigma_mm)
+            put(out->halo_sigma_mm + i, _mm256_sqrt_ps(_mm256_add_ps(sh2, swell)), stream);
         float *dst[3] = {out->trans_r, out->trans_g, out->trans_b};
+        float *halo[3] = {out->halo_r, out->halo_g, out->halo_b};
         for (int b = 0; b < 3; ++b) {
             __m256 w = gather(t->z[AGE_Z_W_R + b], z);
-            __m256 q = sk_get(t, AGE_SK_QF_R + b, sk, small, &regs);
+            __m256 q = sk_get(t, (AGE_SK_QF_R + b), sk, small, &regs);
             __m256 tr =
                 _mm256_sub_ps(one, _mm256_mul_ps(a, _mm256_add_ps(_mm256_mul_ps(w, q), fs)));
-            put(dst[b] + i, tr, stream);
+            put(dst[b] + i, _mm256_max_ps(tr, zero), stream);
+            if (!out->halo_sigma_mm) continue;
+            __m256 h = _mm256_add_ps(_mm256_mul_ps(sd2, gather(t->z[AGE_Z_WB_R + b], z)),
+                                     _mm256_mul_ps(side, gather(t->z[AGE_Z_I_R + b], z)));
+            put(halo[b] + i,
+                _mm256_max_ps(_mm256_sub_ps(one, _mm256_mul_ps(ah, _mm256_mul_ps(h, q))), zero),
+                stream);
         }
     }
     if (_mm256_movemask_epi8(badv)) *bad |= 1u;

@@ -36,8 +36,9 @@ static inline __m512 expneg16(__m512 x) {
 
 /* Streams only when every output array is aligned alike at this dot. */
 static int can_stream(const smp_dot_look *out, size_t i) {
-    const float *p[5] = {out->sigma_mm, out->pigment, out->trans_r, out->trans_g, out->trans_b};
-    for (int k = 0; k < 5; ++k)
+    const float *p[9] = {out->sigma_mm,      out->pigment, out->trans_r, out->trans_g, out->trans_b,
+                         out->halo_sigma_mm, out->halo_r,  out->halo_g,  out->halo_b};
+    for (int k = 0; k < 9; ++k)
         if (p[k] && ((uintptr_t)(p[k] + i) & 63)) return 0;
     return 1;
 }
@@ -102,18 +103,30 @@ void smp_age_kernel_avx512(const age_tables *t, const smp_dot_attrs *in, size_t 
         __m512 apig = _mm512_sub_ps(one, expneg16(x));
         __m512 so2 = _mm512_add_ps(sd2, gather(t->z[AGE_Z_BLUR], z));
         __m512 a = _mm512_div_ps(_mm512_mul_ps(apig, sd2), so2);
-        __m512 sv2 =
-            _mm512_add_ps(so2, _mm512_mul_ps(s02, sk_get(t, AGE_SK_SWELL2, sk, small, tbl)));
+        __m512 swell = _mm512_mul_ps(s02, sk_get(t, AGE_SK_SWELL2, sk, small, tbl));
+        __m512 sv2 = _mm512_add_ps(so2, swell);
+        __m512 sh2 = _mm512_add_ps(so2, gather(t->z[AGE_Z_HALO2], z));
+        __m512 side = _mm512_sqrt_ps(_mm512_add_ps(sd2, sd2));
+        __m512 ah = _mm512_div_ps(apig, sh2);
         __m512 fs = sk_get(t, AGE_SK_FS, sk, small, tbl);
         put(out->sigma_mm + i, _mm512_sqrt_ps(sv2), stream);
         if (out->pigment) put(out->pigment + i, m, stream);
+        if (out->halo_sigma_mm)
+            put(out->halo_sigma_mm + i, _mm512_sqrt_ps(_mm512_add_ps(sh2, swell)), stream);
         float *dst[3] = {out->trans_r, out->trans_g, out->trans_b};
+        float *halo[3] = {out->halo_r, out->halo_g, out->halo_b};
         for (int b = 0; b < 3; ++b) {
             __m512 w = gather(t->z[AGE_Z_W_R + b], z);
-            __m512 q = sk_get(t, AGE_SK_QF_R + b, sk, small, tbl);
+            __m512 q = sk_get(t, (AGE_SK_QF_R + b), sk, small, tbl);
             __m512 tr =
                 _mm512_sub_ps(one, _mm512_mul_ps(a, _mm512_add_ps(_mm512_mul_ps(w, q), fs)));
-            put(dst[b] + i, tr, stream);
+            put(dst[b] + i, _mm512_max_ps(tr, zero), stream);
+            if (!out->halo_sigma_mm) continue;
+            __m512 h = _mm512_add_ps(_mm512_mul_ps(sd2, gather(t->z[AGE_Z_WB_R + b], z)),
+                                     _mm512_mul_ps(side, gather(t->z[AGE_Z_I_R + b], z)));
+            put(halo[b] + i,
+                _mm512_max_ps(_mm512_sub_ps(one, _mm512_mul_ps(ah, _mm512_mul_ps(h, q))), zero),
+                stream);
         }
     }
     if (badm) *bad |= 1u;

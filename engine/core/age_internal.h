@@ -32,17 +32,24 @@ enum {
     AGE_Z_LSHED, /* fraction shed with the epidermis */
     AGE_Z_VBLOW, /* immediate lateral spread of a too-deep deposit, mm² */
     AGE_Z_D,     /* pigment diffusion coefficient, mm²/year */
-    AGE_Z_BLUR,  /* optical blur variance of a buried absorber, mm² */
-    AGE_Z_W_R,   /* exp(−2 · dermal depth / δ) per band */
+    AGE_Z_BLUR,  /* the core's optical blur variance, mm² */
+    AGE_Z_HALO2, /* the halo's extra lateral variance, mm² */
+    AGE_Z_W_R,   /* core: depth weight of the deposit's top face, per band */
     AGE_Z_W_G,
     AGE_Z_W_B,
+    AGE_Z_WB_R, /* halo: depth weight of the deposit's bottom face, per band */
+    AGE_Z_WB_G,
+    AGE_Z_WB_B,
+    AGE_Z_I_R, /* halo: the depth weight integrated down the deposit's side, mm, per band */
+    AGE_Z_I_G,
+    AGE_Z_I_B,
     AGE_Z_COUNT
 };
 enum { AGE_Z_LEN = SMP_AGE_MAX_DEPTH_UM + 1 };
 
 #define AGE_SIGMA_PER_UM 0.000849321800f /* 1e-3 / √(2 ln 2): half-max radius → σ, mm */
 #define AGE_INK_SCALE    0.003921568627f /* 1 / 255 */
-#define AGE_KAPPA        5.0f            /* peak optical depth of a full healed deposit */
+#define AGE_KAPPA        2.4f            /* peak optical depth of a full healed deposit */
 
 typedef struct age_tables {
     const float *z[AGE_Z_COUNT];
@@ -71,10 +78,19 @@ static inline float age_expneg(float x) {
     return p * scale;
 }
 
-/* One dot. Out-of-range inputs set *bad and are read clamped so nothing reads out of bounds. */
+/* One dot's look: the core (top face) and the halo (bottom face and side), see smp_dot_look. */
+typedef struct age_look {
+    float sigma_mm, pigment, trans[3];
+    float halo_sigma_mm, halo_trans[3];
+} age_look;
+
+/* One dot. Out-of-range inputs set *bad and are read clamped so nothing reads out of bounds.
+ * The deposit is a column of pigment whose plan footprint has variance sd2 (radius √(2·sd2)
+ * for the disc of the same second moment); a buried black surface removes remitted light in
+ * proportion to its area times the depth weight where it lies (docs/MODEL.md §3), scaled by
+ * the deposit's opacity apig and the tissue's dermal share. */
 static inline void age_dot(const age_tables *t, uint16_t radius_um, uint16_t depth_um, uint8_t ink8,
-                           uint8_t session, uint8_t tissue, float *sigma_mm, float *pigment,
-                           float trans[3], unsigned *bad) {
+                           uint8_t session, uint8_t tissue, age_look *o, unsigned *bad) {
     unsigned s = session, k = tissue, z = depth_um;
     *bad |= (z > SMP_AGE_MAX_DEPTH_UM) | (radius_um == 0) | (s >= (unsigned)t->session_count) |
             (k >= SMP_TISSUE_COUNT);
@@ -94,13 +110,24 @@ static inline void age_dot(const age_tables *t, uint16_t radius_um, uint16_t dep
     float apig = 1.0f - age_expneg(x);
     float so2 = sd2 + t->z[AGE_Z_BLUR][z];
     float a = apig * sd2 / so2;
-    float sv2 = so2 + s02 * t->sk[AGE_SK_SWELL2][sk];
+    float swell = s02 * t->sk[AGE_SK_SWELL2][sk];
+    float sv2 = so2 + swell;
+    float sh2 = so2 + t->z[AGE_Z_HALO2][z];
+    float side = sqrtf(sd2 + sd2);
+    float ah = apig / sh2;
     float fs = t->sk[AGE_SK_FS][sk];
-    *sigma_mm = sqrtf(sv2);
-    *pigment = m;
-    trans[0] = 1.0f - a * (t->z[AGE_Z_W_R][z] * t->sk[AGE_SK_QF_R][sk] + fs);
-    trans[1] = 1.0f - a * (t->z[AGE_Z_W_G][z] * t->sk[AGE_SK_QF_G][sk] + fs);
-    trans[2] = 1.0f - a * (t->z[AGE_Z_W_B][z] * t->sk[AGE_SK_QF_B][sk] + fs);
+    o->sigma_mm = sqrtf(sv2);
+    o->pigment = m;
+    o->halo_sigma_mm = sqrtf(sh2 + swell);
+    for (int b = 0; b < 3; ++b) {
+        float q = t->sk[AGE_SK_QF_R + b][sk];
+        float tr = 1.0f - a * (t->z[AGE_Z_W_R + b][z] * q + fs);
+        float h = sd2 * t->z[AGE_Z_WB_R + b][z] + side * t->z[AGE_Z_I_R + b][z];
+        float th = 1.0f - ah * (h * q);
+        /* a face takes more than its own area; right above it no more than all the light */
+        o->trans[b] = tr > 0.0f ? tr : 0.0f;
+        o->halo_trans[b] = th > 0.0f ? th : 0.0f;
+    }
 }
 
 /* Dots [begin, end) on one path; each ORs 1 into *bad for any out-of-range dot. */

@@ -72,16 +72,28 @@ void smp_age_kernel_sse41(const age_tables *t, const smp_dot_attrs *in, size_t b
         __m128 apig = _mm_sub_ps(one, expneg4(x));
         __m128 so2 = _mm_add_ps(sd2, gather(t->z[AGE_Z_BLUR], z));
         __m128 a = _mm_div_ps(_mm_mul_ps(apig, sd2), so2);
-        __m128 sv2 = _mm_add_ps(so2, _mm_mul_ps(s02, gather(t->sk[AGE_SK_SWELL2], sk)));
+        __m128 swell = _mm_mul_ps(s02, gather(t->sk[AGE_SK_SWELL2], sk));
+        __m128 sv2 = _mm_add_ps(so2, swell);
+        __m128 sh2 = _mm_add_ps(so2, gather(t->z[AGE_Z_HALO2], z));
+        __m128 side = _mm_sqrt_ps(_mm_add_ps(sd2, sd2));
+        __m128 ah = _mm_div_ps(apig, sh2);
         __m128 fs = gather(t->sk[AGE_SK_FS], sk);
         _mm_storeu_ps(out->sigma_mm + i, _mm_sqrt_ps(sv2));
         if (out->pigment) _mm_storeu_ps(out->pigment + i, m);
+        if (out->halo_sigma_mm)
+            _mm_storeu_ps(out->halo_sigma_mm + i, _mm_sqrt_ps(_mm_add_ps(sh2, swell)));
         float *dst[3] = {out->trans_r, out->trans_g, out->trans_b};
+        float *halo[3] = {out->halo_r, out->halo_g, out->halo_b};
         for (int b = 0; b < 3; ++b) {
             __m128 w = gather(t->z[AGE_Z_W_R + b], z);
             __m128 q = gather(t->sk[AGE_SK_QF_R + b], sk);
             __m128 tr = _mm_sub_ps(one, _mm_mul_ps(a, _mm_add_ps(_mm_mul_ps(w, q), fs)));
-            _mm_storeu_ps(dst[b] + i, tr);
+            _mm_storeu_ps(dst[b] + i, _mm_max_ps(tr, zero));
+            if (!out->halo_sigma_mm) continue;
+            __m128 h = _mm_add_ps(_mm_mul_ps(sd2, gather(t->z[AGE_Z_WB_R + b], z)),
+                                  _mm_mul_ps(side, gather(t->z[AGE_Z_I_R + b], z)));
+            _mm_storeu_ps(halo[b] + i,
+                          _mm_max_ps(_mm_sub_ps(one, _mm_mul_ps(ah, _mm_mul_ps(h, q))), zero));
         }
     }
     if (_mm_movemask_epi8(badv)) *bad |= 1u;

@@ -288,7 +288,7 @@ void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint
         c->key[k] = smp_rng_key(d->seed, sc_stream(stream_base, s->index, (uint64_t)k));
     /* Healed deposit ≈ 60 % of the needle's diameter (an assumption: fresh marks shrink about
      * half while healing, docs/MODEL.md). */
-    c->radius_mean_um = 300.0f * needle;
+    c->radius_mean_um = 240.0f * needle;
     c->radius_sd_um = c->radius_mean_um * (0.05f + 0.25f * (1.0f - skill));
     c->depth_mean_um = 1000.0f * depth;
     c->depth_sd_um = 1000.0f * depth_sd;

@@ -499,6 +499,11 @@ static void check_scene(ctx *c, const smp_scene *s) {
         report(c, "client.pattern.frontal_accentuation", 0,
                "found true, expected false: frontal accentuation is a Ludwig pattern (set "
                "client.pattern.type to \"ludwig\")");
+    if (!isnan(cl->stubble_mm) && !isnan(cl->days_since_shave))
+        report(c, "client.hair.days_since_shave", 0,
+               "found %g with client.hair.stubble_mm %g, expected one of the two: the days "
+               "since shaving give the stubble's length",
+               cl->days_since_shave, cl->stubble_mm);
     for (int i = 0; i < cl->scar_count; ++i)
         if (cl->scars[i].kind == SMP_SCAR_BURN && cl->scars[i].point_count < 3) {
             snprintf(p, sizeof p, "client.scars[%d].points_deg", i);
@@ -1020,6 +1025,12 @@ void smp_scene_defaults(smp_scene *out) {
     memset(out, 0, sizeof *out);
     fill_defaults(&scene_schema_root, (char *)out);
     snprintf(out->source, sizeof out->source, "(defaults)");
+}
+
+double smp_scene_stubble_mm(const smp_scene_client *cl) {
+    if (!isnan(cl->stubble_mm)) return cl->stubble_mm;
+    if (!isnan(cl->days_since_shave)) return cl->days_since_shave * cl->growth_mm_per_day;
+    return 0.5;
 }
 
 smp_status smp_scene_load(const smp_scene_source *src, smp_scene *out, smp_scene_report *rep) {

@@ -134,9 +134,15 @@ static const field k_hair[] = {
         "hairs per follicular unit"),
     NUM("shaft_diameter_um", smp_scene_client, shaft_diameter_um, 20, 200, 80, "µm",
         "hair shaft diameter"),
-    NUM("stubble_mm", smp_scene_client, stubble_mm, 0, 600, 0.5, "mm",
-        "hair length: 0.3–1 mm is a shaved look, longer (up to 600) for density SMP among long "
-        "hair"),
+    NUM_NULL("stubble_mm", smp_scene_client, stubble_mm, 0, 600, "mm",
+             "hair length above the skin: 0 razor-shaved, 0.3–1.5 mm a shaved look, longer (up "
+             "to 600) for density SMP among long hair; null = from days_since_shave, or 0.5 "
+             "when that is null too"),
+    NUM_NULL("days_since_shave", smp_scene_client, days_since_shave, 0, 60, "days",
+             "days since the client last shaved his head with a razor: the stubble is this "
+             "times growth_mm_per_day; null = stubble_mm gives the length (give one, not both)"),
+    NUM("growth_mm_per_day", smp_scene_client, growth_mm_per_day, 0.3, 0.45, 0.375, "mm/day",
+        "how fast the client's hair grows (0.35–0.4 mm/day widely quoted)"),
     END,
 };
 

@@ -681,7 +681,10 @@ static void score_consistency(const smp_score_ctx *c, const smp_dots *dots, smp_
 static smp_status eval_look(const smp_score_ctx *c, const smp_dots *dots, double t, work *w,
                             smp_error *err) {
     smp_dot_attrs in = smp_dot_attrs_of(dots);
-    smp_dot_look out = {w->look[0], NULL, w->look[1], w->look[2], w->look[3]};
+    smp_dot_look out = {.sigma_mm = w->look[0],
+                        .trans_r = w->look[1],
+                        .trans_g = w->look[2],
+                        .trans_b = w->look[3]};
     smp_status st = smp_age_eval(c->d.model, t, &in, 0, dots->count, &out, 1, err);
     if (st != SMP_OK) smp_error_prefix(err, "dots");
     return st;

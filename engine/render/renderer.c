@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "gl.h"
-#include "smp/skin.h" /* smp_srgb_decode */
+#include "smp/blend.h" /* SMP_SHAFT_IN_SKIN_MM */
+#include "smp/skin.h"  /* smp_srgb_decode */
 
 /* One buffer per static dot attribute, mirroring smp_dots' structure-of-arrays. */
 enum { DOT_ATTRIBS = 9 };
@@ -51,6 +52,7 @@ struct smp_renderer {
     uint32_t head_vertex_count;
     GLuint hair_program;
     GLint u_hair_view, u_hair_proj, u_hair_viewport, u_hair_min_width, u_hair_under_skin;
+    GLint u_hair_side_take, u_hair_half_depth, u_hair_epidermis, u_hair_tau;
     light_uniforms hair_lights;
     GLuint hair_vao;                 /* no attributes: the ribbons come from buffer textures */
     GLuint hair_buf[2], hair_tex[2]; /* above the skin: every segment; under it: one per hair */
@@ -78,6 +80,10 @@ smp_frame_desc smp_frame_default(void) {
     f.skin_srgb[0] = 234.0f / 255.0f;
     f.skin_srgb[1] = 218.0f / 255.0f;
     f.skin_srgb[2] = 186.0f / 255.0f;
+    /* MST 4's optics (smp_skin_resolve), so a frame without a client still shows shafts */
+    const float take[3] = {1.19f, 1.15f, 1.11f}, half[3] = {1.94f, 0.62f, 0.19f};
+    for (int k = 0; k < 3; ++k) f.skin_side_take[k] = take[k], f.skin_half_depth_mm[k] = half[k];
+    f.epidermis_mm = 0.066f;
     /* The plain mid-tone blue-grey of clinic photographs (CIELAB L* 50, b* -11): light skin
      * stands out against it by lightness, dark skin by lightness and hue, and warm skin
      * between by hue; every Monk tone's albedo lies at least ΔE00 25 from it (test_render). */
@@ -240,6 +246,10 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     r->u_hair_viewport = glGetUniformLocation(r->hair_program, "u_viewport_px");
     r->u_hair_min_width = glGetUniformLocation(r->hair_program, "u_min_width_px");
     r->u_hair_under_skin = glGetUniformLocation(r->hair_program, "u_under_skin");
+    r->u_hair_side_take = glGetUniformLocation(r->hair_program, "u_side_take");
+    r->u_hair_tau = glGetUniformLocation(r->hair_program, "u_hair_tau");
+    r->u_hair_half_depth = glGetUniformLocation(r->hair_program, "u_half_depth_mm");
+    r->u_hair_epidermis = glGetUniformLocation(r->hair_program, "u_epidermis_mm");
     r->u_hair_width_scale = glGetUniformLocation(r->hair_program, "u_width_scale");
     r->hair_lights = light_locations(r->hair_program);
     glUseProgram(r->hair_program);
@@ -389,18 +399,17 @@ static hair_ribbon ribbon(const smp_hair_set *hair, size_t h, const float p0[3],
     return v;
 }
 
-/* The shaft under the skin, seen through it: from the root back along the skin, opposite the
- * way the hair leans out, as far as it stays visible (≈ 0.6 mm deep at 37°: 0.8 mm along the
- * skin), twice as wide as the shaft because the skin blurs it. Assumptions, like the angle. */
+/* The shaft under the skin: from the root down into the head, opposite the way the hair
+ * leaves it, SMP_SHAFT_IN_SKIN_MM long (p1 is the shaft's deep end; hair.vert draws it where
+ * it lies under the surface and darkens the skin by its optics, smp/blend.h). */
 static hair_ribbon under_skin_ribbon(const smp_hair_set *hair, size_t h, const float n[3]) {
     const float *p = hair->points + 3 * (size_t)(hair->segments + 1) * h;
     float d[3], end[3];
     for (int k = 0; k < 3; ++k) d[k] = p[3 + k] - p[k];
-    float dn = d[0] * n[0] + d[1] * n[1] + d[2] * n[2];
-    for (int k = 0; k < 3; ++k) d[k] -= dn * n[k];
     float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-    for (int k = 0; k < 3; ++k) end[k] = p[k] - (len > 0 ? d[k] / len * 0.8f : 0.0f);
-    hair_ribbon v = ribbon(hair, h, p, end, 2.0f * hair->diameter_mm[h], n);
+    for (int k = 0; k < 3; ++k)
+        end[k] = p[k] - (len > 0 ? d[k] / len : n[k]) * (float)SMP_SHAFT_IN_SKIN_MM;
+    hair_ribbon v = ribbon(hair, h, p, end, hair->diameter_mm[h], n);
     v.cull = 1;
     return v;
 }
@@ -452,7 +461,7 @@ smp_status smp_renderer_set_dot_model(smp_renderer *r, const float *per_session,
                              sessions, SMP_RENDERER_MAX_SESSIONS);
     glUseProgram(r->dots_program);
     if (sessions > 0) glUniform4fv(r->u_age_sk, sessions * 4 * 3, per_session);
-    glUniform4fv(r->u_age_const, 4, constants);
+    glUniform4fv(r->u_age_const, SMP_RENDERER_DOT_CONSTANTS / 4, constants);
     glUseProgram(0);
     return smp_gl_check("setting the dot model", err);
 }
@@ -574,6 +583,12 @@ static void draw_hair(smp_renderer *r, const smp_frame_desc *frame, const float 
     glBindVertexArray(r->hair_vao);
     glActiveTexture(GL_TEXTURE1);
     glUniform1i(r->u_hair_under_skin, 1);
+    glUniform3fv(r->u_hair_side_take, 1, frame->skin_side_take);
+    glUniform3f(r->u_hair_tau, (float)(SMP_HAIR_TAU_PER_MM * smp_eumelanin_relative[0]),
+                (float)(SMP_HAIR_TAU_PER_MM * smp_eumelanin_relative[1]),
+                (float)(SMP_HAIR_TAU_PER_MM * smp_eumelanin_relative[2]));
+    glUniform3fv(r->u_hair_half_depth, 1, frame->skin_half_depth_mm);
+    glUniform1f(r->u_hair_epidermis, frame->epidermis_mm);
     glBlendFuncSeparate(GL_DST_COLOR, GL_ZERO, GL_ZERO, GL_ONE);
     glBindTexture(GL_TEXTURE_BUFFER, r->hair_tex[1]);
     draw_quads(hairs);

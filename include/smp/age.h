@@ -25,7 +25,6 @@
  *   smp_dot_attrs in = smp_dot_attrs_of(&dots);
  *   smp_dot_look out = {sigma, pigment, tr, tg, tb};         // caller-owned, count floats each
  *   smp_age_eval(m, 5.0, &in, 0, dots.count, &out, 0, &err); // year 5, all threads
- *   smp_age_touch_up_due(m, SMP_TISSUE_SKIN, &due_years, &err);
  *   smp_age_destroy(m);
  *
  * Does NOT: place dots (scatter), read scene files (the caller maps a scene's sessions and
@@ -46,6 +45,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Days after its last session when a plan counts as healed. */
+#define SMP_HEALED_AFTER_DAYS 30.0
 
 enum {
     SMP_AGE_MAX_SESSIONS = 64,   /* dots index sessions with a byte; plans hold far fewer */
@@ -80,8 +82,6 @@ typedef struct smp_age_desc {
     double outdoor_hours_per_day; /* scalp exposed outdoors, 0..24 h/day */
     double sunscreen_spf;         /* 1..100; 0 = 1 (none). Values below 1 are refused */
     double spread_factor;         /* individual multiplier on pigment diffusion, 0.1..10; 0 = 1 */
-    double touch_up_threshold;    /* touch-up due when the treated area's dot contrast falls to
-                                     this fraction of its healed value, 0.05..0.95; 0 = 0.5 */
 } smp_age_desc;
 
 typedef struct smp_age_model smp_age_model;
@@ -105,11 +105,16 @@ static inline smp_dot_attrs smp_dot_attrs_of(const smp_dots *d) {
     return a;
 }
 
-/* The per-dot outputs, caller-owned arrays; pigment may be NULL when not wanted. */
+/* The per-dot outputs, caller-owned arrays; pigment and the halo may be NULL when not wanted.
+ * A dot is drawn as two Gaussians that multiply the skin: the core, light blocked by the
+ * deposit's top face right above it, and the halo, light the deposit's bottom face and sides
+ * take from paths that come back to the surface around it. */
 typedef struct smp_dot_look {
-    float *sigma_mm; /* footprint standard deviation in the tangent plane */
+    float *sigma_mm; /* core footprint standard deviation in the tangent plane */
     float *pigment;  /* pigment in the dot, in full undiluted deposits (0 before its session) */
-    float *trans_r, *trans_g, *trans_b; /* multiplier on the skin's albedo at the centre, 0..1 */
+    float *trans_r, *trans_g, *trans_b; /* core: multiplier on the skin's albedo at its centre */
+    float *halo_sigma_mm;               /* halo footprint standard deviation (NULL: skip halo) */
+    float *halo_r, *halo_g, *halo_b;    /* halo: multiplier at its centre, 0..1 */
 } smp_dot_look;
 
 /* Evaluates dots [first, first + count) at year t_years (0..200) into out's arrays, which
@@ -130,6 +135,7 @@ smp_status smp_age_eval_path(const smp_age_model *model, double t_years, const s
 /* One dot, the scalar reference. Outputs as smp_dot_look, for one dot. */
 typedef struct smp_dot_state {
     float sigma_mm, pigment, trans[SMP_BANDS];
+    float halo_sigma_mm, halo_trans[SMP_BANDS];
 } smp_dot_state;
 smp_status smp_age_dot(const smp_age_model *model, double t_years, unsigned radius_um,
                        unsigned depth_um, unsigned ink, unsigned session, unsigned tissue,
@@ -141,17 +147,15 @@ smp_status smp_age_dot(const smp_age_model *model, double t_years, unsigned radi
  * luminance the whole dot field takes from the skin (Poisson placement: 1 − exp(−Σ n·∫a dA)). */
 typedef struct smp_area_state {
     double dot_contrast, cover_contrast;
-    double dot_trans[SMP_BANDS]; /* density-weighted mean centre transmittance */
-    double sigma_mm;             /* density-weighted mean footprint */
+    double dot_trans[SMP_BANDS];  /* density-weighted mean centre transmittance */
+    double area_trans[SMP_BANDS]; /* the whole area's mean multiplier on the skin's albedo */
+    double sigma_mm;              /* density-weighted mean footprint */
 } smp_area_state;
 smp_status smp_age_area(const smp_age_model *model, double t_years, smp_tissue tissue,
                         smp_area_state *out, smp_error *err);
 
-/* The year (after the first session) when the treated area's dot contrast falls below the
- * threshold fraction of its value once the latest session has healed (90 days after it).
- * *due_years = INFINITY if it stays above for 100 years. Cost: a few hundred smp_age_area. */
-smp_status smp_age_touch_up_due(const smp_age_model *model, smp_tissue tissue, double *due_years,
-                                smp_error *err);
+/* When a touch-up is due is defined once, from the blend with the client's fringe:
+ * smp_blend_touch_up_due (smp/blend.h). */
 
 /* The per-(session, tissue) factors at year t and the model constants, in the layout
  * shaders/model.glsl takes as uniforms; for the renderer and the GL parity test.
@@ -159,12 +163,66 @@ smp_status smp_age_touch_up_due(const smp_age_model *model, smp_tissue tissue, d
  * for session_count sessions; consts SMP_AGE_CONST_FLOATS floats. The shader's arrays hold
  * SMP_AGE_GLSL_MAX_SESSIONS sessions (as many as a scene); a model with more is refused with
  * SMP_ERR_UNSUPPORTED. */
-enum { SMP_AGE_SK_FLOATS = 12, SMP_AGE_CONST_FLOATS = 16, SMP_AGE_GLSL_MAX_SESSIONS = 16 };
+enum { SMP_AGE_SK_FLOATS = 12, SMP_AGE_CONST_FLOATS = 20, SMP_AGE_GLSL_MAX_SESSIONS = 16 };
 smp_status smp_age_uniforms(const smp_age_model *model, double t_years, float *sk, float *consts,
                             smp_error *err);
 
+/* ---- Optics of a buried absorber (docs/MODEL.md §3) --------------------------------------
+ * Light remitted by skin that meets a black absorber under the surface is lost. In scattering
+ * tissue a small absorber is met by light from every side, going in and coming out, so it
+ * removes about its surface area times the depth weight W where each part of it lies,
+ * W(z) = exp(−2 · dermal depth / (s_c · δ_c)), times the tissue's dermal share (the part of the
+ * remitted light that came from below the epidermis), with one efficiency for its horizontal
+ * faces and one for its side. The result is an effective cross-section σ_eff in mm² of fully
+ * darkened skin: a field of n absorbers per mm² darkens by 1 − exp(−n σ_eff). The constants are
+ * fitted to a Monte Carlo of light in skin; tests/test_optics.c holds them to it. */
+
+/* How much of the light meeting them a buried absorber's horizontal faces and its side take,
+ * per unit of their area and depth weight (fitted to the Monte Carlo). */
+#define SMP_OPTICS_FACE_EFFICIENCY 1.9
+#define SMP_OPTICS_SIDE_EFFICIENCY 1.4
+
+/* The length s_c·δ_c in W per band (0 R, 1 G, 2 B), mm; W(z) and its integral over [z0, z1]. */
+double smp_depth_weight_length_mm(const smp_skin *skin, int band);
+double smp_depth_weight(const smp_skin *skin, int band, double z_mm);
+double smp_depth_weight_integral(const smp_skin *skin, int band, double z0_mm, double z1_mm);
+
+/* A vertical column between two depths (a thin disc when equal): the weights of its faces and
+ * side with their efficiencies, and how far the light it takes is spread sideways. */
+typedef struct smp_column_optics_out {
+    double top_mm, bottom_mm;
+    double top[SMP_BANDS], bottom[SMP_BANDS]; /* face efficiency × W */
+    double side_mm[SMP_BANDS];                /* side efficiency × ∫ W dz */
+    double core_blur_mm;                      /* lateral spread of the light above the top face */
+    double halo_spread_mm;                    /* lateral spread of the light taken further down */
+} smp_column_optics_out;
+void smp_column_optics(const smp_skin *skin, double top_mm, double bottom_mm,
+                       smp_column_optics_out *out);
+
+/* Where a healed deposit at a needle depth starts: the dermal–epidermal junction, or at most
+ * 0.4 mm above the tip of a deeper needle. */
+void smp_deposit_column(const smp_skin *skin, double depth_mm, double *top_mm);
+
+/* How a black column of this radius looks on the tissue's skin, per band: its σ_eff and its
+ * two Gaussians (core: the top face; halo: bottom face and side) with their peaks, and the
+ * darkening right above it. */
+typedef struct smp_absorber_look_out {
+    double sigma_eff_mm2[SMP_BANDS];
+    double core_sigma_mm, halo_sigma_mm;
+    double core_peak[SMP_BANDS], halo_peak[SMP_BANDS], peak[SMP_BANDS];
+} smp_absorber_look_out;
+void smp_absorber_look(const smp_skin *skin, int tissue, double radius_mm, double top_mm,
+                       double bottom_mm, smp_absorber_look_out *out);
+
 /* Sessions the model was created with. */
 int smp_age_session_count(const smp_age_model *model);
+
+/* The skin the model was created with. */
+const smp_skin *smp_age_skin(const smp_age_model *model);
+
+/* When the plan is healed: 30 days after its last session (ink "sets" in about a month, HIS
+ * Hair Clinic), in years after the first session. */
+double smp_age_healed_years(const smp_age_model *model);
 
 #ifdef __cplusplus
 }

@@ -72,7 +72,12 @@ typedef enum smp_overlay {
 
 typedef struct smp_frame_desc {
     smp_camera camera;
-    float skin_srgb[3];       /* skin albedo, sRGB 0..1 */
+    float skin_srgb[3]; /* skin albedo, sRGB 0..1 */
+    /* The skin as a medium for the hair shafts under it (smp/age.h, smp/blend.h): what a buried
+     * absorber's side takes per unit of area and depth weight (the dermal share of the skin's
+     * remitted light times the side efficiency), half the depth-weight length s·δ/2 (mm) per
+     * band, and the epidermis's thickness. */
+    float skin_side_take[3], skin_half_depth_mm[3], epidermis_mm;
     float background_srgb[3]; /* backdrop, sRGB 0..1 */
     float t_years;            /* years after the first session: how the dots look */
     int hide_dots;            /* no dots (before/after comparisons) */
@@ -133,12 +138,12 @@ smp_status smp_renderer_set_vertex_scalar(smp_renderer *r, const float *values, 
  * draws the same picture: a viewer can show the one it has instead of drawing it again. */
 uint64_t smp_renderer_upload_count(const smp_renderer *r);
 
-enum { SMP_RENDERER_MAX_SESSIONS = 16 };
+enum { SMP_RENDERER_MAX_SESSIONS = 16, SMP_RENDERER_DOT_CONSTANTS = 20 };
 
 /* The ageing model's state for the year about to be drawn, in the layout of shaders/model.glsl
  * (smp_age_uniforms fills it): 12 floats per (session, tissue) pair for sessions sessions, and
- * 16 constants. A few hundred floats per call: call it whenever the year changes. Until it is
- * called every dot transmits nothing and is not drawn. */
+ * SMP_RENDERER_DOT_CONSTANTS constants (SMP_AGE_CONST_FLOATS). A few hundred floats per call: call
+ * it whenever the year changes. Until it is called every dot transmits nothing and is not drawn. */
 smp_status smp_renderer_set_dot_model(smp_renderer *r, const float *per_session, int sessions,
                                       const float *constants, smp_error *err);
 

@@ -38,7 +38,7 @@
  * the dots that joined last (each filled a gap just wide enough for it, and they lie all over
  * the surface), which leaves that many small holes.
  *
- * Per-dot variation (both rules): healed radius ~ 0.3 × needle diameter with relative spread
+ * Per-dot variation (both rules): healed radius ~ 0.24 × needle diameter with relative spread
  * 0.05 + 0.25·(1 − skill); depth ~ N(depth_mean, depth_sd) with depth_sd defaulting to
  * 0.05 + 0.15·(1 − skill) mm; ink ~ ink_load·(1 ± 0.3·(1 − skill)); all Irwin-Hall (bounded at
  * ±3.46 sd) and clamped to their storage ranges. These are modelling assumptions

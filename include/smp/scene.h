@@ -83,7 +83,8 @@ typedef enum { SMP_RULE_BLUE, SMP_RULE_POISSON, SMP_RULE_GRID } smp_rule;
 typedef enum { SMP_INK_CARBON, SMP_INK_TEMPORARY } smp_ink_class;
 typedef enum { SMP_SESSION_TREATMENT, SMP_SESSION_TOUCH_UP } smp_session_kind;
 typedef enum {
-    SMP_REGION_SCALP,    /* everywhere inside the designed hairline and the natural fringe */
+    SMP_REGION_SCALP,    /* everywhere inside the designed hairline and the natural fringe,
+                            tapered into the client's own hair (fewer dots where it grows) */
     SMP_REGION_BALD,     /* where the balding pattern took the hair */
     SMP_REGION_THINNING, /* where hair is thinner than native: density SMP between hairs */
     SMP_REGION_SCARS     /* scar tissue and a blending margin around it */
@@ -121,7 +122,10 @@ typedef struct smp_scene_client {
     double eumelanin_share;              /* NaN = from the MST preset */
     double blood_fraction;               /* NaN = from the MST preset */
     char hair_color[SMP_SCENE_TEXT_MAX]; /* "#rrggbb" sRGB */
-    double hair_density_fu_per_cm2, hairs_per_fu, shaft_diameter_um, stubble_mm;
+    double hair_density_fu_per_cm2, hairs_per_fu, shaft_diameter_um;
+    double stubble_mm;       /* NaN = from days_since_shave, or 0.5 when that is null too */
+    double days_since_shave; /* NaN = not given (stubble_mm says the length) */
+    double growth_mm_per_day;
     smp_pattern_kind pattern;
     char stage[SMP_SCENE_TEXT_MAX]; /* Norwood I..VII, IIa..Va, III-vertex; Ludwig I..III */
     int frontal_accentuation;       /* Olsen, Ludwig only */
@@ -210,6 +214,10 @@ typedef struct smp_scene_report {
  * SMP_ERR_IO for an unreadable file, SMP_ERR_INVALID_ARG for a bad --set). Cost: linear in the
  * file size; allocates only while parsing. */
 smp_status smp_scene_load(const smp_scene_source *src, smp_scene *out, smp_scene_report *rep);
+
+/* The client's stubble above the skin, mm: stubble_mm, or days_since_shave × growth_mm_per_day,
+ * or 0.5 when neither is given. */
+double smp_scene_stubble_mm(const smp_scene_client *client);
 
 /* Fills every field with its documented default (an untreated scene is then one edit away:
  * the default plan has three sessions). */

@@ -78,7 +78,11 @@ int main(void) {
     size_t n = poisson.count;
     float *v = malloc(5 * n * sizeof *v);
     if (!v) return 1;
-    smp_dot_look look = {v, v + n, v + 2 * n, v + 3 * n, v + 4 * n};
+    smp_dot_look look = {.sigma_mm = v,
+                         .pigment = v + n,
+                         .trans_r = v + 2 * n,
+                         .trans_g = v + 3 * n,
+                         .trans_b = v + 4 * n};
     smp_dot_attrs attrs = smp_dot_attrs_of(&poisson);
     if (smp_age_eval(model, 5.0, &attrs, 0, n, &look, 2, &err) != SMP_OK) return fail(&err);
     printf("look    year 5 %016" PRIx64 "\n", fnv(0xcbf29ce484222325ull, v, 5 * n * sizeof *v));

@@ -1,0 +1,145 @@
+#include "smp/blend.h"
+
+#include <math.h>
+
+#include "smp/colour.h"
+
+static const double k_pi = 3.14159265358979323846;
+enum { ELEVATION_SAMPLES = 11 }; /* midpoints of the uniform spread of exit angles */
+
+/* Jacques 1998's eumelanin absorption, 6.6e11 · λ^−3.33, at 650 / 550 / 450 nm over 550. */
+const double smp_eumelanin_relative[SMP_BANDS] = {0.5728, 1.0, 1.9497};
+
+void smp_hair_shaft_alpha(const double hair_linear[3], double diameter_mm,
+                          double alpha[SMP_BANDS]) {
+    double y = smp_luminance(hair_linear);
+    double darkness = -log(y < 1e-3 ? 1e-3 : y > 1.0 ? 1.0 : y);
+    for (int b = 0; b < SMP_BANDS; ++b)
+        alpha[b] =
+            1.0 - exp(-SMP_HAIR_TAU_PER_MM * smp_eumelanin_relative[b] * darkness * diameter_mm);
+}
+
+void smp_shaft_sigma_eff(const smp_skin *skin, double diameter_mm, double elevation_rad,
+                         const double alpha[SMP_BANDS], double sigma_eff_mm2[SMP_BANDS]) {
+    double s = sin(elevation_rad);
+    double deepest = SMP_SHAFT_IN_SKIN_MM * s;
+    for (int b = 0; b < SMP_BANDS; ++b) {
+        /* side area π d per mm of shaft; a mm of shaft descends s mm */
+        double side = k_pi * diameter_mm * smp_depth_weight_integral(skin, b, 0.0, deepest) / s;
+        sigma_eff_mm2[b] = alpha[b] * skin->tissue_dermal_share[SMP_TISSUE_SKIN][b] *
+                           SMP_OPTICS_SIDE_EFFICIENCY * side;
+    }
+}
+
+static smp_status range(smp_error *err, const char *field, double v, double lo, double hi) {
+    if (v >= lo && v <= hi) return SMP_OK;
+    return smp_error_set(err, SMP_ERR_INVALID_ARG, "fringe: %s: found %g, expected %g to %g", field,
+                         v, lo, hi);
+}
+
+smp_status smp_fringe_eval(const smp_skin *skin, const smp_fringe_desc *d, smp_fringe *out,
+                           smp_error *err) {
+    *out = (smp_fringe){0};
+    smp_status st;
+    if ((st = range(err, "hairs_per_cm2", d->hairs_per_cm2, 0.0, 600.0)) ||
+        (st = range(err, "shaft_diameter_mm", d->shaft_diameter_mm, 0.02, 0.2)) ||
+        (st = range(err, "stubble_mm", d->stubble_mm, 0.0, 4.0)))
+        return st;
+    for (int b = 0; b < SMP_BANDS; ++b)
+        if ((st = range(err, "hair_linear", d->hair_linear[b], 0.0, 1.0))) return st;
+    out->present = d->hairs_per_cm2 > 0.0;
+    out->hairs_per_mm2 = d->hairs_per_cm2 * 0.01;
+    for (int b = 0; b < SMP_BANDS; ++b) out->hair_linear[b] = d->hair_linear[b];
+    smp_hair_shaft_alpha(d->hair_linear, d->shaft_diameter_mm, out->shaft_alpha);
+    double mean_cos = 0.0;
+    const double lo = SMP_HAIR_ELEVATION_MIN_DEG * k_pi / 180.0;
+    const double hi = SMP_HAIR_ELEVATION_MAX_DEG * k_pi / 180.0;
+    for (int i = 0; i < ELEVATION_SAMPLES; ++i) {
+        double e = lo + (hi - lo) * (i + 0.5) / ELEVATION_SAMPLES, sig[SMP_BANDS];
+        smp_shaft_sigma_eff(skin, d->shaft_diameter_mm, e, out->shaft_alpha, sig);
+        for (int b = 0; b < SMP_BANDS; ++b)
+            out->shaft_sigma_eff_mm2[b] += sig[b] / ELEVATION_SAMPLES;
+        mean_cos += cos(e) / ELEVATION_SAMPLES;
+    }
+    /* stubble seen from above: each hair's shadowless projection, overlaps as for random
+     * placement (CALIBRATION: cover = n · L · cos(elevation) · d) */
+    out->stubble_cover =
+        1.0 - exp(-out->hairs_per_mm2 * d->stubble_mm * mean_cos * d->shaft_diameter_mm);
+    return SMP_OK;
+}
+
+double smp_blend_threshold(int mst) {
+    if (mst <= 5) return 0.8;
+    if (mst >= 8) return 1.3;
+    return 0.8 + (1.3 - 0.8) * (mst - 5) / 3.0;
+}
+
+smp_status smp_blend_eval(const smp_age_model *model, const smp_fringe *fringe, smp_tissue tissue,
+                          double t_years, smp_blend *out, smp_error *err) {
+    smp_area_state a;
+    smp_status st = smp_age_area(model, t_years, tissue, &a, err);
+    if (st != SMP_OK) return st;
+    const smp_skin *skin = smp_age_skin(model);
+    smp_blend b = {0};
+    for (int c = 0; c < SMP_BANDS; ++c) {
+        b.bare_linear[c] = skin->tissue_albedo_linear[tissue][c];
+        b.treated_linear[c] = b.bare_linear[c] * a.area_trans[c];
+    }
+    double y_bare = smp_luminance(b.bare_linear);
+    b.treated_darkening = 1.0 - smp_luminance(b.treated_linear) / y_bare;
+    b.delta_e_treated_bare = smp_ciede2000_linear(b.treated_linear, b.bare_linear);
+    b.delta_e_treated_fringe = b.delta_e_fringe_bare = NAN;
+    if (fringe && fringe->present) {
+        for (int c = 0; c < SMP_BANDS; ++c) {
+            double under = skin->albedo_linear[c] *
+                           exp(-fringe->hairs_per_mm2 * fringe->shaft_sigma_eff_mm2[c]);
+            b.fringe_linear[c] = under * (1.0 - fringe->stubble_cover) +
+                                 fringe->hair_linear[c] * fringe->stubble_cover;
+        }
+        b.fringe_darkening = 1.0 - smp_luminance(b.fringe_linear) / y_bare;
+        b.delta_e_treated_fringe = smp_ciede2000_linear(b.treated_linear, b.fringe_linear);
+        b.delta_e_fringe_bare = smp_ciede2000_linear(b.fringe_linear, b.bare_linear);
+    }
+    *out = b;
+    return SMP_OK;
+}
+
+/* How far the treated area at t has drifted lighter than its reference, in ΔE00 (negative
+ * while it is as dark or darker). */
+static double drift(const smp_age_model *m, const smp_fringe *fringe, smp_tissue tissue,
+                    const double healed[3], double t) {
+    smp_blend b;
+    smp_blend_eval(m, fringe, tissue, t, &b, NULL);
+    const double *ref = fringe && fringe->present ? b.fringe_linear : healed;
+    double de = smp_ciede2000_linear(b.treated_linear, ref);
+    return smp_luminance(b.treated_linear) > smp_luminance(ref) ? de : -de;
+}
+
+smp_status smp_blend_touch_up_due(const smp_age_model *m, const smp_fringe *fringe,
+                                  smp_tissue tissue, double *due, smp_error *err) {
+    double t0 = smp_age_healed_years(m);
+    if (t0 > 200.0) t0 = 200.0;
+    smp_blend b;
+    smp_status st = smp_blend_eval(m, fringe, tissue, t0, &b, err);
+    if (st != SMP_OK) return st;
+    /* a perceptible step worse than when healed (a plan healed darker than the fringe first
+     * fades into it) */
+    double healed = drift(m, fringe, tissue, b.treated_linear, t0);
+    const double goal = (healed > 0.0 ? healed : 0.0) + smp_blend_threshold(smp_age_skin(m)->mst);
+    *due = INFINITY;
+    const double step = 1.0 / 52.0;
+    double lo = t0;
+    for (double hi = t0 + step; hi <= t0 + 100.0 && hi <= 200.0; lo = hi, hi += step) {
+        if (drift(m, fringe, tissue, b.treated_linear, hi) <= goal) continue;
+        for (int i = 0; i < 40; ++i) { /* bisect to well under a day */
+            double mid = 0.5 * (lo + hi);
+            if (drift(m, fringe, tissue, b.treated_linear, mid) <= goal)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        *due = hi;
+        break;
+    }
+    return SMP_OK;
+}
