@@ -135,6 +135,7 @@ Test(blend, the_default_client_fades_and_is_due_a_touch_up_in_clinics_years) {
     cr_expect_leq(d10, 0.70 * d0, "year 10: %.3f of healed %.3f", d10, d0);
     double due;
     cr_assert_eq(smp_blend_touch_up_due(p.model, &p.fringe, SMP_TISSUE_SKIN, &due, NULL), SMP_OK);
+    cr_log_info("touch-up due %.2f years after completion", due - done);
     cr_expect(due - done >= 3.0 && due - done <= 6.0, "touch-up due %.2f years after completion",
               due - done);
     smp_age_destroy(p.model);

@@ -207,6 +207,7 @@ smp_status pipeline_session_density(const pipeline *p, const smp_scene *s, int i
     double fraction = pl->rule == SMP_RULE_BLUE ? ss->density_fraction : share;
     if (share <= 0.0) fraction = 0.0; /* a touch-up re-darkens; it adds no dots */
     smp_treatment_desc t = {.density_per_cm2 = (float)(pl->full_density_per_cm2),
+                            .hairless = s->client.pattern == SMP_PATTERN_TOTALIS,
                             .regions = region_mask(s, ss)};
     smp_status st = smp_fields_vertex_density(p->fields, &p->head, &t, density, tissue, err);
     if (st != SMP_OK) return st;
@@ -221,7 +222,9 @@ smp_status pipeline_plan_density(const pipeline *p, const smp_scene *s, double d
     for (int i = 0; i < pl->session_count; ++i) regions |= region_mask(s, &pl->sessions[i]);
     double fraction = pl->session_count ? fraction_before(pl, pl->session_count) : 1.0;
     double d = density_override > 0 ? density_override : pl->full_density_per_cm2 * fraction;
-    smp_treatment_desc t = {.density_per_cm2 = 1.0f, .regions = regions};
+    smp_treatment_desc t = {.density_per_cm2 = 1.0f,
+                            .regions = regions,
+                            .hairless = s->client.pattern == SMP_PATTERN_TOTALIS};
     smp_status st = smp_fields_vertex_density(p->fields, &p->head, &t, density, NULL, err);
     if (st != SMP_OK) return st;
     for (uint32_t v = 0; v < p->head.vertex_count; ++v) density[v] *= (float)d;

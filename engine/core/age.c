@@ -20,7 +20,7 @@
 #define EARLY_LOSS      0.10
 #define EARLY_TAU_YEARS 0.125
 /* Long-term fading, 1/year: dermal clearance plus a UV term per daily outdoor hour. */
-#define FADE_DERMAL_PER_YEAR 0.02
+#define FADE_DERMAL_PER_YEAR 0.025
 #define FADE_UV_PER_HOUR     0.025
 #define SPF_EFFECT_EXPONENT  0.5
 /* Temporary pigment, reabsorbed in 2–3 years: retention exp(−(t/τ)³). */
@@ -31,7 +31,7 @@
 #define SHED_TAU_YEARS (28.0 / DAYS_PER_YEAR)
 /* Spreading: D at the correct depth, D in the loose reticular dermis, and the depth where
  * the one turns into the other; a too-deep deposit also spreads at once ("blowout"). */
-#define DIFFUSION_MM2_PER_YEAR      0.002
+#define DIFFUSION_MM2_PER_YEAR      0.0015
 #define DIFFUSION_DEEP_MM2_PER_YEAR 0.012
 #define BLOWOUT_DEPTH_MM            0.9
 #define BLOWOUT_WIDTH_MM            0.08

@@ -737,8 +737,8 @@ smp_status smp_fields_vertex_density(const smp_fields *f, const smp_mesh *head,
         float lost = 1.0f - v.hair, w = 0;
         /* Practitioners taper the dots into the client's own hair: where follicles already
          * show, fewer dots, so that the fringe (hair plus dots) keeps the treated area's tone. */
-        if (t.regions & (1u << SMP_REGION_SCALP))
-            w = fmaxf(w, v.scalp * (1.0f - v.natural * v.hair));
+        float kept = t.hairless ? 0.0f : v.natural * v.hair;
+        if (t.regions & (1u << SMP_REGION_SCALP)) w = fmaxf(w, v.scalp * (1.0f - kept));
         if (t.regions & (1u << SMP_REGION_BALD)) w = fmaxf(w, v.scalp * v.natural * lost);
         if (t.regions & (1u << SMP_REGION_THINNING)) w = fmaxf(w, v.natural * lost);
         if (t.regions & (1u << SMP_REGION_SCARS)) w = fmaxf(w, v.scar_grown);

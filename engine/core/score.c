@@ -324,7 +324,7 @@ typedef struct work {
     float *nn_mm;   /* nearest-neighbour distance; INFINITY when alone */
     uint32_t *nn;   /* its index */
     float *psi;     /* re/im of the 4- and 6-fold neighbour-direction order */
-    float *look[4]; /* sigma, trans r g b from the model */
+    float *look[8]; /* core sigma, trans r g b; halo sigma, trans r g b, from the model */
     pgrid grid;
     nbuf nb;
 } work;
@@ -334,7 +334,7 @@ static void work_free(work *w) {
     free(w->nn_mm);
     free(w->nn);
     free(w->psi);
-    for (int k = 0; k < 4; ++k) free(w->look[k]);
+    for (int k = 0; k < 8; ++k) free(w->look[k]);
     pgrid_free(&w->grid);
     nbuf_free(&w->nb);
 }
@@ -684,7 +684,11 @@ static smp_status eval_look(const smp_score_ctx *c, const smp_dots *dots, double
     smp_dot_look out = {.sigma_mm = w->look[0],
                         .trans_r = w->look[1],
                         .trans_g = w->look[2],
-                        .trans_b = w->look[3]};
+                        .trans_b = w->look[3],
+                        .halo_sigma_mm = w->look[4],
+                        .halo_r = w->look[5],
+                        .halo_g = w->look[6],
+                        .halo_b = w->look[7]};
     smp_status st = smp_age_eval(c->d.model, t, &in, 0, dots->count, &out, 1, err);
     if (st != SMP_OK) smp_error_prefix(err, "dots");
     return st;
@@ -698,7 +702,8 @@ static double mean_contrast(const smp_score_ctx *c, const smp_dots *dots, const 
         const double *alb = c->d.skin->tissue_albedo_linear[dots->tissue[i]];
         double y = 0, y0 = 0;
         for (int k = 0; k < 3; ++k)
-            y += k_luma[k] * alb[k] * w->look[1 + k][i], y0 += k_luma[k] * alb[k];
+            y += k_luma[k] * alb[k] * w->look[1 + k][i] * w->look[5 + k][i],
+                y0 += k_luma[k] * alb[k];
         sum += y0 > 0 ? 1.0 - y / y0 : 0;
     }
     return m ? sum / (double)m : 0;
@@ -808,7 +813,7 @@ smp_status smp_score_eval(const smp_score_ctx *c, const smp_dots *dots, smp_scor
     w.nn = malloc(sizeof(uint32_t) * n);
     w.psi = malloc(sizeof(float) * 4 * n);
     int ok = w.pos && w.nn_mm && w.nn && w.psi;
-    for (int k = 0; k < 4; ++k) ok = ok && (w.look[k] = malloc(sizeof(float) * n)) != NULL;
+    for (int k = 0; k < 8; ++k) ok = ok && (w.look[k] = malloc(sizeof(float) * n)) != NULL;
     if (!ok) {
         work_free(&w);
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %zu dots", n);

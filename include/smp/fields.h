@@ -206,10 +206,13 @@ typedef struct smp_treatment_desc {
     float density_per_cm2; /* dots/cm² at full density; 0 = 80; valid 1..400 */
     unsigned regions;      /* bit mask of 1u << smp_region; 0 = 1u << SMP_REGION_SCALP */
     float scar_margin_mm;  /* SMP_REGION_SCARS: blend this far past each scar's edge; 0 = 3 */
+    int hairless;          /* 1: the client grows no hair (alopecia totalis): the scalp region
+                              has no fringe to taper its dots into */
 } smp_treatment_desc;
 
 /* Per-vertex dot density for the scatter core, in dots/cm², and per-vertex tissue class.
- * Each region weights density_per_cm2 by: scalp → scalp mask; bald → scalp × (1 − hair)
+ * Each region weights density_per_cm2 by: scalp → scalp mask × (1 − the native hair kept),
+ * tapering the dots into the client's own hair (unless hairless); bald → scalp × (1 − hair)
  * inside the natural hairline; thinning → (1 − hair) inside the natural hairline, ignoring
  * the designed hairline (density SMP between existing hairs); scars → scar weight widened by
  * scar_margin_mm (areata patches count as scars here). Several regions: the maximum.
