@@ -42,7 +42,7 @@ static void model_of(const smp_scene *s, pipeline *p) {
 }
 
 static double healed_years(const smp_scene *s) {
-    return smp_scene_completion_years(s) + SMP_HEALED_AFTER_DAYS / 365.25;
+    return smp_scene_completion_years(s) + SMP_HEALED_DAYS / 365.25;
 }
 
 static smp_blend blend_at(const pipeline *p, double t) {

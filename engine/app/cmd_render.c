@@ -339,15 +339,17 @@ static int run(render_job *j) {
             progress_step(&pg);
         }
     if (rc == CLI_EXIT_OK && j->sheet_path) {
-        char row_text[MAX_YEARS][64], lines[3][256], times[256];
+        char row_text[MAX_YEARS][192], lines[3][256], times[256], due[96];
         const char *rows[MAX_YEARS], *cols[SMP_SCENE_MAX_VIEWS];
         for (int y = 0; y < j->year_count; ++y) {
-            smp_year_label(j->years[y], row_text[y], sizeof row_text[y]);
+            headless_blend_label(&h, &j->scene, j->years[y], row_text[y], sizeof row_text[y]);
             rows[y] = row_text[y];
         }
         for (int v = 0; v < j->view_count; ++v) cols[v] = smp_view_name(j->views[v]);
         headless_describe_scene(&j->scene, lines);
         headless_describe_times(&j->scene, times, sizeof times);
+        headless_describe_due(&h, &j->scene, due, sizeof due);
+        strncat(lines[2], due, sizeof lines[2] - strlen(lines[2]) - 1);
         smp_sheet_desc sd = {.rows = j->year_count,
                              .columns = j->view_count,
                              .cells = cells,

@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -129,6 +130,36 @@ void headless_describe_times(const smp_scene *s, char *line, size_t size) {
                  "Years count from the completion of treatment (the last session, day %d); "
                  "healed = %d days after it",
                  last, SMP_HEALED_DAYS);
+}
+
+void headless_blend_label(const headless *h, const smp_scene *s, double year, char *out,
+                          size_t size) {
+    smp_year_label(year, out, size);
+    double t;
+    smp_blend b;
+    if (!h->p.model || !smp_scene_model_years(s, year, &t) ||
+        smp_blend_eval(h->p.model, &h->p.fringe, SMP_TISSUE_SKIN, t, &b, NULL) != SMP_OK)
+        return;
+    size_t n = strlen(out);
+    if (h->p.fringe.present)
+        snprintf(out + n, size - n, " · darker: treated %.0f %%, fringe %.0f %% · ΔE00 %.1f",
+                 100.0 * b.treated_darkening, 100.0 * b.fringe_darkening, b.delta_e_treated_fringe);
+    else
+        snprintf(out + n, size - n, " · treated %.0f %% darker · ΔE00 %.1f to bare skin",
+                 100.0 * b.treated_darkening, b.delta_e_treated_bare);
+}
+
+void headless_describe_due(const headless *h, const smp_scene *s, char *line, size_t size) {
+    double due;
+    *line = '\0';
+    if (!h->p.model ||
+        smp_blend_touch_up_due(h->p.model, &h->p.fringe, SMP_TISSUE_SKIN, &due, NULL) != SMP_OK)
+        return;
+    if (isfinite(due))
+        snprintf(line, size, " · touch-up due %.1f years after completion",
+                 due - smp_scene_completion_years(s));
+    else
+        snprintf(line, size, " · no touch-up due within 100 years");
 }
 
 _Static_assert((int)SMP_AGE_CONST_FLOATS == (int)SMP_RENDERER_DOT_CONSTANTS,

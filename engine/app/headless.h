@@ -66,4 +66,13 @@ void headless_describe_times(const smp_scene *s, char *line, size_t size);
  * portrait: a framed head loses nothing, and a grid of five views stays legible on a page. */
 #define HEADLESS_SHEET_CELL_ASPECT 0.8f
 
+/* A sheet row's label for a time: the time, then the blend at it from the model
+ * (smp/blend.h): how much darker than bare skin the treated area and the fringe are, and
+ * CIEDE2000 between them. */
+void headless_blend_label(const headless *h, const smp_scene *s, double year, char *out,
+                          size_t size);
+
+/* " · touch-up due N years after completion" (smp_blend_touch_up_due), or empty. */
+void headless_describe_due(const headless *h, const smp_scene *s, char *line, size_t size);
+
 #endif

@@ -263,7 +263,7 @@ int smp_age_session_count(const smp_age_model *m) { return m->session_count; }
 const smp_skin *smp_age_skin(const smp_age_model *m) { return &m->skin; }
 
 double smp_age_healed_years(const smp_age_model *m) {
-    return m->sessions[m->session_count - 1].t_years + SMP_HEALED_AFTER_DAYS / DAYS_PER_YEAR;
+    return m->sessions[m->session_count - 1].t_years + SMP_HEALED_DAYS / DAYS_PER_YEAR;
 }
 
 /* ---- Time: everything that depends on t, once per (session, tissue) ---------------------- */

@@ -46,9 +46,6 @@
 extern "C" {
 #endif
 
-/* Days after its last session when a plan counts as healed. */
-#define SMP_HEALED_AFTER_DAYS 30.0
-
 enum {
     SMP_AGE_MAX_SESSIONS = 64,   /* dots index sessions with a byte; plans hold far fewer */
     SMP_AGE_MAX_DEPTH_UM = 5000, /* deepest dot the tables cover: 5 mm, past any scalp dermis */
@@ -220,8 +217,8 @@ int smp_age_session_count(const smp_age_model *model);
 /* The skin the model was created with. */
 const smp_skin *smp_age_skin(const smp_age_model *model);
 
-/* When the plan is healed: 30 days after its last session (ink "sets" in about a month, HIS
- * Hair Clinic), in years after the first session. */
+/* When the plan is healed: SMP_HEALED_DAYS (smp/scene.h) after its last session of any kind,
+ * a touch-up included, in years after the first session. */
 double smp_age_healed_years(const smp_age_model *model);
 
 #ifdef __cplusplus
