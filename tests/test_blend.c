@@ -13,9 +13,11 @@
  *   and less on dark skin;
  *   a single healed 3RL #08 dot at correct depth: its core ≥ 40 % darker than the skin around
  *   it, its half-maximum diameter 0.25–0.4 mm. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../engine/app/measure.h"
@@ -24,6 +26,7 @@
 #include "smp/colour.h"
 #include "smp/scene.h"
 #include "smp/training.h"
+#include "support.h"
 
 static smp_scene load(const char *path, const char *const *sets, int set_count) {
     smp_scene s;
@@ -230,4 +233,99 @@ Test(blend, a_single_healed_dot_looks_as_under_a_trichoscope) {
     cr_expect_geq(core, 0.40, "core only %.2f darker", core);
     cr_expect(diameter >= 0.25 && diameter <= 0.40, "half-maximum diameter %.3f mm", diameter);
     smp_age_destroy(m);
+}
+
+/* --- on renders ----------------------------------------------------------------------------- */
+
+typedef struct rendered {
+    double treated, fringe, de_tf, de_tb, de_fb; /* darkening; CIEDE2000 */
+} rendered;
+
+/* `smpsim measure --json` at the viewing distance (1.2 m, one minute of arc per pixel) for a
+ * scene and times; one row per time. */
+static int measure_rendered(const char *scene, const char *years, rendered *out, int max) {
+    const char *with[] = {"measure", scene, "--json", "-q", "--years", years, NULL};
+    const char *const *args = scene ? with : with + 1;
+    const char *plain[] = {"measure", "--json", "-q", "--years", years, NULL};
+    if (!scene) args = plain;
+    char *o = NULL, *e = NULL;
+    int rc = run_smpsim(&o, &e, args);
+    cr_assert_eq(rc, 0, "%s: exit %d: %s", scene ? scene : "default", rc, e);
+    cJSON *root = cJSON_Parse(o);
+    cr_assert(root, "%s", o);
+    const cJSON *ys = cJSON_GetObjectItem(root, "years");
+    int n = cJSON_GetArraySize(ys);
+    cr_assert_leq(n, max);
+    for (int i = 0; i < n; ++i) {
+        const cJSON *y = cJSON_GetArrayItem(ys, i), *de = cJSON_GetObjectItem(y, "delta_e00");
+        rendered *r = &out[i];
+        r->treated =
+            cJSON_GetObjectItem(cJSON_GetObjectItem(y, "treated"), "darkening")->valuedouble;
+        r->fringe = cJSON_GetObjectItem(cJSON_GetObjectItem(y, "fringe"), "darkening")->valuedouble;
+        r->de_tf = cJSON_GetObjectItem(de, "treated_fringe")->valuedouble;
+        r->de_tb = cJSON_GetObjectItem(de, "treated_bare")->valuedouble;
+        r->de_fb = cJSON_GetObjectItem(de, "fringe_bare")->valuedouble;
+        cr_log_info("%s %s[%d]: darkening treated %.3f, fringe %.3f; ΔE00 t-f %.2f, t-b %.2f, "
+                    "f-b %.2f",
+                    scene ? scene : "default", years, i, r->treated, r->fringe, r->de_tf, r->de_tb,
+                    r->de_fb);
+    }
+    cJSON_Delete(root);
+    free(o), free(e);
+    return n;
+}
+
+/* The default client on renders: blends when healed, stands apart from bare skin, and fades by
+ * years 5 and 10 as the model says. */
+Test(blend_rendered, the_default_client_blends_then_fades_on_the_pictures, .timeout = 600) {
+    rendered r[3];
+    cr_assert_eq(measure_rendered(NULL, "healed,5,10", r, 3), 3);
+    cr_expect_leq(r[0].de_tf, 1.0, "healed ΔE00 treated-fringe %.2f", r[0].de_tf);
+    cr_expect_geq(r[0].de_tb, 0.75 * r[0].de_fb);
+    cr_expect_geq(r[0].de_tb, 2.5);
+    cr_expect_leq(r[1].treated, 0.85 * r[0].treated, "year 5 %.3f, healed %.3f", r[1].treated,
+                  r[0].treated);
+    cr_expect_leq(r[2].treated, 0.70 * r[0].treated, "year 10 %.3f, healed %.3f", r[2].treated,
+                  r[0].treated);
+    /* the picture and the model agree on the treated area within 3 points of darkening */
+    smp_scene s = load(NULL, NULL, 0);
+    pipeline p;
+    model_of(&s, &p);
+    double model = blend_at(&p, healed_years(&s)).treated_darkening;
+    cr_expect_lt(fabs(model - r[0].treated), 0.03, "model %.3f, picture %.3f", model, r[0].treated);
+    smp_age_destroy(p.model);
+}
+
+Test(blend_rendered, dark_skin_and_the_painted_helmet_on_the_pictures, .timeout = 600) {
+    rendered r[1];
+    measure_rendered(SMP_SOURCE_DIR "/scenes/norwood-5-mst9.json", "healed", r, 1);
+    cr_expect_leq(r[0].de_tf, 1.3, "MST 9 healed ΔE00 treated-fringe %.2f", r[0].de_tf);
+    cr_expect_geq(r[0].de_tb, 0.75 * r[0].de_fb);
+    cr_expect_gt(r[0].treated, 0.05, "MST 9: the treatment shows (%.3f)", r[0].treated);
+    measure_rendered(SMP_SOURCE_DIR "/scenes/fail-too-dense.json", "healed", r, 1);
+    cr_expect_geq(r[0].treated, 1.5 * r[0].fringe, "helmet %.3f, fringe %.3f", r[0].treated,
+                  r[0].fringe);
+}
+
+/* Stubble from the days since shaving; both ways at once, or out of range, are refused with
+ * the field named and nothing else loaded. */
+Test(blend, stubble_follows_the_days_since_shaving_and_bad_values_are_named) {
+    const char *const days[] = {"client.hair.stubble_mm=null", "client.hair.days_since_shave=2"};
+    smp_scene s = load(NULL, days, 2);
+    cr_assert_float_eq(smp_scene_stubble_mm(&s.client), 2 * 0.375, 1e-9);
+    const char *const bad[][2] = {
+        {"client.hair.days_since_shave=2", "client.hair.stubble_mm=0.5"},
+        {"client.hair.days_since_shave=61", "client.hair.growth_mm_per_day=0.375"},
+        {"client.hair.days_since_shave=1", "client.hair.growth_mm_per_day=0.9"},
+        {"client.hair.stubble_mm=-0.1", "client.hair.growth_mm_per_day=0.375"},
+    };
+    const char *const field[] = {"client.hair.days_since_shave", "client.hair.days_since_shave",
+                                 "client.hair.growth_mm_per_day", "client.hair.stubble_mm"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; ++i) {
+        smp_scene t;
+        smp_scene_report rep;
+        smp_scene_source src = {.sets = bad[i], .set_count = 2};
+        cr_assert_neq(smp_scene_load(&src, &t, &rep), SMP_OK, "case %zu loaded", i);
+        cr_assert(strstr(rep.messages[0], field[i]), "case %zu: %s", i, rep.messages[0]);
+    }
 }
