@@ -313,18 +313,22 @@ Test(blend, stubble_follows_the_days_since_shaving_and_bad_values_are_named) {
     const char *const days[] = {"client.hair.stubble_mm=null", "client.hair.days_since_shave=2"};
     smp_scene s = load(NULL, days, 2);
     cr_assert_float_eq(smp_scene_stubble_mm(&s.client), 2 * 0.375, 1e-9);
-    const char *const bad[][2] = {
-        {"client.hair.days_since_shave=2", "client.hair.stubble_mm=0.5"},
-        {"client.hair.days_since_shave=61", "client.hair.growth_mm_per_day=0.375"},
-        {"client.hair.days_since_shave=1", "client.hair.growth_mm_per_day=0.9"},
-        {"client.hair.stubble_mm=-0.1", "client.hair.growth_mm_per_day=0.375"},
+    const char *const bad[][3] = {
+        {"client.hair.stubble_mm=null", "client.hair.days_since_shave=2",
+         "client.hair.stubble_mm=0.5"},
+        {"client.hair.stubble_mm=null", "client.hair.days_since_shave=61",
+         "client.hair.growth_mm_per_day=0.375"},
+        {"client.hair.stubble_mm=null", "client.hair.growth_mm_per_day=0.9",
+         "client.hair.days_since_shave=1"},
+        {"client.hair.stubble_mm=-0.1", "client.hair.growth_mm_per_day=0.375",
+         "client.hair.growth_mm_per_day=0.4"},
     };
     const char *const field[] = {"client.hair.days_since_shave", "client.hair.days_since_shave",
                                  "client.hair.growth_mm_per_day", "client.hair.stubble_mm"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; ++i) {
         smp_scene t;
         smp_scene_report rep;
-        smp_scene_source src = {.sets = bad[i], .set_count = 2};
+        smp_scene_source src = {.sets = bad[i], .set_count = 3};
         cr_assert_neq(smp_scene_load(&src, &t, &rep), SMP_OK, "case %zu loaded", i);
         cr_assert(strstr(rep.messages[0], field[i]), "case %zu: %s", i, rep.messages[0]);
     }
