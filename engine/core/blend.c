@@ -123,13 +123,16 @@ smp_status smp_blend_touch_up_due(const smp_age_model *m, const smp_fringe *frin
     smp_status st = smp_blend_eval(m, fringe, tissue, t0, &b, err);
     if (st != SMP_OK) return st;
     /* a perceptible step worse than when healed (a plan healed darker than the fringe first
-     * fades into it) */
+     * fades into it); on skin where the whole treatment is barely perceptible, half of it */
     double healed = drift(m, fringe, tissue, b.treated_linear, t0);
-    const double goal = (healed > 0.0 ? healed : 0.0) + smp_blend_threshold(smp_age_skin(m)->mst);
+    double whole = fringe && fringe->present ? b.delta_e_fringe_bare : b.delta_e_treated_bare;
+    double step = smp_blend_threshold(smp_age_skin(m)->mst);
+    if (step > 0.5 * whole) step = 0.5 * whole;
+    const double goal = (healed > 0.0 ? healed : 0.0) + step;
     *due = INFINITY;
-    const double step = 1.0 / 52.0;
+    const double week = 1.0 / 52.0;
     double lo = t0;
-    for (double hi = t0 + step; hi <= t0 + 100.0 && hi <= 200.0; lo = hi, hi += step) {
+    for (double hi = t0 + week; hi <= t0 + 100.0 && hi <= 200.0; lo = hi, hi += week) {
         if (drift(m, fringe, tissue, b.treated_linear, hi) <= goal) continue;
         for (int i = 0; i < 40; ++i) { /* bisect to well under a day */
             double mid = 0.5 * (lo + hi);

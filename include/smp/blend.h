@@ -15,8 +15,10 @@
  * the docs: the first time after the plan has healed that the treated area, lighter than its
  * reference, differs from it by a perceptible step more than it did when healed (CIEDE2000
  * 0.8 on fair skin, 1.3 on dark: Leow et al. 2006's perceptibility thresholds for skin-coloured
- * patches; between MST 5 and 8 interpolated). The reference is the fringe; a client without
- * one (alopecia totalis) is compared with the treated area's own healed colour.
+ * patches; between MST 5 and 8 interpolated), or by half the fringe's own difference to bare
+ * skin where that is smaller (dark skin, where the whole treatment is barely more than one
+ * perceptible step). The reference is the fringe; a client without one (alopecia totalis) is
+ * compared with the treated area's own healed colour.
  *
  *   smp_fringe fr;
  *   smp_fringe_eval(&skin, &(smp_fringe_desc){.hairs_per_cm2 = 206, .shaft_diameter_mm = 0.07,
