@@ -36,6 +36,11 @@ static void print_help(void) {
         "there); the fringe's hair alone (no dots) is reported too. A head without hair\n"
         "(alopecia totalis) has no fringe: its numbers are absent (null in JSON).\n"
         "\n"
+        "Last, the touch-up-due year from the model's blend (smp/blend.h; the viewer's plot\n"
+        "and contact sheets give the same): the first time after healing that the treated\n"
+        "area, lighter than the fringe, is a perceptible step (CIEDE2000 0.8 on fair skin,\n"
+        "1.3 on dark) further from it than when healed.\n"
+        "\n"
         "Options:\n"
         "  --set PATH=VALUE  override a scene field (repeatable; see 'smpsim check --help')\n"
         "  --years LIST      comma-separated times: 'untreated', 'healed' (30 days after the\n"
@@ -88,7 +93,8 @@ static int parse_years(measure_job *j) {
 
 /* --- output ----------------------------------------------------------------------------- */
 
-static double rounded(double v, double scale) { return round(v * scale) / scale; }
+/* + 0.0: no "-0" in the output */
+static double rounded(double v, double scale) { return round(v * scale) / scale + 0.0; }
 
 static cJSON *number_or_null(double v, double scale) {
     return isfinite(v) ? cJSON_CreateNumber(rounded(v, scale)) : cJSON_CreateNull();
@@ -127,7 +133,7 @@ static cJSON *colour_json(const measure_colour *c, int present) {
     return o;
 }
 
-static void print_json(const measure_job *j, const measure_result *r) {
+static void print_json(const measure_job *j, const measure_result *r, double due) {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "scene", j->scene.name);
     cJSON_AddNumberToObject(root, "distance_m", j->distance_m);
@@ -147,6 +153,9 @@ static void print_json(const measure_job *j, const measure_result *r) {
     cJSON_AddItemToObject(patches, "fringe", patch_json(&r->fringe));
     cJSON_AddItemToObject(root, "fringe_hair_only",
                           colour_json(&r->fringe_hair_only, r->fringe.found));
+    /* the model's touch-up-due year (smp/blend.h), years after completion; null if never */
+    cJSON_AddItemToObject(root, "touch_up_due_years",
+                          number_or_null(isfinite(due) ? due : NAN, 100));
     cJSON *years = cJSON_AddArrayToObject(root, "years");
     for (int i = 0; i < r->year_count; ++i) {
         const measure_year *y = &r->years[i];
@@ -183,11 +192,12 @@ static void print_patch(const char *name, const measure_patch *p) {
         snprintf(short_of, sizeof short_of, ", short of the %.0f mm asked", p->required_margin_mm);
     printf("  %-8s azimuth %4.0f°, elevation %3.0f° (%.0f, %.0f, %.0f mm); %.0f mm inside its "
            "region%s; hair %.0f %%; dots %.0f/cm² planned, %.0f/cm² placed\n",
-           name, p->azimuth_deg, p->elevation_deg, p->centre[0], p->centre[1], p->centre[2],
-           p->margin_mm, short_of, 100.0 * p->hair, p->planned_per_cm2, p->dots_per_cm2);
+           name, p->azimuth_deg, p->elevation_deg, rounded(p->centre[0], 1),
+           rounded(p->centre[1], 1), rounded(p->centre[2], 1), p->margin_mm, short_of,
+           100.0 * p->hair, p->planned_per_cm2, p->dots_per_cm2);
 }
 
-static void print_table(const measure_job *j, const measure_result *r) {
+static void print_table(const measure_job *j, const measure_result *r, double due) {
     const measure_view *v = &r->view;
     printf("%s\n", j->scene.name);
     printf("  seen from %.2f m, straight on; %.0f x %.0f mm patches averaged in linear light, "
@@ -225,6 +235,21 @@ static void print_table(const measure_job *j, const measure_result *r) {
                100.0 * y->treated.darkening, fringe, 100.0 * y->bare.darkening, d1,
                y->de_treated_bare, d3);
     }
+    if (isfinite(due))
+        printf("\n  touch-up due %.1f years after completion (the model's blend, smp/blend.h)\n",
+               due);
+    else if (!isnan(due))
+        printf("\n  no touch-up due within 100 years (the model's blend, smp/blend.h)\n");
+}
+
+/* The model's touch-up-due year, in years after completion: INFINITY if never, NaN without a
+ * model. */
+static double touch_up_due(const headless *h, const smp_scene *s) {
+    double due;
+    if (!h->p.model ||
+        smp_blend_touch_up_due(h->p.model, &h->p.fringe, SMP_TISSUE_SKIN, &due, NULL) != SMP_OK)
+        return NAN;
+    return due - smp_scene_completion_years(s);
 }
 
 /* --- running ---------------------------------------------------------------------------- */
@@ -247,9 +272,9 @@ static int run(measure_job *j) {
             SMP_OK)
             rc = cli_fail("measure", &err);
         else if (j->json)
-            print_json(j, &r);
+            print_json(j, &r, touch_up_due(&h, &j->scene));
         else
-            print_table(j, &r);
+            print_table(j, &r, touch_up_due(&h, &j->scene));
         fflush(stdout);
         if (rc == CLI_EXIT_OK && !j->quiet)
             fprintf(stderr, "smpsim measure: %s via %s; %zu dots; %d times in %.0f ms\n",
