@@ -114,6 +114,8 @@ static void describe_patch(const pipeline *p, uint32_t v, double margin, double 
         out->normal[k] = len > 0 ? (float)(n[k] / len) : m->normals[3 * (size_t)v + k];
     }
     out->azimuth_deg = atan2(c[0], c[2]) * 180.0 / PI;
+    /* the back of the midline reads 180°, also a hair's breadth to the client's right */
+    if (out->azimuth_deg < -179.95) out->azimuth_deg += 360.0;
     out->elevation_deg = atan2(c[1], sqrt((double)c[0] * c[0] + (double)c[2] * c[2])) * 180.0 / PI;
     out->margin_mm = margin;
     out->required_margin_mm = required;

@@ -33,8 +33,8 @@ typedef struct measure_patch {
     int found;                 /* 0: the head has no such region (no fringe) */
     float centre[3];           /* mm, head frame: a vertex of the head */
     float normal[3];           /* the mean normal of the skin within half a patch */
-    double azimuth_deg;        /* seen from the head-frame origin, as scars are placed: */
-    double elevation_deg;      /* 0 = front, +90 the client's left; above the ear canals */
+    double azimuth_deg;        /* from the head-frame origin, as scars are placed: (-180, */
+    double elevation_deg;      /* 180], 0 front, +90 the client's left; above the ear canals */
     double margin_mm;          /* to the nearest point outside the patch's region */
     double required_margin_mm; /* what the region asks: less means the patch reaches its edge */
     double hair;               /* the client's hair there, a share of full native density */
