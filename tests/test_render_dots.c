@@ -202,9 +202,8 @@ Test(render_dots, tone_is_the_same_at_every_zoom_and_matches_the_c_model) {
  * (single_sample). In every channel the thinned darkening agrees with the C model's as the
  * still frame's does in the test above (8 % plus 0.004), the single-sampled one with the still
  * frame's within 8 %, and thinning does change the frame. Close up, where every dot spans
- * pixels, nothing is thinned: the same bytes. (Farther away, scores of faint dots blend into
- * each pixel and the half-float target's rounding darkens blue past the model: at 1000 mm ~45 %
- * in the still frame, ~15 % in the thinned one, which blends 4x fewer.) */
+ * pixels, nothing is thinned: the same bytes. (Farther away scores of faint dots blend into
+ * each pixel; tests/test_render_tone.c holds the tone there, at 1 and 1.5 m.) */
 Test(render_dots, a_frame_in_motion_keeps_the_tone) {
     patch p = {0};
     open_patch(&p, 80000, 100, 255);
