@@ -21,7 +21,7 @@ qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 # mesh import); the same warnings and floating-point contract as the CMake build.
 core=(status mesh head_procedural landmarks fields fields_scars fields_measure rng simd dots bigalloc
       scatter scatter_poisson scatter_blue scatter_sse41 scatter_avx2 scatter_avx512 scatter_neon
-      skin age age_sse41 age_avx2 age_avx512)
+      skin colour age age_sse41 age_avx2 age_avx512)
 src=(tests/portable/portable_check.c)
 for f in "${core[@]}"; do src+=("engine/core/$f.c"); done
 flags=(-std=c11 -O2 -fopenmp -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Iinclude -Iengine/core
