@@ -298,6 +298,13 @@ static void plot_section(viewer *v) {
         int i = (int)lroundf(after / VIEW_MAX_YEARS * (VIEW_PLOT_SAMPLES - 1));
         if (i > VIEW_PLOT_SAMPLES - 1) i = VIEW_PLOT_SAMPLES - 1;
         ui_text_muted("Treated area vs skin: %.1f %%", v->contrast[i]);
+        /* the same figures as smpsim measure and the contact sheet (smp/blend.h) */
+        smp_blend b;
+        if (v->h.p.model && v->h.p.fringe.present &&
+            smp_blend_eval(v->h.p.model, &v->h.p.fringe, SMP_TISSUE_SKIN, v->year, &b, NULL) ==
+                SMP_OK)
+            ui_text_muted("Fringe %.1f %%; CIEDE2000 to the fringe %.1f",
+                          100.0 * b.fringe_darkening, b.delta_e_treated_fringe);
     } else {
         ui_text_muted("The plot starts at completion");
     }
