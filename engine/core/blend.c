@@ -104,39 +104,38 @@ smp_status smp_blend_eval(const smp_age_model *model, const smp_fringe *fringe, 
     return SMP_OK;
 }
 
-/* How far the treated area at t has drifted lighter than its reference, in ΔE00 (negative
- * while it is as dark or darker). */
-static double drift(const smp_age_model *m, const smp_fringe *fringe, smp_tissue tissue,
-                    const double healed[3], double t) {
-    smp_blend b;
-    smp_blend_eval(m, fringe, tissue, t, &b, NULL);
-    const double *ref = fringe && fringe->present ? b.fringe_linear : healed;
-    double de = smp_ciede2000_linear(b.treated_linear, ref);
-    return smp_luminance(b.treated_linear) > smp_luminance(ref) ? de : -de;
+/* How far the treated colour has drifted lighter than its reference, in ΔE00 (negative while it
+ * is as dark or darker). */
+static double drift(const double treated[3], const double ref[3]) {
+    double de = smp_ciede2000_linear(treated, ref);
+    return smp_luminance(treated) > smp_luminance(ref) ? de : -de;
 }
 
-smp_status smp_blend_touch_up_due(const smp_age_model *m, const smp_fringe *fringe,
-                                  smp_tissue tissue, double *due, smp_error *err) {
-    double t0 = smp_age_healed_years(m);
-    if (t0 > 200.0) t0 = 200.0;
-    smp_blend b;
-    smp_status st = smp_blend_eval(m, fringe, tissue, t0, &b, err);
-    if (st != SMP_OK) return st;
+smp_status smp_touch_up_due_search(const smp_touch_up_search *d, double *due, smp_error *err) {
+    if (!d || !d->treated || !(d->healed_years >= 0.0) || d->mst < 1 || d->mst > 10)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "touch-up search: treated colour, healed time and MST 1..10 needed");
+    double t0 = d->healed_years < 200.0 ? d->healed_years : 200.0, healed_rgb[3], rgb[3];
+    d->treated(d->user, t0, healed_rgb);
+    const double *ref = d->fringe_linear ? d->fringe_linear : healed_rgb;
     /* a perceptible step worse than when healed (a plan healed darker than the fringe first
      * fades into it); on skin where the whole treatment is barely perceptible, half of it */
-    double healed = drift(m, fringe, tissue, b.treated_linear, t0);
-    double whole = fringe && fringe->present ? b.delta_e_fringe_bare : b.delta_e_treated_bare;
-    double step = smp_blend_threshold(smp_age_skin(m)->mst);
+    double healed = drift(healed_rgb, ref);
+    double whole =
+        smp_ciede2000_linear(d->fringe_linear ? d->fringe_linear : healed_rgb, d->bare_linear);
+    double step = smp_blend_threshold(d->mst);
     if (step > 0.5 * whole) step = 0.5 * whole;
     const double goal = (healed > 0.0 ? healed : 0.0) + step;
     *due = INFINITY;
     const double week = 1.0 / 52.0;
     double lo = t0;
     for (double hi = t0 + week; hi <= t0 + 100.0 && hi <= 200.0; lo = hi, hi += week) {
-        if (drift(m, fringe, tissue, b.treated_linear, hi) <= goal) continue;
+        d->treated(d->user, hi, rgb);
+        if (drift(rgb, ref) <= goal) continue;
         for (int i = 0; i < 40; ++i) { /* bisect to well under a day */
             double mid = 0.5 * (lo + hi);
-            if (drift(m, fringe, tissue, b.treated_linear, mid) <= goal)
+            d->treated(d->user, mid, rgb);
+            if (drift(rgb, ref) <= goal)
                 lo = mid;
             else
                 hi = mid;
@@ -145,4 +144,31 @@ smp_status smp_blend_touch_up_due(const smp_age_model *m, const smp_fringe *frin
         break;
     }
     return SMP_OK;
+}
+
+typedef struct model_treated {
+    const smp_age_model *model;
+    smp_tissue tissue;
+} model_treated;
+
+static void treated_of_model(void *user, double t, double rgb[3]) {
+    const model_treated *u = user;
+    smp_blend b;
+    smp_blend_eval(u->model, NULL, u->tissue, t, &b, NULL);
+    for (int c = 0; c < SMP_BANDS; ++c) rgb[c] = b.treated_linear[c];
+}
+
+smp_status smp_blend_touch_up_due(const smp_age_model *m, const smp_fringe *fringe,
+                                  smp_tissue tissue, double *due, smp_error *err) {
+    smp_blend b;
+    smp_status st = smp_blend_eval(m, fringe, tissue, smp_age_healed_years(m), &b, err);
+    if (st != SMP_OK) return st;
+    model_treated u = {m, tissue};
+    smp_touch_up_search d = {.mst = smp_age_skin(m)->mst,
+                             .healed_years = smp_age_healed_years(m),
+                             .fringe_linear = fringe && fringe->present ? b.fringe_linear : NULL,
+                             .treated = treated_of_model,
+                             .user = &u};
+    for (int c = 0; c < SMP_BANDS; ++c) d.bare_linear[c] = b.bare_linear[c];
+    return smp_touch_up_due_search(&d, due, err);
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smp/blend.h"
+
 /* Luminance weights of linear sRGB (Rec. 709). */
 static const double k_luma[3] = {0.2126, 0.7152, 0.0722};
 
@@ -709,6 +711,34 @@ static double mean_contrast(const smp_score_ctx *c, const smp_dots *dots, const 
     return m ? sum / (double)m : 0;
 }
 
+/* The colour of the area a sample of dots covers at a density, for the touch-up search. */
+typedef struct sample_area {
+    const smp_score_ctx *c;
+    const smp_dots *sample;
+    work *w;
+    double per_mm2;
+    smp_status status;
+    smp_error *err;
+} sample_area;
+
+static void treated_of_sample(void *user, double t, double rgb[3]) {
+    sample_area *u = user;
+    const smp_dots *d = u->sample;
+    double take[3] = {0, 0, 0}, albedo[3] = {0, 0, 0};
+    if (u->status == SMP_OK) u->status = eval_look(u->c, d, t, u->w, u->err);
+    for (size_t i = 0; i < d->count; ++i)
+        for (int k = 0; k < 3; ++k) {
+            double core =
+                (double)u->w->look[0][i] * u->w->look[0][i] * (1.0 - u->w->look[1 + k][i]);
+            double halo =
+                (double)u->w->look[4][i] * u->w->look[4][i] * (1.0 - u->w->look[5 + k][i]);
+            take[k] += 2.0 * 3.14159265358979 * (core + halo) / (double)d->count;
+            albedo[k] += u->c->d.skin->tissue_albedo_linear[d->tissue[i]][k] / (double)d->count;
+        }
+    for (int k = 0; k < 3; ++k)
+        rgb[k] = u->status == SMP_OK ? albedo[k] * exp(-u->per_mm2 * take[k]) : albedo[k];
+}
+
 static smp_status score_model(const smp_score_ctx *c, const smp_dots *dots, work *w, smp_score *s,
                               smp_error *err) {
     smp_status st;
@@ -753,8 +783,8 @@ static smp_status score_model(const smp_score_ctx *c, const smp_dots *dots, work
                  : s->contrast_0 < 0.8 * ref ? ": too pale, dilute less"
                                              : "");
 
-    /* Touch-up due: the first year the mean contrast of (a fixed sample of) the dots falls
-     * below half its healed value; scanned in half years, then bisected to a day. */
+    /* Touch-up due: smp/blend.h's definition, on the area these dots cover (a fixed sample of
+     * them, at the trainee's own density over the target's area). */
     size_t step = (dots->count + 4095) / 4096, m = (dots->count + step - 1) / step;
     smp_dots sample = {0};
     if ((st = smp_dots_alloc(&sample, m, 0, err)) != SMP_OK) return st;
@@ -764,25 +794,20 @@ static smp_status score_model(const smp_score_ctx *c, const smp_dots *dots, work
         sample.tissue[k] = dots->tissue[i];
     }
     sample.count = m;
-    double healed = 0, lo = c->d.healed_years, hi = INFINITY;
-    if ((st = eval_look(c, &sample, lo, w, err)) == SMP_OK)
-        healed = mean_contrast(c, &sample, w, 0, 1);
-    for (double t = lo + 0.5; st == SMP_OK && t <= 100.0 && healed > 0; t += 0.5) {
-        if ((st = eval_look(c, &sample, t, w, err)) != SMP_OK) break;
-        if (mean_contrast(c, &sample, w, 0, 1) < 0.5 * healed) {
-            hi = t;
-            break;
-        }
-        lo = t;
-    }
-    for (int it = 0; st == SMP_OK && it < 10 && hi != INFINITY; ++it) {
-        double mid = 0.5 * (lo + hi);
-        if ((st = eval_look(c, &sample, mid, w, err)) != SMP_OK) break;
-        if (mean_contrast(c, &sample, w, 0, 1) < 0.5 * healed)
-            hi = mid;
-        else
-            lo = mid;
-    }
+    /* the target at its peak density would cover target_dots / peak of skin */
+    double area_mm2 = c->target_max > 0 ? c->target_dots * 100.0 / c->target_max : 0.0;
+    sample_area u = {c,      &sample, w, area_mm2 > 0 ? (double)dots->count / area_mm2 : 0.0,
+                     SMP_OK, err};
+    smp_touch_up_search d = {.mst = c->d.skin->mst,
+                             .healed_years = c->d.healed_years,
+                             .treated = treated_of_sample,
+                             .user = &u};
+    for (size_t i = 0; i < m; ++i)
+        for (int k = 0; k < 3; ++k)
+            d.bare_linear[k] += c->d.skin->tissue_albedo_linear[sample.tissue[i]][k] / (double)m;
+    double hi = INFINITY;
+    st = smp_touch_up_due_search(&d, &hi, err);
+    if (st == SMP_OK) st = u.status;
     smp_dots_free(&sample);
     if (st != SMP_OK) return st;
     s->touch_up_due_years = hi;

@@ -108,6 +108,20 @@ double smp_blend_threshold(int mst);
 smp_status smp_blend_touch_up_due(const smp_age_model *model, const smp_fringe *fringe,
                                   smp_tissue tissue, double *due_years, smp_error *err);
 
+/* The same definition for any treated area, given as its colour over time (the training score
+ * gives its trainee's own dots): the search behind smp_blend_touch_up_due. */
+typedef struct smp_touch_up_search {
+    int mst;                       /* the client's skin tone, for the threshold */
+    double healed_years;           /* when the work has healed (model years) */
+    double bare_linear[SMP_BANDS]; /* bare skin where the treated area is */
+    const double *fringe_linear;   /* the fringe's colour, or NULL: compare with the healed one */
+    /* the treated area's linear RGB at t (model years); called a few hundred times */
+    void (*treated)(void *user, double t_years, double rgb[SMP_BANDS]);
+    void *user;
+} smp_touch_up_search;
+smp_status smp_touch_up_due_search(const smp_touch_up_search *desc, double *due_years,
+                                   smp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -112,7 +112,7 @@ typedef struct smp_score {
     double merge_share_5, merge_share_10;
     /* mean centre luminance contrast of the dots against their tissue: healed, year 5 */
     double contrast_0, contrast_5;
-    double touch_up_due_years; /* contrast at half its healed value; INFINITY if never */
+    double touch_up_due_years; /* smp/blend.h's definition on these dots; INFINITY if never */
 } smp_score;
 
 typedef struct smp_score_ctx smp_score_ctx;
