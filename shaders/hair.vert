@@ -125,14 +125,17 @@ void main() {
     vec2 c0 = to_pixels(u_proj * pv);
     float px_per_mm = length(to_pixels(u_proj * vec4(pv.xyz + side, 1.0)) - c0);
     // Under the skin a shaft takes π·d·W per mm of its length (its side's area): spread over a
-    // ribbon wide enough that the root's absorbance stays below 0.9, as the skin blurs it.
+    // ribbon wide enough that the root's absorbance stays below 0.4, as the skin blurs it. The
+    // hairs of a follicular unit share their root; darker, narrower ribbons would saturate
+    // where they cross when resolved and not when widened to a pixel, and the fringe's tone
+    // would then change with the zoom.
     float shaft_len = length(shaft);
     float per_run = shaft_len / run; // mm of shaft per mm of skin above it
     vec3 hair_lin = srgb_to_linear(color_srgb);
     float darkness = -log(clamp(dot(hair_lin, vec3(0.2126, 0.7152, 0.0722)), 1e-3, 1.0));
     vec3 alpha = 1.0 - exp(-u_hair_tau * (darkness * a_diameter_mm));
     vec3 take = 3.14159265 * a_diameter_mm * per_run * alpha * u_side_take;
-    float ribbon_mm = u_under_skin == 1 ? max(2.0 * a_diameter_mm, max(take.r, max(take.g, take.b)) / 0.9)
+    float ribbon_mm = u_under_skin == 1 ? max(2.0 * a_diameter_mm, max(take.r, max(take.g, take.b)) / 0.4)
                                         : a_diameter_mm;
     float width_px = ribbon_mm * u_width_scale * px_per_mm;
     float drawn_px = max(width_px, u_min_width_px);

@@ -333,3 +333,26 @@ Test(blend, stubble_follows_the_days_since_shaving_and_bad_values_are_named) {
         cr_assert(strstr(rep.messages[0], field[i]), "case %zu: %s", i, rep.messages[0]);
     }
 }
+
+/* The shafts' shadow in the fringe keeps its tone from across a room to a trichoscope: hairs of
+ * a unit cross near their shared root whether or not the pixels resolve them. */
+Test(blend_rendered, the_fringe_keeps_its_tone_at_every_zoom, .timeout = 600) {
+    double d[2];
+    const char *sizes[2] = {"24", "1000"}; /* 1.7 and 0.04 mm per pixel */
+    for (int i = 0; i < 2; ++i) {
+        const char *args[] = {"measure", "--json", "-q",
+                              "--years", "healed", "--size",
+                              sizes[i],  "--set",  "client.hair.stubble_mm=0",
+                              NULL};
+        char *o = NULL, *e = NULL;
+        cr_assert_eq(run_smpsim(&o, &e, args), 0, "%s", e);
+        cJSON *root = cJSON_Parse(o);
+        cr_assert(root);
+        d[i] = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "fringe_hair_only"), "darkening")
+                   ->valuedouble;
+        cJSON_Delete(root);
+        free(o), free(e);
+    }
+    cr_log_info("razor-shaved fringe: %.3f at 1.7 mm/px, %.3f at 0.04 mm/px", d[0], d[1]);
+    cr_expect_lt(fabs(d[0] - d[1]), 0.015, "%.3f far, %.3f close", d[0], d[1]);
+}
