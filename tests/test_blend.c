@@ -80,20 +80,23 @@ static void assert_blends(const smp_scene *s, const char *who) {
 
 /* Every shaved-look scene of the library: a shaved fringe (stubble up to a #0 guard,
  * 1.5 mm) and a plan over the bald scalp rather than over scars only. */
+static const char *const k_shaved_look[] = {
+    "default",          "norwood-3-shaved", "norwood-4-shaved",
+    "norwood-5-shaved", "norwood-6-shaved", "norwood-7-shaved",
+    "norwood-5-mst2",   "norwood-5-mst5",   "norwood-5-mst9",
+    "permanent-ink",    "plug-rows-blend",  "sun-no-sunscreen",
+    "sun-spf50",        "temporary-ink",    "fail-low-straight-hairline",
+};
+enum { SHAVED_LOOK = sizeof k_shaved_look / sizeof *k_shaved_look };
+
 Test(blend, every_shaved_look_library_scene_blends_when_healed) {
-    static const char *const scenes[] = {
-        "default",          "norwood-3-shaved", "norwood-4-shaved",
-        "norwood-5-shaved", "norwood-6-shaved", "norwood-7-shaved",
-        "norwood-5-mst2",   "norwood-5-mst5",   "norwood-5-mst9",
-        "permanent-ink",    "plug-rows-blend",  "sun-no-sunscreen",
-        "sun-spf50",        "temporary-ink",    "fail-low-straight-hairline",
-    };
-    for (size_t i = 0; i < sizeof scenes / sizeof *scenes; ++i) {
+    for (size_t i = 0; i < SHAVED_LOOK; ++i) {
         char path[512];
-        snprintf(path, sizeof path, SMP_SOURCE_DIR "/scenes/%s.json", scenes[i]);
-        smp_scene s = load(strcmp(scenes[i], "default") ? path : NULL, NULL, 0);
-        cr_assert_leq(smp_scene_stubble_mm(&s.client), 1.5, "%s is not a shaved look", scenes[i]);
-        assert_blends(&s, scenes[i]);
+        snprintf(path, sizeof path, SMP_SOURCE_DIR "/scenes/%s.json", k_shaved_look[i]);
+        smp_scene s = load(strcmp(k_shaved_look[i], "default") ? path : NULL, NULL, 0);
+        cr_assert_leq(smp_scene_stubble_mm(&s.client), 1.5, "%s is not a shaved look",
+                      k_shaved_look[i]);
+        assert_blends(&s, k_shaved_look[i]);
     }
 }
 
@@ -294,6 +297,25 @@ Test(blend_rendered, the_default_client_blends_then_fades_on_the_pictures, .time
     double model = blend_at(&p, healed_years(&s)).treated_darkening;
     cr_expect_lt(fabs(model - r[0].treated), 0.03, "model %.3f, picture %.3f", model, r[0].treated);
     smp_age_destroy(p.model);
+}
+
+/* The same targets on each shaved-look library scene's pictures, healed. */
+Test(blend_rendered, every_shaved_look_library_scene_blends_on_the_pictures, .timeout = 900) {
+    for (size_t i = 0; i < SHAVED_LOOK; ++i) {
+        char path[512];
+        snprintf(path, sizeof path, SMP_SOURCE_DIR "/scenes/%s.json", k_shaved_look[i]);
+        int is_default = !strcmp(k_shaved_look[i], "default");
+        smp_scene s = load(is_default ? NULL : path, NULL, 0);
+        rendered r[1];
+        measure_rendered(is_default ? NULL : path, "healed", r, 1);
+        double limit = s.client.mst <= 7 ? 1.0 : 1.3;
+        cr_expect_leq(r[0].de_tf, limit, "%s: ΔE00 treated-fringe %.2f", k_shaved_look[i],
+                      r[0].de_tf);
+        cr_expect_geq(r[0].de_tb, 0.75 * r[0].de_fb, "%s: treated-bare %.2f, fringe-bare %.2f",
+                      k_shaved_look[i], r[0].de_tb, r[0].de_fb);
+        if (s.client.mst <= 5)
+            cr_expect_geq(r[0].de_tb, 2.5, "%s: treated-bare %.2f", k_shaved_look[i], r[0].de_tb);
+    }
 }
 
 Test(blend_rendered, dark_skin_and_the_painted_helmet_on_the_pictures, .timeout = 600) {
