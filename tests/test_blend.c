@@ -174,11 +174,8 @@ static double fringe_darkening(int mst, double stubble_mm) {
                          .stubble_mm = stubble_mm,
                          .hair_linear = {hair, hair, hair}};
     cr_assert_eq(smp_fringe_eval(&skin, &d, &f, NULL), SMP_OK);
-    double under[3], fr[3];
-    for (int c = 0; c < 3; ++c) {
-        under[c] = skin.albedo_linear[c] * exp(-f.hairs_per_mm2 * f.shaft_sigma_eff_mm2[c]);
-        fr[c] = under[c] * (1 - f.stubble_cover) + f.hair_linear[c] * f.stubble_cover;
-    }
+    double fr[3];
+    smp_fringe_linear(&skin, &f, fr);
     return 1.0 - smp_luminance(fr) / smp_luminance(skin.albedo_linear);
 }
 

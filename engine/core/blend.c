@@ -68,6 +68,13 @@ smp_status smp_fringe_eval(const smp_skin *skin, const smp_fringe_desc *d, smp_f
     return SMP_OK;
 }
 
+void smp_fringe_linear(const smp_skin *skin, const smp_fringe *f, double rgb[SMP_BANDS]) {
+    for (int c = 0; c < SMP_BANDS; ++c) {
+        double under = skin->albedo_linear[c] * exp(-f->hairs_per_mm2 * f->shaft_sigma_eff_mm2[c]);
+        rgb[c] = under * (1.0 - f->stubble_cover) + f->hair_linear[c] * f->stubble_cover;
+    }
+}
+
 double smp_blend_threshold(int mst) {
     if (mst <= 5) return 0.8;
     if (mst >= 8) return 1.3;
@@ -90,12 +97,7 @@ smp_status smp_blend_eval(const smp_age_model *model, const smp_fringe *fringe, 
     b.delta_e_treated_bare = smp_ciede2000_linear(b.treated_linear, b.bare_linear);
     b.delta_e_treated_fringe = b.delta_e_fringe_bare = NAN;
     if (fringe && fringe->present) {
-        for (int c = 0; c < SMP_BANDS; ++c) {
-            double under = skin->albedo_linear[c] *
-                           exp(-fringe->hairs_per_mm2 * fringe->shaft_sigma_eff_mm2[c]);
-            b.fringe_linear[c] = under * (1.0 - fringe->stubble_cover) +
-                                 fringe->hair_linear[c] * fringe->stubble_cover;
-        }
+        smp_fringe_linear(skin, fringe, b.fringe_linear);
         b.fringe_darkening = 1.0 - smp_luminance(b.fringe_linear) / y_bare;
         b.delta_e_treated_fringe = smp_ciede2000_linear(b.treated_linear, b.fringe_linear);
         b.delta_e_fringe_bare = smp_ciede2000_linear(b.fringe_linear, b.bare_linear);

@@ -87,6 +87,10 @@ void smp_shaft_sigma_eff(const smp_skin *skin, double diameter_mm, double elevat
 smp_status smp_fringe_eval(const smp_skin *skin, const smp_fringe_desc *desc, smp_fringe *out,
                            smp_error *err);
 
+/* The fringe's reflectance on normal skin: the skin darkened by the shafts in it, partly
+ * covered by the stubble above it. */
+void smp_fringe_linear(const smp_skin *skin, const smp_fringe *fringe, double rgb[SMP_BANDS]);
+
 /* The three areas at year t (after the first session), reflectances in linear RGB under a
  * uniform white light, and how they differ: the treated area on the given tissue (bare skin is
  * that tissue's albedo; the fringe is on normal skin). A missing fringe (NULL or present = 0)
