@@ -50,14 +50,8 @@ void headless_close(headless *h) {
 smp_status headless_frame_state(const headless *h, double t_years, smp_frame_desc *frame,
                                 headless_model_state *model, smp_error *err) {
     for (int k = 0; k < 3; ++k) frame->skin_srgb[k] = h->p.skin_srgb[k];
-    if (h->p.skin.fitzpatrick) { /* resolved: a pipeline built to its model */
-        for (int k = 0; k < 3; ++k) {
-            frame->skin_side_take[k] = (float)(h->p.skin.tissue_dermal_share[SMP_TISSUE_SKIN][k] *
-                                               SMP_OPTICS_SIDE_EFFICIENCY);
-            frame->skin_half_depth_mm[k] = (float)(0.5 * smp_depth_weight_length_mm(&h->p.skin, k));
-        }
-        frame->epidermis_mm = (float)h->p.skin.epidermis_mm;
-    }
+    if (h->p.skin.fitzpatrick) /* resolved: a pipeline built to its model */
+        smp_frame_set_skin_optics(frame, &h->p.skin);
     frame->t_years = (float)t_years;
     memset(model, 0, sizeof *model);
     if (!h->p.model) return SMP_OK;

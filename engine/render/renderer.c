@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gl.h"
+#include "smp/age.h"   /* the optics of what lies under the skin */
 #include "smp/blend.h" /* SMP_SHAFT_IN_SKIN_MM */
 #include "smp/skin.h"  /* smp_srgb_decode */
 
@@ -73,6 +74,15 @@ struct smp_renderer {
     smp_gl_target *drawn;       /* the target of the last offscreen frame */
 };
 
+void smp_frame_set_skin_optics(smp_frame_desc *frame, const smp_skin *skin) {
+    for (int k = 0; k < 3; ++k) {
+        frame->skin_side_take[k] =
+            (float)(skin->tissue_dermal_share[SMP_TISSUE_SKIN][k] * SMP_OPTICS_SIDE_EFFICIENCY);
+        frame->skin_half_depth_mm[k] = (float)(0.5 * smp_depth_weight_length_mm(skin, k));
+    }
+    frame->epidermis_mm = (float)skin->epidermis_mm;
+}
+
 smp_frame_desc smp_frame_default(void) {
     smp_frame_desc f;
     memset(&f, 0, sizeof f);
@@ -80,10 +90,10 @@ smp_frame_desc smp_frame_default(void) {
     f.skin_srgb[0] = 234.0f / 255.0f;
     f.skin_srgb[1] = 218.0f / 255.0f;
     f.skin_srgb[2] = 186.0f / 255.0f;
-    /* MST 4's optics (smp_skin_resolve), so a frame without a client still shows shafts */
-    const float take[3] = {1.19f, 1.15f, 1.11f}, half[3] = {1.94f, 0.62f, 0.19f};
-    for (int k = 0; k < 3; ++k) f.skin_side_take[k] = take[k], f.skin_half_depth_mm[k] = half[k];
-    f.epidermis_mm = 0.066f;
+    /* MST 4's optics, so a frame without a client still shows shafts */
+    smp_skin skin;
+    if (smp_skin_resolve(&(smp_skin_desc){.mst = 4}, &skin, NULL) == SMP_OK)
+        smp_frame_set_skin_optics(&f, &skin);
     /* The plain mid-tone blue-grey of clinic photographs (CIELAB L* 50, b* -11): light skin
      * stands out against it by lightness, dark skin by lightness and hue, and warm skin
      * between by hue; every Monk tone's albedo lies at least ΔE00 25 from it (test_render). */

@@ -37,6 +37,7 @@
 #include "smp/hair.h"
 #include "smp/image.h"
 #include "smp/mesh.h"
+#include "smp/skin.h"
 #include "smp/status.h"
 
 #ifdef __cplusplus
@@ -106,6 +107,10 @@ typedef struct smp_renderer smp_renderer;
  * blue-grey (sRGB #6b788a) that stands apart from every skin tone; the camera still has to be
  * set. */
 smp_frame_desc smp_frame_default(void);
+
+/* Fills the frame's skin_side_take, skin_half_depth_mm and epidermis_mm from a resolved skin
+ * with the ageing model's optics (smp/age.h). */
+void smp_frame_set_skin_optics(smp_frame_desc *frame, const smp_skin *skin);
 
 smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out, smp_error *err);
 void smp_renderer_destroy(smp_renderer *r);
