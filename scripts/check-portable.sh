@@ -17,14 +17,16 @@ qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
   exit 1
 }
 
-# The core's own files, without those that need a third-party library (scenes, text, images,
+# The engine's own files below the renderer, without those that need a third-party library (scenes, text, images,
 # mesh import); the same warnings and floating-point contract as the CMake build.
-core=(status mesh head_procedural landmarks fields fields_scars fields_measure rng simd dots bigalloc
-      scatter scatter_poisson scatter_blue scatter_sse41 scatter_avx2 scatter_avx512 scatter_neon
-      skin colour age age_sse41 age_avx2 age_avx512)
+core=(base/status base/rng base/simd base/bigalloc mesh/mesh head/head_procedural head/landmarks
+      fields/fields fields/fields_scars fields/fields_measure scatter/dots scatter/scatter
+      scatter/poisson/scatter_poisson scatter/blue/scatter_blue scatter/poisson/scatter_sse41
+      scatter/poisson/scatter_avx2 scatter/poisson/scatter_avx512 scatter/poisson/scatter_neon
+      model/skin model/colour model/age model/age_sse41 model/age_avx2 model/age_avx512)
 src=(tests/portable/portable_check.c)
-for f in "${core[@]}"; do src+=("engine/core/$f.c"); done
-flags=(-std=c11 -O2 -fopenmp -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Iinclude -Iengine/core
+for f in "${core[@]}"; do src+=("engine/$f.c"); done
+flags=(-std=c11 -O2 -fopenmp -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Iinclude
        -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wformat=2
        -Wvla -Werror)
 

@@ -16,9 +16,9 @@ cc=$(command -v clang || command -v clang-14 || true)
 cmake -DOUT="$out/generated/scenes_embedded.c" -DBASE="$PWD/scenes" -DSYMBOL=smp_scenes_embedded \
       "-DFILES=$PWD/scenes/default.json" -P cmake/SmpEmbedRun.cmake
 "$cc" -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined \
-      -fno-sanitize-recover=all -Iinclude -Iengine/core \
-      engine/core/scene.c engine/core/scene_schema.c engine/core/json_locate.c \
-      engine/core/status.c engine/core/fsio.c "$out/generated/scenes_embedded.c" \
+      -fno-sanitize-recover=all -Iinclude -Iengine/scene \
+      engine/scene/scene.c engine/scene/scene_schema.c engine/scene/json_locate.c \
+      engine/base/status.c engine/base/fsio.c "$out/generated/scenes_embedded.c" \
       tests/fuzz/fuzz_scene.c -lcjson -lm -o "$out/fuzz_scene"
 
 echo "fuzz-scene: fuzzing the scene parser for ${seconds}s"

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/app/measure.h"
-#include "../engine/app/pipeline.h"
 #include "smp/blend.h"
 #include "smp/colour.h"
+#include "smp/measure.h"
+#include "smp/pipeline.h"
 #include "smp/scene.h"
 #include "smp/training.h"
 #include "support.h"
@@ -38,17 +38,17 @@ static smp_scene load(const char *path, const char *const *sets, int set_count) 
 }
 
 /* Skin, fringe and model of a scene (no head, no dots). */
-static void model_of(const smp_scene *s, pipeline *p) {
+static void model_of(const smp_scene *s, smp_pipeline *p) {
     memset(p, 0, sizeof *p);
     smp_error err = {0};
-    cr_assert_eq(pipeline_rebuild_model(s, p, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_pipeline_rebuild_model(s, p, &err), SMP_OK, "%s", err.message);
 }
 
 static double healed_years(const smp_scene *s) {
     return smp_scene_completion_years(s) + SMP_HEALED_DAYS / 365.25;
 }
 
-static smp_blend blend_at(const pipeline *p, double t) {
+static smp_blend blend_at(const smp_pipeline *p, double t) {
     smp_blend b;
     smp_error err = {0};
     cr_assert_eq(smp_blend_eval(p->model, &p->fringe, SMP_TISSUE_SKIN, t, &b, &err), SMP_OK, "%s",
@@ -57,7 +57,7 @@ static smp_blend blend_at(const pipeline *p, double t) {
 }
 
 static void assert_blends(const smp_scene *s, const char *who) {
-    pipeline p;
+    smp_pipeline p;
     model_of(s, &p);
     cr_assert(p.fringe.present, "%s: no fringe", who);
     smp_blend b = blend_at(&p, healed_years(s));
@@ -120,7 +120,7 @@ Test(blend, unseen_clients_blend_when_healed) {
 
 Test(blend, the_painted_helmet_reads_darker_than_the_fringe) {
     smp_scene s = load(SMP_SOURCE_DIR "/scenes/fail-too-dense.json", NULL, 0);
-    pipeline p;
+    smp_pipeline p;
     model_of(&s, &p);
     smp_blend b = blend_at(&p, healed_years(&s));
     cr_assert_geq(b.treated_darkening, 1.5 * b.fringe_darkening, "treated %.3f, fringe %.3f",
@@ -130,7 +130,7 @@ Test(blend, the_painted_helmet_reads_darker_than_the_fringe) {
 
 Test(blend, the_default_client_fades_and_is_due_a_touch_up_in_clinics_years) {
     smp_scene s = load(NULL, NULL, 0);
-    pipeline p;
+    smp_pipeline p;
     model_of(&s, &p);
     double done = smp_scene_completion_years(&s), healed = healed_years(&s);
     double d0 = blend_at(&p, healed).treated_darkening;
@@ -150,7 +150,7 @@ Test(blend, the_default_client_fades_and_is_due_a_touch_up_in_clinics_years) {
     const char *const none[] = {"lifestyle.outdoor_hours_per_day=3", "lifestyle.sunscreen_spf=1"};
     const char *const spf[] = {"lifestyle.outdoor_hours_per_day=3", "lifestyle.sunscreen_spf=50"};
     smp_scene sn = load(NULL, none, 2), ss = load(NULL, spf, 2);
-    pipeline pn, ps;
+    smp_pipeline pn, ps;
     model_of(&sn, &pn);
     model_of(&ss, &ps);
     for (double y = 1; y <= 10; y += 1)
@@ -289,7 +289,7 @@ Test(blend_rendered, the_default_client_blends_then_fades_on_the_pictures, .time
                   r[0].treated);
     /* the picture and the model agree on the treated area within 3 points of darkening */
     smp_scene s = load(NULL, NULL, 0);
-    pipeline p;
+    smp_pipeline p;
     model_of(&s, &p);
     double model = blend_at(&p, healed_years(&s)).treated_darkening;
     cr_expect_lt(fabs(model - r[0].treated), 0.03, "model %.3f, picture %.3f", model, r[0].treated);

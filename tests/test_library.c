@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/app/headless.h"
-#include "../engine/app/scene_args.h"
+#include "smp/gl_session.h"
+#include "smp/scene_args.h"
 
 /* Scenes rendered on the built-in head (the import is tested on its own) and with at most
  * 200k dots, so the whole library runs in CI time. */
@@ -24,7 +24,7 @@ enum { STRIDE = 1 };
 #define EXTRA_SET NULL
 #endif
 
-static int compare_scene(headless *h, const smp_scene *s, const char *name) {
+static int compare_scene(smp_gl_session *h, const smp_scene *s, const char *name) {
     smp_error err = {0};
     smp_image with = {0}, without = {0};
     cr_assert_eq(smp_image_alloc(&with, 240, 180, &err), SMP_OK);
@@ -32,8 +32,8 @@ static int compare_scene(headless *h, const smp_scene *s, const char *name) {
     int differing = 0, head_pixels = 0;
     for (int v = 0; v < s->view_count; ++v) {
         smp_frame_desc f = smp_frame_default();
-        pipeline_camera(&h->p, (smp_view)s->views[v], 240.0f / 180.0f, &f.camera);
-        cr_assert_eq(headless_frame(h, 1.0, &f, &err), SMP_OK, "%s: %s", name, err.message);
+        smp_pipeline_camera(&h->p, (smp_view)s->views[v], 240.0f / 180.0f, &f.camera);
+        cr_assert_eq(smp_gl_session_frame(h, 1.0, &f, &err), SMP_OK, "%s: %s", name, err.message);
         cr_assert_eq(smp_renderer_capture(h->renderer, &f, &with, &err), SMP_OK, "%s", name);
         f.hide_dots = 1;
         cr_assert_eq(smp_renderer_capture(h->renderer, &f, &without, &err), SMP_OK, "%s", name);
@@ -62,21 +62,21 @@ Test(library, every_scene_renders_and_its_treatment_shows, .timeout = 900) {
         if (seen++ % STRIDE) continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/scenes/%s", SMP_SOURCE_DIR, e->d_name);
-        scene_args a = {.path = path, .sets = {k_sets[0], k_sets[1]}, .set_count = 2};
+        smp_scene_args a = {.path = path, .sets = {k_sets[0], k_sets[1]}, .set_count = 2};
         if (strncmp(e->d_name, "bench-", 6) == 0) a.sets[a.set_count++] = "plan.dot_count=200000";
         if (EXTRA_SET && strcmp(e->d_name, "fail-grid.json") != 0)
             a.sets[a.set_count++] = EXTRA_SET;
         smp_scene s;
-        cr_assert_eq(scene_args_load("test", &a, &s), 0, "%s does not load", e->d_name);
-        headless h;
+        cr_assert_eq(smp_scene_args_load("test", &a, &s), 0, "%s does not load", e->d_name);
+        smp_gl_session h;
         smp_error err = {0};
-        cr_assert_eq(headless_open(&h, SMP_GL_AUTO, 1, &s, &err), SMP_OK, "%s: %s", e->d_name,
+        cr_assert_eq(smp_gl_session_open(&h, SMP_GL_AUTO, 1, &s, &err), SMP_OK, "%s: %s", e->d_name,
                      err.message);
         cr_assert_gt(h.p.dots.count, 0, "%s has no dots", e->d_name);
         int differing = compare_scene(&h, &s, e->d_name);
         cr_assert_gt(differing, 10, "%s: the treated scalp looks like untreated skin", e->d_name);
         cr_log_info("%-34s %8zu dots, %6d darker pixels", e->d_name, h.p.dots.count, differing);
-        headless_close(&h);
+        smp_gl_session_close(&h);
         ++scenes;
     }
     closedir(dir);

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/app/headless.h"
-#include "../engine/app/measure.h"
-#include "../engine/app/scene_args.h"
 #include "smp/colour.h"
+#include "smp/gl_session.h"
+#include "smp/measure.h"
+#include "smp/scene_args.h"
 #include "support.h"
 
 static cJSON *field(const cJSON *o, const char *name) {
@@ -214,14 +214,14 @@ Test(measure, help_describes_the_measurement) {
 /* In process, on the built-in head: the patches lie where the fields say, and under the
  * measurement light bare skin is exactly the client's albedo, whatever way it faces. */
 Test(measure, patches_follow_the_fields_and_the_light_is_uniform) {
-    scene_args a = {.sets = {"head.mesh=builtin", "head.resolution=48"}, .set_count = 2};
+    smp_scene_args a = {.sets = {"head.mesh=builtin", "head.resolution=48"}, .set_count = 2};
     smp_scene s;
-    cr_assert_eq(scene_args_load("test", &a, &s), 0);
-    headless h;
+    cr_assert_eq(smp_scene_args_load("test", &a, &s), 0);
+    smp_gl_session h;
     smp_error err = {0};
-    cr_assert_eq(headless_open(&h, SMP_GL_AUTO, 4, &s, &err), SMP_OK, "%s", err.message);
-    measure_patch treated, fringe;
-    cr_assert_eq(measure_find_patches(&h.p, &s, 20.0, &treated, &fringe, &err), SMP_OK, "%s",
+    cr_assert_eq(smp_gl_session_open(&h, SMP_GL_AUTO, 4, &s, &err), SMP_OK, "%s", err.message);
+    smp_measure_patch treated, fringe;
+    cr_assert_eq(smp_measure_find_patches(&h.p, &s, 20.0, &treated, &fringe, &err), SMP_OK, "%s",
                  err.message);
     cr_assert(treated.found && fringe.found);
     float hair[2], scalp[2];
@@ -240,26 +240,26 @@ Test(measure, patches_follow_the_fields_and_the_light_is_uniform) {
     cr_assert_lt(dot, 0.9, "both patches face the same way: the light test would prove nothing");
 
     smp_frame_desc f = smp_frame_default();
-    cr_assert_eq(headless_frame(&h, 1.0, &f, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_gl_session_frame(&h, 1.0, &f, &err), SMP_OK, "%s", err.message);
     f.lighting = SMP_LIGHTING_MEASURE;
     f.hide_dots = f.hide_hair = 1;
-    measure_view v = measure_view_default(1200, 20);
+    smp_measure_view v = smp_measure_view_default(1200, 20);
     v.size_px = 32;
-    const measure_patch *patches[2] = {&treated, &fringe};
+    const smp_measure_patch *patches[2] = {&treated, &fringe};
     for (int i = 0; i < 2; ++i) {
         double rgb[3];
         cr_assert_eq(
-            measure_mean_rgb(&h, &f, patches[i]->centre, patches[i]->normal, &v, rgb, &err), SMP_OK,
-            "%s", err.message);
+            smp_measure_mean_rgb(&h, &f, patches[i]->centre, patches[i]->normal, &v, rgb, &err),
+            SMP_OK, "%s", err.message);
         for (int k = 0; k < 3; ++k)
             cr_assert(fabs(rgb[k] / h.p.skin.albedo_linear[k] - 1.0) < 0.005,
                       "patch %d channel %d: %.5f under the measurement light, albedo %.5f", i, k,
                       rgb[k], h.p.skin.albedo_linear[k]);
     }
 
-    static measure_result r;
+    static smp_measure_result r;
     const double years[2] = {SMP_YEAR_UNTREATED, SMP_YEAR_HEALED};
-    cr_assert_eq(measure_run(&h, &s, &v, years, 2, &treated, &fringe, &r, &err), SMP_OK, "%s",
+    cr_assert_eq(smp_measure_run(&h, &s, &v, years, 2, &treated, &fringe, &r, &err), SMP_OK, "%s",
                  err.message);
     cr_assert_eq(r.years[0].treated_shown, 0);
     cr_assert_eq(r.years[0].treated.darkening, 0.0);
@@ -269,5 +269,5 @@ Test(measure, patches_follow_the_fields_and_the_light_is_uniform) {
                   "dots over the fringe made it lighter");
     double de = smp_ciede2000(r.years[1].treated.lab, r.years[1].bare.lab);
     cr_assert_float_eq(r.years[1].de_treated_bare, de, 1e-12);
-    headless_close(&h);
+    smp_gl_session_close(&h);
 }

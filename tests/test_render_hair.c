@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/app/headless.h"
-#include "../engine/app/scene_args.h"
 #include "smp/gl_context.h"
+#include "smp/gl_session.h"
 #include "smp/hair.h"
 #include "smp/head.h"
 #include "smp/renderer.h"
+#include "smp/scene_args.h"
 #include "smp/skin.h"
 
 typedef struct gl_fixture {
@@ -367,17 +367,17 @@ Test(render_hair, golden_stubble_patch) {
  * measured density agrees with it on average (within 5 %: several thousand dots), and drawn as
  * an overlay the treated top of the head is yellow where the bare face is violet. */
 Test(render_hair, dot_density_heat_map) {
-    scene_args a = {.sets = {"head.mesh=builtin", "head.resolution=48", "plan.rule=poisson"},
-                    .set_count = 3};
+    smp_scene_args a = {.sets = {"head.mesh=builtin", "head.resolution=48", "plan.rule=poisson"},
+                        .set_count = 3};
     smp_scene s;
-    cr_assert_eq(scene_args_load("test", &a, &s), 0);
-    headless h;
+    cr_assert_eq(smp_scene_args_load("test", &a, &s), 0);
+    smp_gl_session h;
     smp_error err = {0};
-    cr_assert_eq(headless_open(&h, SMP_GL_AUTO, 4, &s, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_gl_session_open(&h, SMP_GL_AUTO, 4, &s, &err), SMP_OK, "%s", err.message);
     size_t n = h.p.head.vertex_count;
     float *measured = malloc(sizeof(float) * n), *planned = malloc(sizeof(float) * n);
-    cr_assert_eq(pipeline_vertex_dot_density(&h.p, measured, &err), SMP_OK, "%s", err.message);
-    cr_assert_eq(pipeline_plan_density(&h.p, &s, 0, planned, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_pipeline_vertex_dot_density(&h.p, measured, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_pipeline_plan_density(&h.p, &s, 0, planned, &err), SMP_OK, "%s", err.message);
     float top = 0;
     for (size_t i = 0; i < n; ++i) top = planned[i] > top ? planned[i] : top;
     double sum_m = 0, sum_p = 0;
@@ -389,8 +389,8 @@ Test(render_hair, dot_density_heat_map) {
     cr_assert_eq(smp_renderer_set_vertex_scalar(h.renderer, measured, n, &err), SMP_OK, "%s",
                  err.message);
     smp_frame_desc f = smp_frame_default();
-    pipeline_camera(&h.p, SMP_VIEW_FRONT, 1.0f, &f.camera);
-    cr_assert_eq(headless_frame(&h, 0.0, &f, &err), SMP_OK, "%s", err.message);
+    smp_pipeline_camera(&h.p, SMP_VIEW_FRONT, 1.0f, &f.camera);
+    cr_assert_eq(smp_gl_session_frame(&h, 0.0, &f, &err), SMP_OK, "%s", err.message);
     f.overlay = SMP_OVERLAY_VERTEX_SCALAR;
     f.overlay_min = 0, f.overlay_max = top;
     f.hide_dots = f.hide_hair = 1;
@@ -414,7 +414,7 @@ Test(render_hair, dot_density_heat_map) {
     smp_image_free(&img);
     free(measured);
     free(planned);
-    headless_close(&h);
+    smp_gl_session_close(&h);
 }
 
 /* In motion far stubble is thinned (from 300 mm a shaft is a fifth of a pixel, so a share of
@@ -477,28 +477,28 @@ static void record_step(void *user, double done, double after) {
 }
 
 /* The viewer's rebuilds: a build's progress only moves forward, from 0 through each stage and
- * session to 1; given the head of an earlier build of the same head (pipeline_same_head), a
+ * session to 1; given the head of an earlier build of the same head (smp_pipeline_same_head), a
  * build reads no mesh and places the same dots and hair. */
 Test(render_hair, a_rebuild_reports_progress_and_can_keep_the_head) {
-    scene_args a = {.sets = {"head.mesh=builtin", "head.resolution=48", "plan.rule=poisson"},
-                    .set_count = 3};
+    smp_scene_args a = {.sets = {"head.mesh=builtin", "head.resolution=48", "plan.rule=poisson"},
+                        .set_count = 3};
     smp_scene s, other;
-    cr_assert_eq(scene_args_load("test", &a, &s), 0);
+    cr_assert_eq(smp_scene_args_load("test", &a, &s), 0);
     steps st = {0};
-    pipeline_progress progress = {.step = record_step, .user = &st};
-    pipeline first, again;
+    smp_pipeline_progress progress = {.step = record_step, .user = &st};
+    smp_pipeline first, again;
     smp_error err = {0};
-    cr_assert_eq(pipeline_build_with(&s, PIPELINE_ALL, NULL, &progress, &first, &err), SMP_OK, "%s",
-                 err.message);
+    cr_assert_eq(smp_pipeline_build_with(&s, SMP_PIPELINE_ALL, NULL, &progress, &first, &err),
+                 SMP_OK, "%s", err.message);
     /* head, fields, each of the plan's sessions, model, hair, and the end */
     cr_assert_geq(st.count, 5 + s.plan.session_count, "%d steps", st.count);
     cr_assert_eq(st.backwards, 0, "progress went backwards");
     cr_assert_eq(st.first_done, 0.0);
     cr_assert_eq(st.last_done, 1.0);
     cr_assert_gt(first.head_ms, 0.0);
-    cr_assert(pipeline_same_head(&s, &s));
-    cr_assert_eq(pipeline_build_with(&s, PIPELINE_ALL, &first, NULL, &again, &err), SMP_OK, "%s",
-                 err.message);
+    cr_assert(smp_pipeline_same_head(&s, &s));
+    cr_assert_eq(smp_pipeline_build_with(&s, SMP_PIPELINE_ALL, &first, NULL, &again, &err), SMP_OK,
+                 "%s", err.message);
     cr_assert_eq(again.head_ms, 0.0, "the head was built again");
     cr_assert_eq(again.head.vertex_count, first.head.vertex_count);
     cr_assert_eq(again.dots.count, first.dots.count);
@@ -506,10 +506,10 @@ Test(render_hair, a_rebuild_reports_progress_and_can_keep_the_head) {
     cr_assert_eq(again.hair.count, first.hair.count);
     other = s;
     other.head.resolution = 32;
-    cr_assert(!pipeline_same_head(&s, &other), "a coarser head is the same head");
+    cr_assert(!smp_pipeline_same_head(&s, &other), "a coarser head is the same head");
     other = s;
     other.client.hair_density_fu_per_cm2 += 10;
-    cr_assert(pipeline_same_head(&s, &other), "a hair edit changed the head");
-    pipeline_free(&first);
-    pipeline_free(&again);
+    cr_assert(smp_pipeline_same_head(&s, &other), "a hair edit changed the head");
+    smp_pipeline_free(&first);
+    smp_pipeline_free(&again);
 }

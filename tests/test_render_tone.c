@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/app/headless.h"
-#include "../engine/app/measure.h"
-#include "../engine/app/scene_args.h"
 #include "smp/age.h"
+#include "smp/gl_session.h"
+#include "smp/measure.h"
+#include "smp/scene_args.h"
 #include "smp/skin.h"
 
-/* The treated patch (measure_find_patches: deep inside the bald scalp the plan fills at full
+/* The treated patch (smp_measure_find_patches: deep inside the bald scalp the plan fills at full
  * density, no hair) a year after the first session, under the clinic light, looked at straight
  * on. Its central 8 x 8 mm (about 50 dots) is averaged at each zoom, from a trichoscope (10 mm
  * across 640 px from 40 mm) to 1.5 m (the clinic lens's pixel, 0.55 mm, in a 720-row frame;
@@ -22,21 +22,21 @@
  * within 3 % (they agree within 0.6 %; at the default plan's 80 dots/cm² few enough
  * footprints overlap that half floats came within 1 % too: the test below is the hard case). */
 Test(render_tone, a_treated_patch_keeps_its_colour_from_trichoscope_to_one_and_a_half_metres) {
-    scene_args a = {0};
+    smp_scene_args a = {0};
     smp_scene s;
-    cr_assert_eq(scene_args_load("test", &a, &s), 0);
-    headless h;
+    cr_assert_eq(smp_scene_args_load("test", &a, &s), 0);
+    smp_gl_session h;
     smp_error err = {0};
-    cr_assert_eq(headless_open(&h, SMP_GL_AUTO, 4, &s, &err), SMP_OK, "%s", err.message);
-    measure_patch treated, fringe;
-    cr_assert_eq(measure_find_patches(&h.p, &s, 8.0, &treated, &fringe, &err), SMP_OK, "%s",
+    cr_assert_eq(smp_gl_session_open(&h, SMP_GL_AUTO, 4, &s, &err), SMP_OK, "%s", err.message);
+    smp_measure_patch treated, fringe;
+    cr_assert_eq(smp_measure_find_patches(&h.p, &s, 8.0, &treated, &fringe, &err), SMP_OK, "%s",
                  err.message);
     cr_assert(treated.found && treated.hair < 0.05, "no bald treated patch (hair %.2f)",
               treated.hair);
     smp_frame_desc f = smp_frame_default();
-    cr_assert_eq(headless_frame(&h, 1.0, &f, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_gl_session_frame(&h, 1.0, &f, &err), SMP_OK, "%s", err.message);
 
-    static const measure_view views[] = {
+    static const smp_measure_view views[] = {
         {.distance_mm = 40, .field_mm = 10, .patch_mm = 8, .size_px = 640}, /* trichoscope */
         {.distance_mm = 150, .field_mm = 10, .patch_mm = 8, .size_px = 160},
         {.distance_mm = 400, .field_mm = 12, .patch_mm = 8, .size_px = 72},
@@ -46,17 +46,18 @@ Test(render_tone, a_treated_patch_keeps_its_colour_from_trichoscope_to_one_and_a
     };
     double ref[3], bare[3];
     f.hide_dots = 1;
-    cr_assert_eq(measure_mean_rgb(&h, &f, treated.centre, treated.normal, &views[0], bare, &err),
-                 SMP_OK, "%s", err.message);
+    cr_assert_eq(
+        smp_measure_mean_rgb(&h, &f, treated.centre, treated.normal, &views[0], bare, &err), SMP_OK,
+        "%s", err.message);
     f.hide_dots = 0;
-    cr_assert_eq(measure_mean_rgb(&h, &f, treated.centre, treated.normal, &views[0], ref, &err),
+    cr_assert_eq(smp_measure_mean_rgb(&h, &f, treated.centre, treated.normal, &views[0], ref, &err),
                  SMP_OK, "%s", err.message);
     cr_assert_lt(ref[1], bare[1] * 0.99, "the dots do not darken the patch");
     for (size_t i = 1; i < sizeof views / sizeof *views; ++i) {
         double rgb[3];
-        const measure_view *v = &views[i];
-        cr_assert_eq(measure_mean_rgb(&h, &f, treated.centre, treated.normal, v, rgb, &err), SMP_OK,
-                     "%s", err.message);
+        const smp_measure_view *v = &views[i];
+        cr_assert_eq(smp_measure_mean_rgb(&h, &f, treated.centre, treated.normal, v, rgb, &err),
+                     SMP_OK, "%s", err.message);
         double pixel_mm = v->field_mm / v->size_px;
         cr_log_info("from %4.0f mm, %.3f mm/px: %.5f %.5f %.5f (trichoscope %.5f %.5f %.5f)",
                     v->distance_mm, pixel_mm, rgb[0], rgb[1], rgb[2], ref[0], ref[1], ref[2]);
@@ -73,7 +74,7 @@ Test(render_tone, a_treated_patch_keeps_its_colour_from_trichoscope_to_one_and_a
                          v->distance_mm, pixel_mm, c, dark, dark_ref);
         }
     }
-    headless_close(&h);
+    smp_gl_session_close(&h);
 }
 
 /* Mean linear colour of the central crop x crop pixels of a 256 x 256 view of the flat patch

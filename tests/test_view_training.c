@@ -8,32 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/app/pipeline.h"
-#include "../engine/app/scene_args.h"
-#include "../engine/app/view_training.h"
 #include "smp/pick.h"
+#include "smp/pipeline.h"
+#include "smp/scene_args.h"
 #include "support.h"
+#include "view_training.h"
 
 enum { W = 1280, H = 720 };
 
 static smp_scene scene;
-static pipeline p;
+static smp_pipeline p;
 static smp_camera cam;
 
 static void open_scene(const char *file) {
     char path[1024];
     snprintf(path, sizeof path, "%s/scenes/training/%s", SMP_SOURCE_DIR, file);
-    scene_args a = {
+    smp_scene_args a = {
         .path = path, .sets = {"head.mesh=builtin", "head.resolution=48"}, .set_count = 2};
-    cr_assert_eq(scene_args_load("test", &a, &scene), 0, "%s does not load", file);
+    cr_assert_eq(smp_scene_args_load("test", &a, &scene), 0, "%s does not load", file);
     smp_error err = {0};
-    cr_assert_eq(pipeline_build(&scene, PIPELINE_ALL, &p, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_pipeline_build(&scene, SMP_PIPELINE_ALL, &p, &err), SMP_OK, "%s", err.message);
     smp_camera_for_view(SMP_VIEW_TOP, &p.bounds, (float)W / H, &cam);
 }
 
 static void crown(void) { open_scene("1-crown-fill.json"); }
 static void second_pass(void) { open_scene("4-dark-skin-second-pass.json"); }
-static void close_scene(void) { pipeline_free(&p); }
+static void close_scene(void) { smp_pipeline_free(&p); }
 
 static view_training *begin(void) {
     view_training *t = NULL;

@@ -1,13 +1,13 @@
 /* The benchmarks behind `smpsim bench`: each parses its own options (argv[0] is its name) and
  * returns the process exit code. */
-#ifndef SMP_APP_BENCH_H
-#define SMP_APP_BENCH_H
+#ifndef SMP_BENCH_H
+#define SMP_BENCH_H
 
 #include <stddef.h>
 
-#include "scene_args.h"
 #include "smp/mesh.h"
 #include "smp/scatter.h"
+#include "smp/scene_args.h"
 
 int bench_render(int argc, char **argv);
 int bench_scatter(int argc, char **argv);
@@ -24,7 +24,7 @@ typedef struct scatter_scene_plan {
  * the density its plan reaches (density_override dots/cm² over the plan's regions when > 0),
  * its rule, count and seed, and the machine's physical memory, the most a run may take (0 if
  * unknown). */
-smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
+smp_status scatter_scene_input(const smp_scene_args *args, double density_override, smp_mesh *head,
                                float **density, scatter_scene_plan *plan, smp_error *err);
 size_t scatter_memory_limit_bytes(void);
 

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "bench.h"
-#include "cli.h"
-#include "headless.h"
 #include "smp/age.h"
 #include "smp/blend.h"
+#include "smp/cli.h"
+#include "smp/clock.h"
 #include "smp/fsio.h"
+#include "smp/gl_session.h"
 #include "smp/simd.h"
 
 static void print_help(void) {
@@ -324,10 +325,10 @@ static int run_bench(size_t n, int threads, double year, int runs, int all_paths
         smp_simd_path path = (smp_simd_path)p;
         if (all_paths ? !smp_simd_supported(path) : path != only) continue;
         for (int r = -1; r < runs && rc == CLI_EXIT_OK; ++r) {
-            double t0 = headless_now_ms();
+            double t0 = smp_clock_ms();
             if (smp_age_eval_path(m, year, &in, 0, n, &out, threads, path, &err) != SMP_OK)
                 rc = cli_fail("bench age", &err);
-            if (r >= 0) ms[r] = headless_now_ms() - t0;
+            if (r >= 0) ms[r] = smp_clock_ms() - t0;
         }
         if (rc != CLI_EXIT_OK) break;
         qsort(ms, (size_t)runs, sizeof *ms, cmp_double);

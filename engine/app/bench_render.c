@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "bench.h"
-#include "cli.h"
-#include "headless.h"
-#include "scene_args.h"
+#include "smp/cli.h"
+#include "smp/clock.h"
+#include "smp/gl_session.h"
+#include "smp/scene_args.h"
 
 static void print_help(void) {
     printf("Usage: smpsim bench render [SCENE] [options]\n"
@@ -59,11 +60,12 @@ static int parse_hide(const char *text, smp_frame_desc *f) {
 static int run_render(const smp_scene *scene, int width, int height, int frames, int msaa,
                       smp_gl_backend backend, int json, const smp_frame_desc *hide, int motion) {
     smp_error err = {0};
-    headless h;
-    if (headless_open(&h, backend, msaa, scene, &err) != SMP_OK) return cli_fail("bench", &err);
+    smp_gl_session h;
+    if (smp_gl_session_open(&h, backend, msaa, scene, &err) != SMP_OK)
+        return cli_fail("bench", &err);
     double *ms = malloc(sizeof(double) * (size_t)frames);
     if (!ms) {
-        headless_close(&h);
+        smp_gl_session_close(&h);
         fprintf(stderr, "smpsim bench: out of memory\n");
         return CLI_EXIT_FAILURE;
     }
@@ -77,13 +79,13 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
     /* the viewer's default --motion-scale */
     int drawn_w = motion ? (width + 1) / 2 : width, drawn_h = motion ? (height + 1) / 2 : height;
     int rc = CLI_EXIT_OK;
-    if (headless_frame(&h, 5.0, &frame, &err) != SMP_OK) rc = cli_fail("bench", &err);
+    if (smp_gl_session_frame(&h, 5.0, &frame, &err) != SMP_OK) rc = cli_fail("bench", &err);
     for (int i = -3; i < frames && rc == CLI_EXIT_OK; ++i) { /* 3 warm-up frames */
-        double t0 = headless_now_ms();
+        double t0 = smp_clock_ms();
         if (smp_renderer_draw_offscreen(h.renderer, &frame, drawn_w, drawn_h, &err) != SMP_OK)
             rc = cli_fail("bench", &err);
         smp_gl_context_finish(h.gl);
-        if (i >= 0) ms[i] = headless_now_ms() - t0;
+        if (i >= 0) ms[i] = smp_clock_ms() - t0;
     }
     if (rc == CLI_EXIT_OK) {
         qsort(ms, (size_t)frames, sizeof *ms, cmp_double);
@@ -120,7 +122,7 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
         }
     }
     free(ms);
-    headless_close(&h);
+    smp_gl_session_close(&h);
     return rc;
 }
 
@@ -132,7 +134,7 @@ int bench_render(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'},       {"hide", required_argument, NULL, 'H'},
         {"motion", no_argument, NULL, 'o'},     {NULL, 0, NULL, 0},
     };
-    scene_args scene_arg = {0};
+    smp_scene_args scene_arg = {0};
     int width = 1280, height = 720, msaa = 4, json = 0, motion = 0, rc;
     long frames = 30;
     smp_gl_backend backend = SMP_GL_AUTO;
@@ -150,10 +152,10 @@ int bench_render(int argc, char **argv) {
                 return cli_usage_error("bench render", "%s", err.message);
             break;
         case 'm':
-            if ((rc = headless_parse_msaa_option("bench render", optarg, &msaa))) return rc;
+            if ((rc = cli_parse_msaa_option("bench render", optarg, &msaa))) return rc;
             break;
         case 'g':
-            if ((rc = headless_parse_gl_option("bench render", optarg, &backend))) return rc;
+            if ((rc = cli_parse_gl_option("bench render", optarg, &backend))) return rc;
             break;
         case 'j': json = 1; break;
         case 'o': motion = 1; break;
@@ -161,7 +163,7 @@ int bench_render(int argc, char **argv) {
             if ((rc = parse_hide(optarg, &hide))) return rc;
             break;
         case 'S':
-            if ((rc = scene_args_add_set("bench render", &scene_arg, optarg))) return rc;
+            if ((rc = smp_scene_args_add_set("bench render", &scene_arg, optarg))) return rc;
             break;
         case 'h': print_help(); return CLI_EXIT_OK;
         case ':':
@@ -173,6 +175,6 @@ int bench_render(int argc, char **argv) {
     if (optind < argc)
         return cli_usage_error("bench render", "unexpected argument '%s'", argv[optind]);
     static smp_scene scene;
-    if ((rc = scene_args_load("bench render", &scene_arg, &scene))) return rc;
+    if ((rc = smp_scene_args_load("bench render", &scene_arg, &scene))) return rc;
     return run_render(&scene, width, height, (int)frames, msaa, backend, json, &hide, motion);
 }

@@ -8,10 +8,10 @@
 #include <time.h>
 
 #include "bench.h"
-#include "cli.h"
-#include "scene_args.h"
+#include "smp/cli.h"
 #include "smp/dots.h"
 #include "smp/scatter.h"
+#include "smp/scene_args.h"
 
 /* From cmd_scatter.c: the stand-in scene both commands share. */
 
@@ -128,7 +128,7 @@ int bench_scatter(int argc, char **argv) {
     smp_mesh head = {0};
     float *dens = NULL;
     /* The default scene's head at a uniform 80 dots/cm² over its plan's regions. */
-    scene_args scene_arg = {0};
+    smp_scene_args scene_arg = {0};
     scatter_scene_plan plan;
     if (scatter_scene_input(&scene_arg, 80.0, &head, &dens, &plan, &err) != SMP_OK)
         return cli_fail(cmd, &err);

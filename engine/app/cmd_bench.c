@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "bench.h"
-#include "cli.h"
+#include "smp/cli.h"
 
 static const struct {
     const char *name;

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "scene_args.h"
+#include "smp/cli.h"
+#include "smp/scene_args.h"
 
 static void print_help(void) {
     printf("Usage: smpsim check [SCENE] [options]\n"
@@ -38,14 +38,14 @@ int cmd_check(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    scene_args scene = {0};
+    smp_scene_args scene = {0};
     const char *out = NULL;
     int quiet = 0, rc;
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1;) {
         switch (c) {
         case 'S':
-            if ((rc = scene_args_add_set("check", &scene, optarg))) return rc;
+            if ((rc = smp_scene_args_add_set("check", &scene, optarg))) return rc;
             break;
         case 'r': break;
         case 'o': out = optarg; break;
@@ -69,7 +69,7 @@ int cmd_check(int argc, char **argv) {
     if (optind < argc) return cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
 
     smp_scene s;
-    if ((rc = scene_args_load("check", &scene, &s))) return rc;
+    if ((rc = smp_scene_args_load("check", &scene, &s))) return rc;
     if (out) {
         smp_error err = {0};
         if (smp_scene_save(&s, out, &err) != SMP_OK) return cli_fail("check", &err);

@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "headless.h"
-#include "measure.h"
-#include "scene_args.h"
+#include "smp/cli.h"
+#include "smp/clock.h"
+#include "smp/gl_session.h"
+#include "smp/measure.h"
+#include "smp/scene_args.h"
 
 static void print_help(void) {
     printf(
@@ -61,7 +62,7 @@ static void print_help(void) {
 }
 
 typedef struct measure_job {
-    scene_args scene_arg;
+    smp_scene_args scene_arg;
     char year_list[512];
     double years[MEASURE_MAX_YEARS];
     int year_count;
@@ -106,7 +107,7 @@ static cJSON *triple(const double v[3], double scale) {
     return a;
 }
 
-static cJSON *patch_json(const measure_patch *p) {
+static cJSON *patch_json(const smp_measure_patch *p) {
     if (!p->found) return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     const double c[3] = {p->centre[0], p->centre[1], p->centre[2]};
@@ -123,7 +124,7 @@ static cJSON *patch_json(const measure_patch *p) {
     return o;
 }
 
-static cJSON *colour_json(const measure_colour *c, int present) {
+static cJSON *colour_json(const smp_measure_colour *c, int present) {
     if (!present) return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "linear_rgb", triple(c->rgb, 1e6));
@@ -133,7 +134,7 @@ static cJSON *colour_json(const measure_colour *c, int present) {
     return o;
 }
 
-static void print_json(const measure_job *j, const measure_result *r, double due) {
+static void print_json(const measure_job *j, const smp_measure_result *r, double due) {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "scene", j->scene.name);
     cJSON_AddNumberToObject(root, "distance_m", j->distance_m);
@@ -158,7 +159,7 @@ static void print_json(const measure_job *j, const measure_result *r, double due
                           number_or_null(isfinite(due) ? due : NAN, 100));
     cJSON *years = cJSON_AddArrayToObject(root, "years");
     for (int i = 0; i < r->year_count; ++i) {
-        const measure_year *y = &r->years[i];
+        const smp_measure_year *y = &r->years[i];
         cJSON *o = cJSON_CreateObject();
         char word[32];
         smp_year_word(y->year, word, sizeof word);
@@ -182,7 +183,7 @@ static void print_json(const measure_job *j, const measure_result *r, double due
     cJSON_Delete(root);
 }
 
-static void print_patch(const char *name, const measure_patch *p) {
+static void print_patch(const char *name, const smp_measure_patch *p) {
     if (!p->found) {
         printf("  %-8s none: the client has no hair (alopecia totalis, or no hair grown)\n", name);
         return;
@@ -197,8 +198,8 @@ static void print_patch(const char *name, const measure_patch *p) {
            100.0 * p->hair, p->planned_per_cm2, p->dots_per_cm2);
 }
 
-static void print_table(const measure_job *j, const measure_result *r, double due) {
-    const measure_view *v = &r->view;
+static void print_table(const measure_job *j, const smp_measure_result *r, double due) {
+    const smp_measure_view *v = &r->view;
     printf("%s\n", j->scene.name);
     printf("  seen from %.2f m, straight on; %.0f x %.0f mm patches averaged in linear light, "
            "%d px across %.0f mm\n",
@@ -215,7 +216,7 @@ static void print_table(const measure_job *j, const measure_result *r, double du
     printf("  %-10s %7s  %7s %7s %7s   %9s %9s %9s\n", "time", "years", "treated", "fringe", "bare",
            "tr-fringe", "tr-bare", "fr-bare");
     for (int i = 0; i < r->year_count; ++i) {
-        const measure_year *y = &r->years[i];
+        const smp_measure_year *y = &r->years[i];
         char word[32], model[16], fringe[16], d1[16], d3[16];
         smp_year_word(y->year, word, sizeof word);
         if (y->treated_shown)
@@ -244,7 +245,7 @@ static void print_table(const measure_job *j, const measure_result *r, double du
 
 /* The model's touch-up-due year, in years after completion: INFINITY if never, NaN without a
  * model. */
-static double touch_up_due(const headless *h, const smp_scene *s) {
+static double touch_up_due(const smp_gl_session *h, const smp_scene *s) {
     double due;
     if (!h->p.model ||
         smp_blend_touch_up_due(h->p.model, &h->p.fringe, SMP_TISSUE_SKIN, &due, NULL) != SMP_OK)
@@ -256,20 +257,20 @@ static double touch_up_due(const headless *h, const smp_scene *s) {
 
 static int run(measure_job *j) {
     smp_error err = {0};
-    double t0 = headless_now_ms();
-    headless h;
-    if (headless_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
+    double t0 = smp_clock_ms();
+    smp_gl_session h;
+    if (smp_gl_session_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
         return cli_fail("measure", &err);
-    measure_patch treated, fringe;
+    smp_measure_patch treated, fringe;
     int rc = CLI_EXIT_OK;
-    if (measure_find_patches(&h.p, &j->scene, j->patch_mm, &treated, &fringe, &err) != SMP_OK) {
+    if (smp_measure_find_patches(&h.p, &j->scene, j->patch_mm, &treated, &fringe, &err) != SMP_OK) {
         rc = cli_fail("measure", &err);
     } else {
-        measure_view v = measure_view_default(j->distance_m * 1000.0, j->patch_mm);
+        smp_measure_view v = smp_measure_view_default(j->distance_m * 1000.0, j->patch_mm);
         if (j->size_px) v.size_px = j->size_px;
-        static measure_result r;
-        if (measure_run(&h, &j->scene, &v, j->years, j->year_count, &treated, &fringe, &r, &err) !=
-            SMP_OK)
+        static smp_measure_result r;
+        if (smp_measure_run(&h, &j->scene, &v, j->years, j->year_count, &treated, &fringe, &r,
+                            &err) != SMP_OK)
             rc = cli_fail("measure", &err);
         else if (j->json)
             print_json(j, &r, touch_up_due(&h, &j->scene));
@@ -280,9 +281,9 @@ static int run(measure_job *j) {
             fprintf(stderr, "smpsim measure: %s via %s; %zu dots; %d times in %.0f ms\n",
                     smp_gl_context_renderer(h.gl),
                     smp_gl_backend_name(smp_gl_context_backend(h.gl)), h.p.dots.count,
-                    j->year_count, headless_now_ms() - t0);
+                    j->year_count, smp_clock_ms() - t0);
     }
-    headless_close(&h);
+    smp_gl_session_close(&h);
     return rc;
 }
 
@@ -331,13 +332,13 @@ int cmd_measure(int argc, char **argv) {
             j.size_px = (int)lv;
             break;
         case 'm':
-            if ((rc = headless_parse_msaa_option("measure", optarg, &j.msaa))) return rc;
+            if ((rc = cli_parse_msaa_option("measure", optarg, &j.msaa))) return rc;
             break;
         case 'g':
-            if ((rc = headless_parse_gl_option("measure", optarg, &j.backend))) return rc;
+            if ((rc = cli_parse_gl_option("measure", optarg, &j.backend))) return rc;
             break;
         case 'S':
-            if ((rc = scene_args_add_set("measure", &j.scene_arg, optarg))) return rc;
+            if ((rc = smp_scene_args_add_set("measure", &j.scene_arg, optarg))) return rc;
             break;
         case 'j': j.json = 1; break;
         case 'q': j.quiet = 1; break;
@@ -349,6 +350,6 @@ int cmd_measure(int argc, char **argv) {
     if (optind < argc) j.scene_arg.path = argv[optind++];
     if (optind < argc) return cli_usage_error("measure", "unexpected argument '%s'", argv[optind]);
     if ((rc = parse_years(&j))) return rc;
-    if ((rc = scene_args_load("measure", &j.scene_arg, &j.scene))) return rc;
+    if ((rc = smp_scene_args_load("measure", &j.scene_arg, &j.scene))) return rc;
     return run(&j);
 }

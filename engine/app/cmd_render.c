@@ -5,15 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "headless.h"
-#include "progress.h"
-#include "scene_args.h"
+#include "smp/cli.h"
+#include "smp/clock.h"
+#include "smp/describe.h"
 #include "smp/fsio.h"
+#include "smp/gl_session.h"
 #include "smp/image.h"
+#include "smp/progress.h"
+#include "smp/scene_args.h"
 #include "smp/sheet.h"
 #include "smp/text.h"
-#include "video.h"
+#include "smp/video.h"
 
 static void print_help(void) {
     printf("Usage: smpsim render [SCENE] [options]\n"
@@ -54,7 +56,7 @@ static void print_help(void) {
 enum { MAX_YEARS = 32 };
 
 typedef struct render_job {
-    scene_args scene_arg;
+    smp_scene_args scene_arg;
     const char *out_dir, *sheet_path, *video_path, *compare;
     char view_list[256], year_list[512];
     int width, height, msaa, quiet, fps;
@@ -108,7 +110,7 @@ static int parse_video_time(const char *option, const char *text, double *out) {
 static int resolve_job(render_job *j) {
     smp_error err = {0};
     int rc;
-    if ((rc = scene_args_load("render", &j->scene_arg, &j->scene))) return rc;
+    if ((rc = smp_scene_args_load("render", &j->scene_arg, &j->scene))) return rc;
     if (*j->view_list) {
         char *names[SMP_VIEW_COUNT];
         j->view_count = cli_split_list(j->view_list, names, SMP_VIEW_COUNT);
@@ -147,7 +149,7 @@ static int resolve_job(render_job *j) {
         smp_year_word(j->to, to, sizeof to);
         return cli_usage_error("render", "--to (%s) must be after --from (%s)", to, from);
     }
-    if (j->video_path && video_check_ffmpeg(&err) != SMP_OK)
+    if (j->video_path && smp_video_check_ffmpeg(&err) != SMP_OK)
         return cli_usage_error("render", "%s", err.message);
     if (smp_check_writable_dir(j->out_dir, &err) != SMP_OK)
         return cli_usage_error("render", "--out: %s", err.message);
@@ -163,18 +165,18 @@ static int resolve_job(render_job *j) {
         if (smp_check_writable_dir(dir, &err) != SMP_OK)
             return cli_usage_error("render", "%s: %s", names[i], err.message);
     }
-    scene_args_stem(&j->scene_arg, j->stem, sizeof j->stem);
+    smp_scene_args_stem(&j->scene_arg, j->stem, sizeof j->stem);
     return 0;
 }
 
 /* A picture at a time shown: untreated without dots, any other time at its model time. */
-static smp_status capture(headless *h, const render_job *j, smp_view view, double year,
+static smp_status capture(smp_gl_session *h, const render_job *j, smp_view view, double year,
                           smp_image *img, smp_error *err) {
     smp_frame_desc frame = smp_frame_default();
-    pipeline_camera(&h->p, view, (float)j->width / (float)j->height, &frame.camera);
+    smp_pipeline_camera(&h->p, view, (float)j->width / (float)j->height, &frame.camera);
     double t_years;
     frame.hide_dots = !smp_scene_model_years(&j->scene, year, &t_years);
-    smp_status s = headless_frame(h, t_years, &frame, err);
+    smp_status s = smp_gl_session_frame(h, t_years, &frame, err);
     return s == SMP_OK ? smp_renderer_capture(h->renderer, &frame, img, err) : s;
 }
 
@@ -211,7 +213,8 @@ static void split(const smp_image *a, const smp_image *b, smp_image *out, smp_fo
     smp_text_draw(font, out, out->width - w - (int)px, (int)(px * 1.8f), px, ink, right);
 }
 
-static int render_compare(headless *h, const render_job *j, smp_font *font, progress *pg) {
+static int render_compare(smp_gl_session *h, const render_job *j, smp_font *font,
+                          smp_progress *pg) {
     smp_image a = {0}, b = {0}, out = {0};
     smp_error err = {0};
     int rc = CLI_EXIT_OK;
@@ -243,7 +246,7 @@ static int render_compare(headless *h, const render_job *j, smp_font *font, prog
                          smp_view_name(j->views[v]), ta, tb);
             split(&a, &b, &out, font, left, right);
             rc = write_png(path, &out);
-            progress_step(pg);
+            smp_progress_step(pg);
         }
     smp_image_free(&a);
     smp_image_free(&b);
@@ -251,14 +254,14 @@ static int render_compare(headless *h, const render_job *j, smp_font *font, prog
     return rc;
 }
 
-static int render_video(headless *h, const render_job *j, smp_font *font, progress *pg) {
+static int render_video(smp_gl_session *h, const render_job *j, smp_font *font, smp_progress *pg) {
     smp_error err = {0};
     smp_image img = {0};
-    video_writer v;
+    smp_video_writer v;
     int frames = (int)(j->seconds * j->fps + 0.5);
     if (frames < 2) frames = 2;
     if (smp_image_alloc(&img, j->width, j->height, &err) != SMP_OK ||
-        video_open(&v, j->video_path, j->width, j->height, j->fps, &err) != SMP_OK) {
+        smp_video_open(&v, j->video_path, j->width, j->height, j->fps, &err) != SMP_OK) {
         smp_image_free(&img);
         return cli_fail("render", &err);
     }
@@ -274,26 +277,26 @@ static int render_video(headless *h, const render_job *j, smp_font *font, progre
         smp_status st = capture(h, j, j->views[0], year, &img, &err);
         if (st == SMP_OK) {
             caption(font, &img, label);
-            st = video_write(&v, &img, &err);
+            st = smp_video_write(&v, &img, &err);
         }
         if (st != SMP_OK) {
-            video_abort(&v);
+            smp_video_abort(&v);
             smp_image_free(&img);
             return cli_fail("render", &err);
         }
-        progress_step(pg);
+        smp_progress_step(pg);
     }
     smp_image_free(&img);
-    if (video_close(&v, &err) != SMP_OK) return cli_fail("render", &err);
+    if (smp_video_close(&v, &err) != SMP_OK) return cli_fail("render", &err);
     printf("%s\n", j->video_path);
     return CLI_EXIT_OK;
 }
 
 static int run(render_job *j) {
     smp_error err = {0};
-    double t0 = headless_now_ms();
-    headless h;
-    if (headless_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
+    double t0 = smp_clock_ms();
+    smp_gl_session h;
+    if (smp_gl_session_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
         return cli_fail("render", &err);
     if (!j->quiet)
         fprintf(stderr,
@@ -305,7 +308,7 @@ static int run(render_job *j) {
     smp_font *font = NULL;
     if ((j->sheet_path || j->compare || j->video_path) &&
         smp_font_open(NULL, &font, &err) != SMP_OK) {
-        headless_close(&h);
+        smp_gl_session_close(&h);
         return cli_fail("render", &err);
     }
     int images = j->year_count * j->view_count;
@@ -313,8 +316,8 @@ static int run(render_job *j) {
     int treated = 0;
     for (int y = 0; y < j->year_count; ++y) treated += j->years[y] != SMP_YEAR_UNTREATED;
     int compares = j->compare ? j->view_count * (j->compare_untreated ? treated : 1) : 0;
-    progress pg;
-    progress_begin(&pg, "rendering", images + compares + video_frames, j->quiet);
+    smp_progress pg;
+    smp_progress_begin(&pg, "rendering", images + compares + video_frames, j->quiet);
 
     int rc = CLI_EXIT_OK;
     smp_image *cells = calloc((size_t)images, sizeof *cells);
@@ -336,19 +339,19 @@ static int run(render_job *j) {
             }
             rc = write_png(path, img);
             if (!j->sheet_path) smp_image_free(img);
-            progress_step(&pg);
+            smp_progress_step(&pg);
         }
     if (rc == CLI_EXIT_OK && j->sheet_path) {
         char row_text[MAX_YEARS][192], lines[3][256], times[256], due[96];
         const char *rows[MAX_YEARS], *cols[SMP_SCENE_MAX_VIEWS];
         for (int y = 0; y < j->year_count; ++y) {
-            headless_blend_label(&h, &j->scene, j->years[y], row_text[y], sizeof row_text[y]);
+            smp_describe_blend(&h.p, &j->scene, j->years[y], row_text[y], sizeof row_text[y]);
             rows[y] = row_text[y];
         }
         for (int v = 0; v < j->view_count; ++v) cols[v] = smp_view_name(j->views[v]);
-        headless_describe_scene(&j->scene, lines);
-        headless_describe_times(&j->scene, times, sizeof times);
-        headless_describe_due(&h, &j->scene, due, sizeof due);
+        smp_describe_scene(&j->scene, lines);
+        smp_describe_times(&j->scene, times, sizeof times);
+        smp_describe_due(&h.p, &j->scene, due, sizeof due);
         strncat(lines[2], due, sizeof lines[2] - strlen(lines[2]) - 1);
         smp_sheet_desc sd = {.rows = j->year_count,
                              .columns = j->view_count,
@@ -357,7 +360,7 @@ static int run(render_job *j) {
                              .column_labels = cols,
                              .title = j->scene.name,
                              .lines = {lines[0], lines[1], lines[2], times},
-                             .cell_aspect = HEADLESS_SHEET_CELL_ASPECT};
+                             .cell_aspect = SMP_SHEET_CELL_ASPECT};
         smp_image sheet = {0};
         if (smp_sheet_compose(&sd, font, &sheet, &err) != SMP_OK)
             rc = cli_fail("render", &err);
@@ -369,13 +372,13 @@ static int run(render_job *j) {
     free(cells);
     if (rc == CLI_EXIT_OK && j->compare) rc = render_compare(&h, j, font, &pg);
     if (rc == CLI_EXIT_OK && j->video_path) rc = render_video(&h, j, font, &pg);
-    progress_end(&pg);
+    smp_progress_end(&pg);
     smp_font_close(font);
-    headless_close(&h);
+    smp_gl_session_close(&h);
     if (rc == CLI_EXIT_OK && !j->quiet)
         fprintf(stderr, "smpsim render: %d image(s) of %dx%d in %.0f ms\n",
                 images + compares + (j->sheet_path != NULL), j->width, j->height,
-                headless_now_ms() - t0);
+                smp_clock_ms() - t0);
     return rc;
 }
 
@@ -426,13 +429,13 @@ int cmd_render(int argc, char **argv) {
                 return cli_usage_error("render", "%s", err.message);
             break;
         case 'm':
-            if ((rc = headless_parse_msaa_option("render", optarg, &j.msaa))) return rc;
+            if ((rc = cli_parse_msaa_option("render", optarg, &j.msaa))) return rc;
             break;
         case 'g':
-            if ((rc = headless_parse_gl_option("render", optarg, &j.backend))) return rc;
+            if ((rc = cli_parse_gl_option("render", optarg, &j.backend))) return rc;
             break;
         case 'S':
-            if ((rc = scene_args_add_set("render", &j.scene_arg, optarg))) return rc;
+            if ((rc = smp_scene_args_add_set("render", &j.scene_arg, optarg))) return rc;
             break;
         case 'H': j.sheet_path = optarg; break;
         case 'C': j.compare = optarg; break;

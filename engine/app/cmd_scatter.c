@@ -10,17 +10,17 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "cli.h"
-#include "pipeline.h"
-#include "scene_args.h"
+#include "smp/cli.h"
 #include "smp/dots.h"
 #include "smp/fsio.h"
+#include "smp/pipeline.h"
 #include "smp/scatter.h"
+#include "smp/scene_args.h"
 
 /* The scene's head and the density its plan reaches (every session's regions, the final
  * cumulative density, or density_override dots/cm² over the same regions). The head moves
  * into *head; *rule is the scene's placement (a grid counts as Poisson here). */
-smp_status scatter_scene_input(const scene_args *args, double density_override, smp_mesh *head,
+smp_status scatter_scene_input(const smp_scene_args *args, double density_override, smp_mesh *head,
                                float **density, scatter_scene_plan *plan, smp_error *err) {
     static smp_scene scene;
     smp_scene_source src = {.path = args->path, .sets = args->sets, .set_count = args->set_count};
@@ -30,14 +30,14 @@ smp_status scatter_scene_input(const scene_args *args, double density_override, 
         *err = rep.first;
         return st;
     }
-    pipeline p;
-    if ((st = pipeline_build(&scene, PIPELINE_FIELDS, &p, err)) != SMP_OK) return st;
+    smp_pipeline p;
+    if ((st = smp_pipeline_build(&scene, SMP_PIPELINE_FIELDS, &p, err)) != SMP_OK) return st;
     *density = malloc((size_t)p.head.vertex_count * sizeof(float));
     if (!*density) {
-        pipeline_free(&p);
+        smp_pipeline_free(&p);
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the density field");
     }
-    st = pipeline_plan_density(&p, &scene, density_override, *density, err);
+    st = smp_pipeline_plan_density(&p, &scene, density_override, *density, err);
     if (st == SMP_OK) {
         *head = p.head; /* the mesh moves to the caller */
         memset(&p.head, 0, sizeof p.head);
@@ -48,7 +48,7 @@ smp_status scatter_scene_input(const scene_args *args, double density_override, 
         free(*density);
         *density = NULL;
     }
-    pipeline_free(&p);
+    smp_pipeline_free(&p);
     return st;
 }
 
@@ -118,7 +118,7 @@ int cmd_scatter(int argc, char **argv) {
     const char *export_path = NULL;
     smp_scatter_rule rule = SMP_SCATTER_POISSON;
     int rule_given = 0;
-    scene_args scene_arg = {0};
+    smp_scene_args scene_arg = {0};
     smp_error err = {0};
     if (smp_simd_check_env(&err) != SMP_OK) return cli_usage_error(cmd, "%s", err.message);
     for (int i = 1; i < argc; ++i) {
@@ -152,7 +152,7 @@ int cmd_scatter(int argc, char **argv) {
             rule_given = 1;
             ++i;
         } else if (strcmp(a, "--set") == 0) {
-            int rc = scene_args_add_set(cmd, &scene_arg, val);
+            int rc = smp_scene_args_add_set(cmd, &scene_arg, val);
             if (rc) return rc;
             ++i;
         } else if (strcmp(a, "--seed") == 0) {

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "pipeline.h"
-#include "scene_args.h"
+#include "smp/cli.h"
+#include "smp/pipeline.h"
 #include "smp/scatter.h"
+#include "smp/scene_args.h"
 #include "smp/score.h"
 #include "smp/training.h"
 
@@ -38,7 +38,7 @@ static void print_help(void) {
 }
 
 typedef struct exercise {
-    pipeline p;
+    smp_pipeline p;
     float *target;
     uint8_t *tissue;
     smp_dots base; /* dots of the sessions before the exercise's */
@@ -50,7 +50,7 @@ static void exercise_free(exercise *e) {
     free(e->target);
     free(e->tissue);
     smp_dots_free(&e->base);
-    pipeline_free(&e->p);
+    smp_pipeline_free(&e->p);
 }
 
 /* The sessions before the trainee's, laid as the plan lays them. */
@@ -63,8 +63,8 @@ static smp_status scatter_base(const smp_scene *s, exercise *e, smp_error *err) 
     smp_status st = density && tissue ? SMP_OK : smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
     for (int i = 0; st == SMP_OK && i < k; ++i) {
         const smp_scene_session *ss = &s->plan.sessions[i];
-        st = pipeline_session_density(&e->p, s, i, density + v * (size_t)i, tissue + v * (size_t)i,
-                                      err);
+        st = smp_pipeline_session_density(&e->p, s, i, density + v * (size_t)i,
+                                          tissue + v * (size_t)i, err);
         d[i] = (smp_scatter_desc){
             .mesh = &e->p.head,
             .density_per_cm2 = density + v * (size_t)i,
@@ -100,8 +100,8 @@ static smp_status build_exercise(const smp_scene *s, exercise *e, smp_error *err
                              "%s: training.enabled is false: the scene is not an exercise "
                              "(see docs/TRAINING.md)",
                              s->source);
-    smp_status st = pipeline_build(s, PIPELINE_FIELDS, &e->p, err);
-    if (st == SMP_OK) st = pipeline_rebuild_model(s, &e->p, err);
+    smp_status st = smp_pipeline_build(s, SMP_PIPELINE_FIELDS, &e->p, err);
+    if (st == SMP_OK) st = smp_pipeline_rebuild_model(s, &e->p, err);
     if (st != SMP_OK) return st;
     size_t v = e->p.head.vertex_count;
     e->target = malloc(sizeof(float) * v);
@@ -183,7 +183,7 @@ int cmd_score(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    scene_args scene = {0};
+    smp_scene_args scene = {0};
     const char *dots_path = NULL, *expert_out = NULL;
     int json = 0, expert = 1, rc;
     opterr = 0;
@@ -194,7 +194,7 @@ int cmd_score(int argc, char **argv) {
         case 'n': expert = 0; break;
         case 'w': expert_out = optarg; break;
         case 'S':
-            if ((rc = scene_args_add_set("score", &scene, optarg))) return rc;
+            if ((rc = smp_scene_args_add_set("score", &scene, optarg))) return rc;
             break;
         case 'h': print_help(); return CLI_EXIT_OK;
         case ':': return cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
@@ -208,7 +208,7 @@ int cmd_score(int argc, char **argv) {
         return cli_usage_error("score", "--dots FILE is required (or --write-expert FILE)");
 
     smp_scene s;
-    if ((rc = scene_args_load("score", &scene, &s))) return rc;
+    if ((rc = smp_scene_args_load("score", &scene, &s))) return rc;
     smp_error err = {0};
     exercise e;
     if (build_exercise(&s, &e, &err) != SMP_OK) {

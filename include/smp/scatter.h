@@ -172,6 +172,15 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
                                     const smp_dots *dots, size_t probes, smp_blue_quality *out,
                                     smp_error *err);
 
+/* One dot placed by hand (a trainee's puncture) on triangle t of mesh at barycentric weights
+ * w, appended to dots (which must have room): position, normal, tissue, size, depth and ink
+ * exactly as the scatter core writes a dot of session, its variation keyed by (seed, index) on
+ * streams of their own, apart from the scattered dots'. tissue: per-vertex, or NULL for skin.
+ * O(1). */
+void smp_scatter_place_one(const smp_mesh *mesh, const uint8_t *tissue, uint64_t seed,
+                           const smp_scatter_session *session, uint32_t index, uint32_t t,
+                           const float w[3], smp_dots *dots);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,10 @@ extern "C" {
 
 enum { SMP_SHEET_MAX_LINES = 8 };
 
+/* Sheets crop each render about its centre to this width / height, a clinic photograph's 4:5
+ * portrait: a framed head loses nothing, and a grid of five views stays legible on a page. */
+#define SMP_SHEET_CELL_ASPECT 0.8f
+
 typedef struct smp_sheet_desc {
     int rows, columns;                      /* both >= 1 */
     const smp_image *cells;                 /* rows * columns images, row-major, any sizes */

@@ -1,0 +1,34 @@
+#include "smp/scene_args.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "smp/cli.h"
+
+int smp_scene_args_add_set(const char *cmd, smp_scene_args *a, const char *set) {
+    if (a->set_count == SCENE_ARGS_MAX_SETS)
+        return cli_usage_error(cmd, "too many --set options (at most %d)", SCENE_ARGS_MAX_SETS);
+    a->sets[a->set_count++] = set;
+    return 0;
+}
+
+int smp_scene_args_load(const char *cmd, const smp_scene_args *a, smp_scene *out) {
+    smp_scene_source src = {.path = a->path, .sets = a->sets, .set_count = a->set_count};
+    smp_scene_report rep;
+    smp_status st = smp_scene_load(&src, out, &rep);
+    if (st == SMP_OK) return 0;
+    for (int i = 0; i < rep.count; ++i) fprintf(stderr, "smpsim %s: %s\n", cmd, rep.messages[i]);
+    if (rep.dropped) fprintf(stderr, "smpsim %s: ... and %d more\n", cmd, rep.dropped);
+    if (rep.count > 1)
+        fprintf(stderr, "smpsim %s: %d problems found\n", cmd, rep.count + rep.dropped);
+    return smp_status_is_input_error(st) ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+}
+
+void smp_scene_args_stem(const smp_scene_args *a, char *out, size_t size) {
+    const char *name = a->path ? a->path : "default";
+    const char *slash = strrchr(name, '/');
+    if (slash) name = slash + 1;
+    size_t n = strcspn(name, ".");
+    if (n == 0) n = strlen(name); /* ".hidden.json" keeps its name */
+    snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), name);
+}

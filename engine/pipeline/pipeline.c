@@ -1,0 +1,622 @@
+#include "smp/pipeline.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "smp/clock.h"
+#include "smp/head.h"
+#include "smp/rng.h"
+#include "smp/scatter.h"
+#include "smp/training.h"
+
+/* --- progress --------------------------------------------------------------------------- */
+
+enum { STAGE_HEAD, STAGE_FIELDS, STAGE_SCATTER, STAGE_MODEL, STAGE_HAIR, STAGES };
+
+/* A build's progress report: each stage's share of the whole, and the share done so far. */
+typedef struct tracker {
+    const smp_pipeline_progress *progress; /* NULL: nothing to report */
+    double share[STAGES];
+    double done;
+} tracker;
+
+static tracker tracker_start(const smp_pipeline_progress *progress, smp_pipeline_stage stage,
+                             int head_given) {
+    /* the default scene on a 2-core machine: the scatter is most of a build */
+    static const double typical[STAGES] = {0.12, 0.01, 0.82, 0.01, 0.04};
+    tracker t = {.progress = progress};
+    double sum = 0;
+    for (int i = 0; progress && i < STAGES; ++i) sum += progress->stage_ms[i];
+    for (int i = 0; i < STAGES; ++i) {
+        int built = i == STAGE_HEAD     ? !head_given
+                    : i == STAGE_FIELDS ? stage >= SMP_PIPELINE_FIELDS
+                                        : stage >= SMP_PIPELINE_ALL;
+        /* a stage measured at 0 ms still takes a little */
+        t.share[i] = built ? (sum > 0 ? progress->stage_ms[i] + 1.0 : typical[i]) : 0.0;
+    }
+    sum = 0;
+    for (int i = 0; i < STAGES; ++i) sum += t.share[i];
+    for (int i = 0; i < STAGES; ++i) t.share[i] /= sum;
+    return t;
+}
+
+/* A step taking this share of the whole begins. */
+static void tracker_step(tracker *t, double share) {
+    if (t->progress) t->progress->step(t->progress->user, t->done, fmin(t->done + share, 1.0));
+    t->done += share;
+}
+
+/* --- head ------------------------------------------------------------------------------- */
+
+/* A mesh path in a scene is relative to the scene file's directory. */
+static void resolve_mesh_path(const smp_scene *s, char *out, size_t size) {
+    const char *mesh = s->head.mesh;
+    const char *slash = strrchr(s->source, '/');
+    if (mesh[0] == '/' || !slash || access(s->source, F_OK) != 0)
+        snprintf(out, size, "%s", mesh);
+    else
+        snprintf(out, size, "%.*s/%s", (int)(slash - s->source), s->source, mesh);
+}
+
+static smp_status build_head(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    const char *mesh = s->head.mesh;
+    int builtin = strcmp(mesh, "builtin") == 0 ||
+                  (strcmp(mesh, "auto") == 0 && access(SMP_PIPELINE_MAKEHUMAN_PATH, R_OK) != 0);
+    smp_status st;
+    if (builtin) {
+        smp_head_desc hd = {.resolution = s->head.resolution};
+        if ((st = smp_head_build(&hd, &p->head, err)) != SMP_OK) return st;
+        smp_landmarks_procedural(&p->landmarks);
+        snprintf(p->head_source, sizeof p->head_source, "built-in head");
+    } else {
+        char path[SMP_SCENE_PATH_MAX + 256];
+        if (strcmp(mesh, "auto") == 0)
+            snprintf(path, sizeof path, "%s", SMP_PIPELINE_MAKEHUMAN_PATH);
+        else
+            resolve_mesh_path(s, path, sizeof path);
+        smp_mesh_import_desc d = {.path = path,
+                                  .units = s->head.units,
+                                  .up = s->head.up,
+                                  .facing = s->head.facing,
+                                  .target_edge_mm = (float)s->head.edge_mm};
+        if ((st = smp_mesh_import(&d, &p->head, &p->import, err)) != SMP_OK) {
+            if (strcmp(mesh, "auto") != 0) smp_error_prefix(err, "head.mesh");
+            return st;
+        }
+        p->landmarks = p->import.landmarks;
+        p->imported = 1;
+        snprintf(p->head_source, sizeof p->head_source, "%.1000s", path);
+    }
+    /* The scene may move any landmark; each must still lie on this head. */
+    for (int i = 0; i < SMP_LM_COUNT; ++i)
+        if (s->head.landmark_set[i])
+            for (int k = 0; k < 3; ++k) p->landmarks.p[i][k] = (float)s->head.landmarks_mm[i][k];
+    if ((st = smp_landmarks_check_on_surface(&p->head, &p->landmarks, 2.0f, err)) != SMP_OK) {
+        smp_error_prefix(err, "head.landmarks");
+        if (st != SMP_ERR_NOMEM) err->status = st = SMP_ERR_FORMAT;
+        return st;
+    }
+    p->bounds = smp_mesh_bounds(&p->head);
+    return SMP_OK;
+}
+
+/* --- fields ----------------------------------------------------------------------------- */
+
+/* The fields read 0 as "the usual value"; a scene's explicit 0 must stay 0. */
+static float explicit(double v) { return v == 0.0 ? 1e-6f : (float)v; }
+static float or_default(double v) { return isnan(v) ? 0.0f : explicit(v); }
+
+static void hex_colour(const char *hex, float rgb[3]) {
+    unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
+    for (int i = 0; i < 3; ++i) {
+        rgb[i] = (float)((v >> (16 - 8 * i)) & 0xffu) / 255.0f;
+        if (rgb[i] == 0.0f) rgb[i] = 1.0f / 1024.0f; /* all-zero means "default" to the fields */
+    }
+}
+
+static smp_status build_fields(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    const smp_scene_client *c = &s->client;
+    const smp_scene_plan *pl = &s->plan;
+    smp_fields_desc d;
+    memset(&d, 0, sizeof d);
+    d.hair.fu_per_cm2 = (float)c->hair_density_fu_per_cm2;
+    d.hair.hairs_per_fu = (float)c->hairs_per_fu;
+    hex_colour(c->hair_color, d.hair.color_srgb);
+    d.hair.shaft_diameter_um = (float)c->shaft_diameter_um;
+    d.hair.stubble_mm = explicit(smp_scene_stubble_mm(c));
+    /* Alopecia totalis has no hair to draw; for the fields it is a head without a pattern
+     * (the hair multiplier is taken to zero where the hair is drawn). */
+    d.pattern.kind = c->pattern == SMP_PATTERN_TOTALIS ? SMP_PATTERN_NONE : c->pattern;
+    d.pattern.frontal_accentuation = c->frontal_accentuation;
+    d.pattern.transition_mm = (float)c->transition_mm;
+    smp_status st;
+    if (d.pattern.kind != SMP_PATTERN_NONE &&
+        (st = smp_pattern_stage_parse(d.pattern.kind, c->stage, &d.pattern.stage,
+                                      &d.pattern.variant, err)) != SMP_OK) {
+        smp_error_prefix(err, "client.pattern.stage");
+        return st;
+    }
+    d.hairline.shape = pl->hairline;
+    d.hairline.height_mm = (float)pl->hairline_height_mm;
+    d.hairline.frontotemporal_angle_deg = (float)pl->frontotemporal_angle_deg;
+    d.hairline.temple_depth_mm = explicit(pl->temple_depth_mm);
+    d.hairline.softness_mm = (float)pl->hairline_softness_mm;
+    d.hairline.micro_irregularity_mm = (float)pl->micro_irregularity_mm;
+    d.hairline.micro_scale_mm = (float)pl->micro_scale_mm;
+    d.hairline.macro_irregularity_mm = (float)pl->macro_irregularity_mm;
+    d.hairline.macro_scale_mm = (float)pl->macro_scale_mm;
+    d.scar_count = c->scar_count;
+    for (int i = 0; i < c->scar_count; ++i) {
+        const smp_scene_scar *in = &c->scars[i];
+        smp_scar_desc *o = &d.scars[i];
+        o->kind = in->kind;
+        if (!isnan(in->center_deg[0])) {
+            o->center_deg[0] = explicit(in->center_deg[0]);
+            o->center_deg[1] = explicit(in->center_deg[1]);
+        }
+        o->width_mm = or_default(in->width_mm);
+        o->length_mm = or_default(in->length_mm);
+        o->angle_deg = or_default(in->angle_deg);
+        o->diameter_mm = or_default(in->diameter_mm);
+        o->bend_mm = or_default(in->bend_mm);
+        o->band_mm = or_default(in->band_mm);
+        o->count = in->count;
+        o->point_count = in->point_count;
+        for (int k = 0; k < in->point_count; ++k) {
+            o->points_deg[k][0] = (float)in->points_deg[k][0];
+            o->points_deg[k][1] = (float)in->points_deg[k][1];
+        }
+    }
+    d.seed = s->seed;
+    st = smp_fields_create(&d, &p->head, &p->landmarks, &p->fields, err);
+    if (st != SMP_OK) smp_error_prefix(err, "scene");
+    return st;
+}
+
+/* --- sessions --------------------------------------------------------------------------- */
+
+/* The cumulative density fraction before session i (treatment sessions only). */
+static double fraction_before(const smp_scene_plan *pl, int i) {
+    double f = 0;
+    for (int k = 0; k < i; ++k)
+        if (pl->sessions[k].density_fraction > f) f = pl->sessions[k].density_fraction;
+    return f;
+}
+
+static unsigned region_mask(const smp_scene *s, const smp_scene_session *ss) {
+    unsigned mask = 0;
+    for (int r = 0; r < ss->region_count; ++r) {
+        smp_region region = (smp_region)ss->regions[r];
+        /* With no hair anywhere, "bald" is the whole scalp. */
+        if (s->client.pattern == SMP_PATTERN_TOTALIS && region == SMP_REGION_BALD)
+            region = SMP_REGION_SCALP;
+        mask |= 1u << region;
+    }
+    return mask;
+}
+
+smp_status smp_pipeline_session_density(const smp_pipeline *p, const smp_scene *s, int i,
+                                        float *density, uint8_t *tissue, smp_error *err) {
+    const smp_scene_plan *pl = &s->plan;
+    const smp_scene_session *ss = &pl->sessions[i];
+    double before = fraction_before(pl, i);
+    double share = ss->density_fraction > before ? ss->density_fraction - before : 0.0;
+    double fraction = pl->rule == SMP_RULE_BLUE ? ss->density_fraction : share;
+    if (share <= 0.0) fraction = 0.0; /* a touch-up re-darkens; it adds no dots */
+    smp_treatment_desc t = {.density_per_cm2 = (float)(pl->full_density_per_cm2),
+                            .hairless = s->client.pattern == SMP_PATTERN_TOTALIS,
+                            .regions = region_mask(s, ss)};
+    smp_status st = smp_fields_vertex_density(p->fields, &p->head, &t, density, tissue, err);
+    if (st != SMP_OK) return st;
+    for (uint32_t v = 0; v < p->head.vertex_count; ++v) density[v] *= (float)fraction;
+    return SMP_OK;
+}
+
+smp_status smp_pipeline_plan_density(const smp_pipeline *p, const smp_scene *s,
+                                     double density_override, float *density, smp_error *err) {
+    const smp_scene_plan *pl = &s->plan;
+    unsigned regions = 0;
+    for (int i = 0; i < pl->session_count; ++i) regions |= region_mask(s, &pl->sessions[i]);
+    double fraction = pl->session_count ? fraction_before(pl, pl->session_count) : 1.0;
+    double d = density_override > 0 ? density_override : pl->full_density_per_cm2 * fraction;
+    smp_treatment_desc t = {.density_per_cm2 = 1.0f,
+                            .regions = regions,
+                            .hairless = s->client.pattern == SMP_PATTERN_TOTALIS};
+    smp_status st = smp_fields_vertex_density(p->fields, &p->head, &t, density, NULL, err);
+    if (st != SMP_OK) return st;
+    for (uint32_t v = 0; v < p->head.vertex_count; ++v) density[v] *= (float)d;
+    return SMP_OK;
+}
+
+/* Grid placement, the mistake trainers show: each dot of a Poisson draw is moved to the
+ * nearest node of a square lattice seen along the axis its surface faces most, and only one
+ * dot per node is kept. Rows and columns then run across the scalp, as a mechanical hand
+ * leaves them, and the density field still thins the grid towards the hairline. */
+typedef struct grid_key {
+    int64_t key;
+    size_t index;
+} grid_key;
+
+static int cmp_grid_key(const void *a, const void *b) {
+    const grid_key *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static smp_status snap_to_grid(const smp_mesh *m, smp_dots *dots, size_t first, float spacing_mm,
+                               smp_error *err) {
+    size_t n = dots->count - first;
+    grid_key *keys = malloc(sizeof *keys * (n ? n : 1));
+    if (!keys) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory placing the grid");
+    size_t kept = 0;
+    for (size_t i = first; i < dots->count; ++i) {
+        const uint32_t *tri = m->indices + 3 * (size_t)dots->triangle[i];
+        const float *a = m->positions + 3 * tri[0], *b = m->positions + 3 * tri[1],
+                    *c = m->positions + 3 * tri[2];
+        float e1[3], e2[3], nrm[3];
+        for (int k = 0; k < 3; ++k) e1[k] = b[k] - a[k], e2[k] = c[k] - a[k];
+        nrm[0] = e1[1] * e2[2] - e1[2] * e2[1];
+        nrm[1] = e1[2] * e2[0] - e1[0] * e2[2];
+        nrm[2] = e1[0] * e2[1] - e1[1] * e2[0];
+        int ax = fabsf(nrm[0]) > fabsf(nrm[1]) ? 0 : 1;
+        if (fabsf(nrm[2]) > fabsf(nrm[ax])) ax = 2;
+        int u = (ax + 1) % 3, v = (ax + 2) % 3;
+        float p[3] = {dots->x[i], dots->y[i], dots->z[i]};
+        float gu = roundf(p[u] / spacing_mm) * spacing_mm,
+              gv = roundf(p[v] / spacing_mm) * spacing_mm;
+        /* the lattice line through (gu, gv) along the axis, met with the triangle's plane */
+        float q[3];
+        q[u] = gu, q[v] = gv;
+        q[ax] = p[ax] - (nrm[u] * (gu - p[u]) + nrm[v] * (gv - p[v])) / nrm[ax];
+        /* barycentrics of q; keep it only if it stays inside the dot's triangle */
+        float d20[3];
+        for (int k = 0; k < 3; ++k) d20[k] = q[k] - a[k];
+        float d00 = e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2];
+        float d01 = e1[0] * e2[0] + e1[1] * e2[1] + e1[2] * e2[2];
+        float d11 = e2[0] * e2[0] + e2[1] * e2[1] + e2[2] * e2[2];
+        float d2a = d20[0] * e1[0] + d20[1] * e1[1] + d20[2] * e1[2];
+        float d2b = d20[0] * e2[0] + d20[1] * e2[1] + d20[2] * e2[2];
+        float den = d00 * d11 - d01 * d01;
+        if (den <= 0) continue;
+        float bv = (d11 * d2a - d01 * d2b) / den, bw = (d00 * d2b - d01 * d2a) / den;
+        if (bv < 0 || bw < 0 || bv + bw > 1) continue;
+        dots->x[i] = q[0], dots->y[i] = q[1], dots->z[i] = q[2];
+        dots->bary_u[i] = (uint16_t)(bv * 65535.0f + 0.5f);
+        dots->bary_v[i] = (uint16_t)(bw * 65535.0f + 0.5f);
+        int64_t iu = (int64_t)lroundf(gu / spacing_mm) & 0xfffff;
+        int64_t iv = (int64_t)lroundf(gv / spacing_mm) & 0xfffff;
+        int side = nrm[ax] > 0;
+        keys[kept++] = (grid_key){((int64_t)ax << 42) | ((int64_t)side << 41) | (iu << 20) | iv, i};
+    }
+    /* One dot per node: the first drawn wins, so the result does not depend on threads.
+     * Survivors keep their original order. */
+    qsort(keys, kept, sizeof *keys, cmp_grid_key);
+    size_t unique = 0;
+    for (size_t k = 0; k < kept; ++k)
+        if (k == 0 || keys[k].key != keys[k - 1].key)
+            keys[unique++] = (grid_key){(int64_t)keys[k].index, keys[k].index};
+    qsort(keys, unique, sizeof *keys, cmp_grid_key);
+    size_t out = first;
+    for (size_t k = 0; k < unique; ++k, ++out) {
+        size_t i = keys[k].index;
+        dots->x[out] = dots->x[i], dots->y[out] = dots->y[i], dots->z[out] = dots->z[i];
+        dots->normal[out] = dots->normal[i], dots->triangle[out] = dots->triangle[i];
+        dots->bary_u[out] = dots->bary_u[i], dots->bary_v[out] = dots->bary_v[i];
+        dots->radius_um[out] = dots->radius_um[i], dots->depth_um[out] = dots->depth_um[i];
+        dots->ink[out] = dots->ink[i], dots->session[out] = dots->session[i];
+        dots->tissue[out] = dots->tissue[i];
+    }
+    dots->count = out;
+    free(keys);
+    return SMP_OK;
+}
+
+static smp_status build_dots(const smp_scene *s, smp_pipeline *p, tracker *progress,
+                             smp_error *err) {
+    const smp_scene_plan *pl = &s->plan;
+    size_t v = p->head.vertex_count;
+    int n = pl->session_count;
+    float *density = malloc(sizeof(float) * v * (size_t)(n ? n : 1));
+    uint8_t *tissue = malloc(v * (size_t)(n ? n : 1));
+    smp_scatter_desc descs[SMP_SCENE_MAX_SESSIONS];
+    double expected_dots[SMP_SCENE_MAX_SESSIONS] = {0}, all_dots = 0;
+    size_t capacity = 0;
+    smp_status st = SMP_OK;
+    if (!density || !tissue) st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+    double last = pl->session_count ? fraction_before(pl, n) : 0.0;
+    for (int i = 0; st == SMP_OK && i < n; ++i) {
+        const smp_scene_session *ss = &pl->sessions[i];
+        float *d = density + v * (size_t)i;
+        uint8_t *t = tissue + v * (size_t)i;
+        st = smp_pipeline_session_density(p, s, i, d, t, err);
+        if (st != SMP_OK) break;
+        double share = ss->density_fraction - fraction_before(pl, i);
+        smp_scatter_desc *sd = &descs[i];
+        *sd = (smp_scatter_desc){
+            .mesh = &p->head,
+            .density_per_cm2 = d,
+            .tissue = t,
+            .rule = pl->rule == SMP_RULE_BLUE ? SMP_SCATTER_BLUE : SMP_SCATTER_POISSON,
+            .seed = s->seed,
+            .session = {.index = i,
+                        .needle_diameter_mm = (float)smp_needle_group_diameter_mm(
+                            ss->needle_diameter_mm, ss->needle_points),
+                        .depth_mean_mm = (float)ss->depth_mm,
+                        .depth_sd_mm = explicit(ss->depth_sd_mm),
+                        .technician_skill =
+                            (float)(pl->technician_skill > 0.01 ? pl->technician_skill : 0.01),
+                        .ink_load = (float)(1.0 - ss->dilution)}};
+        double expected = 0;
+        if ((st = smp_scatter_expected(sd, &expected, err)) != SMP_OK) break;
+        if (share <= 0 || expected < 0.5) { /* a touch-up, or regions this head lacks */
+            sd->mesh = NULL;
+            continue;
+        }
+        if (pl->dot_count > 0 && last > 0)
+            sd->count = (size_t)llround((double)pl->dot_count * share / last);
+        /* a grid starts from several times the dots it keeps, so every node gets one */
+        if (pl->rule == SMP_RULE_GRID && sd->count == 0) sd->count = (size_t)(expected * 4.0);
+        size_t need = 0;
+        if ((st = smp_scatter_capacity(sd, &need, err)) != SMP_OK) break;
+        capacity += need;
+        expected_dots[i] = expected;
+        all_dots += expected;
+    }
+    if (st == SMP_OK) st = smp_dots_alloc(&p->dots, capacity ? capacity : 1, 0, err);
+    for (int i = 0; st == SMP_OK && i < n; ++i) {
+        size_t before = p->dots.count;
+        if (descs[i].mesh)
+            tracker_step(progress, progress->share[STAGE_SCATTER] * expected_dots[i] / all_dots);
+        if (descs[i].mesh) st = smp_scatter(&descs[i], &p->dots, err);
+        if (st == SMP_OK && pl->rule == SMP_RULE_GRID && descs[i].mesh)
+            /* all sessions share one lattice: a node keeps the first session's dot */
+            st = snap_to_grid(&p->head, &p->dots, 0, 10.0f / sqrtf((float)pl->full_density_per_cm2),
+                              err);
+        p->session_dots[i] = p->dots.count - before;
+        if (st != SMP_OK) {
+            char where[64];
+            snprintf(where, sizeof where, "plan.sessions[%d]", i);
+            smp_error_prefix(err, "%s", where);
+        }
+    }
+    free(density);
+    free(tissue);
+    return st;
+}
+
+/* --- skin and model --------------------------------------------------------------------- */
+
+/* The client's own shaved fringe as the blend model sees it: native hair with its stubble.
+ * None without hair (alopecia totalis) or with hair grown past stubble (long hair is not a
+ * shaved look to match). */
+static smp_status build_fringe(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    const smp_scene_client *c = &s->client;
+    double stubble = smp_scene_stubble_mm(c);
+    memset(&p->fringe, 0, sizeof p->fringe);
+    if (c->pattern == SMP_PATTERN_TOTALIS || stubble > SMP_HAIR_STUBBLE_MAX_MM) return SMP_OK;
+    float srgb[3];
+    hex_colour(c->hair_color, srgb);
+    smp_fringe_desc d = {.hairs_per_cm2 = c->hair_density_fu_per_cm2 * c->hairs_per_fu,
+                         .shaft_diameter_mm = c->shaft_diameter_um * 0.001,
+                         .stubble_mm = stubble};
+    for (int k = 0; k < 3; ++k) d.hair_linear[k] = smp_srgb_decode(srgb[k]);
+    smp_status st = smp_fringe_eval(&p->skin, &d, &p->fringe, err);
+    if (st != SMP_OK) smp_error_prefix(err, "client.hair");
+    return st;
+}
+
+static smp_status build_model(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    const smp_scene_client *c = &s->client;
+    smp_skin_desc sd = {.mst = c->mst, .fitzpatrick = c->fitzpatrick};
+    if (!isnan(c->melanin_fraction))
+        sd.set |= SMP_SKIN_SET_MELANIN, sd.melanin_fraction = c->melanin_fraction;
+    if (!isnan(c->eumelanin_share))
+        sd.set |= SMP_SKIN_SET_EUMELANIN, sd.eumelanin_share = c->eumelanin_share;
+    if (!isnan(c->blood_fraction))
+        sd.set |= SMP_SKIN_SET_BLOOD, sd.blood_fraction = c->blood_fraction;
+    smp_status st = smp_skin_resolve(&sd, &p->skin, err);
+    if (st != SMP_OK) {
+        smp_error_prefix(err, "client.skin");
+        return st;
+    }
+    for (int k = 0; k < 3; ++k) p->skin_srgb[k] = (float)smp_srgb_encode(p->skin.albedo_linear[k]);
+    if ((st = build_fringe(s, p, err)) != SMP_OK) return st;
+    const smp_scene_plan *pl = &s->plan;
+    if (pl->session_count == 0) return SMP_OK; /* untreated: nothing ages */
+    smp_age_session sessions[SMP_SCENE_MAX_SESSIONS];
+    for (int i = 0; i < pl->session_count; ++i) {
+        const smp_scene_session *ss = &pl->sessions[i];
+        double share = ss->density_fraction - fraction_before(pl, i);
+        unsigned tissues = 0;
+        for (int r = 0; r < ss->region_count; ++r)
+            tissues |= ss->regions[r] == SMP_REGION_SCARS
+                           ? (1u << SMP_TISSUE_SCAR_LINEAR) | (1u << SMP_TISSUE_SCAR_PUNCTATE) |
+                                 (1u << SMP_TISSUE_SCAR_BURN)
+                           : (1u << SMP_TISSUE_SKIN);
+        sessions[i] = (smp_age_session){
+            .t_years = ss->day / 365.25,
+            .touch_up = ss->kind == SMP_SESSION_TOUCH_UP,
+            .ink_class = ss->ink,
+            .dilution = ss->dilution,
+            .tissues = tissues,
+            .density_per_cm2 = share > 0 ? pl->full_density_per_cm2 * share : 1e-3,
+            .radius_mm =
+                0.24 * smp_needle_group_diameter_mm(ss->needle_diameter_mm, ss->needle_points),
+            .depth_mm = ss->depth_mm};
+    }
+    smp_age_desc ad = {.skin = &p->skin,
+                       .sessions = sessions,
+                       .session_count = pl->session_count,
+                       .outdoor_hours_per_day = s->outdoor_hours_per_day,
+                       .sunscreen_spf = s->sunscreen_spf};
+    st = smp_age_create(&ad, &p->model, err);
+    if (st != SMP_OK) smp_error_prefix(err, "plan");
+    return st;
+}
+
+/* --- the client's hair ------------------------------------------------------------------ */
+
+static smp_status build_hair(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    /* The fields see alopecia totalis as a head without a pattern; it has no hair at all. */
+    if (s->client.pattern == SMP_PATTERN_TOTALIS) return SMP_OK;
+    smp_hair_grow_desc d = {
+        .mesh = &p->head, .fields = p->fields, .landmarks = &p->landmarks, .seed = s->seed};
+    smp_status st = smp_hair_grow(&d, &p->hair, err);
+    if (st != SMP_OK) smp_error_prefix(err, "client.hair");
+    return st;
+}
+
+smp_status smp_pipeline_build_with(const smp_scene *s, smp_pipeline_stage stage,
+                                   const smp_pipeline *head, const smp_pipeline_progress *progress,
+                                   smp_pipeline *p, smp_error *err) {
+    memset(p, 0, sizeof *p);
+    tracker t = tracker_start(progress, stage, head != NULL);
+    double t0 = smp_clock_ms();
+    tracker_step(&t, t.share[STAGE_HEAD]);
+    smp_status st = head ? smp_pipeline_copy_head(head, p, err) : build_head(s, p, err);
+    double t1 = smp_clock_ms();
+    p->head_ms = head ? 0.0 : t1 - t0;
+    if (st == SMP_OK && stage >= SMP_PIPELINE_FIELDS) {
+        tracker_step(&t, t.share[STAGE_FIELDS]);
+        st = build_fields(s, p, err);
+    }
+    double t2 = smp_clock_ms();
+    p->fields_ms = t2 - t1;
+    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) st = build_dots(s, p, &t, err);
+    double t3 = smp_clock_ms();
+    p->scatter_ms = t3 - t2;
+    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) {
+        /* sessions that placed nothing leave their share undone */
+        t.done = t.share[STAGE_HEAD] + t.share[STAGE_FIELDS] + t.share[STAGE_SCATTER];
+        tracker_step(&t, t.share[STAGE_MODEL]);
+        st = build_model(s, p, err);
+    }
+    double t4 = smp_clock_ms();
+    p->model_ms = t4 - t3;
+    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) {
+        tracker_step(&t, t.share[STAGE_HAIR]);
+        st = build_hair(s, p, err);
+    }
+    p->hair_ms = smp_clock_ms() - t4;
+    if (st == SMP_OK && progress) progress->step(progress->user, 1.0, 1.0);
+    if (st != SMP_OK) smp_pipeline_free(p);
+    return st;
+}
+
+smp_status smp_pipeline_build(const smp_scene *s, smp_pipeline_stage stage, smp_pipeline *p,
+                              smp_error *err) {
+    return smp_pipeline_build_with(s, stage, NULL, NULL, p, err);
+}
+
+int smp_pipeline_same_head(const smp_scene *a, const smp_scene *b) {
+    const smp_scene_head *x = &a->head, *y = &b->head;
+    char pa[SMP_SCENE_PATH_MAX + 256], pb[SMP_SCENE_PATH_MAX + 256];
+    resolve_mesh_path(a, pa, sizeof pa);
+    resolve_mesh_path(b, pb, sizeof pb);
+    if (strcmp(pa, pb) != 0 || x->units != y->units || x->up != y->up || x->facing != y->facing ||
+        x->edge_mm != y->edge_mm || x->resolution != y->resolution)
+        return 0;
+    for (int i = 0; i < SMP_LM_COUNT; ++i) {
+        if (x->landmark_set[i] != y->landmark_set[i]) return 0;
+        for (int k = 0; x->landmark_set[i] && k < 3; ++k)
+            if (x->landmarks_mm[i][k] != y->landmarks_mm[i][k]) return 0;
+    }
+    return 1;
+}
+
+smp_status smp_pipeline_copy_head(const smp_pipeline *from, smp_pipeline *to, smp_error *err) {
+    const smp_mesh *m = &from->head;
+    smp_status st = smp_mesh_alloc(&to->head, m->vertex_count, m->triangle_count, err);
+    if (st != SMP_OK) return st;
+    memcpy(to->head.positions, m->positions, sizeof(float) * 3 * m->vertex_count);
+    memcpy(to->head.normals, m->normals, sizeof(float) * 3 * m->vertex_count);
+    memcpy(to->head.uvs, m->uvs, sizeof(float) * 2 * m->vertex_count);
+    memcpy(to->head.indices, m->indices, sizeof(uint32_t) * 3 * m->triangle_count);
+    to->bounds = from->bounds;
+    to->landmarks = from->landmarks;
+    to->imported = from->imported;
+    to->import = from->import;
+    memcpy(to->head_source, from->head_source, sizeof to->head_source);
+    return SMP_OK;
+}
+
+void smp_pipeline_free(smp_pipeline *p) {
+    smp_age_destroy(p->model);
+    smp_hair_set_free(&p->hair);
+    smp_dots_free(&p->dots);
+    smp_fields_destroy(p->fields);
+    smp_mesh_free(&p->head);
+    memset(p, 0, sizeof *p);
+}
+
+void smp_pipeline_camera(const smp_pipeline *p, smp_view view, float aspect, smp_camera *cam) {
+    if (view != SMP_VIEW_CLOSEUP || p->head.vertex_count == 0) {
+        smp_camera_frame_points(view, p->head.positions, p->head.vertex_count, aspect,
+                                SMP_CAMERA_CLINIC_FILL, cam);
+        return;
+    }
+    /* The scalp point seen from the head-frame origin 65° above the face's direction: the
+     * front of the scalp just behind a typical hairline, where the eye judges the work. */
+    const float dir[3] = {0, 0.9063f, 0.4226f};
+    uint32_t best = 0;
+    float best_dot = -2;
+    for (uint32_t i = 0; i < p->head.vertex_count; ++i) {
+        const float *q = p->head.positions + 3 * (size_t)i;
+        float len = sqrtf(q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+        float d = len > 0 ? (q[0] * dir[0] + q[1] * dir[1] + q[2] * dir[2]) / len : -2;
+        if (d > best_dot) best_dot = d, best = i;
+    }
+    smp_camera_closeup(p->head.positions + 3 * (size_t)best, p->head.normals + 3 * (size_t)best,
+                       10.0f, aspect, cam);
+}
+
+smp_status smp_pipeline_vertex_dot_density(const smp_pipeline *p, float *density_per_cm2,
+                                           smp_error *err) {
+    const smp_mesh *m = &p->head;
+    double *area = calloc(m->vertex_count ? m->vertex_count : 1, sizeof *area);
+    double *dots = calloc(m->vertex_count ? m->vertex_count : 1, sizeof *dots);
+    if (!area || !dots) {
+        free(area);
+        free(dots);
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory measuring the dot density");
+    }
+    /* Each vertex stands for a third of the area of its triangles, and takes the share of each
+     * dot its barycentric weight gives it: the density a linear interpolation would show. */
+    smp_mesh_vertex_areas_mm2(m, area);
+    for (size_t i = 0; i < p->dots.count; ++i) {
+        const uint32_t *ix = m->indices + 3 * (size_t)p->dots.triangle[i];
+        double v = p->dots.bary_u[i] / 65535.0, w = p->dots.bary_v[i] / 65535.0;
+        dots[ix[0]] += 1.0 - v - w;
+        dots[ix[1]] += v;
+        dots[ix[2]] += w;
+    }
+    for (uint32_t v = 0; v < m->vertex_count; ++v)
+        density_per_cm2[v] = area[v] > 0 ? (float)(100.0 * dots[v] / area[v]) : 0.0f;
+    free(area);
+    free(dots);
+    return SMP_OK;
+}
+
+smp_status smp_pipeline_rebuild_model(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    smp_pipeline fresh;
+    memset(&fresh, 0, sizeof fresh);
+    smp_status st = build_model(s, &fresh, err);
+    if (st != SMP_OK) return st;
+    smp_age_destroy(p->model);
+    p->model = fresh.model;
+    p->skin = fresh.skin;
+    p->fringe = fresh.fringe;
+    memcpy(p->skin_srgb, fresh.skin_srgb, sizeof p->skin_srgb);
+    return SMP_OK;
+}
+
+smp_status smp_pipeline_model_at(const smp_pipeline *p, double t_years,
+                                 smp_pipeline_frame_model *model, smp_error *err) {
+    memset(model, 0, sizeof *model);
+    if (!p->model) return SMP_OK;
+    model->sessions = smp_age_session_count(p->model);
+    return smp_age_uniforms(p->model, t_years, model->sk, model->consts, err);
+}

@@ -1,0 +1,563 @@
+/* smpsim view: the interactive viewer. Orbit the head, scrub the years, edit, compare. */
+#include <SDL.h>
+#include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smp/cli.h"
+#include "smp/clock.h"
+#include "smp/image.h"
+#include "smp/pick.h"
+#include "smp/scene_args.h"
+#include "ui_imgui.h"
+#include "view.h"
+#include "view_script.h"
+
+static void print_help(void) {
+    printf(
+        "Usage: smpsim view [SCENE] [options]\n"
+        "\n"
+        "Opens the interactive viewer on a scene (the built-in default without SCENE). The\n"
+        "panels edit the client, the plan and the lifestyle; skin and lifestyle changes show at\n"
+        "once, changes that move dots re-scatter in the background. Compare years or the\n"
+        "untreated head, plot contrast over 20 years, open and save scenes, save images,\n"
+        "contact sheets and time-lapse videos. docs/VIEWER.md has the details and the script\n"
+        "commands (year, view, compare, set, open, save, sheet, video, frames, screenshot,\n"
+        "train, puncture, stroke, undo, redo, save-session, load-session, score-json, focus...).\n"
+        "\n"
+        "Mouse: left drag orbits (or moves a split's divider when it grabs it), right or\n"
+        "middle drag pans, the wheel zooms, a double click glides to the point clicked.\n"
+        "Keys: 1-7 views (front, back, left, right, top, three-quarter, close-up), R reset,\n"
+        "Space play/pause the years, Left/Right step a year, D dots, H hair, C compare mode,\n"
+        "T training mode, Tab hide or show the panels, Esc quit.\n"
+        "\n"
+        "Training mode (docs/TRAINING.md): the Training panel replaces the scene panel; a left\n"
+        "click punctures, a left drag punctures at the stroke rate, right drag orbits, middle\n"
+        "drag pans; Ctrl+Z undo, Ctrl+Y (or Ctrl+Shift+Z) redo, P the projection (your work\n"
+        "and the expert's at years 5 and 10 after completion). The score updates when you\n"
+        "pause.\n"
+        "\n"
+        "Options:\n"
+        "  --set PATH=VALUE   override a scene field (repeatable)\n"
+        "  --size WxH         window size (default: 1280x720)\n"
+        "  --year Y           start at this time: 'healed' (30 days after the last session,\n"
+        "                     the default) or years after the completion of treatment, 0..20\n"
+        "  --script FILE      run the commands of FILE (docs/VIEWER.md) before --frames\n"
+        "  --frames N         once the scene is built (and any script is done), draw N frames\n"
+        "                     and exit (for tests and scripts)\n"
+        "  --screenshot FILE  with --frames: save the last frame, panels included\n"
+        "  --msaa N           samples per pixel, 1..16 (default: 4)\n"
+        "  --motion-scale F   while the camera or the years move, draw at this fraction of\n"
+        "                     the window and scale up (0.25..1; default 0.5, and 1 with\n"
+        "                     --frames or --script)\n"
+        "  -h, --help         show this help\n"
+        "\n"
+        "Exit status: 0 closed normally, 1 no display or OpenGL 3.3 or a failed write,\n"
+        "2 bad arguments, scene or script line.\n");
+}
+
+static const float k_pi = 3.14159265f;
+
+void view_go_to(viewer *v, smp_view view) {
+    smp_camera c;
+    smp_pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
+    v->goal = view_orbit_from_camera(&c);
+    /* never spin the long way round */
+    while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
+    while (v->goal.yaw - v->cam.yaw < -k_pi) v->goal.yaw += 2.0f * k_pi;
+    v->animating = 1;
+}
+
+int view_focus_at(viewer *v, float x, float y, smp_error *err) {
+    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, err) != SMP_OK) return -1;
+    smp_camera c = view_orbit_camera(&v->cam);
+    float o[3], d[3];
+    smp_pick_camera_ray(&c, v->width, v->height, x, y, o, d);
+    smp_pick_hit hit;
+    if (smp_pick_ray(v->focus_pick, o, d, &hit, err) != SMP_OK) return -1;
+    if (hit.triangle == SMP_PICK_MISS) return 0;
+    /* orbit about the point from where the camera is, a third closer (not past close-up) */
+    v->goal = v->cam;
+    memcpy(v->goal.target, hit.point, sizeof hit.point);
+    float seen = 0.0f;
+    for (int k = 0; k < 3; ++k) seen += (hit.point[k] - o[k]) * (hit.point[k] - o[k]);
+    v->goal.distance = fmaxf(15.0f, sqrtf(seen) * 0.67f);
+    v->animating = 1;
+    return 1;
+}
+
+/* Eases the camera towards its goal: about 90 % of the way in a quarter of a second. */
+static void animate(viewer *v, float dt) {
+    if (!v->animating) return;
+    float k = 1.0f - expf(-dt * 9.0f);
+    float *a[] = {&v->cam.yaw,       &v->cam.pitch,     &v->cam.distance,
+                  &v->cam.target[0], &v->cam.target[1], &v->cam.target[2]};
+    const float b[] = {v->goal.yaw,       v->goal.pitch,     v->goal.distance,
+                       v->goal.target[0], v->goal.target[1], v->goal.target[2]};
+    float err = 0;
+    for (int i = 0; i < 6; ++i) {
+        *a[i] += (b[i] - *a[i]) * k;
+        err += fabsf(b[i] - *a[i]);
+    }
+    if (err < 1e-3f) v->animating = 0;
+}
+
+/* Window points to drawable pixels (they differ on high-density displays). */
+static void to_drawable(const viewer *v, Uint32 window_id, int x, int y, float *dx, float *dy) {
+    int w = 0, h = 0;
+    SDL_GetWindowSize(SDL_GetWindowFromID(window_id), &w, &h);
+    *dx = w > 0 ? (float)x * (float)v->width / (float)w : (float)x;
+    *dy = h > 0 ? (float)y * (float)v->height / (float)h : (float)y;
+}
+
+static void toggle_training(viewer *v) {
+    smp_error err = {0};
+    if (v->training)
+        view_train_stop(v);
+    else
+        view_train_start(v, &err); /* a refusal is shown in the window */
+}
+
+static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    smp_error err = {0};
+    switch (k->keysym.sym) {
+    case SDLK_ESCAPE: *quit = 1; break;
+    case SDLK_SPACE: v->playing = !v->playing; break;
+    case SDLK_LEFT:
+    case SDLK_RIGHT: {
+        /* whole years after the completion of treatment; the first session ends the way back */
+        float done = (float)view_completion(v), after = v->year - done;
+        after = k->keysym.sym == SDLK_LEFT ? ceilf(after) - 1.0f : floorf(after) + 1.0f;
+        v->year = fminf(fmaxf(after + done, 0.0f), done + VIEW_MAX_YEARS);
+        break;
+    }
+    case SDLK_d: v->show_dots = !v->show_dots; break;
+    case SDLK_h: v->show_hair = !v->show_hair; break;
+    case SDLK_TAB: v->hide_panels = !v->hide_panels; break;
+    case SDLK_c:
+        if (!v->training) v->compare = (view_compare)((v->compare + 1) % 3);
+        break;
+    case SDLK_r: view_go_to(v, SMP_VIEW_THREE_QUARTER); break;
+    case SDLK_t: toggle_training(v); break;
+    case SDLK_p:
+        if (v->training && view_train_set_projection(v, !v->train_projection, &err) != SMP_OK)
+            view_message(v, 1, "%s", err.message);
+        break;
+    case SDLK_z:
+        if (ctrl && shift)
+            view_train_redo(v);
+        else if (ctrl)
+            view_train_undo(v);
+        break;
+    case SDLK_y:
+        if (ctrl) view_train_redo(v);
+        break;
+    default:
+        if (k->keysym.sym >= SDLK_1 && k->keysym.sym <= SDLK_7)
+            view_go_to(v, (smp_view)(k->keysym.sym - SDLK_1));
+    }
+}
+
+static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
+    int ui = ui_process_event(e);
+    switch (e->type) {
+    case SDL_QUIT: *quit = 1; break;
+    case SDL_MOUSEBUTTONDOWN: {
+        /* grabbing the split divider moves it instead of orbiting */
+        int w = 0, h = 0;
+        SDL_GetWindowSize(SDL_GetWindowFromID(e->button.windowID), &w, &h);
+        if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && w > 0 &&
+            v->compare == VIEW_COMPARE_SPLIT && fabsf((float)e->button.x - v->split * (float)w) < 8)
+            v->dragging_split = 1;
+        else if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && !v->training &&
+                 e->button.clicks == 2) {
+            float x, y;
+            smp_error err = {0};
+            to_drawable(v, e->button.windowID, e->button.x, e->button.y, &x, &y);
+            if (view_focus_at(v, x, y, &err) < 0) view_message(v, 1, "%s", err.message);
+        } else if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && v->training) {
+            float x, y;
+            to_drawable(v, e->button.windowID, e->button.x, e->button.y, &x, &y);
+            view_train_pointer_down(v, x, y);
+        }
+        break;
+    }
+    case SDL_MOUSEBUTTONUP:
+        v->dragging_split = 0;
+        if (e->button.button == SDL_BUTTON_LEFT) view_train_pointer_up(v);
+        break;
+    case SDL_MOUSEMOTION: {
+        if (v->dragging_split) {
+            int w = 0, h = 0;
+            SDL_GetWindowSize(SDL_GetWindowFromID(e->motion.windowID), &w, &h);
+            float f = w > 0 ? (float)e->motion.x / (float)w : 0.5f;
+            v->split = f < 0 ? 0 : f > 1 ? 1 : f;
+            break;
+        }
+        if (v->train_stroking) {
+            float x, y;
+            to_drawable(v, e->motion.windowID, e->motion.x, e->motion.y, &x, &y);
+            view_train_pointer_move(v, x, y);
+            break;
+        }
+        if (ui_wants_mouse()) break;
+        /* in training the left button punctures: orbiting moves to the right button */
+        Uint32 orbit = v->training ? SDL_BUTTON_RMASK : SDL_BUTTON_LMASK;
+        Uint32 pan = v->training ? SDL_BUTTON_MMASK : (SDL_BUTTON_RMASK | SDL_BUTTON_MMASK);
+        if (e->motion.state & (orbit | pan)) v->last_input_ms = smp_clock_ms();
+        if (e->motion.state & orbit) {
+            v->animating = 0;
+            v->cam.yaw -= (float)e->motion.xrel * 0.008f;
+            v->cam.pitch += (float)e->motion.yrel * 0.008f;
+            if (v->cam.pitch > 1.5f) v->cam.pitch = 1.5f;
+            if (v->cam.pitch < -1.5f) v->cam.pitch = -1.5f;
+        } else if (e->motion.state & pan) {
+            v->animating = 0;
+            /* pan in the view plane, scaled so the point under the cursor follows it */
+            float scale =
+                2.0f * v->cam.distance * tanf(v->cam.fov_y_deg * k_pi / 360.0f) / (float)v->height;
+            float cy = cosf(v->cam.yaw), sy = sinf(v->cam.yaw);
+            float right[3] = {cy, 0, -sy};
+            float up[3] = {-sinf(v->cam.pitch) * sy, cosf(v->cam.pitch), -sinf(v->cam.pitch) * cy};
+            for (int i = 0; i < 3; ++i)
+                v->cam.target[i] +=
+                    scale * (-(float)e->motion.xrel * right[i] + (float)e->motion.yrel * up[i]);
+        }
+        break;
+    }
+    case SDL_MOUSEWHEEL:
+        if (ui_wants_mouse()) break;
+        v->animating = 0;
+        v->last_input_ms = smp_clock_ms();
+        v->cam.distance *= powf(0.88f, (float)e->wheel.y);
+        if (v->cam.distance < 15.0f) v->cam.distance = 15.0f; /* trichoscope range */
+        if (v->cam.distance > 3000.0f) v->cam.distance = 3000.0f;
+        break;
+    case SDL_KEYDOWN:
+        if (ui || ui_wants_keyboard()) break;
+        handle_key(v, &e->key, quit);
+        break;
+    }
+}
+
+static int save_requested_shot(viewer *v) {
+    static const int sizes[][2] = {{0, 0}, {1280, 720}, {1920, 1080}, {3840, 2160}};
+    smp_error err = {0};
+    const int *size = sizes[v->shot_size >= 0 && v->shot_size < 4 ? v->shot_size : 0];
+    smp_status st = size[0] ? view_screenshot_render(v, v->shot_path, size[0], size[1], &err)
+                            : view_screenshot_window(v, v->shot_path, &err);
+    v->shot_requested = 0;
+    if (st != SMP_OK)
+        view_message(v, 1, "%s", err.message);
+    else
+        view_message(v, 0, "saved %s", v->shot_path);
+    return st;
+}
+
+static int run_viewer(viewer *v, long frames, const char *screenshot, view_script *script) {
+    smp_error err = {0};
+    SDL_Window *window = smp_gl_context_window(v->h.gl);
+    int ww, wh;
+    SDL_GetWindowSize(window, &ww, &wh);
+    smp_gl_context_drawable_size(v->h.gl, &v->width, &v->height);
+    float scale = ww > 0 ? (float)v->width / (float)ww : 1.0f;
+    if (ui_init(window, SDL_GL_GetCurrentContext(), scale) != 0) {
+        fprintf(stderr, "smpsim view: the UI could not start on this OpenGL context\n");
+        return CLI_EXIT_FAILURE;
+    }
+    view_go_to(v, SMP_VIEW_THREE_QUARTER);
+    v->cam = v->goal;
+    v->animating = 0;
+    int quit = 0, rc = CLI_EXIT_OK, scripted = script != NULL;
+    long counted = 0, counted_draws = 0;
+    double last = smp_clock_ms(), counted_ms = 0, counted_draw_ms = 0;
+    while (!quit) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) handle_event(v, &e, &quit);
+        double now = smp_clock_ms();
+        float dt = (float)((now - last) / 1000.0);
+        last = now;
+        v->frame_ms[v->frame_index % VIEW_FRAME_SAMPLES] = dt * 1000.0;
+        v->frame_drew[v->frame_index++ % VIEW_FRAME_SAMPLES] = (unsigned char)v->scene_drawn;
+        if (view_poll_build(v, &err) != SMP_OK) {
+            rc = cli_fail("view", &err);
+            break;
+        }
+        view_train_frame(v);
+        if (v->video) {
+            const char *path = v->video_path;
+            if (view_video_step(v, &err) != SMP_OK)
+                view_message(v, 1, "%s", err.message);
+            else if (!v->video)
+                view_message(v, 0, "saved %s", path);
+        }
+        animate(v, dt);
+        if (v->orbit_deg_per_frame != 0.0f) {
+            v->animating = 0;
+            v->cam.yaw += v->orbit_deg_per_frame * k_pi / 180.0f;
+            v->last_input_ms = now;
+        }
+        if (v->playing) {
+            v->year += dt * v->speed;
+            if (v->year > view_completion(v) + VIEW_MAX_YEARS) v->year = 0.0f;
+        }
+        if (scripted) {
+            int code = 0;
+            scripted = view_script_before_frame(script, v, &code);
+            if (code) {
+                rc = code;
+                break;
+            }
+        }
+        /* automated frames count once the dots are in, so every run shows the same thing */
+        int counting = !scripted && frames > 0 && !view_building(v, NULL);
+        smp_gl_context_drawable_size(v->h.gl, &v->width, &v->height);
+        if (view_draw_scene(v, &err) != SMP_OK) {
+            rc = cli_fail("view", &err);
+            break;
+        }
+        if (counting && counted > 0 && v->scene_drawn)
+            ++counted_draws, counted_draw_ms += v->scene_ms;
+        ui_new_frame();
+        view_draw_panels(v);
+        ui_render();
+        if (script && view_script_after_frame(script, v) != 0) {
+            rc = CLI_EXIT_FAILURE;
+            break;
+        }
+        if (v->shot_requested) save_requested_shot(v);
+        if (counting && ++counted == frames) {
+            quit = 1;
+            if (screenshot) {
+                if (view_screenshot_window(v, screenshot, &err) != SMP_OK)
+                    rc = cli_fail("view", &err);
+                else
+                    printf("%s\n", screenshot);
+            }
+        }
+        if (counting && counted == 1) counted_ms = smp_clock_ms();
+        smp_gl_context_swap(v->h.gl);
+        /* At rest (the frame showed the kept picture, nothing moves or is being written) the
+         * window waits for input, a tenth of a second at most, instead of redrawing its
+         * panels as fast as it can: the worker's scatter gets the CPU. Automation never waits. */
+        v->resting = !script && frames == 0 && !v->scene_drawn && !v->video && !v->playing &&
+                     !v->animating && !v->train_stroking;
+        if (v->resting) SDL_WaitEventTimeout(NULL, 100);
+        if (v->first_build) {
+            /* the scatter starts once the head is on screen, so it does not slow that frame */
+            v->first_frame_ms = smp_clock_ms() - v->launch_ms;
+            view_start_build(v, 0);
+        }
+    }
+    /* The first counted frame starts the clock; of the others, those that drew the scene say
+     * what drawing costs, and the rest only showed the kept picture under the panels. */
+    if (frames > 0 && rc == CLI_EXIT_OK)
+        fprintf(stderr,
+                "smpsim view: first frame %.0f ms after launch (head %.0f, alongside window, GL "
+                "and compiling %.0f); "
+                "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each, the scene drawn "
+                "in %ld of them (%.1f ms each)\n",
+                v->first_frame_ms, v->head_open_ms, v->gl_open_ms, v->h.p.dots.count, v->build_ms,
+                counted, v->width, v->height,
+                counted > 1 ? (smp_clock_ms() - counted_ms) / (double)(counted - 1) : 0.0,
+                counted_draws, counted_draws ? counted_draw_ms / (double)counted_draws : 0.0);
+    view_shutdown(v);
+    ui_shutdown();
+    return rc;
+}
+
+/* The head (Assimp reads the default one in a few hundred ms) is built on a worker thread
+ * while the window and GL come up. */
+typedef struct head_job {
+    const smp_scene *scene;
+    smp_pipeline p;
+    smp_status status;
+    smp_error err;
+    double ms;
+} head_job;
+
+static int head_main(void *arg) {
+    head_job *job = arg;
+    double t0 = smp_clock_ms();
+    job->status = smp_pipeline_build(job->scene, SMP_PIPELINE_HEAD, &job->p, &job->err);
+    job->ms = smp_clock_ms() - t0;
+    return 0;
+}
+
+/* A CPU rasteriser compiles a program's code for each kind of draw at its first use (≈ 0.1 s
+ * with Mesa's shader cache warm, several times that cold). While the head is still being read,
+ * a frame like the first one is drawn tiny over a stand-in triangle and scaled into the back
+ * buffer, which the first real frame then covers, so that frame compiles little. The size is
+ * not a power of two, as real frames are not: llvmpipe compiles the sampling of such textures
+ * apart. */
+static smp_status warm_up(viewer *v, const smp_frame_desc *first, smp_error *err) {
+    smp_mesh m = {0};
+    smp_status st = smp_mesh_alloc(&m, 3, 1, err);
+    if (st != SMP_OK) return st;
+    const float xyz[9] = {-10, -10, 0, 10, -10, 0, 0, 10, 0}, uv[6] = {0, 0, 1, 0, 0, 1},
+                normal[9] = {0, 0, 1, 0, 0, 1, 0, 0, 1};
+    memcpy(m.positions, xyz, sizeof xyz);
+    memcpy(m.normals, normal, sizeof normal);
+    memcpy(m.uvs, uv, sizeof uv);
+    for (int i = 0; i < 3; ++i) m.indices[i] = (uint32_t)i;
+    smp_frame_desc f = *first;
+    f.camera = (smp_camera){
+        .eye = {0, 0, 100}, .up = {0, 1, 0}, .fov_y_deg = 30, .near_mm = 10, .far_mm = 1000};
+    int w, h;
+    smp_gl_context_drawable_size(v->h.gl, &w, &h);
+    if ((st = smp_renderer_set_head(v->h.renderer, &m, err)) == SMP_OK &&
+        (st = smp_renderer_draw_offscreen(v->h.renderer, &f, 30, 17, err)) == SMP_OK)
+        st = smp_renderer_present(v->h.renderer, w, h, err);
+    smp_mesh_free(&m);
+    return st;
+}
+
+/* The window opens on the head alone (fast), and the dots are scattered on the worker thread
+ * while it shows. */
+static smp_status open_window(viewer *v, int width, int height, int msaa, smp_error *err) {
+    double t0 = smp_clock_ms();
+    head_job job = {.scene = &v->scene};
+    SDL_Thread *reader = SDL_CreateThread(head_main, "smp-head", &job);
+    if (!reader) head_main(&job); /* no thread: read it first */
+    smp_gl_context_desc gd = {.backend = SMP_GL_SDL_WINDOW,
+                              .window_width = width,
+                              .window_height = height,
+                              .window_title = "smpsim",
+                              .vsync = 1};
+    smp_renderer_desc rd = {.msaa_samples = msaa};
+    smp_status st;
+    if ((st = smp_gl_context_create(&gd, &v->h.gl, err)) == SMP_OK &&
+        (st = smp_renderer_create(&rd, &v->h.renderer, err)) == SMP_OK) {
+        smp_frame_desc first = smp_frame_default();
+        first.fast_hair = first.fast_dots = first.single_sample = view_drafts(v);
+        st = warm_up(v, &first, err);
+    }
+    v->gl_open_ms = smp_clock_ms() - t0;
+    if (reader) SDL_WaitThread(reader, NULL);
+    v->head_open_ms = job.ms;
+    v->h.p = job.p; /* the head, or nothing when its build failed */
+    /* a bad head is the scene's fault (exit 2), whatever became of GL */
+    if (job.status != SMP_OK) st = job.status, *err = job.err;
+    if (st != SMP_OK) return st;
+    v->h.head_bounds = v->h.p.bounds;
+    return smp_renderer_set_head(v->h.renderer, &v->h.p.head, err);
+}
+
+int cmd_view(int argc, char **argv) {
+    static const struct option options[] = {
+        {"set", required_argument, NULL, 'S'},
+        {"size", required_argument, NULL, 's'},
+        {"year", required_argument, NULL, 'y'},
+        {"frames", required_argument, NULL, 'f'},
+        {"screenshot", required_argument, NULL, 'p'},
+        {"script", required_argument, NULL, 'x'},
+        {"msaa", required_argument, NULL, 'm'},
+        {"motion-scale", required_argument, NULL, 'M'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static viewer v;
+    memset(&v, 0, sizeof v);
+    v.launch_ms = smp_clock_ms();
+#ifdef __GLIBC__
+    /* glibc hands the top of the heap back to the system whenever 128 KB or more of it is
+     * free. Between the panels' allocations and llvmpipe's per-draw scratch that happens every
+     * frame, and every frame then faults its scratch back in page by page: measured, frames in
+     * motion took twice as long. Keeping up to 128 MB lets the memory be reused. */
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#endif
+    smp_scene_args scene_arg = {0};
+    int width = 1280, height = 720, msaa = 4, rc;
+    long frames = 0;
+    double year = SMP_YEAR_HEALED, motion_scale = -1;
+    const char *screenshot = NULL, *script_path = NULL;
+    smp_error err = {0};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":s:h", options, NULL)) != -1;) {
+        switch (c) {
+        case 'S':
+            if ((rc = smp_scene_args_add_set("view", &scene_arg, optarg))) return rc;
+            break;
+        case 's':
+            if (cli_parse_size(optarg, &width, &height, &err) != SMP_OK)
+                return cli_usage_error("view", "%s", err.message);
+            break;
+        case 'y':
+            if (smp_year_parse(optarg, &year, &err) != SMP_OK)
+                return cli_usage_error("view", "--year: %s", err.message);
+            if (year == SMP_YEAR_UNTREATED || year > VIEW_MAX_YEARS)
+                return cli_usage_error("view",
+                                       "--year: found '%s', expected 'healed' or years after the "
+                                       "completion of treatment, 0 to %d (the untreated head is "
+                                       "a comparison: C)",
+                                       optarg, VIEW_MAX_YEARS);
+            break;
+        case 'f':
+            if (cli_parse_int("--frames", optarg, 1, 1000000, &frames, &err) != SMP_OK)
+                return cli_usage_error("view", "%s", err.message);
+            break;
+        case 'p': screenshot = optarg; break;
+        case 'x': script_path = optarg; break;
+        case 'm':
+            if ((rc = cli_parse_msaa_option("view", optarg, &msaa))) return rc;
+            break;
+        case 'M':
+            if (cli_parse_number("--motion-scale", optarg, 0.25, 1, &motion_scale, &err) != SMP_OK)
+                return cli_usage_error("view", "%s", err.message);
+            break;
+        case 'h': print_help(); return CLI_EXIT_OK;
+        case ':': return cli_usage_error("view", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("view", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) scene_arg.path = argv[optind++];
+    if (optind < argc) return cli_usage_error("view", "unexpected argument '%s'", argv[optind]);
+    if (screenshot && frames <= 0)
+        return cli_usage_error("view", "--screenshot needs --frames N (the frame to save)");
+    if ((rc = smp_scene_args_load("view", &scene_arg, &v.scene))) return rc;
+    static view_script script;
+    if (script_path && (rc = view_script_load(script_path, &script))) return rc;
+
+    /* Without a display SDL would fall back to a driver with no visible window and the viewer
+     * would run unseen forever. */
+    const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+    if ((!x11 || !*x11) && (!wayland || !*wayland)) {
+        fprintf(stderr, "smpsim view: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
+                        "'smpsim render' works without one\n");
+        view_script_free(&script);
+        return CLI_EXIT_FAILURE;
+    }
+    v.echo_messages = frames > 0 || script_path;
+    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
+    v.motion_scale = motion_scale > 0 ? (float)motion_scale : v.echo_messages ? 1.0f : 0.5f;
+    if (open_window(&v, width, height, msaa, &err) != SMP_OK) {
+        smp_gl_session_close(&v.h);
+        view_script_free(&script);
+        if (smp_status_is_input_error(err.status)) return cli_fail("view", &err);
+        fprintf(stderr,
+                "smpsim view: %s\n(the viewer needs a display and OpenGL 3.3; "
+                "'smpsim render' works without one)\n",
+                err.message);
+        return CLI_EXIT_FAILURE;
+    }
+    snprintf(v.scene_path, sizeof v.scene_path, "%s", scene_arg.path ? scene_arg.path : "");
+    v.year = view_model_year(&v, year);
+    v.speed = 1.0f;
+    v.show_dots = v.show_hair = v.show_skin = 1;
+    v.split = 0.5f;
+    v.year_a = view_model_year(&v, SMP_YEAR_HEALED);
+    v.year_b = view_model_year(&v, 10.0);
+    v.compare_untreated = 1;
+    v.first_build = 1;
+    view_init(&v);
+    rc = run_viewer(&v, frames, screenshot, script_path ? &script : NULL);
+    view_script_free(&script);
+    smp_gl_session_close(&v.h);
+    return rc;
+}

@@ -1,0 +1,74 @@
+/* The viewer's panels: a C interface over Dear ImGui (Debian's libimgui-dev), implemented in
+ * ui_imgui.cpp, the only C++ file. Keeps GL headers and C++ out of the rest of the program. */
+#ifndef SMP_UI_IMGUI_H
+#define SMP_UI_IMGUI_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* window: the SDL_Window, context: its SDL_GLContext. Returns 0 on success. */
+int ui_init(void *window, void *context, float scale);
+void ui_shutdown(void);
+/* Feeds one SDL_Event; returns nonzero if the UI took it (typing, dragging a slider). */
+int ui_process_event(const void *sdl_event);
+int ui_wants_mouse(void);
+int ui_wants_keyboard(void);
+void ui_new_frame(void);
+void ui_render(void);
+
+/* Widgets, in the order they are called between ui_new_frame and ui_render. */
+int ui_begin(const char *title, float x, float y, float width);
+void ui_end(void);
+void ui_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ui_text_muted(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ui_separator(void);
+void ui_same_line(void);
+int ui_button(const char *label);
+int ui_checkbox(const char *label, int *value);
+int ui_slider_float(const char *label, float *value, float min, float max, const char *format);
+int ui_slider_int(const char *label, int *value, int min, int max);
+int ui_combo(const char *label, int *current, const char *const *items, int count);
+int ui_slider_int_text(const char *label, int *value, int min, int max, const char *format);
+int ui_radio(const char *label, int active);
+/* A section that can fold away; open at first when open_at_first. */
+int ui_section(const char *label, int open_at_first);
+/* A colour square (sRGB 0..1) of size px; outlined when selected; returns 1 when clicked. */
+int ui_swatch(const char *id, const float srgb[3], int selected, float size);
+/* A colour picker (sRGB 0..1); returns 1 on change. */
+int ui_color(const char *label, float srgb[3]);
+/* A one-line text field editing buf (size bytes); returns 1 when Enter is pressed. */
+int ui_input_text(const char *label, char *buf, unsigned long size);
+/* fraction 0..1 with a caption on the bar. */
+void ui_progress(float fraction, const char *caption);
+void ui_text_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ui_text_wrapped(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Width of the next widget in pixels (< 0: up to that far from the right edge). */
+void ui_item_width(float width);
+void ui_push_id(int id);
+void ui_pop_id(void);
+void ui_disabled_begin(int disabled);
+void ui_disabled_end(void);
+/* A panel at (x, y) of fixed size that scrolls when its content is taller. */
+int ui_begin_fixed(const char *title, float x, float y, float width, float height);
+/* The next window's first appearance is folded to its title bar (collapsed != 0) or open. */
+void ui_set_next_collapsed_once(int collapsed);
+/* A caption on a dark plate over everything, at pixel (x, y) of the window. */
+void ui_label(float x, float y, const char *text);
+/* How wide text is drawn, in pixels. */
+float ui_text_width(const char *text);
+/* A timeline: the year slider from min_year to max_year (printf format of its value) with a
+ * tick for each session date (years, on the slider's scale), touch-ups (where touch_up[i],
+ * which may be NULL) in another colour, and the touch-up-due year (> min_year). */
+int ui_timeline(const char *label, float *year, float min_year, float max_year, const float *marks,
+                const int *touch_up, int mark_count, float due_year, const char *format);
+/* A line chart of values (and optionally second, dimmer, or NULL) over x in [0, max_x], y in
+ * [0, y_max], with gridlines every x_step, a marker at x (when within [0, max_x]) and an amber
+ * tick at due_x (> 0). */
+void ui_chart(const float *values, const float *second, int count, float max_x, float x_step,
+              float x, float due_x, float y_max, float height);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,290 @@
+/* The viewer's state, shared by its modules: view_state.c (scene edits and background
+ * rebuilds), view_frame.c (drawing, comparisons, screenshots, sheets, videos), view_panels.c (the
+ * ImGui panels), view_script.c (automation) and cmd_view.c (window, input, main loop).
+ *
+ * Every edit of the scene goes through view_edit, which validates the edited scene with the
+ * scene module (the same checks as a scene file) and either rebuilds the ageing model at once
+ * (skin, lifestyle: no new dots) or starts a rebuild of the whole pipeline on a worker thread.
+ * The worker only computes (no GL); the render thread swaps the finished pipeline in and uploads
+ * it. Edits made while a rebuild runs are coalesced into one more rebuild.
+ *
+ *   viewer *v = ...;                        // headless h opened, scene loaded
+ *   view_start_build(v, 0);                 // dots appear when the worker finishes
+ *   per frame: view_poll_build(v); view_draw_scene(v, &err); ui ...; swap
+ *
+ * Does NOT: own the GL context's lifetime (cmd_view.c), or draw widgets itself (ui_imgui.h).
+ */
+#ifndef SMP_VIEW_H
+#define SMP_VIEW_H
+
+#include "smp/gl_session.h"
+#include "smp/scene.h"
+#include "view_training.h"
+
+enum {
+    VIEW_MAX_YEARS = 20,     /* the timeline runs from the first session to this many years
+                                after the completion of treatment */
+    VIEW_PLOT_SAMPLES = 81,  /* contrast curve points: every quarter year */
+    VIEW_MAX_MESSAGES = 8,   /* errors kept for the window */
+    VIEW_MESSAGE_MAX = 400,  /* one line each */
+    VIEW_PATH_MAX = 1024,    /* the Files panel's path fields */
+    VIEW_FRAME_SAMPLES = 60, /* frame times averaged by the HUD */
+};
+
+/* What an edit touches: the model only (instant) or the dots (a background rebuild). */
+typedef enum view_edit_kind { VIEW_EDIT_MODEL, VIEW_EDIT_SCATTER } view_edit_kind;
+
+typedef enum view_compare {
+    VIEW_COMPARE_OFF,
+    VIEW_COMPARE_SPLIT, /* one view, left of the divider from A, right from B */
+    VIEW_COMPARE_SIDE,  /* two half-width views side by side */
+} view_compare;
+
+/* An orbit camera around a target: yaw about +Y, pitch above the horizon, distance. */
+typedef struct view_orbit {
+    float target[3];
+    float yaw, pitch, distance;
+    float fov_y_deg;
+} view_orbit;
+
+typedef struct view_build view_build; /* a pipeline being built on the worker thread */
+typedef struct view_scene_record view_scene_record; /* what a picture of the scene depends on */
+typedef struct view_video view_video; /* a time-lapse being written, a frame per frame */
+
+/* A window narrower or lower than this opens with its side panels folded to their titles. */
+enum { VIEW_ROOMY_WIDTH = 800, VIEW_ROOMY_HEIGHT = 500 };
+
+typedef struct viewer {
+    smp_gl_session h; /* GL, renderer and the pipeline on screen */
+    smp_scene scene;  /* the scene as edited: what is on screen, or being built */
+    smp_scene shown;  /* the scene whose dots are on screen: what a failed build returns to */
+    char scene_path[VIEW_PATH_MAX];
+
+    view_build *build; /* in flight, or NULL */
+    int first_build;   /* the window shows the head alone; the first build is still to start */
+    int built;         /* a build has landed */
+    int build_again;   /* a scatter edit came in while building */
+    int reframe;       /* the head changed: frame it again when the build lands */
+    double build_ms;   /* the last finished build's wall time */
+
+    view_orbit cam, goal; /* goal: where a preset or reset is taking the camera */
+    int animating;
+    int width, height; /* drawable pixels */
+    /* year, year_a, year_b and due_years are the ageing model's time (years after the first
+     * session), what the renderer takes; the panels show them after the completion of
+     * treatment (view_time_label) */
+    float year, speed;
+    float motion_scale;   /* frames drawn while the camera or the year moves: this fraction of
+                             the window, scaled up on present (1 = always full size) */
+    double last_input_ms; /* the last camera input or scrub, for motion_scale */
+    int playing, msaa;
+    float orbit_deg_per_frame; /* automation: the camera turns this much every frame */
+    int show_dots, show_hair, show_skin;
+    int hide_panels; /* Tab: the head alone, the timeline kept */
+    int lighting;    /* smp_lighting */
+    int heat_map;    /* 0 none, 1 planned dot density, 2 contrast at the year drawn */
+    int heat_ready;  /* the overlay matches the pipeline on screen (and heat_year) */
+    float heat_year; /* contrast: the year the overlay was computed for */
+
+    view_compare compare;
+    int compare_untreated; /* split: the untreated head left, the timeline's year right */
+    float year_a, year_b, split;
+    int dragging_split;
+
+    float contrast[VIEW_PLOT_SAMPLES], contrast_alt[VIEW_PLOT_SAMPLES];
+    float contrast_max;
+    int plot_alt;                 /* also plot the other lifestyle */
+    char alt_label[64];           /* what the other lifestyle is */
+    float due_years;              /* touch-up due, or <= 0 if never within the timeline */
+    float mst_swatch_srgb[10][3]; /* Monk scale presets, for the skin-tone swatches */
+
+    char messages[VIEW_MAX_MESSAGES][VIEW_MESSAGE_MAX];
+    int message_count;
+    int message_is_error;
+    int echo_messages; /* automation: also print messages on stderr */
+
+    char open_path[VIEW_PATH_MAX], save_path[VIEW_PATH_MAX];
+    char shot_path[VIEW_PATH_MAX], sheet_path[VIEW_PATH_MAX], video_path[VIEW_PATH_MAX];
+    view_video *video;  /* in progress, or NULL */
+    int shot_size;      /* Files panel: 0 the window with its panels, else a render size */
+    int shot_requested; /* taken at the end of the frame, once the panels are drawn */
+
+    /* training mode (view_train.c): NULL when off */
+    view_training *training;
+    struct smp_pick *focus_pick; /* the head on screen, for double-click focus; built lazily */
+    int train_stroking;          /* the left button is down on the head */
+    int train_projection;        /* 2x2: the trainee's work and the expert's at years 5 and 10 */
+    int train_show_expert;       /* the main view shows the expert version instead */
+    int train_uploaded; /* which dots the renderer holds: 0 the trainee's, 1 the expert's */
+    unsigned train_heat_generation; /* of the error map on the GPU */
+    unsigned train_fbo, train_rbo;  /* where the projection's cells are gathered */
+    int train_fbo_w, train_fbo_h;
+    char session_path[VIEW_PATH_MAX];
+
+    /* The picture under the panels is kept (scene_fbo) and shown again while nothing it
+     * depends on changes: frames that only redraw the panels cost a copy. */
+    view_scene_record *scene_shown; /* what the kept picture was drawn from; NULL: none */
+    unsigned scene_fbo, scene_rbo;
+    int scene_fbo_w, scene_fbo_h;
+    int draft;            /* this frame is in motion: smaller, one sample, far hair and dots
+                             thinned */
+    float motion_seen[4]; /* the years and the divider last frame: scrubbing is motion too */
+    int scene_drawn;      /* this frame drew the scene (0: it showed the kept picture) */
+    double scene_ms;      /* the last drawing of the scene, to its pixels in scene_fbo */
+    int scene_draft;      /* whether that drawing was a frame in motion */
+    int resting;          /* the last frame showed the kept picture and waited for input */
+
+    double frame_ms[VIEW_FRAME_SAMPLES];
+    unsigned char frame_drew[VIEW_FRAME_SAMPLES]; /* whether each sampled frame drew the scene */
+    int frame_index;
+    double launch_ms, first_frame_ms; /* launch to the first frame on screen */
+    double head_open_ms, gl_open_ms;  /* what the first frame waited for */
+} viewer;
+
+/* --- view_state.c ------------------------------------------------------------------------ */
+
+/* Sets up what the panels need once (swatches, paths) and the plot for the current model. */
+void view_init(viewer *v);
+void view_shutdown(viewer *v);
+
+/* Validates edited and makes it the scene: rebuilds the model at once, or (kind
+ * VIEW_EDIT_SCATTER) starts a background rebuild. On a rejected edit the scene is unchanged,
+ * the reasons are shown in the window and the status is returned (err holds the first). */
+smp_status view_edit(viewer *v, const smp_scene *edited, view_edit_kind kind, smp_error *err);
+
+/* Applies one "path=value" override (as --set) through view_edit. Paths under client.skin and
+ * lifestyle touch the model only. */
+smp_status view_set(viewer *v, const char *assignment, smp_error *err);
+
+/* Loads a scene file; on failure the previous scene stays and the errors are shown. */
+smp_status view_open(viewer *v, const char *path, smp_error *err);
+
+/* Saves the scene atomically (a failed save leaves the old file intact). */
+smp_status view_save(viewer *v, const char *path, smp_error *err);
+
+/* Starts rebuilding the pipeline of v->scene on the worker thread (or queues one more). */
+void view_start_build(viewer *v, int reframe);
+
+/* Render thread, once per frame: swaps a finished build in and uploads it. Returns SMP_OK, or
+ * the build's error (shown in the window; the previous smp_pipeline stays). */
+smp_status view_poll_build(viewer *v, smp_error *err);
+
+/* Whether a build is running or the first one still has to start, and for how long (ms). */
+int view_building(const viewer *v, double *elapsed_ms);
+
+/* How far the build running is, 0..0.99: the stages the worker has finished, weighted by the
+ * last build's stage times, and the one running by the time it has had. 0 when none runs. */
+float view_build_progress(const viewer *v);
+
+/* Waits for the build in flight (automation). */
+void view_wait_build(viewer *v);
+
+/* Recomputes the contrast curves (over the VIEW_MAX_YEARS after completion) and the
+ * touch-up-due year from the current model. */
+void view_update_plot(viewer *v);
+
+/* The completion of treatment in the scene being edited: its last treatment session's day, in
+ * years after the first session. */
+double view_completion(const viewer *v);
+
+/* The model time of a time shown: SMP_YEAR_HEALED or years after completion (smp/scene.h). */
+float view_model_year(const viewer *v, double shown);
+
+/* What a model time is called, counted from the completion of treatment: "Day 21 of
+ * treatment, 21 days before completion", "Healed (30 days after the last session)", "Year 3.0
+ * after completion" ("Day 12 after completion" in the first three months). */
+void view_time_label(const viewer *v, double t_years, char *out, size_t size);
+
+/* Shows a message in the window (and on stderr when echoing). */
+void view_message(viewer *v, int is_error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void view_clear_messages(viewer *v);
+
+/* --- view_frame.c ------------------------------------------------------------------------ */
+
+smp_camera view_orbit_camera(const view_orbit *o);
+view_orbit view_orbit_from_camera(const smp_camera *c);
+
+/* Whether frames in motion, and the first frame after launch, are drafts: smaller (by
+ * motion_scale < 1), one sample per pixel, fewer far hairs and dots. */
+int view_drafts(const viewer *v);
+
+/* Puts the scene (with the comparison, if any) into the window's back buffer: drawn, or the
+ * picture kept from the last frame when nothing it depends on has changed (v->scene_drawn
+ * says which). */
+smp_status view_draw_scene(viewer *v, smp_error *err);
+
+/* Frees the kept picture and the projection's offscreen copy of the window (GL thread). */
+void view_frame_release(viewer *v);
+
+/* Saves the window's back buffer (scene and panels) as a PNG. */
+smp_status view_screenshot_window(viewer *v, const char *path, smp_error *err);
+
+/* Renders the current camera and year at width x height (no panels) into a PNG. */
+smp_status view_screenshot_render(viewer *v, const char *path, int width, int height,
+                                  smp_error *err);
+
+/* The scene's contact sheet (its render views and years), as `smpsim render --sheet`. */
+smp_status view_export_sheet(viewer *v, const char *path, smp_error *err);
+
+/* A time-lapse from healed to year 20 after completion from the current camera (1280x720, 8 s,
+ * MP4 through ffmpeg, as `smpsim render --video`), written one frame per window frame so the
+ * window stays live. */
+smp_status view_video_start(viewer *v, const char *path, smp_error *err);
+/* Writes the next frame; closes the file after the last. Returns the first failure (the
+ * partial file is then removed). */
+smp_status view_video_step(viewer *v, smp_error *err);
+/* Fraction written, or < 0 when no video is being written. */
+float view_video_progress(const viewer *v);
+void view_video_abort(viewer *v);
+
+/* --- view_panels.c ----------------------------------------------------------------------- */
+
+void view_draw_panels(viewer *v);
+
+/* --- view_train.c ------------------------------------------------------------------------ */
+
+/* Turns training mode on for the scene on screen (an exercise, or free practice) once its dots
+ * are in; refuses while a build runs. Off ends it and puts the plan's dots back; the session is
+ * lost unless saved, as a closed document would be. */
+smp_status view_train_start(viewer *v, smp_error *err);
+void view_train_stop(viewer *v);
+
+/* Once per frame, before drawing: replay, scores from the worker, uploads of changed dots and
+ * of the error map. */
+void view_train_frame(viewer *v);
+
+/* A puncture at drawable pixel (x, y) through the current camera; a held stroke from (x0, y0)
+ * to (x1, y1) over ms milliseconds, sampled as a 60 Hz pointer would be (automation). */
+smp_status view_train_puncture(viewer *v, float x, float y, smp_error *err);
+smp_status view_train_stroke(viewer *v, float x0, float y0, float x1, float y1, double ms,
+                             smp_error *err);
+
+/* Pointer events from the window (drawable pixels): left button down, motion, up. */
+void view_train_pointer_down(viewer *v, float x, float y);
+void view_train_pointer_move(viewer *v, float x, float y);
+void view_train_pointer_up(viewer *v);
+
+void view_train_undo(viewer *v);
+void view_train_redo(viewer *v);
+/* Session files; a failed load keeps the work and shows why. */
+smp_status view_train_save(viewer *v, const char *path, smp_error *err);
+smp_status view_train_load(viewer *v, const char *path, smp_error *err);
+/* The projection on or off; on waits for the expert version (one scatter). */
+smp_status view_train_set_projection(viewer *v, int on, smp_error *err);
+
+/* The Training panel, in place of the scene panel while training. */
+void view_train_panel(viewer *v);
+/* The projection's captions. */
+void view_train_labels(viewer *v);
+
+/* --- cmd_view.c -------------------------------------------------------------------------- */
+
+void view_go_to(viewer *v, smp_view view);
+
+/* Double-click: glides the camera to look at the point of the head under drawable pixel
+ * (x, y), a little closer. Returns 1 if the pixel shows the head, 0 if it shows the backdrop
+ * (the camera stays). The picker is built on first use and dropped with the head. */
+int view_focus_at(viewer *v, float x, float y, smp_error *err);
+
+#endif

@@ -1,0 +1,411 @@
+/* The viewer's scene: validated edits, instant model rebuilds, background pipeline rebuilds. */
+#include <SDL.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smp/clock.h"
+#include "smp/pick.h"
+#include "view.h"
+
+struct view_build {
+    SDL_Thread *thread;
+    SDL_atomic_t done;
+    smp_scene scene;   /* the worker's own copy: edits go on while it builds */
+    smp_pipeline head; /* the head on screen, when the scene still has it: not read again */
+    smp_pipeline_progress progress;
+    /* the worker's progress report: the share done and the share done once the step now
+     * running ends, in 1/10000, and when that step began (ms after started_ms) */
+    SDL_atomic_t done_e4, after_e4, step_ms;
+    smp_pipeline p;
+    smp_status status;
+    smp_error err;
+    double started_ms;
+    double expected_ms; /* how long the build should take, from the last one */
+};
+
+void view_clear_messages(viewer *v) { v->message_count = 0; }
+
+void view_message(viewer *v, int is_error, const char *fmt, ...) {
+    if (v->message_count == VIEW_MAX_MESSAGES) {
+        memmove(v->messages[0], v->messages[1], sizeof v->messages[0] * (VIEW_MAX_MESSAGES - 1));
+        --v->message_count;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->messages[v->message_count++], VIEW_MESSAGE_MAX, fmt, ap);
+    va_end(ap);
+    v->message_is_error = is_error;
+    if (v->echo_messages) fprintf(stderr, "smpsim view: %s\n", v->messages[v->message_count - 1]);
+}
+
+static void show_report(viewer *v, const smp_scene_report *rep) {
+    view_clear_messages(v);
+    for (int i = 0; i < rep->count && i < VIEW_MAX_MESSAGES; ++i)
+        view_message(v, 1, "%s", rep->messages[i]);
+    int hidden = rep->count + rep->dropped - VIEW_MAX_MESSAGES;
+    if (hidden > 0) view_message(v, 1, "... and %d more", hidden);
+}
+
+void view_init(viewer *v) {
+    v->shown = v->scene;
+    /* where the years and the divider start is not a scrub */
+    const float seen[4] = {v->year, v->year_a, v->year_b, v->split};
+    memcpy(v->motion_seen, seen, sizeof seen);
+    for (int m = 1; m <= 10; ++m) {
+        smp_skin_desc d = {.mst = m};
+        smp_skin skin;
+        smp_error err = {0};
+        if (smp_skin_resolve(&d, &skin, &err) != SMP_OK) continue;
+        for (int k = 0; k < 3; ++k)
+            v->mst_swatch_srgb[m - 1][k] = (float)smp_srgb_encode(skin.albedo_linear[k]);
+    }
+    snprintf(v->open_path, sizeof v->open_path, "%s", v->scene_path);
+    snprintf(v->save_path, sizeof v->save_path, "%s",
+             v->scene_path[0] ? v->scene_path : "scene.json");
+    snprintf(v->shot_path, sizeof v->shot_path, "smpsim.png");
+    snprintf(v->sheet_path, sizeof v->sheet_path, "sheet.png");
+    snprintf(v->video_path, sizeof v->video_path, "timelapse.mp4");
+    view_update_plot(v);
+}
+
+/* The scene module's own checks, run on the scene as edited: text round trip, then load with
+ * the override (if any) applied. */
+static smp_status validate(viewer *v, const smp_scene *base, const char *set, smp_scene *out,
+                           smp_error *err) {
+    char *json = smp_scene_to_json(base);
+    if (!json) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory checking the scene");
+    const char *sets[1] = {set};
+    smp_scene_source src = {.path = base->source,
+                            .text = json,
+                            .text_size = strlen(json),
+                            .sets = sets,
+                            .set_count = set ? 1 : 0};
+    smp_scene_report *rep = malloc(sizeof *rep);
+    smp_status st = rep ? smp_scene_load(&src, out, rep) : SMP_ERR_NOMEM;
+    if (!rep)
+        smp_error_set(err, st, "out of memory checking the scene");
+    else if (st != SMP_OK) {
+        show_report(v, rep);
+        *err = rep->first;
+    }
+    free(rep);
+    free(json);
+    return st;
+}
+
+/* Whether two scenes say the same thing (their resolved JSON; structs may differ in padding). */
+static int same_scene(const smp_scene *a, const smp_scene *b) {
+    char *ja = smp_scene_to_json(a), *jb = smp_scene_to_json(b);
+    int same = ja && jb && strcmp(ja, jb) == 0;
+    free(ja);
+    free(jb);
+    return same;
+}
+
+/* An exercise fixes the client: the session is made and scored against this scene's head,
+ * target and model, which the scoring thread is reading. */
+static smp_status refuse_while_training(viewer *v, smp_error *err) {
+    smp_error_set(err, SMP_ERR_INVALID_ARG,
+                  "the scene cannot change while training; save the session and turn training "
+                  "off first");
+    view_message(v, 1, "%s", err->message);
+    return err->status;
+}
+
+static smp_status apply(viewer *v, const smp_scene *checked, view_edit_kind kind, smp_error *err) {
+    if (same_scene(checked, &v->scene)) return SMP_OK; /* a combo picked its own value again */
+    if (v->training) return refuse_while_training(v, err);
+    if (kind == VIEW_EDIT_SCATTER || v->build) {
+        /* a model edit during a build is picked up when the build lands */
+        v->scene = *checked;
+        if (kind == VIEW_EDIT_SCATTER) view_start_build(v, 0);
+        return SMP_OK;
+    }
+    smp_status st = smp_pipeline_rebuild_model(checked, &v->h.p, err);
+    if (st != SMP_OK) {
+        view_message(v, 1, "%s", err->message);
+        return st;
+    }
+    v->scene = v->shown = *checked;
+    v->heat_ready = 0; /* the contrast map follows the model */
+    view_update_plot(v);
+    return SMP_OK;
+}
+
+smp_status view_edit(viewer *v, const smp_scene *edited, view_edit_kind kind, smp_error *err) {
+    smp_scene *checked = malloc(sizeof *checked);
+    if (!checked) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory editing the scene");
+    smp_status st = validate(v, edited, NULL, checked, err);
+    if (st == SMP_OK) st = apply(v, checked, kind, err);
+    if (st == SMP_OK && v->message_is_error) view_clear_messages(v);
+    free(checked);
+    return st;
+}
+
+smp_status view_set(viewer *v, const char *assignment, smp_error *err) {
+    smp_scene *checked = malloc(sizeof *checked);
+    if (!checked) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory editing the scene");
+    smp_status st = validate(v, &v->scene, assignment, checked, err);
+    int model_only =
+        strncmp(assignment, "client.skin.", 12) == 0 || strncmp(assignment, "lifestyle.", 10) == 0;
+    if (st == SMP_OK) st = apply(v, checked, model_only ? VIEW_EDIT_MODEL : VIEW_EDIT_SCATTER, err);
+    free(checked);
+    return st;
+}
+
+smp_status view_open(viewer *v, const char *path, smp_error *err) {
+    if (v->training) return refuse_while_training(v, err);
+    smp_scene *loaded = malloc(sizeof *loaded);
+    smp_scene_report *rep = malloc(sizeof *rep);
+    smp_status st = SMP_ERR_NOMEM;
+    if (!loaded || !rep) {
+        smp_error_set(err, st, "out of memory opening %s", path);
+    } else {
+        smp_scene_source src = {.path = path};
+        st = smp_scene_load(&src, loaded, rep);
+        if (st != SMP_OK) {
+            show_report(v, rep);
+            view_message(v, 1, "%s not opened; the previous scene stays", path);
+            *err = rep->first;
+        } else {
+            v->scene = *loaded;
+            snprintf(v->scene_path, sizeof v->scene_path, "%s", path);
+            view_clear_messages(v);
+            view_message(v, 0, "opened %s", path);
+            view_start_build(v, 1);
+        }
+    }
+    free(rep);
+    free(loaded);
+    return st;
+}
+
+smp_status view_save(viewer *v, const char *path, smp_error *err) {
+    smp_status st = smp_scene_save(&v->scene, path, err);
+    if (st != SMP_OK)
+        view_message(v, 1, "%s", err->message);
+    else
+        view_message(v, 0, "saved %s", path);
+    return st;
+}
+
+/* --- the worker -------------------------------------------------------------------------- */
+
+static void build_step(void *user, double done, double after) {
+    view_build *b = user;
+    SDL_AtomicSet(&b->step_ms, (int)(smp_clock_ms() - b->started_ms));
+    SDL_AtomicSet(&b->after_e4, (int)lround(after * 1e4));
+    SDL_AtomicSet(&b->done_e4, (int)lround(done * 1e4));
+}
+
+static int build_main(void *arg) {
+    view_build *b = arg;
+    b->status = smp_pipeline_build_with(&b->scene, SMP_PIPELINE_ALL,
+                                        b->head.head.vertex_count ? &b->head : NULL, &b->progress,
+                                        &b->p, &b->err);
+    SDL_AtomicSet(&b->done, 1);
+    return 0;
+}
+
+/* The shown pipeline's stage times, as the weights of the next build's progress: only a
+ * pipeline built in full has them all. */
+static void expected_stages(const viewer *v, view_build *b) {
+    const smp_pipeline *p = &v->h.p;
+    if (!v->built) return; /* typical shares until a full build has been timed */
+    const double ms[5] = {p->head_ms, p->fields_ms, p->scatter_ms, p->model_ms, p->hair_ms};
+    memcpy(b->progress.stage_ms, ms, sizeof ms);
+    b->expected_ms = v->build_ms;
+}
+
+void view_start_build(viewer *v, int reframe) {
+    v->reframe |= reframe;
+    v->first_build = 0;
+    if (v->build) {
+        v->build_again = 1;
+        return;
+    }
+    view_build *b = calloc(1, sizeof *b);
+    if (!b) {
+        view_message(v, 1, "out of memory starting a rebuild");
+        return;
+    }
+    b->scene = v->scene;
+    smp_error err = {0};
+    if (v->h.p.head.vertex_count && smp_pipeline_same_head(&b->scene, &v->shown) &&
+        smp_pipeline_copy_head(&v->h.p, &b->head, &err) != SMP_OK)
+        smp_pipeline_free(&b->head); /* out of memory: the worker reads the head again */
+    b->progress = (smp_pipeline_progress){.step = build_step, .user = b};
+    b->expected_ms = 1500.0;
+    expected_stages(v, b);
+    b->started_ms = smp_clock_ms();
+    b->thread = SDL_CreateThread(build_main, "smp-build", b);
+    if (!b->thread) { /* no thread: build here, the window waits once */
+        build_main(b);
+    }
+    v->build = b;
+    v->build_again = 0;
+}
+
+int view_building(const viewer *v, double *elapsed_ms) {
+    if (!v->build && !v->first_build) return 0;
+    if (elapsed_ms) *elapsed_ms = v->build ? smp_clock_ms() - v->build->started_ms : 0;
+    return 1;
+}
+
+float view_build_progress(const viewer *v) {
+    view_build *b = v->build;
+    if (!b) return 0.0f;
+    /* between the worker's reports, the step now running advances at the pace the last
+     * build went, and waits at its end */
+    double done = SDL_AtomicGet(&b->done_e4) * 1e-4;
+    double after = SDL_AtomicGet(&b->after_e4) * 1e-4;
+    double in_step = smp_clock_ms() - b->started_ms - SDL_AtomicGet(&b->step_ms);
+    double step_ms = (after - done) * b->expected_ms;
+    double f =
+        after > done && step_ms > 0 ? done + (after - done) * fmin(in_step / step_ms, 1.0) : after;
+    return (float)fmin(f, 0.99);
+}
+
+void view_wait_build(viewer *v) {
+    if (v->build && v->build->thread) SDL_WaitThread(v->build->thread, NULL), v->build->thread = 0;
+}
+
+smp_status view_poll_build(viewer *v, smp_error *err) {
+    view_build *b = v->build;
+    if (!b || !SDL_AtomicGet(&b->done)) return SMP_OK;
+    if (b->thread) SDL_WaitThread(b->thread, NULL);
+    v->build = NULL;
+    v->build_ms = smp_clock_ms() - b->started_ms;
+    smp_status st = b->status;
+    if (st != SMP_OK) {
+        *err = b->err;
+        view_message(v, 1, "%s", b->err.message);
+        view_message(v, 1, "back to the last scene that built");
+        v->scene = v->shown;
+        v->build_again = v->reframe = 0;
+    } else {
+        /* GL uploads happen here, on the thread that owns the context */
+        st = smp_renderer_set_head(v->h.renderer, &b->p.head, err);
+        if (st == SMP_OK) st = smp_renderer_set_dots(v->h.renderer, &b->p.dots, err);
+        if (st == SMP_OK) st = smp_renderer_set_hair(v->h.renderer, &b->p.hair, err);
+        if (st == SMP_OK) {
+            smp_pipeline_free(&v->h.p);
+            smp_pick_destroy(v->focus_pick);
+            v->focus_pick = NULL;
+            v->h.p = b->p;
+            memset(&b->p, 0, sizeof b->p);
+            v->h.head_bounds = v->h.p.bounds;
+            v->heat_ready = 0;
+            /* model edits made during the build; a pending scatter edit brings its own model */
+            v->shown = b->scene;
+            if (!v->build_again) {
+                if (smp_pipeline_rebuild_model(&v->scene, &v->h.p, err) != SMP_OK)
+                    view_message(v, 1, "%s", err->message);
+                else
+                    v->shown = v->scene;
+            }
+            if (v->reframe && !v->build_again) {
+                view_go_to(v, SMP_VIEW_THREE_QUARTER);
+                v->cam = v->goal;
+                v->animating = 0;
+                v->reframe = 0;
+            }
+            view_update_plot(v);
+        }
+    }
+    smp_pipeline_free(&b->p);
+    smp_pipeline_free(&b->head);
+    free(b);
+    if (v->build_again) view_start_build(v, 0);
+    /* A failed build is the scene's fault: it is shown and the viewer goes on, except when
+     * automation's very first build fails (a run without dots would pass for a good one). */
+    if (st == SMP_OK) v->built = 1;
+    return smp_status_is_input_error(st) && (v->built || !v->echo_messages) ? SMP_OK : st;
+}
+
+void view_shutdown(viewer *v) {
+    view_train_stop(v);
+    view_frame_release(v);
+    smp_pick_destroy(v->focus_pick);
+    v->focus_pick = NULL;
+    view_video_abort(v);
+    view_wait_build(v);
+    if (v->build) {
+        smp_pipeline_free(&v->build->p);
+        smp_pipeline_free(&v->build->head);
+        free(v->build);
+        v->build = NULL;
+    }
+}
+
+/* --- the contrast plot ------------------------------------------------------------------- */
+
+/* From the completion of treatment (done, model years) to VIEW_MAX_YEARS after it. */
+static void contrast_curve(const smp_age_model *m, double done, float *out) {
+    smp_error err = {0};
+    for (int i = 0; i < VIEW_PLOT_SAMPLES; ++i) {
+        smp_area_state a;
+        double t = done + VIEW_MAX_YEARS * (double)i / (VIEW_PLOT_SAMPLES - 1);
+        out[i] = m && smp_age_area(m, t, SMP_TISSUE_SKIN, &a, &err) == SMP_OK
+                     ? (float)(100.0 * a.cover_contrast)
+                     : 0.0f;
+    }
+}
+
+void view_update_plot(viewer *v) {
+    const smp_age_model *m = v->h.p.model;
+    double done = view_completion(v);
+    contrast_curve(m, done, v->contrast);
+    /* the other lifestyle: without sunscreen if the client uses it, with SPF 30 if not */
+    smp_scene alt = v->scene;
+    alt.sunscreen_spf = v->scene.sunscreen_spf > 1 ? 1 : 30;
+    snprintf(v->alt_label, sizeof v->alt_label, "%s",
+             alt.sunscreen_spf > 1 ? "with SPF 30" : "without sunscreen");
+    smp_pipeline other;
+    memset(&other, 0, sizeof other);
+    smp_error err = {0};
+    if (m && smp_pipeline_rebuild_model(&alt, &other, &err) == SMP_OK) {
+        contrast_curve(other.model, done, v->contrast_alt);
+        smp_age_destroy(other.model);
+    } else {
+        memset(v->contrast_alt, 0, sizeof v->contrast_alt);
+    }
+    v->contrast_max = 5.0f;
+    for (int i = 0; i < VIEW_PLOT_SAMPLES; ++i) {
+        if (v->contrast[i] > v->contrast_max) v->contrast_max = v->contrast[i];
+        if (v->contrast_alt[i] > v->contrast_max) v->contrast_max = v->contrast_alt[i];
+    }
+    v->contrast_max = ceilf(v->contrast_max / 5.0f) * 5.0f;
+    double due = INFINITY;
+    v->due_years = 0;
+    if (m && smp_blend_touch_up_due(m, &v->h.p.fringe, SMP_TISSUE_SKIN, &due, &err) == SMP_OK &&
+        isfinite(due))
+        v->due_years = (float)due;
+}
+
+/* --- time -------------------------------------------------------------------------------- */
+
+double view_completion(const viewer *v) { return smp_scene_completion_years(&v->scene); }
+
+float view_model_year(const viewer *v, double shown) {
+    double t = 0;
+    smp_scene_model_years(&v->scene, shown, &t);
+    return (float)t;
+}
+
+void view_time_label(const viewer *v, double t_years, char *out, size_t size) {
+    double done = view_completion(v), after = t_years - done;
+    int days = (int)lround(after * 365.25);
+    if (days < 0)
+        snprintf(out, size, "Day %d of treatment, %d days before completion",
+                 (int)lround(t_years * 365.25), -days);
+    else if (days == SMP_HEALED_DAYS)
+        smp_year_label(SMP_YEAR_HEALED, out, size);
+    else if (after < 0.25)
+        snprintf(out, size, "Day %d after completion", days);
+    else
+        snprintf(out, size, "Year %.1f after completion", after);
+}

@@ -1,0 +1,56 @@
+/* Shared helpers of the smpsim commands: exit codes, error reporting, argument parsing. */
+#ifndef SMP_CLI_H
+#define SMP_CLI_H
+
+#include "smp/gl_context.h"
+#include "smp/status.h"
+
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAILURE = 1, /* the machine failed: no GL, disk full, ... */
+    CLI_EXIT_USAGE = 2,   /* the user's arguments or input files are wrong */
+};
+
+/* A subcommand: argv[0] is the command's name. Returns the process exit code. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+/* Prints "smpsim CMD: message" and a hint to --help on stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "smpsim CMD: <err->message>" on stderr; returns 2 for input errors, 1 otherwise. */
+int cli_fail(const char *cmd, const smp_error *err);
+
+/* "1280x720" -> 1280, 720, each side within 16..8192. */
+smp_status cli_parse_size(const char *text, int *width, int *height, smp_error *err);
+
+/* A whole decimal integer within [lo, hi]; the error names the option. */
+smp_status cli_parse_int(const char *option, const char *text, long lo, long hi, long *out,
+                         smp_error *err);
+
+/* A finite decimal number within [lo, hi]; the error names the option. */
+smp_status cli_parse_number(const char *option, const char *text, double lo, double hi, double *out,
+                            smp_error *err);
+
+/* Splits a comma-separated list in place; returns the number of items (at most max), or -1 if
+ * there are more than max or an item is empty. */
+int cli_split_list(char *text, char **items, int max);
+
+/* For a command whose engine part is not built yet: answers --help truthfully, otherwise says
+ * so on stderr and returns CLI_EXIT_FAILURE so scripts can tell. */
+int cli_not_yet(const char *cmd, int argc, char **argv, const char *usage, const char *what);
+
+/* The --gl and --msaa option values shared by the GL commands; a usage error (exit 2) names
+ * the option. */
+int cli_parse_gl_option(const char *cmd, const char *text, smp_gl_backend *out);
+int cli_parse_msaa_option(const char *cmd, const char *text, int *out);
+
+/* The commands. */
+int cmd_render(int argc, char **argv);
+int cmd_view(int argc, char **argv);
+int cmd_scatter(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+
+#endif

@@ -1,0 +1,29 @@
+/* The words that go with a scene's pictures: contact-sheet captions and row labels, shared by
+ * `smpsim render --sheet` and the viewer's sheet export. Plain text in caller buffers
+ * (truncated, always terminated); draws nothing. */
+#ifndef SMP_DESCRIBE_H
+#define SMP_DESCRIBE_H
+
+#include <stddef.h>
+
+#include "smp/pipeline.h"
+#include "smp/scene.h"
+
+/* The three caption lines of a scene's contact sheet: who the client is, what the plan does,
+ * how they live. */
+void smp_describe_scene(const smp_scene *s, char lines[3][256]);
+
+/* The sheet's line that says what its times count from: the completion of treatment, the day
+ * of the last session, and what "healed" means. */
+void smp_describe_times(const smp_scene *s, char *line, size_t size);
+
+/* A sheet row's label for a time: the time, then the blend at it from the pipeline's model
+ * (smp/blend.h): how much darker than bare skin the treated area and the fringe are, and
+ * CIEDE2000 between them. */
+void smp_describe_blend(const smp_pipeline *p, const smp_scene *s, double year, char *out,
+                        size_t size);
+
+/* " · touch-up due N years after completion" (smp_blend_touch_up_due), or empty. */
+void smp_describe_due(const smp_pipeline *p, const smp_scene *s, char *line, size_t size);
+
+#endif
