@@ -20,7 +20,7 @@ qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 # The engine's own files below the renderer, without those that need a third-party library (scenes, text, images,
 # mesh import); the same warnings and floating-point contract as the CMake build.
 core=(base/status base/rng base/simd base/bigalloc mesh/mesh head/head_procedural head/landmarks
-      fields/fields fields/fields_scars fields/fields_measure scatter/dots scatter/scatter
+      fields/fields fields/fields_scars fields/fields_measure fields/fields_noise scatter/dots scatter/scatter
       scatter/poisson/scatter_poisson scatter/blue/scatter_blue scatter/poisson/scatter_sse41
       scatter/poisson/scatter_avx2 scatter/poisson/scatter_avx512 scatter/poisson/scatter_neon
       model/skin model/colour model/age model/age_sse41 model/age_avx2 model/age_avx512)

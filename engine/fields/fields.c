@@ -1,7 +1,7 @@
 /*
  * Scalp fields: validation, the midline profile, the natural and designed hairlines, the
  * balding patterns and point evaluation. Scars are in fields_scars.c, areas in
- * fields_measure.c.
+ * fields_measure.c, the seeded noise both use in fields_noise.c.
  *
  * Most geometry lives on the top chart (see smp/fields.h): a point's polar angle alpha from
  * +Y and azimuth phi give chart coordinates |p|·alpha·(sin phi, cos phi). Hairlines are
@@ -24,37 +24,7 @@ static const float k_ref_glabella_inion_mm = 195.0f;
 static const float k_native_height_mm = 62.0f;
 
 /* ---------------------------------------------------------------------------------------- */
-/* Noise and small helpers                                                                   */
-
-uint64_t fields_hash(uint64_t a, uint64_t b) {
-    /* SplitMix64 finaliser over a mix of both words: cheap, well distributed, portable. */
-    uint64_t z = a * 0x9E3779B97F4A7C15ull ^ (b + 0xD1B54A32D192ED03ull + (a << 6) + (a >> 2));
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static float lattice(uint64_t seed, uint32_t salt, int32_t i, int32_t j) {
-    uint64_t key = ((uint64_t)(uint32_t)i << 32) | (uint32_t)j;
-    uint64_t h = fields_hash(seed ^ ((uint64_t)salt << 56), key);
-    return (float)(h >> 40) * (2.0f / 16777216.0f) - 1.0f;
-}
-
-float fields_smoothstep01(float x) {
-    if (x <= 0) return 0;
-    if (x >= 1) return 1;
-    return x * x * (3 - 2 * x);
-}
-
-float fields_noise(uint64_t seed, uint32_t salt, float x, float y) {
-    float fx = floorf(x), fy = floorf(y);
-    int32_t i = (int32_t)fx, j = (int32_t)fy;
-    float u = fields_smoothstep01(x - fx), v = fields_smoothstep01(y - fy);
-    float a = lattice(seed, salt, i, j), b = lattice(seed, salt, i + 1, j);
-    float c = lattice(seed, salt, i, j + 1), d = lattice(seed, salt, i + 1, j + 1);
-    float ab = a + (b - a) * u, cd = c + (d - c) * u;
-    return ab + (cd - ab) * v;
-}
+/* Small helpers                                                                             */
 
 static float clampf(float x, float lo, float hi) { return x < lo ? lo : x > hi ? hi : x; }
 
