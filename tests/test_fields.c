@@ -257,7 +257,8 @@ Test(fields, hairline_shapes_are_distinct) {
                                          SMP_HAIRLINE_WIDOWS_PEAK, SMP_HAIRLINE_WINGED};
     float *m[4];
     for (int i = 0; i < 4; ++i) {
-        smp_fields_desc d = {.hairline = {.shape = shapes[i]}};
+        smp_fields_desc d = smp_fields_desc_default();
+        d.hairline.shape = shapes[i];
         smp_fields *f = make(&d);
         m[i] = scalp_per_vertex(f);
         smp_fields_destroy(f);
@@ -308,7 +309,7 @@ static smp_fields_desc irregular(uint64_t seed) {
                                      .micro_irregularity_mm = 1.5f,
                                      .macro_irregularity_mm = 3.0f};
     d.scar_count = 1;
-    d.scars[0].kind = SMP_SCAR_FUE;
+    d.scars[0] = smp_scar_desc_default(SMP_SCAR_FUE);
     return d;
 }
 
@@ -374,7 +375,8 @@ Test(fields, vertex_density_is_independent_of_thread_count) {
 static void check_scar(smp_scar_kind kind, float az, float el, float across_deg,
                        smp_tissue expect) {
     smp_fields_desc d = {.scar_count = 1};
-    d.scars[0] = (smp_scar_desc){.kind = kind, .center_deg = {az, el}};
+    d.scars[0] = smp_scar_desc_default(kind);
+    d.scars[0].center_deg[0] = az, d.scars[0].center_deg[1] = el;
     smp_fields *f = make(&d);
     const smp_scar_desc *r = &smp_fields_resolved(f)->scars[0];
     float c[3], far[3];
@@ -405,11 +407,13 @@ Test(fields, scars_are_where_asked) {
 
 Test(fields, burn_polygon_and_areata_patch) {
     smp_fields_desc d = {.scar_count = 2};
-    d.scars[0] = (smp_scar_desc){.kind = SMP_SCAR_BURN,
-                                 .point_count = 4,
-                                 .points_deg = {{100, 40}, {120, 40}, {120, 55}, {100, 55}}};
-    d.scars[1] = (smp_scar_desc){
-        .kind = SMP_SCAR_AREATA, .center_deg = {-60, 40}, .width_mm = 20, .length_mm = 30};
+    d.scars[0] = smp_scar_desc_default(SMP_SCAR_BURN);
+    d.scars[0].point_count = 4;
+    const float polygon[4][2] = {{100, 40}, {120, 40}, {120, 55}, {100, 55}};
+    memcpy(d.scars[0].points_deg, polygon, sizeof polygon);
+    d.scars[1] = smp_scar_desc_default(SMP_SCAR_AREATA);
+    d.scars[1].center_deg[0] = -60, d.scars[1].center_deg[1] = 40;
+    d.scars[1].width_mm = 20, d.scars[1].length_mm = 30;
     smp_fields *f = make(&d);
     float p[3];
     surface_at(110, 47, p);
@@ -447,7 +451,8 @@ Test(fields, burn_polygon_and_areata_patch) {
 /* FUE: as many round scars as asked, in the donor band, of the asked size. */
 Test(fields, fue_scars_cover_their_area) {
     smp_fields_desc d = {.scar_count = 1, .seed = 11};
-    d.scars[0] = (smp_scar_desc){.kind = SMP_SCAR_FUE, .count = 150, .diameter_mm = 2.0f};
+    d.scars[0] = smp_scar_desc_default(SMP_SCAR_FUE);
+    d.scars[0].count = 150, d.scars[0].diameter_mm = 2.0f;
     smp_fields *f = make(&d);
     smp_fields_areas a;
     smp_error err = {0};
@@ -467,7 +472,7 @@ Test(fields, fue_scars_cover_their_area) {
 
 /* Behrman: ≈ 775 cm² of scalp. The built-in head is a little smaller than average. */
 Test(fields, scalp_area_is_anatomical) {
-    smp_fields_desc d = {0};
+    smp_fields_desc d = smp_fields_desc_default();
     smp_fields *f = make(&d);
     smp_fields_areas a;
     smp_error err = {0};
@@ -501,7 +506,7 @@ Test(fields, scalp_area_is_anatomical) {
 
 Test(fields, vertex_density_follows_the_regions) {
     smp_fields_desc d = irregular(5);
-    d.scars[0] = (smp_scar_desc){.kind = SMP_SCAR_FUT};
+    d.scars[0] = smp_scar_desc_default(SMP_SCAR_FUT);
     smp_fields *f = make(&d);
     size_t n = g_head.vertex_count;
     float *scalp = malloc(4 * n), *hair = malloc(4 * n), *dens = malloc(4 * n);
@@ -629,4 +634,47 @@ Test(fields, stage_names_parse) {
     cr_assert_neq(smp_pattern_stage_parse(SMP_PATTERN_NORWOOD, "VIa", &stage, &v, &err), SMP_OK);
     cr_assert_neq(smp_pattern_stage_parse(SMP_PATTERN_LUDWIG, "IV", &stage, &v, &err), SMP_OK);
     cr_assert(strstr(err.message, "pattern.stage"), "%s", err.message);
+}
+
+/* Where 0 is a value of its own it is kept: a flat hairline (no temple recession), razor-fresh
+ * stubble, black hair and a scar centred at the front are what was asked, not the defaults;
+ * the constructors give the defaults. */
+Test(fields, zero_is_a_value_where_the_range_holds_it) {
+    smp_fields_desc d = smp_fields_desc_default();
+    cr_assert_float_eq(d.hairline.temple_depth_mm, 25.0f, 1e-6f);
+    cr_assert_float_eq(d.hair.stubble_mm, 0.5f, 1e-6f);
+    d.hairline.shape = SMP_HAIRLINE_ROUNDED;
+    d.hairline.temple_depth_mm = 0;
+    d.hair.stubble_mm = 0;
+    d.hair.color_srgb[0] = d.hair.color_srgb[1] = d.hair.color_srgb[2] = 0;
+    d.scar_count = 1;
+    d.scars[0] = smp_scar_desc_default(SMP_SCAR_AREATA);
+    d.scars[0].center_deg[0] = 0, d.scars[0].center_deg[1] = 0;
+    smp_fields *f = make(&d);
+    const smp_fields_desc *r = smp_fields_resolved(f);
+    cr_assert_eq(r->hairline.temple_depth_mm, 0.0f);
+    cr_assert_eq(r->hair.stubble_mm, 0.0f);
+    cr_assert_eq(r->hair.color_srgb[0] + r->hair.color_srgb[1] + r->hair.color_srgb[2], 0.0f);
+    cr_assert_eq(r->scars[0].center_deg[0], 0.0f);
+    cr_assert_eq(r->scars[0].center_deg[1], 0.0f);
+    /* where 0 is outside the range it still reads as the default */
+    cr_assert_float_eq(r->hairline.height_mm, 80.0f, 1e-6f);
+    smp_fields_desc z = {.hairline = {.shape = SMP_HAIRLINE_ROUNDED}};
+    smp_fields *g = make(&z);
+    cr_assert_float_eq(smp_fields_resolved(g)->hairline.height_mm, 80.0f, 1e-6f);
+    cr_assert_float_eq(smp_fields_resolved(g)->pattern.transition_mm, 15.0f, 1e-6f);
+    /* a flat line treats more than one receding 25 mm at the temples */
+    float *flat = scalp_per_vertex(f);
+    smp_fields_desc e = smp_fields_desc_default();
+    e.hairline.shape = SMP_HAIRLINE_ROUNDED;
+    smp_fields *h = make(&e);
+    float *recessed = scalp_per_vertex(h);
+    double sf = 0, sr = 0;
+    for (uint32_t v = 0; v < g_head.vertex_count; ++v) sf += flat[v], sr += recessed[v];
+    cr_assert_gt(sf, sr + 50, "flat %.0f vs recessed %.0f", sf, sr);
+    free(flat);
+    free(recessed);
+    smp_fields_destroy(f);
+    smp_fields_destroy(g);
+    smp_fields_destroy(h);
 }

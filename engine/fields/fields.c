@@ -37,33 +37,52 @@ static smp_status range(smp_error *err, const char *field, double v, double lo, 
                          hi);
 }
 
-static float dflt(float v, float d) { return v == 0.0f ? d : v; }
+/* A parameter whose range excludes 0: 0 takes the default; then the range check. */
+static smp_status param(smp_error *err, const char *field, float *v, double lo, double hi,
+                        double def) {
+    if (*v == 0.0f && !(lo <= 0.0 && 0.0 <= hi)) *v = (float)def;
+    return range(err, field, *v, lo, hi);
+}
+
+smp_fields_desc smp_fields_desc_default(void) {
+    smp_fields_desc d;
+    memset(&d, 0, sizeof d);
+    d.hair = (smp_hair_desc){.fu_per_cm2 = SMP_PARAM_DEFAULT(SMP_HAIR_FU_PER_CM2),
+                             .hairs_per_fu = SMP_PARAM_DEFAULT(SMP_HAIR_HAIRS_PER_FU),
+                             .color_srgb = {0x2a / 255.0f, 0x24 / 255.0f, 0x20 / 255.0f},
+                             .shaft_diameter_um = SMP_PARAM_DEFAULT(SMP_HAIR_SHAFT_DIAMETER_UM),
+                             .stubble_mm = SMP_PARAM_DEFAULT(SMP_HAIR_STUBBLE_MM)};
+    d.pattern.transition_mm = SMP_PARAM_DEFAULT(SMP_PATTERN_TRANSITION_MM);
+    d.hairline = (smp_hairline_desc){
+        .shape = SMP_HAIRLINE_NONE,
+        .height_mm = SMP_PARAM_DEFAULT(SMP_HAIRLINE_HEIGHT_MM),
+        .frontotemporal_angle_deg = SMP_PARAM_DEFAULT(SMP_HAIRLINE_FRONTOTEMPORAL_DEG),
+        .temple_depth_mm = SMP_PARAM_DEFAULT(SMP_HAIRLINE_TEMPLE_DEPTH_MM),
+        .softness_mm = SMP_PARAM_DEFAULT(SMP_HAIRLINE_SOFTNESS_MM),
+        .micro_irregularity_mm = SMP_PARAM_DEFAULT(SMP_HAIRLINE_MICRO_IRREGULARITY_MM),
+        .micro_scale_mm = SMP_PARAM_DEFAULT(SMP_HAIRLINE_MICRO_SCALE_MM),
+        .macro_irregularity_mm = SMP_PARAM_DEFAULT(SMP_HAIRLINE_MACRO_IRREGULARITY_MM),
+        .macro_scale_mm = SMP_PARAM_DEFAULT(SMP_HAIRLINE_MACRO_SCALE_MM)};
+    return d;
+}
 
 static smp_status resolve(const smp_fields_desc *in, smp_fields_desc *d, smp_error *err) {
     *d = *in;
     smp_status s;
     smp_hair_desc *h = &d->hair;
-    h->fu_per_cm2 = dflt(h->fu_per_cm2, 86.0f);
-    h->hairs_per_fu = dflt(h->hairs_per_fu, 2.4f);
-    h->shaft_diameter_um = dflt(h->shaft_diameter_um, 80.0f);
-    h->stubble_mm = dflt(h->stubble_mm, 0.5f);
-    if (h->color_srgb[0] == 0 && h->color_srgb[1] == 0 && h->color_srgb[2] == 0) {
-        h->color_srgb[0] = 0x2a / 255.0f;
-        h->color_srgb[1] = 0x24 / 255.0f;
-        h->color_srgb[2] = 0x20 / 255.0f;
-    }
-    if ((s = range(err, "hair.fu_per_cm2", h->fu_per_cm2, 20, 150)) ||
-        (s = range(err, "hair.hairs_per_fu", h->hairs_per_fu, 1, 5)) ||
-        (s = range(err, "hair.shaft_diameter_um", h->shaft_diameter_um, 20, 200)) ||
-        (s = range(err, "hair.stubble_mm", h->stubble_mm, 0, 600)) ||
+    if ((s = param(err, "hair.fu_per_cm2", &h->fu_per_cm2, SMP_HAIR_FU_PER_CM2)) ||
+        (s = param(err, "hair.hairs_per_fu", &h->hairs_per_fu, SMP_HAIR_HAIRS_PER_FU)) ||
+        (s = param(err, "hair.shaft_diameter_um", &h->shaft_diameter_um,
+                   SMP_HAIR_SHAFT_DIAMETER_UM)) ||
+        (s = param(err, "hair.stubble_mm", &h->stubble_mm, SMP_HAIR_STUBBLE_MM)) ||
         (s = range(err, "hair.color_srgb[0]", h->color_srgb[0], 0, 1)) ||
         (s = range(err, "hair.color_srgb[1]", h->color_srgb[1], 0, 1)) ||
         (s = range(err, "hair.color_srgb[2]", h->color_srgb[2], 0, 1)))
         return s;
 
     smp_pattern_desc *p = &d->pattern;
-    p->transition_mm = dflt(p->transition_mm, 15.0f);
-    if ((s = range(err, "pattern.transition_mm", p->transition_mm, 2, 40))) return s;
+    if ((s = param(err, "pattern.transition_mm", &p->transition_mm, SMP_PATTERN_TRANSITION_MM)))
+        return s;
     if ((s = range(err, "pattern.kind", p->kind, SMP_PATTERN_NONE, SMP_PATTERN_LUDWIG))) return s;
     if (p->kind == SMP_PATTERN_NORWOOD) {
         if ((s = range(err, "pattern.stage (Norwood)", p->stage, 1, 7))) return s;
@@ -86,21 +105,20 @@ static smp_status resolve(const smp_fields_desc *in, smp_fields_desc *d, smp_err
     smp_hairline_desc *l = &d->hairline;
     if ((s = range(err, "hairline.shape", l->shape, SMP_HAIRLINE_NONE, SMP_HAIRLINE_WINGED)))
         return s;
-    l->height_mm = dflt(l->height_mm, 80.0f);
-    l->frontotemporal_angle_deg = dflt(l->frontotemporal_angle_deg, 100.0f);
-    l->temple_depth_mm = dflt(l->temple_depth_mm, 25.0f);
-    l->softness_mm = dflt(l->softness_mm, 6.0f);
-    l->micro_scale_mm = dflt(l->micro_scale_mm, 3.0f);
-    l->macro_scale_mm = dflt(l->macro_scale_mm, 25.0f);
-    if ((s = range(err, "hairline.height_mm", l->height_mm, 40, 130)) ||
-        (s = range(err, "hairline.frontotemporal_angle_deg", l->frontotemporal_angle_deg, 60,
-                   160)) ||
-        (s = range(err, "hairline.temple_depth_mm", l->temple_depth_mm, 0, 60)) ||
-        (s = range(err, "hairline.softness_mm", l->softness_mm, 0.5, 30)) ||
-        (s = range(err, "hairline.micro_irregularity_mm", l->micro_irregularity_mm, 0, 10)) ||
-        (s = range(err, "hairline.micro_scale_mm", l->micro_scale_mm, 0.5, 20)) ||
-        (s = range(err, "hairline.macro_irregularity_mm", l->macro_irregularity_mm, 0, 20)) ||
-        (s = range(err, "hairline.macro_scale_mm", l->macro_scale_mm, 5, 100)))
+    if ((s = param(err, "hairline.height_mm", &l->height_mm, SMP_HAIRLINE_HEIGHT_MM)) ||
+        (s = param(err, "hairline.frontotemporal_angle_deg", &l->frontotemporal_angle_deg,
+                   SMP_HAIRLINE_FRONTOTEMPORAL_DEG)) ||
+        (s = param(err, "hairline.temple_depth_mm", &l->temple_depth_mm,
+                   SMP_HAIRLINE_TEMPLE_DEPTH_MM)) ||
+        (s = param(err, "hairline.softness_mm", &l->softness_mm, SMP_HAIRLINE_SOFTNESS_MM)) ||
+        (s = param(err, "hairline.micro_irregularity_mm", &l->micro_irregularity_mm,
+                   SMP_HAIRLINE_MICRO_IRREGULARITY_MM)) ||
+        (s = param(err, "hairline.micro_scale_mm", &l->micro_scale_mm,
+                   SMP_HAIRLINE_MICRO_SCALE_MM)) ||
+        (s = param(err, "hairline.macro_irregularity_mm", &l->macro_irregularity_mm,
+                   SMP_HAIRLINE_MACRO_IRREGULARITY_MM)) ||
+        (s = param(err, "hairline.macro_scale_mm", &l->macro_scale_mm,
+                   SMP_HAIRLINE_MACRO_SCALE_MM)))
         return s;
     if ((s = range(err, "scar_count", d->scar_count, 0, SMP_FIELDS_MAX_SCARS))) return s;
     return SMP_OK;
@@ -685,12 +703,12 @@ smp_status smp_fields_vertex_density(const smp_fields *f, const smp_mesh *head,
                                      uint8_t *tissue, smp_error *err) {
     static const smp_treatment_desc zero;
     smp_treatment_desc t = treatment ? *treatment : zero;
-    t.density_per_cm2 = dflt(t.density_per_cm2, 80.0f);
-    t.scar_margin_mm = dflt(t.scar_margin_mm, 3.0f);
     if (!t.regions) t.regions = 1u << SMP_REGION_SCALP;
     smp_status s;
-    if ((s = range(err, "treatment.density_per_cm2", t.density_per_cm2, 1, 400)) ||
-        (s = range(err, "treatment.scar_margin_mm", t.scar_margin_mm, 0, 50)))
+    if ((s = param(err, "treatment.density_per_cm2", &t.density_per_cm2,
+                   SMP_TREATMENT_DENSITY_PER_CM2)) ||
+        (s = param(err, "treatment.scar_margin_mm", &t.scar_margin_mm,
+                   SMP_TREATMENT_SCAR_MARGIN_MM)))
         return s;
     if (t.regions >= (1u << (SMP_REGION_SCARS + 1)))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,

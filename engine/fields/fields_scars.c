@@ -43,32 +43,44 @@ static smp_status bad(smp_error *err, int i, const char *field, double v, double
         if (!(d->field >= (lo) && d->field <= (hi))) return bad(err, i, #field, d->field, lo, hi); \
     } while (0)
 
+/* Each kind's usual centre, size, orientation, bend and pallor (smp/fields.h's table). */
+static const struct {
+    float az, el, width, length, angle, bend, band, diameter, pallor;
+    int count;
+} k_kind[] = {
+    [SMP_SCAR_FUT] = {180, 5, 4, 180, 0, 12, 0, 0, 0.45f, 0},
+    [SMP_SCAR_FUE] = {180, 10, 0, 200, 0, 0, 50, 1, 0.55f, 600},
+    [SMP_SCAR_CRANIOTOMY] = {60, 50, 3, 140, 0, 30, 0, 0, 0.45f, 0},
+    [SMP_SCAR_BURN] = {0, 0, 0, 0, 0, 0, 0, 0, 0.75f, 0},
+    [SMP_SCAR_AREATA] = {30, 60, 25, 35, 0, 0, 0, 0, 0, 0},
+    [SMP_SCAR_REDUCTION] = {0, 75, 4, 120, 90, 0, 0, 0, 0.45f, 0},
+    [SMP_SCAR_PLUGS] = {0, 55, 0, 100, 0, 0, 0, 4, 0.35f, 3},
+};
+
+static int kind_known(smp_scar_kind kind) {
+    return (int)kind >= SMP_SCAR_FUT && (int)kind <= SMP_SCAR_PLUGS;
+}
+
+smp_scar_desc smp_scar_desc_default(smp_scar_kind kind) {
+    smp_scar_desc d;
+    memset(&d, 0, sizeof d);
+    d.kind = kind;
+    if (!kind_known(kind)) return d;
+    d.center_deg[0] = k_kind[kind].az, d.center_deg[1] = k_kind[kind].el;
+    d.angle_deg = k_kind[kind].angle;
+    d.bend_mm = k_kind[kind].bend;
+    d.pallor = k_kind[kind].pallor;
+    return d; /* width .. count: 0 takes the kind's value in resolve_scar */
+}
+
 static smp_status resolve_scar(smp_scar_desc *d, int i, smp_error *err) {
-    if (!((int)d->kind >= SMP_SCAR_FUT && (int)d->kind <= SMP_SCAR_PLUGS))
-        return bad(err, i, "kind", d->kind, SMP_SCAR_FUT, SMP_SCAR_PLUGS);
-    static const struct {
-        float az, el, width, length, angle, bend, band, diameter, pallor;
-        int count;
-    } k[] = {
-        [SMP_SCAR_FUT] = {180, 5, 4, 180, 0, 12, 0, 0, 0.45f, 0},
-        [SMP_SCAR_FUE] = {180, 10, 0, 200, 0, 0, 50, 1, 0.55f, 600},
-        [SMP_SCAR_CRANIOTOMY] = {60, 50, 3, 140, 0, 30, 0, 0, 0.45f, 0},
-        [SMP_SCAR_BURN] = {0, 0, 0, 0, 0, 0, 0, 0, 0.75f, 0},
-        [SMP_SCAR_AREATA] = {30, 60, 25, 35, 0, 0, 0, 0, 0, 0},
-        [SMP_SCAR_REDUCTION] = {0, 75, 4, 120, 90, 0, 0, 0, 0.45f, 0},
-        [SMP_SCAR_PLUGS] = {0, 55, 0, 100, 0, 0, 0, 4, 0.35f, 3},
-    };
+    if (!kind_known(d->kind)) return bad(err, i, "kind", d->kind, SMP_SCAR_FUT, SMP_SCAR_PLUGS);
     const int kind = d->kind;
-    if (d->center_deg[0] == 0 && d->center_deg[1] == 0)
-        d->center_deg[0] = k[kind].az, d->center_deg[1] = k[kind].el;
-    if (d->width_mm == 0) d->width_mm = k[kind].width > 0 ? k[kind].width : 1;
-    if (d->length_mm == 0) d->length_mm = k[kind].length > 0 ? k[kind].length : 1;
-    if (d->angle_deg == 0) d->angle_deg = k[kind].angle;
-    if (d->bend_mm == 0) d->bend_mm = k[kind].bend;
-    if (d->band_mm == 0) d->band_mm = k[kind].band > 0 ? k[kind].band : 1;
-    if (d->diameter_mm == 0) d->diameter_mm = k[kind].diameter > 0 ? k[kind].diameter : 1;
-    if (d->pallor == 0) d->pallor = k[kind].pallor;
-    if (d->count == 0) d->count = k[kind].count > 0 ? k[kind].count : 1;
+    if (d->width_mm == 0) d->width_mm = k_kind[kind].width > 0 ? k_kind[kind].width : 1;
+    if (d->length_mm == 0) d->length_mm = k_kind[kind].length > 0 ? k_kind[kind].length : 1;
+    if (d->band_mm == 0) d->band_mm = k_kind[kind].band > 0 ? k_kind[kind].band : 1;
+    if (d->diameter_mm == 0) d->diameter_mm = k_kind[kind].diameter > 0 ? k_kind[kind].diameter : 1;
+    if (d->count == 0) d->count = k_kind[kind].count > 0 ? k_kind[kind].count : 1;
     CHECK(center_deg[0], -180, 360);
     CHECK(center_deg[1], -90, 90);
     CHECK(width_mm, 0.2, 150);

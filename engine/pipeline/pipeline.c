@@ -105,28 +105,47 @@ static smp_status build_head(const smp_scene *s, smp_pipeline *p, smp_error *err
 
 /* --- fields ----------------------------------------------------------------------------- */
 
-/* The fields read 0 as "the usual value"; a scene's explicit 0 must stay 0. */
+/* The scatter core reads a depth spread of 0 as "from the technician's skill"; a scene's
+ * explicit 0 must stay (nearly) 0. */
 static float explicit(double v) { return v == 0.0 ? 1e-6f : (float)v; }
-static float or_default(double v) { return isnan(v) ? 0.0f : explicit(v); }
+
+/* A nullable scene number (NaN: not given) over a default. */
+static void set_if_given(float *out, double v) {
+    if (!isnan(v)) *out = (float)v;
+}
 
 static void hex_colour(const char *hex, float rgb[3]) {
     unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
-    for (int i = 0; i < 3; ++i) {
-        rgb[i] = (float)((v >> (16 - 8 * i)) & 0xffu) / 255.0f;
-        if (rgb[i] == 0.0f) rgb[i] = 1.0f / 1024.0f; /* all-zero means "default" to the fields */
+    for (int i = 0; i < 3; ++i) rgb[i] = (float)((v >> (16 - 8 * i)) & 0xffu) / 255.0f;
+}
+
+static void scene_scar(const smp_scene_scar *in, smp_scar_desc *o) {
+    *o = smp_scar_desc_default(in->kind);
+    set_if_given(&o->center_deg[0], in->center_deg[0]);
+    set_if_given(&o->center_deg[1], in->center_deg[1]);
+    set_if_given(&o->width_mm, in->width_mm);
+    set_if_given(&o->length_mm, in->length_mm);
+    set_if_given(&o->angle_deg, in->angle_deg);
+    set_if_given(&o->diameter_mm, in->diameter_mm);
+    set_if_given(&o->bend_mm, in->bend_mm);
+    set_if_given(&o->band_mm, in->band_mm);
+    o->count = in->count;
+    o->point_count = in->point_count;
+    for (int k = 0; k < in->point_count; ++k) {
+        o->points_deg[k][0] = (float)in->points_deg[k][0];
+        o->points_deg[k][1] = (float)in->points_deg[k][1];
     }
 }
 
 static smp_status build_fields(const smp_scene *s, smp_pipeline *p, smp_error *err) {
     const smp_scene_client *c = &s->client;
     const smp_scene_plan *pl = &s->plan;
-    smp_fields_desc d;
-    memset(&d, 0, sizeof d);
+    smp_fields_desc d = smp_fields_desc_default();
     d.hair.fu_per_cm2 = (float)c->hair_density_fu_per_cm2;
     d.hair.hairs_per_fu = (float)c->hairs_per_fu;
     hex_colour(c->hair_color, d.hair.color_srgb);
     d.hair.shaft_diameter_um = (float)c->shaft_diameter_um;
-    d.hair.stubble_mm = explicit(smp_scene_stubble_mm(c));
+    d.hair.stubble_mm = (float)smp_scene_stubble_mm(c);
     /* Alopecia totalis has no hair to draw; for the fields it is a head without a pattern
      * (the hair multiplier is taken to zero where the hair is drawn). */
     d.pattern.kind = c->pattern == SMP_PATTERN_TOTALIS ? SMP_PATTERN_NONE : c->pattern;
@@ -142,34 +161,14 @@ static smp_status build_fields(const smp_scene *s, smp_pipeline *p, smp_error *e
     d.hairline.shape = pl->hairline;
     d.hairline.height_mm = (float)pl->hairline_height_mm;
     d.hairline.frontotemporal_angle_deg = (float)pl->frontotemporal_angle_deg;
-    d.hairline.temple_depth_mm = explicit(pl->temple_depth_mm);
+    d.hairline.temple_depth_mm = (float)pl->temple_depth_mm;
     d.hairline.softness_mm = (float)pl->hairline_softness_mm;
     d.hairline.micro_irregularity_mm = (float)pl->micro_irregularity_mm;
     d.hairline.micro_scale_mm = (float)pl->micro_scale_mm;
     d.hairline.macro_irregularity_mm = (float)pl->macro_irregularity_mm;
     d.hairline.macro_scale_mm = (float)pl->macro_scale_mm;
     d.scar_count = c->scar_count;
-    for (int i = 0; i < c->scar_count; ++i) {
-        const smp_scene_scar *in = &c->scars[i];
-        smp_scar_desc *o = &d.scars[i];
-        o->kind = in->kind;
-        if (!isnan(in->center_deg[0])) {
-            o->center_deg[0] = explicit(in->center_deg[0]);
-            o->center_deg[1] = explicit(in->center_deg[1]);
-        }
-        o->width_mm = or_default(in->width_mm);
-        o->length_mm = or_default(in->length_mm);
-        o->angle_deg = or_default(in->angle_deg);
-        o->diameter_mm = or_default(in->diameter_mm);
-        o->bend_mm = or_default(in->bend_mm);
-        o->band_mm = or_default(in->band_mm);
-        o->count = in->count;
-        o->point_count = in->point_count;
-        for (int k = 0; k < in->point_count; ++k) {
-            o->points_deg[k][0] = (float)in->points_deg[k][0];
-            o->points_deg[k][1] = (float)in->points_deg[k][1];
-        }
-    }
+    for (int i = 0; i < c->scar_count; ++i) scene_scar(&c->scars[i], &d.scars[i]);
     d.seed = s->seed;
     st = smp_fields_create(&d, &p->head, &p->landmarks, &p->fields, err);
     if (st != SMP_OK) smp_error_prefix(err, "scene");

@@ -17,6 +17,9 @@
         .key = k, .kind = K_NUMBER, .off = OFF(t, m), .lo = l, .hi = h, .def = d, .unit = u,       \
         .doc = doc_                                                                                \
     }
+/* A number whose range and default an engine header defines once (smp/param.h). */
+#define NUM_PARAM(k, t, m, param, u, doc_) NUM_EXPANDED(k, t, m, param, u, doc_)
+#define NUM_EXPANDED(...)                  NUM(__VA_ARGS__)
 #define NUM_NULL(k, t, m, l, h, u, doc_)                                                           \
     {                                                                                              \
         .key = k, .kind = K_NUMBER, .off = OFF(t, m), .lo = l, .hi = h, .def = NAN, .nullable = 1, \
@@ -128,13 +131,14 @@ static const field k_skin[] = {
 static const field k_hair[] = {
     STR("color", smp_scene_client, hair_color, "#2a2420", check_hex_colour,
         "colour of the client's hair and stubble, sRGB"),
-    NUM("density_fu_per_cm2", smp_scene_client, hair_density_fu_per_cm2, 20, 150, 86, "FU/cm²",
-        "native follicular units per cm² where hair is not lost"),
-    NUM("hairs_per_fu", smp_scene_client, hairs_per_fu, 1, 5, 2.4, "hairs",
-        "hairs per follicular unit"),
-    NUM("shaft_diameter_um", smp_scene_client, shaft_diameter_um, 20, 200, 80, "µm",
-        "hair shaft diameter"),
-    NUM_NULL("stubble_mm", smp_scene_client, stubble_mm, 0, 600, "mm",
+    NUM_PARAM("density_fu_per_cm2", smp_scene_client, hair_density_fu_per_cm2, SMP_HAIR_FU_PER_CM2,
+              "FU/cm²", "native follicular units per cm² where hair is not lost"),
+    NUM_PARAM("hairs_per_fu", smp_scene_client, hairs_per_fu, SMP_HAIR_HAIRS_PER_FU, "hairs",
+              "hairs per follicular unit"),
+    NUM_PARAM("shaft_diameter_um", smp_scene_client, shaft_diameter_um, SMP_HAIR_SHAFT_DIAMETER_UM,
+              "µm", "hair shaft diameter"),
+    NUM_NULL("stubble_mm", smp_scene_client, stubble_mm, SMP_PARAM_LO(SMP_HAIR_STUBBLE_MM),
+             SMP_PARAM_HI(SMP_HAIR_STUBBLE_MM), "mm",
              "hair length above the skin: 0 razor-shaved, 0.3–1.5 mm a shaved look, longer (up "
              "to 600) for density SMP among long hair; null = from days_since_shave, or 0.5 "
              "when that is null too"),
@@ -163,8 +167,8 @@ static const field k_pattern[] = {
         "Norwood I..VII, IIa..Va, III-vertex; Ludwig I..III"),
     BOOL("frontal_accentuation", smp_scene_client, frontal_accentuation, 0,
          "Ludwig only: Olsen's frontal accentuation (a Christmas-tree shaped parting)"),
-    NUM("transition_mm", smp_scene_client, transition_mm, 2, 40, 15, "mm",
-        "width of the soft, irregular edge between bald and hair-bearing scalp"),
+    NUM_PARAM("transition_mm", smp_scene_client, transition_mm, SMP_PATTERN_TRANSITION_MM, "mm",
+              "width of the soft, irregular edge between bald and hair-bearing scalp"),
     END,
 };
 
@@ -294,23 +298,27 @@ static const field k_hairline[] = {
     ENUM("shape", smp_scene_plan, hairline, k_hairlines, SMP_HAIRLINE_ROUNDED,
          "designed frontal hairline: none (density or scar work), straight, rounded, "
          "widows_peak or winged"),
-    NUM("height_mm", smp_scene_plan, hairline_height_mm, 40, 130, 80, "mm",
+    NUM_PARAM(
+        "height_mm", smp_scene_plan, hairline_height_mm, SMP_HAIRLINE_HEIGHT_MM, "mm",
         "mid-frontal point above the glabella, along the forehead's midline (7 cm aggressive, "
         "10 cm conservative)"),
-    NUM("frontotemporal_angle_deg", smp_scene_plan, frontotemporal_angle_deg, 60, 160, 100, "°",
-        "angle at the frontotemporal point, on the lateral-canthus line"),
-    NUM("temple_depth_mm", smp_scene_plan, temple_depth_mm, 0, 60, 25, "mm",
-        "how far the temple points recede behind the mid-frontal point"),
-    NUM("softness_mm", smp_scene_plan, hairline_softness_mm, 0.5, 30, 6, "mm",
-        "width of the gradient from no dots to full density at the hairline"),
-    NUM("micro_irregularity_mm", smp_scene_plan, micro_irregularity_mm, 0, 10, 1.5, "mm",
-        "amplitude of the fine irregularity of the hairline"),
-    NUM("micro_scale_mm", smp_scene_plan, micro_scale_mm, 0.5, 20, 3, "mm",
-        "wavelength of the fine irregularity"),
-    NUM("macro_irregularity_mm", smp_scene_plan, macro_irregularity_mm, 0, 20, 3, "mm",
-        "amplitude of the broad irregularity of the hairline"),
-    NUM("macro_scale_mm", smp_scene_plan, macro_scale_mm, 5, 100, 25, "mm",
-        "wavelength of the broad irregularity"),
+    NUM_PARAM("frontotemporal_angle_deg", smp_scene_plan, frontotemporal_angle_deg,
+              SMP_HAIRLINE_FRONTOTEMPORAL_DEG, "°",
+              "angle at the frontotemporal point, on the lateral-canthus line"),
+    NUM_PARAM("temple_depth_mm", smp_scene_plan, temple_depth_mm, SMP_HAIRLINE_TEMPLE_DEPTH_MM,
+              "mm", "how far the temple points recede behind the mid-frontal point"),
+    NUM_PARAM("softness_mm", smp_scene_plan, hairline_softness_mm, SMP_HAIRLINE_SOFTNESS_MM, "mm",
+              "width of the gradient from no dots to full density at the hairline"),
+    NUM_PARAM("micro_irregularity_mm", smp_scene_plan, micro_irregularity_mm,
+              SMP_HAIRLINE_MICRO_IRREGULARITY_MM, "mm",
+              "amplitude of the fine irregularity of the hairline"),
+    NUM_PARAM("micro_scale_mm", smp_scene_plan, micro_scale_mm, SMP_HAIRLINE_MICRO_SCALE_MM, "mm",
+              "wavelength of the fine irregularity"),
+    NUM_PARAM("macro_irregularity_mm", smp_scene_plan, macro_irregularity_mm,
+              SMP_HAIRLINE_MACRO_IRREGULARITY_MM, "mm",
+              "amplitude of the broad irregularity of the hairline"),
+    NUM_PARAM("macro_scale_mm", smp_scene_plan, macro_scale_mm, SMP_HAIRLINE_MACRO_SCALE_MM, "mm",
+              "wavelength of the broad irregularity"),
     END,
 };
 

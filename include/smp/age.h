@@ -37,7 +37,6 @@
 #include <stdint.h>
 
 #include "smp/dots.h"
-#include "smp/scene.h" /* smp_ink_class */
 #include "smp/simd.h"
 #include "smp/skin.h"
 #include "smp/status.h"
@@ -45,6 +44,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* What an ink is made of: carbon stays, a temporary ink is absorbed over a few years. */
+typedef enum { SMP_INK_CARBON, SMP_INK_TEMPORARY } smp_ink_class;
+
+/* Days from a session until its dots count as healed: the ink has settled and the result is
+ * judged ("healed" in scenes, sheets and the viewer). */
+enum { SMP_HEALED_DAYS = 30 };
 
 enum {
     SMP_AGE_MAX_SESSIONS = 64,   /* dots index sessions with a byte; plans hold far fewer */
@@ -217,7 +223,7 @@ int smp_age_session_count(const smp_age_model *model);
 /* The skin the model was created with. */
 const smp_skin *smp_age_skin(const smp_age_model *model);
 
-/* When the plan is healed: SMP_HEALED_DAYS (smp/scene.h) after its last session of any kind,
+/* When the plan is healed: SMP_HEALED_DAYS after its last session of any kind,
  * a touch-up included, in years after the first session. */
 double smp_age_healed_years(const smp_age_model *model);
 

@@ -50,7 +50,7 @@
 #include "smp/dots.h"
 #include "smp/landmarks.h"
 #include "smp/mesh.h"
-#include "smp/scene.h" /* smp_pattern_kind, smp_hairline_shape, smp_scar_kind, smp_region */
+#include "smp/param.h"
 #include "smp/status.h"
 
 #ifdef __cplusplus
@@ -59,16 +59,68 @@ extern "C" {
 
 enum { SMP_FIELDS_MAX_SCARS = 32, SMP_FIELDS_MAX_POINTS = 32 };
 
+/* The vocabulary of balding, hairlines, scars and treated regions (scenes name them with the
+ * words of smp/scene.h's lists, in this order). */
+typedef enum {
+    SMP_PATTERN_NONE,
+    SMP_PATTERN_NORWOOD,
+    SMP_PATTERN_LUDWIG,
+    SMP_PATTERN_TOTALIS /* alopecia totalis: no hair anywhere */
+} smp_pattern_kind;
+typedef enum {
+    SMP_HAIRLINE_NONE, /* no designed hairline: density SMP, scar work */
+    SMP_HAIRLINE_STRAIGHT,
+    SMP_HAIRLINE_ROUNDED,
+    SMP_HAIRLINE_WIDOWS_PEAK,
+    SMP_HAIRLINE_WINGED
+} smp_hairline_shape;
+typedef enum {
+    SMP_SCAR_FUT, /* follicular-unit strip scar across the occiput */
+    SMP_SCAR_FUE, /* many small round donor scars */
+    SMP_SCAR_CRANIOTOMY,
+    SMP_SCAR_BURN,      /* polygonal patch */
+    SMP_SCAR_AREATA,    /* alopecia areata patch: no hair, normal skin */
+    SMP_SCAR_REDUCTION, /* scalp-reduction scar along the midline */
+    SMP_SCAR_PLUGS      /* rows of an outdated plug transplant */
+} smp_scar_kind;
+typedef enum {                   /* a bit position in region masks */
+               SMP_REGION_SCALP, /* everywhere inside the designed hairline and the natural fringe,
+                                    tapered into the client's own hair (fewer dots where it grows)
+                                  */
+               SMP_REGION_BALD,  /* where the balding pattern took the hair */
+               SMP_REGION_THINNING, /* where hair is thinner than native: density SMP between hairs
+                                     */
+               SMP_REGION_SCARS     /* scar tissue and a blending margin around it */
+} smp_region;
+
 /* The client's own hair where it still grows. Sources: follicular units 48–110/cm², mean
  * ≈ 86 (J Soc Cosmet Chem 1977); 2.4–2.5 hairs per unit (Caucasian), 1.9 (Asian); shaft
  * 57–122 µm; growth 0.28–0.41 mm/day. */
 typedef struct smp_hair_desc {
-    float fu_per_cm2;        /* 0 = 86; valid 20..150 */
-    float hairs_per_fu;      /* 0 = 2.4; valid 1..5 */
-    float color_srgb[3];     /* 0..1 each; all three 0 = #2a2420 (pass 1/255 for jet black) */
-    float shaft_diameter_um; /* 0 = 80; valid 20..200 */
-    float stubble_mm;        /* hair length; 0 = 0.5 (a shaved look a day after the razor) */
+    float fu_per_cm2;        /* SMP_HAIR_FU_PER_CM2; 0 = the default */
+    float hairs_per_fu;      /* SMP_HAIR_HAIRS_PER_FU; 0 = the default */
+    float color_srgb[3];     /* 0..1 each (0, 0, 0 is black); default #2a2420 */
+    float shaft_diameter_um; /* SMP_HAIR_SHAFT_DIAMETER_UM; 0 = the default */
+    float stubble_mm;        /* SMP_HAIR_STUBBLE_MM: the length above the skin (0: razor-fresh) */
 } smp_hair_desc;
+
+/* Ranges and defaults (lo, hi, default: smp/param.h), shared with the scene schema. A desc
+ * field whose range excludes 0 reads 0 as its default; where 0 is a value of its own (stubble,
+ * temple depth, irregularity, colour, a scar's centre and angle), zero-initialised means 0 and
+ * smp_fields_desc_default() / smp_scar_desc_default() give the defaults. */
+#define SMP_HAIR_FU_PER_CM2                20, 150, 86
+#define SMP_HAIR_HAIRS_PER_FU              1, 5, 2.4
+#define SMP_HAIR_SHAFT_DIAMETER_UM         20, 200, 80
+#define SMP_HAIR_STUBBLE_MM                0, 600, 0.5
+#define SMP_PATTERN_TRANSITION_MM          2, 40, 15
+#define SMP_HAIRLINE_HEIGHT_MM             40, 130, 80
+#define SMP_HAIRLINE_FRONTOTEMPORAL_DEG    60, 160, 100
+#define SMP_HAIRLINE_TEMPLE_DEPTH_MM       0, 60, 25
+#define SMP_HAIRLINE_SOFTNESS_MM           0.5, 30, 6
+#define SMP_HAIRLINE_MICRO_IRREGULARITY_MM 0, 10, 1.5
+#define SMP_HAIRLINE_MICRO_SCALE_MM        0.5, 20, 3
+#define SMP_HAIRLINE_MACRO_IRREGULARITY_MM 0, 20, 3
+#define SMP_HAIRLINE_MACRO_SCALE_MM        5, 100, 25
 
 /* Norwood variants: plain, "A" (front-to-back recession with no island of hair, stages 2..5)
  * and vertex (stage 3 only: temporal recession of III with crown loss). */
@@ -97,7 +149,8 @@ typedef struct smp_pattern_desc {
     int stage;                   /* Norwood 1..7, Ludwig 1..3; ignored for NONE */
     smp_norwood_variant variant; /* Norwood only */
     int frontal_accentuation;    /* Ludwig only: Olsen's Christmas-tree pattern */
-    float transition_mm;         /* width of the soft irregular edge; 0 = 15; valid 2..40 */
+    float transition_mm;         /* width of the soft irregular edge (SMP_PATTERN_TRANSITION_MM);
+                                    0 = the default */
 } smp_pattern_desc;
 
 /* The hairline the practitioner designs for SMP (shape SMP_HAIRLINE_NONE = none: the treated
@@ -113,19 +166,22 @@ typedef struct smp_pattern_desc {
  * value noise: micro (amplitude, wavelength) and macro likewise; 0 amplitude = a smooth line. */
 typedef struct smp_hairline_desc {
     smp_hairline_shape shape;
-    float height_mm;                /* 0 = 80; valid 40..130 and below the vertex */
-    float frontotemporal_angle_deg; /* 0 = 100; valid 60..160 */
-    float temple_depth_mm;          /* 0 = 25 (for a flat line pass 0.01); valid 0..60 */
-    float softness_mm;              /* width from no dots to full density; 0 = 6; 0.5..30 */
-    float micro_irregularity_mm;    /* 0..10; 0 = none (scenes default to 1.5 and 3) */
-    float micro_scale_mm;           /* 0 = 3; valid 0.5..20 */
-    float macro_irregularity_mm;    /* 0..20 */
-    float macro_scale_mm;           /* 0 = 25; valid 5..100 */
+    float height_mm;                /* SMP_HAIRLINE_HEIGHT_MM, below the vertex; 0 = default */
+    float frontotemporal_angle_deg; /* SMP_HAIRLINE_FRONTOTEMPORAL_DEG; 0 = default */
+    float temple_depth_mm;          /* SMP_HAIRLINE_TEMPLE_DEPTH_MM; 0 = a flat line */
+    float softness_mm;              /* no dots to full density (SMP_HAIRLINE_SOFTNESS_MM);
+                                       0 = default */
+    float micro_irregularity_mm;    /* SMP_HAIRLINE_MICRO_IRREGULARITY_MM; 0 = none */
+    float micro_scale_mm;           /* SMP_HAIRLINE_MICRO_SCALE_MM; 0 = default */
+    float macro_irregularity_mm;    /* SMP_HAIRLINE_MACRO_IRREGULARITY_MM; 0 = none */
+    float macro_scale_mm;           /* SMP_HAIRLINE_MACRO_SCALE_MM; 0 = default */
 } smp_hairline_desc;
 
 /* One scar or hairless patch. Tissue: FUT, craniotomy, reduction → SMP_TISSUE_SCAR_LINEAR;
  * FUE and plugs → SMP_TISSUE_SCAR_PUNCTATE; burn → SMP_TISSUE_SCAR_BURN; areata → no hair,
- * normal skin. Zero values take the kind's usual value (center_deg {0, 0} included):
+ * normal skin. smp_scar_desc_default(kind) gives the kind's usual values; in a desc, a zero
+ * width, length, band, diameter or count takes them too (0 is not valid there), while a zero
+ * centre, angle, bend or pallor is that value:
  *   kind        center [az, el]  width  length  other
  *   fut         [180, 5]         4      180     bend 12 mm (ends rise towards the ears)
  *   fue         [180, 10]        —      200     band 50 mm high, count 600, diameter 1 mm
@@ -142,11 +198,11 @@ typedef struct smp_scar_desc {
     float width_mm;      /* linear scars: width; areata: minor axis; 0.2..150 */
     float length_mm;     /* along the skin: linear scars, FUE band, plug rows; areata major */
     float angle_deg;     /* orientation on the skin, -180..180 */
-    float bend_mm;       /* linear scars: rise of the ends; 0 = the kind's default, -100..100 */
+    float bend_mm;       /* linear scars: rise of the ends, -100..100 */
     float band_mm;       /* FUE: height of the donor band; 0 = 50 */
     int count;           /* FUE scars (1..10000) or plug rows (1..10); 0 = default */
     float diameter_mm;   /* FUE scar or plug diameter, 0.3..10 */
-    float pallor;        /* 0..1 how much paler than skin; 0 = the tissue's default */
+    float pallor;        /* 0..1 how much paler than skin */
     int point_count;     /* burn: polygon vertices, 3..SMP_FIELDS_MAX_POINTS */
     float points_deg[SMP_FIELDS_MAX_POINTS][2]; /* burn: [azimuth, elevation] */
 } smp_scar_desc;
@@ -161,6 +217,14 @@ typedef struct smp_fields_desc {
 } smp_fields_desc;
 
 typedef struct smp_fields smp_fields;
+
+/* Every parameter at its default: the client's hair, no pattern, no designed hairline (set
+ * .hairline.shape), no scars. Start from this where a field's 0 is a value of its own. */
+smp_fields_desc smp_fields_desc_default(void);
+
+/* A scar of the given kind with the kind's usual centre, size, angle, bend and pallor (the
+ * table above); a burn still needs its polygon. */
+smp_scar_desc smp_scar_desc_default(smp_scar_kind kind);
 
 /* Validates desc (every error names the field, the value and the valid range), measures the
  * midline profile of head, and precomputes the curves and scar layouts. head must be in the
@@ -202,12 +266,17 @@ void smp_fields_eval(const smp_fields *f, const float *positions, size_t count,
                      const smp_fields_out *out);
 
 /* Where a session places dots. */
+#define SMP_TREATMENT_DENSITY_PER_CM2 1, 400, 80
+#define SMP_TREATMENT_SCAR_MARGIN_MM  0.5, 50, 3 /* below 0.5 mm: less than one dot's spacing */
+
 typedef struct smp_treatment_desc {
-    float density_per_cm2; /* dots/cm² at full density; 0 = 80; valid 1..400 */
-    unsigned regions;      /* bit mask of 1u << smp_region; 0 = 1u << SMP_REGION_SCALP */
-    float scar_margin_mm;  /* SMP_REGION_SCARS: blend this far past each scar's edge; 0 = 3 */
-    int hairless;          /* 1: the client grows no hair (alopecia totalis): the scalp region
-                              has no fringe to taper its dots into */
+    float
+        density_per_cm2; /* dots/cm² at full density (SMP_TREATMENT_DENSITY_PER_CM2); 0 = default */
+    unsigned regions;    /* bit mask of 1u << smp_region; 0 = 1u << SMP_REGION_SCALP */
+    float scar_margin_mm; /* SMP_REGION_SCARS: blend this far past each scar's edge
+                             (SMP_TREATMENT_SCAR_MARGIN_MM); 0 = default */
+    int hairless;         /* 1: the client grows no hair (alopecia totalis): the scalp region
+                             has no fringe to taper its dots into */
 } smp_treatment_desc;
 
 /* Per-vertex dot density for the scatter core, in dots/cm², and per-vertex tissue class.

@@ -47,16 +47,26 @@
 
 #include "smp/landmarks.h"
 #include "smp/mesh.h"
-#include "smp/scene.h"
 #include "smp/status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Units and axes are the scene's (smp/scene.h): SMP_UNITS_AUTO, _MM, _CM, _M, _INCH and
- * SMP_AXIS_AUTO, _POS_X .. _NEG_Z, directions in the file's own coordinates. */
+/* A mesh file's length unit; AUTO: detected from the head's size. */
+typedef enum { SMP_UNITS_AUTO, SMP_UNITS_MM, SMP_UNITS_CM, SMP_UNITS_M, SMP_UNITS_INCH } smp_units;
 typedef smp_units smp_mesh_units;
+
+/* A direction in the file's own coordinates; AUTO: detected from the shape or the metadata. */
+typedef enum {
+    SMP_AXIS_AUTO,
+    SMP_AXIS_POS_X,
+    SMP_AXIS_NEG_X,
+    SMP_AXIS_POS_Y,
+    SMP_AXIS_NEG_Y,
+    SMP_AXIS_POS_Z,
+    SMP_AXIS_NEG_Z
+} smp_axis;
 
 typedef enum smp_neck_cut {
     SMP_NECK_CUT_AUTO = 0, /* cut where the shape widens into shoulders below a narrow neck */

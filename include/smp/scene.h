@@ -26,7 +26,10 @@
 
 #include <stddef.h>
 
+#include "smp/age.h"    /* smp_ink_class */
+#include "smp/fields.h" /* smp_pattern_kind, smp_hairline_shape, smp_scar_kind, smp_region */
 #include "smp/landmarks.h"
+#include "smp/mesh_import.h" /* smp_units, smp_axis */
 #include "smp/status.h"
 
 #ifdef __cplusplus
@@ -47,48 +50,8 @@ enum {
 };
 
 /* Words of the enumerated fields; each enum's values index its word list (docs/SCENE.md). */
-typedef enum { SMP_UNITS_AUTO, SMP_UNITS_MM, SMP_UNITS_CM, SMP_UNITS_M, SMP_UNITS_INCH } smp_units;
-typedef enum {
-    SMP_AXIS_AUTO,
-    SMP_AXIS_POS_X,
-    SMP_AXIS_NEG_X,
-    SMP_AXIS_POS_Y,
-    SMP_AXIS_NEG_Y,
-    SMP_AXIS_POS_Z,
-    SMP_AXIS_NEG_Z
-} smp_axis;
-typedef enum {
-    SMP_PATTERN_NONE,
-    SMP_PATTERN_NORWOOD,
-    SMP_PATTERN_LUDWIG,
-    SMP_PATTERN_TOTALIS /* alopecia totalis: no hair anywhere */
-} smp_pattern_kind;
-typedef enum {
-    SMP_HAIRLINE_NONE, /* no designed hairline: density SMP, scar work */
-    SMP_HAIRLINE_STRAIGHT,
-    SMP_HAIRLINE_ROUNDED,
-    SMP_HAIRLINE_WIDOWS_PEAK,
-    SMP_HAIRLINE_WINGED
-} smp_hairline_shape;
-typedef enum {
-    SMP_SCAR_FUT, /* follicular-unit strip scar across the occiput */
-    SMP_SCAR_FUE, /* many small round donor scars */
-    SMP_SCAR_CRANIOTOMY,
-    SMP_SCAR_BURN,      /* polygonal patch */
-    SMP_SCAR_AREATA,    /* alopecia areata patch: no hair, normal skin */
-    SMP_SCAR_REDUCTION, /* scalp-reduction scar along the midline */
-    SMP_SCAR_PLUGS      /* rows of an outdated plug transplant */
-} smp_scar_kind;
 typedef enum { SMP_RULE_BLUE, SMP_RULE_POISSON, SMP_RULE_GRID } smp_rule;
-typedef enum { SMP_INK_CARBON, SMP_INK_TEMPORARY } smp_ink_class;
 typedef enum { SMP_SESSION_TREATMENT, SMP_SESSION_TOUCH_UP } smp_session_kind;
-typedef enum {
-    SMP_REGION_SCALP,    /* everywhere inside the designed hairline and the natural fringe,
-                            tapered into the client's own hair (fewer dots where it grows) */
-    SMP_REGION_BALD,     /* where the balding pattern took the hair */
-    SMP_REGION_THINNING, /* where hair is thinner than native: density SMP between hairs */
-    SMP_REGION_SCARS     /* scar tissue and a blending margin around it */
-} smp_region;
 
 typedef struct smp_scene_head {
     char mesh[SMP_SCENE_PATH_MAX]; /* "auto", "builtin" or a mesh file (relative to the scene) */
@@ -242,11 +205,9 @@ const char *smp_scene_embedded(const char *name, size_t *size);
  * shows (render.years, `render --years`, the viewer's timeline) count years after the
  * completion of treatment: the day of the plan's last treatment session (touch-ups, which come
  * later, do not count). Two moments have names: "untreated", the client before any session
- * (no dots), and "healed", SMP_HEALED_DAYS after the last session, when the ink has settled and
+ * (no dots), and "healed", SMP_HEALED_DAYS (smp/age.h) after the last session, when the ink has settled and
  * the result is judged. The ageing model counts from the first session instead
  * (smp_age_*'s t_years); smp_scene_model_years converts at that edge. */
-
-enum { SMP_HEALED_DAYS = 30 };
 
 /* The two named moments as stored in smp_scene.years (below any year). */
 #define SMP_YEAR_UNTREATED (-1.0)
