@@ -137,7 +137,8 @@ static void scene_scar(const smp_scene_scar *in, smp_scar_desc *o) {
     }
 }
 
-static smp_status build_fields(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+/* The fields' description of a scene: everything the fields read from it. */
+static smp_status fields_desc_of(const smp_scene *s, smp_fields_desc *out, smp_error *err) {
     const smp_scene_client *c = &s->client;
     const smp_scene_plan *pl = &s->plan;
     smp_fields_desc d = smp_fields_desc_default();
@@ -170,6 +171,14 @@ static smp_status build_fields(const smp_scene *s, smp_pipeline *p, smp_error *e
     d.scar_count = c->scar_count;
     for (int i = 0; i < c->scar_count; ++i) scene_scar(&c->scars[i], &d.scars[i]);
     d.seed = s->seed;
+    *out = d;
+    return SMP_OK;
+}
+
+static smp_status build_fields(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    smp_fields_desc d;
+    smp_status st = fields_desc_of(s, &d, err);
+    if (st != SMP_OK) return st;
     st = smp_fields_create(&d, &p->head, &p->landmarks, &p->fields, err);
     if (st != SMP_OK) smp_error_prefix(err, "scene");
     return st;
@@ -468,6 +477,37 @@ static smp_status build_hair(const smp_scene *s, smp_pipeline *p, smp_error *err
     return st;
 }
 
+/* The stages after the head, on p's head: fields, then (for SMP_PIPELINE_ALL) the dots, the
+ * model and the client's hair. */
+static smp_status build_after_head(const smp_scene *s, smp_pipeline_stage stage, tracker *t,
+                                   smp_pipeline *p, smp_error *err) {
+    smp_status st = SMP_OK;
+    double t1 = smp_clock_ms();
+    if (stage >= SMP_PIPELINE_FIELDS) {
+        tracker_step(t, t->share[STAGE_FIELDS]);
+        st = build_fields(s, p, err);
+    }
+    double t2 = smp_clock_ms();
+    p->fields_ms = t2 - t1;
+    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) st = build_dots(s, p, t, err);
+    double t3 = smp_clock_ms();
+    p->scatter_ms = t3 - t2;
+    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) {
+        /* sessions that placed nothing leave their share undone */
+        t->done = t->share[STAGE_HEAD] + t->share[STAGE_FIELDS] + t->share[STAGE_SCATTER];
+        tracker_step(t, t->share[STAGE_MODEL]);
+        st = build_model(s, p, err);
+    }
+    double t4 = smp_clock_ms();
+    p->model_ms = t4 - t3;
+    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) {
+        tracker_step(t, t->share[STAGE_HAIR]);
+        st = build_hair(s, p, err);
+    }
+    p->hair_ms = smp_clock_ms() - t4;
+    return st;
+}
+
 smp_status smp_pipeline_build_with(const smp_scene *s, smp_pipeline_stage stage,
                                    const smp_pipeline *head, const smp_pipeline_progress *progress,
                                    smp_pipeline *p, smp_error *err) {
@@ -476,30 +516,8 @@ smp_status smp_pipeline_build_with(const smp_scene *s, smp_pipeline_stage stage,
     double t0 = smp_clock_ms();
     tracker_step(&t, t.share[STAGE_HEAD]);
     smp_status st = head ? smp_pipeline_copy_head(head, p, err) : build_head(s, p, err);
-    double t1 = smp_clock_ms();
-    p->head_ms = head ? 0.0 : t1 - t0;
-    if (st == SMP_OK && stage >= SMP_PIPELINE_FIELDS) {
-        tracker_step(&t, t.share[STAGE_FIELDS]);
-        st = build_fields(s, p, err);
-    }
-    double t2 = smp_clock_ms();
-    p->fields_ms = t2 - t1;
-    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) st = build_dots(s, p, &t, err);
-    double t3 = smp_clock_ms();
-    p->scatter_ms = t3 - t2;
-    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) {
-        /* sessions that placed nothing leave their share undone */
-        t.done = t.share[STAGE_HEAD] + t.share[STAGE_FIELDS] + t.share[STAGE_SCATTER];
-        tracker_step(&t, t.share[STAGE_MODEL]);
-        st = build_model(s, p, err);
-    }
-    double t4 = smp_clock_ms();
-    p->model_ms = t4 - t3;
-    if (st == SMP_OK && stage >= SMP_PIPELINE_ALL) {
-        tracker_step(&t, t.share[STAGE_HAIR]);
-        st = build_hair(s, p, err);
-    }
-    p->hair_ms = smp_clock_ms() - t4;
+    p->head_ms = head ? 0.0 : smp_clock_ms() - t0;
+    if (st == SMP_OK) st = build_after_head(s, stage, &t, p, err);
     if (st == SMP_OK && progress) progress->step(progress->user, 1.0, 1.0);
     if (st != SMP_OK) smp_pipeline_free(p);
     return st;
@@ -618,4 +636,141 @@ smp_status smp_pipeline_model_at(const smp_pipeline *p, double t_years,
     if (!p->model) return SMP_OK;
     model->sessions = smp_age_session_count(p->model);
     return smp_age_uniforms(p->model, t_years, model->sk, model->consts, err);
+}
+
+/* --- what an edit invalidates ----------------------------------------------------------- */
+
+static int same_number(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+
+/* Every input of the fields, compared member by member (no padding is compared). */
+static int same_fields(const smp_scene *a, const smp_scene *b) {
+    smp_fields_desc x, y;
+    smp_error ignored = {0};
+    if (a->client.pattern != b->client.pattern) return 0; /* totalis reads as no pattern */
+    if (fields_desc_of(a, &x, &ignored) != SMP_OK || fields_desc_of(b, &y, &ignored) != SMP_OK)
+        return 0; /* the rebuild reports it */
+    if (memcmp(&x.hair, &y.hair, sizeof x.hair) ||
+        memcmp(&x.pattern, &y.pattern, sizeof x.pattern) ||
+        memcmp(&x.hairline, &y.hairline, sizeof x.hairline) || x.scar_count != y.scar_count ||
+        x.seed != y.seed)
+        return 0;
+    return memcmp(x.scars, y.scars, sizeof x.scars[0] * (size_t)x.scar_count) == 0;
+}
+
+/* What the scatter of each session reads beyond the fields. */
+static int same_dots(const smp_scene *a, const smp_scene *b) {
+    const smp_scene_plan *x = &a->plan, *y = &b->plan;
+    if (a->seed != b->seed || x->rule != y->rule ||
+        !same_number(x->full_density_per_cm2, y->full_density_per_cm2) ||
+        x->dot_count != y->dot_count || !same_number(x->technician_skill, y->technician_skill) ||
+        x->session_count != y->session_count)
+        return 0;
+    for (int i = 0; i < x->session_count; ++i) {
+        const smp_scene_session *u = &x->sessions[i], *v = &y->sessions[i];
+        if (u->kind != v->kind || !same_number(u->density_fraction, v->density_fraction) ||
+            u->ink != v->ink || !same_number(u->dilution, v->dilution) ||
+            !same_number(u->needle_diameter_mm, v->needle_diameter_mm) ||
+            u->needle_points != v->needle_points || !same_number(u->depth_mm, v->depth_mm) ||
+            !same_number(u->depth_sd_mm, v->depth_sd_mm) || u->region_count != v->region_count ||
+            memcmp(u->regions, v->regions, sizeof u->regions[0] * (size_t)u->region_count))
+            return 0;
+    }
+    return 1;
+}
+
+/* What the skin, the fringe and the ageing model read beyond the dots: the skin, the hair the
+ * fringe is made of, the sessions' dates and the client's life. */
+static int same_model(const smp_scene *a, const smp_scene *b) {
+    const smp_scene_client *x = &a->client, *y = &b->client;
+    if (x->mst != y->mst || x->fitzpatrick != y->fitzpatrick ||
+        !same_number(x->melanin_fraction, y->melanin_fraction) ||
+        !same_number(x->eumelanin_share, y->eumelanin_share) ||
+        !same_number(x->blood_fraction, y->blood_fraction) ||
+        strcmp(x->hair_color, y->hair_color) != 0 ||
+        !same_number(x->hair_density_fu_per_cm2, y->hair_density_fu_per_cm2) ||
+        !same_number(x->hairs_per_fu, y->hairs_per_fu) ||
+        !same_number(x->shaft_diameter_um, y->shaft_diameter_um) ||
+        !same_number(smp_scene_stubble_mm(x), smp_scene_stubble_mm(y)) ||
+        !same_number(a->outdoor_hours_per_day, b->outdoor_hours_per_day) ||
+        !same_number(a->sunscreen_spf, b->sunscreen_spf))
+        return 0;
+    for (int i = 0; i < a->plan.session_count; ++i)
+        if (a->plan.sessions[i].day != b->plan.sessions[i].day) return 0;
+    return 1;
+}
+
+smp_pipeline_change smp_pipeline_invalidated(const smp_scene *before, const smp_scene *after) {
+    if (!smp_pipeline_same_head(before, after)) return SMP_PIPELINE_CHANGED_HEAD;
+    if (!same_fields(before, after)) return SMP_PIPELINE_CHANGED_FIELDS;
+    if (!same_dots(before, after)) return SMP_PIPELINE_CHANGED_DOTS;
+    if (!same_model(before, after)) return SMP_PIPELINE_CHANGED_MODEL;
+    return SMP_PIPELINE_UNCHANGED;
+}
+
+/* New dots and model on p's head and fields; on failure p is unchanged. */
+static smp_status rebuild_dots(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    smp_pipeline fresh = *p;
+    memset(&fresh.dots, 0, sizeof fresh.dots);
+    fresh.model = NULL;
+    tracker quiet = tracker_start(NULL, SMP_PIPELINE_ALL, 0);
+    double t0 = smp_clock_ms();
+    smp_status st = build_dots(s, &fresh, &quiet, err);
+    double t1 = smp_clock_ms();
+    if (st == SMP_OK) st = build_model(s, &fresh, err);
+    if (st != SMP_OK) {
+        smp_dots_free(&fresh.dots);
+        smp_age_destroy(fresh.model);
+        return st;
+    }
+    smp_dots_free(&p->dots);
+    smp_age_destroy(p->model);
+    fresh.scatter_ms = t1 - t0;
+    fresh.model_ms = smp_clock_ms() - t1;
+    *p = fresh;
+    return SMP_OK;
+}
+
+/* Everything but the head anew, on p's own head (moved, not copied); on failure p is
+ * unchanged. */
+static smp_status rebuild_after_head(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    smp_pipeline fresh;
+    memset(&fresh, 0, sizeof fresh);
+    fresh.head = p->head, fresh.bounds = p->bounds, fresh.landmarks = p->landmarks;
+    fresh.imported = p->imported, fresh.import = p->import;
+    memcpy(fresh.head_source, p->head_source, sizeof fresh.head_source);
+    tracker quiet = tracker_start(NULL, SMP_PIPELINE_ALL, 1);
+    smp_status st = build_after_head(s, SMP_PIPELINE_ALL, &quiet, &fresh, err);
+    memset(&fresh.head, 0, sizeof fresh.head); /* still p's until this succeeds */
+    if (st != SMP_OK) {
+        smp_pipeline_free(&fresh);
+        return st;
+    }
+    fresh.head = p->head;
+    memset(&p->head, 0, sizeof p->head);
+    smp_pipeline_free(p);
+    *p = fresh;
+    return SMP_OK;
+}
+
+smp_status smp_pipeline_update(const smp_scene *before, const smp_scene *after, smp_pipeline *p,
+                               smp_pipeline_change *rebuilt, smp_error *err) {
+    smp_pipeline_change change = smp_pipeline_invalidated(before, after);
+    if (rebuilt) *rebuilt = change;
+    smp_status st = SMP_OK;
+    switch (change) {
+    case SMP_PIPELINE_UNCHANGED: break;
+    case SMP_PIPELINE_CHANGED_MODEL: st = smp_pipeline_rebuild_model(after, p, err); break;
+    case SMP_PIPELINE_CHANGED_DOTS: st = rebuild_dots(after, p, err); break;
+    case SMP_PIPELINE_CHANGED_FIELDS: st = rebuild_after_head(after, p, err); break;
+    case SMP_PIPELINE_CHANGED_HEAD: {
+        smp_pipeline fresh;
+        st = smp_pipeline_build(after, SMP_PIPELINE_ALL, &fresh, err);
+        if (st == SMP_OK) {
+            smp_pipeline_free(p);
+            *p = fresh;
+        }
+        break;
+    }
+    }
+    return st;
 }

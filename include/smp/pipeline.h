@@ -103,6 +103,28 @@ smp_status smp_pipeline_vertex_dot_density(const smp_pipeline *p, float *density
  * the sessions p's dots were scattered with. On failure p is unchanged. */
 smp_status smp_pipeline_rebuild_model(const smp_scene *scene, smp_pipeline *p, smp_error *err);
 
+/* What an edit of a scene invalidates, from the least to the most: each rebuilds its stage and
+ * every stage after it that depends on it. */
+typedef enum smp_pipeline_change {
+    SMP_PIPELINE_UNCHANGED,      /* nothing the pipeline reads: names, views, years, training */
+    SMP_PIPELINE_CHANGED_MODEL,  /* skin, the fringe's hair, session dates, sun: skin + model */
+    SMP_PIPELINE_CHANGED_DOTS,   /* the plan's scatter (rule, density, needle, depth, regions,
+                                    skill): dots + model */
+    SMP_PIPELINE_CHANGED_FIELDS, /* hair, pattern, scars, hairline, seed: all but the head */
+    SMP_PIPELINE_CHANGED_HEAD,   /* the mesh, its units, axes, resolution or landmarks: all */
+} smp_pipeline_change;
+
+/* The earliest stage a pipeline built from before must rebuild to be the one after would
+ * build. Compares the inputs each stage reads; O(scars + sessions). */
+smp_pipeline_change smp_pipeline_invalidated(const smp_scene *before, const smp_scene *after);
+
+/* Brings p, built from before to SMP_PIPELINE_ALL, to what smp_pipeline_build(after) gives,
+ * rebuilding only what the edit invalidates (the head is never read again unless it
+ * changed). rebuilt (may be NULL) says what was rebuilt. On failure p is unchanged and still
+ * matches before. */
+smp_status smp_pipeline_update(const smp_scene *before, const smp_scene *after, smp_pipeline *p,
+                               smp_pipeline_change *rebuilt, smp_error *err);
+
 /* The ageing model's state for one time, as the renderer's dots pass takes it
  * (smp_renderer_set_dot_model): a frame's whole model. */
 typedef struct smp_pipeline_frame_model {
