@@ -9,6 +9,7 @@
  * height is measured on the mesh itself, so the designed hairline lands at its stated height
  * on whatever head is given.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,7 @@ static float profile_lookup(const float *table, float sigma_deg) {
     float x = (sigma_deg + 180.0f) * (PROFILE_BINS / 360.0f) - 0.5f;
     x = clampf(x, 0.0f, PROFILE_BINS - 1.001f);
     int b = (int)x;
+    assert(b >= 0 && b + 1 < PROFILE_BINS);
     return table[b] + (table[b + 1] - table[b]) * (x - (float)b);
 }
 

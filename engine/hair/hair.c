@@ -1,5 +1,6 @@
 #include "smp/hair.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,7 @@ static void shuffle_units(smp_dots *u, uint32_t key) {
     for (size_t i = u->count; i > 1; --i) {
         size_t j = (size_t)(((uint64_t)smp_rng_hash(key, (uint32_t)i) * i) >> 32);
         size_t k = i - 1;
+        assert(j < i); /* a Fisher-Yates draw from the unshuffled prefix */
         float x = u->x[k], y = u->y[k], z = u->z[k];
         uint32_t n = u->normal[k];
         u->x[k] = u->x[j], u->y[k] = u->y[j], u->z[k] = u->z[j], u->normal[k] = u->normal[j];

@@ -5,6 +5,7 @@
  */
 #include "smp/mesh_ops.h"
 
+#include <assert.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -102,7 +103,8 @@ static smp_status compact_vertices(smp_mesh *m, smp_error *err) {
     }
     for (size_t i = 0; i < 3 * (size_t)m->triangle_count; ++i) m->indices[i] = remap[m->indices[i]];
     free(remap);
-    resize(m, next, m->triangle_count); /* shrinking cannot fail to leave valid arrays */
+    resize(m, next, m->triangle_count);           /* shrinking cannot fail to leave valid arrays */
+    assert(smp_mesh_validate(m, NULL) == SMP_OK); /* every index names a kept vertex */
     return SMP_OK;
 }
 
@@ -543,6 +545,7 @@ smp_status smp_mesh_subdivide(smp_mesh *m, float target_edge, uint32_t max_trian
         if (passes_out) *passes_out = pass + 1;
     }
     smp_mesh_compute_normals(m);
+    assert(smp_mesh_validate(m, NULL) == SMP_OK); /* split edges name existing vertices */
     return SMP_OK;
 }
 

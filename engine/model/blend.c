@@ -1,5 +1,6 @@
 #include "smp/blend.h"
 
+#include <assert.h>
 #include <math.h>
 
 #include "smp/colour.h"
@@ -90,6 +91,7 @@ smp_status smp_blend_eval(const smp_age_model *model, const smp_fringe *fringe, 
     smp_blend b = {0};
     for (int c = 0; c < SMP_BANDS; ++c) {
         b.bare_linear[c] = skin->tissue_albedo_linear[tissue][c];
+        assert(a.area_trans[c] >= 0.0 && a.area_trans[c] <= 1.0); /* ink only absorbs */
         b.treated_linear[c] = b.bare_linear[c] * a.area_trans[c];
     }
     double y_bare = smp_luminance(b.bare_linear);
@@ -102,6 +104,7 @@ smp_status smp_blend_eval(const smp_age_model *model, const smp_fringe *fringe, 
         b.delta_e_treated_fringe = smp_ciede2000_linear(b.treated_linear, b.fringe_linear);
         b.delta_e_fringe_bare = smp_ciede2000_linear(b.fringe_linear, b.bare_linear);
     }
+    assert(b.treated_darkening >= -1e-9 && b.delta_e_treated_bare >= 0.0);
     *out = b;
     return SMP_OK;
 }

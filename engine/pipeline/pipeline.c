@@ -1,5 +1,6 @@
 #include "smp/pipeline.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -477,6 +478,16 @@ static smp_status build_hair(const smp_scene *s, smp_pipeline *p, smp_error *err
     return st;
 }
 
+/* Every dot belongs to one session's count, within the set's capacity, on the head. */
+static inline int dots_accounted(const smp_scene *s, const smp_pipeline *p) {
+    size_t sum = 0;
+    for (int i = 0; i < s->plan.session_count; ++i) sum += p->session_dots[i];
+    if (sum != p->dots.count || p->dots.count > p->dots.capacity) return 0;
+    for (size_t i = 0; i < p->dots.count; ++i)
+        if (p->dots.triangle[i] >= p->head.triangle_count) return 0;
+    return 1;
+}
+
 /* The stages after the head, on p's head: fields, then (for SMP_PIPELINE_ALL) the dots, the
  * model and the client's hair. */
 static smp_status build_after_head(const smp_scene *s, smp_pipeline_stage stage, tracker *t,
@@ -505,6 +516,7 @@ static smp_status build_after_head(const smp_scene *s, smp_pipeline_stage stage,
         st = build_hair(s, p, err);
     }
     p->hair_ms = smp_clock_ms() - t4;
+    assert(st != SMP_OK || stage < SMP_PIPELINE_ALL || dots_accounted(s, p));
     return st;
 }
 

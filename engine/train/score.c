@@ -2,6 +2,7 @@
  * order (hash-grid buckets are filled in index order), so a dot set always scores the same. */
 #include "smp/score.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 
 #include <math.h>
@@ -856,8 +857,10 @@ smp_status smp_score_eval(const smp_score_ctx *c, const smp_dots *dots, smp_scor
     if (st != SMP_OK) return st;
     double sum = 0;
     int scored = 0;
-    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k)
+    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
+        assert(isnan(s->item[k]) || (s->item[k] >= 0.0 && s->item[k] <= 100.0));
         if (!isnan(s->item[k])) sum += s->item[k], ++scored;
+    }
     s->overall = scored ? sum / scored : 0;
     return SMP_OK;
 }
