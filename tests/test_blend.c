@@ -24,6 +24,7 @@
 #include "smp/colour.h"
 #include "smp/measure.h"
 #include "smp/pipeline.h"
+#include "smp/scatter.h"
 #include "smp/scene.h"
 #include "smp/training.h"
 #include "support.h"

@@ -11,6 +11,7 @@
 #include "smp/age.h"
 #include "smp/head.h"
 #include "smp/landmarks.h"
+#include "smp/scatter.h"
 #include "smp/scene.h"
 #include "smp/score.h"
 #include "smp/skin.h"

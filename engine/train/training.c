@@ -16,12 +16,6 @@
 static const char k_format[] = "smpsim-training";
 enum { FORMAT_VERSION = 1, ROW_FIELDS = 14 };
 
-double smp_needle_group_diameter_mm(double needle_mm, int points) {
-    if (points <= 1) return needle_mm;
-    if (points == 2) return 2.0 * needle_mm;
-    return needle_mm * (1.0 + 1.0 / sin(3.14159265358979 / points));
-}
-
 smp_status smp_training_tool_resolve(const smp_training_tool *in, smp_training_tool *out,
                                      smp_error *err) {
     smp_training_tool t = *in;

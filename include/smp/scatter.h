@@ -172,6 +172,12 @@ smp_status smp_scatter_blue_quality(const smp_scatter_desc *desc, double spacing
                                     const smp_dots *dots, size_t probes, smp_blue_quality *out,
                                     smp_error *err);
 
+/* The diameter a round-liner grouping of points needles of needle_mm punctures within, which
+ * heals into one dot: d for one needle, 2d for two side by side, d·(1 + 1/sin(π/n)) for n ≥ 3
+ * (the circle n touching needles fit in). A modelling assumption (docs/MODEL.md): scenes and
+ * training tools turn their needle into a session's needle_diameter_mm with it. O(1). */
+double smp_needle_group_diameter_mm(double needle_mm, int points);
+
 /* One dot placed by hand (a trainee's puncture) on triangle t of mesh at barycentric weights
  * w, appended to dots (which must have room): position, normal, tissue, size, depth and ink
  * exactly as the scatter core writes a dot of session, its variation keyed by (seed, index) on

@@ -55,12 +55,6 @@ enum {
     SMP_TRAINING_MAX_PUNCTURES = 10000000,
 };
 
-/* The diameter a round-liner grouping of points needles of needle_mm punctures within, which
- * heals into one dot: d for one needle, 2d for two side by side, d·(1 + 1/sin(π/n)) for n ≥ 3
- * (the circle n touching needles fit in). A modelling assumption (docs/MODEL.md); the scene's
- * sessions size their scattered dots the same way. */
-double smp_needle_group_diameter_mm(double needle_mm, int points);
-
 /* The machine and hand. Zero fields take the defaults. */
 typedef struct smp_training_tool {
     int needle_points;        /* 1 = 1RL (hairline), 3 = 3RL; 0 = 1; valid 1..15 */
