@@ -470,7 +470,7 @@ Test(age, bad_parameters_are_refused_with_field_and_range) {
     expect_create_refused(p, "sunscreen_spf", "1 to 100");
     p = default_plan();
     p.hours = NAN;
-    expect_create_refused(p, "outdoor_hours_per_day", "0 to 24");
+    expect_create_refused(p, "outdoor_hours_per_day", "0 to 16");
     p = default_plan();
     p.s[1].depth_mm = -1;
     expect_create_refused(p, "sessions[1].depth_mm", "0.01 to 5");

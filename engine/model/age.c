@@ -163,7 +163,8 @@ static smp_status check_session(const smp_age_session *s, int i, double prev_t, 
                              "sessions[%d].ink_class: found %d, expected SMP_INK_CARBON or "
                              "SMP_INK_TEMPORARY",
                              i, (int)s->ink_class);
-    CHECK("dilution", s->dilution, 0.0, 0.95, "");
+    CHECK("dilution", s->dilution, SMP_PARAM_LO(SMP_AGE_DILUTION), SMP_PARAM_HI(SMP_AGE_DILUTION),
+          "");
     CHECK("redeposit", s->redeposit, 0.0, 1.0, "");
     if (s->tissues >> SMP_TISSUE_COUNT)
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
@@ -188,11 +189,14 @@ smp_status smp_age_create(const smp_age_desc *desc, smp_age_model **out, smp_err
     if (skin->fitzpatrick < 1 || skin->fitzpatrick > 6 || !(skin->penetration_mm[0] > 0.0))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "age: skin: not resolved (fill it with smp_skin_resolve)");
-    if (check("age: outdoor_hours_per_day", desc->outdoor_hours_per_day, 0.0, 24.0, " h/day",
+    if (check("age: outdoor_hours_per_day", desc->outdoor_hours_per_day,
+              SMP_PARAM_LO(SMP_AGE_OUTDOOR_HOURS), SMP_PARAM_HI(SMP_AGE_OUTDOOR_HOURS), " h/day",
               err) != SMP_OK)
         return SMP_ERR_INVALID_ARG;
-    double spf = desc->sunscreen_spf == 0.0 ? 1.0 : desc->sunscreen_spf;
-    if (check("age: sunscreen_spf", spf, 1.0, 100.0, " (1 = none)", err) != SMP_OK)
+    double spf =
+        desc->sunscreen_spf == 0.0 ? SMP_PARAM_DEFAULT(SMP_AGE_SUNSCREEN_SPF) : desc->sunscreen_spf;
+    if (check("age: sunscreen_spf", spf, SMP_PARAM_LO(SMP_AGE_SUNSCREEN_SPF),
+              SMP_PARAM_HI(SMP_AGE_SUNSCREEN_SPF), " (1 = none)", err) != SMP_OK)
         return SMP_ERR_INVALID_ARG;
     double spread = desc->spread_factor == 0.0 ? 1.0 : desc->spread_factor;
     if (check("age: spread_factor", spread, 0.1, 10.0, "", err) != SMP_OK)

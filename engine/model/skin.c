@@ -145,15 +145,17 @@ static smp_status check_range(const char *field, double v, double lo, double hi,
 
 smp_status smp_skin_resolve(const smp_skin_desc *desc, smp_skin *out, smp_error *err) {
     smp_skin_desc d = desc ? *desc : (smp_skin_desc){0};
-    int mst = d.mst ? d.mst : 4;
-    int fitz = d.fitzpatrick ? d.fitzpatrick : 3;
-    if (mst < 1 || mst > 10)
+    int mst = d.mst ? d.mst : SMP_PARAM_DEFAULT(SMP_SKIN_MST);
+    int fitz = d.fitzpatrick ? d.fitzpatrick : SMP_PARAM_DEFAULT(SMP_SKIN_FITZPATRICK);
+    if (mst < SMP_PARAM_LO(SMP_SKIN_MST) || mst > SMP_PARAM_HI(SMP_SKIN_MST))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
-                             "skin.mst: found %d, expected a whole number from 1 to 10", d.mst);
-    if (fitz < 1 || fitz > 6)
+                             "skin.mst: found %d, expected a whole number from %d to %d", d.mst,
+                             SMP_PARAM_LO(SMP_SKIN_MST), SMP_PARAM_HI(SMP_SKIN_MST));
+    if (fitz < SMP_PARAM_LO(SMP_SKIN_FITZPATRICK) || fitz > SMP_PARAM_HI(SMP_SKIN_FITZPATRICK))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
-                             "skin.fitzpatrick: found %d, expected a whole number from 1 to 6",
-                             d.fitzpatrick);
+                             "skin.fitzpatrick: found %d, expected a whole number from %d to %d",
+                             d.fitzpatrick, SMP_PARAM_LO(SMP_SKIN_FITZPATRICK),
+                             SMP_PARAM_HI(SMP_SKIN_FITZPATRICK));
     if (d.set & ~(unsigned)(SMP_SKIN_SET_MELANIN | SMP_SKIN_SET_EUMELANIN | SMP_SKIN_SET_BLOOD))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "skin.set: found 0x%x, expected SMP_SKIN_SET_* bits", d.set);

@@ -25,6 +25,8 @@
         .key = k, .kind = K_NUMBER, .off = OFF(t, m), .lo = l, .hi = h, .def = NAN, .nullable = 1, \
         .unit = u, .doc = doc_                                                                     \
     }
+#define INT_PARAM(k, t, m, param, u, doc_) INT_EXPANDED(k, t, m, param, u, doc_)
+#define INT_EXPANDED(...)                  INT(__VA_ARGS__)
 #define INT(k, t, m, l, h, d, u, doc_)                                                             \
     {                                                                                              \
         .key = k, .kind = K_INT, .off = OFF(t, m), .lo = l, .hi = h, .def = d, .unit = u,          \
@@ -115,10 +117,10 @@ static const field k_head[] = {
 /* --- client ----------------------------------------------------------------------------- */
 
 static const field k_skin[] = {
-    INT("mst", smp_scene_client, mst, 1, 10, 4, NULL,
-        "Monk Skin Tone 1 (lightest) .. 10 (darkest): the skin's colour"),
-    INT("fitzpatrick", smp_scene_client, fitzpatrick, 1, 6, 3, NULL,
-        "Fitzpatrick type I..VI as 1..6: how the skin responds to sun (not its colour)"),
+    INT_PARAM("mst", smp_scene_client, mst, SMP_SKIN_MST, NULL,
+              "Monk Skin Tone 1 (lightest) .. 10 (darkest): the skin's colour"),
+    INT_PARAM("fitzpatrick", smp_scene_client, fitzpatrick, SMP_SKIN_FITZPATRICK, NULL,
+              "Fitzpatrick type I..VI as 1..6: how the skin responds to sun (not its colour)"),
     NUM_NULL("melanin_fraction", smp_scene_client, melanin_fraction, 0.01, 0.45, "fraction",
              "epidermal melanosome volume fraction; null = from the MST preset"),
     NUM_NULL("eumelanin_share", smp_scene_client, eumelanin_share, 0, 1, "fraction",
@@ -241,8 +243,8 @@ static const field k_client[] = {
 static const field k_ink[] = {
     ENUM("class", smp_scene_session, ink, k_inks, SMP_INK_CARBON,
          "carbon (permanent) or temporary (absorbable, gone in 2–3 years)"),
-    NUM("dilution", smp_scene_session, dilution, 0, 0.95, 0.4, "fraction",
-        "water fraction of the ink: 0 = undiluted black, higher = lighter shade"),
+    NUM_PARAM("dilution", smp_scene_session, dilution, SMP_AGE_DILUTION, "fraction",
+              "water fraction of the ink: 0 = undiluted black, higher = lighter shade"),
     END,
 };
 
@@ -350,10 +352,10 @@ static const field k_plan[] = {
 /* --- root ------------------------------------------------------------------------------- */
 
 static const field k_lifestyle[] = {
-    NUM("outdoor_hours_per_day", smp_scene, outdoor_hours_per_day, 0, 16, 1, "h/day",
-        "average hours outdoors per day with the scalp exposed"),
-    NUM("sunscreen_spf", smp_scene, sunscreen_spf, 1, 100, 1, "SPF",
-        "sun protection factor on the scalp when outdoors; 1 = none"),
+    NUM_PARAM("outdoor_hours_per_day", smp_scene, outdoor_hours_per_day, SMP_AGE_OUTDOOR_HOURS,
+              "h/day", "average hours outdoors per day with the scalp exposed"),
+    NUM_PARAM("sunscreen_spf", smp_scene, sunscreen_spf, SMP_AGE_SUNSCREEN_SPF, "SPF",
+              "sun protection factor on the scalp when outdoors; 1 = none"),
     END,
 };
 
@@ -401,8 +403,8 @@ static const field k_training[] = {
      .doc = "where the target applies: scalp, bald, thinning, scars"},
     BOOL("hairline", smp_scene, training.hairline, 0,
          "score the frontal hairline against plan.hairline (softness, irregularity)"),
-    NUM("dilution", smp_scene, training.dilution, 0, 0.95, 0.4, "fraction",
-        "the shade to work in: water fraction of the ink"),
+    NUM_PARAM("dilution", smp_scene, training.dilution, SMP_AGE_DILUTION, "fraction",
+              "the shade to work in: water fraction of the ink"),
     NUM("depth_mm", smp_scene, training.depth_mm, 0.05, 3, 0.4, "mm",
         "intended pigment depth; each puncture varies around it with the hand's steadiness"),
     INT("needle_points", smp_scene, training.needle_points, 1, 9, 3, "points",

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "smp/dots.h"
+#include "smp/param.h"
 #include "smp/simd.h"
 #include "smp/skin.h"
 #include "smp/status.h"
@@ -57,6 +58,11 @@ enum {
     SMP_AGE_MAX_DEPTH_UM = 5000, /* deepest dot the tables cover: 5 mm, past any scalp dermis */
 };
 
+/* Ranges and defaults (lo, hi, default: smp/param.h), shared with the scene schema. */
+#define SMP_AGE_DILUTION      0, 0.95, 0.4 /* water fraction of the ink */
+#define SMP_AGE_OUTDOOR_HOURS 0, 16, 1     /* h/day of scalp in daylight */
+#define SMP_AGE_SUNSCREEN_SPF 1, 100, 1    /* 1: none */
+
 /* One session of the plan: a treatment session or a touch-up. Treatment sessions lay their own
  * new dots. A touch-up lays its own new dots too (the scatter gives them its index) and also
  * re-deposits ink into every earlier dot of the tissues it covers: that is how it re-darkens
@@ -66,7 +72,7 @@ typedef struct smp_age_session {
     double t_years;          /* date after the first session (the first is 0), in order */
     int touch_up;            /* 1 = touch-up */
     smp_ink_class ink_class; /* SMP_INK_CARBON (permanent) or SMP_INK_TEMPORARY (absorbable) */
-    double dilution;         /* water fraction of the ink, 0..0.95 */
+    double dilution;         /* water fraction of the ink (SMP_AGE_DILUTION) */
     double redeposit;        /* touch-ups: ink re-laid into each earlier dot, as a fraction of a
                                 full deposit of this ink, 0..1; 0 = 0.6. Sessions: ignored */
     unsigned tissues;        /* touch-ups: bit (1u << smp_tissue) per tissue covered; 0 = all */
@@ -82,8 +88,8 @@ typedef struct smp_age_desc {
     const smp_skin *skin;            /* required: from smp_skin_resolve */
     const smp_age_session *sessions; /* required: 1..SMP_AGE_MAX_SESSIONS, in date order */
     int session_count;
-    double outdoor_hours_per_day; /* scalp exposed outdoors, 0..24 h/day */
-    double sunscreen_spf;         /* 1..100; 0 = 1 (none). Values below 1 are refused */
+    double outdoor_hours_per_day; /* scalp exposed outdoors (SMP_AGE_OUTDOOR_HOURS), h/day */
+    double sunscreen_spf;         /* SMP_AGE_SUNSCREEN_SPF, 1 = none; 0 = default (none) */
     double spread_factor;         /* individual multiplier on pigment diffusion, 0.1..10; 0 = 1 */
 } smp_age_desc;
 

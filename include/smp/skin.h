@@ -24,6 +24,7 @@
 #define SMP_SKIN_H
 
 #include "smp/dots.h"
+#include "smp/param.h"
 #include "smp/status.h"
 
 #ifdef __cplusplus
@@ -48,9 +49,14 @@ enum {
 #define SMP_SKIN_BLOOD_MIN   0.001
 #define SMP_SKIN_BLOOD_MAX   0.1
 
+/* Ranges and defaults (lo, hi, default: smp/param.h), shared with the scene schema. */
+#define SMP_SKIN_MST         1, 10, 4 /* Monk Skin Tone */
+#define SMP_SKIN_FITZPATRICK 1, 6, 3  /* I..VI */
+
 typedef struct smp_skin_desc {
-    int mst;                 /* Monk Skin Tone 1..10: the colour; 0 = 4 */
-    int fitzpatrick;         /* Fitzpatrick I..VI as 1..6: sun behaviour only; 0 = 3 */
+    int mst;                 /* Monk Skin Tone (SMP_SKIN_MST): the colour; 0 = default */
+    int fitzpatrick;         /* Fitzpatrick I..VI (SMP_SKIN_FITZPATRICK) as 1..6: sun
+                                behaviour only; 0 = default */
     unsigned set;            /* SMP_SKIN_SET_* bits; unset fractions come from the MST preset */
     double melanin_fraction; /* epidermal melanosome volume fraction, 0.01..0.45 */
     double eumelanin_share;  /* eumelanin share of the melanin (rest pheomelanin), 0..1 */
