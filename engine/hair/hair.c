@@ -239,8 +239,7 @@ static void grow_strand(const radius_map *rm, const float root[3], const float d
     }
 }
 
-smp_status smp_hair_grow(const smp_hair_grow_desc *desc, smp_hair_set *out, smp_error *err) {
-    memset(out, 0, sizeof *out);
+static smp_status check_desc(const smp_hair_grow_desc *desc, smp_error *err) {
     if (!desc || !desc->mesh || !desc->fields || !desc->landmarks)
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "hair: mesh, fields and landmarks are all required");
@@ -249,16 +248,18 @@ smp_status smp_hair_grow(const smp_hair_grow_desc *desc, smp_hair_set *out, smp_
     if (desc->segments != 0 && (desc->segments < 2 || desc->segments > SMP_HAIR_MAX_SEGMENTS))
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "hair: segments %d, expected 2..%d",
                              desc->segments, SMP_HAIR_MAX_SEGMENTS);
-    const smp_mesh *m = desc->mesh;
-    const smp_hair_desc *hd = &smp_fields_resolved(desc->fields)->hair;
-    int long_hair = hd->stubble_mm > SMP_HAIR_STUBBLE_MAX_MM;
-    int segments = long_hair ? (desc->segments ? desc->segments : 10) : 1;
-    size_t max_hairs = desc->max_hairs ? desc->max_hairs : 400000 / (size_t)segments;
+    return SMP_OK;
+}
 
+/* The follicular units: Poisson points at the native density where hair still grows, thinned
+ * to at most max_hairs hairs (each then drawn width_scale wider to keep the coverage). */
+static smp_status place_units(const smp_hair_grow_desc *desc, const smp_hair_desc *hd,
+                              size_t max_hairs, smp_dots *units, double *expected_hairs,
+                              float *width_scale, smp_error *err) {
+    const smp_mesh *m = desc->mesh;
     size_t v = m->vertex_count;
     float *native = malloc(sizeof(float) * (v ? v : 1));
     float *mult = malloc(sizeof(float) * (v ? v : 1));
-    smp_dots units = {0};
     smp_status st = SMP_OK;
     if (!native || !mult) st = smp_error_set(err, SMP_ERR_NOMEM, "hair: out of memory");
     double expected_units = 0.0;
@@ -273,105 +274,141 @@ smp_status smp_hair_grow(const smp_hair_grow_desc *desc, smp_hair_set *out, smp_
         for (size_t i = 0; i < v; ++i) native[i] *= mult[i] > 0.0f ? mult[i] : 0.0f;
         st = smp_scatter_expected(&sd, &expected_units, err);
     }
-    float width_scale = 1.0f;
+    *width_scale = 1.0f;
     if (st == SMP_OK) {
-        out->expected = expected_units * hd->hairs_per_fu;
-        if (out->expected > (double)max_hairs) {
-            float keep = (float)((double)max_hairs / out->expected);
+        *expected_hairs = expected_units * hd->hairs_per_fu;
+        if (*expected_hairs > (double)max_hairs) {
+            float keep = (float)((double)max_hairs / *expected_hairs);
             for (size_t i = 0; i < v; ++i) native[i] *= keep;
-            width_scale = 1.0f / keep;
+            *width_scale = 1.0f / keep;
             expected_units *= keep;
         }
     }
     size_t capacity = 0;
     if (st == SMP_OK && expected_units >= 0.5) {
         st = smp_scatter_capacity(&sd, &capacity, err);
-        if (st == SMP_OK) st = smp_dots_alloc(&units, capacity ? capacity : 1, 0, err);
-        if (st == SMP_OK) st = smp_scatter(&sd, &units, err);
+        if (st == SMP_OK) st = smp_dots_alloc(units, capacity ? capacity : 1, 0, err);
+        if (st == SMP_OK) st = smp_scatter(&sd, units, err);
     }
     free(native);
     free(mult);
+    return st;
+}
+
+/* Hairs per unit: 1 + Binomial(K, p) has mean hairs_per_fu exactly and stays within the 1–4
+ * (5) hairs units are seen to carry. Returns the per-unit counts (NULL: out of memory). */
+static uint8_t *hairs_per_unit(const smp_hair_desc *hd, size_t units, uint32_t key_units,
+                               size_t *total) {
+    int k_max = hd->hairs_per_fu > 4.0f ? 4 : 3;
+    float p_extra = (hd->hairs_per_fu - 1.0f) / (float)k_max;
+    uint8_t *per_unit = malloc(units ? units : 1);
+    if (!per_unit) return NULL;
+    *total = 0;
+    for (size_t u = 0; u < units; ++u) {
+        int n = 1;
+        for (int k = 0; k < k_max; ++k)
+            n += unit(key_units, (uint32_t)(u * 8 + (size_t)k)) < p_extra;
+        per_unit[u] = (uint8_t)n;
+        *total += (size_t)n;
+    }
+    return per_unit;
+}
+
+/* What every hair of a grow shares. */
+typedef struct grower {
+    const smp_hair_grow_desc *desc;
+    const smp_hair_desc *hd;
+    const radius_map *rm; /* long hair only */
+    int long_hair, segments;
+    uint32_t key_units, key_hairs;
+    float base_diameter_mm, width_scale;
+} grower;
+
+/* Hair h, one of unit u's: splayed around the unit's heading, its length, width and tone
+ * drawn, its points written (a straight stubble segment or a strand over the head). */
+static void grow_hair(const grower *g, const smp_dots *units, size_t u, float unit_turn,
+                      const float flow[3], const float side[3], size_t h, smp_hair_set *out) {
+    const smp_hair_desc *hd = g->hd;
+    float root[3] = {units->x[u], units->y[u], units->z[u]}, n[3];
+    smp_normal_decode_oct(units->normal[u], n);
+    uint32_t c = (uint32_t)h * 8u;
+    float turn = unit_turn + 0.28f * (unit(g->key_hairs, c) - 0.5f);
+    float elev = (25.0f + 25.0f * unit(g->key_hairs, c + 1)) * 0.0174533f;
+    float length = hd->stubble_mm * (0.85f + 0.3f * unit(g->key_hairs, c + 2));
+    float diameter = g->base_diameter_mm * (0.85f + 0.3f * unit(g->key_hairs, c + 3));
+    float tone = 0.92f + 0.16f * unit(g->key_hairs, c + 4);
+    float ct = cosf(turn), stn = sinf(turn), ce = cosf(elev), se = sinf(elev);
+    float dir[3];
+    for (int k = 0; k < 3; ++k) dir[k] = ce * (ct * flow[k] + stn * side[k]) + se * n[k];
+    float *pts = out->points + 3 * (size_t)(g->segments + 1) * h;
+    if (g->long_hair) {
+        float lift = 0.5f + 3.0f * unit(g->key_hairs, c + 5);
+        grow_strand(g->rm, root, dir, length, g->segments, lift, pts);
+    } else {
+        memcpy(pts, root, sizeof root);
+        for (int k = 0; k < 3; ++k) pts[3 + k] = root[k] + dir[k] * length;
+    }
+    out->diameter_mm[h] = diameter * g->width_scale;
+    out->normal[h] = units->normal[u];
+    for (int k = 0; k < 3; ++k) {
+        float s = hd->color_srgb[k] * tone;
+        out->color_srgb[3 * h + (size_t)k] = (uint8_t)(s >= 1.0f ? 255.0f : s * 255.0f + 0.5f);
+    }
+}
+
+/* Every unit's hairs, in unit order. */
+static void grow_units(const grower *g, const smp_dots *units, const uint8_t *per_unit,
+                       smp_hair_set *out) {
+    size_t h = 0;
+    for (size_t u = 0; u < units->count; ++u) {
+        float root[3] = {units->x[u], units->y[u], units->z[u]}, n[3];
+        smp_normal_decode_oct(units->normal[u], n);
+        float flow[3];
+        smp_hair_flow(g->desc->landmarks, root, n, g->long_hair, flow);
+        float side[3] = {n[1] * flow[2] - n[2] * flow[1], n[2] * flow[0] - n[0] * flow[2],
+                         n[0] * flow[1] - n[1] * flow[0]};
+        /* The unit's own heading, then each of its hairs splayed a little around it. */
+        float unit_turn = 0.35f * (unit(g->key_units, (uint32_t)(u * 8 + 4)) - 0.5f);
+        for (int j = 0; j < per_unit[u]; ++j, ++h)
+            grow_hair(g, units, u, unit_turn, flow, side, h, out);
+    }
+}
+
+smp_status smp_hair_grow(const smp_hair_grow_desc *desc, smp_hair_set *out, smp_error *err) {
+    memset(out, 0, sizeof *out);
+    smp_status st = check_desc(desc, err);
+    if (st != SMP_OK) return st;
+    const smp_hair_desc *hd = &smp_fields_resolved(desc->fields)->hair;
+    grower g = {.desc = desc, .hd = hd, .long_hair = hd->stubble_mm > SMP_HAIR_STUBBLE_MAX_MM};
+    g.segments = g.long_hair ? (desc->segments ? desc->segments : 10) : 1;
+    size_t max_hairs = desc->max_hairs ? desc->max_hairs : 400000 / (size_t)g.segments;
+    smp_dots units = {0};
+    double expected = 0.0;
+    st = place_units(desc, hd, max_hairs, &units, &expected, &g.width_scale, err);
     if (st != SMP_OK) {
         smp_dots_free(&units);
         smp_error_prefix(err, "hair");
         return st;
     }
-
-    /* Hairs per unit: 1 + Binomial(K, p) has mean hairs_per_fu exactly and stays within the
-     * 1–4 (5) hairs units are seen to carry. */
-    int k_max = hd->hairs_per_fu > 4.0f ? 4 : 3;
-    float p_extra = (hd->hairs_per_fu - 1.0f) / (float)k_max;
-    uint32_t key_units = smp_rng_key(desc->seed, 0x68753031u);
-    uint32_t key_hairs = smp_rng_key(desc->seed, 0x68753032u);
+    out->expected = expected;
+    g.key_units = smp_rng_key(desc->seed, 0x68753031u);
+    g.key_hairs = smp_rng_key(desc->seed, 0x68753032u);
     shuffle_units(&units, smp_rng_key(desc->seed, 0x68753033u));
     size_t total = 0;
-    uint8_t *per_unit = malloc(units.count ? units.count : 1);
-    if (!per_unit) {
-        smp_dots_free(&units);
-        return smp_error_set(err, SMP_ERR_NOMEM, "hair: out of memory");
-    }
-    for (size_t u = 0; u < units.count; ++u) {
-        int n = 1;
-        for (int k = 0; k < k_max; ++k)
-            n += unit(key_units, (uint32_t)(u * 8 + (size_t)k)) < p_extra;
-        per_unit[u] = (uint8_t)n;
-        total += (size_t)n;
-    }
-    if ((st = hair_alloc(out, total, segments, err)) != SMP_OK) {
-        free(per_unit);
-        smp_dots_free(&units);
-        return st;
-    }
-    out->width_scale = width_scale;
-
-    radius_map *rm = long_hair ? malloc(sizeof *rm) : NULL;
-    if (long_hair && !rm) {
-        free(per_unit);
-        smp_dots_free(&units);
-        smp_hair_set_free(out);
-        return smp_error_set(err, SMP_ERR_NOMEM, "hair: out of memory");
-    }
-    if (rm) radius_map_build(m, rm);
-    const float base_diameter_mm = hd->shaft_diameter_um * 0.001f;
-    size_t h = 0;
-    for (size_t u = 0; u < units.count; ++u) {
-        float root[3] = {units.x[u], units.y[u], units.z[u]}, n[3];
-        smp_normal_decode_oct(units.normal[u], n);
-        float flow[3];
-        smp_hair_flow(desc->landmarks, root, n, long_hair, flow);
-        float side[3] = {n[1] * flow[2] - n[2] * flow[1], n[2] * flow[0] - n[0] * flow[2],
-                         n[0] * flow[1] - n[1] * flow[0]};
-        /* The unit's own heading, then each of its hairs splayed a little around it. */
-        float unit_turn = 0.35f * (unit(key_units, (uint32_t)(u * 8 + 4)) - 0.5f);
-        for (int j = 0; j < per_unit[u]; ++j, ++h) {
-            uint32_t c = (uint32_t)h * 8u;
-            float turn = unit_turn + 0.28f * (unit(key_hairs, c) - 0.5f);
-            float elev = (25.0f + 25.0f * unit(key_hairs, c + 1)) * 0.0174533f;
-            float length = hd->stubble_mm * (0.85f + 0.3f * unit(key_hairs, c + 2));
-            float diameter = base_diameter_mm * (0.85f + 0.3f * unit(key_hairs, c + 3));
-            float tone = 0.92f + 0.16f * unit(key_hairs, c + 4);
-            float ct = cosf(turn), stn = sinf(turn), ce = cosf(elev), se = sinf(elev);
-            float dir[3];
-            for (int k = 0; k < 3; ++k) dir[k] = ce * (ct * flow[k] + stn * side[k]) + se * n[k];
-            float *pts = out->points + 3 * (size_t)(segments + 1) * h;
-            if (long_hair) {
-                float lift = 0.5f + 3.0f * unit(key_hairs, c + 5);
-                grow_strand(rm, root, dir, length, segments, lift, pts);
-            } else {
-                memcpy(pts, root, sizeof root);
-                for (int k = 0; k < 3; ++k) pts[3 + k] = root[k] + dir[k] * length;
-            }
-            out->diameter_mm[h] = diameter * width_scale;
-            out->normal[h] = units.normal[u];
-            for (int k = 0; k < 3; ++k) {
-                float s = hd->color_srgb[k] * tone;
-                out->color_srgb[3 * h + (size_t)k] =
-                    (uint8_t)(s >= 1.0f ? 255.0f : s * 255.0f + 0.5f);
-            }
-        }
+    uint8_t *per_unit = hairs_per_unit(hd, units.count, g.key_units, &total);
+    radius_map *rm = g.long_hair ? malloc(sizeof *rm) : NULL;
+    if (!per_unit || (g.long_hair && !rm))
+        st = smp_error_set(err, SMP_ERR_NOMEM, "hair: out of memory");
+    if (st == SMP_OK) st = hair_alloc(out, total, g.segments, err);
+    if (st == SMP_OK) {
+        out->width_scale = g.width_scale;
+        if (rm) radius_map_build(desc->mesh, rm);
+        g.rm = rm;
+        g.base_diameter_mm = hd->shaft_diameter_um * 0.001f;
+        grow_units(&g, &units, per_unit, out);
     }
     free(rm);
     free(per_unit);
     smp_dots_free(&units);
-    return SMP_OK;
+    return st;
 }
