@@ -1,3 +1,4 @@
+/* Scalp fields: Norwood and Ludwig patterns, hairlines, scars, areas, densities, bad input. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
