@@ -130,7 +130,7 @@ typedef enum smp_norwood_variant {
     SMP_NORWOOD_VERTEX,
 } smp_norwood_variant;
 
-/* The balding pattern. Geometry (per ../shared/MODEL-SOURCES.md, dimensions for an average
+/* The balding pattern. Geometry (per docs/MODEL-SOURCES.md, dimensions for an average
  * adult head and scaled by the glabella–inion distance of the head in use):
  *  - Norwood II: frontotemporal recession no further back than 20 mm in front of the coronal
  *    line through the ear canals; III: past that line; III vertex: III plus a crown patch;
