@@ -69,7 +69,7 @@ typedef struct mc_bare {
 int mc_skin_run(const mc_layers *layers, const mc_absorber *abs, int n_abs, long photons,
                 uint64_t seed, double launch_side_mm, mc_result *out, mc_bare *bare);
 
-/* The project's skin model (engine/core/skin.c) in band 0..2 (R, G, B) as a plain two-layer
+/* The project's skin model (engine/model/skin.c) in band 0..2 (R, G, B) as a plain two-layer
  * medium: the same absorption and scattering formulas and epidermis thickness. The fitted
  * melanin sieve and effective epidermal path of the closed-form model are not represented (the
  * epidermis is homogeneous). Returns 0, or -1 for a bad band. */

@@ -1,3 +1,4 @@
+/* The ageing model: healing, fading, touch-ups, scars, sun, depth, bad input, path parity. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
-/* The calibration targets of ../shared/CALIBRATION.md, on the model (smp/blend.h) for every
- * shaved-look scene of the library and for clients the library does not hold, and on renders
- * (engine/app/measure.c, small images) for the default client, a dark-skinned one and the
- * "painted helmet" failure.
+/* The blend's calibration targets (docs/MODEL.md §5.4), on the model and on renders.
+ *
+ * On the model (smp/blend.h) for every shaved-look scene of the library and for clients the
+ * library does not hold; on renders (`smpsim measure`, small images) for the default client, a
+ * dark-skinned one and the "painted helmet" failure.
  *
  * Targets, healed (30 days after the last session):
  *   ΔE00(treated, fringe) ≤ 1.0 on MST 1–7, ≤ 1.3 on MST 8–10;

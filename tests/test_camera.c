@@ -1,3 +1,4 @@
+/* Named views: names, framing of a box and of the built-in and MakeHuman heads, close-ups. */
 #include <cglm/cglm.h>
 #include <criterion/criterion.h>
 #include <string.h>

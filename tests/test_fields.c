@@ -1,3 +1,4 @@
+/* Scalp fields: Norwood and Ludwig patterns, hairlines, scars, areas, densities, bad input. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ static double bald_area(smp_pattern_kind kind, int stage, smp_norwood_variant va
 
 TestSuite(fields, .init = head_setup, .fini = head_teardown);
 
-/* Bald area per stage; lore (../shared/MODEL-SOURCES.md) puts NW5 near 90 cm² on a 775 cm²
+/* Bald area per stage; lore (docs/MODEL-SOURCES.md) puts NW5 near 90 cm² on a 775 cm²
  * scalp, a geometric reading of Norwood's drawings about half as much again. */
 Test(fields, norwood_bald_area_grows_with_stage) {
     double prev = -1;

@@ -1,3 +1,4 @@
+/* Atomic files: commit, abort, missing directories, mkdir -p, writable-directory checks. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* The procedural head: anatomical dimensions, a closed outward surface, no seams, determinism. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* PNG images: exact round trips, absurd sizes, unwritable places, bad and truncated files. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>

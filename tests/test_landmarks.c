@@ -1,3 +1,4 @@
+/* Landmarks of the built-in head: on the surface, anatomical, mirrored, bad input named. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* Meshes: areas, bounds and outward normals, shared normals, validation messages, allocation. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>

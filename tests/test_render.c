@@ -1,3 +1,4 @@
+/* Headless GL: framing and backdrop of a rendered head, determinism, backends, shader errors. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SIMD dispatch: path names, switching the active path, unsupported paths, SMP_SIMD checked. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>

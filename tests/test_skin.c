@@ -1,3 +1,4 @@
+/* Skin optics: melanin, penetration depth, the Monk swatches, scars, overrides, bad values. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Finds where a JSON path ("plan.sessions[1].depth_mm") sits in a JSON text, for error
- * messages: cJSON keeps no positions. Private to engine/core. */
+ * messages: cJSON keeps no positions. Private to engine/scene. */
 #ifndef SMP_JSON_LOCATE_H
 #define SMP_JSON_LOCATE_H
 

@@ -1,5 +1,5 @@
 /* The scene schema: one table that parsing, defaults, printing and docs/SCENE.md all walk, so
- * they cannot disagree. Private to engine/core. */
+ * they cannot disagree. Private to engine/scene. */
 #ifndef SMP_SCENE_SCHEMA_H
 #define SMP_SCENE_SCHEMA_H
 

@@ -9,12 +9,11 @@
  *
  *     colour(r) = albedo_c · (1 − (1 − trans_c) · exp(−r² / (2·sigma²)))
  *
- * Footprints of overlapping dots multiply. Time is closed form (no stepping): any year costs
- * the same. Every transcendental function of time is evaluated once per (session, tissue) pair
- * and every function of depth once per micrometre into tables when the model is created, so the
- * per-dot work is table look-ups and arithmetic plus one exponential written here, identical on
- * the scalar and every vector path: all paths give bit-identical results. Equations, defaults
- * and sources: docs/MODEL.md. The same per-dot equations exist in GLSL in shaders/model.glsl.
+ * Footprints of overlapping dots multiply; each dot is a core and a wider, fainter halo
+ * (smp_dot_look). Time is closed form (no stepping): any year costs the same, and the scalar
+ * and every vector path give bit-identical results. Equations, defaults and sources, and how
+ * the evaluation stays bit-identical: docs/MODEL.md (§1 the outputs, §3 a dot's optics, §4
+ * time, §7 evaluation). The same per-dot equations exist in GLSL in shaders/model.glsl.
  *
  *   smp_skin skin;  smp_skin_resolve(&(smp_skin_desc){.mst = 4}, &skin, &err);
  *   smp_age_session s[3] = {{.t_years = 0}, {.t_years = 21 / 365.25}, {.t_years = 42 / 365.25}};
@@ -177,14 +176,11 @@ smp_status smp_age_uniforms(const smp_age_model *model, double t_years, float *s
                             smp_error *err);
 
 /* ---- Optics of a buried absorber (docs/MODEL.md §3) --------------------------------------
- * Light remitted by skin that meets a black absorber under the surface is lost. In scattering
- * tissue a small absorber is met by light from every side, going in and coming out, so it
- * removes about its surface area times the depth weight W where each part of it lies,
- * W(z) = exp(−2 · dermal depth / (s_c · δ_c)), times the tissue's dermal share (the part of the
- * remitted light that came from below the epidermis), with one efficiency for its horizontal
- * faces and one for its side. The result is an effective cross-section σ_eff in mm² of fully
- * darkened skin: a field of n absorbers per mm² darkens by 1 − exp(−n σ_eff). The constants are
- * fitted to a Monte Carlo of light in skin; tests/test_optics.c holds them to it. */
+ * A black absorber under the surface darkens the skin by an effective cross-section σ_eff, in
+ * mm² of fully darkened skin: its faces' and side's areas times the depth weight W(z) where
+ * each part lies, times the tissue's dermal share; n absorbers per mm² darken by
+ * 1 − exp(−n σ_eff). The constants are fitted to a Monte Carlo of light in skin;
+ * tests/test_optics.c holds them to it. */
 
 /* How much of the light meeting them a buried absorber's horizontal faces and its side take,
  * per unit of their area and depth weight (fitted to the Monte Carlo). */

@@ -9,7 +9,8 @@
  * absorber, like a dot) and partly covered by the stubble above it; the treated area is skin
  * darkened by the plan's dots, each session's typical dot at its density; bare skin is the
  * skin's albedo. Colours are linear RGB reflectances under a uniform white light, the mean
- * over a patch large enough (≥ 2 × 2 cm) that single dots and hairs average out.
+ * over a patch large enough (≥ 2 × 2 cm) that single dots and hairs average out. Equations and
+ * their sources: docs/MODEL.md §5.
  *
  * The touch-up-due year is defined here once, and used by the viewer, the contact sheet and
  * the docs: the first time after the plan has healed that the treated area, lighter than its
@@ -44,9 +45,9 @@ extern "C" {
 
 /* Hair growth after shaving, mm per day (widely quoted 0.35–0.4; the middle). */
 #define SMP_HAIR_GROWTH_MM_PER_DAY 0.375
-/* Length of a scalp hair's keratinised shaft inside the skin, mm (assumption, CALIBRATION). */
+/* Length of a hair's keratinised shaft inside the skin, mm (assumption: docs/MODEL.md §5.1). */
 #define SMP_SHAFT_IN_SKIN_MM 3.0
-/* Hairs leave the skin 25°–50° above its plane (smp/hair.h). */
+/* Hairs leave the skin 25°–50° above its plane (an assumption: docs/MODEL.md §5.5). */
 #define SMP_HAIR_ELEVATION_MIN_DEG 25.0
 #define SMP_HAIR_ELEVATION_MAX_DEG 50.0
 
@@ -71,7 +72,7 @@ typedef struct smp_fringe {
  * 1 − exp(−τ), τ the melanin optical depth across the fibre, proportional to its diameter and
  * to −ln of the hair's luminance (a darker hair holds more melanin: assumption), with
  * eumelanin's spectrum (Jacques 1998). SMP_HAIR_TAU_PER_MM is fitted so that dark hair on light
- * skin, freshly shaved, darkens the fringe by CALIBRATION's 15 %. */
+ * skin, freshly shaved, darkens the fringe by 15 % (docs/MODEL.md §5.1). */
 #define SMP_HAIR_TAU_PER_MM 0.9
 extern const double smp_eumelanin_relative[SMP_BANDS]; /* R, G, B over G */
 void smp_hair_shaft_alpha(const double hair_linear[3], double diameter_mm, double alpha[SMP_BANDS]);

@@ -19,23 +19,14 @@
  *   smp_fields_measure(f, &head_mesh, 0, &areas, &err);   // cm²
  *   smp_fields_destroy(f);
  *
- * Where things are. Patterns and hairlines live on a chart of the scalp seen from above: for a
- * point p, alpha is its angle from the head frame's +Y axis and phi its azimuth (0 towards the
- * face, +90° the client's left); the chart position is |p|·alpha·(sin phi, cos phi) in mm, so
- * chart distances are close to distances along the skin. Chart "cz" > 0 is in front of the
- * coronal plane through the ear canals (the Norwood reference line), < 0 behind it. Scars are
- * placed as the scene places them: a direction [azimuth, elevation] in degrees seen from the
- * head-frame origin (elevation above the plane of the ear canals), oriented by an angle on the
- * skin (0 = running left-right, 90 = front-back). Their lengths are angles from the origin
- * times the point's distance from it: exact on a sphere, up to ~15 % short where the skin is
- * oblique to that view (sides of the head). Heights along the forehead are measured on
- * the mesh itself: the midline profile (the head's cut by the mid-sagittal plane) is
- * integrated from the glabella upwards.
- *
- * Soft edges. Every boundary is a smoothstep across a stated width, centred on the boundary:
- * the designed hairline is where the scalp mask is 0.5, a scar's edge where its weight is 0.5.
- * Balding edges are irregular (seeded value noise), hairlines irregular at two scales; the
- * same desc and seed give bit-identical values on any thread count.
+ * Positions are in millimetres in the head frame. Scars are placed by a direction [azimuth,
+ * elevation] in degrees seen from the head-frame origin and an angle on the skin (0 = running
+ * left-right); their lengths run along the skin (exact on a sphere, up to ~15 % short on the
+ * sides of the head). Hairline heights are measured along the skin of the forehead's midline,
+ * from the glabella. Every boundary is a smoothstep across a stated width and lies where the
+ * value crosses 0.5; edges are irregular by seeded noise, and the same desc and seed give
+ * bit-identical values on any thread count. How the patterns, hairlines and scars are laid
+ * out, with their sources: docs/FIELDS.md.
  *
  * Does NOT: scatter dots (smp/scatter.h takes the per-vertex density this module gives), model
  * ink or skin (the age model reads the tissue class and pallor), parse scenes (the scene module
@@ -130,19 +121,9 @@ typedef enum smp_norwood_variant {
     SMP_NORWOOD_VERTEX,
 } smp_norwood_variant;
 
-/* The balding pattern. Geometry (per ../shared/MODEL-SOURCES.md, dimensions for an average
- * adult head and scaled by the glabella–inion distance of the head in use):
- *  - Norwood II: frontotemporal recession no further back than 20 mm in front of the coronal
- *    line through the ear canals; III: past that line; III vertex: III plus a crown patch;
- *    IV: deeper frontal loss and a separate crown patch, with a full bridge of hair across
- *    the top; V: both larger, the bridge sparse; VI: bridge gone, one bald area
- *    bounded by the side and back fringe; VII: only a narrow horseshoe fringe. A variants:
- *    the whole front recedes as one line (IIa short of 20 mm before the coronal line, IIIa to
- *    it, IVa past it, Va to the crown) with no crown patch.
- *  - Ludwig I–III: diffuse thinning of the crown inside a line 30/22/14 mm behind the natural
- *    frontal hairline, which is kept; hair multiplier 0.65/0.35/0.08 there (perceptible,
- *    pronounced, bald). Olsen frontal accentuation adds a "Christmas tree" that widens
- *    backwards from just behind the hairline along the parting.
+/* The balding pattern: Norwood I–VII with the "A" and vertex variants, or Ludwig I–III with
+ * Olsen's frontal accentuation, scaled to the glabella–inion distance of the head in use.
+ * Geometry and sources: docs/FIELDS.md.
  * Zero-init: no pattern (native hair everywhere the natural hairline encloses). */
 typedef struct smp_pattern_desc {
     smp_pattern_kind kind;       /* SMP_PATTERN_NONE (0), _NORWOOD or _LUDWIG */

@@ -4,13 +4,10 @@
  * SMP is judged against the hair that is still there: shaved stubble in the fringe is the
  * reference the dots must blend into, and long hair is what density SMP hides between. This
  * module grows that hair on the CPU, once per scene, from the scalp fields: follicular units
- * are placed by the scatter core (Poisson) at the density the fields say the client keeps
- * (native units/cm² × the hair multiplier of the balding pattern, scars and patches), and each
- * unit sprouts 1–4 hairs (1–5 above a mean of 4), hairs_per_fu on average. A hair leaves the skin
- * at an acute angle, in a direction that follows the scalp's natural pattern: away from a crown
- * whorl (so forward on the frontal scalp, down at the back and sides), swirling around the whorl.
- * Stubble is one straight segment; long hair is a strand of segments that bends towards −Y under
- * its weight and is kept outside the head, parted at the midline and combed back from the face.
+ * placed by the scatter core at the density the fields leave, each sprouting a few hairs that
+ * follow the scalp's natural growth pattern. Stubble is one straight segment; long hair is a
+ * strand of segments that falls under its weight, outside the head, parted at the midline.
+ * How it grows, and the assumptions it rests on: docs/MODEL.md §5.5.
  *
  *   smp_hair_grow_desc d = {0};
  *   d.mesh = &head; d.fields = fields; d.landmarks = &lm; d.seed = scene_seed;
@@ -20,13 +17,6 @@
  *   smp_hair_set_free(&hair);
  *
  * Deterministic: the same desc gives bit-identical hair on any thread count.
- *
- * Assumptions (docs/MODEL.md has no measured source for them): hairs leave the skin 25°–50°
- * above its plane (uniform, mean 37.5°); a unit's heading varies by ±10° around the pattern
- * and its hairs, which share the root, splay by ±8° around that; cut lengths vary ±15 %
- * around stubble_mm, shaft diameters ±15 % around the fields' and per-hair tone ±8 %. The
- * crown whorl lies a quarter of the way from the vertex towards the inion, turning clockwise
- * seen from above (the commoner direction).
  *
  * Does NOT: decide where hair grows (smp/fields.h), draw it (smp/renderer.h), simulate
  * collisions between hairs or styling beyond a centre parting, or grow hair over time.

@@ -3,8 +3,9 @@
  * skin seen straight on from a viewing distance, under a uniform white measurement light
  * (SMP_LIGHTING_MEASURE: every surface shows its albedo times what absorbs in it, so the
  * numbers do not depend on the view's shading). From those means: the luminance darkening
- * against bare skin, and CIEDE2000 between each pair (smp/colour.h), the terms of
- * ../shared/CALIBRATION.md. `smpsim measure` prints them; tests call the same functions.
+ * against bare skin, and CIEDE2000 between each pair (smp/colour.h), the terms of the blend
+ * and its calibration (docs/MODEL.md §5). `smpsim measure` prints them; tests call the same
+ * functions.
  *
  *   smp_measure_patch treated, fringe;
  *   smp_measure_find_patches(&h.p, &scene, 20.0, &treated, &fringe, &err);   // no GL

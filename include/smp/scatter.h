@@ -6,43 +6,20 @@
  * triangle), a placement rule and a seed, it appends dots to a caller-owned dot set
  * (smp/dots.h, 31 bytes per dot). Two rules:
  *
- *   - Poisson: independent dots. How many land on each triangle is drawn first, as the
- *     multinomial it is (weights: area × mean corner density), by exact binomial splits down
- *     a binary tree over the triangles; then each triangle's dots are placed inside it from
- *     the linear density exactly (choose a vertex k with probability d_k / Σd, draw its
- *     barycentric from Beta(2, 2) as the median of three uniforms, split the rest uniformly).
- *     The dots come out grouped by triangle in mesh order (shuffle them if order matters).
- *     Dot i of a call depends only on (seed, session, i).
- *   - Blue noise: maximal Poisson-disk sampling on the surface. Spacing r(x) =
- *     s·√(0.6965 / density(x)) (the jamming density of random sequential disk packing, so the
- *     result has about the asked density), between two dots the mean of their r. Dots already
- *     in the set (earlier sessions) are respected: a session's density is then the TOTAL it
- *     aims for, and new dots fill between the old ones. The spacing stops growing below a
- *     quarter of the largest density (and inside a triangle whose density falls to zero at a
- *     corner); there dots are thinned at random instead, so soft edges fade in number, not in
- *     spacing. Maximality holds except within one spacing of a thinned edge (thinning runs
- *     after packing). How: each triangle is cut into cells (≤ 3 r²); every pass gives each
- *     open cell one dart (the first of up to 4 tries clear of the dots accepted so far, found
- *     in parallel), accepts the darts one by one in random priority order unless too close to
- *     one accepted before (the sequential greedy, so independent of threads), then closes
- *     every cell that one or two dots cover entirely and splits the others in four, closing at
- *     once the children they cover. It ends when no cell is open: no point of the surface has
- *     room left (up to float rounding).
+ *   - Poisson: independent dots, grouped by triangle in mesh order (shuffle them if order
+ *     matters). Dot i of a call depends only on (seed, session, i).
+ *   - Blue noise: maximal Poisson-disk sampling on the surface, spacing
+ *     r(x) = s·√(0.6965 / density(x)), the mean of their r between two dots. Dots already in
+ *     the set (earlier sessions) are respected: a session's density is then the TOTAL it aims
+ *     for, and new dots fill between the old ones. Below a quarter of the largest density the
+ *     spacing stops growing and dots are thinned at random instead ("thinned" below).
  *
  * Count: 0 asks for the density's own count (Poisson: round(∫ density dA); blue noise: what a
- * maximal packing gives). count = N gives exactly N new dots: Poisson draws N dots from the
- * density (a binomial process); blue noise searches the spacing scale s until a maximal packing
- * holds N to N + 1 % + 2 dots (usually 1 run, 2 or 3 for a few thousand dots or fewer, at
- * most 12; each run after a miss accepts another 0.5 % + 2 above N, since a packing's count
- * itself varies by about √N, and after 8 runs any surplus), then removes the surplus from
- * the dots that joined last (each filled a gap just wide enough for it, and they lie all over
- * the surface), which leaves that many small holes.
+ * maximal packing gives). count = N gives exactly N new dots (blue noise: a search over s,
+ * then the surplus removed from the dots that joined last).
  *
- * Per-dot variation (both rules): healed radius ~ 0.24 × needle diameter with relative spread
- * 0.05 + 0.25·(1 − skill); depth ~ N(depth_mean, depth_sd) with depth_sd defaulting to
- * 0.05 + 0.15·(1 − skill) mm; ink ~ ink_load·(1 ± 0.3·(1 − skill)); all Irwin-Hall (bounded at
- * ±3.46 sd) and clamped to their storage ranges. These are modelling assumptions
- * (docs/MODEL.md), not measurements.
+ * Each dot's healed radius, depth and ink vary around the session's needle, depth and ink load
+ * by the technician's skill: modelling assumptions, not measurements.
  *
  * Determinism: bit-identical dots for any thread count and any SIMD path (smp/simd.h).
  *
@@ -53,11 +30,11 @@
  *   smp_dots_alloc(&dots, need, 0, &err);
  *   smp_scatter(&d, &dots, &err);                     // appends; dots.count grows
  *
- * Cost: Poisson ≈ 6 hashes and 31 bytes written per dot (streamed past the caches for large
- * sets) after an O(V + T) set-up (validation, triangle weights, the count split). Blue noise is
- * scalar and far slower: ≈ 15–20 passes, ≈ 4–5 cells refined per dot (each a neighbour search,
- * cover tests and up to 4 darts for each of its children), scratch ≈ 300 bytes per dot, and
- * ×2 for an exact count that takes a second run.
+ * Cost: Poisson ≈ 6 hashes and 31 bytes written per dot after an O(V + T) set-up. Blue noise
+ * is far slower: ≈ 15–20 passes, scratch ≈ 300 bytes per dot, ×2 for an exact count that takes
+ * a second run.
+ *
+ * The algorithms, the exact-count search and the per-dot draws: docs/SCATTER.md.
  *
  * Does NOT: compute densities (smp/fields.h), allocate the dot set, age or draw dots.
  */
