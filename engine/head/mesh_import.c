@@ -483,23 +483,17 @@ static smp_status choose_units(const char *path, const smp_mesh *m, smp_mesh_uni
                          MIN_HEAD_MM, MAX_HEAD_MM);
 }
 
-static smp_status import_steps(const smp_mesh_import_desc *desc, smp_mesh *m,
-                               smp_mesh_import_report *rep, smp_error *err) {
-    const char *path = desc->path;
-    mesh_read_result rr;
-    smp_status s = mesh_read_file(path, &rr, err);
-    if (s != SMP_OK) return s;
-    *m = rr.mesh;
-    rep->file_vertex_count = m->vertex_count;
-    rep->file_triangle_count = m->triangle_count;
-
+/* Welding and cleaning: one connected surface, or a refusal saying why not. */
+static smp_status repair(const char *path, smp_mesh *m, smp_mesh_import_report *rep,
+                         smp_error *err) {
     smp_bounds b = smp_mesh_bounds(m);
     double diag = 0.0;
     for (int k = 0; k < 3; ++k) diag += ((double)b.max[k] - b.min[k]) * (b.max[k] - b.min[k]);
     diag = sqrt(diag);
     if (!(diag > 0.0))
         return smp_error_set(err, SMP_ERR_FORMAT, "%s: every vertex is at the same point", path);
-    if ((s = smp_mesh_weld(m, (float)(1e-5 * diag), NULL, err)) != SMP_OK) return s;
+    smp_status s = smp_mesh_weld(m, (float)(1e-5 * diag), NULL, err);
+    if (s != SMP_OK) return s;
     rep->welded_vertex_count = m->vertex_count;
     s = smp_mesh_drop_degenerate(m, 1e-12 * diag * diag, &rep->degenerate_dropped, err);
     if (s != SMP_OK) return s;
@@ -511,34 +505,50 @@ static smp_status import_steps(const smp_mesh_import_desc *desc, smp_mesh *m,
                              "%s: %u of %u edges are shared by three or more triangles "
                              "(non-manifold); this is not a usable head surface",
                              path, topo.nonmanifold_edge_count, topo.edge_count);
+    return SMP_OK;
+}
 
-    /* Up and facing in the file's coordinates. */
+/* Up and facing in the file's coordinates, from the desc, then the file's metadata, then the
+ * shape; *facing_pending when the facing must still be judged on the upright head. */
+static smp_status choose_axes(const smp_mesh_import_desc *desc, const mesh_read_result *rr,
+                              const smp_mesh *m, smp_axis *up_out, smp_axis *facing_out,
+                              int *facing_pending, smp_mesh_import_report *rep, smp_error *err) {
     smp_axis up = desc->up, facing = desc->facing;
     rep->up_by = up ? SMP_FOUND_BY_OVERRIDE : SMP_FOUND_BY_GEOMETRY;
     rep->facing_by = facing ? SMP_FOUND_BY_OVERRIDE : SMP_FOUND_BY_GEOMETRY;
     if (up && facing && axis_index(up) == axis_index(facing))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
-                             "%s: up %s and facing %s are not perpendicular", path,
+                             "%s: up %s and facing %s are not perpendicular", desc->path,
                              smp_axis_name(up), smp_axis_name(facing));
-    if (!up && rr.meta_up && (!facing || axis_index(facing) != axis_index(rr.meta_up)))
-        up = rr.meta_up, rep->up_by = SMP_FOUND_BY_METADATA;
-    if (!facing && rr.meta_facing && (!up || axis_index(rr.meta_facing) != axis_index(up)))
-        facing = rr.meta_facing, rep->facing_by = SMP_FOUND_BY_METADATA;
+    if (!up && rr->meta_up && (!facing || axis_index(facing) != axis_index(rr->meta_up)))
+        up = rr->meta_up, rep->up_by = SMP_FOUND_BY_METADATA;
+    if (!facing && rr->meta_facing && (!up || axis_index(rr->meta_facing) != axis_index(up)))
+        facing = rr->meta_facing, rep->facing_by = SMP_FOUND_BY_METADATA;
     if (!up) {
         smp_axis along = body_up(m);
         if (along && (!facing || axis_index(along) != axis_index(facing))) up = along;
     }
-
-    int facing_pending = 0;
+    *facing_pending = 0;
     if (!up) {
         /* A head on its own: which way is up from its shape against the template head. */
         match_orientation(m, up, facing, &up, &facing);
-        facing_pending = !desc->facing;
+        *facing_pending = !desc->facing;
     } else if (!facing) {
         /* Stand it up with any facing, cut off any body, then turn it about the vertical. */
         facing = axis_index(up) == 2 ? SMP_AXIS_POS_Y : SMP_AXIS_POS_Z;
-        facing_pending = 1;
+        *facing_pending = 1;
     }
+    *up_out = up, *facing_out = facing;
+    return SMP_OK;
+}
+
+/* Orientation: stand the head up, cut off any body below the neck, then turn it to face +Z. */
+static smp_status orient(const smp_mesh_import_desc *desc, const mesh_read_result *rr, smp_mesh *m,
+                         smp_mesh_import_report *rep, smp_error *err) {
+    smp_axis up = SMP_AXIS_AUTO, facing = SMP_AXIS_AUTO;
+    int facing_pending = 0;
+    smp_status s = choose_axes(desc, rr, m, &up, &facing, &facing_pending, rep, err);
+    if (s != SMP_OK) return s;
     apply_rotation(m, up, facing);
     if (desc->neck_cut == SMP_NECK_CUT_AUTO) {
         double cut_y;
@@ -562,19 +572,29 @@ static smp_status import_steps(const smp_mesh_import_desc *desc, smp_mesh *m,
     }
     rep->up = up;
     rep->facing = facing;
+    return SMP_OK;
+}
 
-    /* Units, now that only the head is left. */
+/* Units, now that only the head is left: scale to millimetres. */
+static smp_status scale(const smp_mesh_import_desc *desc, smp_mesh *m, smp_mesh_import_report *rep,
+                        smp_error *err) {
     smp_mesh_units units = desc->units;
     rep->units_by = units ? SMP_FOUND_BY_OVERRIDE : SMP_FOUND_BY_GEOMETRY;
-    if (!units && (s = choose_units(path, m, &units, err)) != SMP_OK) return s;
+    smp_status s;
+    if (!units && (s = choose_units(desc->path, m, &units, err)) != SMP_OK) return s;
     rep->units = units;
     rep->mm_per_unit = k_mm_per_unit[units];
-    {
-        const float identity[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, zero[3] = {0, 0, 0};
-        smp_mesh_transform(m, identity, (float)rep->mm_per_unit, zero);
-        rep->neck_cut_y_mm *= (float)rep->mm_per_unit;
-    }
+    const float identity[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, zero[3] = {0, 0, 0};
+    smp_mesh_transform(m, identity, (float)rep->mm_per_unit, zero);
+    rep->neck_cut_y_mm *= (float)rep->mm_per_unit;
+    return SMP_OK;
+}
 
+/* Refinement to the target edge in millimetres, then the landmarks, which fix the origin
+ * between the ear canals. */
+static smp_status refine_and_locate(const smp_mesh_import_desc *desc, int has_uvs, smp_mesh *m,
+                                    smp_mesh_import_report *rep, smp_error *err) {
+    smp_status s;
     float target = desc->target_edge_mm == 0.0f ? DEFAULT_TARGET_EDGE_MM : desc->target_edge_mm;
     if (target > 0.0f) {
         s = smp_mesh_subdivide(m, target, desc->max_triangles, &rep->subdivision_passes, err);
@@ -582,35 +602,53 @@ static smp_status import_steps(const smp_mesh_import_desc *desc, smp_mesh *m,
     } else {
         smp_mesh_compute_normals(m);
     }
-
     if ((s = smp_landmarks_estimate(m, &rep->landmarks, err)) != SMP_OK) return s;
     float origin[3];
     for (int k = 0; k < 3; ++k)
         origin[k] = 0.5f * (rep->landmarks.p[SMP_LM_TRAGION_LEFT][k] +
                             rep->landmarks.p[SMP_LM_TRAGION_RIGHT][k]);
-    {
-        const float identity[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-        float shift[3] = {-origin[0], -origin[1], -origin[2]};
-        smp_mesh_transform(m, identity, 1.0f, shift);
-        for (int i = 0; i < SMP_LM_COUNT; ++i)
-            for (int k = 0; k < 3; ++k) rep->landmarks.p[i][k] -= origin[k];
-        rep->neck_cut_y_mm -= origin[1];
-    }
-    if (!rr.has_uvs) {
+    const float identity[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    float shift[3] = {-origin[0], -origin[1], -origin[2]};
+    smp_mesh_transform(m, identity, 1.0f, shift);
+    for (int i = 0; i < SMP_LM_COUNT; ++i)
+        for (int k = 0; k < 3; ++k) rep->landmarks.p[i][k] -= origin[k];
+    rep->neck_cut_y_mm -= origin[1];
+    if (!has_uvs) {
         const float centre[3] = {0, 0, 0};
         smp_mesh_spherical_uvs(m, centre);
         rep->uvs_generated = 1;
     }
+    return SMP_OK;
+}
 
-    if ((s = smp_mesh_topology_stats(m, &topo, err)) != SMP_OK) return s;
+/* The finished head's edges and size, for the report. */
+static smp_status measure(smp_mesh *m, smp_mesh_import_report *rep, smp_error *err) {
+    smp_mesh_topology topo;
+    smp_status s = smp_mesh_topology_stats(m, &topo, err);
+    if (s != SMP_OK) return s;
     rep->boundary_edges = topo.boundary_edge_count;
     rep->max_edge_mm = topo.max_edge;
     rep->mean_edge_mm = topo.mean_edge;
-    b = smp_mesh_bounds(m);
+    smp_bounds b = smp_mesh_bounds(m);
     rep->breadth_mm = b.max[0] - b.min[0];
     rep->height_mm = b.max[1] - b.min[1];
     rep->length_mm = b.max[2] - b.min[2];
     return smp_mesh_validate(m, err);
+}
+
+static smp_status import_steps(const smp_mesh_import_desc *desc, smp_mesh *m,
+                               smp_mesh_import_report *rep, smp_error *err) {
+    mesh_read_result rr;
+    smp_status s = mesh_read_file(desc->path, &rr, err);
+    if (s != SMP_OK) return s;
+    *m = rr.mesh;
+    rep->file_vertex_count = m->vertex_count;
+    rep->file_triangle_count = m->triangle_count;
+    if ((s = repair(desc->path, m, rep, err)) != SMP_OK) return s;
+    if ((s = orient(desc, &rr, m, rep, err)) != SMP_OK) return s;
+    if ((s = scale(desc, m, rep, err)) != SMP_OK) return s;
+    if ((s = refine_and_locate(desc, rr.has_uvs, m, rep, err)) != SMP_OK) return s;
+    return measure(m, rep, err);
 }
 
 smp_status smp_mesh_import(const smp_mesh_import_desc *desc, smp_mesh *out,
