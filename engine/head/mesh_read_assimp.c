@@ -122,3 +122,5 @@ smp_status mesh_read_file(const char *path, mesh_read_result *rr, smp_error *err
     aiReleaseImport(scene);
     return SMP_OK;
 }
+
+int smp_mesh_import_available(void) { return 1; }

@@ -65,7 +65,8 @@ static void resolve_mesh_path(const smp_scene *s, char *out, size_t size) {
 static smp_status build_head(const smp_scene *s, smp_pipeline *p, smp_error *err) {
     const char *mesh = s->head.mesh;
     int builtin = strcmp(mesh, "builtin") == 0 ||
-                  (strcmp(mesh, "auto") == 0 && access(SMP_PIPELINE_MAKEHUMAN_PATH, R_OK) != 0);
+                  (strcmp(mesh, "auto") == 0 && (!smp_mesh_import_available() ||
+                                                 access(SMP_PIPELINE_MAKEHUMAN_PATH, R_OK) != 0));
     smp_status st;
     if (builtin) {
         smp_head_desc hd = {.resolution = s->head.resolution};

@@ -108,6 +108,9 @@ typedef struct smp_mesh_import_report {
     smp_landmarks landmarks; /* estimated, head frame (the origin is their mid-tragion) */
 } smp_mesh_import_report;
 
+/* 1 when this build reads mesh files (built with Assimp), 0 when every import is refused. */
+int smp_mesh_import_available(void);
+
 /* Reads desc->path into out (which must be empty, {0}); report may be NULL. Errors: a missing
  * or unreadable file, a file that is not a mesh, no triangles, a non-finite vertex (named by
  * its index), more than a tenth of the edges non-manifold, a size that fits no unit, or a shape
