@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "smp/cli_options.h"
 #include "smp/scene.h"
 
 enum { SCENE_ARGS_MAX_SETS = 64 };
@@ -14,6 +15,10 @@ typedef struct smp_scene_args {
     const char *sets[SCENE_ARGS_MAX_SETS];
     int set_count;
 } smp_scene_args;
+
+/* The options every command that takes a scene shares: the operand SCENE (the scene file) and
+ * --set PATH=VALUE, repeatable, into a smp_scene_args. */
+extern const cli_option smp_scene_arg_options[];
 
 /* Records one --set PATH=VALUE; returns 0, or CLI_EXIT_USAGE (with a message) when too many. */
 int smp_scene_args_add_set(const char *cmd, smp_scene_args *a, const char *set);
