@@ -1,13 +1,13 @@
 /* smpsim score: grades a saved set of hand-placed dots against a training scene's exercise,
  * beside the expert version (the scatter core's blue noise for the same target). */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/pipeline.h"
 #include "smp/scatter.h"
 #include "smp/scene_args.h"
@@ -16,26 +16,33 @@
 
 int cmd_score(int argc, char **argv); /* the command table's entry (main.c) */
 
-static void print_help(void) {
-    printf("Usage: smpsim score SCENE --dots FILE [options]\n"
-           "\n"
-           "Scores a training session's dots (saved by the viewer's training mode) against the\n"
-           "exercise of a training scene (its `training` object): density per area against the\n"
-           "target, spacing, hairline, size and depth consistency, merge risk at years 5 and\n"
-           "10, contrast at years 0 and 5 and the touch-up-due year, each with a hint, beside\n"
-           "the expert version of the same exercise. docs/TRAINING.md explains every score.\n"
-           "\n"
-           "Options:\n"
-           "  --dots FILE          the training session to score\n"
-           "  --json               print one JSON object instead of the table\n"
-           "  --no-expert          skip the expert version (it costs one blue-noise scatter)\n"
-           "  --write-expert FILE  also save the expert version as a session file, atomically\n"
-           "  --set PATH=VALUE     override a scene field (repeatable)\n"
-           "  -h, --help           show this help\n"
-           "\n"
-           "Exit status: 0 scored, 2 bad arguments, scene or dots file (malformed, from another\n"
-           "scene, dots off the head), 1 a file could not be written.\n");
-}
+static const cli_command k_command = {
+    .name = "score",
+    .usage = "SCENE --dots FILE [options]",
+    .about = "Scores a training session's dots (saved by the viewer's training mode) against the\n"
+             "exercise of a training scene (its `training` object): density per area against the\n"
+             "target, spacing, hairline, size and depth consistency, merge risk at years 5 and\n"
+             "10, contrast at years 0 and 5 and the touch-up-due year, each with a hint, beside\n"
+             "the expert version of the same exercise. docs/TRAINING.md explains every score.\n",
+    .footer =
+        "Exit status: 0 scored, 2 bad arguments, scene or dots file (malformed, from another\n"
+        "scene, dots off the head), 1 a file could not be written.\n",
+};
+
+typedef struct score_args {
+    const char *dots_path, *expert_out;
+    int json, no_expert;
+} score_args;
+
+static const cli_option k_options[] = {
+    CLI_STRING("dots", "FILE", "the training session to score", score_args, dots_path),
+    CLI_FLAG(0, "json", "print one JSON object instead of the table", score_args, json),
+    CLI_FLAG(0, "no-expert", "skip the expert version (it costs one blue-noise scatter)",
+             score_args, no_expert),
+    CLI_STRING("write-expert", "FILE", "also save the expert version as a session file, atomically",
+               score_args, expert_out),
+    {0},
+};
 
 typedef struct exercise {
     smp_pipeline p;
@@ -174,35 +181,13 @@ static void print_table(const smp_scene *s, const char *dots_path, const smp_sco
 }
 
 int cmd_score(int argc, char **argv) {
-    static const struct option options[] = {
-        {"dots", required_argument, NULL, 'd'},
-        {"json", no_argument, NULL, 'j'},
-        {"no-expert", no_argument, NULL, 'n'},
-        {"write-expert", required_argument, NULL, 'w'},
-        {"set", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     smp_scene_args scene = {0};
-    const char *dots_path = NULL, *expert_out = NULL;
-    int json = 0, expert = 1, rc;
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":h", options, NULL)) != -1;) {
-        switch (c) {
-        case 'd': dots_path = optarg; break;
-        case 'j': json = 1; break;
-        case 'n': expert = 0; break;
-        case 'w': expert_out = optarg; break;
-        case 'S':
-            if ((rc = smp_scene_args_add_set("score", &scene, optarg))) return rc;
-            break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':': return cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("score", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) scene.path = argv[optind++];
-    if (optind < argc) return cli_usage_error("score", "unexpected argument '%s'", argv[optind]);
+    score_args a = {0};
+    const cli_group groups[] = {{k_options, &a}, {smp_scene_arg_options, &scene}};
+    int rc = cli_parse(&k_command, groups, 2, argc, argv);
+    if (rc != CLI_PARSED) return rc;
+    const char *dots_path = a.dots_path, *expert_out = a.expert_out;
+    int json = a.json, expert = !a.no_expert;
     if (!scene.path) return cli_usage_error("score", "a training SCENE is required");
     if (!dots_path && !expert_out)
         return cli_usage_error("score", "--dots FILE is required (or --write-expert FILE)");
