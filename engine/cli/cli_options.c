@@ -292,17 +292,20 @@ static void expand(const cli_option *o, char *out, size_t size) {
     out[n < size ? n : size - 1] = '\0';
 }
 
-/* One row: the label, then the help from `column` on, wrapped at HELP_WIDTH. */
-static void print_row(FILE *out, const char *name, const char *text, size_t column) {
+void cli_print_row(FILE *out, const char *name, const char *text, int column) {
     size_t at = (size_t)fprintf(out, "  %s", name);
+    if (at + 2 > (size_t)column) {
+        fputc('\n', out);
+        at = 0;
+    }
     for (const char *w = text; *w;) {
         size_t len = strcspn(w, " ");
-        if (at > column && at + 1 + len > HELP_WIDTH) {
+        if (at > (size_t)column && at + 1 + len > HELP_WIDTH) {
             fputc('\n', out);
             at = 0;
         }
-        for (; at < column; ++at) fputc(' ', out);
-        if (at > column) at += (size_t)fprintf(out, " ");
+        for (; at < (size_t)column; ++at) fputc(' ', out);
+        if (at > (size_t)column) at += (size_t)fprintf(out, " ");
         at += fwrite(w, 1, len, out);
         w += len;
         w += strspn(w, " ");
@@ -328,9 +331,9 @@ void cli_print_help(const cli_command *cmd, const cli_group *groups, int group_c
             if (!is_option(o)) continue;
             label(o, name, sizeof name);
             expand(o, text, sizeof text);
-            print_row(out, name, text, width + 4);
+            cli_print_row(out, name, text, (int)width + 4);
         }
-    print_row(out, "-h, --help", "show this help", width + 4);
+    cli_print_row(out, "-h, --help", "show this help", (int)width + 4);
     if (cmd->more_help) {
         fputc('\n', out);
         cmd->more_help(out);

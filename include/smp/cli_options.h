@@ -142,6 +142,10 @@ int cli_parse(const cli_command *cmd, const cli_group *groups, int group_count, 
 /* The help cli_parse prints for -h and --help. */
 void cli_print_help(const cli_command *cmd, const cli_group *groups, int group_count, FILE *out);
 
+/* One row of a help list: "  label", then text from column on, wrapped at 80 columns; a label
+ * too wide for the column puts the text on the next line. */
+void cli_print_row(FILE *out, const char *label, const char *text, int column);
+
 /* ---- Values and groups shared by the commands (cli.c) ------------------------------------ */
 
 /* An image or window size, "1280x720", each side 16..8192 (cli_parse_size). */
