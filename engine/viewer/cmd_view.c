@@ -1,6 +1,5 @@
 /* smpsim view: the interactive viewer. Orbit the head, scrub the years, edit, compare. */
 #include <SDL.h>
-#include <getopt.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -10,6 +9,7 @@
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/clock.h"
 #include "smp/image.h"
 #include "smp/pick.h"
@@ -18,17 +18,15 @@
 #include "view.h"
 #include "view_script.h"
 
-static void print_help(void) {
-    printf(
-        "Usage: smpsim view [SCENE] [options]\n"
-        "\n"
+static const cli_command k_command = {
+    .name = "view",
+    .about =
         "Opens the interactive viewer on a scene (the built-in default without SCENE). The\n"
         "panels edit the client, the plan and the lifestyle; skin and lifestyle changes show at\n"
         "once, changes that move dots re-scatter in the background. Compare years or the\n"
         "untreated head, plot contrast over 20 years, open and save scenes, save images,\n"
-        "contact sheets and time-lapse videos. docs/VIEWER.md has the details and the script\n"
-        "commands (year, view, compare, set, open, save, sheet, video, frames, screenshot,\n"
-        "train, puncture, stroke, undo, redo, save-session, load-session, score-json, focus...).\n"
+        "contact sheets and time-lapse videos. docs/VIEWER.md has the details; the script\n"
+        "commands (--script) are listed after the options.\n"
         "\n"
         "Mouse: left drag orbits (or moves a split's divider when it grabs it), right or\n"
         "middle drag pans, the wheel zooms, a double click glides to the point clicked.\n"
@@ -40,26 +38,57 @@ static void print_help(void) {
         "click punctures, a left drag punctures at the stroke rate, right drag orbits, middle\n"
         "drag pans; Ctrl+Z undo, Ctrl+Y (or Ctrl+Shift+Z) redo, P the projection (your work\n"
         "and the expert's at years 5 and 10 after completion). The score updates when you\n"
-        "pause.\n"
-        "\n"
-        "Options:\n"
-        "  --set PATH=VALUE   override a scene field (repeatable)\n"
-        "  --size WxH         window size (default: 1280x720)\n"
-        "  --year Y           start at this time: 'healed' (30 days after the last session,\n"
-        "                     the default) or years after the completion of treatment, 0..20\n"
-        "  --script FILE      run the commands of FILE (docs/VIEWER.md) before --frames\n"
-        "  --frames N         once the scene is built (and any script is done), draw N frames\n"
-        "                     and exit (for tests and scripts)\n"
-        "  --screenshot FILE  with --frames: save the last frame, panels included\n"
-        "  --msaa N           samples per pixel, 1..16 (default: 4)\n"
-        "  --motion-scale F   while the camera or the years move, draw at this fraction of\n"
-        "                     the window and scale up (0.25..1; default 0.5, and 1 with\n"
-        "                     --frames or --script)\n"
-        "  -h, --help         show this help\n"
-        "\n"
-        "Exit status: 0 closed normally, 1 no display or OpenGL 3.3 or a failed write,\n"
-        "2 bad arguments, scene or script line.\n");
+        "pause.\n",
+    .more_help = view_script_print_help,
+    .footer = "Exit status: 0 closed normally, 1 no display or OpenGL 3.3 or a failed write,\n"
+              "2 bad arguments, scene or script line.\n",
+};
+
+typedef struct view_args {
+    smp_scene_args scene;
+    cli_size size;
+    cli_gl_args gl;
+    double year, motion_scale;
+    long frames;
+    const char *screenshot, *script;
+} view_args;
+
+/* --year: healed or years after completion, on the viewer's timeline. */
+static smp_status parse_year(const char *option, const char *text, void *dst, smp_error *err) {
+    double *year = dst;
+    if (smp_year_parse(text, year, err) != SMP_OK) {
+        smp_error_prefix(err, "%s", option);
+        return err->status;
+    }
+    if (*year == SMP_YEAR_UNTREATED || *year > VIEW_MAX_YEARS)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "%s: found '%s', expected 'healed' or years after the completion of "
+                             "treatment, 0 to %d (the untreated head is a comparison: C)",
+                             option, text, VIEW_MAX_YEARS);
+    return SMP_OK;
 }
+
+static const cli_option k_options[] = {
+    CLI_PARSE("size", "WxH", "window size (default: 1280x720)", view_args, size,
+              cli_parse_size_value),
+    CLI_PARSE("year", "Y",
+              "start at this time: 'healed' (30 days after the last session, the default) or "
+              "years after the completion of treatment, 0..20",
+              view_args, year, parse_year),
+    CLI_STRING("script", "FILE", "run the commands of FILE (listed below) before --frames",
+               view_args, script),
+    CLI_INT("frames", "N",
+            "once the scene is built (and any script is done), draw N frames and exit (for "
+            "tests and scripts)",
+            view_args, frames, 1, 1000000),
+    CLI_STRING("screenshot", "FILE", "with --frames: save the last frame, panels included",
+               view_args, screenshot),
+    CLI_NUMBER("motion-scale", "F",
+               "while the camera or the years move, draw at this fraction of the window and "
+               "scale up ({range}; default 0.5, and 1 with --frames or --script)",
+               view_args, motion_scale, 0.25, 1),
+    {0},
+};
 
 static const float k_pi = 3.14159265f;
 
@@ -450,18 +479,6 @@ static smp_status open_window(viewer *v, int width, int height, int msaa, smp_er
 }
 
 int cmd_view(int argc, char **argv) {
-    static const struct option options[] = {
-        {"set", required_argument, NULL, 'S'},
-        {"size", required_argument, NULL, 's'},
-        {"year", required_argument, NULL, 'y'},
-        {"frames", required_argument, NULL, 'f'},
-        {"screenshot", required_argument, NULL, 'p'},
-        {"script", required_argument, NULL, 'x'},
-        {"msaa", required_argument, NULL, 'm'},
-        {"motion-scale", required_argument, NULL, 'M'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     static viewer v;
     memset(&v, 0, sizeof v);
     v.launch_ms = smp_clock_ms();
@@ -472,52 +489,20 @@ int cmd_view(int argc, char **argv) {
      * motion took twice as long. Keeping up to 128 MB lets the memory be reused. */
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
 #endif
-    smp_scene_args scene_arg = {0};
-    int width = 1280, height = 720, msaa = 4, rc;
-    long frames = 0;
-    double year = SMP_YEAR_HEALED, motion_scale = -1;
-    const char *screenshot = NULL, *script_path = NULL;
+    view_args a = {.size = {1280, 720},
+                   .gl = CLI_GL_ARGS_DEFAULT,
+                   .year = SMP_YEAR_HEALED,
+                   .motion_scale = -1};
+    const cli_group groups[] = {
+        {smp_scene_arg_options, &a.scene}, {k_options, &a}, {cli_msaa_options, &a.gl}};
+    int rc = cli_parse(&k_command, groups, 3, argc, argv);
+    if (rc != CLI_PARSED) return rc;
+    smp_scene_args scene_arg = a.scene;
+    int width = a.size.width, height = a.size.height, msaa = a.gl.msaa;
+    long frames = a.frames;
+    double year = a.year, motion_scale = a.motion_scale;
+    const char *screenshot = a.screenshot, *script_path = a.script;
     smp_error err = {0};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":s:h", options, NULL)) != -1;) {
-        switch (c) {
-        case 'S':
-            if ((rc = smp_scene_args_add_set("view", &scene_arg, optarg))) return rc;
-            break;
-        case 's':
-            if (cli_parse_size(optarg, &width, &height, &err) != SMP_OK)
-                return cli_usage_error("view", "%s", err.message);
-            break;
-        case 'y':
-            if (smp_year_parse(optarg, &year, &err) != SMP_OK)
-                return cli_usage_error("view", "--year: %s", err.message);
-            if (year == SMP_YEAR_UNTREATED || year > VIEW_MAX_YEARS)
-                return cli_usage_error("view",
-                                       "--year: found '%s', expected 'healed' or years after the "
-                                       "completion of treatment, 0 to %d (the untreated head is "
-                                       "a comparison: C)",
-                                       optarg, VIEW_MAX_YEARS);
-            break;
-        case 'f':
-            if (cli_parse_int("--frames", optarg, 1, 1000000, &frames, &err) != SMP_OK)
-                return cli_usage_error("view", "%s", err.message);
-            break;
-        case 'p': screenshot = optarg; break;
-        case 'x': script_path = optarg; break;
-        case 'm':
-            if ((rc = cli_parse_msaa_option("view", optarg, &msaa))) return rc;
-            break;
-        case 'M':
-            if (cli_parse_number("--motion-scale", optarg, 0.25, 1, &motion_scale, &err) != SMP_OK)
-                return cli_usage_error("view", "%s", err.message);
-            break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':': return cli_usage_error("view", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("view", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) scene_arg.path = argv[optind++];
-    if (optind < argc) return cli_usage_error("view", "unexpected argument '%s'", argv[optind]);
     if (screenshot && frames <= 0)
         return cli_usage_error("view", "--screenshot needs --frames N (the frame to save)");
     if ((rc = smp_scene_args_load("view", &scene_arg, &v.scene))) return rc;
