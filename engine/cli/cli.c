@@ -147,18 +147,3 @@ const cli_option cli_gl_options[] = {
              k_backends),
     {0},
 };
-int cli_parse_gl_option(const char *cmd, const char *text, smp_gl_backend *out) {
-    smp_error err = {0};
-    if (smp_gl_backend_parse(text, out, &err) != SMP_OK || *out == SMP_GL_SDL_WINDOW)
-        return cli_usage_error(cmd, "--gl: expected auto, egl or sdl-offscreen, got '%s'", text);
-    return CLI_EXIT_OK;
-}
-
-int cli_parse_msaa_option(const char *cmd, const char *text, int *out) {
-    smp_error err = {0};
-    long v;
-    if (cli_parse_int("--msaa", text, 1, 16, &v, &err) != SMP_OK)
-        return cli_usage_error(cmd, "%s", err.message);
-    *out = (int)v;
-    return CLI_EXIT_OK;
-}

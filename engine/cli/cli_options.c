@@ -237,7 +237,7 @@ int cli_parse(const cli_command *cmd, const cli_group *groups, int group_count, 
         if (!options_end && strcmp(arg, "--") == 0) {
             options_end = 1;
         } else if (options_end || arg[0] != '-' || arg[1] == '\0') {
-            /* operands are taken once the options are known to be good, as getopt would */
+            /* as with getopt, an extra operand is reported once every option is read */
             if (operand.o && operands == 0)
                 *(const char **)((char *)operand.base + operand.o->offset) = arg;
             else if (!extra)

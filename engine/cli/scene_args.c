@@ -14,13 +14,6 @@ const cli_option smp_scene_arg_options[] = {
     {0},
 };
 
-int smp_scene_args_add_set(const char *cmd, smp_scene_args *a, const char *set) {
-    if (a->set_count == SCENE_ARGS_MAX_SETS)
-        return cli_usage_error(cmd, "too many --set options (at most %d)", SCENE_ARGS_MAX_SETS);
-    a->sets[a->set_count++] = set;
-    return 0;
-}
-
 int smp_scene_args_load(const char *cmd, const smp_scene_args *a, smp_scene *out) {
     smp_scene_source src = {.path = a->path, .sets = a->sets, .set_count = a->set_count};
     smp_scene_report rep;

@@ -20,9 +20,6 @@ typedef struct smp_scene_args {
  * --set PATH=VALUE, repeatable, into a smp_scene_args. */
 extern const cli_option smp_scene_arg_options[];
 
-/* Records one --set PATH=VALUE; returns 0, or CLI_EXIT_USAGE (with a message) when too many. */
-int smp_scene_args_add_set(const char *cmd, smp_scene_args *a, const char *set);
-
 /* Loads the scene; on failure prints each problem as "smpsim CMD: ..." and returns the exit
  * code (2 for bad input, 1 otherwise). Returns 0 on success. */
 int smp_scene_args_load(const char *cmd, const smp_scene_args *a, smp_scene *out);
