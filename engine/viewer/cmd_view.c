@@ -92,34 +92,6 @@ static const cli_option k_options[] = {
 
 static const float k_pi = 3.14159265f;
 
-void view_go_to(viewer *v, smp_view view) {
-    smp_camera c;
-    smp_pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
-    v->goal = view_orbit_from_camera(&c);
-    /* never spin the long way round */
-    while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
-    while (v->goal.yaw - v->cam.yaw < -k_pi) v->goal.yaw += 2.0f * k_pi;
-    v->animating = 1;
-}
-
-int view_focus_at(viewer *v, float x, float y, smp_error *err) {
-    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, err) != SMP_OK) return -1;
-    smp_camera c = view_orbit_camera(&v->cam);
-    float o[3], d[3];
-    smp_pick_camera_ray(&c, v->width, v->height, x, y, o, d);
-    smp_pick_hit hit;
-    if (smp_pick_ray(v->focus_pick, o, d, &hit, err) != SMP_OK) return -1;
-    if (hit.triangle == SMP_PICK_MISS) return 0;
-    /* orbit about the point from where the camera is, a third closer (not past close-up) */
-    v->goal = v->cam;
-    memcpy(v->goal.target, hit.point, sizeof hit.point);
-    float seen = 0.0f;
-    for (int k = 0; k < 3; ++k) seen += (hit.point[k] - o[k]) * (hit.point[k] - o[k]);
-    v->goal.distance = fmaxf(15.0f, sqrtf(seen) * 0.67f);
-    v->animating = 1;
-    return 1;
-}
-
 /* Eases the camera towards its goal: about 90 % of the way in a quarter of a second. */
 static void animate(viewer *v, float dt) {
     if (!v->animating) return;
@@ -396,6 +368,10 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
                 counted, v->width, v->height,
                 counted > 1 ? (smp_clock_ms() - counted_ms) / (double)(counted - 1) : 0.0,
                 counted_draws, counted_draws ? counted_draw_ms / (double)counted_draws : 0.0);
+    /* from the top layer down: training, the frame's GL objects and any video, then the state */
+    view_train_stop(v);
+    view_frame_release(v);
+    view_video_abort(v);
     view_shutdown(v);
     ui_shutdown();
     return rc;
