@@ -261,8 +261,8 @@ static int save_requested_shot(viewer *v) {
     return st;
 }
 
-static int run_viewer(viewer *v, long frames, const char *screenshot, view_script *script) {
-    smp_error err = {0};
+/* The panels on the window's GL context, and the camera at the three-quarter view. */
+static int start_ui(viewer *v) {
     SDL_Window *window = smp_gl_context_window(v->h.gl);
     int ww, wh;
     SDL_GetWindowSize(window, &ww, &wh);
@@ -275,9 +275,68 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
     view_go_to(v, SMP_VIEW_THREE_QUARTER);
     v->cam = v->goal;
     v->animating = 0;
-    int quit = 0, rc = CLI_EXIT_OK, scripted = script != NULL;
-    long counted = 0, counted_draws = 0;
-    double last = smp_clock_ms(), counted_ms = 0, counted_draw_ms = 0;
+    return CLI_EXIT_OK;
+}
+
+/* What moves with time between two frames dt seconds apart: the video being written, the
+ * camera's glide and orbit, the timeline. */
+static void advance(viewer *v, float dt, double now) {
+    smp_error err = {0};
+    if (v->video) {
+        const char *path = v->video_path;
+        if (view_video_step(v, &err) != SMP_OK)
+            view_message(v, 1, "%s", err.message);
+        else if (!v->video)
+            view_message(v, 0, "saved %s", path);
+    }
+    animate(v, dt);
+    if (v->orbit_deg_per_frame != 0.0f) {
+        v->animating = 0;
+        v->cam.yaw += v->orbit_deg_per_frame * k_pi / 180.0f;
+        v->last_input_ms = now;
+    }
+    if (v->playing) {
+        v->year += dt * v->speed;
+        if (v->year > view_completion(v) + VIEW_MAX_YEARS) v->year = 0.0f;
+    }
+}
+
+/* The automated frames (--frames N): how many were counted, and from when. */
+typedef struct frame_count {
+    long wanted, counted, draws;
+    double first_ms, draw_ms; /* the first counted frame's clock; the scene's drawing time */
+} frame_count;
+
+/* The first counted frame starts the clock; of the others, those that drew the scene say what
+ * drawing costs, and the rest only showed the kept picture under the panels. */
+static void print_summary(const viewer *v, const frame_count *fc) {
+    fprintf(stderr,
+            "smpsim view: first frame %.0f ms after launch (head %.0f, alongside window, GL "
+            "and compiling %.0f); "
+            "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each, the scene drawn "
+            "in %ld of them (%.1f ms each)\n",
+            v->first_frame_ms, v->head_open_ms, v->gl_open_ms, v->h.p.dots.count, v->build_ms,
+            fc->counted, v->width, v->height,
+            fc->counted > 1 ? (smp_clock_ms() - fc->first_ms) / (double)(fc->counted - 1) : 0.0,
+            fc->draws, fc->draws ? fc->draw_ms / (double)fc->draws : 0.0);
+}
+
+/* From the top layer down: training, the frame's GL objects and any video, then the state. */
+static void close_viewer(viewer *v) {
+    view_train_stop(v);
+    view_frame_release(v);
+    view_video_abort(v);
+    view_shutdown(v);
+    ui_shutdown();
+}
+
+static int run_viewer(viewer *v, long frames, const char *screenshot, view_script *script) {
+    smp_error err = {0};
+    int rc = start_ui(v);
+    if (rc != CLI_EXIT_OK) return rc;
+    int quit = 0, scripted = script != NULL;
+    frame_count fc = {.wanted = frames};
+    double last = smp_clock_ms();
     while (!quit) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) handle_event(v, &e, &quit);
@@ -291,23 +350,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             break;
         }
         view_train_frame(v);
-        if (v->video) {
-            const char *path = v->video_path;
-            if (view_video_step(v, &err) != SMP_OK)
-                view_message(v, 1, "%s", err.message);
-            else if (!v->video)
-                view_message(v, 0, "saved %s", path);
-        }
-        animate(v, dt);
-        if (v->orbit_deg_per_frame != 0.0f) {
-            v->animating = 0;
-            v->cam.yaw += v->orbit_deg_per_frame * k_pi / 180.0f;
-            v->last_input_ms = now;
-        }
-        if (v->playing) {
-            v->year += dt * v->speed;
-            if (v->year > view_completion(v) + VIEW_MAX_YEARS) v->year = 0.0f;
-        }
+        advance(v, dt, now);
         if (scripted) {
             int code = 0;
             scripted = view_script_before_frame(script, v, &code);
@@ -323,8 +366,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             rc = cli_fail("view", &err);
             break;
         }
-        if (counting && counted > 0 && v->scene_drawn)
-            ++counted_draws, counted_draw_ms += v->scene_ms;
+        if (counting && fc.counted > 0 && v->scene_drawn) ++fc.draws, fc.draw_ms += v->scene_ms;
         ui_new_frame();
         view_draw_panels(v);
         ui_render();
@@ -333,7 +375,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             break;
         }
         if (v->shot_requested) save_requested_shot(v);
-        if (counting && ++counted == frames) {
+        if (counting && ++fc.counted == frames) {
             quit = 1;
             if (screenshot) {
                 if (view_screenshot_window(v, screenshot, &err) != SMP_OK)
@@ -342,7 +384,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
                     printf("%s\n", screenshot);
             }
         }
-        if (counting && counted == 1) counted_ms = smp_clock_ms();
+        if (counting && fc.counted == 1) fc.first_ms = smp_clock_ms();
         smp_gl_context_swap(v->h.gl);
         /* At rest (the frame showed the kept picture, nothing moves or is being written) the
          * window waits for input, a tenth of a second at most, instead of redrawing its
@@ -356,24 +398,8 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             view_start_build(v, 0);
         }
     }
-    /* The first counted frame starts the clock; of the others, those that drew the scene say
-     * what drawing costs, and the rest only showed the kept picture under the panels. */
-    if (frames > 0 && rc == CLI_EXIT_OK)
-        fprintf(stderr,
-                "smpsim view: first frame %.0f ms after launch (head %.0f, alongside window, GL "
-                "and compiling %.0f); "
-                "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each, the scene drawn "
-                "in %ld of them (%.1f ms each)\n",
-                v->first_frame_ms, v->head_open_ms, v->gl_open_ms, v->h.p.dots.count, v->build_ms,
-                counted, v->width, v->height,
-                counted > 1 ? (smp_clock_ms() - counted_ms) / (double)(counted - 1) : 0.0,
-                counted_draws, counted_draws ? counted_draw_ms / (double)counted_draws : 0.0);
-    /* from the top layer down: training, the frame's GL objects and any video, then the state */
-    view_train_stop(v);
-    view_frame_release(v);
-    view_video_abort(v);
-    view_shutdown(v);
-    ui_shutdown();
+    if (frames > 0 && rc == CLI_EXIT_OK) print_summary(v, &fc);
+    close_viewer(v);
     return rc;
 }
 
@@ -454,6 +480,45 @@ static smp_status open_window(viewer *v, int width, int height, int msaa, smp_er
     return smp_renderer_set_head(v->h.renderer, &v->h.p.head, err);
 }
 
+/* Without a display SDL would fall back to a driver with no visible window and the viewer
+ * would run unseen forever. */
+static int have_display(void) {
+    const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+    if ((x11 && *x11) || (wayland && *wayland)) return 1;
+    fprintf(stderr, "smpsim view: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
+                    "'smpsim render' works without one\n");
+    return 0;
+}
+
+/* Opens the window on the scene loaded into v and sets the viewer's starting state. Returns
+ * an exit code; on failure nothing is left open. */
+static int start_viewer(viewer *v, const view_args *a) {
+    smp_error err = {0};
+    v->echo_messages = a->frames > 0 || a->script;
+    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
+    v->motion_scale = a->motion_scale > 0 ? (float)a->motion_scale : v->echo_messages ? 1.0f : 0.5f;
+    if (open_window(v, a->size.width, a->size.height, a->gl.msaa, &err) != SMP_OK) {
+        smp_gl_session_close(&v->h);
+        if (smp_status_is_input_error(err.status)) return cli_fail("view", &err);
+        fprintf(stderr,
+                "smpsim view: %s\n(the viewer needs a display and OpenGL 3.3; "
+                "'smpsim render' works without one)\n",
+                err.message);
+        return CLI_EXIT_FAILURE;
+    }
+    snprintf(v->scene_path, sizeof v->scene_path, "%s", a->scene.path ? a->scene.path : "");
+    v->year = view_model_year(v, a->year);
+    v->speed = 1.0f;
+    v->show_dots = v->show_hair = v->show_skin = 1;
+    v->split = 0.5f;
+    v->year_a = view_model_year(v, SMP_YEAR_HEALED);
+    v->year_b = view_model_year(v, 10.0);
+    v->compare_untreated = 1;
+    v->first_build = 1;
+    view_init(v);
+    return CLI_EXIT_OK;
+}
+
 int cmd_view(int argc, char **argv) {
     static viewer v;
     memset(&v, 0, sizeof v);
@@ -473,52 +538,17 @@ int cmd_view(int argc, char **argv) {
         {smp_scene_arg_options, &a.scene}, {k_options, &a}, {cli_msaa_options, &a.gl}};
     int rc = cli_parse(&k_command, groups, 3, argc, argv);
     if (rc != CLI_PARSED) return rc;
-    smp_scene_args scene_arg = a.scene;
-    int width = a.size.width, height = a.size.height, msaa = a.gl.msaa;
-    long frames = a.frames;
-    double year = a.year, motion_scale = a.motion_scale;
-    const char *screenshot = a.screenshot, *script_path = a.script;
-    smp_error err = {0};
-    if (screenshot && frames <= 0)
+    if (a.screenshot && a.frames <= 0)
         return cli_usage_error("view", "--screenshot needs --frames N (the frame to save)");
-    if ((rc = smp_scene_args_load("view", &scene_arg, &v.scene))) return rc;
+    if ((rc = smp_scene_args_load("view", &a.scene, &v.scene))) return rc;
     static view_script script;
-    if (script_path && (rc = view_script_load(script_path, &script))) return rc;
-
-    /* Without a display SDL would fall back to a driver with no visible window and the viewer
-     * would run unseen forever. */
-    const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
-    if ((!x11 || !*x11) && (!wayland || !*wayland)) {
-        fprintf(stderr, "smpsim view: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
-                        "'smpsim render' works without one\n");
-        view_script_free(&script);
-        return CLI_EXIT_FAILURE;
-    }
-    v.echo_messages = frames > 0 || script_path;
-    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
-    v.motion_scale = motion_scale > 0 ? (float)motion_scale : v.echo_messages ? 1.0f : 0.5f;
-    if (open_window(&v, width, height, msaa, &err) != SMP_OK) {
+    if (a.script && (rc = view_script_load(a.script, &script))) return rc;
+    if (!have_display()) {
+        rc = CLI_EXIT_FAILURE;
+    } else if ((rc = start_viewer(&v, &a)) == CLI_EXIT_OK) {
+        rc = run_viewer(&v, a.frames, a.screenshot, a.script ? &script : NULL);
         smp_gl_session_close(&v.h);
-        view_script_free(&script);
-        if (smp_status_is_input_error(err.status)) return cli_fail("view", &err);
-        fprintf(stderr,
-                "smpsim view: %s\n(the viewer needs a display and OpenGL 3.3; "
-                "'smpsim render' works without one)\n",
-                err.message);
-        return CLI_EXIT_FAILURE;
     }
-    snprintf(v.scene_path, sizeof v.scene_path, "%s", scene_arg.path ? scene_arg.path : "");
-    v.year = view_model_year(&v, year);
-    v.speed = 1.0f;
-    v.show_dots = v.show_hair = v.show_skin = 1;
-    v.split = 0.5f;
-    v.year_a = view_model_year(&v, SMP_YEAR_HEALED);
-    v.year_b = view_model_year(&v, 10.0);
-    v.compare_untreated = 1;
-    v.first_build = 1;
-    view_init(&v);
-    rc = run_viewer(&v, frames, screenshot, script_path ? &script : NULL);
     view_script_free(&script);
-    smp_gl_session_close(&v.h);
     return rc;
 }
