@@ -35,34 +35,41 @@ static found find_operand(const cli_group *g, int n) {
     return (found){NULL, NULL};
 }
 
-/* A table is a bug when a row is incomplete, its member cannot hold its value, or a name is
- * taken twice (help included). Returns the offending row's name, or NULL. */
+/* Whether a row has what its kind needs, and a member that holds its value. */
+static int row_complete(const cli_option *o) {
+    int takes_value = o->kind != CLI_FLAG && o->kind != CLI_ACTION && o->kind != CLI_OPERAND;
+    if (!o->name || !*o->name || (o->arg != NULL) != takes_value) return 0;
+    switch (o->kind) {
+    case CLI_FLAG: return o->size == sizeof(int);
+    case CLI_STRING: return o->size == sizeof(const char *);
+    case CLI_OPERAND: return o->size == sizeof(const char *) && !o->short_name;
+    case CLI_INT: return o->size == sizeof(int) || o->size == sizeof(long);
+    case CLI_NUMBER: return o->size == sizeof(double);
+    case CLI_WORD: return o->size == sizeof(int) && o->words;
+    case CLI_APPEND: return o->size >= sizeof(const char *);
+    case CLI_PARSE: return o->parse != NULL;
+    case CLI_ACTION: return o->action != NULL;
+    case CLI_END: break;
+    }
+    return 0;
+}
+
+/* Whether a row's names are its own: no other row has them, and neither is help's. */
+static int row_unique(const cli_group *g, int n, const cli_option *o) {
+    if (o->kind == CLI_OPERAND) return find_operand(g, n).o == o;
+    if (strcmp(o->name, "help") == 0 || o->short_name == 'h') return 0;
+    if (find_long(g, n, o->name, strlen(o->name)).o != o) return 0;
+    return !o->short_name || find_short(g, n, o->short_name).o == o;
+}
+
+/* A malformed table is a bug: returns the first bad row's name, or NULL. */
 static const char *bad_row(const cli_group *g, int n) {
     for (int i = 0; i < n; ++i)
-        for (const cli_option *o = g[i].options; o->kind != CLI_END; ++o) {
-            size_t len = o->name ? strlen(o->name) : 0;
-            int wrong = !o->name || !*o->name || (o->kind == CLI_OPERAND && o->short_name);
-            switch (o->kind) {
-            case CLI_FLAG: wrong |= o->size != sizeof(int) || o->arg != NULL; break;
-            case CLI_STRING:
-            case CLI_OPERAND: wrong |= o->size != sizeof(const char *); break;
-            case CLI_INT: wrong |= o->size != sizeof(int) && o->size != sizeof(long); break;
-            case CLI_NUMBER: wrong |= o->size != sizeof(double); break;
-            case CLI_WORD: wrong |= o->size != sizeof(int) || !o->words; break;
-            case CLI_APPEND: wrong |= o->size < sizeof(const char *); break;
-            case CLI_PARSE: wrong |= !o->parse; break;
-            case CLI_ACTION: wrong |= !o->action; break;
-            case CLI_END: break;
-            }
-            if (o->kind != CLI_FLAG && o->kind != CLI_ACTION && o->kind != CLI_OPERAND)
-                wrong |= o->arg == NULL;
-            if (is_option(o))
-                wrong |= find_long(g, n, o->name, len).o != o || strcmp(o->name, "help") == 0 ||
-                         (o->short_name &&
-                          (find_short(g, n, o->short_name).o != o || o->short_name == 'h'));
-            if (o->kind == CLI_OPERAND) wrong |= find_operand(g, n).o != o;
-            if (wrong) return o->name ? o->name : "(unnamed)";
-        }
+        for (const cli_option *o = g[i].options; o->kind != CLI_END; ++o)
+            if (!row_complete(o)) return o->name ? o->name : "(unnamed)";
+    for (int i = 0; i < n; ++i)
+        for (const cli_option *o = g[i].options; o->kind != CLI_END; ++o)
+            if (!row_unique(g, n, o)) return o->name;
     return NULL;
 }
 
