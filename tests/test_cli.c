@@ -121,10 +121,10 @@ Test(cli, options_take_name_equals_value_and_grouped_letters) {
     cr_assert_not_null(strstr(out, "Usage: smpsim check"), "%s", out);
     release();
     cr_assert_eq(RUN("scatter", "--quality=1"), 2);
-    cr_assert_not_null(strstr(err, "option '--quality' takes no value"), "%s", err);
+    cr_assert_not_null(strstr(err, "--quality takes no value"), "%s", err);
     release();
     cr_assert_eq(RUN("bench", "scatter", "--max"), 2);
-    cr_assert_not_null(strstr(err, "option '--max' needs a value"), "%s", err);
+    cr_assert_not_null(strstr(err, "--max needs a value"), "%s", err);
 }
 
 /* The help's ranges and words come from the rows that check the values. */

@@ -177,13 +177,11 @@ static int apply(parser *p, const found *f, const char *shown, const char *inlin
     const cli_option *o = f->o;
     char option[80];
     snprintf(option, sizeof option, "--%s", o->name);
-    if (!o->arg && inline_value)
-        return cli_usage_error(p->cmd->name, "option '%s' takes no value", option);
+    if (!o->arg && inline_value) return cli_usage_error(p->cmd->name, "%s takes no value", option);
     if (o->kind == CLI_ACTION) return o->action();
     const char *value = inline_value;
     if (o->arg && !value) {
-        if (p->next >= p->argc)
-            return cli_usage_error(p->cmd->name, "option '%s' needs a value", shown);
+        if (p->next >= p->argc) return cli_usage_error(p->cmd->name, "%s needs a value", shown);
         value = p->argv[p->next++];
     }
     smp_error err = {0};
@@ -196,7 +194,7 @@ static int long_option(parser *p, const char *arg) {
     const char *name = arg + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     if (len == 4 && strncmp(name, "help", 4) == 0) {
-        if (eq) return cli_usage_error(p->cmd->name, "option '--help' takes no value");
+        if (eq) return cli_usage_error(p->cmd->name, "--help takes no value");
         cli_print_help(p->cmd, p->groups, p->group_count, stdout);
         return CLI_EXIT_OK;
     }

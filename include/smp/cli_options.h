@@ -21,9 +21,9 @@
  * could have meant ("did you mean --view?"). -h and --help print the help and end the command.
  *
  * Errors, on stderr as "smpsim CMD: ..." with a hint to --help, exit 2: "unknown option '--x'",
- * "option '--out' needs a value", "option '--quiet' takes no value", "unexpected argument 'b'",
- * or the value's own error, which names the option and what it expected ("--msaa: 0 is out of
- * range 1..16", "--gl: expected auto, egl or sdl-offscreen, got 'vulkan'").
+ * "--out needs a value", "--quiet takes no value", "unexpected argument 'b'", or the value's
+ * own error, which names the option and what it expected ("--msaa: 0 is out of range 1..16",
+ * "--gl: expected auto, egl or sdl-offscreen, got 'vulkan'").
  *
  * In the help, "{range}" in a row's text reads as its range ("1..16") and "{words}" as its
  * words ("auto, egl or sdl-offscreen"); the text is wrapped to the terminal's 80 columns.
