@@ -95,6 +95,56 @@ Test(cli, render_rejects_unknown_options_and_missing_values) {
     cr_assert_not_null(strstr(err, "scene.json"), "%s", err);
 }
 
+/* Option names match whole: an abbreviation, or a one-letter name that is not declared, is an
+ * unknown option with a hint, never taken for the option it starts. */
+Test(cli, abbreviations_are_unknown_options_with_a_hint) {
+    cr_assert_eq(RUN("render", "--vi", "front"), 2);
+    cr_assert_not_null(strstr(err, "unknown option '--vi' (did you mean --view or --video?)"), "%s",
+                       err);
+    release();
+    cr_assert_eq(RUN("render", "-v", "front"), 2);
+    cr_assert_not_null(strstr(err, "unknown option '-v'"), "%s", err);
+    cr_assert_not_null(strstr(err, "--view"), "%s", err);
+    release();
+    cr_assert_eq(RUN("check", "--sch"), 2);
+    cr_assert_not_null(strstr(err, "did you mean --schema?"), "%s", err);
+    release();
+    cr_assert_eq(RUN("scatter", "--cou", "5"), 2);
+    cr_assert_not_null(strstr(err, "did you mean --count?"), "%s", err);
+}
+
+Test(cli, options_take_name_equals_value_and_grouped_letters) {
+    cr_assert_eq(RUN("check", "--set=client.skin.mst=9", "-q"), 0, "%s", err);
+    cr_assert_str_eq(out, "");
+    release();
+    cr_assert_eq(RUN("check", "-qh"), 0, "%s", err);
+    cr_assert_not_null(strstr(out, "Usage: smpsim check"), "%s", out);
+    release();
+    cr_assert_eq(RUN("scatter", "--quality=1"), 2);
+    cr_assert_not_null(strstr(err, "--quality takes no value"), "%s", err);
+    release();
+    cr_assert_eq(RUN("bench", "scatter", "--max"), 2);
+    cr_assert_not_null(strstr(err, "--max needs a value"), "%s", err);
+}
+
+/* The help's ranges and words come from the rows that check the values. */
+Test(cli, help_and_errors_come_from_the_same_rows) {
+    cr_assert_eq(RUN("render", "--help"), 0);
+    cr_assert_not_null(strstr(out, "--fps N           the video's frame rate, 1..120"), "%s", out);
+    cr_assert_not_null(strstr(out, "--gl BACKEND      auto, egl or sdl-offscreen"), "%s", out);
+    release();
+    cr_assert_eq(RUN("render", "--fps", "121"), 2);
+    cr_assert_not_null(strstr(err, "--fps: 121 is out of range 1..120"), "%s", err);
+    release();
+    cr_assert_eq(RUN("measure", "--gl", "vulkan"), 2);
+    cr_assert_not_null(strstr(err, "--gl: expected auto, egl or sdl-offscreen, got 'vulkan'"), "%s",
+                       err);
+    release();
+    cr_assert_eq(RUN("view", "--help"), 0);
+    cr_assert_not_null(strstr(out, "Script commands"), "%s", out);
+    cr_assert_not_null(strstr(out, "stroke X0 Y0 X1 Y1 MS"), "%s", out);
+}
+
 Test(cli, render_to_an_unwritable_directory_exits_2) {
     cr_assert_eq(RUN("render", "--out", "/proc/smpsim-out"), 2);
     cr_assert_not_null(strstr(err, "/proc/smpsim-out"), "%s", err);

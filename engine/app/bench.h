@@ -30,6 +30,6 @@ size_t scatter_memory_limit_bytes(void);
 
 /* Surface points a blue-noise quality check probes (`scatter --quality`, `bench scatter`): a
  * gap share resolved to 0.0005 %. */
-enum { SCATTER_QUALITY_PROBES = 200000 };
+#define SCATTER_QUALITY_PROBES 200000
 
 #endif

@@ -1,6 +1,5 @@
 /* smpsim bench age: dots per second of the skin, ink and ageing model, and the plots of
  * docs/MODEL.md (--plot DIR), drawn here as SVG so the docs come from the model itself. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,31 +9,64 @@
 #include "smp/age.h"
 #include "smp/blend.h"
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/clock.h"
 #include "smp/fsio.h"
 #include "smp/gl_session.h"
 #include "smp/simd.h"
 
-static void print_help(void) {
-    printf("Usage: smpsim bench age [options]\n"
-           "\n"
-           "Evaluates the skin, ink and ageing model for a synthetic dot set (default plan,\n"
-           "MST 4 skin, realistic radii and depths, a few scar dots) at one year, after one\n"
-           "warm-up run, and reports the best and median time, dots per second and the memory\n"
-           "traffic it implies (7 bytes read and 20 written per dot). With --plot it instead\n"
-           "writes the contrast-over-years charts of docs/MODEL.md as SVG files.\n"
-           "\n"
-           "Options:\n"
-           "  --dots N         dots, 1..200000000 (default: 10000000)\n"
-           "  --threads N      OpenMP threads, 1..256 (default: 2)\n"
-           "  --years Y        the year evaluated, 0..200 (default: 1)\n"
-           "  --runs N         timed runs, 1..1000 (default: 7)\n"
-           "  --simd PATH      scalar, sse41, avx2, avx512, neon or all (default: the active\n"
-           "                   path, SMP_SIMD or the best this CPU has)\n"
-           "  --plot DIR       write the model's charts into DIR and exit\n"
-           "  --json           print one JSON object per path instead of a table\n"
-           "  -h, --help       show this help\n");
+static const cli_command k_command = {
+    .name = "bench age",
+    .about = "Evaluates the skin, ink and ageing model for a synthetic dot set (default plan,\n"
+             "MST 4 skin, realistic radii and depths, a few scar dots) at one year, after one\n"
+             "warm-up run, and reports the best and median time, dots per second and the memory\n"
+             "traffic it implies (7 bytes read and 20 written per dot). With --plot it instead\n"
+             "writes the contrast-over-years charts of docs/MODEL.md as SVG files.\n",
+};
+
+typedef struct simd_choice {
+    smp_simd_path path;
+    int all; /* every path this CPU runs */
+} simd_choice;
+
+typedef struct bench_args {
+    long dots, threads, runs;
+    double year;
+    simd_choice simd;
+    const char *plot_dir;
+    int json;
+} bench_args;
+
+/* --simd: a path this CPU can run, or all. */
+static smp_status parse_simd(const char *option, const char *text, void *dst, smp_error *err) {
+    simd_choice *c = dst;
+    if (strcmp(text, "all") == 0) {
+        c->all = 1;
+        return SMP_OK;
+    }
+    if (smp_simd_parse(text, &c->path, err) != SMP_OK) {
+        smp_error_prefix(err, "%s", option);
+        return err->status;
+    }
+    if (!smp_simd_supported(c->path))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: this CPU cannot run the %s path",
+                             option, text);
+    return SMP_OK;
 }
+
+static const cli_option k_options[] = {
+    CLI_INT("dots", "N", "dots, {range} (default: 10000000)", bench_args, dots, 1, 200000000),
+    CLI_INT("threads", "N", "OpenMP threads, {range} (default: 2)", bench_args, threads, 1, 256),
+    CLI_NUMBER("years", "Y", "the year evaluated, {range} (default: 1)", bench_args, year, 0, 200),
+    CLI_INT("runs", "N", "timed runs, {range} (default: 7)", bench_args, runs, 1, 1000),
+    CLI_PARSE("simd", "PATH",
+              "scalar, sse41, avx2, avx512, neon or all (default: the active path, SMP_SIMD or "
+              "the best this CPU has)",
+              bench_args, simd, parse_simd),
+    CLI_STRING("plot", "DIR", "write the model's charts into DIR and exit", bench_args, plot_dir),
+    CLI_FLAG(0, "json", "print one JSON object per path instead of a table", bench_args, json),
+    {0},
+};
 
 /* ---- The default plan, shared by the benchmark and the plots ---------------------------- */
 
@@ -350,67 +382,12 @@ static int run_bench(size_t n, int threads, double year, int runs, int all_paths
 }
 
 int bench_age(int argc, char **argv) {
-    static const struct option options[] = {
-        {"dots", required_argument, NULL, 'n'},
-        {"threads", required_argument, NULL, 't'},
-        {"years", required_argument, NULL, 'y'},
-        {"runs", required_argument, NULL, 'r'},
-        {"simd", required_argument, NULL, 's'},
-        {"plot", required_argument, NULL, 'p'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    long dots = 10000000, threads = 2, runs = 7;
-    double year = 1.0;
-    int json = 0, all = 0;
-    const char *plot_dir = NULL;
-    smp_simd_path path = smp_simd_active();
-    smp_error err = {0};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":n:t:y:r:s:p:jh", options, NULL)) != -1;) {
-        switch (c) {
-        case 'n':
-            if (cli_parse_int("--dots", optarg, 1, 200000000, &dots, &err) != SMP_OK)
-                return cli_usage_error("bench age", "%s", err.message);
-            break;
-        case 't':
-            if (cli_parse_int("--threads", optarg, 1, 256, &threads, &err) != SMP_OK)
-                return cli_usage_error("bench age", "%s", err.message);
-            break;
-        case 'r':
-            if (cli_parse_int("--runs", optarg, 1, 1000, &runs, &err) != SMP_OK)
-                return cli_usage_error("bench age", "%s", err.message);
-            break;
-        case 'y': {
-            char *end;
-            year = strtod(optarg, &end);
-            if (end == optarg || *end || !(year >= 0.0 && year <= 200.0))
-                return cli_usage_error("bench age", "--years: found '%s', expected 0 to 200",
-                                       optarg);
-            break;
-        }
-        case 's':
-            if (strcmp(optarg, "all") == 0) {
-                all = 1;
-                break;
-            }
-            if (smp_simd_parse(optarg, &path, &err) != SMP_OK)
-                return cli_usage_error("bench age", "--simd: %s", err.message);
-            if (!smp_simd_supported(path))
-                return cli_usage_error("bench age", "--simd: this CPU cannot run the %s path",
-                                       optarg);
-            break;
-        case 'p': plot_dir = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':':
-            return cli_usage_error("bench age", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("bench age", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("bench age", "unexpected argument '%s'", argv[optind]);
-    if (plot_dir) return run_plots(plot_dir);
-    return run_bench((size_t)dots, (int)threads, year, (int)runs, all, path, json);
+    bench_args a = {.dots = 10000000, .threads = 2, .runs = 7, .year = 1.0};
+    a.simd.path = smp_simd_active();
+    const cli_group groups[] = {{k_options, &a}};
+    int rc = cli_parse(&k_command, groups, 1, argc, argv);
+    if (rc != CLI_PARSED) return rc;
+    if (a.plot_dir) return run_plots(a.plot_dir);
+    return run_bench((size_t)a.dots, (int)a.threads, a.year, (int)a.runs, a.simd.all, a.simd.path,
+                     a.json);
 }

@@ -1,48 +1,38 @@
 /* smpsim bench render: frame times of the renderer, offscreen. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/clock.h"
 #include "smp/gl_session.h"
 #include "smp/scene_args.h"
 
-static void print_help(void) {
-    printf("Usage: smpsim bench render [SCENE] [options]\n"
-           "\n"
-           "Times whole frames of a scene (the default scene without SCENE) drawn offscreen at\n"
-           "year 5, skin, dots and the client's hair: each frame is drawn and waited for\n"
-           "(glFinish), after warm-up frames, and the median, minimum and maximum frame times\n"
-           "are reported. For a given number of dots: --set plan.dot_count=1000000.\n"
-           "\n"
-           "Options:\n"
-           "  --set PATH=VALUE override a scene field (repeatable)\n"
-           "  --size WxH       frame size in pixels (default: 1280x720)\n"
-           "  --frames N       timed frames, 1..10000 (default: 30)\n"
-           "  --hide LAYERS    leave out any of hair, dots, skin (comma-separated), to see what\n"
-           "                   each pass costs\n"
-           "  --motion         frames as the viewer draws them while the picture moves: at half\n"
-           "                   the size (scaled up on screen), one sample per pixel, far hair\n"
-           "                   and dots thinned\n"
-           "  --msaa N         samples per pixel, 1..16 (default: 4)\n"
-           "  --gl BACKEND     auto, egl or sdl-offscreen (default: auto)\n"
-           "  --json           print one JSON object instead of a table\n"
-           "  -h, --help       show this help\n");
-}
+static const cli_command k_command = {
+    .name = "bench render",
+    .about = "Times whole frames of a scene (the default scene without SCENE) drawn offscreen at\n"
+             "year 5, skin, dots and the client's hair: each frame is drawn and waited for\n"
+             "(glFinish), after warm-up frames, and the median, minimum and maximum frame times\n"
+             "are reported. For a given number of dots: --set plan.dot_count=1000000.\n",
+};
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+typedef struct bench_args {
+    smp_scene_args scene;
+    cli_size size;
+    cli_gl_args gl;
+    long frames;
+    int json, motion;
+    smp_frame_desc hide; /* only its hide flags */
+} bench_args;
 
-/* Reads --hide's list into the frame's hide flags. */
-static int parse_hide(const char *text, smp_frame_desc *f) {
+/* --hide: comma-separated layers, into the frame's hide flags. */
+static smp_status parse_hide(const char *option, const char *text, void *dst, smp_error *err) {
+    smp_frame_desc *f = dst;
     char buf[64];
     if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf)
-        return cli_usage_error("bench render", "--hide: '%s' is too long", text);
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: '%s' is too long", option, text);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "hair") == 0)
             f->hide_hair = 1;
@@ -51,17 +41,39 @@ static int parse_hide(const char *text, smp_frame_desc *f) {
         else if (strcmp(t, "skin") == 0)
             f->hide_skin = 1;
         else
-            return cli_usage_error("bench render", "--hide: expected hair, dots or skin, got '%s'",
-                                   t);
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "%s: expected hair, dots or skin, got '%s'", option, t);
     }
-    return CLI_EXIT_OK;
+    return SMP_OK;
 }
 
-static int run_render(const smp_scene *scene, int width, int height, int frames, int msaa,
-                      smp_gl_backend backend, int json, const smp_frame_desc *hide, int motion) {
+static const cli_option k_options[] = {
+    CLI_PARSE("size", "WxH", "frame size in pixels (default: 1280x720)", bench_args, size,
+              cli_parse_size_value),
+    CLI_INT("frames", "N", "timed frames, {range} (default: 30)", bench_args, frames, 1, 10000),
+    CLI_PARSE("hide", "LAYERS",
+              "leave out any of hair, dots, skin (comma-separated), to see what each pass costs",
+              bench_args, hide, parse_hide),
+    CLI_FLAG(0, "motion",
+             "frames as the viewer draws them while the picture moves: at half the size (scaled "
+             "up on screen), one sample per pixel, far hair and dots thinned",
+             bench_args, motion),
+    CLI_FLAG(0, "json", "print one JSON object instead of a table", bench_args, json),
+    {0},
+};
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int run_render(const smp_scene *scene, const bench_args *a) {
+    int width = a->size.width, height = a->size.height, frames = (int)a->frames, msaa = a->gl.msaa;
+    int json = a->json, motion = a->motion;
+    const smp_frame_desc *hide = &a->hide;
     smp_error err = {0};
     smp_gl_session h;
-    if (smp_gl_session_open(&h, backend, msaa, scene, &err) != SMP_OK)
+    if (smp_gl_session_open(&h, a->gl.backend, msaa, scene, &err) != SMP_OK)
         return cli_fail("bench", &err);
     double *ms = malloc(sizeof(double) * (size_t)frames);
     if (!ms) {
@@ -127,54 +139,18 @@ static int run_render(const smp_scene *scene, int width, int height, int frames,
 }
 
 int bench_render(int argc, char **argv) {
-    static const struct option options[] = {
-        {"size", required_argument, NULL, 's'}, {"frames", required_argument, NULL, 'f'},
-        {"msaa", required_argument, NULL, 'm'}, {"gl", required_argument, NULL, 'g'},
-        {"json", no_argument, NULL, 'j'},       {"set", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},       {"hide", required_argument, NULL, 'H'},
-        {"motion", no_argument, NULL, 'o'},     {NULL, 0, NULL, 0},
-    };
-    smp_scene_args scene_arg = {0};
-    int width = 1280, height = 720, msaa = 4, json = 0, motion = 0, rc;
-    long frames = 30;
-    smp_gl_backend backend = SMP_GL_AUTO;
-    smp_error err = {0};
-    smp_frame_desc hide = {0};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":s:f:m:g:jhH:", options, NULL)) != -1;) {
-        switch (c) {
-        case 's':
-            if (cli_parse_size(optarg, &width, &height, &err) != SMP_OK)
-                return cli_usage_error("bench render", "%s", err.message);
-            break;
-        case 'f':
-            if (cli_parse_int("--frames", optarg, 1, 10000, &frames, &err) != SMP_OK)
-                return cli_usage_error("bench render", "%s", err.message);
-            break;
-        case 'm':
-            if ((rc = cli_parse_msaa_option("bench render", optarg, &msaa))) return rc;
-            break;
-        case 'g':
-            if ((rc = cli_parse_gl_option("bench render", optarg, &backend))) return rc;
-            break;
-        case 'j': json = 1; break;
-        case 'o': motion = 1; break;
-        case 'H':
-            if ((rc = parse_hide(optarg, &hide))) return rc;
-            break;
-        case 'S':
-            if ((rc = smp_scene_args_add_set("bench render", &scene_arg, optarg))) return rc;
-            break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':':
-            return cli_usage_error("bench render", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("bench render", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) scene_arg.path = argv[optind++];
-    if (optind < argc)
-        return cli_usage_error("bench render", "unexpected argument '%s'", argv[optind]);
+    static bench_args a;
+    memset(&a, 0, sizeof a);
+    a.size = (cli_size){1280, 720};
+    a.gl = (cli_gl_args)CLI_GL_ARGS_DEFAULT;
+    a.frames = 30;
+    const cli_group groups[] = {{smp_scene_arg_options, &a.scene},
+                                {k_options, &a},
+                                {cli_msaa_options, &a.gl},
+                                {cli_gl_options, &a.gl}};
+    int rc = cli_parse(&k_command, groups, 4, argc, argv);
+    if (rc != CLI_PARSED) return rc;
     static smp_scene scene;
-    if ((rc = smp_scene_args_load("bench render", &scene_arg, &scene))) return rc;
-    return run_render(&scene, width, height, (int)frames, msaa, backend, json, &hide, motion);
+    if ((rc = smp_scene_args_load("bench render", &a.scene, &scene))) return rc;
+    return run_render(&scene, &a);
 }

@@ -2,6 +2,7 @@
  * thread count, against the machine's own measured write bandwidth. */
 #include <math.h>
 #include <omp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "bench.h"
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/dots.h"
 #include "smp/scatter.h"
 #include "smp/scene_args.h"
@@ -66,205 +68,231 @@ typedef struct row {
     smp_blue_quality quality; /* blue noise, measured once per N */
 } row;
 
-static void print_help(void) {
-    printf("Usage: smpsim bench scatter [options]\n"
-           "\n"
-           "Dots per second of the scatter core on the default scene's head (80 dots/cm² over\n"
-           "its plan's regions) for N = 10^4 ... --max, per rule, SIMD path and thread count;\n"
-           "the bytes per dot, the machine's measured write bandwidth (the best memset of\n"
-           "256 MiB, timed before the rows and between every row's runs) and the fraction of\n"
-           "it reached; each row also shows the best memset between its own runs.\n"
-           "Each figure is the best of several runs. Shared machines are noisy: compare ratios\n"
-           "measured in one run.\n"
-           "\n"
-           "Options:\n"
-           "  --max N        largest Poisson N (default 10000000)\n"
-           "  --blue-max N   largest blue-noise N (default 100000)\n"
-           "  --threads LIST thread counts, comma-separated (default 1,2)\n"
-           "  --json         one JSON object instead of a table\n");
+static const cli_command k_command = {
+    .name = "bench scatter",
+    .about = "Dots per second of the scatter core on the default scene's head (80 dots/cm² over\n"
+             "its plan's regions) for N = 10^4 ... --max, per rule, SIMD path and thread count;\n"
+             "the bytes per dot, the machine's measured write bandwidth (the best memset of\n"
+             "256 MiB, timed before the rows and between every row's runs) and the fraction of\n"
+             "it reached; each row also shows the best memset between its own runs.\n"
+             "Each figure is the best of several runs. Shared machines are noisy: compare ratios\n"
+             "measured in one run.\n",
+};
+
+enum { MAX_THREAD_COUNTS = 8 };
+
+typedef struct thread_list {
+    int n[MAX_THREAD_COUNTS];
+    int count;
+} thread_list;
+
+typedef struct bench_args {
+    long max_n, blue_max;
+    int json;
+    thread_list threads;
+} bench_args;
+
+/* --threads: comma-separated thread counts, each 1..256. */
+static smp_status parse_threads(const char *option, const char *text, void *dst, smp_error *err) {
+    thread_list *list = dst;
+    char buf[128], *items[MAX_THREAD_COUNTS];
+    snprintf(buf, sizeof buf, "%s", text);
+    int n = cli_split_list(buf, items, MAX_THREAD_COUNTS);
+    if (n < 1)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: expected a list like 1,2", option);
+    for (int k = 0; k < n; ++k) {
+        long t;
+        if (cli_parse_int(option, items[k], 1, 256, &t, err) != SMP_OK) return err->status;
+        list->n[k] = (int)t;
+    }
+    list->count = n;
+    return SMP_OK;
 }
 
-int bench_scatter(int argc, char **argv) {
-    const char *cmd = "bench scatter";
-    long max_n = 10000000, blue_max = 100000;
-    int json = 0;
-    int thread_list[8] = {1, 2};
-    int n_threads = 2;
-    smp_error err = {0};
-    for (int i = 1; i < argc; ++i) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            print_help();
-            return CLI_EXIT_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if ((strcmp(a, "--max") == 0 || strcmp(a, "--blue-max") == 0 ||
-                    strcmp(a, "--threads") == 0) &&
-                   !val) {
-            return cli_usage_error(cmd, "%s needs a value", a);
-        } else if (strcmp(a, "--max") == 0 || strcmp(a, "--blue-max") == 0) {
-            long *dst = a[2] == 'm' ? &max_n : &blue_max;
-            if (cli_parse_int(a, val, 10000, 100000000, dst, &err) != SMP_OK)
-                return cli_usage_error(cmd, "%s", err.message);
-            ++i;
-        } else if (strcmp(a, "--threads") == 0) {
-            char buf[128];
-            snprintf(buf, sizeof buf, "%s", val);
-            char *items[8];
-            n_threads = cli_split_list(buf, items, 8);
-            if (n_threads < 1) return cli_usage_error(cmd, "--threads: expected a list like 1,2");
-            for (int k = 0; k < n_threads; ++k) {
-                long t;
-                if (cli_parse_int("--threads", items[k], 1, 256, &t, &err) != SMP_OK)
-                    return cli_usage_error(cmd, "%s", err.message);
-                thread_list[k] = (int)t;
-            }
-            ++i;
-        } else {
-            return cli_usage_error(cmd, "unknown option '%s'", a);
-        }
-    }
+static const cli_option k_options[] = {
+    CLI_INT("max", "N", "largest Poisson N, {range} (default 10000000)", bench_args, max_n, 10000,
+            100000000),
+    CLI_INT("blue-max", "N", "largest blue-noise N, {range} (default 100000)", bench_args, blue_max,
+            10000, 100000000),
+    CLI_PARSE("threads", "LIST", "thread counts, comma-separated (default 1,2)", bench_args,
+              threads, parse_threads),
+    CLI_FLAG(0, "json", "one JSON object instead of a table", bench_args, json),
+    {0},
+};
 
-    smp_mesh head = {0};
-    float *dens = NULL;
-    /* The default scene's head at a uniform 80 dots/cm² over its plan's regions. */
+enum { MAX_ROWS = 256 };
+
+/* One run of the bench: the head, the dots every row reuses, the bandwidth probe, the rows. */
+typedef struct bench {
+    const bench_args *a;
+    smp_mesh head;
+    float *density;
+    smp_dots dots;
+    bw_probe probe;
+    double bw[MAX_THREAD_COUNTS]; /* per thread count: the best memset rate of the whole run */
+    row rows[MAX_ROWS];
+    int row_count;
+} bench;
+
+/* Touches every page of the dots once so no run pays for first-touch faults. */
+static void touch(smp_dots *dots, size_t cap) {
+    memset(dots->x, 0, cap * 4);
+    memset(dots->y, 0, cap * 4);
+    memset(dots->z, 0, cap * 4);
+    memset(dots->normal, 0, cap * 4);
+    memset(dots->triangle, 0, cap * 4);
+    memset(dots->bary_u, 0, cap * 2);
+    memset(dots->bary_v, 0, cap * 2);
+    memset(dots->radius_um, 0, cap * 2);
+    memset(dots->depth_um, 0, cap * 2);
+    memset(dots->ink, 0, cap);
+    memset(dots->session, 0, cap);
+    memset(dots->tissue, 0, cap);
+}
+
+/* The default scene's head at a uniform 80 dots/cm² over its plan's regions, the dots for the
+ * largest N, and the bandwidth probe with a first bound per thread count. */
+static smp_status bench_open(bench *b, smp_error *err) {
     smp_scene_args scene_arg = {0};
     scatter_scene_plan plan;
-    if (scatter_scene_input(&scene_arg, 80.0, &head, &dens, &plan, &err) != SMP_OK)
-        return cli_fail(cmd, &err);
-    smp_dots dots = {0};
-    size_t cap = (size_t)(max_n > blue_max ? max_n : blue_max);
-    if (smp_dots_alloc(&dots, cap, 0, &err) != SMP_OK) {
-        free(dens);
-        smp_mesh_free(&head);
-        return cli_fail(cmd, &err);
-    }
-    /* touch every page once so no run pays for first-touch faults */
-    memset(dots.x, 0, cap * 4);
-    memset(dots.y, 0, cap * 4);
-    memset(dots.z, 0, cap * 4);
-    memset(dots.normal, 0, cap * 4);
-    memset(dots.triangle, 0, cap * 4);
-    memset(dots.bary_u, 0, cap * 2);
-    memset(dots.bary_v, 0, cap * 2);
-    memset(dots.radius_um, 0, cap * 2);
-    memset(dots.depth_um, 0, cap * 2);
-    memset(dots.ink, 0, cap);
-    memset(dots.session, 0, cap);
-    memset(dots.tissue, 0, cap);
-
-    row rows[256];
-    int nrows = 0;
-    int rc = CLI_EXIT_OK;
-    bw_probe probe;
-    double bw[8] = {0}; /* per thread count: the best memset rate of the whole run */
-    if (!bw_probe_init(&probe, (size_t)256 << 20)) {
-        smp_error_set(&err, SMP_ERR_NOMEM, "out of memory for the 256 MiB bandwidth probe");
-        rc = cli_fail(cmd, &err);
-    }
-    for (int k = 0; k < n_threads && rc == CLI_EXIT_OK; ++k)
+    smp_status st = scatter_scene_input(&scene_arg, 80.0, &b->head, &b->density, &plan, err);
+    size_t cap = (size_t)(b->a->max_n > b->a->blue_max ? b->a->max_n : b->a->blue_max);
+    if (st == SMP_OK) st = smp_dots_alloc(&b->dots, cap, 0, err);
+    if (st != SMP_OK) return st;
+    touch(&b->dots, cap);
+    if (!bw_probe_init(&b->probe, (size_t)256 << 20))
+        return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the 256 MiB bandwidth probe");
+    for (int k = 0; k < b->a->threads.count; ++k)
         for (int rep = 0; rep < 3; ++rep)
-            bw[k] = fmax(bw[k], bw_probe_rate(&probe, thread_list[k], rep + 2));
+            b->bw[k] = fmax(b->bw[k], bw_probe_rate(&b->probe, b->a->threads.n[k], rep + 2));
+    return SMP_OK;
+}
 
-    for (int rule = 0; rule < SMP_SCATTER_RULE_COUNT && rc == CLI_EXIT_OK; ++rule) {
-        long top = rule == SMP_SCATTER_POISSON ? max_n : blue_max;
-        for (long n = 10000; n <= top && rc == CLI_EXIT_OK; n *= 10) {
-            for (int p = 0; p < SMP_SIMD_COUNT && rc == CLI_EXIT_OK; ++p) {
+static void bench_close(bench *b) {
+    free(b->probe.buf);
+    smp_dots_free(&b->dots);
+    free(b->density);
+    smp_mesh_free(&b->head);
+}
+
+/* One row: the best of several timed runs of N dots by one rule, path and thread count
+ * (thread_list entry k), each run after a memset of the probe. */
+static smp_status time_row(bench *b, smp_scatter_rule rule, long n, smp_simd_path path, int k,
+                           smp_error *err) {
+    smp_scatter_desc d = {.mesh = &b->head,
+                          .density_per_cm2 = b->density,
+                          .rule = rule,
+                          .seed = 1,
+                          .count = (size_t)n,
+                          .threads = b->a->threads.n[k]};
+    int reps = n >= 1000000 || rule == SMP_SCATTER_BLUE ? 2 : 5;
+    double best = 1e30, best_bw = 0.0;
+    smp_scatter_info info = {0};
+    smp_status st = SMP_OK;
+    for (int r = 0; r < reps && st == SMP_OK; ++r) {
+        best_bw = fmax(best_bw, bw_probe_rate(&b->probe, d.threads, r + 2));
+        b->dots.count = 0;
+        double t0 = now_s();
+        st = smp_scatter_path(&d, path, &b->dots, &info, err);
+        best = fmin(best, now_s() - t0);
+    }
+    row out = {.rule = rule,
+               .n = (size_t)n,
+               .simd = path,
+               .threads = d.threads,
+               .secs = best,
+               .bw = best_bw,
+               .spacing_scale = info.spacing_scale};
+    b->bw[k] = fmax(b->bw[k], best_bw);
+    /* the packing's quality, untimed: the smallest spacing against the one asked for, and the
+     * share of probes where one more dot would fit */
+    if (st == SMP_OK && rule == SMP_SCATTER_BLUE)
+        st = smp_scatter_blue_quality(&d, info.spacing_scale, &b->dots, SCATTER_QUALITY_PROBES,
+                                      &out.quality, err);
+    b->rows[b->row_count++] = out;
+    return st;
+}
+
+static smp_status time_rows(bench *b, smp_error *err) {
+    smp_status st = SMP_OK;
+    for (int rule = 0; rule < SMP_SCATTER_RULE_COUNT && st == SMP_OK; ++rule) {
+        long top = rule == SMP_SCATTER_POISSON ? b->a->max_n : b->a->blue_max;
+        for (long n = 10000; n <= top && st == SMP_OK; n *= 10)
+            for (int p = 0; p < SMP_SIMD_COUNT && st == SMP_OK; ++p) {
                 if (!smp_simd_supported((smp_simd_path)p)) continue;
                 /* blue noise has no vector kernel: one path says it all */
                 if (rule == SMP_SCATTER_BLUE && p != (int)smp_simd_best()) continue;
-                for (int k = 0; k < n_threads && nrows < 256; ++k) {
-                    smp_scatter_desc d = {0};
-                    d.mesh = &head;
-                    d.density_per_cm2 = dens;
-                    d.rule = (smp_scatter_rule)rule;
-                    d.seed = 1;
-                    d.count = (size_t)n;
-                    d.threads = thread_list[k];
-                    int reps = n >= 1000000 || rule == SMP_SCATTER_BLUE ? 2 : 5;
-                    double best = 1e30, best_bw = 0.0;
-                    smp_scatter_info info = {0};
-                    for (int r = 0; r < reps; ++r) {
-                        best_bw = fmax(best_bw, bw_probe_rate(&probe, thread_list[k], r + 2));
-                        dots.count = 0;
-                        double t0 = now_s();
-                        if (smp_scatter_path(&d, (smp_simd_path)p, &dots, &info, &err) != SMP_OK) {
-                            rc = cli_fail(cmd, &err);
-                            break;
-                        }
-                        double t = now_s() - t0;
-                        best = t < best ? t : best;
-                    }
-                    row out = {.rule = (smp_scatter_rule)rule,
-                               .n = (size_t)n,
-                               .simd = (smp_simd_path)p,
-                               .threads = thread_list[k],
-                               .secs = best,
-                               .bw = best_bw,
-                               .spacing_scale = info.spacing_scale};
-                    bw[k] = fmax(bw[k], best_bw);
-                    /* the packing's quality, untimed: the smallest spacing against the one
-                     * asked for, and the share of probes where one more dot would fit */
-                    if (rc == CLI_EXIT_OK && rule == SMP_SCATTER_BLUE &&
-                        smp_scatter_blue_quality(&d, info.spacing_scale, &dots,
-                                                 SCATTER_QUALITY_PROBES, &out.quality,
-                                                 &err) != SMP_OK)
-                        rc = cli_fail(cmd, &err);
-                    rows[nrows++] = out;
-                }
+                for (int k = 0; k < b->a->threads.count && b->row_count < MAX_ROWS; ++k)
+                    st = time_row(b, (smp_scatter_rule)rule, n, (smp_simd_path)p, k, err);
             }
-        }
     }
+    return st;
+}
 
-    if (rc == CLI_EXIT_OK && json) {
-        printf("{\"bytes_per_dot\": %d, \"write_bandwidth_gb_s\": {", SMP_DOT_BYTES);
-        for (int k = 0; k < n_threads; ++k)
-            printf("%s\"%d\": %.2f", k ? ", " : "", thread_list[k], bw[k] / 1e9);
-        printf("}, \"results\": [");
-        for (int i = 0; i < nrows; ++i) {
-            const row *r = &rows[i];
-            double rate = (double)r->n / r->secs;
-            int k = 0;
-            while (thread_list[k] != r->threads) ++k;
-            printf("%s{\"rule\": \"%s\", \"count\": %zu, \"simd\": \"%s\", \"threads\": %d, "
-                   "\"time_ms\": %.3f, \"dots_per_s\": %.0f, \"gb_s\": %.4f, "
-                   "\"memset_gb_s\": %.2f, \"bandwidth_fraction\": %.6f",
-                   i ? ", " : "", smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd),
-                   r->threads, r->secs * 1e3, rate, rate * SMP_DOT_BYTES / 1e9, r->bw / 1e9,
-                   rate * SMP_DOT_BYTES / bw[k]);
-            if (r->rule == SMP_SCATTER_BLUE)
-                printf(", \"min_spacing_ratio\": %.5f, \"gap_fraction\": %.6f",
-                       r->quality.min_spacing_ratio, r->quality.gap_fraction);
-            printf("}");
-        }
-        printf("]}\n");
-    } else if (rc == CLI_EXIT_OK) {
-        printf("scatter core, built-in head (%u triangles), %d bytes per dot\n",
-               head.triangle_count, SMP_DOT_BYTES);
-        for (int k = 0; k < n_threads; ++k)
-            printf("write bandwidth (memset of 256 MiB), %d thread%s: best %.2f GB/s\n",
-                   thread_list[k], thread_list[k] == 1 ? "" : "s", bw[k] / 1e9);
-        printf("'of bw' is against the best above; 'memset' the best between the row's own runs\n");
-        printf("\n%-8s %10s %-7s %7s %11s %12s %8s %8s %9s %8s %8s\n", "rule", "N", "simd",
-               "threads", "time ms", "M dots/s", "GB/s", "memset", "of bw", "min sp", "gaps");
-        for (int i = 0; i < nrows; ++i) {
-            const row *r = &rows[i];
-            double rate = (double)r->n / r->secs;
-            int k = 0;
-            while (thread_list[k] != r->threads) ++k;
-            printf("%-8s %10zu %-7s %7d %11.3f %12.2f %8.2f %8.2f %8.1f%%",
-                   smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd), r->threads,
-                   r->secs * 1e3, rate / 1e6, rate * SMP_DOT_BYTES / 1e9, r->bw / 1e9,
-                   100.0 * rate * SMP_DOT_BYTES / bw[k]);
-            if (r->rule == SMP_SCATTER_BLUE)
-                printf(" %8.4f %7.3f%%", r->quality.min_spacing_ratio,
-                       100.0 * r->quality.gap_fraction);
-            printf("\n");
-        }
+/* The best memset rate of a row's thread count. */
+static double row_bw(const bench *b, const row *r) {
+    int k = 0;
+    while (b->a->threads.n[k] != r->threads) ++k;
+    return b->bw[k];
+}
+
+static void print_json(const bench *b) {
+    printf("{\"bytes_per_dot\": %d, \"write_bandwidth_gb_s\": {", SMP_DOT_BYTES);
+    for (int k = 0; k < b->a->threads.count; ++k)
+        printf("%s\"%d\": %.2f", k ? ", " : "", b->a->threads.n[k], b->bw[k] / 1e9);
+    printf("}, \"results\": [");
+    for (int i = 0; i < b->row_count; ++i) {
+        const row *r = &b->rows[i];
+        double rate = (double)r->n / r->secs;
+        printf("%s{\"rule\": \"%s\", \"count\": %zu, \"simd\": \"%s\", \"threads\": %d, "
+               "\"time_ms\": %.3f, \"dots_per_s\": %.0f, \"gb_s\": %.4f, "
+               "\"memset_gb_s\": %.2f, \"bandwidth_fraction\": %.6f",
+               i ? ", " : "", smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd),
+               r->threads, r->secs * 1e3, rate, rate * SMP_DOT_BYTES / 1e9, r->bw / 1e9,
+               rate * SMP_DOT_BYTES / row_bw(b, r));
+        if (r->rule == SMP_SCATTER_BLUE)
+            printf(", \"min_spacing_ratio\": %.5f, \"gap_fraction\": %.6f",
+                   r->quality.min_spacing_ratio, r->quality.gap_fraction);
+        printf("}");
     }
-    free(probe.buf);
-    smp_dots_free(&dots);
-    free(dens);
-    smp_mesh_free(&head);
-    return rc;
+    printf("]}\n");
+}
+
+static void print_table(const bench *b) {
+    printf("scatter core, built-in head (%u triangles), %d bytes per dot\n", b->head.triangle_count,
+           SMP_DOT_BYTES);
+    for (int k = 0; k < b->a->threads.count; ++k)
+        printf("write bandwidth (memset of 256 MiB), %d thread%s: best %.2f GB/s\n",
+               b->a->threads.n[k], b->a->threads.n[k] == 1 ? "" : "s", b->bw[k] / 1e9);
+    printf("'of bw' is against the best above; 'memset' the best between the row's own runs\n");
+    printf("\n%-8s %10s %-7s %7s %11s %12s %8s %8s %9s %8s %8s\n", "rule", "N", "simd", "threads",
+           "time ms", "M dots/s", "GB/s", "memset", "of bw", "min sp", "gaps");
+    for (int i = 0; i < b->row_count; ++i) {
+        const row *r = &b->rows[i];
+        double rate = (double)r->n / r->secs;
+        printf("%-8s %10zu %-7s %7d %11.3f %12.2f %8.2f %8.2f %8.1f%%",
+               smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd), r->threads,
+               r->secs * 1e3, rate / 1e6, rate * SMP_DOT_BYTES / 1e9, r->bw / 1e9,
+               100.0 * rate * SMP_DOT_BYTES / row_bw(b, r));
+        if (r->rule == SMP_SCATTER_BLUE)
+            printf(" %8.4f %7.3f%%", r->quality.min_spacing_ratio, 100.0 * r->quality.gap_fraction);
+        printf("\n");
+    }
+}
+
+int bench_scatter(int argc, char **argv) {
+    bench_args a = {.max_n = 10000000, .blue_max = 100000, .threads = {{1, 2}, 2}};
+    const cli_group groups[] = {{k_options, &a}};
+    int rc = cli_parse(&k_command, groups, 1, argc, argv);
+    if (rc != CLI_PARSED) return rc;
+    static bench b;
+    memset(&b, 0, sizeof b);
+    b.a = &a;
+    smp_error err = {0};
+    if (bench_open(&b, &err) != SMP_OK || time_rows(&b, &err) != SMP_OK)
+        rc = cli_fail("bench scatter", &err);
+    else
+        (a.json ? print_json : print_table)(&b);
+    bench_close(&b);
+    return rc == CLI_PARSED ? CLI_EXIT_OK : rc;
 }

@@ -1,22 +1,21 @@
 /* smpsim measure: how well the treatment blends, in numbers: the treated scalp against the
  * client's own fringe and bare skin, per year, at a viewing distance (measure.h). */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/clock.h"
 #include "smp/gl_session.h"
 #include "smp/measure.h"
 #include "smp/scene_args.h"
 
-static void print_help(void) {
-    printf(
-        "Usage: smpsim measure [SCENE] [options]\n"
-        "\n"
+static const cli_command k_command = {
+    .name = "measure",
+    .about =
         "Measures how the treated scalp blends with the client's own shaved fringe and stands\n"
         "apart from bare skin, at each time asked for, as a viewer at a distance sees them:\n"
         "\n"
@@ -40,57 +39,41 @@ static void print_help(void) {
         "Last, the touch-up-due year from the model's blend (smp/blend.h; the viewer's plot\n"
         "and contact sheets give the same): the first time after healing that the treated\n"
         "area, lighter than the fringe, is a perceptible step (CIEDE2000 0.8 on fair skin,\n"
-        "1.3 on dark) further from it than when healed.\n"
-        "\n"
-        "Options:\n"
-        "  --set PATH=VALUE  override a scene field (repeatable; see 'smpsim check --help')\n"
-        "  --years LIST      comma-separated times: 'untreated', 'healed' (30 days after the\n"
-        "                    last treatment session) or years after the completion of\n"
-        "                    treatment, 0..50, in increasing order (default: healed,1,3,5,10)\n"
-        "  --distance M      viewing distance in metres, 0.2..5 (default: 1.2)\n"
-        "  --patch MM        side of the averaged square patches in mm, 20..60 (default: 20)\n"
-        "  --size N          pixels across each patch's view, 16..4096 (default: one minute\n"
-        "                    of arc per pixel at the distance, at least 64)\n"
-        "  --msaa N          samples per pixel, 1..16 (default: 4)\n"
-        "  --gl BACKEND      auto, egl or sdl-offscreen (default: auto = EGL, then SDL)\n"
-        "  --json            print one JSON object instead of the table\n"
-        "  -q, --quiet       no progress line on stderr\n"
-        "  -h, --help        show this help\n"
-        "\n"
-        "Exit status: 0 success, 1 rendering failed, 2 bad arguments or a scene with no\n"
-        "treated area (a plan with no sessions, or none of whose dots land on the head).\n");
-}
+        "1.3 on dark) further from it than when healed.\n",
+    .footer = "Exit status: 0 success, 1 rendering failed, 2 bad arguments or a scene with no\n"
+              "treated area (a plan with no sessions, or none of whose dots land on the head).\n",
+};
+
+_Static_assert((int)CLI_MAX_TIMES <= (int)MEASURE_MAX_YEARS,
+               "--years holds more times than a run measures");
 
 typedef struct measure_job {
     smp_scene_args scene_arg;
-    char year_list[512];
-    double years[MEASURE_MAX_YEARS];
-    int year_count;
+    cli_times years;
     double distance_m, patch_mm;
-    int size_px, msaa, json, quiet;
-    smp_gl_backend backend;
+    int size_px, json, quiet;
+    cli_gl_args gl;
     smp_scene scene;
 } measure_job;
 
-static int parse_years(measure_job *j) {
-    char *items[MEASURE_MAX_YEARS];
-    int n = cli_split_list(j->year_list, items, MEASURE_MAX_YEARS);
-    if (n < 0)
-        return cli_usage_error("measure", "--years: expected 1 to %d comma-separated times",
-                               MEASURE_MAX_YEARS);
-    for (int i = 0; i < n; ++i) {
-        smp_error err = {0};
-        if (smp_year_parse(items[i], &j->years[i], &err) != SMP_OK)
-            return cli_usage_error("measure", "--years: %s", err.message);
-        if (i > 0 && smp_year_order(j->years[i]) <= smp_year_order(j->years[i - 1]))
-            return cli_usage_error("measure",
-                                   "--years: '%s' after '%s': expected times in increasing order "
-                                   "(untreated, healed, then years after completion)",
-                                   items[i], items[i - 1]);
-    }
-    j->year_count = n;
-    return CLI_EXIT_OK;
-}
+static const cli_option k_options[] = {
+    CLI_PARSE("years", "LIST",
+              "comma-separated times: 'untreated', 'healed' (30 days after the last treatment "
+              "session) or years after the completion of treatment, 0..50, in increasing order "
+              "(default: healed,1,3,5,10)",
+              measure_job, years, cli_parse_times_value),
+    CLI_NUMBER("distance", "M", "viewing distance in metres, {range} (default: 1.2)", measure_job,
+               distance_m, 0.2, 5.0),
+    CLI_NUMBER("patch", "MM", "side of the averaged square patches in mm, {range} (default: 20)",
+               measure_job, patch_mm, 20, 60),
+    CLI_INT("size", "N",
+            "pixels across each patch's view, {range} (default: one minute of arc per pixel at "
+            "the distance, at least 64)",
+            measure_job, size_px, 16, 4096),
+    CLI_FLAG(0, "json", "print one JSON object instead of the table", measure_job, json),
+    CLI_FLAG('q', "quiet", "no progress line on stderr", measure_job, quiet),
+    {0},
+};
 
 /* --- output ----------------------------------------------------------------------------- */
 
@@ -259,7 +242,7 @@ static int run(measure_job *j) {
     smp_error err = {0};
     double t0 = smp_clock_ms();
     smp_gl_session h;
-    if (smp_gl_session_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
+    if (smp_gl_session_open(&h, j->gl.backend, j->gl.msaa, &j->scene, &err) != SMP_OK)
         return cli_fail("measure", &err);
     smp_measure_patch treated, fringe;
     int rc = CLI_EXIT_OK;
@@ -269,7 +252,7 @@ static int run(measure_job *j) {
         smp_measure_view v = smp_measure_view_default(j->distance_m * 1000.0, j->patch_mm);
         if (j->size_px) v.size_px = j->size_px;
         static smp_measure_result r;
-        if (smp_measure_run(&h, &j->scene, &v, j->years, j->year_count, &treated, &fringe, &r,
+        if (smp_measure_run(&h, &j->scene, &v, j->years.t, j->years.count, &treated, &fringe, &r,
                             &err) != SMP_OK)
             rc = cli_fail("measure", &err);
         else if (j->json)
@@ -281,75 +264,24 @@ static int run(measure_job *j) {
             fprintf(stderr, "smpsim measure: %s via %s; %zu dots; %d times in %.0f ms\n",
                     smp_gl_context_renderer(h.gl),
                     smp_gl_backend_name(smp_gl_context_backend(h.gl)), h.p.dots.count,
-                    j->year_count, smp_clock_ms() - t0);
+                    j->years.count, smp_clock_ms() - t0);
     }
     smp_gl_session_close(&h);
     return rc;
 }
 
 int cmd_measure(int argc, char **argv) {
-    static const struct option options[] = {
-        {"years", required_argument, NULL, 'y'},
-        {"distance", required_argument, NULL, 'd'},
-        {"patch", required_argument, NULL, 'p'},
-        {"size", required_argument, NULL, 's'},
-        {"msaa", required_argument, NULL, 'm'},
-        {"gl", required_argument, NULL, 'g'},
-        {"set", required_argument, NULL, 'S'},
-        {"json", no_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     static measure_job j;
     memset(&j, 0, sizeof j);
-    snprintf(j.year_list, sizeof j.year_list, "healed,1,3,5,10");
-    j.distance_m = 1.2, j.patch_mm = 20, j.msaa = 4;
-    j.backend = SMP_GL_AUTO;
-    smp_error err = {0};
-    long lv;
-    int rc;
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":qh", options, NULL)) != -1;) {
-        switch (c) {
-        case 'y':
-            if (strlen(optarg) >= sizeof j.year_list)
-                return cli_usage_error("measure", "--years: list too long");
-            strcpy(j.year_list, optarg);
-            break;
-        case 'd':
-            if (cli_parse_number("--distance (metres)", optarg, 0.2, 5.0, &j.distance_m, &err) !=
-                SMP_OK)
-                return cli_usage_error("measure", "%s", err.message);
-            break;
-        case 'p':
-            if (cli_parse_number("--patch (mm)", optarg, 20, 60, &j.patch_mm, &err) != SMP_OK)
-                return cli_usage_error("measure", "%s", err.message);
-            break;
-        case 's':
-            if (cli_parse_int("--size (pixels)", optarg, 16, 4096, &lv, &err) != SMP_OK)
-                return cli_usage_error("measure", "%s", err.message);
-            j.size_px = (int)lv;
-            break;
-        case 'm':
-            if ((rc = cli_parse_msaa_option("measure", optarg, &j.msaa))) return rc;
-            break;
-        case 'g':
-            if ((rc = cli_parse_gl_option("measure", optarg, &j.backend))) return rc;
-            break;
-        case 'S':
-            if ((rc = smp_scene_args_add_set("measure", &j.scene_arg, optarg))) return rc;
-            break;
-        case 'j': j.json = 1; break;
-        case 'q': j.quiet = 1; break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':': return cli_usage_error("measure", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("measure", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) j.scene_arg.path = argv[optind++];
-    if (optind < argc) return cli_usage_error("measure", "unexpected argument '%s'", argv[optind]);
-    if ((rc = parse_years(&j))) return rc;
+    j.years = (cli_times){{SMP_YEAR_HEALED, 1, 3, 5, 10}, 5};
+    j.distance_m = 1.2, j.patch_mm = 20;
+    j.gl = (cli_gl_args)CLI_GL_ARGS_DEFAULT;
+    const cli_group groups[] = {{smp_scene_arg_options, &j.scene_arg},
+                                {k_options, &j},
+                                {cli_msaa_options, &j.gl},
+                                {cli_gl_options, &j.gl}};
+    int rc = cli_parse(&k_command, groups, 4, argc, argv);
+    if (rc != CLI_PARSED) return rc;
     if ((rc = smp_scene_args_load("measure", &j.scene_arg, &j.scene))) return rc;
     return run(&j);
 }

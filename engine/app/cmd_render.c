@@ -1,11 +1,11 @@
 /* smpsim render: headless images of a scene at chosen years and views, contact sheets,
  * before/after comparisons and time-lapse video. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/clock.h"
 #include "smp/describe.h"
 #include "smp/fsio.h"
@@ -17,51 +17,37 @@
 #include "smp/text.h"
 #include "smp/video.h"
 
-static void print_help(void) {
-    printf("Usage: smpsim render [SCENE] [options]\n"
-           "\n"
-           "Renders a scene headless (no display needed): one PNG per time and view, named\n"
-           "DIR/NAME_VIEW_TIME.png (NAME: the scene file's name, \"default\" without SCENE; TIME:\n"
-           "untreated, healed or yN), printing each path. Every file is written atomically: a\n"
-           "failed run leaves no partial output.\n"
-           "\n"
-           "Times count from the completion of treatment, the day of the plan's last treatment\n"
-           "session (touch-ups come later): 'untreated' is the client before any session (no\n"
-           "dots), 'healed' 30 days after the last session, N (yN) year N after completion.\n"
-           "\n"
-           "Options:\n"
-           "  --set PATH=VALUE  override a scene field (repeatable; see 'smpsim check --help')\n"
-           "  --out DIR         output directory, created if missing (default: smpsim-out)\n"
-           "  --view LIST       comma-separated views: front, back, left, right, top,\n"
-           "                    three-quarter (default: the scene's render.views)\n"
-           "  --years LIST      comma-separated times in time order: untreated, healed, or\n"
-           "                    years after completion, 0..50 (default: the scene's\n"
-           "                    render.years; the default scene: untreated,healed,1,3,5,10)\n"
-           "  --size WxH        image size in pixels, 16..8192 per side (default: 1280x720)\n"
-           "  --sheet FILE      also write a labelled contact sheet (rows: times, columns: views)\n"
-           "  --compare MODE    also write before/after splits: 'untreated' (untreated | each\n"
-           "                    time, per view) or 'A,B' (time A | time B, per view)\n"
-           "  --video FILE      also write a time-lapse MP4 of the first view (needs ffmpeg)\n"
-           "  --from T, --to T  the video's first and last time: healed or years after\n"
-           "                    completion (default: healed and 10)\n"
-           "  --seconds S       the video's length (default: 6); --fps N its frame rate (30)\n"
-           "  --msaa N          samples per pixel for anti-aliasing, 1..16 (default: 4)\n"
-           "  --gl BACKEND      auto, egl or sdl-offscreen (default: auto = EGL, then SDL)\n"
-           "  -q, --quiet       print only the written paths\n"
-           "  -h, --help        show this help\n"
-           "\n"
-           "Exit status: 0 success, 1 rendering failed, 2 bad arguments, scene or output path.\n");
-}
+static const cli_command k_command = {
+    .name = "render",
+    .about =
+        "Renders a scene headless (no display needed): one PNG per time and view, named\n"
+        "DIR/NAME_VIEW_TIME.png (NAME: the scene file's name, \"default\" without SCENE; TIME:\n"
+        "untreated, healed or yN), printing each path. Every file is written atomically: a\n"
+        "failed run leaves no partial output.\n"
+        "\n"
+        "Times count from the completion of treatment, the day of the plan's last treatment\n"
+        "session (touch-ups come later): 'untreated' is the client before any session (no\n"
+        "dots), 'healed' 30 days after the last session, N (yN) year N after completion.\n",
+    .footer =
+        "Exit status: 0 success, 1 rendering failed, 2 bad arguments, scene or output path.\n",
+};
 
-enum { MAX_YEARS = 32 };
+enum { MAX_YEARS = CLI_MAX_TIMES };
+
+typedef struct view_list {
+    smp_view views[SMP_VIEW_COUNT];
+    int count; /* 0: none given */
+} view_list;
 
 typedef struct render_job {
     smp_scene_args scene_arg;
     const char *out_dir, *sheet_path, *video_path, *compare;
-    char view_list[256], year_list[512];
-    int width, height, msaa, quiet, fps;
+    view_list view_arg;
+    cli_times year_arg;
+    cli_size size;
+    cli_gl_args gl;
+    int quiet, fps;
     double from, to, seconds; /* from and to: times shown (smp/scene.h), not untreated */
-    smp_gl_backend backend;
     /* resolved */
     smp_scene scene;
     smp_view views[SMP_SCENE_MAX_VIEWS];
@@ -73,75 +59,97 @@ typedef struct render_job {
     char stem[256];
 } render_job;
 
-/* A list of times shown (untreated, healed, years after completion) in time order. */
-static int parse_years(char *text, const char *option, double *out, int max, int *count) {
-    char *items[MAX_YEARS];
-    smp_error err = {0};
-    int n = cli_split_list(text, items, max);
+/* --view: comma-separated view names. */
+static smp_status parse_views(const char *option, const char *text, void *dst, smp_error *err) {
+    view_list *out = dst;
+    char list[256], *names[SMP_VIEW_COUNT];
+    int n = snprintf(list, sizeof list, "%s", text) < (int)sizeof list
+                ? cli_split_list(list, names, SMP_VIEW_COUNT)
+                : -1;
     if (n < 0)
-        return cli_usage_error("render", "%s: expected 1 to %d comma-separated times", option, max);
-    for (int i = 0; i < n; ++i) {
-        if (smp_year_parse(items[i], &out[i], &err) != SMP_OK)
-            return cli_usage_error("render", "%s: %s", option, err.message);
-        if (i > 0 && smp_year_order(out[i]) <= smp_year_order(out[i - 1]))
-            return cli_usage_error("render",
-                                   "%s: '%s' after '%s': expected times in increasing order "
-                                   "(untreated, healed, then years after completion)",
-                                   option, items[i], items[i - 1]);
-    }
-    *count = n;
-    return 0;
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: expected 1 to %d comma-separated names",
+                             option, SMP_VIEW_COUNT);
+    for (int i = 0; i < n; ++i)
+        if (smp_view_parse(names[i], &out->views[i], err) != SMP_OK) {
+            smp_error_prefix(err, "%s", option);
+            return err->status;
+        }
+    out->count = n;
+    return SMP_OK;
 }
 
-/* A time on the video's timeline: healed or years after completion. */
-static int parse_video_time(const char *option, const char *text, double *out) {
-    smp_error err = {0};
-    if (smp_year_parse(text, out, &err) != SMP_OK)
-        return cli_usage_error("render", "%s: %s", option, err.message);
+/* --from, --to: a time on the video's timeline, healed or years after completion. */
+static smp_status parse_video_time(const char *option, const char *text, void *dst,
+                                   smp_error *err) {
+    double *out = dst;
+    if (smp_year_parse(text, out, err) != SMP_OK) {
+        smp_error_prefix(err, "%s", option);
+        return err->status;
+    }
     if (*out == SMP_YEAR_UNTREATED)
-        return cli_usage_error("render",
-                               "%s: found 'untreated', expected 'healed' or years after the "
-                               "completion of treatment (the untreated head has no time)",
-                               option);
-    return 0;
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "%s: found 'untreated', expected 'healed' or years after the "
+                             "completion of treatment (the untreated head has no time)",
+                             option);
+    return SMP_OK;
 }
+
+static const cli_option k_options[] = {
+    CLI_STRING("out", "DIR", "output directory, created if missing (default: smpsim-out)",
+               render_job, out_dir),
+    CLI_PARSE("view", "LIST",
+              "comma-separated views: front, back, left, right, top, three-quarter (default: "
+              "the scene's render.views)",
+              render_job, view_arg, parse_views),
+    CLI_PARSE("years", "LIST",
+              "comma-separated times in time order: untreated, healed, or years after "
+              "completion, 0..50 (default: the scene's render.years; the default scene: "
+              "untreated,healed,1,3,5,10)",
+              render_job, year_arg, cli_parse_times_value),
+    CLI_PARSE("size", "WxH", "image size in pixels, 16..8192 per side (default: 1280x720)",
+              render_job, size, cli_parse_size_value),
+    CLI_STRING("sheet", "FILE", "also write a labelled contact sheet (rows: times, columns: views)",
+               render_job, sheet_path),
+    CLI_STRING("compare", "MODE",
+               "also write before/after splits: 'untreated' (untreated | each time, per view) "
+               "or 'A,B' (time A | time B, per view)",
+               render_job, compare),
+    CLI_STRING("video", "FILE", "also write a time-lapse MP4 of the first view (needs ffmpeg)",
+               render_job, video_path),
+    CLI_PARSE("from", "T",
+              "the video's first time: healed or years after completion (default: healed)",
+              render_job, from, parse_video_time),
+    CLI_PARSE("to", "T", "the video's last time (default: 10)", render_job, to, parse_video_time),
+    CLI_NUMBER("seconds", "S", "the video's length in seconds, {range} (default: 6)", render_job,
+               seconds, 0.1, 600),
+    CLI_INT("fps", "N", "the video's frame rate, {range} (default: 30)", render_job, fps, 1, 120),
+    CLI_FLAG('q', "quiet", "print only the written paths", render_job, quiet),
+    {0},
+};
 
 /* Everything the user asked for is checked here, before any GL work starts. */
 static int resolve_job(render_job *j) {
     smp_error err = {0};
     int rc;
     if ((rc = smp_scene_args_load("render", &j->scene_arg, &j->scene))) return rc;
-    if (*j->view_list) {
-        char *names[SMP_VIEW_COUNT];
-        j->view_count = cli_split_list(j->view_list, names, SMP_VIEW_COUNT);
-        if (j->view_count < 0)
-            return cli_usage_error("render", "--view: expected 1 to %d comma-separated names",
-                                   SMP_VIEW_COUNT);
-        for (int i = 0; i < j->view_count; ++i)
-            if (smp_view_parse(names[i], &j->views[i], &err) != SMP_OK)
-                return cli_usage_error("render", "--view: %s", err.message);
+    if (j->view_arg.count) {
+        j->view_count = j->view_arg.count;
+        memcpy(j->views, j->view_arg.views, sizeof(smp_view) * (size_t)j->view_count);
     } else {
         j->view_count = j->scene.view_count;
         for (int i = 0; i < j->view_count; ++i) j->views[i] = (smp_view)j->scene.views[i];
     }
-    if (*j->year_list) {
-        if ((rc = parse_years(j->year_list, "--years", j->years, MAX_YEARS, &j->year_count)))
-            return rc;
-    } else {
-        j->year_count = j->scene.year_count;
-        memcpy(j->years, j->scene.years, sizeof(double) * (size_t)j->year_count);
-    }
+    const cli_times *years = j->year_arg.count ? &j->year_arg : NULL;
+    j->year_count = years ? years->count : j->scene.year_count;
+    memcpy(j->years, years ? years->t : j->scene.years, sizeof(double) * (size_t)j->year_count);
     if (j->compare) {
-        char text[128];
         int n = 0;
-        if (strcmp(j->compare, "untreated") == 0) {
+        if (strcmp(j->compare, "untreated") == 0)
             j->compare_untreated = 1;
-        } else if (snprintf(text, sizeof text, "%s", j->compare) >= (int)sizeof text ||
-                   (rc = parse_years(text, "--compare", j->compare_years, 2, &n)) || n != 2) {
-            return rc ? rc
-                      : cli_usage_error("render",
-                                        "--compare: expected 'untreated' or two times 'A,B'");
-        }
+        else if (cli_parse_times("--compare", j->compare, 2, j->compare_years, &n, &err) != SMP_OK)
+            return cli_usage_error("render", "%s", err.message);
+        else if (n != 2)
+            return cli_usage_error("render", "--compare: expected 'untreated' or two times 'A,B'");
     }
     if (smp_year_order(j->to) <= smp_year_order(j->from)) {
         char from[32], to[32];
@@ -173,7 +181,7 @@ static int resolve_job(render_job *j) {
 static smp_status capture(smp_gl_session *h, const render_job *j, smp_view view, double year,
                           smp_image *img, smp_error *err) {
     smp_frame_desc frame = smp_frame_default();
-    smp_pipeline_camera(&h->p, view, (float)j->width / (float)j->height, &frame.camera);
+    smp_pipeline_camera(&h->p, view, (float)j->size.width / (float)j->size.height, &frame.camera);
     double t_years;
     frame.hide_dots = !smp_scene_model_years(&j->scene, year, &t_years);
     smp_status s = smp_gl_session_frame(h, t_years, &frame, err);
@@ -218,9 +226,9 @@ static int render_compare(smp_gl_session *h, const render_job *j, smp_font *font
     smp_image a = {0}, b = {0}, out = {0};
     smp_error err = {0};
     int rc = CLI_EXIT_OK;
-    if (smp_image_alloc(&a, j->width, j->height, &err) != SMP_OK ||
-        smp_image_alloc(&b, j->width, j->height, &err) != SMP_OK ||
-        smp_image_alloc(&out, j->width, j->height, &err) != SMP_OK)
+    if (smp_image_alloc(&a, j->size.width, j->size.height, &err) != SMP_OK ||
+        smp_image_alloc(&b, j->size.width, j->size.height, &err) != SMP_OK ||
+        smp_image_alloc(&out, j->size.width, j->size.height, &err) != SMP_OK)
         rc = cli_fail("render", &err);
     int rounds = j->compare_untreated ? j->year_count : 1;
     for (int v = 0; rc == CLI_EXIT_OK && v < j->view_count; ++v)
@@ -260,8 +268,8 @@ static int render_video(smp_gl_session *h, const render_job *j, smp_font *font, 
     smp_video_writer v;
     int frames = (int)(j->seconds * j->fps + 0.5);
     if (frames < 2) frames = 2;
-    if (smp_image_alloc(&img, j->width, j->height, &err) != SMP_OK ||
-        smp_video_open(&v, j->video_path, j->width, j->height, j->fps, &err) != SMP_OK) {
+    if (smp_image_alloc(&img, j->size.width, j->size.height, &err) != SMP_OK ||
+        smp_video_open(&v, j->video_path, j->size.width, j->size.height, j->fps, &err) != SMP_OK) {
         smp_image_free(&img);
         return cli_fail("render", &err);
     }
@@ -296,7 +304,7 @@ static int run(render_job *j) {
     smp_error err = {0};
     double t0 = smp_clock_ms();
     smp_gl_session h;
-    if (smp_gl_session_open(&h, j->backend, j->msaa, &j->scene, &err) != SMP_OK)
+    if (smp_gl_session_open(&h, j->gl.backend, j->gl.msaa, &j->scene, &err) != SMP_OK)
         return cli_fail("render", &err);
     if (!j->quiet)
         fprintf(stderr,
@@ -332,7 +340,7 @@ static int run(render_job *j) {
                 rc = cli_usage_error("render", "--out: path too long");
                 break;
             }
-            if (smp_image_alloc(img, j->width, j->height, &err) != SMP_OK ||
+            if (smp_image_alloc(img, j->size.width, j->size.height, &err) != SMP_OK ||
                 capture(&h, j, j->views[v], j->years[y], img, &err) != SMP_OK) {
                 rc = cli_fail("render", &err);
                 break;
@@ -377,92 +385,25 @@ static int run(render_job *j) {
     smp_gl_session_close(&h);
     if (rc == CLI_EXIT_OK && !j->quiet)
         fprintf(stderr, "smpsim render: %d image(s) of %dx%d in %.0f ms\n",
-                images + compares + (j->sheet_path != NULL), j->width, j->height,
+                images + compares + (j->sheet_path != NULL), j->size.width, j->size.height,
                 smp_clock_ms() - t0);
     return rc;
 }
 
 int cmd_render(int argc, char **argv) {
-    static const struct option options[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"view", required_argument, NULL, 'v'},
-        {"years", required_argument, NULL, 'y'},
-        {"size", required_argument, NULL, 's'},
-        {"msaa", required_argument, NULL, 'm'},
-        {"gl", required_argument, NULL, 'g'},
-        {"set", required_argument, NULL, 'S'},
-        {"sheet", required_argument, NULL, 'H'},
-        {"compare", required_argument, NULL, 'C'},
-        {"video", required_argument, NULL, 'V'},
-        {"from", required_argument, NULL, 'F'},
-        {"to", required_argument, NULL, 'T'},
-        {"fps", required_argument, NULL, 'R'},
-        {"seconds", required_argument, NULL, 'D'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     static render_job j;
     memset(&j, 0, sizeof j);
     j.out_dir = "smpsim-out";
-    j.width = 1280, j.height = 720, j.msaa = 4, j.fps = 30;
+    j.size = (cli_size){1280, 720};
+    j.gl = (cli_gl_args)CLI_GL_ARGS_DEFAULT;
+    j.fps = 30;
     j.from = SMP_YEAR_HEALED, j.to = 10, j.seconds = 6;
-    j.backend = SMP_GL_AUTO;
-    smp_error err = {0};
-    int rc;
-    long lv;
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":o:v:s:m:g:qh", options, NULL)) != -1;) {
-        switch (c) {
-        case 'o': j.out_dir = optarg; break;
-        case 'v':
-        case 'y': {
-            char *dst = c == 'v' ? j.view_list : j.year_list;
-            size_t cap = c == 'v' ? sizeof j.view_list : sizeof j.year_list;
-            if (strlen(optarg) >= cap)
-                return cli_usage_error("render", "%s: list too long", argv[optind - 1]);
-            strcpy(dst, optarg);
-            break;
-        }
-        case 's':
-            if (cli_parse_size(optarg, &j.width, &j.height, &err) != SMP_OK)
-                return cli_usage_error("render", "%s", err.message);
-            break;
-        case 'm':
-            if ((rc = cli_parse_msaa_option("render", optarg, &j.msaa))) return rc;
-            break;
-        case 'g':
-            if ((rc = cli_parse_gl_option("render", optarg, &j.backend))) return rc;
-            break;
-        case 'S':
-            if ((rc = smp_scene_args_add_set("render", &j.scene_arg, optarg))) return rc;
-            break;
-        case 'H': j.sheet_path = optarg; break;
-        case 'C': j.compare = optarg; break;
-        case 'V': j.video_path = optarg; break;
-        case 'F':
-        case 'T':
-            if ((rc = parse_video_time(c == 'F' ? "--from" : "--to", optarg,
-                                       c == 'F' ? &j.from : &j.to)))
-                return rc;
-            break;
-        case 'R':
-            if (cli_parse_int("--fps", optarg, 1, 120, &lv, &err) != SMP_OK)
-                return cli_usage_error("render", "%s", err.message);
-            j.fps = (int)lv;
-            break;
-        case 'D':
-            if (cli_parse_number("--seconds", optarg, 0.1, 600, &j.seconds, &err) != SMP_OK)
-                return cli_usage_error("render", "%s", err.message);
-            break;
-        case 'q': j.quiet = 1; break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':': return cli_usage_error("render", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("render", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) j.scene_arg.path = argv[optind++];
-    if (optind < argc) return cli_usage_error("render", "unexpected argument '%s'", argv[optind]);
+    const cli_group groups[] = {{smp_scene_arg_options, &j.scene_arg},
+                                {k_options, &j},
+                                {cli_msaa_options, &j.gl},
+                                {cli_gl_options, &j.gl}};
+    int rc = cli_parse(&k_command, groups, 4, argc, argv);
+    if (rc != CLI_PARSED) return rc;
     if ((rc = resolve_job(&j))) return rc;
     return run(&j);
 }

@@ -1,13 +1,13 @@
 /* smpsim score: grades a saved set of hand-placed dots against a training scene's exercise,
  * beside the expert version (the scatter core's blue noise for the same target). */
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/pipeline.h"
 #include "smp/scatter.h"
 #include "smp/scene_args.h"
@@ -16,26 +16,33 @@
 
 int cmd_score(int argc, char **argv); /* the command table's entry (main.c) */
 
-static void print_help(void) {
-    printf("Usage: smpsim score SCENE --dots FILE [options]\n"
-           "\n"
-           "Scores a training session's dots (saved by the viewer's training mode) against the\n"
-           "exercise of a training scene (its `training` object): density per area against the\n"
-           "target, spacing, hairline, size and depth consistency, merge risk at years 5 and\n"
-           "10, contrast at years 0 and 5 and the touch-up-due year, each with a hint, beside\n"
-           "the expert version of the same exercise. docs/TRAINING.md explains every score.\n"
-           "\n"
-           "Options:\n"
-           "  --dots FILE          the training session to score\n"
-           "  --json               print one JSON object instead of the table\n"
-           "  --no-expert          skip the expert version (it costs one blue-noise scatter)\n"
-           "  --write-expert FILE  also save the expert version as a session file, atomically\n"
-           "  --set PATH=VALUE     override a scene field (repeatable)\n"
-           "  -h, --help           show this help\n"
-           "\n"
-           "Exit status: 0 scored, 2 bad arguments, scene or dots file (malformed, from another\n"
-           "scene, dots off the head), 1 a file could not be written.\n");
-}
+static const cli_command k_command = {
+    .name = "score",
+    .usage = "SCENE --dots FILE [options]",
+    .about = "Scores a training session's dots (saved by the viewer's training mode) against the\n"
+             "exercise of a training scene (its `training` object): density per area against the\n"
+             "target, spacing, hairline, size and depth consistency, merge risk at years 5 and\n"
+             "10, contrast at years 0 and 5 and the touch-up-due year, each with a hint, beside\n"
+             "the expert version of the same exercise. docs/TRAINING.md explains every score.\n",
+    .footer =
+        "Exit status: 0 scored, 2 bad arguments, scene or dots file (malformed, from another\n"
+        "scene, dots off the head), 1 a file could not be written.\n",
+};
+
+typedef struct score_args {
+    const char *dots_path, *expert_out;
+    int json, no_expert;
+} score_args;
+
+static const cli_option k_options[] = {
+    CLI_STRING("dots", "FILE", "the training session to score", score_args, dots_path),
+    CLI_FLAG(0, "json", "print one JSON object instead of the table", score_args, json),
+    CLI_FLAG(0, "no-expert", "skip the expert version (it costs one blue-noise scatter)",
+             score_args, no_expert),
+    CLI_STRING("write-expert", "FILE", "also save the expert version as a session file, atomically",
+               score_args, expert_out),
+    {0},
+};
 
 typedef struct exercise {
     smp_pipeline p;
@@ -173,134 +180,119 @@ static void print_table(const smp_scene *s, const char *dots_path, const smp_sco
            100 * t->contrast_5, t->touch_up_due_years);
 }
 
-int cmd_score(int argc, char **argv) {
-    static const struct option options[] = {
-        {"dots", required_argument, NULL, 'd'},
-        {"json", no_argument, NULL, 'j'},
-        {"no-expert", no_argument, NULL, 'n'},
-        {"write-expert", required_argument, NULL, 'w'},
-        {"set", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    smp_scene_args scene = {0};
-    const char *dots_path = NULL, *expert_out = NULL;
-    int json = 0, expert = 1, rc;
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":h", options, NULL)) != -1;) {
-        switch (c) {
-        case 'd': dots_path = optarg; break;
-        case 'j': json = 1; break;
-        case 'n': expert = 0; break;
-        case 'w': expert_out = optarg; break;
-        case 'S':
-            if ((rc = smp_scene_args_add_set("score", &scene, optarg))) return rc;
-            break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':': return cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("score", "unknown option '%s'", argv[optind - 1]);
+/* The expert's own punctures within all, without the earlier sessions' dots before them. */
+static smp_dots own_dots(const smp_dots *all, size_t earlier) {
+    smp_dots only = *all;
+    only.x += earlier, only.y += earlier, only.z += earlier;
+    only.normal += earlier, only.triangle += earlier;
+    only.bary_u += earlier, only.bary_v += earlier;
+    only.radius_um += earlier, only.depth_um += earlier;
+    only.ink += earlier, only.session += earlier, only.tissue += earlier;
+    only.count = all->count - earlier;
+    return only;
+}
+
+/* The expert version of the exercise, an expert's hand on the same target, into *all (the
+ * earlier sessions' dots, then the expert's: *only); saved as a session file to path if given. */
+static smp_status expert_version(const smp_scene *s, const exercise *e, const char *path,
+                                 smp_dots *all, smp_dots *only, smp_error *err) {
+    smp_training_tool t = e->tool;
+    t.steadiness = 0.95f; /* an expert's hand */
+    smp_status st =
+        smp_training_expert(&e->p.head, e->target, e->tissue, &t, s->seed, &e->base, all, err);
+    if (st != SMP_OK) return st;
+    *only = own_dots(all, e->base.count);
+    if (!path) return SMP_OK;
+    smp_training_session *session = NULL;
+    st = smp_training_session_create(s->name, e->fingerprint, s->seed, &session, err);
+    if (st == SMP_OK)
+        st = smp_training_session_add_dots(session, &t, only, 1000.0 / s->training.stroke_rate_hz,
+                                           err);
+    if (st == SMP_OK) st = smp_training_save(session, path, err);
+    smp_training_session_destroy(session);
+    return st;
+}
+
+/* The expert's shade is the reference: scored against itself it matches. */
+static smp_status score_expert(const smp_scene *s, const exercise *e, const smp_dots *only,
+                               smp_score *out, smp_error *err) {
+    reference none = {0, 0};
+    smp_status st = score_set(s, e, only, none, out, err);
+    if (st == SMP_OK)
+        st = score_set(s, e, only, (reference){out->contrast_0, out->hairline_softness_mm}, out,
+                       err);
+    return st;
+}
+
+static int print_json(const smp_scene *s, const char *dots_path, const smp_score *t,
+                      const smp_score *x) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "scene", s->name);
+    cJSON_AddStringToObject(root, "dots_file", dots_path);
+    cJSON_AddItemToObject(root, "trainee", smp_score_json(t));
+    cJSON_AddItemToObject(root, "expert", x ? smp_score_json(x) : cJSON_CreateNull());
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) {
+        fprintf(stderr, "smpsim score: out of memory\n");
+        return CLI_EXIT_FAILURE;
+    }
+    puts(text);
+    free(text);
+    return CLI_EXIT_OK;
+}
+
+/* Scores the trainee's session (when given) beside the expert version (unless skipped), and
+ * writes the expert version when asked. */
+static int score_exercise(const score_args *a, const smp_scene *s, const exercise *e) {
+    smp_error err = {0};
+    smp_training_session *trainee = NULL;
+    smp_dots expert_dots = {0}, only = {0};
+    smp_score ts, xs;
+    int rc = CLI_EXIT_OK, expert = !a->no_expert;
+    if (a->dots_path && smp_training_load(a->dots_path, &e->p.head, s->name, e->fingerprint,
+                                          &trainee, &err) != SMP_OK) {
+        /* a file that is missing or unreadable is the user's input too */
+        if (err.status == SMP_ERR_IO) err.status = SMP_ERR_FORMAT;
+        rc = cli_fail("score", &err);
+    } else if ((expert || a->expert_out) &&
+               (expert_version(s, e, a->expert_out, &expert_dots, &only, &err) != SMP_OK ||
+                (expert && score_expert(s, e, &only, &xs, &err) != SMP_OK))) {
+        rc = cli_fail("score", &err);
+    } else if (trainee) {
+        reference ref =
+            expert ? (reference){xs.contrast_0, xs.hairline_softness_mm} : (reference){0, 0};
+        if (score_set(s, e, smp_training_session_dots(trainee), ref, &ts, &err) != SMP_OK) {
+            smp_error_prefix(&err, "%s", a->dots_path);
+            rc = cli_fail("score", &err);
+        } else if (a->json) {
+            rc = print_json(s, a->dots_path, &ts, expert ? &xs : NULL);
+        } else {
+            print_table(s, a->dots_path, &ts, expert ? &xs : NULL);
         }
     }
-    if (optind < argc) scene.path = argv[optind++];
-    if (optind < argc) return cli_usage_error("score", "unexpected argument '%s'", argv[optind]);
-    if (!scene.path) return cli_usage_error("score", "a training SCENE is required");
-    if (!dots_path && !expert_out)
-        return cli_usage_error("score", "--dots FILE is required (or --write-expert FILE)");
+    smp_dots_free(&expert_dots);
+    smp_training_session_destroy(trainee);
+    return rc;
+}
 
+int cmd_score(int argc, char **argv) {
+    smp_scene_args scene = {0};
+    score_args a = {0};
+    const cli_group groups[] = {{k_options, &a}, {smp_scene_arg_options, &scene}};
+    int rc = cli_parse(&k_command, groups, 2, argc, argv);
+    if (rc != CLI_PARSED) return rc;
+    if (!scene.path) return cli_usage_error("score", "a training SCENE is required");
+    if (!a.dots_path && !a.expert_out)
+        return cli_usage_error("score", "--dots FILE is required (or --write-expert FILE)");
     smp_scene s;
     if ((rc = smp_scene_args_load("score", &scene, &s))) return rc;
     smp_error err = {0};
     exercise e;
-    if (build_exercise(&s, &e, &err) != SMP_OK) {
-        exercise_free(&e);
-        return cli_fail("score", &err);
-    }
-    smp_training_session *trainee = NULL;
-    smp_dots expert_dots = {0};
-    smp_score ts, xs;
-    int have_expert = 0;
-    rc = CLI_EXIT_OK;
-    if (dots_path &&
-        smp_training_load(dots_path, &e.p.head, s.name, e.fingerprint, &trainee, &err) != SMP_OK) {
-        /* a file that is missing or unreadable is the user's input too */
-        if (err.status == SMP_ERR_IO) err.status = SMP_ERR_FORMAT;
+    if (build_exercise(&s, &e, &err) != SMP_OK)
         rc = cli_fail("score", &err);
-        goto done;
-    }
-    if (expert || expert_out) {
-        smp_training_tool t = e.tool;
-        t.steadiness = 0.95f; /* an expert's hand */
-        smp_dots only = {0};
-        if (smp_training_expert(&e.p.head, e.target, e.tissue, &t, s.seed, &e.base, &expert_dots,
-                                &err) != SMP_OK) {
-            rc = cli_fail("score", &err);
-            goto done;
-        }
-        /* the expert's own punctures, without the earlier sessions' dots */
-        only = expert_dots;
-        only.x += e.base.count, only.y += e.base.count, only.z += e.base.count;
-        only.normal += e.base.count, only.triangle += e.base.count;
-        only.bary_u += e.base.count, only.bary_v += e.base.count;
-        only.radius_um += e.base.count, only.depth_um += e.base.count;
-        only.ink += e.base.count, only.session += e.base.count, only.tissue += e.base.count;
-        only.count = expert_dots.count - e.base.count;
-        if (expert_out) {
-            smp_training_session *xsess = NULL;
-            smp_status st =
-                smp_training_session_create(s.name, e.fingerprint, s.seed, &xsess, &err);
-            if (st == SMP_OK)
-                st = smp_training_session_add_dots(xsess, &t, &only,
-                                                   1000.0 / s.training.stroke_rate_hz, &err);
-            if (st == SMP_OK) st = smp_training_save(xsess, expert_out, &err);
-            smp_training_session_destroy(xsess);
-            if (st != SMP_OK) {
-                rc = cli_fail("score", &err);
-                goto done;
-            }
-        }
-        if (expert) {
-            /* the expert's shade is the reference: scored against itself it matches */
-            reference none = {0, 0};
-            if (score_set(&s, &e, &only, none, &xs, &err) != SMP_OK ||
-                score_set(&s, &e, &only, (reference){xs.contrast_0, xs.hairline_softness_mm}, &xs,
-                          &err) != SMP_OK) {
-                rc = cli_fail("score", &err);
-                goto done;
-            }
-            have_expert = 1;
-        }
-    }
-    if (trainee) {
-        reference ref = {0, 0};
-        if (have_expert) ref = (reference){xs.contrast_0, xs.hairline_softness_mm};
-        if (score_set(&s, &e, smp_training_session_dots(trainee), ref, &ts, &err) != SMP_OK) {
-            smp_error_prefix(&err, "%s", dots_path);
-            rc = cli_fail("score", &err);
-            goto done;
-        }
-        if (json) {
-            cJSON *root = cJSON_CreateObject();
-            cJSON_AddStringToObject(root, "scene", s.name);
-            cJSON_AddStringToObject(root, "dots_file", dots_path);
-            cJSON_AddItemToObject(root, "trainee", smp_score_json(&ts));
-            cJSON_AddItemToObject(root, "expert",
-                                  have_expert ? smp_score_json(&xs) : cJSON_CreateNull());
-            char *text = cJSON_Print(root);
-            cJSON_Delete(root);
-            if (!text) {
-                fprintf(stderr, "smpsim score: out of memory\n");
-                rc = CLI_EXIT_FAILURE;
-                goto done;
-            }
-            puts(text);
-            free(text);
-        } else {
-            print_table(&s, dots_path, &ts, have_expert ? &xs : NULL);
-        }
-    }
-done:
-    smp_dots_free(&expert_dots);
-    smp_training_session_destroy(trainee);
+    else
+        rc = score_exercise(&a, &s, &e);
     exercise_free(&e);
     return rc;
 }

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smp/cli_options.h"
+#include "smp/scene.h"
+
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
     fprintf(stderr, "smpsim %s: ", cmd);
     va_list ap;
@@ -95,18 +98,52 @@ smp_status cli_parse_number(const char *option, const char *text, double lo, dou
     return SMP_OK;
 }
 
-int cli_parse_gl_option(const char *cmd, const char *text, smp_gl_backend *out) {
-    smp_error err = {0};
-    if (smp_gl_backend_parse(text, out, &err) != SMP_OK || *out == SMP_GL_SDL_WINDOW)
-        return cli_usage_error(cmd, "--gl: expected auto, egl or sdl-offscreen, got '%s'", text);
-    return CLI_EXIT_OK;
+smp_status cli_parse_size_value(const char *option, const char *text, void *dst, smp_error *err) {
+    (void)option; /* cli_parse_size names --size */
+    cli_size *size = dst;
+    return cli_parse_size(text, &size->width, &size->height, err);
 }
 
-int cli_parse_msaa_option(const char *cmd, const char *text, int *out) {
-    smp_error err = {0};
-    long v;
-    if (cli_parse_int("--msaa", text, 1, 16, &v, &err) != SMP_OK)
-        return cli_usage_error(cmd, "%s", err.message);
-    *out = (int)v;
-    return CLI_EXIT_OK;
+smp_status cli_parse_times(const char *option, const char *text, int max, double *out, int *count,
+                           smp_error *err) {
+    char list[512], *items[CLI_MAX_TIMES];
+    int n = snprintf(list, sizeof list, "%s", text) < (int)sizeof list && max <= CLI_MAX_TIMES
+                ? cli_split_list(list, items, max)
+                : -1;
+    if (n < 0)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: expected 1 to %d comma-separated times",
+                             option, max);
+    for (int i = 0; i < n; ++i) {
+        if (smp_year_parse(items[i], &out[i], err) != SMP_OK) {
+            smp_error_prefix(err, "%s", option);
+            return err->status;
+        }
+        if (i > 0 && smp_year_order(out[i]) <= smp_year_order(out[i - 1]))
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "%s: '%s' after '%s': expected times in increasing order "
+                                 "(untreated, healed, then years after completion)",
+                                 option, items[i], items[i - 1]);
+    }
+    *count = n;
+    return SMP_OK;
 }
+
+smp_status cli_parse_times_value(const char *option, const char *text, void *dst, smp_error *err) {
+    cli_times *times = dst;
+    return cli_parse_times(option, text, CLI_MAX_TIMES, times->t, &times->count, err);
+}
+
+static const cli_word k_backends[] = {
+    {"auto", SMP_GL_AUTO}, {"egl", SMP_GL_EGL}, {"sdl-offscreen", SMP_GL_SDL_OFFSCREEN}, {NULL, 0}};
+
+const cli_option cli_msaa_options[] = {
+    CLI_INT("msaa", "N", "samples per pixel for anti-aliasing, {range} (default: 4)", cli_gl_args,
+            msaa, 1, 16),
+    {0},
+};
+
+const cli_option cli_gl_options[] = {
+    CLI_WORD("gl", "BACKEND", "{words} (default: auto = EGL, then SDL)", cli_gl_args, backend,
+             k_backends),
+    {0},
+};

@@ -5,12 +5,14 @@
 
 #include "smp/cli.h"
 
-int smp_scene_args_add_set(const char *cmd, smp_scene_args *a, const char *set) {
-    if (a->set_count == SCENE_ARGS_MAX_SETS)
-        return cli_usage_error(cmd, "too many --set options (at most %d)", SCENE_ARGS_MAX_SETS);
-    a->sets[a->set_count++] = set;
-    return 0;
-}
+const cli_option smp_scene_arg_options[] = {
+    CLI_OPERAND("SCENE", smp_scene_args, path),
+    CLI_APPEND("set", "PATH=VALUE",
+               "override a scene field, e.g. client.skin.mst=8 (repeatable; bare words are "
+               "strings, anything else is JSON; 'smpsim check --schema' lists the fields)",
+               smp_scene_args, sets, set_count),
+    {0},
+};
 
 int smp_scene_args_load(const char *cmd, const smp_scene_args *a, smp_scene *out) {
     smp_scene_source src = {.path = a->path, .sets = a->sets, .set_count = a->set_count};

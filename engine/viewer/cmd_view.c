@@ -1,6 +1,5 @@
 /* smpsim view: the interactive viewer. Orbit the head, scrub the years, edit, compare. */
 #include <SDL.h>
-#include <getopt.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -10,6 +9,7 @@
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/clock.h"
 #include "smp/image.h"
 #include "smp/pick.h"
@@ -18,17 +18,15 @@
 #include "view.h"
 #include "view_script.h"
 
-static void print_help(void) {
-    printf(
-        "Usage: smpsim view [SCENE] [options]\n"
-        "\n"
+static const cli_command k_command = {
+    .name = "view",
+    .about =
         "Opens the interactive viewer on a scene (the built-in default without SCENE). The\n"
         "panels edit the client, the plan and the lifestyle; skin and lifestyle changes show at\n"
         "once, changes that move dots re-scatter in the background. Compare years or the\n"
         "untreated head, plot contrast over 20 years, open and save scenes, save images,\n"
-        "contact sheets and time-lapse videos. docs/VIEWER.md has the details and the script\n"
-        "commands (year, view, compare, set, open, save, sheet, video, frames, screenshot,\n"
-        "train, puncture, stroke, undo, redo, save-session, load-session, score-json, focus...).\n"
+        "contact sheets and time-lapse videos. docs/VIEWER.md has the details; the script\n"
+        "commands (--script) are listed after the options.\n"
         "\n"
         "Mouse: left drag orbits (or moves a split's divider when it grabs it), right or\n"
         "middle drag pans, the wheel zooms, a double click glides to the point clicked.\n"
@@ -40,56 +38,59 @@ static void print_help(void) {
         "click punctures, a left drag punctures at the stroke rate, right drag orbits, middle\n"
         "drag pans; Ctrl+Z undo, Ctrl+Y (or Ctrl+Shift+Z) redo, P the projection (your work\n"
         "and the expert's at years 5 and 10 after completion). The score updates when you\n"
-        "pause.\n"
-        "\n"
-        "Options:\n"
-        "  --set PATH=VALUE   override a scene field (repeatable)\n"
-        "  --size WxH         window size (default: 1280x720)\n"
-        "  --year Y           start at this time: 'healed' (30 days after the last session,\n"
-        "                     the default) or years after the completion of treatment, 0..20\n"
-        "  --script FILE      run the commands of FILE (docs/VIEWER.md) before --frames\n"
-        "  --frames N         once the scene is built (and any script is done), draw N frames\n"
-        "                     and exit (for tests and scripts)\n"
-        "  --screenshot FILE  with --frames: save the last frame, panels included\n"
-        "  --msaa N           samples per pixel, 1..16 (default: 4)\n"
-        "  --motion-scale F   while the camera or the years move, draw at this fraction of\n"
-        "                     the window and scale up (0.25..1; default 0.5, and 1 with\n"
-        "                     --frames or --script)\n"
-        "  -h, --help         show this help\n"
-        "\n"
-        "Exit status: 0 closed normally, 1 no display or OpenGL 3.3 or a failed write,\n"
-        "2 bad arguments, scene or script line.\n");
+        "pause.\n",
+    .more_help = view_script_print_help,
+    .footer = "Exit status: 0 closed normally, 1 no display or OpenGL 3.3 or a failed write,\n"
+              "2 bad arguments, scene or script line.\n",
+};
+
+typedef struct view_args {
+    smp_scene_args scene;
+    cli_size size;
+    cli_gl_args gl;
+    double year, motion_scale;
+    long frames;
+    const char *screenshot, *script;
+} view_args;
+
+/* --year: healed or years after completion, on the viewer's timeline. */
+static smp_status parse_year(const char *option, const char *text, void *dst, smp_error *err) {
+    double *year = dst;
+    if (smp_year_parse(text, year, err) != SMP_OK) {
+        smp_error_prefix(err, "%s", option);
+        return err->status;
+    }
+    if (*year == SMP_YEAR_UNTREATED || *year > VIEW_MAX_YEARS)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "%s: found '%s', expected 'healed' or years after the completion of "
+                             "treatment, 0 to %d (the untreated head is a comparison: C)",
+                             option, text, VIEW_MAX_YEARS);
+    return SMP_OK;
 }
+
+static const cli_option k_options[] = {
+    CLI_PARSE("size", "WxH", "window size (default: 1280x720)", view_args, size,
+              cli_parse_size_value),
+    CLI_PARSE("year", "Y",
+              "start at this time: 'healed' (30 days after the last session, the default) or "
+              "years after the completion of treatment, 0..20",
+              view_args, year, parse_year),
+    CLI_STRING("script", "FILE", "run the commands of FILE (listed below) before --frames",
+               view_args, script),
+    CLI_INT("frames", "N",
+            "once the scene is built (and any script is done), draw N frames and exit (for "
+            "tests and scripts)",
+            view_args, frames, 1, 1000000),
+    CLI_STRING("screenshot", "FILE", "with --frames: save the last frame, panels included",
+               view_args, screenshot),
+    CLI_NUMBER("motion-scale", "F",
+               "while the camera or the years move, draw at this fraction of the window and "
+               "scale up ({range}; default 0.5, and 1 with --frames or --script)",
+               view_args, motion_scale, 0.25, 1),
+    {0},
+};
 
 static const float k_pi = 3.14159265f;
-
-void view_go_to(viewer *v, smp_view view) {
-    smp_camera c;
-    smp_pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
-    v->goal = view_orbit_from_camera(&c);
-    /* never spin the long way round */
-    while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
-    while (v->goal.yaw - v->cam.yaw < -k_pi) v->goal.yaw += 2.0f * k_pi;
-    v->animating = 1;
-}
-
-int view_focus_at(viewer *v, float x, float y, smp_error *err) {
-    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, err) != SMP_OK) return -1;
-    smp_camera c = view_orbit_camera(&v->cam);
-    float o[3], d[3];
-    smp_pick_camera_ray(&c, v->width, v->height, x, y, o, d);
-    smp_pick_hit hit;
-    if (smp_pick_ray(v->focus_pick, o, d, &hit, err) != SMP_OK) return -1;
-    if (hit.triangle == SMP_PICK_MISS) return 0;
-    /* orbit about the point from where the camera is, a third closer (not past close-up) */
-    v->goal = v->cam;
-    memcpy(v->goal.target, hit.point, sizeof hit.point);
-    float seen = 0.0f;
-    for (int k = 0; k < 3; ++k) seen += (hit.point[k] - o[k]) * (hit.point[k] - o[k]);
-    v->goal.distance = fmaxf(15.0f, sqrtf(seen) * 0.67f);
-    v->animating = 1;
-    return 1;
-}
 
 /* Eases the camera towards its goal: about 90 % of the way in a quarter of a second. */
 static void animate(viewer *v, float dt) {
@@ -260,8 +261,8 @@ static int save_requested_shot(viewer *v) {
     return st;
 }
 
-static int run_viewer(viewer *v, long frames, const char *screenshot, view_script *script) {
-    smp_error err = {0};
+/* The panels on the window's GL context, and the camera at the three-quarter view. */
+static int start_ui(viewer *v) {
     SDL_Window *window = smp_gl_context_window(v->h.gl);
     int ww, wh;
     SDL_GetWindowSize(window, &ww, &wh);
@@ -274,9 +275,68 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
     view_go_to(v, SMP_VIEW_THREE_QUARTER);
     v->cam = v->goal;
     v->animating = 0;
-    int quit = 0, rc = CLI_EXIT_OK, scripted = script != NULL;
-    long counted = 0, counted_draws = 0;
-    double last = smp_clock_ms(), counted_ms = 0, counted_draw_ms = 0;
+    return CLI_EXIT_OK;
+}
+
+/* What moves with time between two frames dt seconds apart: the video being written, the
+ * camera's glide and orbit, the timeline. */
+static void advance(viewer *v, float dt, double now) {
+    smp_error err = {0};
+    if (v->video) {
+        const char *path = v->video_path;
+        if (view_video_step(v, &err) != SMP_OK)
+            view_message(v, 1, "%s", err.message);
+        else if (!v->video)
+            view_message(v, 0, "saved %s", path);
+    }
+    animate(v, dt);
+    if (v->orbit_deg_per_frame != 0.0f) {
+        v->animating = 0;
+        v->cam.yaw += v->orbit_deg_per_frame * k_pi / 180.0f;
+        v->last_input_ms = now;
+    }
+    if (v->playing) {
+        v->year += dt * v->speed;
+        if (v->year > view_completion(v) + VIEW_MAX_YEARS) v->year = 0.0f;
+    }
+}
+
+/* The automated frames (--frames N): how many were counted, and from when. */
+typedef struct frame_count {
+    long wanted, counted, draws;
+    double first_ms, draw_ms; /* the first counted frame's clock; the scene's drawing time */
+} frame_count;
+
+/* The first counted frame starts the clock; of the others, those that drew the scene say what
+ * drawing costs, and the rest only showed the kept picture under the panels. */
+static void print_summary(const viewer *v, const frame_count *fc) {
+    fprintf(stderr,
+            "smpsim view: first frame %.0f ms after launch (head %.0f, alongside window, GL "
+            "and compiling %.0f); "
+            "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each, the scene drawn "
+            "in %ld of them (%.1f ms each)\n",
+            v->first_frame_ms, v->head_open_ms, v->gl_open_ms, v->h.p.dots.count, v->build_ms,
+            fc->counted, v->width, v->height,
+            fc->counted > 1 ? (smp_clock_ms() - fc->first_ms) / (double)(fc->counted - 1) : 0.0,
+            fc->draws, fc->draws ? fc->draw_ms / (double)fc->draws : 0.0);
+}
+
+/* From the top layer down: training, the frame's GL objects and any video, then the state. */
+static void close_viewer(viewer *v) {
+    view_train_stop(v);
+    view_frame_release(v);
+    view_video_abort(v);
+    view_shutdown(v);
+    ui_shutdown();
+}
+
+static int run_viewer(viewer *v, long frames, const char *screenshot, view_script *script) {
+    smp_error err = {0};
+    int rc = start_ui(v);
+    if (rc != CLI_EXIT_OK) return rc;
+    int quit = 0, scripted = script != NULL;
+    frame_count fc = {.wanted = frames};
+    double last = smp_clock_ms();
     while (!quit) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) handle_event(v, &e, &quit);
@@ -290,23 +350,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             break;
         }
         view_train_frame(v);
-        if (v->video) {
-            const char *path = v->video_path;
-            if (view_video_step(v, &err) != SMP_OK)
-                view_message(v, 1, "%s", err.message);
-            else if (!v->video)
-                view_message(v, 0, "saved %s", path);
-        }
-        animate(v, dt);
-        if (v->orbit_deg_per_frame != 0.0f) {
-            v->animating = 0;
-            v->cam.yaw += v->orbit_deg_per_frame * k_pi / 180.0f;
-            v->last_input_ms = now;
-        }
-        if (v->playing) {
-            v->year += dt * v->speed;
-            if (v->year > view_completion(v) + VIEW_MAX_YEARS) v->year = 0.0f;
-        }
+        advance(v, dt, now);
         if (scripted) {
             int code = 0;
             scripted = view_script_before_frame(script, v, &code);
@@ -322,8 +366,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             rc = cli_fail("view", &err);
             break;
         }
-        if (counting && counted > 0 && v->scene_drawn)
-            ++counted_draws, counted_draw_ms += v->scene_ms;
+        if (counting && fc.counted > 0 && v->scene_drawn) ++fc.draws, fc.draw_ms += v->scene_ms;
         ui_new_frame();
         view_draw_panels(v);
         ui_render();
@@ -332,7 +375,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             break;
         }
         if (v->shot_requested) save_requested_shot(v);
-        if (counting && ++counted == frames) {
+        if (counting && ++fc.counted == frames) {
             quit = 1;
             if (screenshot) {
                 if (view_screenshot_window(v, screenshot, &err) != SMP_OK)
@@ -341,7 +384,7 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
                     printf("%s\n", screenshot);
             }
         }
-        if (counting && counted == 1) counted_ms = smp_clock_ms();
+        if (counting && fc.counted == 1) fc.first_ms = smp_clock_ms();
         smp_gl_context_swap(v->h.gl);
         /* At rest (the frame showed the kept picture, nothing moves or is being written) the
          * window waits for input, a tenth of a second at most, instead of redrawing its
@@ -355,20 +398,8 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             view_start_build(v, 0);
         }
     }
-    /* The first counted frame starts the clock; of the others, those that drew the scene say
-     * what drawing costs, and the rest only showed the kept picture under the panels. */
-    if (frames > 0 && rc == CLI_EXIT_OK)
-        fprintf(stderr,
-                "smpsim view: first frame %.0f ms after launch (head %.0f, alongside window, GL "
-                "and compiling %.0f); "
-                "%zu dots in after %.0f ms; %ld frames at %dx%d: %.1f ms each, the scene drawn "
-                "in %ld of them (%.1f ms each)\n",
-                v->first_frame_ms, v->head_open_ms, v->gl_open_ms, v->h.p.dots.count, v->build_ms,
-                counted, v->width, v->height,
-                counted > 1 ? (smp_clock_ms() - counted_ms) / (double)(counted - 1) : 0.0,
-                counted_draws, counted_draws ? counted_draw_ms / (double)counted_draws : 0.0);
-    view_shutdown(v);
-    ui_shutdown();
+    if (frames > 0 && rc == CLI_EXIT_OK) print_summary(v, &fc);
+    close_viewer(v);
     return rc;
 }
 
@@ -449,19 +480,46 @@ static smp_status open_window(viewer *v, int width, int height, int msaa, smp_er
     return smp_renderer_set_head(v->h.renderer, &v->h.p.head, err);
 }
 
+/* Without a display SDL would fall back to a driver with no visible window and the viewer
+ * would run unseen forever. */
+static int have_display(void) {
+    const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+    if ((x11 && *x11) || (wayland && *wayland)) return 1;
+    fprintf(stderr, "smpsim view: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
+                    "'smpsim render' works without one\n");
+    return 0;
+}
+
+/* Opens the window on the scene loaded into v and sets the viewer's starting state. Returns
+ * an exit code; on failure nothing is left open. */
+static int start_viewer(viewer *v, const view_args *a) {
+    smp_error err = {0};
+    v->echo_messages = a->frames > 0 || a->script;
+    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
+    v->motion_scale = a->motion_scale > 0 ? (float)a->motion_scale : v->echo_messages ? 1.0f : 0.5f;
+    if (open_window(v, a->size.width, a->size.height, a->gl.msaa, &err) != SMP_OK) {
+        smp_gl_session_close(&v->h);
+        if (smp_status_is_input_error(err.status)) return cli_fail("view", &err);
+        fprintf(stderr,
+                "smpsim view: %s\n(the viewer needs a display and OpenGL 3.3; "
+                "'smpsim render' works without one)\n",
+                err.message);
+        return CLI_EXIT_FAILURE;
+    }
+    snprintf(v->scene_path, sizeof v->scene_path, "%s", a->scene.path ? a->scene.path : "");
+    v->year = view_model_year(v, a->year);
+    v->speed = 1.0f;
+    v->show_dots = v->show_hair = v->show_skin = 1;
+    v->split = 0.5f;
+    v->year_a = view_model_year(v, SMP_YEAR_HEALED);
+    v->year_b = view_model_year(v, 10.0);
+    v->compare_untreated = 1;
+    v->first_build = 1;
+    view_init(v);
+    return CLI_EXIT_OK;
+}
+
 int cmd_view(int argc, char **argv) {
-    static const struct option options[] = {
-        {"set", required_argument, NULL, 'S'},
-        {"size", required_argument, NULL, 's'},
-        {"year", required_argument, NULL, 'y'},
-        {"frames", required_argument, NULL, 'f'},
-        {"screenshot", required_argument, NULL, 'p'},
-        {"script", required_argument, NULL, 'x'},
-        {"msaa", required_argument, NULL, 'm'},
-        {"motion-scale", required_argument, NULL, 'M'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     static viewer v;
     memset(&v, 0, sizeof v);
     v.launch_ms = smp_clock_ms();
@@ -472,92 +530,25 @@ int cmd_view(int argc, char **argv) {
      * motion took twice as long. Keeping up to 128 MB lets the memory be reused. */
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
 #endif
-    smp_scene_args scene_arg = {0};
-    int width = 1280, height = 720, msaa = 4, rc;
-    long frames = 0;
-    double year = SMP_YEAR_HEALED, motion_scale = -1;
-    const char *screenshot = NULL, *script_path = NULL;
-    smp_error err = {0};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":s:h", options, NULL)) != -1;) {
-        switch (c) {
-        case 'S':
-            if ((rc = smp_scene_args_add_set("view", &scene_arg, optarg))) return rc;
-            break;
-        case 's':
-            if (cli_parse_size(optarg, &width, &height, &err) != SMP_OK)
-                return cli_usage_error("view", "%s", err.message);
-            break;
-        case 'y':
-            if (smp_year_parse(optarg, &year, &err) != SMP_OK)
-                return cli_usage_error("view", "--year: %s", err.message);
-            if (year == SMP_YEAR_UNTREATED || year > VIEW_MAX_YEARS)
-                return cli_usage_error("view",
-                                       "--year: found '%s', expected 'healed' or years after the "
-                                       "completion of treatment, 0 to %d (the untreated head is "
-                                       "a comparison: C)",
-                                       optarg, VIEW_MAX_YEARS);
-            break;
-        case 'f':
-            if (cli_parse_int("--frames", optarg, 1, 1000000, &frames, &err) != SMP_OK)
-                return cli_usage_error("view", "%s", err.message);
-            break;
-        case 'p': screenshot = optarg; break;
-        case 'x': script_path = optarg; break;
-        case 'm':
-            if ((rc = cli_parse_msaa_option("view", optarg, &msaa))) return rc;
-            break;
-        case 'M':
-            if (cli_parse_number("--motion-scale", optarg, 0.25, 1, &motion_scale, &err) != SMP_OK)
-                return cli_usage_error("view", "%s", err.message);
-            break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        case ':': return cli_usage_error("view", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("view", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc) scene_arg.path = argv[optind++];
-    if (optind < argc) return cli_usage_error("view", "unexpected argument '%s'", argv[optind]);
-    if (screenshot && frames <= 0)
+    view_args a = {.size = {1280, 720},
+                   .gl = CLI_GL_ARGS_DEFAULT,
+                   .year = SMP_YEAR_HEALED,
+                   .motion_scale = -1};
+    const cli_group groups[] = {
+        {smp_scene_arg_options, &a.scene}, {k_options, &a}, {cli_msaa_options, &a.gl}};
+    int rc = cli_parse(&k_command, groups, 3, argc, argv);
+    if (rc != CLI_PARSED) return rc;
+    if (a.screenshot && a.frames <= 0)
         return cli_usage_error("view", "--screenshot needs --frames N (the frame to save)");
-    if ((rc = smp_scene_args_load("view", &scene_arg, &v.scene))) return rc;
+    if ((rc = smp_scene_args_load("view", &a.scene, &v.scene))) return rc;
     static view_script script;
-    if (script_path && (rc = view_script_load(script_path, &script))) return rc;
-
-    /* Without a display SDL would fall back to a driver with no visible window and the viewer
-     * would run unseen forever. */
-    const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
-    if ((!x11 || !*x11) && (!wayland || !*wayland)) {
-        fprintf(stderr, "smpsim view: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
-                        "'smpsim render' works without one\n");
-        view_script_free(&script);
-        return CLI_EXIT_FAILURE;
-    }
-    v.echo_messages = frames > 0 || script_path;
-    /* automation keeps every frame full size unless asked: its screenshots stay comparable */
-    v.motion_scale = motion_scale > 0 ? (float)motion_scale : v.echo_messages ? 1.0f : 0.5f;
-    if (open_window(&v, width, height, msaa, &err) != SMP_OK) {
+    if (a.script && (rc = view_script_load(a.script, &script))) return rc;
+    if (!have_display()) {
+        rc = CLI_EXIT_FAILURE;
+    } else if ((rc = start_viewer(&v, &a)) == CLI_EXIT_OK) {
+        rc = run_viewer(&v, a.frames, a.screenshot, a.script ? &script : NULL);
         smp_gl_session_close(&v.h);
-        view_script_free(&script);
-        if (smp_status_is_input_error(err.status)) return cli_fail("view", &err);
-        fprintf(stderr,
-                "smpsim view: %s\n(the viewer needs a display and OpenGL 3.3; "
-                "'smpsim render' works without one)\n",
-                err.message);
-        return CLI_EXIT_FAILURE;
     }
-    snprintf(v.scene_path, sizeof v.scene_path, "%s", scene_arg.path ? scene_arg.path : "");
-    v.year = view_model_year(&v, year);
-    v.speed = 1.0f;
-    v.show_dots = v.show_hair = v.show_skin = 1;
-    v.split = 0.5f;
-    v.year_a = view_model_year(&v, SMP_YEAR_HEALED);
-    v.year_b = view_model_year(&v, 10.0);
-    v.compare_untreated = 1;
-    v.first_build = 1;
-    view_init(&v);
-    rc = run_viewer(&v, frames, screenshot, script_path ? &script : NULL);
     view_script_free(&script);
-    smp_gl_session_close(&v.h);
     return rc;
 }

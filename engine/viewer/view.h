@@ -1,6 +1,16 @@
-/* The viewer's state, shared by its modules: view_state.c (scene edits and background
- * rebuilds), view_frame.c (drawing, comparisons, screenshots, sheets, videos), view_panels.c (the
- * ImGui panels), view_script.c (automation) and cmd_view.c (window, input, main loop).
+/* The viewer's state, shared by its modules. They form layers, each calling only the ones
+ * below it (scripts/check-deps.py checks that no file depends on one above):
+ *
+ *   view_camera.c    the orbit camera, the clinic views, the glide to a point
+ *   view_state.c     scene edits, background rebuilds, messages, the contrast plot
+ *   view_frame.c     drawing, comparisons, screenshots, sheets, videos
+ *   view_train.c     training mode (its engine: view_training.c)
+ *   view_panels.c    the ImGui panels          view_script.c  automation
+ *   cmd_view.c       the command: window, input, the main loop
+ *
+ * A lower layer that needs something done above it leaves it to the caller: view_shutdown
+ * ends the state only, after cmd_view.c has stopped training, released the frame's GL objects
+ * and aborted any video.
  *
  * Every edit of the scene goes through view_edit, which validates the edited scene with the
  * scene module (the same checks as a scene file) and either rebuilds the ageing model at once
@@ -141,10 +151,26 @@ typedef struct viewer {
     double head_open_ms, gl_open_ms;  /* what the first frame waited for */
 } viewer;
 
+/* --- view_camera.c ----------------------------------------------------------------------- */
+
+smp_camera view_orbit_camera(const view_orbit *o);
+view_orbit view_orbit_from_camera(const smp_camera *c);
+
+/* Starts the camera's glide to a clinic view of the head on screen. */
+void view_go_to(viewer *v, smp_view view);
+
+/* Double-click: glides the camera to look at the point of the head under drawable pixel
+ * (x, y), a little closer. Returns 1 if the pixel shows the head, 0 if it shows the backdrop
+ * (the camera stays). The picker is built on first use and dropped with the head. */
+int view_focus_at(viewer *v, float x, float y, smp_error *err);
+
 /* --- view_state.c ------------------------------------------------------------------------ */
 
 /* Sets up what the panels need once (swatches, paths) and the plot for the current model. */
 void view_init(viewer *v);
+/* Waits for the build in flight and frees it and the picker. Training, the frame's GL objects
+ * and any video are ended before, by their own layers (view_train_stop, view_frame_release,
+ * view_video_abort). */
 void view_shutdown(viewer *v);
 
 /* Validates edited and makes it the scene: rebuilds the model at once, or (kind
@@ -201,9 +227,6 @@ void view_message(viewer *v, int is_error, const char *fmt, ...)
 void view_clear_messages(viewer *v);
 
 /* --- view_frame.c ------------------------------------------------------------------------ */
-
-smp_camera view_orbit_camera(const view_orbit *o);
-view_orbit view_orbit_from_camera(const smp_camera *c);
 
 /* Whether frames in motion, and the first frame after launch, are drafts: smaller (by
  * motion_scale < 1), one sample per pixel, fewer far hairs and dots. */
@@ -277,14 +300,5 @@ smp_status view_train_set_projection(viewer *v, int on, smp_error *err);
 void view_train_panel(viewer *v);
 /* The projection's captions. */
 void view_train_labels(viewer *v);
-
-/* --- cmd_view.c -------------------------------------------------------------------------- */
-
-void view_go_to(viewer *v, smp_view view);
-
-/* Double-click: glides the camera to look at the point of the head under drawable pixel
- * (x, y), a little closer. Returns 1 if the pixel shows the head, 0 if it shows the backdrop
- * (the camera stays). The picker is built on first use and dropped with the head. */
-int view_focus_at(viewer *v, float x, float y, smp_error *err);
 
 #endif

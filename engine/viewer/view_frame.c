@@ -15,31 +15,6 @@
 #include "smp/video.h"
 #include "view.h"
 
-view_orbit view_orbit_from_camera(const smp_camera *c) {
-    view_orbit o;
-    memcpy(o.target, c->target, sizeof o.target);
-    float d[3] = {c->eye[0] - c->target[0], c->eye[1] - c->target[1], c->eye[2] - c->target[2]};
-    o.distance = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-    o.yaw = atan2f(d[0], d[2]);
-    o.pitch = asinf(d[1] / o.distance);
-    o.fov_y_deg = c->fov_y_deg;
-    return o;
-}
-
-smp_camera view_orbit_camera(const view_orbit *o) {
-    smp_camera c = {0};
-    float cp = cosf(o->pitch);
-    c.eye[0] = o->target[0] + o->distance * cp * sinf(o->yaw);
-    c.eye[1] = o->target[1] + o->distance * sinf(o->pitch);
-    c.eye[2] = o->target[2] + o->distance * cp * cosf(o->yaw);
-    memcpy(c.target, o->target, sizeof c.target);
-    c.up[1] = 1.0f;
-    c.fov_y_deg = o->fov_y_deg;
-    c.near_mm = o->distance * 0.05f;
-    c.far_mm = o->distance * 4.0f + 400.0f;
-    return c;
-}
-
 /* The heat map: the planned density per vertex (once per pipeline) or, in training, the
  * trainee's density error as of the last score (zero until there is one). */
 static smp_status upload_heat_map(viewer *v, smp_error *err) {

@@ -8,64 +8,58 @@
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/cli_options.h"
 #include "smp/renderer.h"
 
-typedef enum command_kind {
-    CMD_YEAR,
-    CMD_VIEW,
-    CMD_COMPARE,
-    CMD_SPLIT,
-    CMD_SHOW,
-    CMD_LIGHTING,
-    CMD_HEAT,
-    CMD_PLAY,
-    CMD_PAUSE,
-    CMD_SPEED,
-    CMD_SET,
-    CMD_OPEN,
-    CMD_SAVE,
-    CMD_SHEET,
-    CMD_VIDEO,
-    CMD_FRAMES,
-    CMD_SCREENSHOT,
-    CMD_TRAIN,
-    CMD_PUNCTURE,
-    CMD_STROKE,
-    CMD_UNDO,
-    CMD_REDO,
-    CMD_SAVE_SESSION,
-    CMD_LOAD_SESSION,
-    CMD_SCORE_JSON,
-    CMD_PROJECTION,
-    CMD_FOCUS,
-    CMD_ORBIT,
-} command_kind;
+/* A script command: its name, what its arguments look like (for the help and the errors), how
+ * a line's arguments are read (parse) and what it does before a frame (run). */
+typedef struct verb verb;
+
+/* What a command does once run: go on with the next, wait for frames, or stop the script. */
+typedef enum step { STEP_NEXT, STEP_WAIT, STEP_FAILED } step;
 
 struct view_command {
-    command_kind kind;
+    const verb *verb;
     int line;
     double a, b;              /* year, years, fraction, speed */
-    int mode;                 /* view, compare mode, dots on/off */
+    int mode;                 /* view, compare mode, on/off, lighting, heat map */
     int untreated;            /* compare: the untreated head on the left */
-    int layer;                /* show: 0 dots, 1 hair, 2 skin */
     int width, height;        /* screenshot at this size; 0 = the window */
     long frames;              /* frames */
-    double at[5];             /* puncture X Y, stroke X0 Y0 X1 Y1 MS */
+    double at[5];             /* puncture X Y, stroke X0 Y0 X1 Y1 MS, focus X Y */
     char text[VIEW_PATH_MAX]; /* file, or PATH=VALUE */
 };
 
-static const char *const k_commands =
-    "year, view, compare, split, dots, hair, skin, lighting, heat, play, pause, speed, set, open, "
-    "save, sheet, video, frames, screenshot, train, puncture, stroke, undo, redo, save-session, "
-    "load-session, score-json, projection, focus or orbit";
+/* A line being read: its words so far, and where it is, for the errors. */
+typedef struct reader {
+    char *cursor;
+    const char *path;
+    int line;
+} reader;
 
-static int bad_line(const char *path, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* A number an argument takes: its name in the errors (after the command's) and its range. */
+typedef struct number_arg {
+    const char *name; /* NULL: the command's name alone */
+    double lo, hi;
+} number_arg;
 
-static int bad_line(const char *path, int line, const char *fmt, ...) {
+struct verb {
+    const char *name;
+    const char *args; /* "Y", "on|off", "X Y"; "" when it takes none */
+    const char *help;
+    int (*parse)(const verb *vb, reader *r, view_command *c); /* 0 or an exit code */
+    step (*run)(view_script *s, viewer *v, const view_command *c, smp_error *err);
+    const number_arg *numbers; /* parse_numbers: in order, number_count of them */
+    int number_count;
+    int param; /* run's own value: which layer a show command switches */
+};
+
+static int bad_line(const reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int bad_line(const reader *r, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "smpsim view: %s:%d: ", path, line);
+    fprintf(stderr, "smpsim view: %s:%d: ", r->path, r->line);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -73,202 +67,595 @@ static int bad_line(const char *path, int line, const char *fmt, ...) {
 }
 
 /* Splits off the next whitespace-separated word; returns NULL at the end of the line. */
-static char *word(char **cursor) {
-    char *p = *cursor;
+static char *word(reader *r) {
+    char *p = r->cursor;
     while (isspace((unsigned char)*p)) ++p;
     if (!*p) return NULL;
     char *start = p;
     while (*p && !isspace((unsigned char)*p)) ++p;
     if (*p) *p++ = '\0';
-    *cursor = p;
+    r->cursor = p;
     return start;
 }
 
 /* The rest of the line, without surrounding blanks (paths may hold spaces). */
-static char *rest(char **cursor) {
-    char *p = *cursor;
+static char *rest(reader *r) {
+    char *p = r->cursor;
     while (isspace((unsigned char)*p)) ++p;
     size_t n = strlen(p);
     while (n && isspace((unsigned char)p[n - 1])) p[--n] = '\0';
-    *cursor = p + n;
+    r->cursor = p + n;
     return n ? p : NULL;
 }
 
-static int number(const char *option, const char *text, double lo, double hi, double *out,
-                  const char *path, int line) {
+/* ---- Reading arguments ------------------------------------------------------------------- */
+
+/* text (NULL when the line ended) as a number within [lo, hi]. */
+static int number_of(reader *r, const char *what, const char *text, double lo, double hi,
+                     double *out) {
     smp_error err = {0};
-    if (!text) return bad_line(path, line, "%s needs a number", option);
-    if (cli_parse_number(option, text, lo, hi, out, &err) != SMP_OK)
-        return bad_line(path, line, "%s", err.message);
+    if (!text) return bad_line(r, "%s needs a number", what);
+    if (cli_parse_number(what, text, lo, hi, out, &err) != SMP_OK)
+        return bad_line(r, "%s", err.message);
     return 0;
 }
 
 /* A time on the timeline: 'healed' or years after the completion of treatment, 0..20 (kept as a
  * time shown, smp/scene.h: the scene's completion may change before the line runs). */
-static int time_shown(const char *option, const char *text, double *out, const char *path,
-                      int line) {
+static int time_shown(reader *r, const char *what, double *out) {
     smp_error err = {0};
-    if (!text) return bad_line(path, line, "%s needs a time: 'healed' or years", option);
-    if (smp_year_parse(text, out, &err) != SMP_OK)
-        return bad_line(path, line, "%s: %s", option, err.message);
+    const char *text = word(r);
+    if (!text) return bad_line(r, "%s needs a time: 'healed' or years", what);
+    if (smp_year_parse(text, out, &err) != SMP_OK) return bad_line(r, "%s: %s", what, err.message);
     if (*out == SMP_YEAR_UNTREATED || *out > VIEW_MAX_YEARS)
-        return bad_line(path, line,
+        return bad_line(r,
                         "%s: found '%s', expected 'healed' or years after the completion of "
                         "treatment, 0 to %d",
-                        option, text, VIEW_MAX_YEARS);
+                        what, text, VIEW_MAX_YEARS);
     return 0;
 }
 
+static int parse_none(const verb *vb, reader *r, view_command *c) {
+    (void)vb, (void)r, (void)c;
+    return 0;
+}
+
+static int parse_time(const verb *vb, reader *r, view_command *c) {
+    return time_shown(r, vb->name, &c->a);
+}
+
+/* The verb's numbers, into c->at (several) or c->a (one). */
+static int parse_numbers(const verb *vb, reader *r, view_command *c) {
+    for (int i = 0; i < vb->number_count; ++i) {
+        const number_arg *n = &vb->numbers[i];
+        char what[48];
+        snprintf(what, sizeof what, "%s%s%s", vb->name, n->name ? " " : "", n->name ? n->name : "");
+        double *out = vb->number_count == 1 ? &c->a : &c->at[i];
+        int rc = number_of(r, what, word(r), n->lo, n->hi, out);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* on or off, into c->mode. */
+static int parse_switch(const verb *vb, reader *r, view_command *c) {
+    const char *m = word(r);
+    if (!m || (strcmp(m, "on") != 0 && strcmp(m, "off") != 0))
+        return bad_line(r, "%s: expected on or off, got '%s'", vb->name, m ? m : "");
+    c->mode = strcmp(m, "on") == 0;
+    return 0;
+}
+
+static int parse_view(const verb *vb, reader *r, view_command *c) {
+    const char *name = word(r);
+    smp_view view;
+    smp_error err = {0};
+    if (!name) return bad_line(r, "%s needs a name", vb->name);
+    if (smp_view_parse(name, &view, &err) != SMP_OK)
+        return bad_line(r, "%s: %s", vb->name, err.message);
+    c->mode = (int)view;
+    return 0;
+}
+
+static int parse_lighting(const verb *vb, reader *r, view_command *c) {
+    const char *name = word(r);
+    smp_lighting lighting;
+    smp_error err = {0};
+    if (!name) return bad_line(r, "%s needs a preset name", vb->name);
+    if (smp_lighting_parse(name, &lighting, &err) != SMP_OK)
+        return bad_line(r, "%s: %s", vb->name, err.message);
+    c->mode = (int)lighting;
+    return 0;
+}
+
+static const char *const k_heat_maps[] = {"off", "density", "contrast"};
+
+static int parse_heat(const verb *vb, reader *r, view_command *c) {
+    const char *m = word(r);
+    c->mode = -1;
+    for (int i = 0; m && i < 3; ++i)
+        if (strcmp(m, k_heat_maps[i]) == 0) c->mode = i;
+    if (c->mode < 0)
+        return bad_line(r, "%s: expected off, density or contrast, got '%s'", vb->name, m ? m : "");
+    return 0;
+}
+
+static int parse_count(const verb *vb, reader *r, view_command *c) {
+    smp_error err = {0};
+    const char *n = word(r);
+    if (!n || cli_parse_int(vb->name, n, 1, 100000, &c->frames, &err) != SMP_OK)
+        return bad_line(r, "%s: expected a count 1..100000, got '%s'", vb->name, n ? n : "");
+    return 0;
+}
+
+/* The rest of the line: a file name, or PATH=VALUE. */
+static int parse_text(const verb *vb, reader *r, view_command *c) {
+    int assignment = strcmp(vb->args, "PATH=VALUE") == 0;
+    char *arg = rest(r);
+    if (!arg) return bad_line(r, "%s needs %s", vb->name, assignment ? "PATH=VALUE" : "a file");
+    if (assignment && !strchr(arg, '='))
+        return bad_line(r, "%s: expected PATH=VALUE, got '%s'", vb->name, arg);
+    if (strlen(arg) >= sizeof c->text) return bad_line(r, "%s: argument too long", vb->name);
+    snprintf(c->text, sizeof c->text, "%s", arg);
+    return 0;
+}
+
+/* FILE [WxH]: a size after the file name renders the head alone at that size. */
+static int parse_screenshot(const verb *vb, reader *r, view_command *c) {
+    char *save = r->cursor;
+    char *arg = rest(r);
+    char *space = arg ? strrchr(arg, ' ') : NULL;
+    smp_error err = {0};
+    if (space && cli_parse_size(space + 1, &c->width, &c->height, &err) == SMP_OK) *space = '\0';
+    r->cursor = arg ? arg : save;
+    return parse_text(vb, r, c);
+}
+
+/* off | split A B | side A B | untreated [F] */
+static int parse_compare(const verb *vb, reader *r, view_command *c) {
+    const char *m = word(r);
+    int rc = 0;
+    if (m && strcmp(m, "off") == 0) {
+        c->mode = VIEW_COMPARE_OFF;
+    } else if (m && (strcmp(m, "split") == 0 || strcmp(m, "side") == 0)) {
+        c->mode = strcmp(m, "split") == 0 ? VIEW_COMPARE_SPLIT : VIEW_COMPARE_SIDE;
+        if (!(rc = time_shown(r, "compare: year A", &c->a)))
+            rc = time_shown(r, "compare: year B", &c->b);
+    } else if (m && strcmp(m, "untreated") == 0) {
+        c->mode = VIEW_COMPARE_SPLIT;
+        c->untreated = 1;
+        c->b = 0.5;
+        const char *f = word(r);
+        if (f) rc = number_of(r, "compare untreated", f, 0, 1, &c->b);
+    } else {
+        rc = bad_line(r, "%s: expected off, split A B, side A B or untreated [F], got '%s'",
+                      vb->name, m ? m : "");
+    }
+    return rc;
+}
+
+/* ---- Running ----------------------------------------------------------------------------- */
+
+static step run_year(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->year = view_model_year(v, c->a);
+    v->playing = 0;
+    return STEP_NEXT;
+}
+
+static step run_view(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    view_go_to(v, (smp_view)c->mode);
+    v->cam = v->goal; /* no easing: the next frame shows the view */
+    v->animating = 0;
+    return STEP_NEXT;
+}
+
+static step run_compare(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->compare = (view_compare)c->mode;
+    v->compare_untreated = c->untreated;
+    if (v->compare_untreated)
+        v->split = (float)c->b;
+    else if (v->compare != VIEW_COMPARE_OFF)
+        v->year_a = view_model_year(v, c->a), v->year_b = view_model_year(v, c->b);
+    return STEP_NEXT;
+}
+
+static step run_split(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->split = (float)c->a;
+    return STEP_NEXT;
+}
+
+enum { LAYER_DOTS, LAYER_HAIR, LAYER_SKIN, LAYER_PANELS };
+
+static step run_show(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    switch (c->verb->param) {
+    case LAYER_DOTS: v->show_dots = c->mode; break;
+    case LAYER_HAIR: v->show_hair = c->mode; break;
+    case LAYER_SKIN: v->show_skin = c->mode; break;
+    default: v->hide_panels = !c->mode;
+    }
+    return STEP_NEXT;
+}
+
+static step run_lighting(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->lighting = c->mode;
+    return STEP_NEXT;
+}
+
+static step run_heat(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    if (v->heat_map != c->mode) v->heat_ready = 0;
+    v->heat_map = c->mode;
+    return STEP_NEXT;
+}
+
+static step run_orbit(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->orbit_deg_per_frame = (float)c->a;
+    return STEP_NEXT;
+}
+
+static step run_play(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->playing = c->verb->param;
+    return STEP_NEXT;
+}
+
+static step run_speed(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->speed = (float)c->a;
+    return STEP_NEXT;
+}
+
+static step run_set(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    return view_set(v, c->text, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+/* A scene that does not load is shown in the window; the script goes on with the previous
+ * scene, as a user would. */
+static step run_open(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    view_open(v, c->text, err);
+    return STEP_NEXT;
+}
+
+/* The writes print the path written, as the commands do. */
+static step written(smp_status st, const view_command *c) {
+    if (st != SMP_OK) return STEP_FAILED;
+    printf("%s\n", c->text);
+    return STEP_NEXT;
+}
+
+static step run_save(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    return written(view_save(v, c->text, err), c);
+}
+
+static step run_sheet(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    return written(view_export_sheet(v, c->text, err), c);
+}
+
+static step run_video(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    snprintf(v->video_path, sizeof v->video_path, "%s", c->text);
+    return view_video_start(v, c->text, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+static step run_frames(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)v, (void)err;
+    s->frames_left = c->frames - 1;
+    return STEP_WAIT;
+}
+
+/* Taken after the frame is drawn, panels included (view_script_after_frame). */
+static step run_screenshot(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)v, (void)err;
+    s->shot = (int)(c - s->commands);
+    return STEP_WAIT;
+}
+
+static step run_train(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    if (!c->mode) {
+        view_train_stop(v);
+        return STEP_NEXT;
+    }
+    return view_train_start(v, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+static step run_puncture(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    smp_status st = view_train_puncture(v, (float)c->at[0], (float)c->at[1], err);
+    return st == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+static step run_stroke(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    smp_status st = view_train_stroke(v, (float)c->at[0], (float)c->at[1], (float)c->at[2],
+                                      (float)c->at[3], c->at[4], err);
+    return st == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+static step run_focus(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    return view_focus_at(v, (float)c->at[0], (float)c->at[1], err) < 0 ? STEP_FAILED : STEP_NEXT;
+}
+
+static step run_undo(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    if (c->verb->param)
+        view_train_redo(v);
+    else
+        view_train_undo(v);
+    return STEP_NEXT;
+}
+
+static step run_save_session(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    return written(view_train_save(v, c->text, err), c);
+}
+
+static step training_off(const view_command *c, smp_error *err) {
+    smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: training mode is off", c->verb->name);
+    return STEP_FAILED;
+}
+
+/* As open: a file that does not load is shown, and the work goes on as it was. */
+static step run_load_session(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    if (!v->training) return training_off(c, err);
+    view_train_load(v, c->text, err);
+    return STEP_NEXT;
+}
+
+static step run_score_json(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    if (!v->training) return training_off(c, err);
+    return written(view_training_write_score_json(v->training, c->text, err), c);
+}
+
+static step run_projection(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    return view_train_set_projection(v, c->mode, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+/* ---- The commands ------------------------------------------------------------------------ */
+
+static const number_arg k_fraction[] = {{NULL, 0, 1}};
+static const number_arg k_speed[] = {{NULL, 0.05, 20}};
+static const number_arg k_degrees[] = {{NULL, -90, 90}};
+static const number_arg k_pixel[] = {{"X", 0, 100000}, {"Y", 0, 100000}};
+static const number_arg k_stroke[] = {
+    {"X0", 0, 100000}, {"Y0", 0, 100000}, {"X1", 0, 100000}, {"Y1", 0, 100000}, {"MS", 0, 600000}};
+
+#define NUMBERS(list) .numbers = list, .number_count = sizeof list / sizeof list[0]
+
+static const verb k_verbs[] = {
+    {.name = "year",
+     .args = "Y",
+     .help =
+         "go to year Y after the completion of treatment (0..20), or 'healed' (30 days after the "
+         "last session)",
+     .parse = parse_time,
+     .run = run_year},
+    {.name = "view",
+     .args = "NAME",
+     .help = "front, back, left, right, top, three-quarter, closeup",
+     .parse = parse_view,
+     .run = run_view},
+    {.name = "compare",
+     .args = "off | split A B | side A B | untreated [F]",
+     .help =
+         "no comparison; year A left of a divider and B right of it; A and B side by side (each as "
+         "year Y); untreated left of the divider at F (0..1) of the width, the current year right",
+     .parse = parse_compare,
+     .run = run_compare},
+    {.name = "split",
+     .args = "F",
+     .help = "move the divider to F (0..1) of the width",
+     .parse = parse_numbers,
+     .run = run_split,
+     NUMBERS(k_fraction)},
+    {.name = "dots",
+     .args = "on|off",
+     .help = "show or hide the dots",
+     .parse = parse_switch,
+     .run = run_show,
+     .param = LAYER_DOTS},
+    {.name = "hair",
+     .args = "on|off",
+     .help = "show or hide the client's hair",
+     .parse = parse_switch,
+     .run = run_show,
+     .param = LAYER_HAIR},
+    {.name = "skin",
+     .args = "on|off",
+     .help = "show or hide the skin colour",
+     .parse = parse_switch,
+     .run = run_show,
+     .param = LAYER_SKIN},
+    {.name = "panels",
+     .args = "on|off",
+     .help = "show or hide the panels, as Tab",
+     .parse = parse_switch,
+     .run = run_show,
+     .param = LAYER_PANELS},
+    {.name = "lighting",
+     .args = "NAME",
+     .help = "clinic, overhead, daylight or flash",
+     .parse = parse_lighting,
+     .run = run_lighting},
+    {.name = "heat",
+     .args = "off|density|contrast",
+     .help =
+         "the planned dot density, or the contrast at the year drawn, as a heat map on the scalp",
+     .parse = parse_heat,
+     .run = run_heat},
+    {.name = "play",
+     .args = "",
+     .help = "play the timeline",
+     .parse = parse_none,
+     .run = run_play,
+     .param = 1},
+    {.name = "pause",
+     .args = "",
+     .help = "pause the timeline",
+     .parse = parse_none,
+     .run = run_play,
+     .param = 0},
+    {.name = "speed",
+     .args = "S",
+     .help = "the timeline's speed, S years per second (0.05..20)",
+     .parse = parse_numbers,
+     .run = run_speed,
+     NUMBERS(k_speed)},
+    {.name = "orbit",
+     .args = "D",
+     .help =
+         "turn the camera D degrees (-90..90) about the head every frame, as a drag does (0 stops)",
+     .parse = parse_numbers,
+     .run = run_orbit,
+     NUMBERS(k_degrees)},
+    {.name = "set",
+     .args = "PATH=VALUE",
+     .help = "edit the scene, as --set (waits for any rebuild)",
+     .parse = parse_text,
+     .run = run_set},
+    {.name = "open",
+     .args = "FILE",
+     .help = "load a scene (a failure shows its errors, the scene stays)",
+     .parse = parse_text,
+     .run = run_open},
+    {.name = "save",
+     .args = "FILE",
+     .help = "save the scene",
+     .parse = parse_text,
+     .run = run_save},
+    {.name = "sheet",
+     .args = "FILE",
+     .help = "the scene's contact sheet, as `smpsim render --sheet`",
+     .parse = parse_text,
+     .run = run_sheet},
+    {.name = "video",
+     .args = "FILE",
+     .help = "a time-lapse from healed to year 20 after completion (MP4; waits until written)",
+     .parse = parse_text,
+     .run = run_video},
+    {.name = "frames",
+     .args = "N",
+     .help = "draw N frames (1..100000)",
+     .parse = parse_count,
+     .run = run_frames},
+    {.name = "screenshot",
+     .args = "FILE [WxH]",
+     .help = "the window with its panels, or the head alone at WxH",
+     .parse = parse_screenshot,
+     .run = run_screenshot},
+    {.name = "train",
+     .args = "on|off",
+     .help = "training mode on the scene on screen (waits for its dots)",
+     .parse = parse_switch,
+     .run = run_train},
+    {.name = "puncture",
+     .args = "X Y",
+     .help = "one puncture at drawable pixel (X, Y) through the camera",
+     .parse = parse_numbers,
+     .run = run_puncture,
+     NUMBERS(k_pixel)},
+    {.name = "stroke",
+     .args = "X0 Y0 X1 Y1 MS",
+     .help = "a held stroke from one pixel to another over MS milliseconds",
+     .parse = parse_numbers,
+     .run = run_stroke,
+     NUMBERS(k_stroke)},
+    {.name = "undo",
+     .args = "",
+     .help = "take back the last puncture",
+     .parse = parse_none,
+     .run = run_undo,
+     .param = 0},
+    {.name = "redo",
+     .args = "",
+     .help = "put back the last puncture taken back",
+     .parse = parse_none,
+     .run = run_undo,
+     .param = 1},
+    {.name = "save-session",
+     .args = "FILE",
+     .help = "the training session, atomically",
+     .parse = parse_text,
+     .run = run_save_session},
+    {.name = "load-session",
+     .args = "FILE",
+     .help = "a session for this scene (a bad file is shown; the work stays)",
+     .parse = parse_text,
+     .run = run_load_session},
+    {.name = "score-json",
+     .args = "FILE",
+     .help = "score the work now and write the scores as JSON",
+     .parse = parse_text,
+     .run = run_score_json},
+    {.name = "projection",
+     .args = "on|off",
+     .help = "the trainee's work and the expert's at years 5 and 10 after completion",
+     .parse = parse_switch,
+     .run = run_projection},
+    {.name = "focus",
+     .args = "X Y",
+     .help = "glide the camera to the head's point at drawable pixel (X, Y), as a double click",
+     .parse = parse_numbers,
+     .run = run_focus,
+     NUMBERS(k_pixel)},
+};
+enum { VERB_COUNT = sizeof k_verbs / sizeof k_verbs[0] };
+
+void view_script_print_help(FILE *out) {
+    fputs("Script commands (--script FILE): one a line; blank lines and lines starting with '#'\n"
+          "are skipped. The whole file is checked before the window opens: a bad line exits 2\n"
+          "naming the line.\n",
+          out);
+    for (int i = 0; i < VERB_COUNT; ++i) {
+        char usage[96];
+        snprintf(usage, sizeof usage, "%s%s%s", k_verbs[i].name, *k_verbs[i].args ? " " : "",
+                 k_verbs[i].args);
+        cli_print_row(out, usage, k_verbs[i].help, 24);
+    }
+}
+
+/* "year, view, ... or focus" */
+static void verb_names(char *out, size_t size) {
+    size_t n = 0;
+    for (int i = 0; i < VERB_COUNT && n < size; ++i)
+        n += (size_t)snprintf(out + n, size - n, "%s%s",
+                              i == 0                ? ""
+                              : i + 1 == VERB_COUNT ? " or "
+                                                    : ", ",
+                              k_verbs[i].name);
+}
+
 static int parse_line(char *text, int line, const char *path, view_command *c) {
-    char *cursor = text;
-    char *name = word(&cursor);
+    reader r = {text, path, line};
+    const char *name = word(&r);
     memset(c, 0, sizeof *c);
     c->line = line;
-    int rc = 0;
-    if (strcmp(name, "year") == 0) {
-        c->kind = CMD_YEAR;
-        rc = time_shown("year", word(&cursor), &c->a, path, line);
-    } else if (strcmp(name, "view") == 0) {
-        c->kind = CMD_VIEW;
-        const char *v = word(&cursor);
-        smp_view view;
-        smp_error err = {0};
-        if (!v) return bad_line(path, line, "view needs a name");
-        if (smp_view_parse(v, &view, &err) != SMP_OK)
-            return bad_line(path, line, "view: %s", err.message);
-        c->mode = (int)view;
-    } else if (strcmp(name, "compare") == 0) {
-        c->kind = CMD_COMPARE;
-        const char *m = word(&cursor);
-        if (m && strcmp(m, "off") == 0) {
-            c->mode = VIEW_COMPARE_OFF;
-        } else if (m && (strcmp(m, "split") == 0 || strcmp(m, "side") == 0)) {
-            c->mode = strcmp(m, "split") == 0 ? VIEW_COMPARE_SPLIT : VIEW_COMPARE_SIDE;
-            if ((rc = time_shown("compare: year A", word(&cursor), &c->a, path, line)) ||
-                (rc = time_shown("compare: year B", word(&cursor), &c->b, path, line)))
-                return rc;
-        } else if (m && strcmp(m, "untreated") == 0) {
-            c->mode = VIEW_COMPARE_SPLIT;
-            c->untreated = 1;
-            const char *f = word(&cursor);
-            c->b = 0.5;
-            if (f && (rc = number("compare untreated", f, 0, 1, &c->b, path, line))) return rc;
-        } else {
-            return bad_line(path, line,
-                            "compare: expected off, split A B, side A B or "
-                            "untreated [F], got '%s'",
-                            m ? m : "");
-        }
-    } else if (strcmp(name, "split") == 0) {
-        c->kind = CMD_SPLIT;
-        rc = number("split", word(&cursor), 0, 1, &c->a, path, line);
-    } else if (strcmp(name, "dots") == 0 || strcmp(name, "hair") == 0 ||
-               strcmp(name, "skin") == 0 || strcmp(name, "panels") == 0) {
-        c->kind = CMD_SHOW;
-        c->layer = name[0] == 'd' ? 0 : name[0] == 'h' ? 1 : name[0] == 's' ? 2 : 3;
-        const char *m = word(&cursor);
-        if (!m || (strcmp(m, "on") != 0 && strcmp(m, "off") != 0))
-            return bad_line(path, line, "%s: expected on or off, got '%s'", name, m ? m : "");
-        c->mode = strcmp(m, "on") == 0;
-    } else if (strcmp(name, "lighting") == 0) {
-        c->kind = CMD_LIGHTING;
-        const char *m = word(&cursor);
-        smp_lighting lighting;
-        smp_error err = {0};
-        if (!m) return bad_line(path, line, "lighting needs a preset name");
-        if (smp_lighting_parse(m, &lighting, &err) != SMP_OK)
-            return bad_line(path, line, "lighting: %s", err.message);
-        c->mode = (int)lighting;
-    } else if (strcmp(name, "heat") == 0) {
-        c->kind = CMD_HEAT;
-        const char *m = word(&cursor);
-        static const char *const maps[] = {"off", "density", "contrast"};
-        c->mode = -1;
-        for (int i = 0; m && i < 3; ++i)
-            if (strcmp(m, maps[i]) == 0) c->mode = i;
-        if (c->mode < 0)
-            return bad_line(path, line, "heat: expected off, density or contrast, got '%s'",
-                            m ? m : "");
-    } else if (strcmp(name, "train") == 0 || strcmp(name, "projection") == 0) {
-        c->kind = name[0] == 't' ? CMD_TRAIN : CMD_PROJECTION;
-        const char *m = word(&cursor);
-        if (!m || (strcmp(m, "on") != 0 && strcmp(m, "off") != 0))
-            return bad_line(path, line, "%s: expected on or off, got '%s'", name, m ? m : "");
-        c->mode = strcmp(m, "on") == 0;
-    } else if (strcmp(name, "puncture") == 0 || strcmp(name, "stroke") == 0) {
-        c->kind = name[0] == 'p' ? CMD_PUNCTURE : CMD_STROKE;
-        static const char *const what[] = {"X", "Y", "X1", "Y1", "MS"};
-        int n = c->kind == CMD_PUNCTURE ? 2 : 5;
-        for (int i = 0; i < n && !rc; ++i) {
-            char option[48];
-            snprintf(option, sizeof option, "%s %s", name,
-                     c->kind == CMD_STROKE && i < 2 ? (i ? "Y0" : "X0") : what[i]);
-            rc = number(option, word(&cursor), 0, i == 4 ? 600000 : 100000, &c->at[i], path, line);
-        }
-    } else if (strcmp(name, "focus") == 0) {
-        c->kind = CMD_FOCUS;
-        rc = number("focus X", word(&cursor), 0, 100000, &c->at[0], path, line);
-        if (!rc) rc = number("focus Y", word(&cursor), 0, 100000, &c->at[1], path, line);
-    } else if (strcmp(name, "undo") == 0) {
-        c->kind = CMD_UNDO;
-    } else if (strcmp(name, "redo") == 0) {
-        c->kind = CMD_REDO;
-    } else if (strcmp(name, "orbit") == 0) {
-        c->kind = CMD_ORBIT;
-        rc = number("orbit", word(&cursor), -90, 90, &c->a, path, line);
-    } else if (strcmp(name, "play") == 0) {
-        c->kind = CMD_PLAY;
-    } else if (strcmp(name, "pause") == 0) {
-        c->kind = CMD_PAUSE;
-    } else if (strcmp(name, "speed") == 0) {
-        c->kind = CMD_SPEED;
-        rc = number("speed", word(&cursor), 0.05, 20, &c->a, path, line);
-    } else if (strcmp(name, "frames") == 0) {
-        c->kind = CMD_FRAMES;
-        smp_error err = {0};
-        const char *n = word(&cursor);
-        if (!n || cli_parse_int("frames", n, 1, 100000, &c->frames, &err) != SMP_OK)
-            return bad_line(path, line, "frames: expected a count 1..100000, got '%s'", n ? n : "");
-    } else if (strcmp(name, "set") == 0 || strcmp(name, "open") == 0 || strcmp(name, "save") == 0 ||
-               strcmp(name, "sheet") == 0 || strcmp(name, "video") == 0 ||
-               strcmp(name, "screenshot") == 0 || strcmp(name, "save-session") == 0 ||
-               strcmp(name, "load-session") == 0 || strcmp(name, "score-json") == 0) {
-        static const struct {
-            const char *name;
-            command_kind kind;
-        } takes_text[] = {{"set", CMD_SET},
-                          {"open", CMD_OPEN},
-                          {"save", CMD_SAVE},
-                          {"sheet", CMD_SHEET},
-                          {"video", CMD_VIDEO},
-                          {"screenshot", CMD_SCREENSHOT},
-                          {"save-session", CMD_SAVE_SESSION},
-                          {"load-session", CMD_LOAD_SESSION},
-                          {"score-json", CMD_SCORE_JSON}};
-        for (size_t i = 0; i < sizeof takes_text / sizeof takes_text[0]; ++i)
-            if (strcmp(name, takes_text[i].name) == 0) c->kind = takes_text[i].kind;
-        char *arg = rest(&cursor);
-        if (!arg)
-            return bad_line(path, line, "%s needs %s", name,
-                            c->kind == CMD_SET ? "PATH=VALUE" : "a file");
-        if (c->kind == CMD_SET && !strchr(arg, '='))
-            return bad_line(path, line, "set: expected PATH=VALUE, got '%s'", arg);
-        if (c->kind == CMD_SCREENSHOT) {
-            /* an optional size after the file name */
-            char *space = strrchr(arg, ' ');
-            smp_error err = {0};
-            if (space && cli_parse_size(space + 1, &c->width, &c->height, &err) == SMP_OK)
-                *space = '\0';
-        }
-        if (strlen(arg) >= sizeof c->text)
-            return bad_line(path, line, "%s: argument too long", name);
-        snprintf(c->text, sizeof c->text, "%s", arg);
-    } else {
-        return bad_line(path, line, "unknown command '%s' (expected %s)", name, k_commands);
+    for (int i = 0; i < VERB_COUNT && !c->verb; ++i)
+        if (strcmp(name, k_verbs[i].name) == 0) c->verb = &k_verbs[i];
+    if (!c->verb) {
+        char names[512];
+        verb_names(names, sizeof names);
+        return bad_line(&r, "unknown command '%s' (expected %s)", name, names);
     }
+    int rc = c->verb->parse(c->verb, &r, c);
     if (rc) return rc;
-    const char *extra = word(&cursor);
-    if (extra) return bad_line(path, line, "unexpected '%s' after %s", extra, name);
+    const char *extra = word(&r);
+    if (extra) return bad_line(&r, "unexpected '%s' after %s", extra, name);
     return 0;
 }
 
@@ -287,7 +674,8 @@ int view_script_load(const char *path, view_script *s) {
         ++line;
         size_t n = strlen(text);
         if (n == sizeof text - 1 && text[n - 1] != '\n') {
-            rc = bad_line(path, line, "line longer than %d characters", (int)sizeof text - 2);
+            rc = bad_line(&(reader){NULL, path, line}, "line longer than %d characters",
+                          (int)sizeof text - 2);
             break;
         }
         char *p = text;
@@ -317,13 +705,6 @@ void view_script_free(view_script *s) {
     s->count = s->next = 0;
 }
 
-static int failed(const view_script *s, const view_command *c, const smp_error *err,
-                  int *exit_code) {
-    fprintf(stderr, "smpsim view: %s:%d: %s\n", s->path, c->line, err->message);
-    *exit_code = smp_status_is_input_error(err->status) ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
-    return 0;
-}
-
 int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
     /* each command sees the previous one's result */
     if (view_building(v, NULL) || v->video) return 1;
@@ -334,109 +715,12 @@ int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
     while (s->next < s->count) {
         const view_command *c = &s->commands[s->next++];
         smp_error err = {0};
-        switch (c->kind) {
-        case CMD_YEAR:
-            v->year = view_model_year(v, c->a);
-            v->playing = 0;
-            break;
-        case CMD_VIEW:
-            view_go_to(v, (smp_view)c->mode);
-            v->cam = v->goal; /* no easing: the next frame shows the view */
-            v->animating = 0;
-            break;
-        case CMD_COMPARE:
-            v->compare = (view_compare)c->mode;
-            v->compare_untreated = c->untreated;
-            if (v->compare_untreated)
-                v->split = (float)c->b;
-            else if (v->compare != VIEW_COMPARE_OFF)
-                v->year_a = view_model_year(v, c->a), v->year_b = view_model_year(v, c->b);
-            break;
-        case CMD_SPLIT: v->split = (float)c->a; break;
-        case CMD_SHOW:
-            if (c->layer == 3)
-                v->hide_panels = !c->mode;
-            else
-                *(c->layer == 0   ? &v->show_dots
-                  : c->layer == 1 ? &v->show_hair
-                                  : &v->show_skin) = c->mode;
-            break;
-        case CMD_LIGHTING: v->lighting = c->mode; break;
-        case CMD_HEAT:
-            if (v->heat_map != c->mode) v->heat_ready = 0;
-            v->heat_map = c->mode;
-            break;
-        case CMD_ORBIT: v->orbit_deg_per_frame = (float)c->a; break;
-        case CMD_PLAY: v->playing = 1; break;
-        case CMD_PAUSE: v->playing = 0; break;
-        case CMD_SPEED: v->speed = (float)c->a; break;
-        case CMD_SET:
-            if (view_set(v, c->text, &err) != SMP_OK) return failed(s, c, &err, exit_code);
-            break;
-        case CMD_OPEN:
-            /* a scene that does not load is shown in the window; the script goes on with the
-             * previous scene, as a user would */
-            view_open(v, c->text, &err);
-            break;
-        case CMD_SAVE:
-            if (view_save(v, c->text, &err) != SMP_OK) return failed(s, c, &err, exit_code);
-            printf("%s\n", c->text);
-            break;
-        case CMD_SHEET:
-            if (view_export_sheet(v, c->text, &err) != SMP_OK) return failed(s, c, &err, exit_code);
-            printf("%s\n", c->text);
-            break;
-        case CMD_VIDEO:
-            snprintf(v->video_path, sizeof v->video_path, "%s", c->text);
-            if (view_video_start(v, c->text, &err) != SMP_OK) return failed(s, c, &err, exit_code);
-            break;
-        case CMD_TRAIN:
-            if (c->mode && view_train_start(v, &err) != SMP_OK)
-                return failed(s, c, &err, exit_code);
-            if (!c->mode) view_train_stop(v);
-            break;
-        case CMD_PUNCTURE:
-            if (view_train_puncture(v, (float)c->at[0], (float)c->at[1], &err) != SMP_OK)
-                return failed(s, c, &err, exit_code);
-            break;
-        case CMD_STROKE:
-            if (view_train_stroke(v, (float)c->at[0], (float)c->at[1], (float)c->at[2],
-                                  (float)c->at[3], c->at[4], &err) != SMP_OK)
-                return failed(s, c, &err, exit_code);
-            break;
-        case CMD_FOCUS:
-            if (view_focus_at(v, (float)c->at[0], (float)c->at[1], &err) < 0)
-                return failed(s, c, &err, exit_code);
-            break;
-        case CMD_UNDO: view_train_undo(v); break;
-        case CMD_REDO: view_train_redo(v); break;
-        case CMD_SAVE_SESSION:
-            if (view_train_save(v, c->text, &err) != SMP_OK) return failed(s, c, &err, exit_code);
-            printf("%s\n", c->text);
-            break;
-        case CMD_LOAD_SESSION:
-            /* as open: a file that does not load is shown, and the work goes on as it was */
-            if (!v->training)
-                return failed(
-                    s, c, &(smp_error){SMP_ERR_INVALID_ARG, "load-session: training mode is off"},
-                    exit_code);
-            view_train_load(v, c->text, &err);
-            break;
-        case CMD_SCORE_JSON:
-            if (!v->training)
-                return failed(s, c,
-                              &(smp_error){SMP_ERR_INVALID_ARG, "score-json: training mode is off"},
-                              exit_code);
-            if (view_training_write_score_json(v->training, c->text, &err) != SMP_OK)
-                return failed(s, c, &err, exit_code);
-            printf("%s\n", c->text);
-            break;
-        case CMD_PROJECTION:
-            if (view_train_set_projection(v, c->mode, &err) != SMP_OK)
-                return failed(s, c, &err, exit_code);
-            break;
-        case CMD_FRAMES: s->frames_left = c->frames - 1; return 1;
-        case CMD_SCREENSHOT: s->shot = (int)(c - s->commands); return 1;
+        step st = c->verb->run(s, v, c, &err);
+        if (st == STEP_WAIT) return 1;
+        if (st == STEP_FAILED) {
+            fprintf(stderr, "smpsim view: %s:%d: %s\n", s->path, c->line, err.message);
+            *exit_code = smp_status_is_input_error(err.status) ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+            return 0;
         }
         if (view_building(v, NULL) || v->video) return 1;
     }

@@ -1,37 +1,10 @@
 /* Scripts for the viewer: a small line-based file run without user input, for tests and for
- * producing the same views again. One command per line; blank lines and lines starting with
- * '#' are skipped:
+ * producing the same views again. One command per line ("year 5", "compare split healed 10",
+ * "screenshot out/a.png 1920x1080"); blank lines and lines starting with '#' are skipped.
  *
- *   year Y                    go to year Y after the completion of treatment (0..20), or
- *                             'healed' (30 days after the last session)
- *   view NAME                 front, back, left, right, top, three-quarter, closeup
- *   compare off | split A B | side A B | untreated [F]
- *                             no comparison; year A left of a divider and B right of it; A and
- *                             B side by side (each as year Y); untreated left of the divider at
- *                             F (0..1) of the width, the current year right
- *   split F                   move the divider to F (0..1) of the width
- *   dots|hair|skin on|off     show or hide the dots, the client's hair, the skin colour
- *   lighting NAME             clinic, overhead, daylight or flash
- *   heat off|density          the planned dot density as a heat map on the scalp
- *   play | pause | speed S    the timeline; S years per second
- *   orbit D                   turn the camera D degrees (-90..90) about the head every frame,
- *                             as a drag does (0 stops)
- *   set PATH=VALUE            edit the scene, as --set (waits for any rebuild)
- *   open FILE | save FILE     load a scene (a failure shows its errors, the scene stays) / save
- *   sheet FILE                the scene's contact sheet, as `smpsim render --sheet`
- *   video FILE                a time-lapse from healed to year 20 after completion (MP4;
- *                             waits until written)
- *   frames N                  draw N frames
- *   screenshot FILE [WxH]     the window with its panels, or the head alone at W x H
- *   train on|off              training mode on the scene on screen (waits for its dots)
- *   puncture X Y              one puncture at drawable pixel (X, Y) through the camera
- *   stroke X0 Y0 X1 Y1 MS     a held stroke from one pixel to another over MS milliseconds
- *   undo | redo               the last puncture
- *   save-session FILE         the training session, atomically
- *   load-session FILE         a session for this scene (a bad file is shown; the work stays)
- *   score-json FILE           score the work now and write the scores as JSON
- *   projection on|off         the trainee's work and the expert's at years 5 and 10 after
- *                             completion
+ * The commands are one table in view_script.c: each row gives a command's name, what its
+ * arguments look like, its help line, how its arguments are read and checked, and what it does.
+ * `smpsim view --help` lists them (view_script_print_help), and docs/VIEWER.md describes them.
  *
  * The whole file is checked before the window opens: a bad line exits 2 naming the line.
  *
@@ -39,6 +12,8 @@
  */
 #ifndef SMP_VIEW_SCRIPT_H
 #define SMP_VIEW_SCRIPT_H
+
+#include <stdio.h>
 
 #include "view.h"
 
@@ -56,6 +31,9 @@ typedef struct view_script {
  * CLI_EXIT_USAGE (CLI_EXIT_FAILURE when the file cannot be read); 0 on success. */
 int view_script_load(const char *path, view_script *s);
 void view_script_free(view_script *s);
+
+/* The commands, their arguments and what they do, for `smpsim view --help`. */
+void view_script_print_help(FILE *out);
 
 /* Runs commands before a frame is drawn, until one needs frames (frames, screenshot) or a
  * rebuild to finish. Returns 1 while the script runs and 0 once it is done; a command that

@@ -327,11 +327,8 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
 }
 
 void view_shutdown(viewer *v) {
-    view_train_stop(v);
-    view_frame_release(v);
     smp_pick_destroy(v->focus_pick);
     v->focus_pick = NULL;
-    view_video_abort(v);
     view_wait_build(v);
     if (v->build) {
         smp_pipeline_free(&v->build->p);

@@ -1,8 +1,8 @@
-/* Shared helpers of the smpsim commands: exit codes, error reporting, argument parsing. */
+/* Shared helpers of the smpsim commands: exit codes, error reporting, option values. The
+ * options themselves are read from tables (smp/cli_options.h). */
 #ifndef SMP_CLI_H
 #define SMP_CLI_H
 
-#include "smp/gl_context.h"
 #include "smp/status.h"
 
 enum {
@@ -38,11 +38,6 @@ int cli_split_list(char *text, char **items, int max);
 /* For a command whose engine part is not built yet: answers --help truthfully, otherwise says
  * so on stderr and returns CLI_EXIT_FAILURE so scripts can tell. */
 int cli_not_yet(const char *cmd, int argc, char **argv, const char *usage, const char *what);
-
-/* The --gl and --msaa option values shared by the GL commands; a usage error (exit 2) names
- * the option. */
-int cli_parse_gl_option(const char *cmd, const char *text, smp_gl_backend *out);
-int cli_parse_msaa_option(const char *cmd, const char *text, int *out);
 
 /* The commands. */
 int cmd_render(int argc, char **argv);

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "smp/cli_options.h"
 #include "smp/scene.h"
 
 enum { SCENE_ARGS_MAX_SETS = 64 };
@@ -15,8 +16,9 @@ typedef struct smp_scene_args {
     int set_count;
 } smp_scene_args;
 
-/* Records one --set PATH=VALUE; returns 0, or CLI_EXIT_USAGE (with a message) when too many. */
-int smp_scene_args_add_set(const char *cmd, smp_scene_args *a, const char *set);
+/* The options every command that takes a scene shares: the operand SCENE (the scene file) and
+ * --set PATH=VALUE, repeatable, into a smp_scene_args. */
+extern const cli_option smp_scene_arg_options[];
 
 /* Loads the scene; on failure prints each problem as "smpsim CMD: ..." and returns the exit
  * code (2 for bad input, 1 otherwise). Returns 0 on success. */

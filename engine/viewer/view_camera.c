@@ -1,0 +1,62 @@
+/* The orbit camera: between an orbit and the renderer's camera, the clinic views, and the
+ * glide to a point of the head. Depends on no other file of the viewer. */
+#include <math.h>
+#include <string.h>
+
+#include "smp/pick.h"
+#include "view.h"
+
+static const float k_pi = 3.14159265f;
+
+view_orbit view_orbit_from_camera(const smp_camera *c) {
+    view_orbit o;
+    memcpy(o.target, c->target, sizeof o.target);
+    float d[3] = {c->eye[0] - c->target[0], c->eye[1] - c->target[1], c->eye[2] - c->target[2]};
+    o.distance = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+    o.yaw = atan2f(d[0], d[2]);
+    o.pitch = asinf(d[1] / o.distance);
+    o.fov_y_deg = c->fov_y_deg;
+    return o;
+}
+
+smp_camera view_orbit_camera(const view_orbit *o) {
+    smp_camera c = {0};
+    float cp = cosf(o->pitch);
+    c.eye[0] = o->target[0] + o->distance * cp * sinf(o->yaw);
+    c.eye[1] = o->target[1] + o->distance * sinf(o->pitch);
+    c.eye[2] = o->target[2] + o->distance * cp * cosf(o->yaw);
+    memcpy(c.target, o->target, sizeof c.target);
+    c.up[1] = 1.0f;
+    c.fov_y_deg = o->fov_y_deg;
+    c.near_mm = o->distance * 0.05f;
+    c.far_mm = o->distance * 4.0f + 400.0f;
+    return c;
+}
+
+void view_go_to(viewer *v, smp_view view) {
+    smp_camera c;
+    smp_pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
+    v->goal = view_orbit_from_camera(&c);
+    /* never spin the long way round */
+    while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
+    while (v->goal.yaw - v->cam.yaw < -k_pi) v->goal.yaw += 2.0f * k_pi;
+    v->animating = 1;
+}
+
+int view_focus_at(viewer *v, float x, float y, smp_error *err) {
+    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, err) != SMP_OK) return -1;
+    smp_camera c = view_orbit_camera(&v->cam);
+    float o[3], d[3];
+    smp_pick_camera_ray(&c, v->width, v->height, x, y, o, d);
+    smp_pick_hit hit;
+    if (smp_pick_ray(v->focus_pick, o, d, &hit, err) != SMP_OK) return -1;
+    if (hit.triangle == SMP_PICK_MISS) return 0;
+    /* orbit about the point from where the camera is, a third closer (not past close-up) */
+    v->goal = v->cam;
+    memcpy(v->goal.target, hit.point, sizeof hit.point);
+    float seen = 0.0f;
+    for (int k = 0; k < 3; ++k) seen += (hit.point[k] - o[k]) * (hit.point[k] - o[k]);
+    v->goal.distance = fmaxf(15.0f, sqrtf(seen) * 0.67f);
+    v->animating = 1;
+    return 1;
+}

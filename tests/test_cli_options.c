@@ -1,0 +1,171 @@
+/* Option tables (smp/cli_options.h): what a row accepts, the errors it gives, and the help it
+ * prints, on a table made for the test. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smp/cli.h"
+#include "smp/cli_options.h"
+
+typedef struct args {
+    const char *scene, *out, *sets[3];
+    int set_count, quiet, verbose;
+    long frames;
+    int fps;
+    double scale;
+    int colour;
+    cli_size size;
+} args;
+
+static int g_actions;
+static int action(void) { return ++g_actions, CLI_EXIT_OK; }
+
+static const cli_word k_colours[] = {{"red", 1}, {"green", 2}, {"blue", 3}, {NULL, 0}};
+
+static const cli_option k_options[] = {
+    CLI_OPERAND("SCENE", args, scene),
+    CLI_STRING("out", "DIR", "output directory", args, out),
+    CLI_APPEND("set", "PATH=VALUE", "override a field (repeatable)", args, sets, set_count),
+    CLI_FLAG('q', "quiet", "say less", args, quiet),
+    CLI_FLAG('v', "verbose", "say more", args, verbose),
+    CLI_INT("frames", "N", "frames, {range}", args, frames, 1, 10000),
+    CLI_INT("fps", "N", "frame rate, {range}", args, fps, 1, 120),
+    CLI_NUMBER("scale", "F", "a fraction, {range}", args, scale, 0.25, 1),
+    CLI_WORD("colour", "NAME", "{words}", args, colour, k_colours),
+    CLI_PARSE("size", "WxH", "image size", args, size, cli_parse_size_value),
+    CLI_ACTION("schema", "print the schema and exit", action),
+    {0},
+};
+
+static const cli_command k_command = {.name = "test", .about = "A test command.\n"};
+
+static int parse(args *a, const char *const *argv) {
+    int argc = 0;
+    while (argv[argc]) ++argc;
+    memset(a, 0, sizeof *a);
+    const cli_group groups[] = {{k_options, a}};
+    return cli_parse(&k_command, groups, 1, argc, (char **)argv);
+}
+
+#define PARSE(a, ...) parse(a, (const char *const[]){"test", __VA_ARGS__, NULL})
+
+Test(cli_options, every_kind_of_row_reads_its_value) {
+    args a;
+    cr_assert_eq(PARSE(&a, "scene.json", "--out", "dir", "--set", "a=1", "--set=b=2", "-qv",
+                       "--frames", "30", "--fps=60", "--scale", "0.5", "--colour", "blue", "--size",
+                       "64x48"),
+                 CLI_PARSED);
+    cr_assert_str_eq(a.scene, "scene.json");
+    cr_assert_str_eq(a.out, "dir");
+    cr_assert_eq(a.set_count, 2);
+    cr_assert_str_eq(a.sets[1], "b=2");
+    cr_assert(a.quiet && a.verbose);
+    cr_assert_eq(a.frames, 30);
+    cr_assert_eq(a.fps, 60);
+    cr_assert_float_eq(a.scale, 0.5, 1e-12);
+    cr_assert_eq(a.colour, 3);
+    cr_assert_eq(a.size.width, 64);
+    cr_assert_eq(a.size.height, 48);
+}
+
+Test(cli_options, options_may_follow_the_operand_and_double_dash_ends_them) {
+    args a;
+    cr_assert_eq(PARSE(&a, "--", "-scene.json"), CLI_PARSED);
+    cr_assert_str_eq(a.scene, "-scene.json");
+    cr_assert_eq(PARSE(&a, "scene.json", "-q"), CLI_PARSED);
+    cr_assert(a.quiet);
+    cr_assert_eq(PARSE(&a, "--out", "a", "--out", "b"), CLI_PARSED);
+    cr_assert_str_eq(a.out, "b", "a repeated option replaces its value");
+}
+
+Test(cli_options, an_action_runs_at_once_and_ends_the_command) {
+    args a;
+    g_actions = 0;
+    cr_assert_eq(PARSE(&a, "--schema", "extra", "operands"), CLI_EXIT_OK);
+    cr_assert_eq(g_actions, 1);
+}
+
+Test(cli_options, usage_errors_exit_2, .init = cr_redirect_stderr) {
+    args a;
+    const char *const bad[][3] = {
+        {"--outp", "x", NULL}, {"--ou", "x", NULL},        {"-o", "x", NULL},
+        {"--out", NULL, NULL}, {"--quiet=1", NULL, NULL},  {"--frames", "0", NULL},
+        {"--fps", "x", NULL},  {"--scale", "2", NULL},     {"--colour", "pink", NULL},
+        {"--size", "1", NULL}, {"a.json", "b.json", NULL}, {"--help=1", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i)
+        cr_assert_eq(parse(&a, (const char *const[]){"test", bad[i][0], bad[i][1], NULL}),
+                     CLI_EXIT_USAGE, "case %zu", i);
+    a.set_count = 0;
+    cr_assert_eq(PARSE(&a, "--set", "1", "--set", "2", "--set", "3", "--set", "4"), CLI_EXIT_USAGE,
+                 "a full repeatable option");
+}
+
+Test(cli_options, an_abbreviation_is_unknown_with_a_hint, .init = cr_redirect_stderr) {
+    args a;
+    cr_assert_eq(PARSE(&a, "--fr", "3"), CLI_EXIT_USAGE);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("smpsim test: unknown option '--fr' (did you mean --frames?)\n"
+                            "Try 'smpsim test --help'.\n");
+}
+
+Test(cli_options, a_value_error_names_the_option_and_what_it_expected, .init = cr_redirect_stderr) {
+    args a;
+    cr_assert_eq(PARSE(&a, "--colour", "pink"), CLI_EXIT_USAGE);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("smpsim test: --colour: expected red, green or blue, got 'pink'\n"
+                            "Try 'smpsim test --help'.\n");
+}
+
+Test(cli_options, a_malformed_table_is_refused, .init = cr_redirect_stderr) {
+    args a = {0};
+    const cli_option twice[] = {
+        CLI_FLAG('q', "quiet", "x", args, quiet), CLI_FLAG('q', "quick", "x", args, verbose), {0}};
+    const cli_option help[] = {CLI_FLAG(0, "help", "x", args, quiet), {0}};
+    const cli_option no_arg[] = {{.kind = CLI_INT, .name = "n", CLI_MEMBER(args, frames)}, {0}};
+    const cli_option wrong_size[] = {CLI_NUMBER("n", "N", "x", args, fps, 0, 1), {0}};
+    const cli_option *tables[] = {twice, help, no_arg, wrong_size};
+    char *argv[] = {"test", NULL};
+    for (int i = 0; i < 4; ++i) {
+        const cli_group g[] = {{tables[i], &a}};
+        cr_assert_eq(cli_parse(&k_command, g, 1, 1, argv), CLI_EXIT_FAILURE, "table %d", i);
+    }
+}
+
+Test(cli_options, help_lists_every_row_with_its_range_and_words) {
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    const cli_group g[] = {{k_options, NULL}};
+    cli_print_help(&k_command, g, 1, out);
+    fclose(out);
+    cr_assert_not_null(strstr(text, "Usage: smpsim test [SCENE] [options]\n\nA test command.\n"),
+                       "%s", text);
+    cr_assert_not_null(strstr(text, "  -q, --quiet       say less\n"), "%s", text);
+    cr_assert_not_null(strstr(text, "  --frames N        frames, 1..10000\n"), "%s", text);
+    cr_assert_not_null(strstr(text, "  --scale F         a fraction, 0.25..1\n"), "%s", text);
+    cr_assert_not_null(strstr(text, "  --colour NAME     red, green or blue\n"), "%s", text);
+    cr_assert_not_null(strstr(text, "  -h, --help        show this help\n"), "%s", text);
+    cr_assert_null(strstr(text, "SCENE  "), "the operand is not an option: %s", text);
+    free(text);
+}
+
+Test(cli_options, help_wraps_at_80_columns) {
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    cli_print_row(out, "--long X",
+                  "a description long enough to need more than one line at eighty columns, "
+                  "so that the wrapping shows, indented under the first",
+                  20);
+    fclose(out);
+    int lines = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), ++lines) {
+        cr_assert_leq(strlen(line), 80, "%s", line);
+        if (lines > 0) cr_assert_eq(strspn(line, " "), 20, "%s", line);
+    }
+    cr_assert_gt(lines, 1);
+    free(text);
+}
