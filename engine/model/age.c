@@ -323,16 +323,22 @@ static void make_tables(const smp_age_model *m, const float *sk, int stride, age
 
 /* ---- Evaluation -------------------------------------------------------------------------- */
 
-static age_kernel_fn kernel_for(smp_simd_path p) {
-    switch (p) {
+/* One kernel per path, in smp_simd_path's order: a path added without its kernel here fails to
+ * compile. Paths this build or CPU cannot run are refused before the table is read. */
 #if defined(__x86_64__) || defined(__i386__)
-    case SMP_SIMD_SSE41: return smp_age_kernel_sse41;
-    case SMP_SIMD_AVX2: return smp_age_kernel_avx2;
-    case SMP_SIMD_AVX512: return smp_age_kernel_avx512;
+#define AGE_X86_KERNEL(fn) fn
+#else
+#define AGE_X86_KERNEL(fn) smp_age_kernel_scalar
 #endif
-    default: return smp_age_kernel_scalar;
-    }
-}
+static const age_kernel_fn k_kernels[] = {
+    smp_age_kernel_scalar,                 /* SMP_SIMD_SCALAR */
+    AGE_X86_KERNEL(smp_age_kernel_sse41),  /* SMP_SIMD_SSE41 */
+    AGE_X86_KERNEL(smp_age_kernel_avx2),   /* SMP_SIMD_AVX2 */
+    AGE_X86_KERNEL(smp_age_kernel_avx512), /* SMP_SIMD_AVX512 */
+    smp_age_kernel_scalar,                 /* SMP_SIMD_NEON: the model has no NEON kernel */
+};
+_Static_assert(sizeof k_kernels / sizeof k_kernels[0] == SMP_SIMD_COUNT,
+               "one ageing kernel per smp_simd_path");
 
 /* Names the first offending dot; only runs when a kernel flagged one. */
 static smp_status first_bad_dot(const smp_age_model *m, const smp_dot_attrs *in, size_t first,
@@ -383,7 +389,7 @@ smp_status smp_age_eval_path(const smp_age_model *m, double t_years, const smp_d
     time_factors(m, t_years, sk, stride);
     age_tables t;
     make_tables(m, sk, stride, &t);
-    age_kernel_fn kernel = kernel_for(path);
+    age_kernel_fn kernel = k_kernels[path];
     /* Outputs that cannot stay in cache are written around it: no read-for-ownership of lines
      * that are about to be overwritten whole. */
     t.stream = count >= ((size_t)1 << 20);
