@@ -176,6 +176,31 @@ static smp_status check_session(const smp_age_session *s, int i, double prev_t, 
     return SMP_OK;
 }
 
+/* Fills the AGE_Z_COUNT per-micrometre depth tables (age_internal.h) for this skin. */
+static void depth_tables(const smp_skin *skin, float *ztab) {
+    for (int z = 0; z < AGE_Z_LEN; ++z) {
+        double zmm = z * 0.001;
+        double top;
+        smp_deposit_column(skin, zmm, &top);
+        smp_column_optics_out o;
+        smp_column_optics(skin, top, zmm, &o);
+        double deep = logistic((zmm - BLOWOUT_DEPTH_MM) / BLOWOUT_WIDTH_MM);
+        ztab[AGE_Z_LSHED * AGE_Z_LEN + z] =
+            (float)(1.0 - logistic((zmm - SHED_DEPTH_MM) / SHED_WIDTH_MM));
+        ztab[AGE_Z_VBLOW * AGE_Z_LEN + z] = (float)(BLOWOUT_VARIANCE_MM2 * deep);
+        ztab[AGE_Z_D * AGE_Z_LEN + z] =
+            (float)(DIFFUSION_MM2_PER_YEAR +
+                    (DIFFUSION_DEEP_MM2_PER_YEAR - DIFFUSION_MM2_PER_YEAR) * deep);
+        ztab[AGE_Z_BLUR * AGE_Z_LEN + z] = (float)(o.core_blur_mm * o.core_blur_mm);
+        ztab[AGE_Z_HALO2 * AGE_Z_LEN + z] = (float)(o.halo_spread_mm * o.halo_spread_mm);
+        for (int b = 0; b < SMP_BANDS; ++b) {
+            ztab[(AGE_Z_W_R + b) * AGE_Z_LEN + z] = (float)o.top[b];
+            ztab[(AGE_Z_WB_R + b) * AGE_Z_LEN + z] = (float)o.bottom[b];
+            ztab[(AGE_Z_I_R + b) * AGE_Z_LEN + z] = (float)o.side_mm[b];
+        }
+    }
+}
+
 smp_status smp_age_create(const smp_age_desc *desc, smp_age_model **out, smp_error *err) {
     *out = NULL;
     if (!desc || !desc->skin)
@@ -227,27 +252,7 @@ smp_status smp_age_create(const smp_age_desc *desc, smp_age_model **out, smp_err
     m->spread_factor = spread;
     m->ztab = ztab;
 
-    for (int z = 0; z < AGE_Z_LEN; ++z) {
-        double zmm = z * 0.001;
-        double top;
-        smp_deposit_column(skin, zmm, &top);
-        smp_column_optics_out o;
-        smp_column_optics(skin, top, zmm, &o);
-        double deep = logistic((zmm - BLOWOUT_DEPTH_MM) / BLOWOUT_WIDTH_MM);
-        ztab[AGE_Z_LSHED * AGE_Z_LEN + z] =
-            (float)(1.0 - logistic((zmm - SHED_DEPTH_MM) / SHED_WIDTH_MM));
-        ztab[AGE_Z_VBLOW * AGE_Z_LEN + z] = (float)(BLOWOUT_VARIANCE_MM2 * deep);
-        ztab[AGE_Z_D * AGE_Z_LEN + z] =
-            (float)(DIFFUSION_MM2_PER_YEAR +
-                    (DIFFUSION_DEEP_MM2_PER_YEAR - DIFFUSION_MM2_PER_YEAR) * deep);
-        ztab[AGE_Z_BLUR * AGE_Z_LEN + z] = (float)(o.core_blur_mm * o.core_blur_mm);
-        ztab[AGE_Z_HALO2 * AGE_Z_LEN + z] = (float)(o.halo_spread_mm * o.halo_spread_mm);
-        for (int b = 0; b < SMP_BANDS; ++b) {
-            ztab[(AGE_Z_W_R + b) * AGE_Z_LEN + z] = (float)o.top[b];
-            ztab[(AGE_Z_WB_R + b) * AGE_Z_LEN + z] = (float)o.bottom[b];
-            ztab[(AGE_Z_I_R + b) * AGE_Z_LEN + z] = (float)o.side_mm[b];
-        }
-    }
+    depth_tables(skin, ztab);
     *out = m;
     return SMP_OK;
 }

@@ -1,6 +1,6 @@
 /* The ageing model's per-dot equations and batch loop, written once over a small vector
  * vocabulary that each instruction-set file (age_scalar.c, age_sse41.c, age_avx2.c,
- * age_avx512.c) defines before including it:
+ * age_avx512.c; the x86 ones share most of it through age_x86.h) defines before including it:
  *
  *   VF VI VM W          float vector, int vector, lane mask, lane count (1 for the scalar path)
  *   KERNEL_NAME         the batch function to define (age_kernel_fn, age_internal.h)
