@@ -79,19 +79,23 @@ static inline k_in k_load(const age_tables *t, const smp_dot_attrs *in, size_t i
     return d;
 }
 
-/* Dots [i, i + W): the core (top face) and the halo (bottom face and side), see smp_dot_look.
- * The deposit is a column of pigment whose plan footprint has variance sd2 (radius √(2·sd2)
- * for the disc of the same second moment); a buried black surface removes remitted light in
- * proportion to its area times the depth weight where it lies (docs/MODEL.md §3), scaled by
- * the deposit's opacity apig and the tissue's dermal share. */
-static inline void k_dots(const age_tables *t, const sk_state *c, const smp_dot_attrs *in, size_t i,
-                          const smp_dot_look *out, int stream, VM *bad) {
+/* One vector of dots' looks, see smp_dot_look. */
+typedef struct k_look {
+    VF sigma, pigment, trans[3], halo_sigma, halo[3];
+} k_look;
+
+/* Dots [i, i + W): the core (top face) and, when asked, the halo (bottom face and side), see
+ * smp_dot_look. The deposit is a column of pigment whose plan footprint has variance sd2
+ * (radius √(2·sd2) for the disc of the same second moment); a buried black surface removes
+ * remitted light in proportion to its area times the depth weight where it lies (docs/MODEL.md
+ * §3), scaled by the deposit's opacity apig and the tissue's dermal share. */
+static inline void k_eval(const age_tables *t, const sk_state *c, const k_in *d, int halo,
+                          k_look *o) {
     const VF one = vf_set1(1.0f), zero = vf_set1(0.0f);
-    const k_in d = k_load(t, in, i, bad);
-    const VI z = d.z, sk = d.sk;
-    VF sigma0 = vf_mul(vf_from_i(d.r), vf_set1(AGE_SIGMA_PER_UM));
+    const VI z = d->z, sk = d->sk;
+    VF sigma0 = vf_mul(vf_from_i(d->r), vf_set1(AGE_SIGMA_PER_UM));
     VF s02 = vf_mul(sigma0, sigma0);
-    VF ink = vf_mul(vf_from_i(d.ink8), vf_set1(AGE_INK_SCALE));
+    VF ink = vf_mul(vf_from_i(d->ink8), vf_set1(AGE_INK_SCALE));
     VF lz = vf_gather(t->z[AGE_Z_LSHED], z);
     VF m = vf_add(vf_mul(ink, sk_get(c, t, AGE_SK_POWN, sk)), sk_get(c, t, AGE_SK_ADD, sk));
     VF shed = vf_add(vf_mul(ink, sk_get(c, t, AGE_SK_PH, sk)), sk_get(c, t, AGE_SK_ADDH, sk));
@@ -109,23 +113,43 @@ static inline void k_dots(const age_tables *t, const sk_state *c, const smp_dot_
     VF side = vf_sqrt(vf_add(sd2, sd2));
     VF ah = vf_div(apig, sh2);
     VF fs = sk_get(c, t, AGE_SK_FS, sk);
-    vf_put(out->sigma_mm + i, vf_sqrt(sv2), stream);
-    if (out->pigment) vf_put(out->pigment + i, m, stream);
-    if (out->halo_sigma_mm) vf_put(out->halo_sigma_mm + i, vf_sqrt(vf_add(sh2, swell)), stream);
-    float *dst[3] = {out->trans_r, out->trans_g, out->trans_b};
-    float *halo[3] = {out->halo_r, out->halo_g, out->halo_b};
+    o->sigma = vf_sqrt(sv2);
+    o->pigment = m;
+    if (halo) o->halo_sigma = vf_sqrt(vf_add(sh2, swell));
     for (int b = 0; b < 3; ++b) {
-        VF w = vf_gather(t->z[AGE_Z_W_R + b], z);
         VF q = sk_get(c, t, AGE_SK_QF_R + b, sk);
-        VF tr = vf_sub(one, vf_mul(a, vf_add(vf_mul(w, q), fs)));
+        VF tr = vf_sub(one, vf_mul(a, vf_add(vf_mul(vf_gather(t->z[AGE_Z_W_R + b], z), q), fs)));
         /* a face takes more than its own area; right above it no more than all the light */
-        vf_put(dst[b] + i, vf_max(tr, zero), stream);
-        if (!out->halo_sigma_mm) continue;
+        o->trans[b] = vf_max(tr, zero);
+        if (!halo) continue;
         VF h = vf_add(vf_mul(sd2, vf_gather(t->z[AGE_Z_WB_R + b], z)),
                       vf_mul(side, vf_gather(t->z[AGE_Z_I_R + b], z)));
         VF th = vf_sub(one, vf_mul(ah, vf_mul(h, q)));
-        vf_put(halo[b] + i, vf_max(th, zero), stream);
+        o->halo[b] = vf_max(th, zero);
     }
+}
+
+/* Writes dots [i, i + W); pigment and the halo only where out asks for them. */
+static inline void k_store(const smp_dot_look *out, size_t i, const k_look *o, int stream) {
+    vf_put(out->sigma_mm + i, o->sigma, stream);
+    if (out->pigment) vf_put(out->pigment + i, o->pigment, stream);
+    vf_put(out->trans_r + i, o->trans[0], stream);
+    vf_put(out->trans_g + i, o->trans[1], stream);
+    vf_put(out->trans_b + i, o->trans[2], stream);
+    if (!out->halo_sigma_mm) return;
+    vf_put(out->halo_sigma_mm + i, o->halo_sigma, stream);
+    vf_put(out->halo_r + i, o->halo[0], stream);
+    vf_put(out->halo_g + i, o->halo[1], stream);
+    vf_put(out->halo_b + i, o->halo[2], stream);
+}
+
+/* Dots [i, i + W), read, evaluated, then written: no output store sits between table reads. */
+static inline void k_dots(const age_tables *t, const sk_state *c, const smp_dot_attrs *in, size_t i,
+                          const smp_dot_look *out, int stream, VM *bad) {
+    const k_in d = k_load(t, in, i, bad);
+    k_look o = {0}; /* the halo stays 0 where out has none: it is not written */
+    k_eval(t, c, &d, out->halo_sigma_mm != NULL, &o);
+    k_store(out, i, &o, stream);
 }
 
 enum { K_ALIGN_MASK = K_STREAM_ALIGN ? K_STREAM_ALIGN - 1 : 0 };
