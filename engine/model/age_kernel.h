@@ -6,7 +6,8 @@
  *   KERNEL_NAME         the batch function to define (age_kernel_fn, age_internal.h)
  *   K_STREAM_ALIGN      bytes a streaming store needs; 0: the path never streams
  *   vi_set1 vi_add vi_and vi_slli vi_min_u vi_from_f_trunc vi_load_u16 vi_load_u8
- *   vi_gt vi_eq (to lane masks) vm_none vm_or vm_any
+ *   vi_gt vi_eq (to lane masks; the inputs are at most 16 bits wide, so signed and unsigned
+ *   compares agree) vm_none vm_or vm_any
  *   vf_set1 vf_add vf_sub vf_mul vf_div vf_min vf_max vf_sqrt vf_floor vf_from_i vf_from_bits
  *   vf_gather (one table read per lane) vf_put (a store, streamed when asked) k_fence
  *   K_SK_IN_REGISTERS   defined when the file supplies sk_state, sk_init and sk_get (the
@@ -16,7 +17,8 @@
  * signed zeros come out alike on every path. Every path performs the same IEEE single-precision
  * operations in the same order and none fuses a multiply with an add (the stage builds with
  * -ffp-contract=off, the AVX2 file without -mfma), so all give the scalar path's bits.
- * shaders/model.glsl mirrors these equations in GLSL. */
+ * shaders/model.glsl mirrors these equations in GLSL. Each of those files includes this once,
+ * so it has no include guard. */
 
 /* e^-x for x >= 0 (NaN reads as large), relative error < 2e-7: 2^n by the exponent bits times
  * a degree-6 Taylor polynomial on |u| <= ln2/2. */
@@ -36,6 +38,8 @@ static inline VF k_expneg(VF x) {
     return vf_mul(p, vf_from_bits(bits));
 }
 
+/* The (session, tissue) factors, read from t->sk lane by lane unless the file keeps them in
+ * registers. */
 #ifndef K_SK_IN_REGISTERS
 typedef struct sk_state {
     char unused;
