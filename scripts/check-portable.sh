@@ -23,7 +23,8 @@ core=(base/status base/rng base/simd base/bigalloc mesh/mesh head/head_procedura
       fields/fields fields/fields_scars fields/fields_measure fields/fields_noise scatter/dots scatter/scatter
       scatter/poisson/scatter_poisson scatter/blue/scatter_blue scatter/poisson/scatter_sse41
       scatter/poisson/scatter_avx2 scatter/poisson/scatter_avx512 scatter/poisson/scatter_neon
-      model/skin model/colour model/age model/age_sse41 model/age_avx2 model/age_avx512)
+      model/skin model/colour model/age model/age_scalar model/age_sse41 model/age_avx2
+      model/age_avx512)
 src=(tests/portable/portable_check.c)
 for f in "${core[@]}"; do src+=("engine/$f.c"); done
 flags=(-std=c11 -O2 -fopenmp -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Iinclude

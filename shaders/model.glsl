@@ -1,5 +1,7 @@
-// The ageing model's per-dot equations (engine/core/age_internal.h, docs/MODEL.md) for GLSL
-// 330 shaders. A library, not a shader: no #version; append it after a file that has one.
+// The ageing model's per-dot equations for GLSL 330 shaders: the twin of k_dots in the C
+// kernel engine/model/age_kernel.h (docs/MODEL.md), which a shader cannot include, so a change
+// to one is made to the other (GLSL's exp stands for the kernel's k_expneg). A library, not a
+// shader: no #version; append it after a file that has one.
 //
 // The host fills the uniforms with smp_age_uniforms() for the year shown: everything that
 // depends on time is folded into per-(session, tissue) factors there, so this code only does
@@ -31,7 +33,7 @@ struct AgeDot {
     vec3 halo_trans;     // halo: multiplier at its centre
 };
 
-// The depth weight of a buried absorber and its integral down [z0, z1] (age.c).
+// The depth weight of a buried absorber and its integral down [z0, z1] (engine/model/age.c).
 vec3 age_weight(float z, vec3 half_len, float epi) {
     return exp(-max(z - epi, 0.0) / half_len);
 }

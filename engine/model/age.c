@@ -177,6 +177,31 @@ static smp_status check_session(const smp_age_session *s, int i, double prev_t, 
     return SMP_OK;
 }
 
+/* Fills the AGE_Z_COUNT per-micrometre depth tables (age_internal.h) for this skin. */
+static void depth_tables(const smp_skin *skin, float *ztab) {
+    for (int z = 0; z < AGE_Z_LEN; ++z) {
+        double zmm = z * 0.001;
+        double top;
+        smp_deposit_column(skin, zmm, &top);
+        smp_column_optics_out o;
+        smp_column_optics(skin, top, zmm, &o);
+        double deep = logistic((zmm - BLOWOUT_DEPTH_MM) / BLOWOUT_WIDTH_MM);
+        ztab[AGE_Z_LSHED * AGE_Z_LEN + z] =
+            (float)(1.0 - logistic((zmm - SHED_DEPTH_MM) / SHED_WIDTH_MM));
+        ztab[AGE_Z_VBLOW * AGE_Z_LEN + z] = (float)(BLOWOUT_VARIANCE_MM2 * deep);
+        ztab[AGE_Z_D * AGE_Z_LEN + z] =
+            (float)(DIFFUSION_MM2_PER_YEAR +
+                    (DIFFUSION_DEEP_MM2_PER_YEAR - DIFFUSION_MM2_PER_YEAR) * deep);
+        ztab[AGE_Z_BLUR * AGE_Z_LEN + z] = (float)(o.core_blur_mm * o.core_blur_mm);
+        ztab[AGE_Z_HALO2 * AGE_Z_LEN + z] = (float)(o.halo_spread_mm * o.halo_spread_mm);
+        for (int b = 0; b < SMP_BANDS; ++b) {
+            ztab[(AGE_Z_W_R + b) * AGE_Z_LEN + z] = (float)o.top[b];
+            ztab[(AGE_Z_WB_R + b) * AGE_Z_LEN + z] = (float)o.bottom[b];
+            ztab[(AGE_Z_I_R + b) * AGE_Z_LEN + z] = (float)o.side_mm[b];
+        }
+    }
+}
+
 smp_status smp_age_create(const smp_age_desc *desc, smp_age_model **out, smp_error *err) {
     *out = NULL;
     if (!desc || !desc->skin)
@@ -231,27 +256,7 @@ smp_status smp_age_create(const smp_age_desc *desc, smp_age_model **out, smp_err
     m->spread_factor = spread;
     m->ztab = ztab;
 
-    for (int z = 0; z < AGE_Z_LEN; ++z) {
-        double zmm = z * 0.001;
-        double top;
-        smp_deposit_column(skin, zmm, &top);
-        smp_column_optics_out o;
-        smp_column_optics(skin, top, zmm, &o);
-        double deep = logistic((zmm - BLOWOUT_DEPTH_MM) / BLOWOUT_WIDTH_MM);
-        ztab[AGE_Z_LSHED * AGE_Z_LEN + z] =
-            (float)(1.0 - logistic((zmm - SHED_DEPTH_MM) / SHED_WIDTH_MM));
-        ztab[AGE_Z_VBLOW * AGE_Z_LEN + z] = (float)(BLOWOUT_VARIANCE_MM2 * deep);
-        ztab[AGE_Z_D * AGE_Z_LEN + z] =
-            (float)(DIFFUSION_MM2_PER_YEAR +
-                    (DIFFUSION_DEEP_MM2_PER_YEAR - DIFFUSION_MM2_PER_YEAR) * deep);
-        ztab[AGE_Z_BLUR * AGE_Z_LEN + z] = (float)(o.core_blur_mm * o.core_blur_mm);
-        ztab[AGE_Z_HALO2 * AGE_Z_LEN + z] = (float)(o.halo_spread_mm * o.halo_spread_mm);
-        for (int b = 0; b < SMP_BANDS; ++b) {
-            ztab[(AGE_Z_W_R + b) * AGE_Z_LEN + z] = (float)o.top[b];
-            ztab[(AGE_Z_WB_R + b) * AGE_Z_LEN + z] = (float)o.bottom[b];
-            ztab[(AGE_Z_I_R + b) * AGE_Z_LEN + z] = (float)o.side_mm[b];
-        }
-    }
+    depth_tables(skin, ztab);
     *out = m;
     return SMP_OK;
 }
@@ -327,38 +332,22 @@ static void make_tables(const smp_age_model *m, const float *sk, int stride, age
 
 /* ---- Evaluation -------------------------------------------------------------------------- */
 
-void smp_age_kernel_scalar(const age_tables *t, const smp_dot_attrs *in, size_t begin, size_t end,
-                           const smp_dot_look *out, unsigned *bad) {
-    unsigned b = 0;
-    for (size_t i = begin; i < end; ++i) {
-        age_look o;
-        age_dot(t, in->radius_um[i], in->depth_um[i], in->ink[i], in->session[i], in->tissue[i], &o,
-                &b);
-        out->sigma_mm[i] = o.sigma_mm;
-        if (out->pigment) out->pigment[i] = o.pigment;
-        out->trans_r[i] = o.trans[0];
-        out->trans_g[i] = o.trans[1];
-        out->trans_b[i] = o.trans[2];
-        if (out->halo_sigma_mm) {
-            out->halo_sigma_mm[i] = o.halo_sigma_mm;
-            out->halo_r[i] = o.halo_trans[0];
-            out->halo_g[i] = o.halo_trans[1];
-            out->halo_b[i] = o.halo_trans[2];
-        }
-    }
-    *bad |= b;
-}
-
-static age_kernel_fn kernel_for(smp_simd_path p) {
-    switch (p) {
+/* One kernel per path, in smp_simd_path's order: a path added without its kernel here fails to
+ * compile. Paths this build or CPU cannot run are refused before the table is read. */
 #if defined(__x86_64__) || defined(__i386__)
-    case SMP_SIMD_SSE41: return smp_age_kernel_sse41;
-    case SMP_SIMD_AVX2: return smp_age_kernel_avx2;
-    case SMP_SIMD_AVX512: return smp_age_kernel_avx512;
+#define AGE_X86_KERNEL(fn) fn
+#else
+#define AGE_X86_KERNEL(fn) smp_age_kernel_scalar
 #endif
-    default: return smp_age_kernel_scalar;
-    }
-}
+static const age_kernel_fn k_kernels[] = {
+    smp_age_kernel_scalar,                 /* SMP_SIMD_SCALAR */
+    AGE_X86_KERNEL(smp_age_kernel_sse41),  /* SMP_SIMD_SSE41 */
+    AGE_X86_KERNEL(smp_age_kernel_avx2),   /* SMP_SIMD_AVX2 */
+    AGE_X86_KERNEL(smp_age_kernel_avx512), /* SMP_SIMD_AVX512 */
+    smp_age_kernel_scalar,                 /* SMP_SIMD_NEON: the model has no NEON kernel */
+};
+_Static_assert(sizeof k_kernels / sizeof k_kernels[0] == SMP_SIMD_COUNT,
+               "one ageing kernel per smp_simd_path");
 
 /* Names the first offending dot; only runs when a kernel flagged one. */
 static smp_status first_bad_dot(const smp_age_model *m, const smp_dot_attrs *in, size_t first,
@@ -409,7 +398,7 @@ smp_status smp_age_eval_path(const smp_age_model *m, double t_years, const smp_d
     time_factors(m, t_years, sk, stride);
     age_tables t;
     make_tables(m, sk, stride, &t);
-    age_kernel_fn kernel = kernel_for(path);
+    age_kernel_fn kernel = k_kernels[path];
     /* Outputs that cannot stay in cache are written around it: no read-for-ownership of lines
      * that are about to be overwritten whole. */
     t.stream = count >= ((size_t)1 << 20);
@@ -435,6 +424,14 @@ smp_status smp_age_eval(const smp_age_model *m, double t_years, const smp_dot_at
     return smp_age_eval_path(m, t_years, in, first, count, out, threads, smp_simd_active(), err);
 }
 
+/* One dot's outputs as the kernels' arrays, each one long. */
+static smp_dot_look look_of(smp_dot_state *o) {
+    smp_dot_look look = {&o->sigma_mm,      &o->pigment,       &o->trans[0],
+                         &o->trans[1],      &o->trans[2],      &o->halo_sigma_mm,
+                         &o->halo_trans[0], &o->halo_trans[1], &o->halo_trans[2]};
+    return look;
+}
+
 smp_status smp_age_dot(const smp_age_model *m, double t_years, unsigned radius_um,
                        unsigned depth_um, unsigned ink, unsigned session, unsigned tissue,
                        smp_dot_state *out, smp_error *err) {
@@ -446,13 +443,26 @@ smp_status smp_age_dot(const smp_age_model *m, double t_years, unsigned radius_u
     uint16_t r = (uint16_t)radius_um, z = (uint16_t)depth_um;
     uint8_t i8 = (uint8_t)ink, s = (uint8_t)session, k = (uint8_t)tissue;
     smp_dot_attrs in = {&r, &z, &i8, &s, &k};
-    smp_dot_look look = {&out->sigma_mm,      &out->pigment,       &out->trans[0],
-                         &out->trans[1],      &out->trans[2],      &out->halo_sigma_mm,
-                         &out->halo_trans[0], &out->halo_trans[1], &out->halo_trans[2]};
+    smp_dot_look look = look_of(out);
     return smp_age_eval_path(m, t_years, &in, 0, 1, &look, 1, SMP_SIMD_SCALAR, err);
 }
 
 /* ---- The treated area ------------------------------------------------------------------- */
+
+/* A session's typical dot (its radius, depth and dilution) on one tissue, on the scalar kernel;
+ * the model's checks keep every field in the tables' range. */
+static void typical_dot(const age_tables *t, const smp_age_session *ses, int session,
+                        smp_tissue tissue, smp_dot_state *o) {
+    double r_um = floor(ses->radius_mm * 1000.0 + 0.5);
+    double z_um = floor(ses->depth_mm * 1000.0 + 0.5);
+    double ink = floor((1.0 - ses->dilution) * 255.0 + 0.5);
+    uint16_t r = (uint16_t)r_um, z = (uint16_t)(z_um < 65535 ? z_um : 65535);
+    uint8_t i8 = (uint8_t)ink, s = (uint8_t)session, k = (uint8_t)tissue;
+    smp_dot_attrs in = {&r, &z, &i8, &s, &k};
+    smp_dot_look look = look_of(o);
+    unsigned bad = 0;
+    smp_age_kernel_scalar(t, &in, 0, 1, &look, &bad);
+}
 
 smp_status smp_age_area(const smp_age_model *m, double t_years, smp_tissue tissue,
                         smp_area_state *out, smp_error *err) {
@@ -474,13 +484,8 @@ smp_status smp_age_area(const smp_age_model *m, double t_years, smp_tissue tissu
     for (int s = 0; s < m->session_count; ++s) {
         const smp_age_session *ses = &m->sessions[s];
         if (t_years < ses->t_years) continue;
-        unsigned bad = 0;
-        age_look o;
-        double r_um = floor(ses->radius_mm * 1000.0 + 0.5);
-        double z_um = floor(ses->depth_mm * 1000.0 + 0.5);
-        double ink = floor((1.0 - ses->dilution) * 255.0 + 0.5);
-        age_dot(&t, (uint16_t)r_um, (uint16_t)(z_um < 65535 ? z_um : 65535), (uint8_t)ink,
-                (uint8_t)s, (uint8_t)tissue, &o, &bad);
+        smp_dot_state o;
+        typical_dot(&t, ses, s, tissue, &o);
         double n = ses->density_per_cm2, y_dot = 0.0, sigma = o.sigma_mm, halo = o.halo_sigma_mm;
         for (int b = 0; b < SMP_BANDS; ++b) {
             double tr = o.trans[b] * o.halo_trans[b];
