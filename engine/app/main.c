@@ -11,7 +11,7 @@ static const struct {
     const char *summary;
 } k_commands[] = {
     {"view", cmd_view, "interactive viewer: orbit the head, scrub the years"},
-    {"render", cmd_render, "smp_gl_session images, contact sheets, comparisons, time-lapse video"},
+    {"render", cmd_render, "headless images, contact sheets, comparisons, time-lapse video"},
     {"scatter", cmd_scatter, "run the dot-scattering core alone: counts, timing, checksum"},
     {"bench", cmd_bench, "benchmarks: render, scatter, age"},
     {"check", cmd_check, "validate a scene file and print it resolved"},

@@ -42,7 +42,7 @@ enum {
 };
 
 /* What an edit touches: the model only (instant) or the dots (a background rebuild). */
-typedef enum view_edit_kind { VIEW_EDIT_MODEL, VIEW_EDIT_SCATTER } view_edit_kind;
+typedef enum view_edit_kind { VIEW_EDIT_MODEL } view_edit_kind;
 
 typedef enum view_compare {
     VIEW_COMPARE_OFF,
@@ -173,13 +173,13 @@ void view_init(viewer *v);
  * view_video_abort). */
 void view_shutdown(viewer *v);
 
-/* Validates edited and makes it the scene: rebuilds the model at once, or (kind
- * VIEW_EDIT_SCATTER) starts a background rebuild. On a rejected edit the scene is unchanged,
- * the reasons are shown in the window and the status is returned (err holds the first). */
-smp_status view_edit(viewer *v, const smp_scene *edited, view_edit_kind kind, smp_error *err);
+/* Validates edited and makes it the scene, rebuilding what the edit invalidates
+ * (smp_pipeline_invalidated): the model at once, new dots, fields or a head in the background.
+ * On a rejected edit the scene is unchanged, the reasons are shown in the window and the
+ * status is returned (err holds the first). */
+smp_status view_edit(viewer *v, const smp_scene *edited, smp_error *err);
 
-/* Applies one "path=value" override (as --set) through view_edit. Paths under client.skin and
- * lifestyle touch the model only. */
+/* Applies one "path=value" override (as --set) through view_edit. */
 smp_status view_set(viewer *v, const char *assignment, smp_error *err);
 
 /* Loads a scene file; on failure the previous scene stays and the errors are shown. */
@@ -192,7 +192,7 @@ smp_status view_save(viewer *v, const char *path, smp_error *err);
 void view_start_build(viewer *v, int reframe);
 
 /* Render thread, once per frame: swaps a finished build in and uploads it. Returns SMP_OK, or
- * the build's error (shown in the window; the previous smp_pipeline stays). */
+ * the build's error (shown in the window; the previous pipeline stays). */
 smp_status view_poll_build(viewer *v, smp_error *err);
 
 /* Whether a build is running or the first one still has to start, and for how long (ms). */

@@ -26,21 +26,21 @@ static smp_scene *draft(const viewer *v, const void *field, void **field_in_draf
     return d;
 }
 
-static void commit(viewer *v, smp_scene *d, view_edit_kind kind) {
+static void commit(viewer *v, smp_scene *d) {
     if (!d) return;
     smp_error err = {0};
-    view_edit(v, d, kind, &err);
+    view_edit(v, d, &err);
     free(d);
 }
 
 static void slider_double(viewer *v, const char *label, const double *field, float lo, float hi,
-                          const char *format, view_edit_kind kind) {
+                          const char *format) {
     float x = (float)*field;
     if (!ui_slider_float(label, &x, lo, hi, format)) return;
     void *at;
     smp_scene *d = draft(v, field, &at);
     if (d) *(double *)at = x;
-    commit(v, d, kind);
+    commit(v, d);
 }
 
 /* The stubble's length, however the scene gives it; an edit sets the length itself. */
@@ -53,28 +53,28 @@ static void slider_stubble(viewer *v, const smp_scene_client *c) {
         *(double *)at = x;
         d->client.days_since_shave = NAN;
     }
-    commit(v, d, VIEW_EDIT_SCATTER);
+    commit(v, d);
 }
 
 static void slider_int(viewer *v, const char *label, const int *field, int lo, int hi,
-                       const char *format, view_edit_kind kind) {
+                       const char *format) {
     int x = *field;
     if (!ui_slider_int_text(label, &x, lo, hi, format)) return;
     void *at;
     smp_scene *d = draft(v, field, &at);
     if (d) *(int *)at = x;
-    commit(v, d, kind);
+    commit(v, d);
 }
 
 /* enum fields are ints in the scene struct */
 static void combo_enum(viewer *v, const char *label, const void *field, const char *const *names,
-                       int count, view_edit_kind kind) {
+                       int count) {
     int x = *(const int *)field;
     if (!ui_combo(label, &x, names, count)) return;
     void *at;
     smp_scene *d = draft(v, field, &at);
     if (d) *(int *)at = x;
-    commit(v, d, kind);
+    commit(v, d);
 }
 
 /* --- scene panel ------------------------------------------------------------------------- */
@@ -90,12 +90,11 @@ static void client_section(viewer *v) {
             void *at;
             smp_scene *d = draft(v, &c->mst, &at);
             if (d) *(int *)at = m;
-            commit(v, d, VIEW_EDIT_MODEL);
+            commit(v, d);
         }
     }
     ui_text_muted("MST %d", c->mst);
-    slider_int(v, "Fitzpatrick", &c->fitzpatrick, 1, 6, k_roman[c->fitzpatrick - 1],
-               VIEW_EDIT_MODEL);
+    slider_int(v, "Fitzpatrick", &c->fitzpatrick, 1, 6, k_roman[c->fitzpatrick - 1]);
 
     float hair[3];
     unsigned rgb = (unsigned)strtoul(c->hair_color + 1, NULL, 16);
@@ -106,10 +105,9 @@ static void client_section(viewer *v) {
         if (d)
             snprintf(at, SMP_SCENE_TEXT_MAX, "#%02x%02x%02x", (unsigned)lroundf(hair[0] * 255),
                      (unsigned)lroundf(hair[1] * 255), (unsigned)lroundf(hair[2] * 255));
-        commit(v, d, VIEW_EDIT_SCATTER);
+        commit(v, d);
     }
-    slider_double(v, "Hair FU/cm²", &c->hair_density_fu_per_cm2, 20, 150, "%.0f",
-                  VIEW_EDIT_SCATTER);
+    slider_double(v, "Hair FU/cm²", &c->hair_density_fu_per_cm2, 20, 150, "%.0f");
     slider_stubble(v, c);
 
     static const char *const patterns[] = {"none", "Norwood", "Ludwig", "alopecia totalis"};
@@ -123,7 +121,7 @@ static void client_section(viewer *v) {
             if (kind == SMP_PATTERN_NORWOOD) snprintf(d->client.stage, SMP_SCENE_TEXT_MAX, "V");
             if (kind == SMP_PATTERN_LUDWIG) snprintf(d->client.stage, SMP_SCENE_TEXT_MAX, "II");
         }
-        commit(v, d, VIEW_EDIT_SCATTER);
+        commit(v, d);
     }
     if (c->pattern == SMP_PATTERN_NORWOOD || c->pattern == SMP_PATTERN_LUDWIG) {
         const char *const *stages = c->pattern == SMP_PATTERN_NORWOOD ? k_norwood : k_ludwig;
@@ -134,7 +132,7 @@ static void client_section(viewer *v) {
             void *at;
             smp_scene *d = draft(v, c->stage, &at);
             if (d) snprintf(at, SMP_SCENE_TEXT_MAX, "%s", stages[at_stage]);
-            commit(v, d, VIEW_EDIT_SCATTER);
+            commit(v, d);
         }
     }
     static const char *const scars[] = {"FUT strip",    "FUE",       "craniotomy", "burn",
@@ -149,30 +147,29 @@ static void session_editor(viewer *v, int i) {
     static const char *const kinds[] = {"session", "touch-up"};
     static const char *const inks[] = {"carbon", "temporary"};
     ui_push_id(i);
-    combo_enum(v, "Kind", &s->kind, kinds, 2, VIEW_EDIT_SCATTER);
-    slider_int(v, "Day", &s->day, 0, 3650, "%d", VIEW_EDIT_SCATTER);
-    slider_double(v, "Density", &s->density_fraction, 0, 1, "%.2f of full", VIEW_EDIT_SCATTER);
-    combo_enum(v, "Ink", &s->ink, inks, 2, VIEW_EDIT_MODEL);
-    slider_double(v, "Dilution", &s->dilution, 0, 0.95f, "%.2f", VIEW_EDIT_SCATTER);
-    slider_double(v, "Needle mm", &s->needle_diameter_mm, 0.1f, 0.5f, "%.2f", VIEW_EDIT_SCATTER);
-    slider_int(v, "Points", &s->needle_points, 1, 9, "%d", VIEW_EDIT_SCATTER);
-    slider_double(v, "Depth mm", &s->depth_mm, 0.05f, 3, "%.2f", VIEW_EDIT_SCATTER);
-    slider_double(v, "Depth SD mm", &s->depth_sd_mm, 0, 1, "%.2f", VIEW_EDIT_SCATTER);
+    combo_enum(v, "Kind", &s->kind, kinds, 2);
+    slider_int(v, "Day", &s->day, 0, 3650, "%d");
+    slider_double(v, "Density", &s->density_fraction, 0, 1, "%.2f of full");
+    combo_enum(v, "Ink", &s->ink, inks, 2);
+    slider_double(v, "Dilution", &s->dilution, 0, 0.95f, "%.2f");
+    slider_double(v, "Needle mm", &s->needle_diameter_mm, 0.1f, 0.5f, "%.2f");
+    slider_int(v, "Points", &s->needle_points, 1, 9, "%d");
+    slider_double(v, "Depth mm", &s->depth_mm, 0.05f, 3, "%.2f");
+    slider_double(v, "Depth SD mm", &s->depth_sd_mm, 0, 1, "%.2f");
     ui_pop_id();
 }
 
 static void plan_section(viewer *v) {
     const smp_scene_plan *p = &v->scene.plan;
     static const char *const rules[] = {"blue noise", "Poisson", "grid"};
-    combo_enum(v, "Placement", &p->rule, rules, 3, VIEW_EDIT_SCATTER);
-    slider_double(v, "Dots/cm²", &p->full_density_per_cm2, 5, 400, "%.0f", VIEW_EDIT_SCATTER);
+    combo_enum(v, "Placement", &p->rule, rules, 3);
+    slider_double(v, "Dots/cm²", &p->full_density_per_cm2, 5, 400, "%.0f");
     static const char *const shapes[] = {"none", "straight", "rounded", "widow's peak", "winged"};
-    combo_enum(v, "Hairline", &p->hairline, shapes, 5, VIEW_EDIT_SCATTER);
-    slider_double(v, "Height mm", &p->hairline_height_mm, 40, 130, "%.0f", VIEW_EDIT_SCATTER);
-    slider_double(v, "Softness mm", &p->hairline_softness_mm, 0.5f, 30, "%.1f", VIEW_EDIT_SCATTER);
-    slider_double(v, "Fine irreg.", &p->micro_irregularity_mm, 0, 10, "%.1f mm", VIEW_EDIT_SCATTER);
-    slider_double(v, "Broad irreg.", &p->macro_irregularity_mm, 0, 20, "%.1f mm",
-                  VIEW_EDIT_SCATTER);
+    combo_enum(v, "Hairline", &p->hairline, shapes, 5);
+    slider_double(v, "Height mm", &p->hairline_height_mm, 40, 130, "%.0f");
+    slider_double(v, "Softness mm", &p->hairline_softness_mm, 0.5f, 30, "%.1f");
+    slider_double(v, "Fine irreg.", &p->micro_irregularity_mm, 0, 10, "%.1f mm");
+    slider_double(v, "Broad irreg.", &p->macro_irregularity_mm, 0, 20, "%.1f mm");
     for (int i = 0; i < p->session_count; ++i) {
         char title[64];
         snprintf(title, sizeof title, "%s %d, day %d###session%d",
@@ -201,7 +198,7 @@ static void plan_section(viewer *v) {
             s->day = due > last ? due : last + 1;
             dp->session_count++;
         }
-        commit(v, d, VIEW_EDIT_SCATTER);
+        commit(v, d);
     }
     if (p->session_count > 0) {
         if (p->session_count < SMP_SCENE_MAX_SESSIONS) ui_same_line();
@@ -209,16 +206,15 @@ static void plan_section(viewer *v) {
             void *at;
             smp_scene *d = draft(v, &p->session_count, &at);
             if (d) d->plan.session_count--;
-            commit(v, d, VIEW_EDIT_SCATTER);
+            commit(v, d);
         }
     }
 }
 
 static void lifestyle_section(viewer *v) {
-    slider_double(v, "Outdoor hours", &v->scene.outdoor_hours_per_day, 0, 16, "%.1f h/day",
-                  VIEW_EDIT_MODEL);
+    slider_double(v, "Outdoor hours", &v->scene.outdoor_hours_per_day, 0, 16, "%.1f h/day");
     slider_double(v, "Sunscreen SPF", &v->scene.sunscreen_spf, 1, 100,
-                  v->scene.sunscreen_spf <= 1 ? "none" : "%.0f", VIEW_EDIT_MODEL);
+                  v->scene.sunscreen_spf <= 1 ? "none" : "%.0f");
 }
 
 static void view_section(viewer *v) {

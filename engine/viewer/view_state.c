@@ -115,31 +115,38 @@ static smp_status refuse_while_training(viewer *v, smp_error *err) {
     return err->status;
 }
 
-static smp_status apply(viewer *v, const smp_scene *checked, view_edit_kind kind, smp_error *err) {
+/* What the edit invalidates decides the work (smp_pipeline_invalidated): new dots, fields or
+ * a head are built in the background; a model is rebuilt at once; names, views and years need
+ * nothing. Measured against the scene being built when a build is in flight. */
+static smp_status apply(viewer *v, const smp_scene *checked, smp_error *err) {
     if (same_scene(checked, &v->scene)) return SMP_OK; /* a combo picked its own value again */
     if (v->training) return refuse_while_training(v, err);
-    if (kind == VIEW_EDIT_SCATTER || v->build) {
+    const smp_scene *base = v->build ? &v->build->scene : &v->shown;
+    smp_pipeline_change change = smp_pipeline_invalidated(base, checked);
+    if (change >= SMP_PIPELINE_CHANGED_DOTS || v->build) {
         /* a model edit during a build is picked up when the build lands */
         v->scene = *checked;
-        if (kind == VIEW_EDIT_SCATTER) view_start_build(v, 0);
+        if (change >= SMP_PIPELINE_CHANGED_DOTS) view_start_build(v, 0);
         return SMP_OK;
     }
-    smp_status st = smp_pipeline_rebuild_model(checked, &v->h.p, err);
-    if (st != SMP_OK) {
-        view_message(v, 1, "%s", err->message);
-        return st;
+    if (change == SMP_PIPELINE_CHANGED_MODEL) {
+        smp_status st = smp_pipeline_rebuild_model(checked, &v->h.p, err);
+        if (st != SMP_OK) {
+            view_message(v, 1, "%s", err->message);
+            return st;
+        }
+        v->heat_ready = 0; /* the contrast map follows the model */
     }
     v->scene = v->shown = *checked;
-    v->heat_ready = 0; /* the contrast map follows the model */
     view_update_plot(v);
     return SMP_OK;
 }
 
-smp_status view_edit(viewer *v, const smp_scene *edited, view_edit_kind kind, smp_error *err) {
+smp_status view_edit(viewer *v, const smp_scene *edited, smp_error *err) {
     smp_scene *checked = malloc(sizeof *checked);
     if (!checked) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory editing the scene");
     smp_status st = validate(v, edited, NULL, checked, err);
-    if (st == SMP_OK) st = apply(v, checked, kind, err);
+    if (st == SMP_OK) st = apply(v, checked, err);
     if (st == SMP_OK && v->message_is_error) view_clear_messages(v);
     free(checked);
     return st;
@@ -149,9 +156,7 @@ smp_status view_set(viewer *v, const char *assignment, smp_error *err) {
     smp_scene *checked = malloc(sizeof *checked);
     if (!checked) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory editing the scene");
     smp_status st = validate(v, &v->scene, assignment, checked, err);
-    int model_only =
-        strncmp(assignment, "client.skin.", 12) == 0 || strncmp(assignment, "lifestyle.", 10) == 0;
-    if (st == SMP_OK) st = apply(v, checked, model_only ? VIEW_EDIT_MODEL : VIEW_EDIT_SCATTER, err);
+    if (st == SMP_OK) st = apply(v, checked, err);
     free(checked);
     return st;
 }
