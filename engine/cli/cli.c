@@ -71,18 +71,6 @@ int cli_split_list(char *text, char **items, int max) {
     }
 }
 
-int cli_not_yet(const char *cmd, int argc, char **argv, const char *usage, const char *what) {
-    for (int i = 1; i < argc; ++i)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("Usage: smpsim %s %s\n\n%s\n\nNot available yet in this version: the command "
-                   "exits with status 1.\n",
-                   cmd, usage, what);
-            return CLI_EXIT_OK;
-        }
-    fprintf(stderr, "smpsim %s: not available yet in this version\n", cmd);
-    return CLI_EXIT_FAILURE;
-}
-
 smp_status cli_parse_number(const char *option, const char *text, double lo, double hi, double *out,
                             smp_error *err) {
     char *end = NULL;

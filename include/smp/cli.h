@@ -35,10 +35,6 @@ smp_status cli_parse_number(const char *option, const char *text, double lo, dou
  * there are more than max or an item is empty. */
 int cli_split_list(char *text, char **items, int max);
 
-/* For a command whose engine part is not built yet: answers --help truthfully, otherwise says
- * so on stderr and returns CLI_EXIT_FAILURE so scripts can tell. */
-int cli_not_yet(const char *cmd, int argc, char **argv, const char *usage, const char *what);
-
 /* The commands. */
 int cmd_render(int argc, char **argv);
 int cmd_view(int argc, char **argv);
