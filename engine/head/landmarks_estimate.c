@@ -114,126 +114,140 @@ static smp_status fail(smp_error *err, smp_landmark_id id, const char *why) {
                          why);
 }
 
-smp_status smp_landmarks_estimate(const smp_mesh *mesh, smp_landmarks *out, smp_error *err) {
-    if (!mesh || !out || !mesh->positions || !mesh->indices || mesh->triangle_count == 0)
-        return smp_error_set(err, SMP_ERR_INVALID_ARG, "landmarks: no mesh to estimate them on");
-    smp_bounds b = smp_mesh_bounds(mesh);
-    const double x_mid = 0.5 * ((double)b.min[0] + b.max[0]);
+/* The midline profile: the cut segments, and the front of the profile sampled every `step`
+ * mm from y_lo up to the vertex (NaN where the plane misses). */
+typedef struct profile {
+    segment *seg;
     size_t n;
-    segment *seg = slice_x(mesh, x_mid, &n);
-    if (!seg) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory estimating landmarks");
-    smp_status status = SMP_OK;
-    double *zf = NULL;
-    if (n < 8) {
-        status = fail(err, SMP_LM_VERTEX, "the midline plane barely meets the mesh");
-        goto done;
-    }
+    double x_mid, y_lo, step;
+    double vy, vz; /* the vertex: the profile's highest point */
+    int samples;
+    double *zf;
+} profile;
 
-    /* Vertex: the highest point of the profile. */
-    double vy = -DBL_MAX, vz = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-        if (seg[i].y0 > vy) vy = seg[i].y0, vz = seg[i].z0;
-        if (seg[i].y1 > vy) vy = seg[i].y1, vz = seg[i].z1;
-    }
-    set_point(out->p[SMP_LM_VERTEX], x_mid, vy, vz);
+static void profile_free(profile *pr) {
+    free(pr->zf);
+    free(pr->seg);
+}
 
+static smp_status profile_build(const smp_mesh *mesh, const smp_bounds *b, profile *pr,
+                                smp_error *err) {
+    memset(pr, 0, sizeof *pr);
+    pr->x_mid = 0.5 * ((double)b->min[0] + b->max[0]);
+    pr->seg = slice_x(mesh, pr->x_mid, &pr->n);
+    if (!pr->seg) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory estimating landmarks");
+    if (pr->n < 8) return fail(err, SMP_LM_VERTEX, "the midline plane barely meets the mesh");
+    pr->vy = -DBL_MAX;
+    for (size_t i = 0; i < pr->n; ++i) {
+        if (pr->seg[i].y0 > pr->vy) pr->vy = pr->seg[i].y0, pr->vz = pr->seg[i].z0;
+        if (pr->seg[i].y1 > pr->vy) pr->vy = pr->seg[i].y1, pr->vz = pr->seg[i].z1;
+    }
     /* The front of the profile sampled every half millimetre (coarser for huge inputs). */
-    const double y_lo = b.min[1], height = vy - y_lo;
-    double step = 0.5;
-    if (height / step > PROFILE_MAX_SAMPLES - 1) step = height / (PROFILE_MAX_SAMPLES - 1);
-    const int samples = (int)(height / step) + 1;
-    zf = malloc(sizeof(double) * (size_t)samples);
-    if (!zf) {
-        status = smp_error_set(err, SMP_ERR_NOMEM, "out of memory estimating landmarks");
-        goto done;
-    }
-    int tip = -1;
-    for (int i = 0; i < samples; ++i) {
-        zf[i] = profile_z(seg, n, y_lo + i * step, 1);
-        if (!isnan(zf[i]) && (tip < 0 || zf[i] > zf[tip])) tip = i;
-    }
-    if (tip < 0) {
-        status = fail(err, SMP_LM_NASION, "the midline profile has no front");
-        goto done;
-    }
+    pr->y_lo = b->min[1];
+    const double height = pr->vy - pr->y_lo;
+    pr->step = 0.5;
+    if (height / pr->step > PROFILE_MAX_SAMPLES - 1) pr->step = height / (PROFILE_MAX_SAMPLES - 1);
+    pr->samples = (int)(height / pr->step) + 1;
+    pr->zf = malloc(sizeof(double) * (size_t)pr->samples);
+    if (!pr->zf) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory estimating landmarks");
+    for (int i = 0; i < pr->samples; ++i)
+        pr->zf[i] = profile_z(pr->seg, pr->n, pr->y_lo + i * pr->step, 1);
+    return SMP_OK;
+}
 
-    /* Nasion: walking up from the nose tip, the first sample that is the lowest within 5 mm
-     * either way and that the profile rises from by at least 0.5 mm within 25 mm above: a
-     * real hollow, not noise on the slope of the nose. */
-    const int w = (int)ceil(5.0 / step), rise_w = (int)ceil(25.0 / step);
-    int nasion = -1;
-    for (int i = tip + 1; i < samples && nasion < 0; ++i) {
+/* Nasion: walking up from the nose tip (the profile's most forward sample), the first sample
+ * that is the lowest within 5 mm either way and that the profile rises from by at least
+ * 0.5 mm within 25 mm above: a real hollow, not noise on the slope of the nose. -1: none. */
+static int find_nasion(const profile *pr, int tip) {
+    const double *zf = pr->zf;
+    const int w = (int)ceil(5.0 / pr->step), rise_w = (int)ceil(25.0 / pr->step);
+    for (int i = tip + 1; i < pr->samples; ++i) {
         if (isnan(zf[i])) continue;
         int is_min = 1;
         for (int j = i - w; j <= i + w && is_min; ++j)
-            if (j >= 0 && j < samples && !isnan(zf[j]) && zf[j] < zf[i]) is_min = 0;
+            if (j >= 0 && j < pr->samples && !isnan(zf[j]) && zf[j] < zf[i]) is_min = 0;
         if (!is_min) continue;
         double rise = 0.0;
-        for (int j = i + 1; j <= i + rise_w && j < samples; ++j)
+        for (int j = i + 1; j <= i + rise_w && j < pr->samples; ++j)
             if (!isnan(zf[j])) rise = fmax(rise, zf[j] - zf[i]);
-        if (rise >= 0.5) nasion = i;
+        if (rise >= 0.5) return i;
     }
-    if (nasion < 0) {
-        status = fail(err, SMP_LM_NASION,
-                      "no hollow above the nose tip on the midline profile (is the face +Z?)");
-        goto done;
-    }
-    const double ny = y_lo + nasion * step;
-    set_point(out->p[SMP_LM_NASION], x_mid, ny, zf[nasion]);
+    return -1;
+}
 
+/* Vertex, nasion and glabella from the profile's extrema; the index of the glabella sample. */
+static smp_status profile_landmarks(const profile *pr, smp_landmarks *out, int *glabella_out,
+                                    smp_error *err) {
+    set_point(out->p[SMP_LM_VERTEX], pr->x_mid, pr->vy, pr->vz);
+    int tip = -1;
+    for (int i = 0; i < pr->samples; ++i)
+        if (!isnan(pr->zf[i]) && (tip < 0 || pr->zf[i] > pr->zf[tip])) tip = i;
+    if (tip < 0) return fail(err, SMP_LM_NASION, "the midline profile has no front");
+    int nasion = find_nasion(pr, tip);
+    if (nasion < 0)
+        return fail(err, SMP_LM_NASION,
+                    "no hollow above the nose tip on the midline profile (is the face +Z?)");
+    const double ny = pr->y_lo + nasion * pr->step;
+    set_point(out->p[SMP_LM_NASION], pr->x_mid, ny, pr->zf[nasion]);
     /* Glabella: the most forward point of the brow within 40 mm above the nasion. */
     int glabella = nasion;
-    for (int j = nasion + 1; j < samples && (j - nasion) * step <= 40.0; ++j)
-        if (!isnan(zf[j]) && zf[j] > zf[glabella]) glabella = j;
-    if (glabella == nasion) {
-        status = fail(err, SMP_LM_GLABELLA, "nothing rises above the nasion on the profile");
-        goto done;
-    }
-    set_point(out->p[SMP_LM_GLABELLA], x_mid, y_lo + glabella * step, zf[glabella]);
-    if (vy - ny < 40.0) {
-        status = fail(err, SMP_LM_VERTEX,
-                      "the top of the head is less than 40 mm above the "
-                      "nasion; the mesh is not a head in mm, +Y up");
-        goto done;
-    }
+    for (int j = nasion + 1; j < pr->samples && (j - nasion) * pr->step <= 40.0; ++j)
+        if (!isnan(pr->zf[j]) && pr->zf[j] > pr->zf[glabella]) glabella = j;
+    if (glabella == nasion)
+        return fail(err, SMP_LM_GLABELLA, "nothing rises above the nasion on the profile");
+    set_point(out->p[SMP_LM_GLABELLA], pr->x_mid, pr->y_lo + glabella * pr->step, pr->zf[glabella]);
+    if (pr->vy - ny < 40.0)
+        return fail(err, SMP_LM_VERTEX,
+                    "the top of the head is less than 40 mm above the "
+                    "nasion; the mesh is not a head in mm, +Y up");
+    *glabella_out = glabella;
+    return SMP_OK;
+}
 
+/* Inion, ear canals and eye corners: placed by head proportions measured from the profile,
+ * then dropped onto the surface by rays from outside the head. */
+static smp_status proportional_landmarks(const smp_mesh *mesh, const smp_bounds *b,
+                                         const profile *pr, int glabella, smp_landmarks *out,
+                                         smp_error *err) {
+    const double ny = out->p[SMP_LM_NASION][1], vy = pr->vy, x_mid = pr->x_mid;
     /* Inion and the ear-canal height: the back of the profile at the tragion height. */
     const double ty = ny - TRAGION_BELOW_NASION * (vy - ny);
-    const double back_z = profile_z(seg, n, ty, 0);
-    if (isnan(back_z)) {
-        status = fail(err, SMP_LM_INION, "the profile has no back at the ear-canal height");
-        goto done;
-    }
+    const double back_z = profile_z(pr->seg, pr->n, ty, 0);
+    if (isnan(back_z))
+        return fail(err, SMP_LM_INION, "the profile has no back at the ear-canal height");
     set_point(out->p[SMP_LM_INION], x_mid, ty, back_z);
-    const double tz = 0.5 * (zf[glabella] + back_z);
-
+    const double tz = 0.5 * (pr->zf[glabella] + back_z);
     const double margin = 10.0;
     for (int side = 0; side < 2; ++side) {
         smp_landmark_id id = side ? SMP_LM_TRAGION_RIGHT : SMP_LM_TRAGION_LEFT;
-        double o[3] = {side ? b.min[0] - margin : b.max[0] + margin, ty, tz};
+        double o[3] = {side ? b->min[0] - margin : b->max[0] + margin, ty, tz};
         double d[3] = {side ? 1.0 : -1.0, 0.0, 0.0}, hit[3];
-        if (!cast_ray(mesh, o, d, hit)) {
-            status = fail(err, id, "no surface at the side of the head at ear height");
-            goto done;
-        }
+        if (!cast_ray(mesh, o, d, hit))
+            return fail(err, id, "no surface at the side of the head at ear height");
         set_point(out->p[id], hit[0], hit[1], hit[2]);
     }
-
     const double cy = ny - CANTHUS_BELOW_NASION * (vy - ny);
     for (int side = 0; side < 2; ++side) {
         smp_landmark_id id = side ? SMP_LM_CANTHUS_RIGHT : SMP_LM_CANTHUS_LEFT;
         double tx = out->p[side ? SMP_LM_TRAGION_RIGHT : SMP_LM_TRAGION_LEFT][0];
-        double o[3] = {x_mid + CANTHUS_OF_TRAGION_X * (tx - x_mid), cy, b.max[2] + margin};
+        double o[3] = {x_mid + CANTHUS_OF_TRAGION_X * (tx - x_mid), cy, b->max[2] + margin};
         double d[3] = {0.0, 0.0, -1.0}, hit[3];
-        if (!cast_ray(mesh, o, d, hit)) {
-            status = fail(err, id, "no surface in front of the eye region");
-            goto done;
-        }
+        if (!cast_ray(mesh, o, d, hit))
+            return fail(err, id, "no surface in front of the eye region");
         set_point(out->p[id], hit[0], hit[1], hit[2]);
     }
+    return SMP_OK;
+}
 
-done:
-    free(zf);
-    free(seg);
+smp_status smp_landmarks_estimate(const smp_mesh *mesh, smp_landmarks *out, smp_error *err) {
+    if (!mesh || !out || !mesh->positions || !mesh->indices || mesh->triangle_count == 0)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "landmarks: no mesh to estimate them on");
+    smp_bounds b = smp_mesh_bounds(mesh);
+    profile pr;
+    int glabella = 0;
+    smp_status status = profile_build(mesh, &b, &pr, err);
+    if (status == SMP_OK) status = profile_landmarks(&pr, out, &glabella, err);
+    if (status == SMP_OK) status = proportional_landmarks(mesh, &b, &pr, glabella, out, err);
+    profile_free(&pr);
     return status;
 }
