@@ -851,121 +851,130 @@ smp_status smp_scene_save(const smp_scene *scene, const char *path, smp_error *e
  * the index is one past the end. On success *parent and *slot say where the value goes. */
 static cJSON *set_value(const field *f, const char *text);
 
+/* One step of a --set path: a field name and, when it is followed by [N], an index. */
+typedef struct path_step {
+    const field *f;  /* the field named */
+    long index;      /* -1: no index */
+    int last;        /* the path ends here */
+    const char *end; /* where the next step starts */
+} path_step;
+
+/* Reads the step at s below schema, appending it to done (the path read so far, for
+ * messages); 0 after reporting a malformed or unknown step. size: the array's current size
+ * (from the tree), for the range check. */
+static int read_step(ctx *c, const field *schema, const char *path, const char *s, cJSON *node,
+                     char *done, size_t done_size, path_step *st) {
+    char key[PATH_MAX_LEN];
+    size_t n = strcspn(s, ".[");
+    if (n == 0 || n >= sizeof key) {
+        report(c, path, 0,
+               "malformed path (expected names separated by dots, e.g. client.skin.mst)");
+        return 0;
+    }
+    memcpy(key, s, n);
+    key[n] = '\0';
+    s += n;
+    const field *f = schema->children;
+    while (f && f->key && strcmp(f->key, key) != 0) ++f;
+    if (!f || !f->key) {
+        if (!schema->children)
+            report(c, done, 0, "is a value, not an object");
+        else
+            report_unknown(c, schema, *done ? done : "(scene)", key, 0);
+        return 0;
+    }
+    size_t dl = strlen(done);
+    fmt_trunc(done + dl, done_size - dl, "%s%s", dl ? "." : "", key);
+    st->f = f;
+    st->index = -1;
+    if (*s == '[') {
+        char *end;
+        st->index = strtol(s + 1, &end, 10);
+        if (end == s + 1 || *end != ']' || st->index < 0 ||
+            !(f->kind == K_ARRAY || f->kind == K_NUMBER_LIST || f->kind == K_ENUM_LIST ||
+              f->kind == K_POINT2_LIST)) {
+            report(c, done, 0, "malformed index (expected [N] on an array field)");
+            return 0;
+        }
+        s = end + 1;
+        int size = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(node, key));
+        if (st->index > size || st->index >= f->max) {
+            report(c, done, 0,
+                   "index %ld out of range (the array has %d elements; append with [%d], at most "
+                   "%d)",
+                   st->index, size, size, f->max);
+            return 0;
+        }
+        dl = strlen(done);
+        snprintf(done + dl, done_size - dl, "[%ld]", st->index);
+        if (*s != '.' && *s != '\0') {
+            report(c, done, 0,
+                   "malformed path (expected '.' after [%ld], e.g. plan.sessions[1].depth_mm)",
+                   st->index);
+            return 0;
+        }
+    }
+    if (*s == '.') ++s;
+    st->last = *s == '\0';
+    st->end = s;
+    return 1;
+}
+
+static int out_of_memory(ctx *c, cJSON *orphan) {
+    cJSON_Delete(orphan);
+    add_line(c, SMP_ERR_NOMEM, "out of memory");
+    return 0;
+}
+
+/* Puts value (owned) at element index of array, replacing or appending. */
+static int place_in_array(ctx *c, cJSON *array, long index, cJSON *value) {
+    cJSON_bool placed = index == cJSON_GetArraySize(array)
+                            ? cJSON_AddItemToArray(array, value)
+                            : cJSON_ReplaceItemInArray(array, (int)index, value);
+    return placed ? 1 : out_of_memory(c, value);
+}
+
 static int set_in_tree(ctx *c, cJSON *root, const char *path, const char *text) {
     const field *schema = &scene_schema_root;
     field elem_schema;
     cJSON *node = root;
-    const char *s = path;
-    char key[PATH_MAX_LEN], done[PATH_MAX_LEN] = "";
-    while (*s) {
-        size_t n = strcspn(s, ".[");
-        if (n == 0 || n >= sizeof key) {
-            report(c, path, 0,
-                   "malformed path (expected names separated by dots, e.g. "
-                   "client.skin.mst)");
-            return 0;
-        }
-        memcpy(key, s, n);
-        key[n] = '\0';
-        s += n;
-        const field *f = schema->children;
-        while (f && f->key && strcmp(f->key, key) != 0) ++f;
-        if (!f || !f->key) {
-            if (!schema->children)
-                report(c, done, 0, "is a value, not an object");
-            else
-                report_unknown(c, schema, *done ? done : "(scene)", key, 0);
-            return 0;
-        }
-        size_t dl = strlen(done);
-        fmt_trunc(done + dl, sizeof done - dl, "%s%s", dl ? "." : "", key);
-        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, key);
-        long index = -1;
-        if (*s == '[') {
-            char *end;
-            index = strtol(s + 1, &end, 10);
-            if (end == s + 1 || *end != ']' || index < 0 ||
-                !(f->kind == K_ARRAY || f->kind == K_NUMBER_LIST || f->kind == K_ENUM_LIST ||
-                  f->kind == K_POINT2_LIST)) {
-                report(c, done, 0, "malformed index (expected [N] on an array field)");
-                return 0;
-            }
-            s = end + 1;
-            int size = cJSON_GetArraySize(child);
-            if (index > size || index >= f->max) {
-                report(c, done, 0,
-                       "index %ld out of range (the array has %d elements; append "
-                       "with [%d], at most %d)",
-                       index, size, size, f->max);
-                return 0;
-            }
-            dl = strlen(done);
-            snprintf(done + dl, sizeof done - dl, "[%ld]", index);
-            if (*s != '.' && *s != '\0') {
-                report(c, done, 0,
-                       "malformed path (expected '.' after [%ld], e.g. "
-                       "plan.sessions[1].depth_mm)",
-                       index);
-                return 0;
-            }
-        }
-        if (*s == '.') ++s;
-        int last = *s == '\0';
-        if (!child && (index >= 0 || !last)) {
+    char done[PATH_MAX_LEN] = "";
+    for (const char *s = path; *s;) {
+        path_step st;
+        if (!read_step(c, schema, path, s, node, done, sizeof done, &st)) return 0;
+        s = st.end;
+        const field *f = st.f;
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, f->key);
+        if (!child && (st.index >= 0 || !st.last)) {
             /* A freshly appended array element has no keys yet: make the container the path
              * goes through. */
-            child = index >= 0 ? cJSON_CreateArray() : cJSON_CreateObject();
-            if (!child || !cJSON_AddItemToObject(node, key, child)) {
-                cJSON_Delete(child);
-                add_line(c, SMP_ERR_NOMEM, "out of memory");
-                return 0;
-            }
+            child = st.index >= 0 ? cJSON_CreateArray() : cJSON_CreateObject();
+            if (!child || !cJSON_AddItemToObject(node, f->key, child))
+                return out_of_memory(c, child);
         }
         cJSON *value = NULL;
-        if (last &&
-            !(value = set_value(index >= 0 && f->kind != K_ARRAY ? &(field){0} : f, text))) {
-            add_line(c, SMP_ERR_NOMEM, "out of memory");
-            return 0;
-        }
-        if (index >= 0) {
-            int size = cJSON_GetArraySize(child);
-            if (last) {
-                cJSON_bool placed = index == size
-                                        ? cJSON_AddItemToArray(child, value)
-                                        : cJSON_ReplaceItemInArray(child, (int)index, value);
-                if (!placed) {
-                    cJSON_Delete(value);
-                    add_line(c, SMP_ERR_NOMEM, "out of memory");
-                    return 0;
-                }
-                return 1;
-            }
+        if (st.last &&
+            !(value = set_value(st.index >= 0 && f->kind != K_ARRAY ? &(field){0} : f, text)))
+            return out_of_memory(c, NULL);
+        if (st.index >= 0) {
+            if (st.last) return place_in_array(c, child, st.index, value);
             if (f->kind != K_ARRAY) {
                 report(c, done, 0, "is a value, not an object");
                 return 0;
             }
-            if (index == size) {
+            if (st.index == cJSON_GetArraySize(child)) {
                 cJSON *elem = cJSON_CreateObject();
-                if (!elem || !cJSON_AddItemToArray(child, elem)) {
-                    cJSON_Delete(elem);
-                    add_line(c, SMP_ERR_NOMEM, "out of memory");
-                    return 0;
-                }
+                if (!elem || !cJSON_AddItemToArray(child, elem)) return out_of_memory(c, elem);
             }
-            node = cJSON_GetArrayItem(child, (int)index);
+            node = cJSON_GetArrayItem(child, (int)st.index);
             elem_schema = (field){.kind = K_OBJECT, .children = f->children};
             schema = &elem_schema;
             continue;
         }
-        if (last) {
-            cJSON_bool placed = child ? cJSON_ReplaceItemInObjectCaseSensitive(node, key, value)
-                                      : cJSON_AddItemToObject(node, key, value);
-            if (!placed) {
-                cJSON_Delete(value);
-                add_line(c, SMP_ERR_NOMEM, "out of memory");
-                return 0;
-            }
-            return 1;
+        if (st.last) {
+            cJSON_bool placed = child ? cJSON_ReplaceItemInObjectCaseSensitive(node, f->key, value)
+                                      : cJSON_AddItemToObject(node, f->key, value);
+            return placed ? 1 : out_of_memory(c, value);
         }
         if (f->kind != K_OBJECT) {
             report(c, done, 0, "is a value, not an object");
