@@ -21,6 +21,7 @@ qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 # mesh import); the same warnings and floating-point contract as the CMake build.
 core=(base/status base/rng base/simd base/bigalloc mesh/mesh head/head_procedural head/landmarks
       fields/fields fields/fields_scars fields/fields_measure fields/fields_noise scatter/dots scatter/scatter
+      scatter/validate scatter/sampling
       scatter/poisson/scatter_poisson scatter/blue/scatter_blue scatter/poisson/scatter_sse41
       scatter/poisson/scatter_avx2 scatter/poisson/scatter_avx512 scatter/poisson/scatter_neon
       model/skin model/colour model/age model/age_scalar model/age_sse41 model/age_avx2

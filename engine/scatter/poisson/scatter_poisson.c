@@ -21,8 +21,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "../blue/scatter_blue.h"
-#include "../scatter_internal.h"
+#include "../shared.h"
+#include "scatter_poisson.h"
 #include "smp/bigalloc.h"
 
 enum {
