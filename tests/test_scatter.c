@@ -64,6 +64,13 @@ static smp_scatter_info run(const smp_scatter_desc *d, smp_simd_path path, smp_d
     return info;
 }
 
+/* run() with blue noise's tuning given. */
+static void run_tuned(const smp_scatter_desc *d, smp_simd_path path,
+                      const scatter_blue_tuning *tuning, smp_dots *dots) {
+    smp_error err = {0};
+    cr_assert_eq(scatter_path_tuned(d, path, tuning, dots, NULL, &err), SMP_OK, "%s", err.message);
+}
+
 /* ---- Poisson ----------------------------------------------------------------------------- */
 
 Test(scatter, poisson_counts_per_region_follow_area_times_density) {
@@ -450,8 +457,9 @@ Test(scatter, seeds_and_sessions_give_different_dots) {
     free_head(&s);
 }
 
-/* The checksum of 6001 blue-noise dots on the small head with seed 9. */
-static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads) {
+/* The checksum of 6001 blue-noise dots on the small head with seed 9, with the given tuning. */
+static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads,
+                         const scatter_blue_tuning *tuning) {
     smp_scatter_desc d = {.mesh = &s->head,
                           .density_per_cm2 = s->density,
                           .seed = 9,
@@ -459,7 +467,7 @@ static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads) {
                           .count = 6001,
                           .threads = threads};
     smp_dots dots = alloc_for(&d, 0);
-    run(&d, path, &dots);
+    run_tuned(&d, path, tuning, &dots);
     cr_assert_eq(dots.count, 6001);
     uint64_t sum = smp_dots_checksum(&dots);
     smp_dots_free(&dots);
@@ -469,19 +477,21 @@ static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads) {
 Test(scatter, blue_noise_is_bit_identical_for_every_thread_count_and_simd_path) {
     head_scene s = small_head();
     const int threads[] = {1, 2, 8};
-    const uint64_t ref = blue_sum(&s, SMP_SIMD_SCALAR, 1);
+    const scatter_blue_tuning tuning = scatter_blue_tuning_default();
+    const uint64_t ref = blue_sum(&s, SMP_SIMD_SCALAR, 1, &tuning);
     for (int p = 0; p < SMP_SIMD_COUNT; ++p) {
         if (!smp_simd_supported((smp_simd_path)p)) continue;
         for (int t = 0; t < 3; ++t) {
             if (p != SMP_SIMD_SCALAR && t != 1) continue; /* SIMD does not touch blue noise */
-            cr_assert_eq(blue_sum(&s, (smp_simd_path)p, threads[t]), ref, "%s, %d threads differs",
-                         smp_simd_name((smp_simd_path)p), threads[t]);
+            cr_assert_eq(blue_sum(&s, (smp_simd_path)p, threads[t], &tuning), ref,
+                         "%s, %d threads differs", smp_simd_name((smp_simd_path)p), threads[t]);
         }
     }
     /* the neighbour index rebuilt on one slice of the dots per thread, as large packings do */
-    scatter_blue_slice_min = 0;
+    scatter_blue_tuning sliced = tuning;
+    sliced.slice_min = 0;
     for (int t = 0; t < 3; ++t)
-        cr_assert_eq(blue_sum(&s, SMP_SIMD_SCALAR, threads[t]), ref,
+        cr_assert_eq(blue_sum(&s, SMP_SIMD_SCALAR, threads[t], &sliced), ref,
                      "%d threads, sliced rebuilds, differs", threads[t]);
     free_head(&s);
 }
@@ -491,11 +501,11 @@ Test(scatter, blue_noise_is_bit_identical_for_every_thread_count_and_simd_path) 
  * must give the same dots; here every pass takes one way, then the other. */
 Test(scatter, blue_noise_sweeps_give_the_sequential_greedy) {
     head_scene s = small_head();
-    size_t saved = scatter_blue_sweep_min;
     uint64_t sums[2][2];
     for (int way = 0; way < 2; ++way)
         for (int t = 0; t < 2; ++t) {
-            scatter_blue_sweep_min = way ? 0 : SIZE_MAX;
+            scatter_blue_tuning tuning = scatter_blue_tuning_default();
+            tuning.sweep_min = way ? 0 : SIZE_MAX;
             smp_scatter_desc d = {.mesh = &s.head,
                                   .density_per_cm2 = s.density,
                                   .seed = 4,
@@ -503,12 +513,11 @@ Test(scatter, blue_noise_sweeps_give_the_sequential_greedy) {
                                   .count = 6001,
                                   .threads = t + 1};
             smp_dots dots = alloc_for(&d, 0);
-            run(&d, SMP_SIMD_SCALAR, &dots);
+            run_tuned(&d, SMP_SIMD_SCALAR, &tuning, &dots);
             cr_assert_eq(dots.count, 6001);
             sums[way][t] = smp_dots_checksum(&dots);
             smp_dots_free(&dots);
         }
-    scatter_blue_sweep_min = saved;
     cr_assert_eq(sums[0][0], sums[0][1], "the sequential greedy depends on threads");
     cr_assert_eq(sums[1][0], sums[1][1], "the sweeps depend on threads");
     cr_assert_eq(sums[0][0], sums[1][0], "the sweeps and the sequential greedy differ");
@@ -826,10 +835,9 @@ Test(scatter, blue_noise_refuses_a_packing_whose_gaps_do_not_close) {
                           .count = 2000};
     smp_dots dots = alloc_for(&d, 0);
     smp_error err = {0};
-    double saved = scatter_blue_runaway;
-    scatter_blue_runaway = 0.5;
-    smp_status st = smp_scatter(&d, &dots, &err);
-    scatter_blue_runaway = saved;
+    scatter_blue_tuning tuning = scatter_blue_tuning_default();
+    tuning.runaway = 0.5;
+    smp_status st = scatter_path_tuned(&d, smp_simd_active(), &tuning, &dots, NULL, &err);
     cr_assert_eq(st, SMP_ERR_INVALID_ARG);
     cr_assert_not_null(strstr(err.message, "not closing"), "%s", err.message);
     cr_assert_eq(dots.count, 0);

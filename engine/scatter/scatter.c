@@ -101,8 +101,9 @@ void smp_scatter_place_one(const smp_mesh *mesh, const uint8_t *tissue, uint64_t
 
 /* ---- entry points ----------------------------------------------------------------------- */
 
-smp_status smp_scatter_path(const smp_scatter_desc *desc, smp_simd_path path, smp_dots *dots,
-                            smp_scatter_info *info, smp_error *err) {
+smp_status scatter_path_tuned(const smp_scatter_desc *desc, smp_simd_path path,
+                              const scatter_blue_tuning *tuning, smp_dots *dots,
+                              smp_scatter_info *info, smp_error *err) {
     smp_status st = scatter_validate(desc, err);
     if (st != SMP_OK) return st;
     if ((unsigned)path >= SMP_SIMD_COUNT)
@@ -127,10 +128,16 @@ smp_status smp_scatter_path(const smp_scatter_desc *desc, smp_simd_path path, sm
         if ((st = scatter_poisson_run(desc, path, planned, dots, err)) != SMP_OK) return st;
         local.added = planned;
     } else {
-        if ((st = scatter_blue_run(desc, expected, dots, &local, err)) != SMP_OK) return st;
+        if ((st = scatter_blue_run(desc, tuning, dots, &local, err)) != SMP_OK) return st;
     }
     if (info) *info = local;
     return SMP_OK;
+}
+
+smp_status smp_scatter_path(const smp_scatter_desc *desc, smp_simd_path path, smp_dots *dots,
+                            smp_scatter_info *info, smp_error *err) {
+    const scatter_blue_tuning tuning = scatter_blue_tuning_default();
+    return scatter_path_tuned(desc, path, &tuning, dots, info, err);
 }
 
 smp_status smp_scatter(const smp_scatter_desc *desc, smp_dots *dots, smp_error *err) {

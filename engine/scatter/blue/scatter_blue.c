@@ -261,7 +261,8 @@ typedef struct bn_index {
     size_t n_bulk, cap;
     bn_grid tail; /* dots n_bulk.. (indices relative to n_bulk) */
     size_t tail_cap;
-    int threads; /* for a rebuild's sorting */
+    int threads;      /* for a rebuild's sorting */
+    size_t slice_min; /* dots from which a rebuild runs on slices (scatter_blue_tuning) */
 } bn_index;
 
 static void index_free(bn_index *x) {
@@ -273,10 +274,11 @@ static void index_free(bn_index *x) {
     memset(x, 0, sizeof *x);
 }
 
-static int index_init(bn_index *x, float reach, size_t cap, int threads) {
+static int index_init(bn_index *x, float reach, size_t cap, int threads, size_t slice_min) {
     memset(x, 0, sizeof *x);
     x->reach = reach;
     x->threads = threads;
+    x->slice_min = slice_min;
     x->cap = cap;
     x->tail_cap = cap / 8 + 4096;
     x->xyzr = smp_big_alloc((cap ? cap : 1) * sizeof *x->xyzr);
@@ -300,16 +302,13 @@ static size_t row_index(const bn_index *x, const bn_point *p) {
            (size_t)x->n_rows[0] * (size_t)row_of(p->z, x->inv_row, x->row_lo[1], x->n_rows[1]);
 }
 
-/* Below this many dots a rebuild's slices would cost more than they save. */
-size_t scatter_blue_slice_min = 65536;
-
 /* Sorts pts[0, n) into the bulk's rows (a counting sort by row, then each row by x) and
  * empties the tail. 0 when out of memory. */
 static int index_rebuild(bn_index *x, const bn_point *pts, size_t n) {
     /* Every step below runs on slices of the dots, one per thread, and gives what one thread
      * would: min and max are exact, and a row's dots keep their index order whatever the
      * slices (slice k's go after slice k - 1's). */
-    const int threads = n > scatter_blue_slice_min ? x->threads : 1;
+    const int threads = n > x->slice_min ? x->threads : 1;
     float lo0 = n ? pts[0].y : 0.0f, lo1 = n ? pts[0].z : 0.0f, hi0 = lo0, hi1 = lo1;
     // clang-format off
 #pragma omp parallel for schedule(static) num_threads(threads) reduction(min : lo0, lo1) reduction(max : hi0, hi1)
@@ -973,15 +972,6 @@ enum { BN_UNDECIDED = 0, BN_IN = 1, BN_OUT = 2 };
  * triangle) crowd like that. The sequential greedy's tests meet only survivors already in. */
 enum { BN_CROWDED_CUBE = 16 };
 
-/* Fewer survivors than this (a few MiB) resolve faster by the sequential greedy, whose random
- * visits still hit the cache, than by listing dominators; more, and the sweeps win even on one
- * thread (1.9M survivors: 1.1 s against 2.1 s). */
-size_t scatter_blue_sweep_min = 32768;
-
-/* Open cells per point of room above which a packing is taken for a runaway. A healthy
- * packing's open cells peak at about twice its dots, in the second pass. */
-double scatter_blue_runaway = 16.0;
-
 static void resolver_free(bn_resolver *R) {
     table_free(&R->cubes);
     free(R->sv_block);
@@ -1104,14 +1094,14 @@ static uint32_t dominators(const bn_resolver *R, float inv_h, float h, size_t i,
     return n;
 }
 
-/* The greedy packing of surv[0, ns) with spacing reach h: joined[i] = 1 for those that join.
- * 0 when out of memory. */
+/* The greedy packing of surv[0, ns) with spacing reach h: joined[i] = 1 for those that join;
+ * by sweeps from sweep_min survivors on (scatter_blue_tuning). 0 when out of memory. */
 static int bn_resolve(bn_resolver *R, const bn_point *surv, size_t ns, float h, int threads,
-                      uint8_t *joined) {
+                      size_t sweep_min, uint8_t *joined) {
     const float inv_h = 1.0f / (2.0f * h);
     if (!R->cubes.slot && !table_init(&R->cubes, ns / 8 + 64)) return 0;
     if (!table_count_points(&R->cubes, inv_h, surv, ns)) return 0;
-    if (ns < scatter_blue_sweep_min || ns > BN_CROWDED_CUBE * R->cubes.used)
+    if (ns < sweep_min || ns > BN_CROWDED_CUBE * R->cubes.used)
         return resolve_sequential(R, surv, ns, h, joined);
     if (ns + BN_LANES > R->sv_cap) {
         size_t cap = ns + ns / 4 + BN_LANES;
@@ -1250,7 +1240,8 @@ static double bn_points_bound(double expect, size_t n_old) {
 }
 
 static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float scale,
-                          const smp_dots *existing, int threads, bn_run *run, smp_error *err) {
+                          const smp_dots *existing, int threads, const scatter_blue_tuning *tuning,
+                          bn_run *run, smp_error *err) {
     const smp_mesh *m = f->mesh;
     const uint32_t T = m->triangle_count;
     double expect = 0.0;
@@ -1303,7 +1294,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
      * pass's into the other */
     bn_emit *emit = calloc(2 * (size_t)threads, sizeof *emit);
     smp_status st = SMP_OK;
-    if (!run->acc || !emit || !index_init(&acc, h, cap, threads)) goto nomem;
+    if (!run->acc || !emit || !index_init(&acc, h, cap, threads, tuning->slice_min)) goto nomem;
     run->cap_acc = cap;
     for (size_t i = 0; i < n_old; ++i) {
         if (existing->triangle[i] >= T) {
@@ -1409,7 +1400,7 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
              * survivor that joined before it is too close (earlier passes' dots were ruled
              * out with the darts); see bn_resolve */
             if (!bn_reserve((void **)&joined, &joined_cap, ns, 1) ||
-                !bn_resolve(&resolver, surv, ns, h, threads, joined))
+                !bn_resolve(&resolver, surv, ns, h, threads, tuning->sweep_min, joined))
                 goto nomem;
             uint32_t n_pass = 0;
             for (size_t i = 0; i < ns; ++i) n_pass += joined[i];
@@ -1494,12 +1485,12 @@ static smp_status bn_pack(const smp_scatter_desc *d, const bn_field *f, float sc
         }
         /* Open cells shrink geometrically in a healthy packing; a runaway (cells the dots
          * never cover) is refused here rather than exhausting memory or leaving gaps. */
-        if ((double)n_next > scatter_blue_runaway * (double)cap) {
+        if ((double)n_next > tuning->runaway * (double)cap) {
             st = smp_error_set(err, SMP_ERR_INVALID_ARG,
                                "blue noise: %zu cells still open after pass %d, more than %g "
                                "per point the packing may hold (%zu): its gaps are not "
                                "closing, so no dots were added",
-                               n_next, pass + 1, scatter_blue_runaway, cap);
+                               n_next, pass + 1, tuning->runaway, cap);
             goto done;
         }
         if (!bn_reserve((void **)&surv, &surv_cap, ns, sizeof *surv)) goto nomem;
@@ -1606,9 +1597,8 @@ double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old) {
     return bn_points_bound(packed, n_old);
 }
 
-smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,
-                            smp_scatter_info *info, smp_error *err) {
-    (void)expected;
+smp_status scatter_blue_run(const smp_scatter_desc *d, const scatter_blue_tuning *tuning,
+                            smp_dots *dots, smp_scatter_info *info, smp_error *err) {
     int threads = d->threads > 0 ? d->threads : omp_get_max_threads();
     bn_field f;
     smp_status st = bn_field_build(d, threads, &f, err);
@@ -1628,7 +1618,8 @@ smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots
      * take two or three packings, not eight. */
     for (;;) {
         if (run.acc) free(run.acc);
-        if ((st = bn_pack(d, &f, (float)scale, dots, threads, &run, err)) != SMP_OK) goto out;
+        if ((st = bn_pack(d, &f, (float)scale, dots, threads, tuning, &run, err)) != SMP_OK)
+            goto out;
         bn_thin(d, &f, &run);
         ++runs;
         size_t got = run.n_acc - n_old;
