@@ -21,7 +21,7 @@ qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 # mesh import); the same warnings and floating-point contract as the CMake build.
 core=(base/status base/rng base/simd base/bigalloc mesh/mesh head/head_procedural head/landmarks
       fields/fields fields/fields_scars fields/fields_measure fields/fields_noise scatter/dots scatter/scatter
-      scatter/validate scatter/sampling
+      scatter/validate scatter/sampling scatter/grid
       scatter/poisson/scatter_poisson scatter/blue/scatter_blue scatter/blue/cubes scatter/blue/index
       scatter/blue/field scatter/blue/refine scatter/blue/resolve scatter/blue/pack scatter/blue/thin
       scatter/blue/count scatter/blue/quality scatter/poisson/scatter_sse41

@@ -1,6 +1,6 @@
 /* The scatter core's entry points: the rules' names, capacity and memory estimates, the
- * dispatch to each rule (poisson/, blue/), hand-placed dots and the checksum. The rules and
- * these share validate.c and sampling.c. */
+ * dispatch to each rule (poisson/, blue/, grid.c), hand-placed dots and the checksum. The
+ * rules and these share validate.c and sampling.c. */
 #include "smp/scatter.h"
 
 #include <math.h>
@@ -8,10 +8,11 @@
 #include <string.h>
 
 #include "blue/scatter_blue.h"
+#include "grid.h"
 #include "poisson/scatter_poisson.h"
 #include "shared.h"
 
-static const char *const k_rule_names[SMP_SCATTER_RULE_COUNT] = {"poisson", "blue"};
+static const char *const k_rule_names[SMP_SCATTER_RULE_COUNT] = {"poisson", "blue", "grid"};
 
 const char *smp_scatter_rule_name(smp_scatter_rule rule) {
     return (unsigned)rule < SMP_SCATTER_RULE_COUNT ? k_rule_names[rule] : NULL;
@@ -24,7 +25,7 @@ smp_status smp_scatter_rule_parse(const char *name, smp_scatter_rule *out, smp_e
             return SMP_OK;
         }
     return smp_error_set(err, SMP_ERR_INVALID_ARG,
-                         "unknown placement rule '%s' (expected poisson or blue)",
+                         "unknown placement rule '%s' (expected poisson, blue or grid)",
                          name ? name : "");
 }
 
@@ -57,7 +58,10 @@ static smp_status planned_count(const smp_scatter_desc *d, double expected, size
         *out = d->count;
         return SMP_OK;
     }
-    double n = d->rule == SMP_SCATTER_BLUE ? ceil(expected * 1.66) + 64.0 : floor(expected + 0.5);
+    /* a grid draws several times the dots it keeps, so that every node gets one */
+    double n = d->rule == SMP_SCATTER_BLUE   ? ceil(expected * 1.66) + 64.0
+               : d->rule == SMP_SCATTER_GRID ? floor(expected * 4.0)
+                                             : floor(expected + 0.5);
     if (n < 1.0)
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "the density gives %.3g dots over the whole mesh, which rounds to "
@@ -87,6 +91,10 @@ smp_status smp_scatter_scratch_bytes(const smp_scatter_desc *desc, size_t existi
     if (desc->rule == SMP_SCATTER_BLUE)
         b += (double)desc->mesh->triangle_count * 16.0 + (double)desc->mesh->vertex_count * 4.0 +
              SMP_SCATTER_BLUE_BYTES_PER_POINT * scatter_blue_points_estimate(desc, existing);
+    size_t draws = 0;
+    if (desc->rule == SMP_SCATTER_GRID &&
+        planned_count(desc, expected_dots(desc), &draws, NULL) == SMP_OK)
+        b += scatter_grid_scratch_bytes(existing + draws);
     *bytes = b;
     return SMP_OK;
 }
@@ -100,6 +108,28 @@ void smp_scatter_place_one(const smp_mesh *mesh, const uint8_t *tissue, uint64_t
 }
 
 /* ---- entry points ----------------------------------------------------------------------- */
+
+/* SMP_OK when dots has room for `planned` more. */
+static smp_status check_room(const smp_dots *dots, size_t planned, smp_error *err) {
+    if (dots->capacity - dots->count >= planned) return SMP_OK;
+    return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                         "the dot set holds %zu more dots but this scatter writes %zu "
+                         "(capacity needed: %zu)",
+                         dots->capacity - dots->count, planned, dots->count + planned);
+}
+
+/* desc's rule for `planned` new dots (the grid: its draws) appended to dots, info filled. */
+static smp_status run_rule(const smp_scatter_desc *desc, smp_simd_path path,
+                           const scatter_blue_tuning *tuning, size_t planned, smp_dots *dots,
+                           smp_scatter_info *info, smp_error *err) {
+    if (desc->rule == SMP_SCATTER_BLUE) return scatter_blue_run(desc, tuning, dots, info, err);
+    smp_status st = check_room(dots, planned, err);
+    if (st != SMP_OK) return st;
+    if (desc->rule == SMP_SCATTER_GRID)
+        return scatter_grid_run(desc, path, planned, dots, &info->added, err);
+    if ((st = scatter_poisson_run(desc, path, planned, dots, err)) == SMP_OK) info->added = planned;
+    return st;
+}
 
 smp_status scatter_path_tuned(const smp_scatter_desc *desc, smp_simd_path path,
                               const scatter_blue_tuning *tuning, smp_dots *dots,
@@ -119,17 +149,7 @@ smp_status scatter_path_tuned(const smp_scatter_desc *desc, smp_simd_path path,
     if ((st = planned_count(desc, expected, &planned, err)) != SMP_OK) return st;
     smp_scatter_info local = {0};
     local.expected = expected;
-    if (desc->rule == SMP_SCATTER_POISSON) {
-        if (dots->capacity - dots->count < planned)
-            return smp_error_set(err, SMP_ERR_INVALID_ARG,
-                                 "the dot set holds %zu more dots but this scatter writes %zu "
-                                 "(capacity needed: %zu)",
-                                 dots->capacity - dots->count, planned, dots->count + planned);
-        if ((st = scatter_poisson_run(desc, path, planned, dots, err)) != SMP_OK) return st;
-        local.added = planned;
-    } else {
-        if ((st = scatter_blue_run(desc, tuning, dots, &local, err)) != SMP_OK) return st;
-    }
+    if ((st = run_rule(desc, path, tuning, planned, dots, &local, err)) != SMP_OK) return st;
     if (info) *info = local;
     return SMP_OK;
 }

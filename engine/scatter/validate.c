@@ -30,6 +30,11 @@ smp_status scatter_validate(const smp_scatter_desc *d, smp_error *err) {
     if (d->threads < 0 || d->threads > 256)
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "scatter threads = %d: expected 0..256",
                              d->threads);
+    if (d->rule == SMP_SCATTER_GRID && d->grid_spacing_mm != 0.0f &&
+        !(d->grid_spacing_mm >= 0.01f && d->grid_spacing_mm <= 100.0f))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "scatter grid_spacing_mm = %g: expected 0 (default) or 0.01..100",
+                             (double)d->grid_spacing_mm);
     const smp_scatter_session *s = &d->session;
     if (s->index < 0 || s->index > 255)
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
