@@ -21,7 +21,10 @@ qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 # mesh import); the same warnings and floating-point contract as the CMake build.
 core=(base/status base/rng base/simd base/bigalloc mesh/mesh head/head_procedural head/landmarks
       fields/fields fields/fields_scars fields/fields_measure fields/fields_noise scatter/dots scatter/scatter
-      scatter/poisson/scatter_poisson scatter/blue/scatter_blue scatter/poisson/scatter_sse41
+      scatter/validate scatter/sampling scatter/grid
+      scatter/poisson/scatter_poisson scatter/blue/scatter_blue scatter/blue/cubes scatter/blue/index
+      scatter/blue/field scatter/blue/refine scatter/blue/resolve scatter/blue/pack scatter/blue/thin
+      scatter/blue/count scatter/blue/quality scatter/poisson/scatter_sse41
       scatter/poisson/scatter_avx2 scatter/poisson/scatter_avx512 scatter/poisson/scatter_neon
       model/skin model/colour model/age model/age_scalar model/age_sse41 model/age_avx2
       model/age_avx512)

@@ -1,5 +1,5 @@
-/* The scatter core: distribution, spacing, maximality, layering, exact counts, bad input and
- * bit-identical results for every thread count and SIMD path. */
+/* The scatter core: distribution, spacing, maximality, layering, exact counts, the grid's
+ * lattice, bad input and bit-identical results for every thread count and SIMD path. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
@@ -62,6 +62,13 @@ static smp_scatter_info run(const smp_scatter_desc *d, smp_simd_path path, smp_d
     smp_scatter_info info = {0};
     cr_assert_eq(smp_scatter_path(d, path, dots, &info, &err), SMP_OK, "%s", err.message);
     return info;
+}
+
+/* run() with blue noise's tuning given. */
+static void run_tuned(const smp_scatter_desc *d, smp_simd_path path,
+                      const scatter_blue_tuning *tuning, smp_dots *dots) {
+    smp_error err = {0};
+    cr_assert_eq(scatter_path_tuned(d, path, tuning, dots, NULL, &err), SMP_OK, "%s", err.message);
 }
 
 /* ---- Poisson ----------------------------------------------------------------------------- */
@@ -319,7 +326,11 @@ Test(scatter, degenerate_triangles_get_no_dots) {
                               .seed = 5};
         smp_dots dots = alloc_for(&d, 0);
         run(&d, smp_simd_best(), &dots);
-        cr_assert_eq(dots.count, 500);
+        /* the grid keeps at most its draws: those whose node leaves their triangle go */
+        if (rule == SMP_SCATTER_GRID)
+            cr_assert(dots.count > 0 && dots.count <= 500, "%zu grid dots", dots.count);
+        else
+            cr_assert_eq(dots.count, 500);
         for (size_t i = 0; i < dots.count; ++i)
             cr_assert_lt(dots.triangle[i], base.triangle_count, "dot in a degenerate triangle");
         smp_dots_free(&dots);
@@ -450,8 +461,9 @@ Test(scatter, seeds_and_sessions_give_different_dots) {
     free_head(&s);
 }
 
-/* The checksum of 6001 blue-noise dots on the small head with seed 9. */
-static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads) {
+/* The checksum of 6001 blue-noise dots on the small head with seed 9, with the given tuning. */
+static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads,
+                         const scatter_blue_tuning *tuning) {
     smp_scatter_desc d = {.mesh = &s->head,
                           .density_per_cm2 = s->density,
                           .seed = 9,
@@ -459,7 +471,7 @@ static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads) {
                           .count = 6001,
                           .threads = threads};
     smp_dots dots = alloc_for(&d, 0);
-    run(&d, path, &dots);
+    run_tuned(&d, path, tuning, &dots);
     cr_assert_eq(dots.count, 6001);
     uint64_t sum = smp_dots_checksum(&dots);
     smp_dots_free(&dots);
@@ -469,19 +481,21 @@ static uint64_t blue_sum(const head_scene *s, smp_simd_path path, int threads) {
 Test(scatter, blue_noise_is_bit_identical_for_every_thread_count_and_simd_path) {
     head_scene s = small_head();
     const int threads[] = {1, 2, 8};
-    const uint64_t ref = blue_sum(&s, SMP_SIMD_SCALAR, 1);
+    const scatter_blue_tuning tuning = scatter_blue_tuning_default();
+    const uint64_t ref = blue_sum(&s, SMP_SIMD_SCALAR, 1, &tuning);
     for (int p = 0; p < SMP_SIMD_COUNT; ++p) {
         if (!smp_simd_supported((smp_simd_path)p)) continue;
         for (int t = 0; t < 3; ++t) {
             if (p != SMP_SIMD_SCALAR && t != 1) continue; /* SIMD does not touch blue noise */
-            cr_assert_eq(blue_sum(&s, (smp_simd_path)p, threads[t]), ref, "%s, %d threads differs",
-                         smp_simd_name((smp_simd_path)p), threads[t]);
+            cr_assert_eq(blue_sum(&s, (smp_simd_path)p, threads[t], &tuning), ref,
+                         "%s, %d threads differs", smp_simd_name((smp_simd_path)p), threads[t]);
         }
     }
     /* the neighbour index rebuilt on one slice of the dots per thread, as large packings do */
-    scatter_blue_slice_min = 0;
+    scatter_blue_tuning sliced = tuning;
+    sliced.slice_min = 0;
     for (int t = 0; t < 3; ++t)
-        cr_assert_eq(blue_sum(&s, SMP_SIMD_SCALAR, threads[t]), ref,
+        cr_assert_eq(blue_sum(&s, SMP_SIMD_SCALAR, threads[t], &sliced), ref,
                      "%d threads, sliced rebuilds, differs", threads[t]);
     free_head(&s);
 }
@@ -491,11 +505,11 @@ Test(scatter, blue_noise_is_bit_identical_for_every_thread_count_and_simd_path) 
  * must give the same dots; here every pass takes one way, then the other. */
 Test(scatter, blue_noise_sweeps_give_the_sequential_greedy) {
     head_scene s = small_head();
-    size_t saved = scatter_blue_sweep_min;
     uint64_t sums[2][2];
     for (int way = 0; way < 2; ++way)
         for (int t = 0; t < 2; ++t) {
-            scatter_blue_sweep_min = way ? 0 : SIZE_MAX;
+            scatter_blue_tuning tuning = scatter_blue_tuning_default();
+            tuning.sweep_min = way ? 0 : SIZE_MAX;
             smp_scatter_desc d = {.mesh = &s.head,
                                   .density_per_cm2 = s.density,
                                   .seed = 4,
@@ -503,12 +517,11 @@ Test(scatter, blue_noise_sweeps_give_the_sequential_greedy) {
                                   .count = 6001,
                                   .threads = t + 1};
             smp_dots dots = alloc_for(&d, 0);
-            run(&d, SMP_SIMD_SCALAR, &dots);
+            run_tuned(&d, SMP_SIMD_SCALAR, &tuning, &dots);
             cr_assert_eq(dots.count, 6001);
             sums[way][t] = smp_dots_checksum(&dots);
             smp_dots_free(&dots);
         }
-    scatter_blue_sweep_min = saved;
     cr_assert_eq(sums[0][0], sums[0][1], "the sequential greedy depends on threads");
     cr_assert_eq(sums[1][0], sums[1][1], "the sweeps depend on threads");
     cr_assert_eq(sums[0][0], sums[1][0], "the sweeps and the sequential greedy differ");
@@ -826,10 +839,9 @@ Test(scatter, blue_noise_refuses_a_packing_whose_gaps_do_not_close) {
                           .count = 2000};
     smp_dots dots = alloc_for(&d, 0);
     smp_error err = {0};
-    double saved = scatter_blue_runaway;
-    scatter_blue_runaway = 0.5;
-    smp_status st = smp_scatter(&d, &dots, &err);
-    scatter_blue_runaway = saved;
+    scatter_blue_tuning tuning = scatter_blue_tuning_default();
+    tuning.runaway = 0.5;
+    smp_status st = scatter_path_tuned(&d, smp_simd_active(), &tuning, &dots, NULL, &err);
     cr_assert_eq(st, SMP_ERR_INVALID_ARG);
     cr_assert_not_null(strstr(err.message, "not closing"), "%s", err.message);
     cr_assert_eq(dots.count, 0);
@@ -983,6 +995,122 @@ Test(scatter, blue_noise_trims_the_dots_that_filled_the_smallest_gaps) {
     smp_mesh_free(&m);
 }
 
+/* ---- grid -------------------------------------------------------------------------------- */
+
+/* Dots [from, count) on the flat square's lattice of the given spacing (its triangles face +Z,
+ * so the lattice is seen along z): x and y multiples of the spacing to 1e-4 of it (k × spacing
+ * rounded once to float, k ≤ 40 here), z on the plane, and each dot where its triangle and
+ * barycentrics put it, to 1e-3 mm (barycentrics stored in 16 bits on 5 mm triangles). */
+static void assert_on_lattice(const smp_mesh *m, const smp_dots *dots, size_t from, float spacing) {
+    for (size_t i = from; i < dots->count; ++i) {
+        float kx = dots->x[i] / spacing, ky = dots->y[i] / spacing;
+        cr_assert_lt(fabsf(kx - roundf(kx)), 1e-4f, "dot %zu: x = %g is off the lattice", i,
+                     (double)dots->x[i]);
+        cr_assert_lt(fabsf(ky - roundf(ky)), 1e-4f, "dot %zu: y = %g is off the lattice", i,
+                     (double)dots->y[i]);
+        cr_assert_eq(dots->z[i], 0.0f, "dot %zu: z = %g", i, (double)dots->z[i]);
+        const uint32_t *ix = m->indices + 3 * (size_t)dots->triangle[i];
+        const float *a = m->positions + 3 * ix[0], *b = m->positions + 3 * ix[1],
+                    *c = m->positions + 3 * ix[2];
+        float u = dots->bary_u[i] / 65535.0f, v = dots->bary_v[i] / 65535.0f;
+        const float at[3] = {dots->x[i], dots->y[i], dots->z[i]};
+        for (int k = 0; k < 3; ++k)
+            cr_assert_lt(fabsf(a[k] + u * (b[k] - a[k]) + v * (c[k] - a[k]) - at[k]), 1e-3f,
+                         "dot %zu: its barycentrics put it elsewhere", i);
+    }
+}
+
+Test(scatter, grid_dots_lie_on_the_lattice) {
+    smp_mesh m = plane(40.0f, 8);
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {.mesh = &m,
+                          .density_per_cm2 = dens,
+                          .rule = SMP_SCATTER_GRID,
+                          .seed = 7,
+                          .grid_spacing_mm = 1.25f};
+    /* count 0: four times the density's 1280 dots drawn, at most that many kept */
+    size_t need = 0;
+    smp_error err = {0};
+    cr_assert_eq(smp_scatter_capacity(&d, &need, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(need, 5120);
+    smp_dots dots = alloc_for(&d, 0);
+    smp_scatter_info info = run(&d, smp_simd_best(), &dots);
+    cr_assert(dots.count > 1000 && dots.count <= 5120, "%zu dots", dots.count);
+    cr_assert_eq(info.added, dots.count);
+    assert_on_lattice(&m, &dots, 0, 1.25f);
+    /* spacing 0: one node per dot at the peak density, 10 / √80 mm */
+    d.grid_spacing_mm = 0.0f;
+    dots.count = 0;
+    run(&d, smp_simd_best(), &dots);
+    assert_on_lattice(&m, &dots, 0, 10.0f / sqrtf(80.0f));
+    /* a spacing out of range is refused by name */
+    d.grid_spacing_mm = 0.001f;
+    cr_assert_eq(smp_scatter(&d, &dots, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "grid_spacing_mm"), "%s", err.message);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+/* Sessions share one lattice: a second session keeps the first one's dots as they were, in
+ * place, and its own land on the same lattice after them. */
+Test(scatter, grid_sessions_share_the_lattice) {
+    smp_mesh m = plane(40.0f, 8);
+    float *dens = constant_density(&m, 80.0f);
+    smp_scatter_desc d = {.mesh = &m,
+                          .density_per_cm2 = dens,
+                          .rule = SMP_SCATTER_GRID,
+                          .seed = 3,
+                          .count = 2000,
+                          .grid_spacing_mm = 1.25f};
+    smp_dots dots = alloc_for(&d, 2000);
+    run(&d, smp_simd_best(), &dots);
+    const size_t n1 = dots.count;
+    float *xyz = malloc(3 * n1 * sizeof(float));
+    memcpy(xyz, dots.x, n1 * sizeof(float));
+    memcpy(xyz + n1, dots.y, n1 * sizeof(float));
+    memcpy(xyz + 2 * n1, dots.z, n1 * sizeof(float));
+    d.session.index = 1;
+    run(&d, smp_simd_best(), &dots);
+    cr_assert_gt(dots.count, n1);
+    cr_assert_eq(memcmp(xyz, dots.x, n1 * sizeof(float)), 0, "the first session's dots moved");
+    cr_assert_eq(memcmp(xyz + n1, dots.y, n1 * sizeof(float)), 0);
+    cr_assert_eq(memcmp(xyz + 2 * n1, dots.z, n1 * sizeof(float)), 0);
+    for (size_t i = 0; i < dots.count; ++i)
+        cr_assert_eq(dots.session[i], i < n1 ? 0 : 1, "dot %zu", i);
+    assert_on_lattice(&m, &dots, 0, 1.25f);
+    free(xyz);
+    smp_dots_free(&dots);
+    free(dens);
+    smp_mesh_free(&m);
+}
+
+Test(scatter, grid_is_bit_identical_for_every_thread_count_and_simd_path) {
+    head_scene s = small_head();
+    uint64_t ref = 0;
+    int first = 1;
+    for (int p = 0; p < SMP_SIMD_COUNT; ++p) {
+        if (!smp_simd_supported((smp_simd_path)p)) continue;
+        for (int t = 1; t <= 2; ++t) {
+            smp_scatter_desc d = {.mesh = &s.head,
+                                  .density_per_cm2 = s.density,
+                                  .rule = SMP_SCATTER_GRID,
+                                  .seed = 11,
+                                  .count = 20000,
+                                  .threads = t};
+            smp_dots dots = alloc_for(&d, 0);
+            run(&d, (smp_simd_path)p, &dots);
+            cr_assert_gt(dots.count, 0);
+            uint64_t sum = smp_dots_checksum(&dots);
+            if (first) ref = sum;
+            first = 0;
+            cr_assert_eq(sum, ref, "%s, %d threads differs", smp_simd_name((smp_simd_path)p), t);
+            smp_dots_free(&dots);
+        }
+    }
+    free_head(&s);
+}
+
 /* ---- the command ------------------------------------------------------------------------- */
 
 static char *out_text, *err_text;
@@ -1041,6 +1169,11 @@ Test(scatter_cli, bench_fractions_are_against_the_best_memset_of_the_run, .fini 
     cJSON_Delete(root);
 }
 
+Test(scatter_cli, the_grid_rule_runs, .fini = release) {
+    cr_assert_eq(RUN("scatter", "--rule", "grid", "--count", "20000", "--json"), 0, "%s", err_text);
+    cr_assert_not_null(strstr(out_text, "\"rule\": \"grid\""), "%s", out_text);
+}
+
 Test(scatter_cli, bad_input_exits_2_with_a_message, .fini = release) {
     cr_assert_eq(RUN("scatter", "--count", "0"), 2);
     cr_assert_not_null(strstr(err_text, "--count"), "%s", err_text);
@@ -1057,8 +1190,8 @@ Test(scatter_cli, bad_input_exits_2_with_a_message, .fini = release) {
                  2); /* no scars on this client: no scalp area to scatter on */
     cr_assert_neq(strlen(err_text), 0);
     release();
-    cr_assert_eq(RUN("scatter", "--rule", "grid"), 2);
-    cr_assert_not_null(strstr(err_text, "grid"), "%s", err_text);
+    cr_assert_eq(RUN("scatter", "--rule", "hex"), 2); /* the message lists the rules */
+    cr_assert_not_null(strstr(err_text, "poisson, blue or grid"), "%s", err_text);
     release();
     cr_assert_eq(RUN("scatter", "--density", "-3"), 2);
     release();

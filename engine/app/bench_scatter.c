@@ -215,7 +215,8 @@ static smp_status time_row(bench *b, smp_scatter_rule rule, long n, smp_simd_pat
 
 static smp_status time_rows(bench *b, smp_error *err) {
     smp_status st = SMP_OK;
-    for (int rule = 0; rule < SMP_SCATTER_RULE_COUNT && st == SMP_OK; ++rule) {
+    /* the two sampling rules; the grid is Poisson's draws and a sort */
+    for (int rule = 0; rule <= SMP_SCATTER_BLUE && st == SMP_OK; ++rule) {
         long top = rule == SMP_SCATTER_POISSON ? b->a->max_n : b->a->blue_max;
         for (long n = 10000; n <= top && st == SMP_OK; n *= 10)
             for (int p = 0; p < SMP_SIMD_COUNT && st == SMP_OK; ++p) {

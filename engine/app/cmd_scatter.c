@@ -129,7 +129,9 @@ static const cli_option k_options[] = {
     CLI_NUMBER("density", "D", "dots/cm² over the plan's regions instead of the scene's density",
                scatter_args, density, 1e-3, 1e6),
     CLI_PARSE("rule", "R",
-              "poisson (independent dots) or blue (minimum spacing); default: the scene's rule",
+              "poisson (independent dots), blue (minimum spacing) or grid (Poisson dots snapped "
+              "to a square lattice; --count is then the dots drawn before the snap); default: "
+              "the scene's rule",
               scatter_args, rule, parse_rule),
     CLI_INT("seed", "S", "random seed (default: the scene's seed, 1 unless it says)", scatter_args,
             seed, 0, 0x7fffffffL),

@@ -241,89 +241,6 @@ smp_status smp_pipeline_plan_density(const smp_pipeline *p, const smp_scene *s,
     return SMP_OK;
 }
 
-/* Grid placement, the mistake trainers show: each dot of a Poisson draw is moved to the
- * nearest node of a square lattice seen along the axis its surface faces most, and only one
- * dot per node is kept. Rows and columns then run across the scalp, as a mechanical hand
- * leaves them, and the density field still thins the grid towards the hairline. */
-typedef struct grid_key {
-    int64_t key;
-    size_t index;
-} grid_key;
-
-static int cmp_grid_key(const void *a, const void *b) {
-    const grid_key *x = a, *y = b;
-    if (x->key != y->key) return x->key < y->key ? -1 : 1;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
-static smp_status snap_to_grid(const smp_mesh *m, smp_dots *dots, size_t first, float spacing_mm,
-                               smp_error *err) {
-    size_t n = dots->count - first;
-    grid_key *keys = malloc(sizeof *keys * (n ? n : 1));
-    if (!keys) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory placing the grid");
-    size_t kept = 0;
-    for (size_t i = first; i < dots->count; ++i) {
-        const uint32_t *tri = m->indices + 3 * (size_t)dots->triangle[i];
-        const float *a = m->positions + 3 * tri[0], *b = m->positions + 3 * tri[1],
-                    *c = m->positions + 3 * tri[2];
-        float e1[3], e2[3], nrm[3];
-        for (int k = 0; k < 3; ++k) e1[k] = b[k] - a[k], e2[k] = c[k] - a[k];
-        nrm[0] = e1[1] * e2[2] - e1[2] * e2[1];
-        nrm[1] = e1[2] * e2[0] - e1[0] * e2[2];
-        nrm[2] = e1[0] * e2[1] - e1[1] * e2[0];
-        int ax = fabsf(nrm[0]) > fabsf(nrm[1]) ? 0 : 1;
-        if (fabsf(nrm[2]) > fabsf(nrm[ax])) ax = 2;
-        int u = (ax + 1) % 3, v = (ax + 2) % 3;
-        float p[3] = {dots->x[i], dots->y[i], dots->z[i]};
-        float gu = roundf(p[u] / spacing_mm) * spacing_mm,
-              gv = roundf(p[v] / spacing_mm) * spacing_mm;
-        /* the lattice line through (gu, gv) along the axis, met with the triangle's plane */
-        float q[3];
-        q[u] = gu, q[v] = gv;
-        q[ax] = p[ax] - (nrm[u] * (gu - p[u]) + nrm[v] * (gv - p[v])) / nrm[ax];
-        /* barycentrics of q; keep it only if it stays inside the dot's triangle */
-        float d20[3];
-        for (int k = 0; k < 3; ++k) d20[k] = q[k] - a[k];
-        float d00 = e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2];
-        float d01 = e1[0] * e2[0] + e1[1] * e2[1] + e1[2] * e2[2];
-        float d11 = e2[0] * e2[0] + e2[1] * e2[1] + e2[2] * e2[2];
-        float d2a = d20[0] * e1[0] + d20[1] * e1[1] + d20[2] * e1[2];
-        float d2b = d20[0] * e2[0] + d20[1] * e2[1] + d20[2] * e2[2];
-        float den = d00 * d11 - d01 * d01;
-        if (den <= 0) continue;
-        float bv = (d11 * d2a - d01 * d2b) / den, bw = (d00 * d2b - d01 * d2a) / den;
-        if (bv < 0 || bw < 0 || bv + bw > 1) continue;
-        dots->x[i] = q[0], dots->y[i] = q[1], dots->z[i] = q[2];
-        dots->bary_u[i] = (uint16_t)(bv * 65535.0f + 0.5f);
-        dots->bary_v[i] = (uint16_t)(bw * 65535.0f + 0.5f);
-        int64_t iu = (int64_t)lroundf(gu / spacing_mm) & 0xfffff;
-        int64_t iv = (int64_t)lroundf(gv / spacing_mm) & 0xfffff;
-        int side = nrm[ax] > 0;
-        keys[kept++] = (grid_key){((int64_t)ax << 42) | ((int64_t)side << 41) | (iu << 20) | iv, i};
-    }
-    /* One dot per node: the first drawn wins, so the result does not depend on threads.
-     * Survivors keep their original order. */
-    qsort(keys, kept, sizeof *keys, cmp_grid_key);
-    size_t unique = 0;
-    for (size_t k = 0; k < kept; ++k)
-        if (k == 0 || keys[k].key != keys[k - 1].key)
-            keys[unique++] = (grid_key){(int64_t)keys[k].index, keys[k].index};
-    qsort(keys, unique, sizeof *keys, cmp_grid_key);
-    size_t out = first;
-    for (size_t k = 0; k < unique; ++k, ++out) {
-        size_t i = keys[k].index;
-        dots->x[out] = dots->x[i], dots->y[out] = dots->y[i], dots->z[out] = dots->z[i];
-        dots->normal[out] = dots->normal[i], dots->triangle[out] = dots->triangle[i];
-        dots->bary_u[out] = dots->bary_u[i], dots->bary_v[out] = dots->bary_v[i];
-        dots->radius_um[out] = dots->radius_um[i], dots->depth_um[out] = dots->depth_um[i];
-        dots->ink[out] = dots->ink[i], dots->session[out] = dots->session[i];
-        dots->tissue[out] = dots->tissue[i];
-    }
-    dots->count = out;
-    free(keys);
-    return SMP_OK;
-}
-
 static smp_status build_dots(const smp_scene *s, smp_pipeline *p, tracker *progress,
                              smp_error *err) {
     const smp_scene_plan *pl = &s->plan;
@@ -349,7 +266,11 @@ static smp_status build_dots(const smp_scene *s, smp_pipeline *p, tracker *progr
             .mesh = &p->head,
             .density_per_cm2 = d,
             .tissue = t,
-            .rule = pl->rule == SMP_RULE_BLUE ? SMP_SCATTER_BLUE : SMP_SCATTER_POISSON,
+            .rule = pl->rule == SMP_RULE_BLUE   ? SMP_SCATTER_BLUE
+                    : pl->rule == SMP_RULE_GRID ? SMP_SCATTER_GRID
+                                                : SMP_SCATTER_POISSON,
+            /* the grid's lattice: one node per dot at the full density, for every session */
+            .grid_spacing_mm = 10.0f / sqrtf((float)pl->full_density_per_cm2),
             .seed = s->seed,
             .session = {.index = i,
                         .needle_diameter_mm = (float)smp_needle_group_diameter_mm(
@@ -367,8 +288,6 @@ static smp_status build_dots(const smp_scene *s, smp_pipeline *p, tracker *progr
         }
         if (pl->dot_count > 0 && last > 0)
             sd->count = (size_t)llround((double)pl->dot_count * share / last);
-        /* a grid starts from several times the dots it keeps, so every node gets one */
-        if (pl->rule == SMP_RULE_GRID && sd->count == 0) sd->count = (size_t)(expected * 4.0);
         size_t need = 0;
         if ((st = smp_scatter_capacity(sd, &need, err)) != SMP_OK) break;
         capacity += need;
@@ -381,10 +300,6 @@ static smp_status build_dots(const smp_scene *s, smp_pipeline *p, tracker *progr
         if (descs[i].mesh)
             tracker_step(progress, progress->share[STAGE_SCATTER] * expected_dots[i] / all_dots);
         if (descs[i].mesh) st = smp_scatter(&descs[i], &p->dots, err);
-        if (st == SMP_OK && pl->rule == SMP_RULE_GRID && descs[i].mesh)
-            /* all sessions share one lattice: a node keeps the first session's dot */
-            st = snap_to_grid(&p->head, &p->dots, 0, 10.0f / sqrtf((float)pl->full_density_per_cm2),
-                              err);
         p->session_dots[i] = p->dots.count - before;
         if (st != SMP_OK) {
             char where[64];

@@ -56,11 +56,6 @@ static inline uint64_t sc_stream(uint64_t kind, int session, uint64_t k) {
 
 enum { SC_MAX_TRIANGLES = 1u << 27 }; /* a table of them stays below 8 GiB */
 
-/* Fills r from triangle t of m: geometry, normal, tissue of each corner, and the vertex
- * choice by the weights vw (NULL: equal). Returns the sum of the corners' weights. */
-double scatter_tri_fill(const smp_mesh *m, const float *vw, const uint8_t *tissue, uint32_t t,
-                        scatter_tri *r);
-
 /* The mesh prepared for blue noise's first darts: the triangles, and the alias table that
  * draws them by weight, its two words per column side by side. */
 typedef struct scatter_tris {

@@ -4,7 +4,7 @@
  *
  * Given a head mesh, a per-vertex density of dots/cm² (interpolated linearly over each
  * triangle), a placement rule and a seed, it appends dots to a caller-owned dot set
- * (smp/dots.h, 31 bytes per dot). Two rules:
+ * (smp/dots.h, 31 bytes per dot). Three rules:
  *
  *   - Poisson: independent dots, grouped by triangle in mesh order (shuffle them if order
  *     matters). Dot i of a call depends only on (seed, session, i).
@@ -13,10 +13,18 @@
  *     the set (earlier sessions) are respected: a session's density is then the TOTAL it aims
  *     for, and new dots fill between the old ones. Below a quarter of the largest density the
  *     spacing stops growing and dots are thinned at random instead ("thinned" below).
+ *   - Grid, the mistake trainers show: Poisson dots, each moved to its node of a square
+ *     lattice of spacing grid_spacing_mm seen along the axis its triangle faces most (dropped
+ *     where that node leaves its triangle). Dots already in the set share the lattice: they
+ *     are snapped with the new ones (a dot on a node stays where it is). One dot per node is
+ *     meant to stay, but dots landing on a node already taken mostly stay too: a known
+ *     defect, kept so that grid scenes give the dots they always gave (docs/SCATTER.md).
  *
  * Count: 0 asks for the density's own count (Poisson: round(∫ density dA); blue noise: what a
  * maximal packing gives). count = N gives exactly N new dots (blue noise: a search over s,
- * then the surplus removed from the dots that joined last).
+ * then the surplus removed from the dots that joined last). The grid's count is the Poisson
+ * dots it draws (0: four times the density's count, so that every node gets one); at most
+ * that many stay.
  *
  * Each dot's healed radius, depth and ink vary around the session's needle, depth and ink load
  * by the technician's skill: modelling assumptions, not measurements.
@@ -32,7 +40,7 @@
  *
  * Cost: Poisson ≈ 6 hashes and 31 bytes written per dot after an O(V + T) set-up. Blue noise
  * is far slower: ≈ 15–20 passes, scratch ≈ 300 bytes per dot, ×2 for an exact count that takes
- * a second run.
+ * a second run. The grid: Poisson's cost for its draws, then a sort of the set's dots.
  *
  * The algorithms, the exact-count search and the per-dot draws: docs/SCATTER.md.
  *
@@ -56,10 +64,11 @@ extern "C" {
 typedef enum smp_scatter_rule {
     SMP_SCATTER_POISSON = 0, /* independent dots */
     SMP_SCATTER_BLUE,        /* maximal minimum-spacing dots (Poisson disk) */
+    SMP_SCATTER_GRID,        /* Poisson dots snapped to a square lattice */
     SMP_SCATTER_RULE_COUNT
 } smp_scatter_rule;
 
-/* "poisson", "blue"; NULL out of range. */
+/* "poisson", "blue", "grid"; NULL out of range. */
 const char *smp_scatter_rule_name(smp_scatter_rule rule);
 smp_status smp_scatter_rule_parse(const char *name, smp_scatter_rule *out, smp_error *err);
 
@@ -79,9 +88,13 @@ typedef struct smp_scatter_desc {
     const uint8_t *tissue;        /* optional smp_tissue per vertex; NULL = all skin */
     smp_scatter_rule rule;        /* 0 = Poisson */
     uint64_t seed;                /* any value; 0 is a seed like any other */
-    size_t count;                 /* 0 = what the density gives, else exactly this many new */
+    size_t count;                 /* 0 = what the density gives, else exactly this many new
+                                     (grid: this many drawn) */
     smp_scatter_session session;  /* per-dot variation */
     int threads;                  /* 0 = OpenMP's default; valid 1..256 */
+    /* grid: the lattice's spacing in mm; 0 = 10 / √(peak density), one node per dot where the
+     * density peaks; valid 0.01..100. The other rules ignore it. */
+    float grid_spacing_mm;
 } smp_scatter_desc;
 
 /* Refuses N above this: the triangle and counter are 32-bit. */
@@ -89,12 +102,13 @@ enum { SMP_SCATTER_MAX_DOTS = 0x7fffffff };
 
 /* Validates desc and says how many new dots smp_scatter may write at most: the exact count
  * for Poisson and for a given count; for blue noise with count 0, a bound from the densest
- * packing (hexagonal, 1.66× the expected count). O(V + T). */
+ * packing (hexagonal, 1.66× the expected count); for the grid, its Poisson draws. O(V + T). */
 smp_status smp_scatter_capacity(const smp_scatter_desc *desc, size_t *max_new_dots, smp_error *err);
 
 /* Working memory smp_scatter needs besides the dot set, in bytes, for `existing` dots
  * already in it: an estimate from above, so that a caller can refuse a run that cannot fit
- * before allocating anything. Poisson: the triangle tables. Blue noise: also about
+ * before allocating anything. Poisson: the triangle tables. Grid: also 16 bytes per dot of
+ * the set once its draws are in. Blue noise: also about
  * SMP_SCATTER_BLUE_BYTES_PER_POINT per point its packing may hold, which is more than the dots
  * asked for wherever the density is thinned (below a quarter of its peak). O(V + T). */
 enum { SMP_SCATTER_BLUE_BYTES_PER_POINT = 320 };
@@ -104,18 +118,18 @@ smp_status smp_scatter_scratch_bytes(const smp_scatter_desc *desc, size_t existi
 /* ∫ density dA over the mesh in dots: what count 0 aims for. O(T). Fails like the validation. */
 smp_status smp_scatter_expected(const smp_scatter_desc *desc, double *dots_out, smp_error *err);
 
-/* Appends the session's dots to dots (dots->count existing ones stay; for blue noise they are
- * respected). Fails without writing anything on invalid input (the message names the field
- * and value), no area with density > 0 (SMP_ERR_INVALID_ARG) or too little capacity (the
- * message says how much is needed); blue noise also refuses (SMP_ERR_INVALID_ARG, with the
- * reason) a packing out of range (too many points, a spacing beyond float's range, a mesh too
- * far from the origin), an exact count no spacing can fit, and a packing whose gaps do not
- * close. Uses smp_simd_active(). */
+/* Appends the session's dots to dots (dots->count existing ones stay, except that the grid
+ * snaps them with its own; for blue noise they are respected). Fails without writing anything
+ * on invalid input (the message names the field and value), no area with density > 0
+ * (SMP_ERR_INVALID_ARG) or too little capacity (the message says how much is needed); blue
+ * noise also refuses (SMP_ERR_INVALID_ARG, with the reason) a packing out of range (too many
+ * points, a spacing beyond float's range, a mesh too far from the origin), an exact count no
+ * spacing can fit, and a packing whose gaps do not close. Uses smp_simd_active(). */
 smp_status smp_scatter(const smp_scatter_desc *desc, smp_dots *dots, smp_error *err);
 
 /* What a run did, for reports and quality checks. */
 typedef struct smp_scatter_info {
-    size_t added;         /* new dots written */
+    size_t added;         /* new dots written (grid: how much the set grew) */
     double expected;      /* ∫ density dA, in dots */
     double spacing_scale; /* blue noise: the s of r(x) = s·√(0.6965 / density) used */
     int runs;             /* blue noise: packings computed (more than 1 for an exact count) */

@@ -1,54 +1,46 @@
-/* Internal: what scatter.c, scatter_poisson.c and scatter_blue.c share beyond the per-dot
- * steps. */
+/* The blue-noise rule's entry points (blue/), for the core's entry points and the tests. */
 #ifndef SMP_SCATTER_BLUE_H
 #define SMP_SCATTER_BLUE_H
 
-#include "../scatter_internal.h"
+#include "../shared.h"
 #include "smp/scatter.h"
 
-smp_status scatter_validate(const smp_scatter_desc *d, smp_error *err);
-double scatter_triangle_area_mm2(const smp_mesh *m, uint32_t t);
-/* The triangles' sampling data on `threads` threads (the result does not depend on them). */
-smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t *tissue,
-                              int threads, scatter_tris *T, smp_error *err);
-void scatter_tris_free(scatter_tris *T);
-/* The per-dot keys and variation of d's session; T (may be NULL) is kept for blue noise's
- * triangle draws. */
-void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint64_t stream_base,
-                          scatter_kernel_ctx *c);
+/* Thresholds that choose between ways of computing a packing that give the same dots, and
+ * the limit that refuses a runaway one: passed down to every stage that reads them. The public
+ * entry points run with scatter_blue_tuning_default(); tests pass their own (to
+ * scatter_path_tuned) to reach the other ways and the refusal. */
+typedef struct scatter_blue_tuning {
+    /* Survivors of a pass from which they are resolved by dominator sweeps rather than the
+     * sequential greedy. Fewer (a few MiB) resolve faster by the sequential greedy, whose
+     * random visits still hit the cache; more, and the sweeps win even on one thread (1.9M
+     * survivors: 1.1 s against 2.1 s). */
+    size_t sweep_min;
+    /* Dots in the neighbour index from which its rebuild counts and places them on slices, one
+     * per thread; below, the slices would cost more than they save. */
+    size_t slice_min;
+    /* Open cells per point the packing may hold above which it is refused as a packing whose
+     * gaps do not close. A healthy packing's open cells peak at about twice its dots, in the
+     * second pass. */
+    double runaway;
+} scatter_blue_tuning;
 
-/* One dot on triangle t of m at barycentric weights w, written at dots index o exactly as a
- * scattered dot of d's session is (position, normal, tissue, size, depth, ink), its variation
- * keyed by counter on the streams from stream_base: for dots placed one at a time. d needs
- * only its seed and session. */
-void scatter_write_one(const smp_mesh *m, const uint8_t *tissue, const smp_scatter_desc *d,
-                       uint64_t stream_base, uint32_t counter, uint32_t t, const float w[3],
-                       const smp_dots *dots, size_t o);
+static inline scatter_blue_tuning scatter_blue_tuning_default(void) {
+    return (scatter_blue_tuning){.sweep_min = 32768, .slice_min = 65536, .runaway = 16.0};
+}
 
-/* The Poisson rule: appends exactly count dots on the given SIMD path. desc is validated;
- * its density has area > 0. */
-smp_status scatter_poisson_run(const smp_scatter_desc *d, smp_simd_path path, size_t count,
-                               smp_dots *dots, smp_error *err);
+/* smp_scatter_path (scatter.c) with blue noise's tuning given: the same validation, the same
+ * dots for any tuning, unless `runaway` refuses the packing. */
+smp_status scatter_path_tuned(const smp_scatter_desc *desc, smp_simd_path path,
+                              const scatter_blue_tuning *tuning, smp_dots *dots,
+                              smp_scatter_info *info, smp_error *err);
 
 /* The blue-noise rule: appends to dots, fills info (added, spacing_scale, runs, passes,
- * candidates, trimmed). desc is validated; expected = ∫ density dA > 0. */
-smp_status scatter_blue_run(const smp_scatter_desc *d, double expected, smp_dots *dots,
-                            smp_scatter_info *info, smp_error *err);
+ * candidates, trimmed). desc is validated; ∫ density dA > 0. */
+smp_status scatter_blue_run(const smp_scatter_desc *d, const scatter_blue_tuning *tuning,
+                            smp_dots *dots, smp_scatter_info *info, smp_error *err);
 
 /* The most points blue noise's packing may hold for d with n_old dots already in the set (at
  * the first run's scale): its scratch memory goes by this. desc is validated. */
 double scatter_blue_points_estimate(const smp_scatter_desc *d, size_t n_old);
-
-/* Survivors of a pass from which blue noise resolves them by dominator sweeps rather than the
- * sequential greedy; both give the same dots. Tests move it to compare the two. */
-extern size_t scatter_blue_sweep_min;
-
-/* Dots in the neighbour index from which its rebuild counts and places them on slices, one
- * per thread; the same index either way. Tests lower it to compare the two. */
-extern size_t scatter_blue_slice_min;
-
-/* Open cells per point the packing may hold above which blue noise gives up with an error
- * (a packing whose gaps do not close). Tests lower it to reach that error. */
-extern double scatter_blue_runaway;
 
 #endif

@@ -21,8 +21,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "../blue/scatter_blue.h"
-#include "../scatter_internal.h"
+#include "../shared.h"
+#include "scatter_poisson.h"
 #include "smp/bigalloc.h"
 
 enum {
@@ -33,18 +33,32 @@ enum {
     POISSON_STREAM_MIN = 8 << 20 /* bytes of output above which stores bypass the caches */
 };
 
-static scatter_poisson_fn poisson_kernel(smp_simd_path path) {
-    switch (path) {
+/* The kernel of each SIMD path, in the order of smp_simd_path: a path this build has no kernel
+ * for runs the scalar one (smp_scatter_path refuses a path the CPU lacks before this). */
+// clang-format off
+static const scatter_poisson_fn k_kernels[] = {
+    [SMP_SIMD_SCALAR] = scatter_poisson_scalar,
 #if defined(__x86_64__) || defined(__i386__)
-    case SMP_SIMD_SSE41: return scatter_poisson_sse41;
-    case SMP_SIMD_AVX2: return scatter_poisson_avx2;
-    case SMP_SIMD_AVX512: return scatter_poisson_avx512;
+    [SMP_SIMD_SSE41]  = scatter_poisson_sse41,
+    [SMP_SIMD_AVX2]   = scatter_poisson_avx2,
+    [SMP_SIMD_AVX512] = scatter_poisson_avx512,
+#else
+    [SMP_SIMD_SSE41]  = scatter_poisson_scalar,
+    [SMP_SIMD_AVX2]   = scatter_poisson_scalar,
+    [SMP_SIMD_AVX512] = scatter_poisson_scalar,
 #endif
 #if defined(__aarch64__)
-    case SMP_SIMD_NEON: return scatter_poisson_neon;
+    [SMP_SIMD_NEON]   = scatter_poisson_neon,
+#else
+    [SMP_SIMD_NEON]   = scatter_poisson_scalar,
 #endif
-    default: return scatter_poisson_scalar;
-    }
+};
+// clang-format on
+_Static_assert(sizeof k_kernels / sizeof k_kernels[0] == SMP_SIMD_COUNT,
+               "one Poisson kernel per smp_simd_path");
+
+static scatter_poisson_fn poisson_kernel(smp_simd_path path) {
+    return (unsigned)path < SMP_SIMD_COUNT ? k_kernels[path] : scatter_poisson_scalar;
 }
 
 void scatter_poisson_scalar(const scatter_kernel_ctx *c, const scatter_tri *T, uint32_t t,
