@@ -10,6 +10,7 @@
 #include "scatter_blue.h"
 #include "smp/head.h"
 #include "smp/scatter.h"
+#include "smp/scene.h"
 #include "support.h"
 
 static int cmp_u64(const void *a, const void *b) {
@@ -1251,4 +1252,35 @@ Test(scatter_cli, the_scene_sets_count_and_seed, .fini = release) {
         0, "%s", err_text);
     cr_assert_not_null(strstr(out_text, "\"count\": 2000,"), "%s", out_text);
     cr_assert_not_null(strstr(out_text, "\"seed\": 4,"), "%s", out_text);
+}
+
+/* A desc whose rule is left zero takes the scatter core's default, Poisson, bit for bit; the
+ * rule's name says so; and the scene's words name the core's own values. */
+Test(scatter, a_rule_left_zero_is_poisson) {
+    smp_mesh m = plane(30.0f, 4);
+    float *dens = constant_density(&m, 60.0f);
+    smp_scatter_desc zero = {.mesh = &m, .density_per_cm2 = dens, .seed = 3};
+    smp_scatter_desc poisson = zero;
+    poisson.rule = SMP_SCATTER_POISSON;
+    smp_dots a = alloc_for(&zero, 0), b = alloc_for(&poisson, 0);
+    run(&zero, smp_simd_best(), &a);
+    run(&poisson, smp_simd_best(), &b);
+    cr_assert_gt(a.count, 100);
+    cr_assert_eq(a.count, b.count);
+    cr_assert_eq(smp_dots_checksum(&a), smp_dots_checksum(&b));
+    cr_assert_str_eq(smp_scatter_rule_name(SMP_SCATTER_DEFAULT), "poisson");
+    smp_scatter_rule r = SMP_SCATTER_DEFAULT;
+    cr_assert_eq(smp_scatter_rule_parse("blue", &r, NULL), SMP_OK);
+    cr_assert_eq(r, SMP_SCATTER_BLUE);
+    cr_assert_eq(smp_scatter_rule_parse("default", &r, NULL), SMP_ERR_INVALID_ARG);
+    const char *sets[] = {"plan.rule=grid"};
+    smp_scene_source src = {.sets = sets, .set_count = 1};
+    smp_scene_report rep = {0};
+    smp_scene scene;
+    cr_assert_eq(smp_scene_load(&src, &scene, &rep), SMP_OK, "%s", rep.messages[0]);
+    cr_assert_eq(scene.plan.rule, SMP_SCATTER_GRID);
+    smp_dots_free(&a);
+    smp_dots_free(&b);
+    free(dens);
+    smp_mesh_free(&m);
 }

@@ -216,7 +216,9 @@ static smp_status time_row(bench *b, smp_scatter_rule rule, long n, smp_simd_pat
 static smp_status time_rows(bench *b, smp_error *err) {
     smp_status st = SMP_OK;
     /* the two sampling rules; the grid is Poisson's draws and a sort */
-    for (int rule = 0; rule <= SMP_SCATTER_BLUE && st == SMP_OK; ++rule) {
+    static const smp_scatter_rule rules[] = {SMP_SCATTER_POISSON, SMP_SCATTER_BLUE};
+    for (int r = 0; r < 2 && st == SMP_OK; ++r) {
+        const smp_scatter_rule rule = rules[r];
         long top = rule == SMP_SCATTER_POISSON ? b->a->max_n : b->a->blue_max;
         for (long n = 10000; n <= top && st == SMP_OK; n *= 10)
             for (int p = 0; p < SMP_SIMD_COUNT && st == SMP_OK; ++p) {
@@ -224,7 +226,7 @@ static smp_status time_rows(bench *b, smp_error *err) {
                 /* blue noise has no vector kernel: one path says it all */
                 if (rule == SMP_SCATTER_BLUE && p != (int)smp_simd_best()) continue;
                 for (int k = 0; k < b->a->threads.count && b->row_count < MAX_ROWS; ++k)
-                    st = time_row(b, (smp_scatter_rule)rule, n, (smp_simd_path)p, k, err);
+                    st = time_row(b, rule, n, (smp_simd_path)p, k, err);
             }
     }
     return st;

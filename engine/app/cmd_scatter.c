@@ -20,7 +20,7 @@
 
 /* The scene's head and the density its plan reaches (every session's regions, the final
  * cumulative density, or density_override dots/cm² over the same regions). The head moves
- * into *head; *rule is the scene's placement (a grid counts as Poisson here). */
+ * into *head; *rule is the scene's placement. */
 smp_status scatter_scene_input(const smp_scene_args *args, double density_override, smp_mesh *head,
                                float **density, scatter_scene_plan *plan, smp_error *err) {
     static smp_scene scene;
@@ -42,7 +42,7 @@ smp_status scatter_scene_input(const smp_scene_args *args, double density_overri
     if (st == SMP_OK) {
         *head = p.head; /* the mesh moves to the caller */
         memset(&p.head, 0, sizeof p.head);
-        plan->rule = scene.plan.rule == SMP_RULE_BLUE ? SMP_SCATTER_BLUE : SMP_SCATTER_POISSON;
+        plan->rule = scene.plan.rule;
         plan->dot_count = scene.plan.dot_count > 0 ? (size_t)scene.plan.dot_count : 0;
         plan->seed = scene.seed;
     } else {

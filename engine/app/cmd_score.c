@@ -76,7 +76,7 @@ static smp_status scatter_base(const smp_scene *s, exercise *e, smp_error *err) 
             .mesh = &e->p.head,
             .density_per_cm2 = density + v * (size_t)i,
             .tissue = tissue + v * (size_t)i,
-            .rule = s->plan.rule == SMP_RULE_POISSON ? SMP_SCATTER_POISSON : SMP_SCATTER_BLUE,
+            .rule = s->plan.rule == SMP_SCATTER_POISSON ? SMP_SCATTER_POISSON : SMP_SCATTER_BLUE,
             .seed = s->seed,
             .session = {.index = i,
                         .needle_diameter_mm = (float)smp_needle_group_diameter_mm(

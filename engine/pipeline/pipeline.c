@@ -214,7 +214,7 @@ smp_status smp_pipeline_session_density(const smp_pipeline *p, const smp_scene *
     const smp_scene_session *ss = &pl->sessions[i];
     double before = fraction_before(pl, i);
     double share = ss->density_fraction > before ? ss->density_fraction - before : 0.0;
-    double fraction = pl->rule == SMP_RULE_BLUE ? ss->density_fraction : share;
+    double fraction = pl->rule == SMP_SCATTER_BLUE ? ss->density_fraction : share;
     if (share <= 0.0) fraction = 0.0; /* a touch-up re-darkens; it adds no dots */
     smp_treatment_desc t = {.density_per_cm2 = (float)(pl->full_density_per_cm2),
                             .hairless = s->client.pattern == SMP_PATTERN_TOTALIS,
@@ -266,9 +266,7 @@ static smp_status build_dots(const smp_scene *s, smp_pipeline *p, tracker *progr
             .mesh = &p->head,
             .density_per_cm2 = d,
             .tissue = t,
-            .rule = pl->rule == SMP_RULE_BLUE   ? SMP_SCATTER_BLUE
-                    : pl->rule == SMP_RULE_GRID ? SMP_SCATTER_GRID
-                                                : SMP_SCATTER_POISSON,
+            .rule = pl->rule,
             /* the grid's lattice: one node per dot at the full density, for every session */
             .grid_spacing_mm = 10.0f / sqrtf((float)pl->full_density_per_cm2),
             .seed = s->seed,

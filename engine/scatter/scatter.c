@@ -12,14 +12,17 @@
 #include "poisson/scatter_poisson.h"
 #include "shared.h"
 
-static const char *const k_rule_names[SMP_SCATTER_RULE_COUNT] = {"poisson", "blue", "grid"};
+static const char *const k_rule_names[SMP_SCATTER_RULE_COUNT] = {[SMP_SCATTER_DEFAULT] = "poisson",
+                                                                 [SMP_SCATTER_BLUE] = "blue",
+                                                                 [SMP_SCATTER_POISSON] = "poisson",
+                                                                 [SMP_SCATTER_GRID] = "grid"};
 
 const char *smp_scatter_rule_name(smp_scatter_rule rule) {
     return (unsigned)rule < SMP_SCATTER_RULE_COUNT ? k_rule_names[rule] : NULL;
 }
 
 smp_status smp_scatter_rule_parse(const char *name, smp_scatter_rule *out, smp_error *err) {
-    for (int i = 0; i < SMP_SCATTER_RULE_COUNT; ++i)
+    for (int i = SMP_SCATTER_DEFAULT + 1; i < SMP_SCATTER_RULE_COUNT; ++i)
         if (name && strcmp(name, k_rule_names[i]) == 0) {
             *out = (smp_scatter_rule)i;
             return SMP_OK;

@@ -268,7 +268,7 @@ static int parse_word(ctx *c, const field *f, const cJSON *v, int *out, const ch
         report(c, path, 0, "found %s, expected one of %s", found, want);
         return 0;
     }
-    *out = i;
+    *out = f->first + i;
     return 1;
 }
 
@@ -684,7 +684,7 @@ static cJSON *field_to_json(const field *f, const char *base) {
     case K_SEED: return cJSON_CreateNumber((double)*(const unsigned long *)at);
     case K_BOOL: return cJSON_CreateBool(*(const int *)at);
     case K_STRING: return cJSON_CreateString(at);
-    case K_ENUM: return cJSON_CreateString(f->words[*(const int *)at]);
+    case K_ENUM: return cJSON_CreateString(f->words[*(const int *)at - f->first]);
     case K_VEC3:
         return *(const int *)(base + f->aux) ? cJSON_CreateDoubleArray((const double *)at, 3)
                                              : cJSON_CreateNull();
@@ -1170,7 +1170,7 @@ static void schema_rows(sbuf *b, const field *obj, const char *prefix) {
         case K_BOOL: snprintf(def, sizeof def, "%s", f->def != 0 ? "true" : "false"); break;
         case K_STRING: snprintf(def, sizeof def, "\"%s\"", f->def_text ? f->def_text : ""); break;
         case K_ENUM:
-            snprintf(def, sizeof def, "\"%s\"", f->words[(int)f->def]);
+            snprintf(def, sizeof def, "\"%s\"", f->words[(int)f->def - f->first]);
             words_list(f->words, range, sizeof range);
             break;
         case K_VEC3:

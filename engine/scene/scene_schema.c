@@ -41,6 +41,12 @@
     }
 #define ENUM(k, t, m, w, d, doc_)                                                                  \
     { .key = k, .kind = K_ENUM, .off = OFF(t, m), .words = w, .def = d, .doc = doc_ }
+/* An enum whose first word has the value `first` rather than 0. */
+#define ENUM_FROM(k, t, m, w, first_, d, doc_)                                                     \
+    {                                                                                              \
+        .key = k, .kind = K_ENUM, .off = OFF(t, m), .words = w, .first = first_, .def = d,         \
+        .doc = doc_                                                                                \
+    }
 #define OBJ(k, t, m, ch, doc_)                                                                     \
     { .key = k, .kind = K_OBJECT, .off = OFF(t, m), .children = ch, .doc = doc_ }
 #define OBJ_FLAT(k, ch, doc_)                                                                      \
@@ -53,6 +59,7 @@ static const char *const k_hairlines[] = {"none",        "straight", "rounded",
                                           "widows_peak", "winged",   NULL};
 static const char *const k_scars[] = {"fut",    "fue",       "craniotomy", "burn",
                                       "areata", "reduction", "plugs",      NULL};
+/* From SMP_SCATTER_BLUE on (the scatter core keeps 0 for its own default). */
 static const char *const k_rules[] = {"blue", "poisson", "grid", NULL};
 static const char *const k_inks[] = {"carbon", "temporary", NULL};
 static const char *const k_session_kinds[] = {"session", "touch_up", NULL};
@@ -325,9 +332,9 @@ static const field k_hairline[] = {
 };
 
 static const field k_plan[] = {
-    ENUM("rule", smp_scene_plan, rule, k_rules, SMP_RULE_BLUE,
-         "dot placement: blue (minimum spacing, the look practitioners aim for), poisson "
-         "(independent dots), or grid (a regular lattice: the mistake trainers show)"),
+    ENUM_FROM("rule", smp_scene_plan, rule, k_rules, SMP_SCATTER_BLUE, SMP_SCATTER_BLUE,
+              "dot placement: blue (minimum spacing, the look practitioners aim for), poisson "
+              "(independent dots), or grid (a regular lattice: the mistake trainers show)"),
     NUM("full_density_per_cm2", smp_scene_plan, full_density_per_cm2, 5, 400, 80, "dots/cm²",
         "dot density at density_fraction 1"),
     INT("dot_count", smp_scene_plan, dot_count, 0, 100000000, 0, "dots",

@@ -34,6 +34,7 @@ struct field {
     double def;               /* numbers, ints, bools, enum indices; NaN = null */
     const char *def_text;     /* strings; default of lists as JSON text */
     const char *const *words; /* enum words, or a number list's named values; NULL-terminated */
+    int first;                /* enums: the value of words[0] (the next words count up) */
     const field *children;    /* objects and arrays, terminated by a NULL key */
     size_t elem_size;
     int max; /* lists and arrays */

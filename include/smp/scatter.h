@@ -62,13 +62,14 @@ extern "C" {
 #endif
 
 typedef enum smp_scatter_rule {
-    SMP_SCATTER_POISSON = 0, /* independent dots */
+    SMP_SCATTER_DEFAULT = 0, /* a desc left zero: Poisson, the cheapest rule */
     SMP_SCATTER_BLUE,        /* maximal minimum-spacing dots (Poisson disk) */
+    SMP_SCATTER_POISSON,     /* independent dots */
     SMP_SCATTER_GRID,        /* Poisson dots snapped to a square lattice */
     SMP_SCATTER_RULE_COUNT
 } smp_scatter_rule;
 
-/* "poisson", "blue", "grid"; NULL out of range. */
+/* "blue", "poisson", "grid" ("poisson" for SMP_SCATTER_DEFAULT); NULL out of range. */
 const char *smp_scatter_rule_name(smp_scatter_rule rule);
 smp_status smp_scatter_rule_parse(const char *name, smp_scatter_rule *out, smp_error *err);
 

@@ -30,6 +30,7 @@
 #include "smp/fields.h" /* smp_pattern_kind, smp_hairline_shape, smp_scar_kind, smp_region */
 #include "smp/landmarks.h"
 #include "smp/mesh_import.h" /* smp_units, smp_axis */
+#include "smp/scatter.h"     /* smp_scatter_rule */
 #include "smp/status.h"
 
 #ifdef __cplusplus
@@ -50,7 +51,6 @@ enum {
 };
 
 /* Words of the enumerated fields; each enum's values index its word list (docs/SCENE.md). */
-typedef enum { SMP_RULE_BLUE, SMP_RULE_POISSON, SMP_RULE_GRID } smp_rule;
 typedef enum { SMP_SESSION_TREATMENT, SMP_SESSION_TOUCH_UP } smp_session_kind;
 
 typedef struct smp_scene_head {
@@ -111,7 +111,7 @@ typedef struct smp_scene_session {
 } smp_scene_session;
 
 typedef struct smp_scene_plan {
-    smp_rule rule;
+    smp_scatter_rule rule;       /* a scene always names one (blue noise unless it says) */
     double full_density_per_cm2; /* dots/cm² at density_fraction 1 */
     int dot_count;               /* exact total when > 0, instead of the density */
     double technician_skill;     /* 0 novice .. 1 expert: spread of size and depth */
@@ -205,8 +205,8 @@ const char *smp_scene_embedded(const char *name, size_t *size);
  * shows (render.years, `render --years`, the viewer's timeline) count years after the
  * completion of treatment: the day of the plan's last treatment session (touch-ups, which come
  * later, do not count). Two moments have names: "untreated", the client before any session
- * (no dots), and "healed", SMP_HEALED_DAYS (smp/age.h) after the last session, when the ink has settled and
- * the result is judged. The ageing model counts from the first session instead
+ * (no dots), and "healed", SMP_HEALED_DAYS (smp/age.h) after the last session, when the ink has
+ * settled and the result is judged. The ageing model counts from the first session instead
  * (smp_age_*'s t_years); smp_scene_model_years converts at that edge. */
 
 /* The two named moments as stored in smp_scene.years (below any year). */
