@@ -82,7 +82,7 @@ static smp_status scatter_base(const smp_scene *s, exercise *e, smp_error *err) 
                         .needle_diameter_mm = (float)smp_needle_group_diameter_mm(
                             ss->needle_diameter_mm, ss->needle_points),
                         .depth_mean_mm = (float)ss->depth_mm,
-                        .technician_skill = (float)fmax(0.01, s->plan.technician_skill),
+                        .technician_skill = (float)s->plan.technician_skill,
                         .ink_load = (float)(1.0 - ss->dilution)}};
         double expected = 0;
         if (st == SMP_OK) st = smp_scatter_expected(&d[i], &expected, err);

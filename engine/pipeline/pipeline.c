@@ -107,10 +107,6 @@ static smp_status build_head(const smp_scene *s, smp_pipeline *p, smp_error *err
 
 /* --- fields ----------------------------------------------------------------------------- */
 
-/* The scatter core reads a depth spread of 0 as "from the technician's skill"; a scene's
- * explicit 0 must stay (nearly) 0. */
-static float explicit(double v) { return v == 0.0 ? 1e-6f : (float)v; }
-
 /* A nullable scene number (NaN: not given) over a default. */
 static void set_if_given(float *out, double v) {
     if (!isnan(v)) *out = (float)v;
@@ -274,9 +270,8 @@ static smp_status build_dots(const smp_scene *s, smp_pipeline *p, tracker *progr
                         .needle_diameter_mm = (float)smp_needle_group_diameter_mm(
                             ss->needle_diameter_mm, ss->needle_points),
                         .depth_mean_mm = (float)ss->depth_mm,
-                        .depth_sd_mm = explicit(ss->depth_sd_mm),
-                        .technician_skill =
-                            (float)(pl->technician_skill > 0.01 ? pl->technician_skill : 0.01),
+                        .depth_sd_mm = (float)ss->depth_sd_mm,
+                        .technician_skill = (float)pl->technician_skill,
                         .ink_load = (float)(1.0 - ss->dilution)}};
         double expected = 0;
         if ((st = smp_scatter_expected(sd, &expected, err)) != SMP_OK) break;

@@ -137,9 +137,12 @@ smp_status scatter_tris_build(const smp_mesh *m, const float *vw, const uint8_t 
 void scatter_kernel_setup(const smp_scatter_desc *d, const scatter_tris *T, uint64_t stream_base,
                           scatter_kernel_ctx *c) {
     const smp_scatter_session *s = &d->session;
-    float skill = s->technician_skill > 0.0f ? s->technician_skill : 0.75f;
+    float skill = s->technician_skill > 0.0f
+                      ? s->technician_skill
+                      : (float)SMP_PARAM_DEFAULT(SMP_SCATTER_TECHNICIAN_SKILL);
     float needle = s->needle_diameter_mm > 0.0f ? s->needle_diameter_mm : 0.25f;
-    float depth = s->depth_mean_mm > 0.0f ? s->depth_mean_mm : 0.4f;
+    float depth =
+        s->depth_mean_mm > 0.0f ? s->depth_mean_mm : (float)SMP_PARAM_DEFAULT(SMP_SCATTER_DEPTH_MM);
     float depth_sd = s->depth_sd_mm > 0.0f ? s->depth_sd_mm : 0.05f + 0.15f * (1.0f - skill);
     float ink = s->ink_load > 0.0f ? s->ink_load : 1.0f;
     memset(c, 0, sizeof *c);

@@ -41,9 +41,13 @@ smp_status scatter_validate(const smp_scatter_desc *d, smp_error *err) {
                              "scatter session.index = %d: expected 0..255", s->index);
     smp_status st;
     if ((st = check_range("needle_diameter_mm", s->needle_diameter_mm, 0.05f, 1.0f, err)) ||
-        (st = check_range("depth_mean_mm", s->depth_mean_mm, 0.02f, 3.0f, err)) ||
-        (st = check_range("depth_sd_mm", s->depth_sd_mm, 0.0f, 1.0f, err)) ||
-        (st = check_range("technician_skill", s->technician_skill, 0.01f, 1.0f, err)) ||
+        (st = check_range("depth_mean_mm", s->depth_mean_mm, SMP_PARAM_LO(SMP_SCATTER_DEPTH_MM),
+                          SMP_PARAM_HI(SMP_SCATTER_DEPTH_MM), err)) ||
+        (st = check_range("depth_sd_mm", s->depth_sd_mm, SMP_PARAM_LO(SMP_SCATTER_DEPTH_SD_MM),
+                          SMP_PARAM_HI(SMP_SCATTER_DEPTH_SD_MM), err)) ||
+        (st = check_range("technician_skill", s->technician_skill,
+                          SMP_PARAM_LO(SMP_SCATTER_TECHNICIAN_SKILL),
+                          SMP_PARAM_HI(SMP_SCATTER_TECHNICIAN_SKILL), err)) ||
         (st = check_range("ink_load", s->ink_load, 0.01f, 1.0f, err)))
         return st;
     for (uint32_t v = 0; v < m->vertex_count; ++v) {

@@ -155,7 +155,7 @@ static void session_editor(viewer *v, int i) {
     slider_double(v, "Needle mm", &s->needle_diameter_mm, 0.1f, 0.5f, "%.2f");
     slider_int(v, "Points", &s->needle_points, 1, 9, "%d");
     slider_double(v, "Depth mm", &s->depth_mm, 0.05f, 3, "%.2f");
-    slider_double(v, "Depth SD mm", &s->depth_sd_mm, 0, 1, "%.2f");
+    slider_double(v, "Depth SD mm", &s->depth_sd_mm, 0.005f, 1, "%.3f");
     ui_pop_id();
 }
 

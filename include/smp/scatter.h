@@ -54,6 +54,7 @@
 
 #include "smp/dots.h"
 #include "smp/mesh.h"
+#include "smp/param.h"
 #include "smp/simd.h"
 #include "smp/status.h"
 
@@ -73,13 +74,20 @@ typedef enum smp_scatter_rule {
 const char *smp_scatter_rule_name(smp_scatter_rule rule);
 smp_status smp_scatter_rule_parse(const char *name, smp_scatter_rule *out, smp_error *err);
 
+/* Ranges and defaults (lo, hi, default: smp/param.h), shared with the scene schema. No range
+ * holds 0, so a session field left 0 takes its default. A depth spread's default follows the
+ * skill, 0.05 + 0.15·(1 − skill) mm: 0.08 mm at the default skill. */
+#define SMP_SCATTER_DEPTH_MM         0.05, 3, 0.4
+#define SMP_SCATTER_DEPTH_SD_MM      0.005, 1, 0.08
+#define SMP_SCATTER_TECHNICIAN_SKILL 0.01, 1, 0.8 /* 1 = the steadiest hand */
+
 /* How one session's needle work varies per dot. Zero fields take the defaults. */
 typedef struct smp_scatter_session {
     int index;                /* session index stored in each dot, 0..255 */
     float needle_diameter_mm; /* 0 = 0.25 (#08, 3-point); valid 0.05..1 */
-    float depth_mean_mm;      /* 0 = 0.4; valid 0.02..3 */
-    float depth_sd_mm;        /* 0 = 0.05 + 0.15·(1 − skill); valid 0..1 */
-    float technician_skill;   /* 0 = 0.75; valid 0.01..1 (1 = the steadiest hand) */
+    float depth_mean_mm;      /* SMP_SCATTER_DEPTH_MM */
+    float depth_sd_mm;        /* SMP_SCATTER_DEPTH_SD_MM; 0 = from the skill */
+    float technician_skill;   /* SMP_SCATTER_TECHNICIAN_SKILL */
     float ink_load;           /* 0 = 1 (undiluted, full deposit); valid 0.01..1 */
 } smp_scatter_session;
 
