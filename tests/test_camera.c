@@ -148,6 +148,7 @@ Test(camera, clinic_views_fill_most_of_the_frame_height_with_the_makehuman_head)
     const char *path = "/usr/share/assimp/models/Collada/human.zae";
     if (!file_exists(path))
         cr_skip_test("%s is not installed (Debian package assimp-testmodels)", path);
+    if (!smp_mesh_import_available()) cr_skip_test("built without Assimp (SMP_WITH_ASSIMP=OFF)");
     smp_mesh m = {0};
     smp_mesh_import_report rep;
     smp_error err = {0};
