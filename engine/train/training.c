@@ -504,9 +504,10 @@ static smp_status parse_tool(const cJSON *j, smp_training_tool *t, char *why, si
     return SMP_OK;
 }
 
-static smp_status load_tree(const char *path, const cJSON *root, const smp_mesh *head,
-                            const char *expect_scene, uint64_t expect_fingerprint,
-                            smp_training_session **out, smp_error *err) {
+/* The file's format, version, scene and seed; checked against what the caller expects. */
+static smp_status load_header(const char *path, const cJSON *root, const char *expect_scene,
+                              uint64_t expect_fingerprint, const char **name, uint64_t *print,
+                              uint64_t *seed, smp_error *err) {
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, k_format) != 0)
         return smp_error_set(err, SMP_ERR_FORMAT,
@@ -516,113 +517,132 @@ static smp_status load_tree(const char *path, const cJSON *root, const smp_mesh 
     if (!cJSON_IsNumber(ver) || ver->valuedouble != FORMAT_VERSION)
         return smp_error_set(err, SMP_ERR_FORMAT, "%s: version: expected %d", path, FORMAT_VERSION);
     const cJSON *scene = cJSON_GetObjectItemCaseSensitive(root, "scene");
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(scene, "name");
-    uint64_t print = 0, seed = 0;
-    if (!cJSON_IsString(name) ||
-        !parse_hex64(cJSON_GetObjectItemCaseSensitive(scene, "fingerprint"), &print))
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(scene, "name");
+    if (!cJSON_IsString(n) ||
+        !parse_hex64(cJSON_GetObjectItemCaseSensitive(scene, "fingerprint"), print))
         return smp_error_set(err, SMP_ERR_FORMAT,
                              "%s: scene: expected {\"name\": text, \"fingerprint\": 16 hex "
                              "digits}",
                              path);
-    if (!parse_hex64(cJSON_GetObjectItemCaseSensitive(root, "seed"), &seed))
+    if (!parse_hex64(cJSON_GetObjectItemCaseSensitive(root, "seed"), seed))
         return smp_error_set(err, SMP_ERR_FORMAT, "%s: seed: expected 16 hex digits", path);
-    if (expect_scene && strcmp(expect_scene, name->valuestring) != 0)
+    if (expect_scene && strcmp(expect_scene, n->valuestring) != 0)
         return smp_error_set(err, SMP_ERR_FORMAT,
                              "%s: scene.name: made on scene '%.100s', not on '%.100s'", path,
-                             name->valuestring, expect_scene);
-    if (expect_fingerprint && print != expect_fingerprint)
+                             n->valuestring, expect_scene);
+    if (expect_fingerprint && *print != expect_fingerprint)
         return smp_error_set(err, SMP_ERR_FORMAT,
                              "%s: scene.fingerprint: %016" PRIx64 " was made on another head or "
                              "target than this scene's (%016" PRIx64 ")",
-                             path, print, expect_fingerprint);
-    smp_training_session *s = NULL;
-    smp_status st = smp_training_session_create(name->valuestring, print, seed, &s, err);
-    if (st != SMP_OK) return st;
+                             path, *print, expect_fingerprint);
+    *name = n->valuestring;
+    return SMP_OK;
+}
+
+static smp_status load_tools(const char *path, const cJSON *root, smp_training_session *s,
+                             smp_error *err) {
     char why[SMP_ERROR_MESSAGE_MAX];
     const cJSON *tools = cJSON_GetObjectItemCaseSensitive(root, "tools");
     int nt = cJSON_IsArray(tools) ? cJSON_GetArraySize(tools) : -1;
-    if (nt < 1 || nt > SMP_TRAINING_MAX_TOOLS) {
-        st = smp_error_set(err, SMP_ERR_FORMAT, "%s: tools: expected an array of 1..%d tools", path,
-                           SMP_TRAINING_MAX_TOOLS);
-        goto fail;
-    }
+    if (nt < 1 || nt > SMP_TRAINING_MAX_TOOLS)
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s: tools: expected an array of 1..%d tools",
+                             path, SMP_TRAINING_MAX_TOOLS);
     for (int i = 0; i < nt; ++i)
-        if (parse_tool(cJSON_GetArrayItem(tools, i), &s->tools[i], why, sizeof why) != SMP_OK) {
-            st = smp_error_set(err, SMP_ERR_FORMAT, "%s: tools[%d]: %s", path, i, why);
-            goto fail;
-        }
+        if (parse_tool(cJSON_GetArrayItem(tools, i), &s->tools[i], why, sizeof why) != SMP_OK)
+            return smp_error_set(err, SMP_ERR_FORMAT, "%s: tools[%d]: %s", path, i, why);
     s->tool_count = nt;
-    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "punctures");
-    if (!cJSON_IsArray(rows)) {
-        st = smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures: expected an array", path);
-        goto fail;
-    }
-    int n = cJSON_GetArraySize(rows);
-    if ((st = reserve(s, (size_t)(n ? n : 1), err)) != SMP_OK) {
-        smp_error_prefix(err, "%s: punctures", path);
-        goto fail;
-    }
-    smp_dots *d = &s->dots;
+    return SMP_OK;
+}
+
+/* Puncture row i: fourteen numbers, each a finite number (time and position) or a whole
+ * number within its field's bounds, times in order; stored as puncture i. */
+static smp_status load_row(const char *path, const cJSON *row, size_t i, smp_training_session *s,
+                           smp_error *err) {
     /* fields 1..4 and 8..13 are whole numbers within these bounds */
     const double hi[ROW_FIELDS] = {
-        0, nt - 1,       4294967295.0, 65535, 65535, 0,   0,
-        0, 4294967295.0, 65535,        5000,  255,   255, SMP_TISSUE_COUNT - 1};
-    const char *const names[ROW_FIELDS] = {"t_ms",     "tool", "triangle", "bary_u", "bary_v",
-                                           "x_mm",     "y_mm", "z_mm",     "normal", "radius_um",
-                                           "depth_um", "ink",  "session",  "tissue"};
-    size_t i = 0;
-    for (const cJSON *row = rows->child; row; row = row->next, ++i) {
-        double v[ROW_FIELDS];
-        if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != ROW_FIELDS) {
-            st = smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures[%zu]: expected %d numbers", path,
-                               i, ROW_FIELDS);
-            goto fail;
-        }
-        int k = 0;
-        for (const cJSON *f = row->child; f; f = f->next, ++k) {
-            int ok;
-            if (k == 0 || (k >= 5 && k <= 7))
-                ok = cJSON_IsNumber(f) && isfinite(f->valuedouble) && fabs(f->valuedouble) < 1e12,
-                v[k] = ok ? f->valuedouble : 0;
-            else
-                ok = whole(f, k == 9 ? 1 : 0, hi[k], &v[k]);
-            if (!ok) {
-                st = smp_error_set(
-                    err, SMP_ERR_FORMAT, "%s: punctures[%zu]: %s: expected %s", path, i, names[k],
-                    k == 0 || (k >= 5 && k <= 7) ? "a finite number" : "a whole number in range");
-                goto fail;
-            }
-        }
-        if (v[0] < 0 || (i && v[0] < s->t_ms[i - 1])) {
-            st = smp_error_set(err, SMP_ERR_FORMAT,
-                               "%s: punctures[%zu]: t_ms %g is before the previous puncture", path,
-                               i, v[0]);
-            goto fail;
-        }
-        s->t_ms[i] = v[0];
-        s->tool_of[i] = (uint8_t)v[1];
-        d->triangle[i] = (uint32_t)v[2];
-        d->bary_u[i] = (uint16_t)v[3], d->bary_v[i] = (uint16_t)v[4];
-        d->x[i] = (float)v[5], d->y[i] = (float)v[6], d->z[i] = (float)v[7];
-        d->normal[i] = (uint32_t)v[8];
-        d->radius_um[i] = (uint16_t)v[9], d->depth_um[i] = (uint16_t)v[10];
-        d->ink[i] = (uint8_t)v[11], d->session[i] = (uint8_t)v[12], d->tissue[i] = (uint8_t)v[13];
-        d->count = i + 1;
+        0, s->tool_count - 1, 4294967295.0, 65535, 65535, 0,   0,
+        0, 4294967295.0,      65535,        5000,  255,   255, SMP_TISSUE_COUNT - 1};
+    static const char *const names[ROW_FIELDS] = {
+        "t_ms", "tool",   "triangle",  "bary_u",   "bary_v", "x_mm",    "y_mm",
+        "z_mm", "normal", "radius_um", "depth_um", "ink",    "session", "tissue"};
+    double v[ROW_FIELDS];
+    if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != ROW_FIELDS)
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures[%zu]: expected %d numbers", path,
+                             i, ROW_FIELDS);
+    int k = 0;
+    for (const cJSON *f = row->child; f; f = f->next, ++k) {
+        const int real = k == 0 || (k >= 5 && k <= 7);
+        int ok;
+        if (real)
+            ok = cJSON_IsNumber(f) && isfinite(f->valuedouble) && fabs(f->valuedouble) < 1e12,
+            v[k] = ok ? f->valuedouble : 0;
+        else
+            ok = whole(f, k == 9 ? 1 : 0, hi[k], &v[k]);
+        if (!ok)
+            return smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures[%zu]: %s: expected %s", path,
+                                 i, names[k], real ? "a finite number" : "a whole number in range");
     }
+    if (v[0] < 0 || (i && v[0] < s->t_ms[i - 1]))
+        return smp_error_set(err, SMP_ERR_FORMAT,
+                             "%s: punctures[%zu]: t_ms %g is before the previous puncture", path, i,
+                             v[0]);
+    smp_dots *d = &s->dots;
+    s->t_ms[i] = v[0];
+    s->tool_of[i] = (uint8_t)v[1];
+    d->triangle[i] = (uint32_t)v[2];
+    d->bary_u[i] = (uint16_t)v[3], d->bary_v[i] = (uint16_t)v[4];
+    d->x[i] = (float)v[5], d->y[i] = (float)v[6], d->z[i] = (float)v[7];
+    d->normal[i] = (uint32_t)v[8];
+    d->radius_um[i] = (uint16_t)v[9], d->depth_um[i] = (uint16_t)v[10];
+    d->ink[i] = (uint8_t)v[11], d->session[i] = (uint8_t)v[12], d->tissue[i] = (uint8_t)v[13];
+    d->count = i + 1;
+    return SMP_OK;
+}
+
+/* Every puncture row, then every dot checked to lie on head. */
+static smp_status load_punctures(const char *path, const cJSON *root, const smp_mesh *head,
+                                 smp_training_session *s, smp_error *err) {
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "punctures");
+    if (!cJSON_IsArray(rows))
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures: expected an array", path);
+    int n = cJSON_GetArraySize(rows);
+    smp_status st = reserve(s, (size_t)(n ? n : 1), err);
+    if (st != SMP_OK) {
+        smp_error_prefix(err, "%s: punctures", path);
+        return st;
+    }
+    size_t i = 0;
+    for (const cJSON *row = rows->child; row; row = row->next, ++i)
+        if ((st = load_row(path, row, i, s, err)) != SMP_OK) return st;
     smp_error e = {0};
-    if (smp_dots_check_on_mesh(head, d, 0, &e) != SMP_OK) {
+    if (smp_dots_check_on_mesh(head, &s->dots, 0, &e) != SMP_OK) {
         /* "dot N: ..." becomes "FILE: punctures[N]: ..." */
         const char *rest = strchr(e.message, ':');
         size_t which = (size_t)strtoull(e.message + 4, NULL, 10);
-        st = smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures[%zu]:%s", path, which,
-                           rest ? rest + 1 : e.message);
-        goto fail;
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures[%zu]:%s", path, which,
+                             rest ? rest + 1 : e.message);
+    }
+    return SMP_OK;
+}
+
+static smp_status load_tree(const char *path, const cJSON *root, const smp_mesh *head,
+                            const char *expect_scene, uint64_t expect_fingerprint,
+                            smp_training_session **out, smp_error *err) {
+    const char *name = NULL;
+    uint64_t print = 0, seed = 0;
+    smp_status st =
+        load_header(path, root, expect_scene, expect_fingerprint, &name, &print, &seed, err);
+    if (st != SMP_OK) return st;
+    smp_training_session *s = NULL;
+    if ((st = smp_training_session_create(name, print, seed, &s, err)) != SMP_OK) return st;
+    if ((st = load_tools(path, root, s, err)) == SMP_OK)
+        st = load_punctures(path, root, head, s, err);
+    if (st != SMP_OK) {
+        smp_training_session_destroy(s);
+        return st;
     }
     *out = s;
     return SMP_OK;
-fail:
-    smp_training_session_destroy(s);
-    return st;
 }
 
 smp_status smp_training_load(const char *path, const smp_mesh *head, const char *expect_scene,
