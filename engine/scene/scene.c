@@ -342,9 +342,87 @@ static int parse_default_list(const field *f, char *base) {
     return ok;
 }
 
+static int parse_string(ctx *c, const field *f, const cJSON *v, char *at, const char *path) {
+    char found[96], want[256];
+    if (!cJSON_IsString(v)) {
+        describe(v, found, sizeof found);
+        report(c, path, 0, "found %s, expected a string", found);
+        return 0;
+    }
+    if (strlen(v->valuestring) >= f->aux) {
+        report(c, path, 0, "found a string of %zu bytes, expected at most %zu",
+               strlen(v->valuestring), f->aux - 1);
+        return 0;
+    }
+    if (f->check_text && !f->check_text(v->valuestring, want, sizeof want)) {
+        describe(v, found, sizeof found);
+        report(c, path, 0, "found %s, expected %s", found, want);
+        return 0;
+    }
+    memset(at, 0, f->aux); /* no stale bytes: equal scenes compare equal byte for byte */
+    memcpy(at, v->valuestring, strlen(v->valuestring));
+    return 1;
+}
+
+/* [x, y, z] in mm, or null (NaN, and the field's flag cleared). */
+static int parse_vec3(ctx *c, const field *f, const cJSON *v, char *base, const char *path) {
+    double *at = (double *)(base + f->off);
+    int *flag = (int *)(base + f->aux);
+    if (cJSON_IsNull(v)) {
+        *flag = 0;
+        for (int i = 0; i < 3; ++i) at[i] = NAN;
+        return 1;
+    }
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 3) {
+        char found[96];
+        describe(v, found, sizeof found);
+        report(c, path, 0, "found %s, expected [x, y, z] in mm or null", found);
+        return 0;
+    }
+    int ok = 1, i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, ++i)
+        ok &= parse_number_into(c, f, e, at + i, path, 0);
+    *flag = ok;
+    return ok;
+}
+
+/* An array of objects: each element starts from its defaults, then its keys are read. */
+static int parse_array(ctx *c, const field *f, const cJSON *v, char *base, const char *path) {
+    char found[96];
+    int n = cJSON_GetArraySize(v);
+    if (!cJSON_IsArray(v)) {
+        describe(v, found, sizeof found);
+        report(c, path, 0, "found %s, expected an array of objects", found);
+        return 0;
+    }
+    if (n > f->max) {
+        report(c, path, 0, "found %d elements, expected at most %d", n, f->max);
+        return 0;
+    }
+    field elem = {.key = f->key, .kind = K_OBJECT, .children = f->children};
+    int ok = 1, i = 0;
+    for (const cJSON *e = v->child; e; e = e->next, ++i) {
+        char p[PATH_MAX_LEN];
+        fmt_trunc(p, sizeof p, "%s[%d]", path, i);
+        char *el = base + f->off + f->elem_size * (size_t)i;
+        memset(el, 0, f->elem_size);
+        fill_defaults(&elem, el);
+        if (!cJSON_IsObject(e)) {
+            describe(e, found, sizeof found);
+            report(c, p, 0, "found %s, expected an object", found);
+            ok = 0;
+            continue;
+        }
+        ok &= parse_object(c, &elem, e, el, p);
+    }
+    *(int *)(base + f->aux) = n;
+    return ok;
+}
+
 static int parse_field(ctx *c, const field *f, const cJSON *v, char *base, const char *path) {
     char *at = base + f->off;
-    char found[96], want[256];
+    char found[96];
+    double d;
     switch (f->kind) {
     case K_OBJECT:
         if (!cJSON_IsObject(v)) {
@@ -359,18 +437,14 @@ static int parse_field(ctx *c, const field *f, const cJSON *v, char *base, const
             return 1;
         }
         return parse_number_into(c, f, v, (double *)at, path, 0);
-    case K_INT: {
-        double d;
+    case K_INT:
         if (!parse_number_into(c, f, v, &d, path, 1)) return 0;
         *(int *)at = (int)d;
         return 1;
-    }
-    case K_SEED: {
-        double d;
+    case K_SEED:
         if (!parse_number_into(c, f, v, &d, path, 1)) return 0;
         *(unsigned long *)at = (unsigned long)d;
         return 1;
-    }
     case K_BOOL:
         if (!cJSON_IsBool(v)) {
             describe(v, found, sizeof found);
@@ -379,44 +453,9 @@ static int parse_field(ctx *c, const field *f, const cJSON *v, char *base, const
         }
         *(int *)at = cJSON_IsTrue(v) ? 1 : 0;
         return 1;
-    case K_STRING:
-        if (!cJSON_IsString(v)) {
-            describe(v, found, sizeof found);
-            report(c, path, 0, "found %s, expected a string", found);
-            return 0;
-        }
-        if (strlen(v->valuestring) >= f->aux) {
-            report(c, path, 0, "found a string of %zu bytes, expected at most %zu",
-                   strlen(v->valuestring), f->aux - 1);
-            return 0;
-        }
-        if (f->check_text && !f->check_text(v->valuestring, want, sizeof want)) {
-            describe(v, found, sizeof found);
-            report(c, path, 0, "found %s, expected %s", found, want);
-            return 0;
-        }
-        memset(at, 0, f->aux); /* no stale bytes: equal scenes compare equal byte for byte */
-        memcpy(at, v->valuestring, strlen(v->valuestring));
-        return 1;
+    case K_STRING: return parse_string(c, f, v, at, path);
     case K_ENUM: return parse_word(c, f, v, (int *)at, path);
-    case K_VEC3: {
-        int *flag = (int *)(base + f->aux);
-        if (cJSON_IsNull(v)) {
-            *flag = 0;
-            for (int i = 0; i < 3; ++i) ((double *)at)[i] = NAN;
-            return 1;
-        }
-        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 3) {
-            describe(v, found, sizeof found);
-            report(c, path, 0, "found %s, expected [x, y, z] in mm or null", found);
-            return 0;
-        }
-        int ok = 1, i = 0;
-        for (const cJSON *e = v->child; e; e = e->next, ++i)
-            ok &= parse_number_into(c, f, e, (double *)at + i, path, 0);
-        *flag = ok;
-        return ok;
-    }
+    case K_VEC3: return parse_vec3(c, f, v, base, path);
     case K_NUMBER2:
         if (f->nullable && cJSON_IsNull(v)) {
             ((double *)at)[0] = ((double *)at)[1] = NAN;
@@ -426,36 +465,7 @@ static int parse_field(ctx *c, const field *f, const cJSON *v, char *base, const
     case K_NUMBER_LIST:
     case K_ENUM_LIST:
     case K_POINT2_LIST: return parse_list(c, f, v, base, path);
-    case K_ARRAY: {
-        int n = cJSON_GetArraySize(v);
-        if (!cJSON_IsArray(v)) {
-            describe(v, found, sizeof found);
-            report(c, path, 0, "found %s, expected an array of objects", found);
-            return 0;
-        }
-        if (n > f->max) {
-            report(c, path, 0, "found %d elements, expected at most %d", n, f->max);
-            return 0;
-        }
-        field elem = {.key = f->key, .kind = K_OBJECT, .children = f->children};
-        int ok = 1, i = 0;
-        for (const cJSON *e = v->child; e; e = e->next, ++i) {
-            char p[PATH_MAX_LEN];
-            fmt_trunc(p, sizeof p, "%s[%d]", path, i);
-            char *el = at + f->elem_size * (size_t)i;
-            memset(el, 0, f->elem_size);
-            fill_defaults(&elem, el);
-            if (!cJSON_IsObject(e)) {
-                describe(e, found, sizeof found);
-                report(c, p, 0, "found %s, expected an object", found);
-                ok = 0;
-                continue;
-            }
-            ok &= parse_object(c, &elem, e, el, p);
-        }
-        *(int *)(base + f->aux) = n;
-        return ok;
-    }
+    case K_ARRAY: return parse_array(c, f, v, base, path);
     }
     return 0;
 }
