@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smp/clock.h"
 #include "smp/head.h"
 #include "smp/landmarks.h"
 #include "smp/mesh_import.h"
@@ -812,4 +813,50 @@ Test(import, names_round_trip) {
     cr_assert(smp_mesh_units_from_name("in", &u) && u == SMP_UNITS_INCH);
     cr_assert_not(smp_axis_from_name("up", &a));
     cr_assert_not(smp_mesh_units_from_name("feet", &u));
+}
+
+/* ---- a reader that crashes, hangs or exhausts its memory ends in an input error ------------ */
+
+/* A COLLADA node that instances itself: the reader recurses until its stack runs out. */
+Test(import, a_crashing_reader_is_an_input_error) {
+    const char *dir = test_tmpdir("import-hostile");
+    const char *p = path_in(dir, "self.dae");
+    write_text(p, "<?xml version=\"1.0\"?>\n"
+                  "<COLLADA xmlns=\"http://www.collada.org/2005/11/COLLADASchema\" "
+                  "version=\"1.4.1\">\n"
+                  "<library_nodes><node id=\"n\"><instance_node url=\"#n\"/></node>"
+                  "</library_nodes>\n"
+                  "<library_visual_scenes><visual_scene id=\"s\"><node id=\"r\">"
+                  "<instance_node url=\"#n\"/></node></visual_scene></library_visual_scenes>\n"
+                  "<scene><instance_visual_scene url=\"#s\"/></scene>\n</COLLADA>\n");
+#if defined(__SANITIZE_ADDRESS__) /* the sanitizer reports the overflow and exits instead */
+    import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT, "the mesh importer failed (");
+#else
+    import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT,
+                 "the mesh importer failed (crashed with SIGSEGV)");
+#endif
+}
+
+/* A 21-byte PLY header that never ends: the reader waits for more forever. */
+Test(import, a_hanging_reader_is_stopped_at_its_deadline) {
+    const char *dir = test_tmpdir("import-hostile");
+    const char *p = path_in(dir, "hang.ply");
+    write_text(p, "ply\nformat ascii 1.0\n");
+    double t0 = smp_clock_ms();
+    import_fails(p, (smp_mesh_import_desc){.read_seconds = 2}, SMP_ERR_FORMAT,
+                 "the mesh importer failed (gave no answer in 2 s)");
+    double ms = smp_clock_ms() - t0;
+    cr_assert(ms >= 1900 && ms < 15000, "stopped after %.0f ms", ms);
+}
+
+/* An OFF header claiming a billion vertices: the reader allocates for them. */
+Test(import, a_memory_bomb_is_stopped_at_its_limit) {
+#if defined(__SANITIZE_ADDRESS__)
+    cr_skip_test("no address-space limit under AddressSanitizer");
+#endif
+    const char *dir = test_tmpdir("import-hostile");
+    const char *p = path_in(dir, "huge.off");
+    write_text(p, "OFF\n1000000000 1 0\n0 0 0\n");
+    import_fails(p, (smp_mesh_import_desc){.read_memory_mib = 256}, SMP_ERR_FORMAT,
+                 "the mesh importer failed (exceeded 256 MiB)");
 }

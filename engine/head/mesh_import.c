@@ -639,7 +639,10 @@ static smp_status measure(smp_mesh *m, smp_mesh_import_report *rep, smp_error *e
 static smp_status import_steps(const smp_mesh_import_desc *desc, smp_mesh *m,
                                smp_mesh_import_report *rep, smp_error *err) {
     mesh_read_result rr;
-    smp_status s = mesh_read_file(desc->path, &rr, err);
+    const mesh_read_limits lim = {
+        .memory_bytes = (double)(desc->read_memory_mib ? desc->read_memory_mib : 4096) * 1048576.0,
+        .seconds = desc->read_seconds ? (int)desc->read_seconds : 60};
+    smp_status s = mesh_read_file(desc->path, &lim, &rr, err);
     if (s != SMP_OK) return s;
     *m = rr.mesh;
     rep->file_vertex_count = m->vertex_count;

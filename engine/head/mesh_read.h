@@ -13,8 +13,16 @@ typedef struct mesh_read_result {
     smp_axis meta_up, meta_facing; /* SMP_AXIS_AUTO where the file does not say */
 } mesh_read_result;
 
+/* How much the reader may take: address space in bytes and wall-clock seconds. */
+typedef struct mesh_read_limits {
+    double memory_bytes;
+    int seconds;
+} mesh_read_limits;
+
 /* Reads every mesh of the file at path into rr->mesh (normals zeroed), in the file's units and
- * axes. Errors name the file. */
-smp_status mesh_read_file(const char *path, mesh_read_result *rr, smp_error *err);
+ * axes. Errors name the file; a reader that crashes, runs out of its memory or time is an
+ * input error saying which. */
+smp_status mesh_read_file(const char *path, const mesh_read_limits *lim, mesh_read_result *rr,
+                          smp_error *err);
 
 #endif

@@ -1,15 +1,29 @@
 /* The mesh reader on Assimp: every format it knows, triangulated, with transforms applied and
- * the axes its metadata states. */
+ * the axes its metadata states.
+ *
+ * Assimp runs in a child process with limits on memory, stack and time, and hands the mesh
+ * back through a pipe: a crafted file that crashes it, hangs it or makes it allocate without
+ * end ends that child, never the program, and becomes an input error naming the file. */
+#define _DEFAULT_SOURCE /* kill, setrlimit, alarm alongside POSIX 2008 */
 #include "mesh_read.h"
 
 #include <assimp/cimport.h>
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "smp/clock.h"
 
 /* Assimp's generic metadata keys for formats that state their axes (FBX does; glTF and
  * COLLADA are converted to +Y up by Assimp itself). */
@@ -31,7 +45,7 @@ static smp_axis meta_axis(const struct aiScene *scene, const char *axis_key, con
     return (smp_axis)(SMP_AXIS_POS_X + 2 * axis + (sign < 0));
 }
 
-smp_status mesh_read_file(const char *path, mesh_read_result *rr, smp_error *err) {
+static smp_status read_in_process(const char *path, mesh_read_result *rr, smp_error *err) {
     memset(rr, 0, sizeof *rr);
     FILE *probe = fopen(path, "rb");
     if (!probe)
@@ -124,3 +138,187 @@ smp_status mesh_read_file(const char *path, mesh_read_result *rr, smp_error *err
 }
 
 int smp_mesh_import_available(void) { return 1; }
+
+/* ---- the child process ------------------------------------------------------------------ */
+
+/* What the child sends first; the mesh's arrays follow when status is SMP_OK. */
+typedef struct reply {
+    uint32_t magic;
+    int32_t status;
+    char message[SMP_ERROR_MESSAGE_MAX];
+    uint32_t vertex_count, triangle_count;
+    int32_t has_uvs, meta_up, meta_facing;
+} reply;
+
+enum { REPLY_MAGIC = 0x534d5052u /* "SMPR" */ };
+
+static int write_all(int fd, const void *data, size_t size) {
+    const char *p = data;
+    while (size) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return 0;
+        p += n, size -= (size_t)n;
+    }
+    return 1;
+}
+
+static void limit(int resource, rlim_t value) {
+    struct rlimit r;
+    if (getrlimit(resource, &r) != 0) return;
+    r.rlim_cur = r.rlim_max != RLIM_INFINITY && value > r.rlim_max ? r.rlim_max : value;
+    setrlimit(resource, &r);
+}
+
+static _Noreturn void child_main(const char *path, const mesh_read_limits *lim, int fd) {
+#if !defined(__SANITIZE_ADDRESS__) /* AddressSanitizer reserves terabytes of address space */
+    limit(RLIMIT_AS, (rlim_t)lim->memory_bytes);
+#endif
+    limit(RLIMIT_STACK, (rlim_t)64 << 20);
+    limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
+    limit(RLIMIT_CORE, 0);
+    mesh_read_result rr;
+    smp_error err = {0};
+    reply r = {.magic = REPLY_MAGIC};
+    r.status = (int32_t)read_in_process(path, &rr, &err);
+    memcpy(r.message, err.message, sizeof r.message);
+    if (r.status == SMP_OK) {
+        const smp_mesh *m = &rr.mesh;
+        r.vertex_count = m->vertex_count, r.triangle_count = m->triangle_count;
+        r.has_uvs = rr.has_uvs, r.meta_up = (int32_t)rr.meta_up;
+        r.meta_facing = (int32_t)rr.meta_facing;
+    }
+    int ok = write_all(fd, &r, sizeof r);
+    if (ok && r.status == SMP_OK) {
+        const smp_mesh *m = &rr.mesh;
+        ok = write_all(fd, m->positions, sizeof(float) * 3 * m->vertex_count) &&
+             write_all(fd, m->uvs, sizeof(float) * 2 * m->vertex_count) &&
+             write_all(fd, m->indices, sizeof(uint32_t) * 3 * m->triangle_count);
+    }
+    _exit(ok ? 0 : 3);
+}
+
+/* ---- the parent ------------------------------------------------------------------------- */
+
+/* Reads exactly size bytes before the deadline (ms on smp_clock_ms); 0 at end of file, -1 at
+ * the deadline. */
+static int read_until(int fd, void *data, size_t size, double deadline_ms) {
+    char *p = data;
+    while (size) {
+        double left = deadline_ms - smp_clock_ms();
+        if (left <= 0) return -1;
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int ready = poll(&pfd, 1, left > 1e6 ? 1000000 : (int)left + 1);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) continue; /* the deadline is checked above */
+        ssize_t n = read(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return 0;
+        p += n, size -= (size_t)n;
+    }
+    return 1;
+}
+
+/* Why the child ended without a mesh. */
+static smp_status child_failed(const char *path, pid_t pid, int timed_out,
+                               const mesh_read_limits *lim, smp_error *err) {
+    int status = 0;
+    if (timed_out) kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU))
+        return smp_error_set(err, SMP_ERR_FORMAT,
+                             "%s: the mesh importer failed (gave no answer in %d s)", path,
+                             lim->seconds);
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        const char *name = sig == SIGSEGV   ? "SIGSEGV"
+                           : sig == SIGABRT ? "SIGABRT"
+                           : sig == SIGBUS  ? "SIGBUS"
+                           : sig == SIGFPE  ? "SIGFPE"
+                           : sig == SIGILL  ? "SIGILL"
+                           : sig == SIGKILL ? "SIGKILL"
+                                            : "a signal";
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s: the mesh importer failed (crashed with %s)",
+                             path, name);
+    }
+    return smp_error_set(err, SMP_ERR_FORMAT,
+                         "%s: the mesh importer failed (exited with status %d, no mesh)", path,
+                         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* "4.0 GiB", or "256 MiB" below a GiB. */
+static void format_bytes(double bytes, char *out, size_t size) {
+    if (bytes >= 1073741824.0)
+        snprintf(out, size, "%.1f GiB", bytes / 1073741824.0);
+    else
+        snprintf(out, size, "%.0f MiB", bytes / 1048576.0);
+}
+
+/* The child's answer: an error (passed on as it was, or out of memory named), or the mesh. */
+static smp_status take_reply(const char *path, int fd, const reply *r, double deadline_ms,
+                             const mesh_read_limits *lim, mesh_read_result *rr, smp_error *err) {
+    if (r->status != SMP_OK) {
+        smp_error e = {.status = (smp_status)r->status};
+        memcpy(e.message, r->message, sizeof e.message);
+        e.message[sizeof e.message - 1] = '\0';
+        if (e.status == SMP_ERR_NOMEM || strstr(e.message, "bad_alloc") ||
+            strstr(e.message, "bad allocation")) {
+            char limit_text[32];
+            format_bytes(lim->memory_bytes, limit_text, sizeof limit_text);
+            return smp_error_set(err, SMP_ERR_FORMAT, "%s: the mesh importer failed (exceeded %s)",
+                                 path, limit_text);
+        }
+        *err = e;
+        return e.status;
+    }
+    smp_status st = smp_mesh_alloc(&rr->mesh, r->vertex_count, r->triangle_count, err);
+    if (st != SMP_OK) return st;
+    smp_mesh *m = &rr->mesh;
+    if (read_until(fd, m->positions, sizeof(float) * 3 * m->vertex_count, deadline_ms) != 1 ||
+        read_until(fd, m->uvs, sizeof(float) * 2 * m->vertex_count, deadline_ms) != 1 ||
+        read_until(fd, m->indices, sizeof(uint32_t) * 3 * m->triangle_count, deadline_ms) != 1) {
+        smp_mesh_free(m);
+        return smp_error_set(err, SMP_ERR_IO,
+                             "%s: the mesh importer failed (its answer was cut short)", path);
+    }
+    memset(m->normals, 0, sizeof(float) * 3 * m->vertex_count);
+    rr->has_uvs = r->has_uvs;
+    rr->meta_up = (smp_axis)r->meta_up, rr->meta_facing = (smp_axis)r->meta_facing;
+    return SMP_OK;
+}
+
+smp_status mesh_read_file(const char *path, const mesh_read_limits *lim, mesh_read_result *rr,
+                          smp_error *err) {
+    memset(rr, 0, sizeof *rr);
+    int fds[2];
+    if (pipe(fds) != 0)
+        return smp_error_set(err, SMP_ERR_IO, "%s: cannot start the mesh importer: %s", path,
+                             strerror(errno));
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]), close(fds[1]);
+        return smp_error_set(err, SMP_ERR_IO, "%s: cannot start the mesh importer: %s", path,
+                             strerror(errno));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child_main(path, lim, fds[1]);
+    }
+    close(fds[1]);
+    const double deadline = smp_clock_ms() + 1000.0 * lim->seconds;
+    reply r;
+    int got = read_until(fds[0], &r, sizeof r, deadline);
+    smp_status st;
+    if (got != 1 || r.magic != REPLY_MAGIC) {
+        st = child_failed(path, pid, got < 0, lim, err);
+    } else {
+        st = take_reply(path, fds[0], &r, deadline, lim, rr, err);
+        kill(pid, SIGKILL); /* done with it, whatever it was doing */
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+    }
+    close(fds[0]);
+    return st;
+}

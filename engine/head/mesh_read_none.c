@@ -3,7 +3,9 @@
 
 #include "mesh_read.h"
 
-smp_status mesh_read_file(const char *path, mesh_read_result *rr, smp_error *err) {
+smp_status mesh_read_file(const char *path, const mesh_read_limits *lim, mesh_read_result *rr,
+                          smp_error *err) {
+    (void)lim;
     memset(rr, 0, sizeof *rr);
     return smp_error_set(err, SMP_ERR_UNSUPPORTED,
                          "%s: this smpsim was built without Assimp (SMP_WITH_ASSIMP=OFF) and "

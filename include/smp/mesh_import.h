@@ -81,6 +81,10 @@ typedef struct smp_mesh_import_desc {
     float target_edge_mm;   /* refine until no edge is longer; 0 = 3 mm; < 0 = keep as read */
     smp_neck_cut neck_cut;  /* 0 = auto */
     uint32_t max_triangles; /* refusal limit for the refined mesh; 0 = 4 million */
+    /* The file is read in a child process (a crafted file that crashes, hangs or exhausts the
+     * reader ends the child, not the caller) given at most this much: */
+    uint32_t read_seconds;    /* wall clock; 0 = 60 */
+    uint32_t read_memory_mib; /* address space; 0 = 4096 (not enforced under AddressSanitizer) */
 } smp_mesh_import_desc;
 
 typedef enum smp_found_by {
