@@ -571,3 +571,30 @@ Test(scene, every_training_scene_is_a_valid_exercise) {
     closedir(dir);
     cr_assert_geq(count, 4, "only %d training scenes", count);
 }
+
+/* A file of many errors: the first SMP_SCENE_MAX_MESSAGES are kept, located and worded, the
+ * rest only counted (each kept one costs a scan of the text; the others cost nothing, so
+ * 40,000 unknown keys take milliseconds, not the half minute they took when every one was
+ * located). Unknown keys and repeats of a known one alike. */
+Test(scene, many_errors_are_counted_past_the_kept_ones) {
+    enum { UNKNOWN = 20000, REPEATS = 20000 };
+    size_t cap = 64 * (UNKNOWN + REPEATS) + 64, used = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    used += (size_t)snprintf(text + used, cap - used, "{\n");
+    for (int i = 0; i < UNKNOWN; ++i)
+        used += (size_t)snprintf(text + used, cap - used, "  \"k%05d\": 1,\n", i);
+    for (int i = 0; i < REPEATS; ++i)
+        used += (size_t)snprintf(text + used, cap - used, "  \"seed\": %d,\n", i);
+    used += (size_t)snprintf(text + used, cap - used, "  \"name\": \"x\"\n}\n");
+    smp_scene_source src = {.path = "many.json", .text = text, .text_size = used};
+    smp_scene s;
+    smp_scene_report many = {0};
+    cr_assert_eq(smp_scene_load(&src, &s, &many), SMP_ERR_FORMAT);
+    cr_assert_eq(many.count, SMP_SCENE_MAX_MESSAGES);
+    cr_assert_eq(many.count + many.dropped, UNKNOWN + REPEATS - 1, "%d kept + %d dropped",
+                 many.count, many.dropped);
+    cr_assert_not_null(strstr(many.messages[0], "many.json:2: k00000: unknown field"), "%s",
+                       many.messages[0]);
+    free(text);
+}

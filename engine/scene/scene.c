@@ -2,6 +2,7 @@
  * defaults, apply --set overrides, print back. Every message names where the problem is. */
 #include "smp/scene.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdarg.h>
@@ -63,10 +64,19 @@ static void add_line(ctx *c, smp_status status, const char *line) {
         ++c->rep->dropped;
 }
 
+/* A message past the kept ones is counted and nothing more: neither located in the text nor
+ * worded, so a file of many errors costs time linear in its size. */
+static int dropping(ctx *c) {
+    if (c->status == SMP_OK || c->rep->count < SMP_SCENE_MAX_MESSAGES) return 0;
+    ++c->rep->dropped;
+    return 1;
+}
+
 /* "file:line: path: message", or "--set 'x=y': path: message". */
 static void report(ctx *c, const char *path, int occurrence, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void report(ctx *c, const char *path, int occurrence, const char *fmt, ...) {
+    if (dropping(c)) return;
     char where[SMP_SCENE_PATH_MAX + PATH_MAX_LEN + 96];
     if (c->label) {
         snprintf(where, sizeof where, "%s: %s", c->label, *path ? path : "(scene)");
@@ -164,6 +174,7 @@ static int nearest_anywhere(const field *f, const char *key, char *path, size_t 
 
 static void report_unknown(ctx *c, const field *parent, const char *path, const char *key,
                            int occurrence) {
+    if (dropping(c)) return;
     const char *best = NULL;
     int best_d = 99;
     for (const field *ch = parent->children; ch->key; ++ch) {
@@ -470,24 +481,27 @@ static int parse_field(ctx *c, const field *f, const cJSON *v, char *base, const
     return 0;
 }
 
+/* Each key once, known ones parsed: linear in the object's size (a known key's earlier
+ * appearances are counted per schema field, so many keys cost no more than a few). */
 static int parse_object(ctx *c, const field *obj, const cJSON *json, char *base, const char *path) {
+    enum { MAX_CHILDREN = 64 };
+    int seen[MAX_CHILDREN] = {0};
     int ok = 1;
     for (const cJSON *item = json->child; item; item = item->next) {
         char p[PATH_MAX_LEN];
         snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", item->string);
-        int occurrence = 0;
-        for (const cJSON *prev = json->child; prev != item; prev = prev->next)
-            occurrence += strcmp(prev->string, item->string) == 0;
-        if (occurrence) {
-            report(c, p, occurrence, "duplicate field \"%s\" (each field may appear once)",
-                   item->string);
-            ok = 0;
-            continue;
-        }
         const field *f = obj->children;
         while (f->key && strcmp(f->key, item->string) != 0) ++f;
         if (!f->key) {
             report_unknown(c, obj, p, item->string, 0);
+            ok = 0;
+            continue;
+        }
+        assert(f - obj->children < MAX_CHILDREN);
+        int occurrence = seen[f - obj->children]++;
+        if (occurrence) {
+            report(c, p, occurrence, "duplicate field \"%s\" (each field may appear once)",
+                   item->string);
             ok = 0;
             continue;
         }
