@@ -98,11 +98,36 @@ Test(fsio, read_file_returns_the_bytes_and_reports_missing_files) {
     smp_error err = {0};
     char *data;
     size_t size;
-    cr_assert_eq(smp_read_file(path, &data, &size, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_read_file(path, 0, &data, &size, &err), SMP_OK, "%s", err.message);
     cr_assert_eq(size, 100000);
     for (int i = 0; i < 100000; ++i) cr_assert_eq((unsigned char)data[i], (unsigned)(i * 7 & 0xff));
     cr_assert_eq(data[size], '\0');
     free(data);
-    cr_assert_eq(smp_read_file("/no/such/file", &data, &size, &err), SMP_ERR_IO);
+    cr_assert_eq(smp_read_file("/no/such/file", 0, &data, &size, &err), SMP_ERR_IO);
     cr_assert_null(data);
+}
+
+/* A reader takes at most its limit: exactly the limit is read, one byte more is refused
+ * naming it, and an endless file or a directory is refused without reading it all. */
+Test(fsio, reads_stop_at_their_limit) {
+    const char *dir = test_tmpdir("fsio-limit");
+    char path[512];
+    snprintf(path, sizeof path, "%s/ten.txt", dir);
+    FILE *fp = fopen(path, "wb");
+    fputs("0123456789", fp);
+    fclose(fp);
+    smp_error err = {0};
+    char *data = NULL;
+    size_t size = 0;
+    cr_assert_eq(smp_read_file(path, 10, &data, &size, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(size, 10);
+    free(data);
+    cr_assert_eq(smp_read_file(path, 9, &data, &size, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_null(data);
+    cr_assert_not_null(strstr(err.message, "larger than 9 bytes"), "%s", err.message);
+    cr_assert_not_null(strstr(err.message, path), "%s", err.message);
+    cr_assert_eq(smp_read_file("/dev/zero", 1 << 20, &data, &size, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "/dev/zero: larger than"), "%s", err.message);
+    cr_assert_eq(smp_read_file(dir, 0, &data, &size, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "is a directory"), "%s", err.message);
 }

@@ -57,8 +57,9 @@ Test(model_gl, shader_matches_the_c_model) {
 
     char *model_src = NULL;
     size_t model_size = 0;
-    cr_assert_eq(smp_read_file(SMP_SOURCE_DIR "/shaders/model.glsl", &model_src, &model_size, &err),
-                 SMP_OK, "%s", err.message);
+    cr_assert_eq(
+        smp_read_file(SMP_SOURCE_DIR "/shaders/model.glsl", 0, &model_src, &model_size, &err),
+        SMP_OK, "%s", err.message);
     const char *frag[3] = {k_frag_head, model_src, k_frag_main};
     GLuint vs = compile(GL_VERTEX_SHADER, 1, &k_vert), fs = compile(GL_FRAGMENT_SHADER, 3, frag);
     free(model_src);

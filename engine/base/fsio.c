@@ -107,15 +107,29 @@ smp_status smp_check_writable_dir(const char *dir, smp_error *err) {
     return SMP_OK;
 }
 
-smp_status smp_read_file(const char *path, char **data, size_t *size, smp_error *err) {
+smp_status smp_read_file(const char *path, size_t max_bytes, char **data, size_t *size,
+                         smp_error *err) {
     *data = NULL;
     *size = 0;
+    if (max_bytes == 0) max_bytes = SMP_READ_FILE_MAX;
     FILE *fp = fopen(path, "rb");
     if (!fp) return smp_error_set(err, SMP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: is a directory, not a file", path);
+    }
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     while (buf) {
         len += fread(buf + len, 1, cap - len - 1, fp);
+        if (len > max_bytes) {
+            free(buf);
+            fclose(fp);
+            return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                                 "%s: larger than %zu bytes (%zu MiB), the most this reader takes",
+                                 path, max_bytes, max_bytes >> 20);
+        }
         if (len < cap - 1) break;
         char *grown = realloc(buf, cap * 2);
         if (!grown) {

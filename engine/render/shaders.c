@@ -21,7 +21,7 @@ smp_status smp_shader_source(const char *name, const char **source, char **owned
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
             return smp_error_set(err, SMP_ERR_INVALID_ARG, "SMP_SHADER_DIR: path too long");
         size_t size;
-        smp_status s = smp_read_file(path, owned, &size, err);
+        smp_status s = smp_read_file(path, 1 << 20, owned, &size, err);
         if (s != SMP_OK) return s;
         *source = *owned;
         return SMP_OK;

@@ -1085,7 +1085,7 @@ smp_status smp_scene_load(const smp_scene_source *src, smp_scene *out, smp_scene
         owned[size] = '\0';
     } else {
         smp_error err = {0};
-        if (smp_read_file(src->path, &owned, &size, &err) != SMP_OK) {
+        if (smp_read_file(src->path, SMP_SCENE_FILE_MAX, &owned, &size, &err) != SMP_OK) {
             /* The scene named by the user is input: a missing one is the user's error. */
             add_line(&c, err.status == SMP_ERR_NOMEM ? SMP_ERR_NOMEM : SMP_ERR_INVALID_ARG,
                      err.message);

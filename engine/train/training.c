@@ -651,7 +651,9 @@ smp_status smp_training_load(const char *path, const smp_mesh *head, const char 
     *out = NULL;
     char *text = NULL;
     size_t size = 0;
-    smp_status st = smp_read_file(path, &text, &size, err);
+    /* the largest session: SMP_TRAINING_MAX_PUNCTURES rows of at most ~110 characters */
+    smp_status st =
+        smp_read_file(path, (size_t)SMP_TRAINING_MAX_PUNCTURES * 112 + 65536, &text, &size, err);
     if (st != SMP_OK) return st;
     cJSON *root = cJSON_ParseWithLength(text, size);
     if (!root || !cJSON_IsObject(root)) {

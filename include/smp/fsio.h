@@ -49,8 +49,13 @@ smp_status smp_mkdir_p(const char *dir, smp_error *err);
  * creating and removing a probe file. Lets a command fail before any expensive work starts. */
 smp_status smp_check_writable_dir(const char *dir, smp_error *err);
 
-/* Reads a whole file into a NUL-terminated malloc'ed buffer (*size excludes the NUL). */
-smp_status smp_read_file(const char *path, char **data, size_t *size, smp_error *err);
+/* Reads a whole file into a NUL-terminated malloc'ed buffer (*size excludes the NUL), at most
+ * max_bytes of it (0 = SMP_READ_FILE_MAX): a longer file, or an endless one (/dev/zero, a
+ * FIFO that keeps writing), is refused once max_bytes + 1 have been read, SMP_ERR_INVALID_ARG
+ * naming the limit; so is a directory. Memory: the file's size, doubling as it grows. */
+enum { SMP_READ_FILE_MAX = 64 << 20 };
+smp_status smp_read_file(const char *path, size_t max_bytes, char **data, size_t *size,
+                         smp_error *err);
 
 #ifdef __cplusplus
 }

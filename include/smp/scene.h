@@ -48,6 +48,7 @@ enum {
     SMP_SCENE_MAX_YEARS = 16,
     SMP_SCENE_MAX_MESSAGES = 32,
     SMP_SCENE_MESSAGE_MAX = 384,
+    SMP_SCENE_FILE_MAX = 16 << 20, /* bytes: a scene is a few kB; a larger file is refused */
 };
 
 /* Words of the enumerated fields; each enum's values index its word list (docs/SCENE.md). */

@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
             char *data;
             size_t size;
             smp_error err = {0};
-            if (smp_read_file(path, &data, &size, &err) != SMP_OK) {
+            if (smp_read_file(path, 0, &data, &size, &err) != SMP_OK) {
                 fprintf(stderr, "replay: %s\n", err.message);
                 closedir(dir);
                 return 1;
