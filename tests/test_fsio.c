@@ -1,9 +1,12 @@
 /* Atomic files: commit, abort, missing directories, mkdir -p, writable-directory checks. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "smp/fsio.h"
@@ -130,4 +133,65 @@ Test(fsio, reads_stop_at_their_limit) {
     cr_assert_not_null(strstr(err.message, "/dev/zero: larger than"), "%s", err.message);
     cr_assert_eq(smp_read_file(dir, 0, &data, &size, &err), SMP_ERR_INVALID_ARG);
     cr_assert_not_null(strstr(err.message, "is a directory"), "%s", err.message);
+}
+
+/* Outputs replace only regular files: a FIFO and a directory are refused and stay what they
+ * were; through a symbolic link the target is replaced and the link stays a link. */
+Test(fsio, only_regular_files_are_replaced) {
+    const char *dir = test_tmpdir("fsio-kinds");
+    char fifo[600], link[600], target[600];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(link, sizeof link, "%s/link.txt", dir);
+    snprintf(target, sizeof target, "%s/target.txt", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    smp_error err = {0};
+    smp_atomic_file f;
+    cr_assert_eq(smp_atomic_file_open(&f, fifo, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "not a regular file"), "%s", err.message);
+    cr_assert_eq(smp_atomic_file_open(&f, dir, &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "is a directory"), "%s", err.message);
+    cr_assert_eq(smp_atomic_file_open(&f, "/dev/null", &err), SMP_ERR_INVALID_ARG);
+    struct stat st;
+    cr_assert_eq(lstat(fifo, &st), 0);
+    cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    FILE *t = fopen(target, "w");
+    fputs("old", t);
+    fclose(t);
+    cr_assert_eq(symlink("target.txt", link), 0);
+    cr_assert_eq(smp_atomic_file_open(&f, link, &err), SMP_OK, "%s", err.message);
+    fputs("new", f.stream);
+    cr_assert_eq(smp_atomic_file_commit(&f, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link was replaced by a file");
+    size_t size = 0;
+    char *data = NULL;
+    cr_assert_eq(smp_read_file(target, 0, &data, &size, &err), SMP_OK, "%s", err.message);
+    cr_assert_str_eq(data, "new");
+    free(data);
+}
+
+/* A process ended by SIGTERM or SIGINT while writing leaves no temporary file behind, and the
+ * signal still ends it (the default action follows the clean-up). */
+Test(fsio, a_signal_leaves_no_temporary_file) {
+    const int sigs[] = {SIGTERM, SIGINT};
+    for (int k = 0; k < 2; ++k) {
+        const char *dir = test_tmpdir(k ? "fsio-sigint" : "fsio-sigterm");
+        char path[600];
+        snprintf(path, sizeof path, "%s/out.png", dir);
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            signal(sigs[k], SIG_DFL);
+            smp_atomic_file f;
+            if (smp_atomic_file_open(&f, path, NULL) != SMP_OK) _exit(3);
+            fputs("half", f.stream);
+            fflush(f.stream);
+            raise(sigs[k]);
+            _exit(4); /* not reached */
+        }
+        int status = 0;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == sigs[k], "status %d", status);
+        cr_assert_eq(count_entries(dir), 0, "a temporary file was left behind");
+    }
 }

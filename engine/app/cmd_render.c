@@ -172,6 +172,9 @@ static int resolve_job(render_job *j) {
         if (!*dir) snprintf(dir, sizeof dir, "/");
         if (smp_check_writable_dir(dir, &err) != SMP_OK)
             return cli_usage_error("render", "%s: %s", names[i], err.message);
+        char target[SMP_PATH_MAX];
+        if (smp_output_path_check(files[i], target, sizeof target, &err) != SMP_OK)
+            return cli_usage_error("render", "%s: %s", names[i], err.message);
     }
     smp_scene_args_stem(&j->scene_arg, j->stem, sizeof j->stem);
     return 0;

@@ -281,6 +281,9 @@ int cmd_scatter(int argc, char **argv) {
         return cli_usage_error(cmd, "--simd: %s", err.message);
     size_t limit = scatter_memory_limit_bytes();
     if ((rc = check_args(&a, limit))) return rc;
+    char target[SMP_PATH_MAX];
+    if (a.export_path && smp_output_path_check(a.export_path, target, sizeof target, &err))
+        return cli_usage_error(cmd, "--export-mesh: %s", err.message);
 
     smp_mesh head = {0};
     float *dens = NULL;

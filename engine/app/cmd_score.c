@@ -8,6 +8,7 @@
 
 #include "smp/cli.h"
 #include "smp/cli_options.h"
+#include "smp/fsio.h"
 #include "smp/pipeline.h"
 #include "smp/scatter.h"
 #include "smp/scene_args.h"
@@ -285,9 +286,12 @@ int cmd_score(int argc, char **argv) {
     if (!scene.path) return cli_usage_error("score", "a training SCENE is required");
     if (!a.dots_path && !a.expert_out)
         return cli_usage_error("score", "--dots FILE is required (or --write-expert FILE)");
+    smp_error err = {0};
+    char target[SMP_PATH_MAX];
+    if (a.expert_out && smp_output_path_check(a.expert_out, target, sizeof target, &err))
+        return cli_usage_error("score", "--write-expert: %s", err.message);
     smp_scene s;
     if ((rc = smp_scene_args_load("score", &scene, &s))) return rc;
-    smp_error err = {0};
     exercise e;
     if (build_exercise(&s, &e, &err) != SMP_OK)
         rc = cli_fail("score", &err);

@@ -1,27 +1,113 @@
+#define _DEFAULT_SOURCE /* realpath, readlink, lstat alongside POSIX 2008 */
 #include "smp/fsio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* ---- temporary files removed on SIGINT, SIGTERM and SIGHUP ------------------------------- */
+
+enum { TEMP_SLOTS = 16 };
+static char g_temp[TEMP_SLOTS][SMP_PATH_MAX];
+static volatile sig_atomic_t g_temp_used[TEMP_SLOTS];
+
+static void remove_temps_and_die(int sig) {
+    for (int i = 0; i < TEMP_SLOTS; ++i)
+        if (g_temp_used[i]) unlink(g_temp[i]); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int smp_temp_register(const char *path) {
+    static int installed;
+    if (!installed) {
+        installed = 1;
+        const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        for (int k = 0; k < 3; ++k) {
+            struct sigaction old;
+            /* a caller's own handler (or SIG_IGN) stays: only the default is replaced */
+            if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+                signal(sigs[k], remove_temps_and_die);
+        }
+    }
+    for (int i = 0; i < TEMP_SLOTS; ++i)
+        if (!g_temp_used[i]) {
+            snprintf(g_temp[i], sizeof g_temp[i], "%s", path);
+            g_temp_used[i] = 1;
+            return i;
+        }
+    return -1; /* more than TEMP_SLOTS at once: removed on error, not on a signal */
+}
+
+void smp_temp_unregister(int slot) {
+    if (slot >= 0 && slot < TEMP_SLOTS) g_temp_used[slot] = 0;
+}
+
+/* ---- what may be replaced ----------------------------------------------------------------- */
+
+smp_status smp_output_path_check(const char *path, char *target, size_t target_size,
+                                 smp_error *err) {
+    if (!*path) return smp_error_set(err, SMP_ERR_INVALID_ARG, "empty output path");
+    if (snprintf(target, target_size, "%s", path) >= (int)target_size)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: path too long", path);
+    struct stat st;
+    if (lstat(path, &st) != 0) return SMP_OK; /* a new file */
+    if (S_ISLNK(st.st_mode)) {
+        /* a link is followed: its target is what gets replaced, the link stays */
+        char resolved[PATH_MAX];
+        if (stat(path, &st) != 0) {
+            ssize_t n = readlink(path, resolved, sizeof resolved - 1);
+            if (n <= 0)
+                return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: cannot read the link", path);
+            resolved[n] = '\0';
+            const char *slash = strrchr(path, '/');
+            int dir = resolved[0] == '/' || !slash ? 0 : (int)(slash - path) + 1;
+            if (snprintf(target, target_size, "%.*s%s", dir, path, resolved) >= (int)target_size)
+                return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: path too long", path);
+            return SMP_OK; /* a dangling link: its target is created */
+        }
+        if (!realpath(path, resolved) ||
+            snprintf(target, target_size, "%s", resolved) >= (int)target_size)
+            return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: cannot resolve the link", path);
+    }
+    if (S_ISDIR(st.st_mode))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "%s: is a directory; give a file name for this output", path);
+    if (!S_ISREG(st.st_mode))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "%s: not a regular file (a device, FIFO or socket); smpsim writes "
+                             "only regular files and will not replace it",
+                             path);
+    return SMP_OK;
+}
+
 smp_status smp_atomic_file_open(smp_atomic_file *f, const char *path, smp_error *err) {
     memset(f, 0, sizeof *f);
+    f->slot = -1;
+    char target[SMP_PATH_MAX];
+    smp_status checked = smp_output_path_check(path, target, sizeof target, err);
+    if (checked != SMP_OK) return checked;
+    path = target;
     size_t len = strlen(path);
-    if (len == 0) return smp_error_set(err, SMP_ERR_INVALID_ARG, "empty output path");
-    /* ".NAME.XXXXXX" beside the destination, so rename() never crosses file systems. */
+    /* ".NAME.smp-XXXXXX" beside the destination, so rename() never crosses file systems and
+     * a stale one is recognisable as ours. */
     if (len + 16 >= sizeof f->temp_path)
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: path too long", path);
     memcpy(f->path, path, len + 1);
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    snprintf(f->temp_path, sizeof f->temp_path, "%.*s.%s.XXXXXX", (int)dir_len, path,
+    snprintf(f->temp_path, sizeof f->temp_path, "%.*s.%s.smp-XXXXXX", (int)dir_len, path,
              path + dir_len);
     int fd = mkstemp(f->temp_path);
     if (fd < 0)
         return smp_error_set(err, SMP_ERR_IO, "%s: cannot create file: %s", path, strerror(errno));
+    f->slot = smp_temp_register(f->temp_path);
     /* mkstemp makes 0600; outputs are ordinary files, so give them the usual umask'd mode. */
     mode_t mask = umask(0);
     umask(mask);
@@ -31,6 +117,7 @@ smp_status smp_atomic_file_open(smp_atomic_file *f, const char *path, smp_error 
         int e = errno;
         close(fd);
         unlink(f->temp_path);
+        smp_temp_unregister(f->slot);
         return smp_error_set(err, SMP_ERR_IO, "%s: %s", path, strerror(e));
     }
     return SMP_OK;
@@ -53,10 +140,9 @@ smp_status smp_atomic_file_commit(smp_atomic_file *f, smp_error *err) {
         failed = 1;
         e = errno;
     }
-    if (failed) {
-        unlink(f->temp_path);
-        return smp_error_set(err, SMP_ERR_IO, "%s: write failed: %s", f->path, strerror(e));
-    }
+    if (failed) unlink(f->temp_path);
+    smp_temp_unregister(f->slot);
+    if (failed) return smp_error_set(err, SMP_ERR_IO, "%s: write failed: %s", f->path, strerror(e));
     return SMP_OK;
 }
 
@@ -65,6 +151,7 @@ void smp_atomic_file_abort(smp_atomic_file *f) {
         fclose(f->stream);
         f->stream = NULL;
         unlink(f->temp_path);
+        smp_temp_unregister(f->slot);
     }
 }
 

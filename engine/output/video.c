@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "smp/fsio.h"
+
 extern char **environ;
 
 static const char *ffmpeg_command(void) {
@@ -47,10 +49,17 @@ smp_status smp_video_open(smp_video_writer *v, const char *path, int width, int 
     v->pid = -1;
     v->width = width;
     v->height = height;
-    if ((size_t)snprintf(v->path, sizeof v->path, "%s", path) >= sizeof v->path ||
-        (size_t)snprintf(v->temp_path, sizeof v->temp_path, "%s.tmp-%ld.mp4", path,
-                         (long)getpid()) >= sizeof v->temp_path)
+    v->slot = -1;
+    char target[4096];
+    smp_status checked = smp_output_path_check(path, target, sizeof target, err);
+    if (checked != SMP_OK) return checked;
+    const char *slash = strrchr(target, '/');
+    int dir = slash ? (int)(slash - target) + 1 : 0;
+    if ((size_t)snprintf(v->path, sizeof v->path, "%s", target) >= sizeof v->path ||
+        (size_t)snprintf(v->temp_path, sizeof v->temp_path, "%.*s.%s.smp-%ld.mp4", dir, target,
+                         target + dir, (long)getpid()) >= sizeof v->temp_path)
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: path too long", path);
+    v->slot = smp_temp_register(v->temp_path);
     char size[32], rate[16];
     snprintf(size, sizeof size, "%dx%d", width, height);
     snprintf(rate, sizeof rate, "%d", fps);
@@ -135,14 +144,17 @@ smp_status smp_video_close(smp_video_writer *v, smp_error *err) {
     v->pid = -1;
     if (flush_failed || status != 0) {
         unlink(v->temp_path);
+        smp_temp_unregister(v->slot);
         return smp_error_set(err, SMP_ERR_IO, "%s: ffmpeg failed (exit status %d)", v->path,
                              status);
     }
     if (rename(v->temp_path, v->path) != 0) {
         int e = errno;
         unlink(v->temp_path);
+        smp_temp_unregister(v->slot);
         return smp_error_set(err, SMP_ERR_IO, "%s: %s", v->path, strerror(e));
     }
+    smp_temp_unregister(v->slot);
     return SMP_OK;
 }
 
@@ -154,5 +166,8 @@ void smp_video_abort(smp_video_writer *v) {
         wait_child(v->pid);
     }
     v->pid = -1;
-    if (v->temp_path[0]) unlink(v->temp_path);
+    if (v->temp_path[0]) {
+        unlink(v->temp_path);
+        smp_temp_unregister(v->slot);
+    }
 }

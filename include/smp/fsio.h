@@ -28,11 +28,27 @@ enum { SMP_PATH_MAX = 4096 };
 
 typedef struct smp_atomic_file {
     FILE *stream;                 /* write here between open and commit/abort */
-    char path[SMP_PATH_MAX];      /* final destination */
-    char temp_path[SMP_PATH_MAX]; /* where the bytes go until commit */
+    char path[SMP_PATH_MAX];      /* final destination (a link's target, not the link) */
+    char temp_path[SMP_PATH_MAX]; /* ".NAME.smp-XXXXXX" beside it, until commit */
+    int slot;                     /* its place in the list removed on a signal */
 } smp_atomic_file;
 
-/* Creates a temporary file beside path. On failure nothing is created and f->stream is NULL. */
+/* What an output at path replaces, checked before any work: a new file, a regular file, or
+ * the target of a symbolic link (written to target, the link itself stays). A directory, a
+ * device, a FIFO or a socket is refused (SMP_ERR_INVALID_ARG naming path): smpsim writes only
+ * regular files, so `--out /dev/full` is an error, never a replaced device node. */
+smp_status smp_output_path_check(const char *path, char *target, size_t target_size,
+                                 smp_error *err);
+
+/* Temporary files removed if SIGINT, SIGTERM or SIGHUP ends the process (the default action of
+ * those signals is replaced once, by one that removes them and then dies by the signal; a
+ * handler the program set itself is kept). Returns a slot for smp_temp_unregister, or -1 when
+ * all 16 are taken. */
+int smp_temp_register(const char *path);
+void smp_temp_unregister(int slot);
+
+/* Creates a temporary file beside path, after smp_output_path_check. On failure nothing is
+ * created and f->stream is NULL. */
 smp_status smp_atomic_file_open(smp_atomic_file *f, const char *path, smp_error *err);
 
 /* Flushes, syncs and renames the temporary file onto the destination. Whether it succeeds or

@@ -13,7 +13,8 @@ typedef struct smp_video_writer {
     pid_t pid;
     FILE *pipe;
     int width, height;
-    char path[4096], temp_path[4096];
+    char path[4096], temp_path[4096]; /* temp_path: ".NAME.smp-PID.mp4" beside path */
+    int slot;                         /* smp_temp_register's, so a signal removes it */
 } smp_video_writer;
 
 /* Whether an ffmpeg executable is on PATH (or at $SMP_FFMPEG); fills err naming what was
