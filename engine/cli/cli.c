@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "smp/cli_options.h"
+#include "smp/number.h"
 #include "smp/scene.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
@@ -73,10 +74,8 @@ int cli_split_list(char *text, char **items, int max) {
 
 smp_status cli_parse_number(const char *option, const char *text, double lo, double hi, double *out,
                             smp_error *err) {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || *end != '\0' || v != v)
+    double v = 0;
+    if (!smp_parse_decimal(text, &v))
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: expected a number, got '%s'", option,
                              text);
     if (v < lo || v > hi)

@@ -13,6 +13,7 @@
 #include "json_locate.h"
 #include "scene_schema.h"
 #include "smp/fsio.h"
+#include "smp/number.h"
 
 enum { PATH_MAX_LEN = 256 };
 
@@ -619,9 +620,8 @@ smp_status smp_year_parse(const char *text, double *out, smp_error *err) {
         *out = text[0] == 'u' ? SMP_YEAR_UNTREATED : SMP_YEAR_HEALED;
         return SMP_OK;
     }
-    char *end = NULL;
-    double v = *text ? strtod(text, &end) : NAN;
-    if (!end || *end || !(v >= 0 && v <= SMP_YEAR_MAX))
+    double v = NAN;
+    if (!smp_parse_decimal(text, &v) || !(v >= 0 && v <= SMP_YEAR_MAX))
         return smp_error_set(err, SMP_ERR_INVALID_ARG,
                              "found '%s', expected 'untreated', 'healed' or years after the "
                              "completion of treatment, 0 to %g",
