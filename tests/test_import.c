@@ -3,6 +3,8 @@
  * the tests themselves in each format, so the truth (its landmarks, its size) is known. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -859,4 +861,53 @@ Test(import, a_memory_bomb_is_stopped_at_its_limit) {
     write_text(p, "OFF\n1000000000 1 0\n0 0 0\n");
     import_fails(p, (smp_mesh_import_desc){.read_memory_mib = 256}, SMP_ERR_FORMAT,
                  "the mesh importer failed (exceeded 256 MiB)");
+}
+
+/* ---- the reader starts clean whatever the rest of the program is doing -------------------- */
+
+/* The viewer reads the head on a worker thread while the main thread brings up the window and
+ * GL, allocating and loading libraries. A reader forked from that moment inherits whatever
+ * lock another thread held (an allocator's, the dynamic loader's) with no thread left to
+ * release it, and hangs until its deadline. */
+static atomic_int g_churn_stop;
+
+static void *churn(void *arg) {
+    (void)arg;
+    while (!atomic_load(&g_churn_stop)) {
+        void *blocks[64];
+        for (int i = 0; i < 64; ++i) blocks[i] = malloc((size_t)(16 + 97 * i));
+        for (int i = 0; i < 64; ++i) free(blocks[i]);
+        FILE *f = fopen("/proc/self/stat", "r");
+        if (f) fclose(f);
+    }
+    return NULL;
+}
+
+Test(import, reading_while_other_threads_allocate_never_hangs) {
+    const char *dir = test_tmpdir("import-threads");
+    const char *p = path_in(dir, "head.obj");
+    write_obj(p, &g_head, &k_identity);
+    atomic_store(&g_churn_stop, 0);
+    pthread_t threads[2];
+    for (int i = 0; i < 2; ++i) cr_assert_eq(pthread_create(&threads[i], NULL, churn, NULL), 0);
+    double worst = 0;
+    for (int i = 0; i < 24; ++i) {
+        smp_mesh m = {0};
+        smp_error err = {0};
+        double t0 = smp_clock_ms();
+        smp_status s = smp_mesh_import(
+            &(smp_mesh_import_desc){.path = p, .target_edge_mm = 4.0f, .read_seconds = 20}, &m,
+            NULL, &err);
+        double ms = smp_clock_ms() - t0;
+        worst = ms > worst ? ms : worst;
+        smp_mesh_free(&m);
+        if (s != SMP_OK) {
+            atomic_store(&g_churn_stop, 1);
+            for (int k = 0; k < 2; ++k) pthread_join(threads[k], NULL);
+            cr_assert_fail("read %d of 24 failed after %.0f ms: %s", i + 1, ms, err.message);
+        }
+    }
+    atomic_store(&g_churn_stop, 1);
+    for (int k = 0; k < 2; ++k) pthread_join(threads[k], NULL);
+    cr_log_info("slowest of 24 reads beside two allocating threads: %.0f ms", worst);
 }

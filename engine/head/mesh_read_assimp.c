@@ -3,14 +3,22 @@
  *
  * Assimp runs in a child process with limits on memory, stack and time, and hands the mesh
  * back through a pipe: a crafted file that crashes it, hangs it or makes it allocate without
- * end ends that child, never the program, and becomes an input error naming the file. */
-#define _DEFAULT_SOURCE /* kill, setrlimit, alarm alongside POSIX 2008 */
+ * end ends that child, never the program, and becomes an input error naming the file.
+ *
+ * The child is this same executable started afresh (fork, then exec of /proc/self/exe), not
+ * a bare fork: the viewer reads on a worker thread while other threads allocate and load GL
+ * drivers, and a forked copy of that moment inherits their locks with nobody to release
+ * them. The fresh process finds its orders in two environment variables before main runs
+ * (reader_entry below), reads, answers and exits; every program linking this reader is such a
+ * child when asked, the tests included. */
+#define _GNU_SOURCE /* pipe2, environ, kill, setrlimit alongside POSIX 2008 */
 #include "mesh_read.h"
 
 #include <assimp/cimport.h>
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -170,13 +178,7 @@ static void limit(int resource, rlim_t value) {
     setrlimit(resource, &r);
 }
 
-static _Noreturn void child_main(const char *path, const mesh_read_limits *lim, int fd) {
-#if !defined(__SANITIZE_ADDRESS__) /* AddressSanitizer reserves terabytes of address space */
-    limit(RLIMIT_AS, (rlim_t)lim->memory_bytes);
-#endif
-    limit(RLIMIT_STACK, (rlim_t)64 << 20);
-    limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
-    limit(RLIMIT_CORE, 0);
+static _Noreturn void child_main(const char *path, int fd) {
     mesh_read_result rr;
     smp_error err = {0};
     reply r = {.magic = REPLY_MAGIC};
@@ -196,6 +198,22 @@ static _Noreturn void child_main(const char *path, const mesh_read_limits *lim, 
              write_all(fd, m->indices, sizeof(uint32_t) * 3 * m->triangle_count);
     }
     _exit(ok ? 0 : 3);
+}
+
+enum { EXIT_NO_START = 127 }; /* the child could not become a reader */
+
+#define READER_FD   "SMP_MESH_READER_FD"
+#define READER_PATH "SMP_MESH_READER_PATH"
+
+/* Runs before main in every process: the reader's child reads and exits here; any other
+ * process goes on as if nothing happened. */
+__attribute__((constructor)) static void reader_entry(void) {
+    const char *fd_text = getenv(READER_FD), *path = getenv(READER_PATH);
+    if (!fd_text) return;
+    char *end;
+    long fd = strtol(fd_text, &end, 10);
+    if (!path || *end || fd < 0 || fd > 65535) _exit(EXIT_NO_START);
+    child_main(path, (int)fd);
 }
 
 /* ---- the parent ------------------------------------------------------------------------- */
@@ -242,6 +260,11 @@ static smp_status child_failed(const char *path, pid_t pid, int timed_out,
         return smp_error_set(err, SMP_ERR_FORMAT, "%s: the mesh importer failed (crashed with %s)",
                              path, name);
     }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NO_START)
+        return smp_error_set(err, SMP_ERR_IO,
+                             "%s: cannot start the mesh importer (/proc/self/exe could not be run "
+                             "again)",
+                             path);
     return smp_error_set(err, SMP_ERR_FORMAT,
                          "%s: the mesh importer failed (exited with status %d, no mesh)", path,
                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -288,25 +311,74 @@ static smp_status take_reply(const char *path, int fd, const reply *r, double de
     return SMP_OK;
 }
 
+/* The child's environment: the parent's, less any reader orders, plus its own. */
+static char **child_environment(const char *path, int fd) {
+    size_t n = 0;
+    while (environ[n]) ++n;
+    char **env = calloc(n + 3, sizeof *env);
+    size_t path_size = strlen(READER_PATH) + strlen(path) + 2;
+    char *fd_entry = malloc(32), *path_entry = malloc(path_size);
+    if (!env || !fd_entry || !path_entry) {
+        free(env), free(fd_entry), free(path_entry);
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i)
+        if (strncmp(environ[i], "SMP_MESH_READER_", 16) != 0) env[k++] = environ[i];
+    snprintf(fd_entry, 32, READER_FD "=%d", fd);
+    snprintf(path_entry, path_size, READER_PATH "=%s", path);
+    env[k++] = fd_entry, env[k++] = path_entry;
+    return env;
+}
+
+static void free_environment(char **env) {
+    size_t k = 0;
+    while (env[k]) ++k;
+    free(env[k - 2]), free(env[k - 1]); /* the two entries of our own */
+    free(env);
+}
+
+/* Between fork and exec only async-signal-safe calls: the limits, the pipe kept open across
+ * exec, the signal mask cleared (a worker thread's mask is inherited), then the new image. */
+static _Noreturn void start_child(int fd, const mesh_read_limits *lim, char **env) {
+    if (fcntl(fd, F_SETFD, 0) != 0) _exit(EXIT_NO_START);
+#if !defined(__SANITIZE_ADDRESS__) /* AddressSanitizer reserves terabytes of address space */
+    limit(RLIMIT_AS, (rlim_t)lim->memory_bytes);
+#endif
+    limit(RLIMIT_STACK, (rlim_t)64 << 20);
+    limit(RLIMIT_CPU, (rlim_t)lim->seconds + 1);
+    limit(RLIMIT_CORE, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    char *argv[] = {"smp-mesh-reader", NULL};
+    execve("/proc/self/exe", argv, env);
+    _exit(EXIT_NO_START);
+}
+
 smp_status mesh_read_file(const char *path, const mesh_read_limits *lim, mesh_read_result *rr,
                           smp_error *err) {
     memset(rr, 0, sizeof *rr);
     int fds[2];
-    if (pipe(fds) != 0)
+    if (pipe2(fds, O_CLOEXEC) != 0)
         return smp_error_set(err, SMP_ERR_IO, "%s: cannot start the mesh importer: %s", path,
                              strerror(errno));
-    fflush(NULL); /* nothing buffered is written twice */
-    pid_t pid = fork();
-    if (pid < 0) {
+    char **env = child_environment(path, fds[1]);
+    if (!env) {
         close(fds[0]), close(fds[1]);
-        return smp_error_set(err, SMP_ERR_IO, "%s: cannot start the mesh importer: %s", path,
-                             strerror(errno));
+        return smp_error_set(err, SMP_ERR_NOMEM, "%s: cannot start the mesh importer: %s", path,
+                             strerror(ENOMEM));
     }
-    if (pid == 0) {
-        close(fds[0]);
-        child_main(path, lim, fds[1]);
-    }
+    pid_t pid = fork();
+    if (pid == 0) start_child(fds[1], lim, env);
+    int fork_errno = errno;
+    free_environment(env);
     close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        return smp_error_set(err, SMP_ERR_IO, "%s: cannot start the mesh importer: %s", path,
+                             strerror(fork_errno));
+    }
     const double deadline = smp_clock_ms() + 1000.0 * lim->seconds;
     reply r;
     int got = read_until(fds[0], &r, sizeof r, deadline);

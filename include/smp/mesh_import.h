@@ -82,7 +82,8 @@ typedef struct smp_mesh_import_desc {
     smp_neck_cut neck_cut;  /* 0 = auto */
     uint32_t max_triangles; /* refusal limit for the refined mesh; 0 = 4 million */
     /* The file is read in a child process (a crafted file that crashes, hangs or exhausts the
-     * reader ends the child, not the caller) given at most this much: */
+     * reader ends the child, not the caller): this executable run again from /proc/self/exe,
+     * which takes its orders before main and never reaches it. It is given at most: */
     uint32_t read_seconds;    /* wall clock; 0 = 60 */
     uint32_t read_memory_mib; /* address space; 0 = 4096 (not enforced under AddressSanitizer) */
 } smp_mesh_import_desc;
