@@ -25,6 +25,8 @@ PACKAGES=(
   libgl-dev libegl-dev libegl-mesa0 libgl1-mesa-dri
   # a display for tests of the viewer, and video output
   xvfb ffmpeg
+  # real keyboard and mouse input for the viewer's tests
+  xdotool
   # text on contact sheets and plots
   fonts-dejavu-core libfreetype-dev libfontconfig-dev
   # fuzzing the scene parser (clang's libFuzzer)

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -129,15 +130,8 @@ static pid_t start_xvfb(const char *screen, int *display) {
     return pid;
 }
 
-int run_under_xvfb(char **out, char **err, const char *screen, const char *const *argv) {
-    int display = -1;
-    pid_t server = start_xvfb(screen, &display);
-    if (server < 0) {
-        *out = strdup("");
-        *err = strdup("test support: Xvfb did not start or did not report its display");
-        return -1;
-    }
-    /* The environment with DISPLAY pointing at the private server and no stale cookie file. */
+/* The environment with DISPLAY pointing at the private server and no stale cookie file. */
+static char **private_display_env(const char *display_var) {
     size_t n = 0;
     while (environ[n]) ++n;
     char **envp = calloc(n + 2, sizeof *envp);
@@ -147,15 +141,195 @@ int run_under_xvfb(char **out, char **err, const char *screen, const char *const
             strncmp(environ[i], "XAUTHORITY=", 11) != 0 &&
             strncmp(environ[i], "WAYLAND_DISPLAY=", 16) != 0)
             envp[k++] = environ[i];
+    envp[k] = (char *)display_var;
+    return envp;
+}
+
+int run_under_xvfb(char **out, char **err, const char *screen, const char *const *argv) {
+    int display = -1;
+    pid_t server = start_xvfb(screen, &display);
+    if (server < 0) {
+        *out = strdup("");
+        *err = strdup("test support: Xvfb did not start or did not report its display");
+        return -1;
+    }
     char display_var[32];
     snprintf(display_var, sizeof display_var, "DISPLAY=:%d", display);
-    envp[k++] = display_var;
-    envp[k] = NULL;
+    char **envp = private_display_env(display_var);
     int rc = run_command_env(out, err, argv, envp);
     free(envp);
     kill(server, SIGTERM);
     waitpid(server, NULL, 0);
     return rc;
+}
+
+/* ---- the viewer driven with real input ---------------------------------------------------- */
+
+void sleep_ms(int ms) {
+    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&t, &t) != 0) {
+    }
+}
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* Waits up to ms for path to exist; 1 if it does. Gives up early if pid has exited. */
+static int wait_for_file(const char *path, double ms, pid_t pid) {
+    double until = now_ms() + ms;
+    while (now_ms() < until) {
+        if (file_exists(path)) return 1;
+        if (pid > 0 && waitpid(pid, NULL, WNOHANG) == pid) return file_exists(path);
+        sleep_ms(20);
+    }
+    return 0;
+}
+
+enum { LIVE_ROUNDS = 64 };
+
+int live_view_start(live_view *lv, const char *setup, const char *const *args, char *err,
+                    size_t size) {
+    memset(lv, 0, sizeof *lv);
+    snprintf(lv->dir, sizeof lv->dir, "%s", test_tmpdir("live-view"));
+    char script[1200], ready[1200];
+    snprintf(script, sizeof script, "%s/script.txt", lv->dir);
+    snprintf(ready, sizeof ready, "%s/ready", lv->dir);
+    FILE *f = fopen(script, "w");
+    if (!f) return snprintf(err, size, "cannot write %s", script), -1;
+    fprintf(f, "%s\ntouch %s\n", setup ? setup : "", ready);
+    for (int i = 1; i <= LIVE_ROUNDS; ++i)
+        fprintf(f, "wait-for %s/go%d\nframes 4\nstate %s/state%d.json\n", lv->dir, i, lv->dir, i);
+    fclose(f);
+    lv->server = start_xvfb("1280x800x24", &lv->display);
+    if (lv->server < 0) return snprintf(err, size, "Xvfb did not start"), -1;
+    snprintf(lv->display_var, sizeof lv->display_var, "DISPLAY=:%d", lv->display);
+    const char *argv[40] = {SMPSIM_EXE, "view", "--size", "1280x720", "--script", script};
+    int argc = 6;
+    for (int i = 0; args && args[i] && argc < 39; ++i) argv[argc++] = args[i];
+    argv[argc] = NULL;
+    lv->envp = private_display_env(lv->display_var);
+    char err_path[1200];
+    snprintf(err_path, sizeof err_path, "%s/stderr", lv->dir);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, lv->envp);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return snprintf(err, size, "cannot start %s", argv[0]), -1;
+    lv->viewer = pid;
+    if (!wait_for_file(ready, 180000, pid)) {
+        char *text = slurp(err_path, NULL);
+        snprintf(err, size, "the viewer did not reach the end of its setup: %s",
+                 text ? text : "(no stderr)");
+        free(text);
+        return -1;
+    }
+    /* its window, found by title, takes the keyboard (no window manager runs to give it) */
+    char *out = NULL, *xerr = NULL;
+    const char *search[] = {"xdotool", "search", "--sync", "--onlyvisible",
+                            "--name",  "smpsim", NULL};
+    rc = run_command_env(&out, &xerr, search, lv->envp);
+    lv->window = out ? strtoul(out, NULL, 10) : 0;
+    free(out), free(xerr);
+    if (rc != 0 || !lv->window) return snprintf(err, size, "no viewer window found"), -1;
+    const char *focus[] = {"windowfocus", "--sync", "%w", NULL};
+    if (live_view_xdo(lv, focus) != 0) return snprintf(err, size, "cannot focus the window"), -1;
+    return 0;
+}
+
+int live_view_xdo(live_view *lv, const char *const *args) {
+    const char *argv[64] = {"xdotool"};
+    char window[32];
+    snprintf(window, sizeof window, "%lu", lv->window);
+    int argc = 1;
+    for (int i = 0; args[i] && argc < 63; ++i)
+        argv[argc++] = strcmp(args[i], "%w") == 0 ? window : args[i];
+    argv[argc] = NULL;
+    char *out = NULL, *err = NULL;
+    int rc = run_command_env(&out, &err, argv, lv->envp);
+    free(out), free(err);
+    return rc;
+}
+
+char *live_view_state(live_view *lv) {
+    char go[1200], state[1200];
+    ++lv->rounds;
+    snprintf(go, sizeof go, "%s/go%d", lv->dir, lv->rounds);
+    snprintf(state, sizeof state, "%s/state%d.json", lv->dir, lv->rounds);
+    FILE *f = fopen(go, "w");
+    if (f) fclose(f);
+    if (!wait_for_file(state, 60000, lv->viewer)) return NULL;
+    return slurp(state, NULL);
+}
+
+int live_view_finish(live_view *lv, char **err) {
+    int status = 0, done = 0;
+    double until = now_ms() + 30000;
+    while (!done && now_ms() < until) {
+        done = waitpid(lv->viewer, &status, WNOHANG) == lv->viewer;
+        if (!done) sleep_ms(20);
+    }
+    if (!done) {
+        kill(lv->viewer, SIGKILL);
+        waitpid(lv->viewer, &status, 0);
+    }
+    kill(lv->server, SIGTERM);
+    waitpid(lv->server, NULL, 0);
+    free(lv->envp);
+    lv->envp = NULL;
+    char err_path[1200];
+    snprintf(err_path, sizeof err_path, "%s/stderr", lv->dir);
+    *err = slurp(err_path, NULL);
+    if (!*err) *err = strdup("");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static const char *json_value(const char *json, const char *key) {
+    char needle[128];
+    snprintf(needle, sizeof needle, "\"%s\":", key);
+    const char *p = json ? strstr(json, needle) : NULL;
+    if (!p) return NULL;
+    p += strlen(needle);
+    while (*p == ' ') ++p;
+    return p;
+}
+
+double json_number(const char *json, const char *key) {
+    const char *p = json_value(json, key);
+    if (!p) return NAN;
+    if (strncmp(p, "true", 4) == 0) return 1;
+    if (strncmp(p, "false", 5) == 0) return 0;
+    char *end;
+    double x = strtod(p, &end);
+    return end == p ? NAN : x;
+}
+
+void json_string(const char *json, const char *key, char *out, size_t size) {
+    const char *p = json_value(json, key);
+    out[0] = '\0';
+    if (!p || *p != '"') return;
+    const char *end = strchr(p + 1, '"');
+    if (!end) return;
+    snprintf(out, size, "%.*s", (int)(end - p - 1), p + 1);
+}
+
+double json_array_item(const char *json, const char *key, int i) {
+    const char *p = json_value(json, key);
+    if (!p || *p != '[') return NAN;
+    ++p;
+    for (int k = 0; k < i; ++k) {
+        p = strchr(p, ',');
+        if (!p) return NAN;
+        ++p;
+    }
+    char *end;
+    double x = strtod(p, &end);
+    return end == p ? NAN : x;
 }
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -20,6 +20,44 @@ int run_command(char **out, char **err, const char *const *argv);
  * WAYLAND_DISPLAY are cleared. Returns -1 with a message in *err if the server did not start. */
 int run_under_xvfb(char **out, char **err, const char *screen, const char *const *argv);
 
+/* The viewer on a private Xvfb, driven with real X input through xdotool (XTEST events, as a
+ * keyboard and mouse make). The viewer runs a script of the caller's setup lines, then hands
+ * over: it draws and takes input until the test asks for its state (live_view_state), as
+ * often as the test likes. */
+typedef struct live_view {
+    int server, viewer; /* pids */
+    int display;
+    unsigned long window;
+    int rounds; /* states asked for so far */
+    char dir[1024];
+    char display_var[32];
+    char **envp; /* this environment with DISPLAY at the private server */
+} live_view;
+
+/* Starts Xvfb (1280x800) and `smpsim view --size 1280x720 --script ... args`; the script runs
+ * setup (script lines, may be "") and then waits for the test. Returns 0 once the window is up
+ * and the setup ran, else -1 with a message in err (size bytes). */
+int live_view_start(live_view *lv, const char *setup, const char *const *args, char *err,
+                    size_t size);
+/* Runs xdotool with these arguments (NULL-terminated) against the viewer's display. %w in an
+ * argument is the viewer's window id. Returns xdotool's exit status. */
+int live_view_xdo(live_view *lv, const char *const *args);
+/* Lets the viewer draw a few frames (taking the input sent so far) and returns its state JSON
+ * (script command `state`), malloc'ed, or NULL if it did not answer within 60 s. */
+char *live_view_state(live_view *lv);
+/* Waits up to 30 s for the viewer to exit (it is killed after), stops the server and returns
+ * the viewer's exit status (128 + signal when killed); its stderr in *err (malloc'ed). */
+int live_view_finish(live_view *lv, char **err);
+
+/* A number or boolean (1/0) after "key": in flat JSON such as the state, or NAN. */
+double json_number(const char *json, const char *key);
+/* A string value after "key" into out, or "" when absent. */
+void json_string(const char *json, const char *key, char *out, size_t size);
+/* The i-th number of the array after "key", or NAN. */
+double json_array_item(const char *json, const char *key, int i);
+
+void sleep_ms(int ms);
+
 /* Whole file as a malloc'ed string, or NULL. */
 char *slurp(const char *path, size_t *size);
 

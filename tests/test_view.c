@@ -587,3 +587,40 @@ Test(view, moving_frames_draw_smaller_and_scale_up, .timeout = 240) {
     smp_image_free(&full);
     smp_image_free(&half);
 }
+
+/* Problems sit on the timeline's status line while the window runs, and never in a saved
+ * image: the bar's last rows are the same before and after a refused open. The bar keeps
+ * the window's width all along. */
+Test(view, the_status_line_stays_out_of_saved_images, .timeout = 120) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-status"));
+    char script[1024], broken[1024], a[1024], b[1024], state[1024], text[8192];
+    snprintf(script, sizeof script, "%s/status.txt", dir);
+    snprintf(broken, sizeof broken, "%s/broken.json", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    snprintf(state, sizeof state, "%s/state.json", dir);
+    write_text(broken, "{ \"client\": { \"skin\": { \"mst\": 42 } } }\n");
+    snprintf(text, sizeof text, "screenshot %s\nopen %s\nframes 30\nscreenshot %s\nstate %s\n", a,
+             broken, b, state);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    char *json = slurp(state, NULL);
+    cr_assert_not_null(json);
+    cr_assert_gt(json_number(json, "messages"), 0, "the refused open left no message\n%s", json);
+    /* the timeline's slider spans the window less the bar's margins and padding */
+    double width = json_array_item(json, "timeline_slider", 2);
+    cr_assert(width > 800 - 24 - 40 && width <= 800 - 24, "timeline slider %.0f px wide", width);
+    free(json);
+    smp_image ia = read_png(a), ib = read_png(b);
+    double diff = 0;
+    for (int y = 500 - 50; y < 500 - 14; ++y)
+        for (int x = 12; x < 800 - 12; ++x)
+            for (int c = 0; c < 3; ++c)
+                diff += fabs((double)smp_image_at(&ia, x, y)[c] - smp_image_at(&ib, x, y)[c]);
+    cr_assert_lt(diff, 1.0, "the status line shows in a saved image (difference %.0f)", diff);
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+}

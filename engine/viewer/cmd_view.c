@@ -18,6 +18,12 @@
 #include "view.h"
 #include "view_script.h"
 
+static void print_keys_and_script(FILE *out) {
+    view_keys_print(out);
+    fputc('\n', out);
+    view_script_print_help(out);
+}
+
 static const cli_command k_command = {
     .name = "view",
     .about =
@@ -28,18 +34,10 @@ static const cli_command k_command = {
         "contact sheets and time-lapse videos. docs/VIEWER.md has the details; the script\n"
         "commands (--script) are listed after the options.\n"
         "\n"
-        "Mouse: left drag orbits (or moves a split's divider when it grabs it), right or\n"
-        "middle drag pans, the wheel zooms, a double click glides to the point clicked.\n"
-        "Keys: 1-7 views (front, back, left, right, top, three-quarter, close-up), R reset,\n"
-        "Space play/pause the years, Left/Right step a year, D dots, H hair, C compare mode,\n"
-        "T training mode, Tab hide or show the panels, Esc quit.\n"
-        "\n"
-        "Training mode (docs/TRAINING.md): the Training panel replaces the scene panel; a left\n"
-        "click punctures, a left drag punctures at the stroke rate, right drag orbits, middle\n"
-        "drag pans; Ctrl+Z undo, Ctrl+Y (or Ctrl+Shift+Z) redo, P the projection (your work\n"
-        "and the expert's at years 5 and 10 after completion). The score updates when you\n"
-        "pause.\n",
-    .more_help = view_script_print_help,
+        "Training mode (docs/TRAINING.md): the Training panel replaces the scene panel and\n"
+        "the left button punctures. The score updates when you pause. The keys and the\n"
+        "mouse follow the options; ? or F1 lists them in the window.\n",
+    .more_help = print_keys_and_script,
     .footer = "Exit status: 0 closed normally, 1 no display or OpenGL 3.3 or a failed write,\n"
               "2 bad arguments, scene or script line.\n",
 };
@@ -128,7 +126,17 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
     int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
     smp_error err = {0};
     switch (k->keysym.sym) {
-    case SDLK_ESCAPE: *quit = 1; break;
+    case SDLK_ESCAPE:
+        if (v->show_help)
+            v->show_help = 0;
+        else
+            *quit = 1;
+        break;
+    case SDLK_F1:
+    case SDLK_QUESTION: v->show_help = !v->show_help; break;
+    case SDLK_SLASH:
+        if (shift) v->show_help = !v->show_help;
+        break;
     case SDLK_SPACE: v->playing = !v->playing; break;
     case SDLK_LEFT:
     case SDLK_RIGHT: {
@@ -166,7 +174,7 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
 }
 
 static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
-    int ui = ui_process_event(e);
+    ui_process_event(e);
     switch (e->type) {
     case SDL_QUIT: *quit = 1; break;
     case SDL_MOUSEBUTTONDOWN: {
@@ -212,6 +220,7 @@ static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
         Uint32 orbit = v->training ? SDL_BUTTON_RMASK : SDL_BUTTON_LMASK;
         Uint32 pan = v->training ? SDL_BUTTON_MMASK : (SDL_BUTTON_RMASK | SDL_BUTTON_MMASK);
         if (e->motion.state & (orbit | pan)) v->last_input_ms = smp_clock_ms();
+        if (e->motion.state & (orbit | pan)) v->view_named = -1;
         if (e->motion.state & orbit) {
             v->animating = 0;
             v->cam.yaw -= (float)e->motion.xrel * 0.008f;
@@ -235,16 +244,65 @@ static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
     case SDL_MOUSEWHEEL:
         if (ui_wants_mouse()) break;
         v->animating = 0;
+        v->view_named = -1;
         v->last_input_ms = smp_clock_ms();
         v->cam.distance *= powf(0.88f, (float)e->wheel.y);
         if (v->cam.distance < 15.0f) v->cam.distance = 15.0f; /* trichoscope range */
         if (v->cam.distance > 3000.0f) v->cam.distance = 3000.0f;
         break;
     case SDL_KEYDOWN:
-        if (ui || ui_wants_keyboard()) break;
+        if (ui_wants_text_input()) break; /* typing into a field */
         handle_key(v, &e->key, quit);
         break;
     }
+}
+
+/* A click or a wheel notch held back for the next frame. */
+typedef struct input_queue {
+    SDL_Event held;
+    int holding;
+} input_queue;
+
+static int is_click_or_wheel(const SDL_Event *e) {
+    return e->type == SDL_MOUSEBUTTONDOWN || e->type == SDL_MOUSEBUTTONUP ||
+           e->type == SDL_MOUSEWHEEL;
+}
+
+/* The events since the last frame, trickled as ImGui needs them: the panels learn where the
+ * pointer is, what was clicked and which keys are down only when a frame starts, so a frame
+ * ends the events after a click or a wheel notch (the keys typed after clicking into a field
+ * are then the field's) and after a key pressed in a field, and a click or notch that follows
+ * a move waits for the next frame (whether it lands on a panel is judged where the pointer
+ * went). Nothing is dropped. */
+static void take_events(viewer *v, input_queue *q, int *quit) {
+    if (q->holding) {
+        q->holding = 0;
+        handle_event(v, &q->held, quit);
+        return;
+    }
+    int moved = 0;
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        if (moved && is_click_or_wheel(&e)) {
+            q->held = e, q->holding = 1;
+            return;
+        }
+        handle_event(v, &e, quit);
+        if (is_click_or_wheel(&e)) return;
+        /* a field sees a key only if it is down when a frame starts (Ctrl+A, Enter,
+         * Backspace); typed characters come as text and queue by themselves */
+        if (e.type == SDL_KEYDOWN && ui_wants_text_input()) return;
+        moved |= e.type == SDL_MOUSEMOTION;
+    }
+}
+
+static void take_input(viewer *v, input_queue *q, int *quit) {
+    int before = SDL_PeepEvents(NULL, 0, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT);
+    take_events(v, q, quit);
+    SDL_PumpEvents(); /* what the display server has sent, counted below */
+    int left = SDL_PeepEvents(NULL, 0, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT);
+    v->input_pending = q->holding || left > 0;
+    if (before > 0 || v->input_pending) v->last_input_event_ms = smp_clock_ms();
 }
 
 static int save_requested_shot(viewer *v) {
@@ -292,6 +350,7 @@ static void advance(viewer *v, float dt, double now) {
     animate(v, dt);
     if (v->orbit_deg_per_frame != 0.0f) {
         v->animating = 0;
+        v->view_named = -1;
         v->cam.yaw += v->orbit_deg_per_frame * k_pi / 180.0f;
         v->last_input_ms = now;
     }
@@ -335,11 +394,11 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
     int rc = start_ui(v);
     if (rc != CLI_EXIT_OK) return rc;
     int quit = 0, scripted = script != NULL;
+    input_queue input = {0};
     frame_count fc = {.wanted = frames};
     double last = smp_clock_ms();
     while (!quit) {
-        SDL_Event e;
-        while (SDL_PollEvent(&e)) handle_event(v, &e, &quit);
+        take_input(v, &input, &quit);
         double now = smp_clock_ms();
         float dt = (float)((now - last) / 1000.0);
         last = now;
@@ -367,6 +426,9 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             break;
         }
         if (counting && fc.counted > 0 && v->scene_drawn) ++fc.draws, fc.draw_ms += v->scene_ms;
+        /* a frame saved as an image leaves the status line out */
+        v->capturing = v->shot_requested == 2 || (script && script->shot >= 0) ||
+                       (screenshot && counting && fc.counted + 1 == frames);
         ui_new_frame();
         view_draw_panels(v);
         ui_render();
@@ -374,7 +436,12 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             rc = CLI_EXIT_FAILURE;
             break;
         }
-        if (v->shot_requested) save_requested_shot(v);
+        /* the Image button asks during a frame drawn with the status line: the next one,
+         * drawn without it, is saved */
+        if (v->shot_requested == 2)
+            save_requested_shot(v);
+        else if (v->shot_requested)
+            v->shot_requested = 2;
         if (counting && ++fc.counted == frames) {
             quit = 1;
             if (screenshot) {

@@ -3,14 +3,21 @@
 #include "ui_imgui.h"
 
 #include <SDL.h>
+#include <cfloat>
 #include <cstdarg>
 #include <cstdio>
 
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
+#include <imgui_internal.h> /* the active text field, for ui_wants_text_input */
 
 static SDL_Window *g_window;
+/* The pointer where the last event handled put it. The backend polls SDL's position when a
+ * frame starts, which on X11 can lag the events already handled (a wheel notch just after a
+ * move would be judged where the pointer was before): the panels take this one instead. */
+static ImVec2 g_pointer;
+static int g_pointer_known;
 
 int ui_init(void *window, void *context, float scale) {
     IMGUI_CHECKVERSION();
@@ -40,15 +47,45 @@ void ui_shutdown(void) {
 }
 
 int ui_process_event(const void *event) {
-    return ImGui_ImplSDL2_ProcessEvent(static_cast<const SDL_Event *>(event)) ? 1 : 0;
+    const SDL_Event *e = static_cast<const SDL_Event *>(event);
+    int key = e->type == SDL_KEYDOWN || e->type == SDL_KEYUP;
+    /* Tab moves ImGui's focus to the next text field, which would then take the keys: it
+     * belongs to the window (hide the panels) unless a field is being typed into */
+    if (key && e->key.keysym.sym == SDLK_TAB && !ui_wants_text_input()) return 0;
+    int taken = ImGui_ImplSDL2_ProcessEvent(e) ? 1 : 0;
+    if (e->type == SDL_MOUSEMOTION)
+        g_pointer = ImVec2((float)e->motion.x, (float)e->motion.y), g_pointer_known = 1;
+    else if (e->type == SDL_MOUSEBUTTONDOWN || e->type == SDL_MOUSEBUTTONUP)
+        g_pointer = ImVec2((float)e->button.x, (float)e->button.y), g_pointer_known = 1;
+    else if (e->type == SDL_WINDOWEVENT && e->window.event == SDL_WINDOWEVENT_LEAVE)
+        g_pointer_known = 0;
+    if (key) {
+        /* the backend reads the modifiers SDL holds now, after every queued event was pumped
+         * (Ctrl already up when Ctrl+A is handled): take them from the event itself */
+        ImGuiIO &io = ImGui::GetIO();
+        Uint16 mod = e->key.keysym.mod;
+        io.KeyCtrl = (mod & KMOD_CTRL) != 0;
+        io.KeyShift = (mod & KMOD_SHIFT) != 0;
+        io.KeyAlt = (mod & KMOD_ALT) != 0;
+        io.KeySuper = (mod & KMOD_GUI) != 0;
+    }
+    return taken;
 }
 
 int ui_wants_mouse(void) { return ImGui::GetIO().WantCaptureMouse ? 1 : 0; }
-int ui_wants_keyboard(void) { return ImGui::GetIO().WantCaptureKeyboard ? 1 : 0; }
+int ui_wants_text_input(void) {
+    /* WantTextInput is only updated at the next frame's start: a field clicked in the last
+     * frame is already the active text field, and the keys after the click are its */
+    const ImGuiContext &g = *GImGui;
+    int typing = g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId;
+    return typing || ImGui::GetIO().WantTextInput ? 1 : 0;
+}
 
 void ui_new_frame(void) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    ImGuiIO &io = ImGui::GetIO();
+    if (g_pointer_known && io.MousePos.x > -FLT_MAX) io.MousePos = g_pointer;
     ImGui::NewFrame();
 }
 
@@ -105,9 +142,11 @@ int ui_combo(const char *label, int *current, const char *const *items, int coun
 }
 
 int ui_timeline(const char *label, float *year, float min_year, float max_year, const float *marks,
-                const int *touch_up, int mark_count, float due_year, const char *format) {
+                const int *touch_up, int mark_count, float due_year, const char *format,
+                float slider_rect[4]) {
     ImGui::SetNextItemWidth(-1.0f);
     bool changed = ImGui::SliderFloat(label, year, min_year, max_year, format);
+    if (slider_rect) ui_item_rect(slider_rect);
     // Ticks under the slider: sessions (white), touch-ups (blue), the touch-up-due year (amber).
     ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
     ImDrawList *draw = ImGui::GetWindowDrawList();
@@ -164,6 +203,21 @@ void ui_progress(float fraction, const char *caption) {
     ImGui::ProgressBar(fraction, ImVec2(-1.0f, 0.0f), caption);
 }
 
+void ui_text_faded(float alpha, const char *fmt, ...) {
+    ImVec4 colour = ImGui::GetStyle().Colors[ImGuiCol_Text];
+    colour.w *= alpha < 0 ? 0 : alpha > 1 ? 1 : alpha;
+    va_list ap;
+    va_start(ap, fmt);
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    ImGui::TextV(fmt, ap);
+    ImGui::PopStyleColor();
+    va_end(ap);
+}
+
+void ui_hover_text(const char *text) {
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
 void ui_text_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -194,6 +248,40 @@ int ui_begin_fixed(const char *title, float x, float y, float width, float heigh
     ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Once);
     ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Once);
     return ImGui::Begin(title, nullptr, 0) ? 1 : 0;
+}
+
+int ui_begin_pinned(const char *title, float x, float y, float width, float height) {
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Always);
+    return ImGui::Begin(title, nullptr,
+                        ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                            ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar)
+               ? 1
+               : 0;
+}
+
+int ui_begin_overlay(const char *id) {
+    const ImGuiViewport *vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.5f),
+                            ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowBgAlpha(0.94f);
+    ImGui::SetNextWindowFocus();
+    return ImGui::Begin(id, nullptr,
+                        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                            ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings)
+               ? 1
+               : 0;
+}
+
+void ui_row(const char *left, const char *right, float left_width) {
+    ImGui::TextUnformatted(left);
+    ImGui::SameLine(left_width);
+    ImGui::TextUnformatted(right);
+}
+
+void ui_item_rect(float out[4]) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    out[0] = a.x, out[1] = a.y, out[2] = b.x - a.x, out[3] = b.y - a.y;
 }
 
 float ui_text_width(const char *text) { return ImGui::CalcTextSize(text).x; }

@@ -13,7 +13,10 @@ void ui_shutdown(void);
 /* Feeds one SDL_Event; returns nonzero if the UI took it (typing, dragging a slider). */
 int ui_process_event(const void *sdl_event);
 int ui_wants_mouse(void);
-int ui_wants_keyboard(void);
+/* Whether a text field is being typed into: only then do keys belong to the panels. (ImGui's
+ * WantCaptureKeyboard, and the SDL backend's answer for each key-down, are set for any focused
+ * panel, which would leave the window's shortcuts dead after the first click on a panel.) */
+int ui_wants_text_input(void);
 void ui_new_frame(void);
 void ui_render(void);
 
@@ -42,6 +45,10 @@ int ui_input_text(const char *label, char *buf, unsigned long size);
 /* fraction 0..1 with a caption on the bar. */
 void ui_progress(float fraction, const char *caption);
 void ui_text_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Muted text at this opacity (0..1). */
+void ui_text_faded(float alpha, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A tooltip with text while the last widget is hovered. */
+void ui_hover_text(const char *text);
 void ui_text_wrapped(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Width of the next widget in pixels (< 0: up to that far from the right edge). */
 void ui_item_width(float width);
@@ -53,15 +60,26 @@ void ui_disabled_end(void);
 int ui_begin_fixed(const char *title, float x, float y, float width, float height);
 /* The next window's first appearance is folded to its title bar (collapsed != 0) or open. */
 void ui_set_next_collapsed_once(int collapsed);
+/* A panel pinned at (x, y) with this size every frame, neither moved, resized nor folded by
+ * the user (the timeline along the bottom follows the window's size). */
+int ui_begin_pinned(const char *title, float x, float y, float width, float height);
+/* A panel centred in the window over everything, sized to its content, with no title bar. */
+int ui_begin_overlay(const char *id);
+/* One row of two columns: left at the panel's edge, right from left_width on. */
+void ui_row(const char *left, const char *right, float left_width);
 /* A caption on a dark plate over everything, at pixel (x, y) of the window. */
 void ui_label(float x, float y, const char *text);
+/* The last widget's rectangle in window pixels: x, y, width, height. */
+void ui_item_rect(float out[4]);
 /* How wide text is drawn, in pixels. */
 float ui_text_width(const char *text);
 /* A timeline: the year slider from min_year to max_year (printf format of its value) with a
  * tick for each session date (years, on the slider's scale), touch-ups (where touch_up[i],
- * which may be NULL) in another colour, and the touch-up-due year (> min_year). */
+ * which may be NULL) in another colour, and the touch-up-due year (> min_year). The slider's
+ * rectangle goes to slider_rect (as ui_item_rect) unless it is NULL. */
 int ui_timeline(const char *label, float *year, float min_year, float max_year, const float *marks,
-                const int *touch_up, int mark_count, float due_year, const char *format);
+                const int *touch_up, int mark_count, float due_year, const char *format,
+                float slider_rect[4]);
 /* A line chart of values (and optionally second, dimmer, or NULL) over x in [0, max_x], y in
  * [0, y_max], with gridlines every x_step, a marker at x (when within [0, max_x]) and an amber
  * tick at due_x (> 0). */

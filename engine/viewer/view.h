@@ -27,6 +27,8 @@
 #ifndef SMP_VIEW_H
 #define SMP_VIEW_H
 
+#include <stdio.h>
+
 #include "smp/gl_session.h"
 #include "smp/scene.h"
 #include "view_training.h"
@@ -39,6 +41,7 @@ enum {
     VIEW_MESSAGE_MAX = 400,  /* one line each */
     VIEW_PATH_MAX = 1024,    /* the Files panel's path fields */
     VIEW_FRAME_SAMPLES = 60, /* frame times averaged by the HUD */
+    VIEW_REPORT_MS = 8000,   /* a report of something done shows this long */
 };
 
 /* What an edit touches: the model only (instant) or the dots (a background rebuild). */
@@ -64,6 +67,15 @@ typedef struct view_video view_video; /* a time-lapse being written, a frame per
 /* A window narrower or lower than this opens with its side panels folded to their titles. */
 enum { VIEW_ROOMY_WIDTH = 800, VIEW_ROOMY_HEIGHT = 500 };
 
+/* Widgets whose place the panels record each frame, for programs that drive the window with
+ * a real mouse (the script's state command reports them). */
+typedef enum view_widget {
+    VIEW_WIDGET_TIMELINE,  /* the year slider */
+    VIEW_WIDGET_SAVE_PATH, /* the Files panel's field for Save */
+    VIEW_WIDGET_DOTS,      /* the View section's Dots checkbox */
+    VIEW_WIDGET_COUNT
+} view_widget;
+
 typedef struct viewer {
     smp_gl_session h; /* GL, renderer and the pipeline on screen */
     smp_scene scene;  /* the scene as edited: what is on screen, or being built */
@@ -78,6 +90,7 @@ typedef struct viewer {
     double build_ms;   /* the last finished build's wall time */
 
     view_orbit cam, goal; /* goal: where a preset or reset is taking the camera */
+    int view_named;       /* the clinic view (smp_view) last gone to; -1 once moved by hand */
     int animating;
     int width, height; /* drawable pixels */
     /* year, year_a, year_b and due_years are the ageing model's time (years after the first
@@ -90,8 +103,12 @@ typedef struct viewer {
     int playing, msaa;
     float orbit_deg_per_frame; /* automation: the camera turns this much every frame */
     int show_dots, show_hair, show_skin;
-    int hide_panels; /* Tab: the head alone, the timeline kept */
-    int lighting;    /* smp_lighting */
+    int hide_panels;            /* Tab: the head alone, the timeline kept */
+    int show_help;              /* ? or F1: the keys and the mouse, over everything */
+    int input_pending;          /* input events wait for later frames (cmd_view.c trickles them) */
+    double last_input_event_ms; /* when events last came in or waited (smp_clock_ms) */
+    float widget_rect[VIEW_WIDGET_COUNT][4]; /* x, y, width, height; 0 when not drawn */
+    int lighting;                            /* smp_lighting */
     int heat_map;    /* 0 none, 1 planned dot density, 2 contrast at the year drawn */
     int heat_ready;  /* the overlay matches the pipeline on screen (and heat_year) */
     float heat_year; /* contrast: the year the overlay was computed for */
@@ -111,6 +128,8 @@ typedef struct viewer {
     char messages[VIEW_MAX_MESSAGES][VIEW_MESSAGE_MAX];
     int message_count;
     int message_is_error;
+    double message_ms; /* when the last one came (smp_clock_ms): reports fade, errors stay */
+    int capturing;     /* this frame is saved as an image: the status line is left out */
     int echo_messages; /* automation: also print messages on stderr */
 
     char open_path[VIEW_PATH_MAX], save_path[VIEW_PATH_MAX];
@@ -221,7 +240,9 @@ float view_model_year(const viewer *v, double shown);
  * after completion" ("Day 12 after completion" in the first three months). */
 void view_time_label(const viewer *v, double t_years, char *out, size_t size);
 
-/* Shows a message in the window (and on stderr when echoing). */
+/* Shows a message on the timeline's status line (and on stderr when echoing). A report of
+ * something done replaces what was shown and fades after VIEW_REPORT_MS; errors gather
+ * (VIEW_MAX_MESSAGES at most) and stay until dismissed or replaced. */
 void view_message(viewer *v, int is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void view_clear_messages(viewer *v);
@@ -264,6 +285,9 @@ void view_video_abort(viewer *v);
 /* --- view_panels.c ----------------------------------------------------------------------- */
 
 void view_draw_panels(viewer *v);
+
+/* Every key and mouse action of the viewer, as the help overlay lists them. */
+void view_keys_print(FILE *out);
 
 /* --- view_train.c ------------------------------------------------------------------------ */
 

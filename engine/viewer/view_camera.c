@@ -37,6 +37,7 @@ void view_go_to(viewer *v, smp_view view) {
     smp_camera c;
     smp_pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
     v->goal = view_orbit_from_camera(&c);
+    v->view_named = (int)view;
     /* never spin the long way round */
     while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
     while (v->goal.yaw - v->cam.yaw < -k_pi) v->goal.yaw += 2.0f * k_pi;
@@ -58,5 +59,6 @@ int view_focus_at(viewer *v, float x, float y, smp_error *err) {
     for (int k = 0; k < 3; ++k) seen += (hit.point[k] - o[k]) * (hit.point[k] - o[k]);
     v->goal.distance = fmaxf(15.0f, sqrtf(seen) * 0.67f);
     v->animating = 1;
+    v->view_named = -1;
     return 1;
 }

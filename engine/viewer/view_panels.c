@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smp/cli_options.h"
+#include "smp/clock.h"
 #include "smp/renderer.h"
 #include "ui_imgui.h"
 #include "view.h"
@@ -14,6 +16,72 @@ static const char *const k_roman[] = {"I", "II", "III", "IV", "V", "VI"};
 static const char *const k_norwood[] = {"I",  "II",  "IIa", "III", "IIIa", "III-vertex",
                                         "IV", "IVa", "V",   "Va",  "VI",   "VII"};
 static const char *const k_ludwig[] = {"I", "II", "III"};
+
+/* --- the keys and the mouse ------------------------------------------------------------- */
+
+typedef enum key_mode { KEYS_ALWAYS, KEYS_CONSULTATION, KEYS_TRAINING } key_mode;
+
+typedef struct key_help {
+    key_mode mode;
+    const char *keys, *action;
+} key_help;
+
+/* Every action a key or the mouse takes, as cmd_view.c handles them: the help overlay and
+ * `smpsim view --help` both print this table. */
+static const key_help k_keys[] = {
+    {KEYS_CONSULTATION, "Left drag", "orbit (moves the split's divider when it grabs it)"},
+    {KEYS_CONSULTATION, "Right or middle drag", "pan"},
+    {KEYS_CONSULTATION, "Double click", "glide to the point clicked"},
+    {KEYS_ALWAYS, "Wheel", "zoom"},
+    {KEYS_ALWAYS, "1 to 7", "views: front, back, left, right, top, three-quarter, close-up"},
+    {KEYS_ALWAYS, "R", "reset the camera to the three-quarter view"},
+    {KEYS_ALWAYS, "Space", "play or pause the years"},
+    {KEYS_ALWAYS, "Left, Right", "a year back, a year on"},
+    {KEYS_ALWAYS, "D", "dots on or off"},
+    {KEYS_ALWAYS, "H", "the client's hair on or off"},
+    {KEYS_CONSULTATION, "C", "compare: off, split, side by side"},
+    {KEYS_ALWAYS, "T", "training mode on or off"},
+    {KEYS_ALWAYS, "Tab", "hide or show the panels"},
+    {KEYS_ALWAYS, "? or F1", "this help"},
+    {KEYS_ALWAYS, "Esc", "close this help; without it, quit"},
+    {KEYS_TRAINING, "Left click", "a puncture"},
+    {KEYS_TRAINING, "Left drag", "punctures at the stroke rate"},
+    {KEYS_TRAINING, "Right drag", "orbit"},
+    {KEYS_TRAINING, "Middle drag", "pan"},
+    {KEYS_TRAINING, "Ctrl+Z", "undo a puncture"},
+    {KEYS_TRAINING, "Ctrl+Y, Ctrl+Shift+Z", "redo a puncture"},
+    {KEYS_TRAINING, "P", "the projection: your work and the expert's at years 5 and 10"},
+};
+enum { KEY_COUNT = sizeof k_keys / sizeof k_keys[0] };
+
+static const char *const k_key_modes[] = {"In both modes", "Consultation", "Training"};
+
+void view_keys_print(FILE *out) {
+    for (int m = 0; m < 3; ++m) {
+        fprintf(out, "%s:\n",
+                m == KEYS_ALWAYS         ? "Keys and mouse in both modes"
+                : m == KEYS_CONSULTATION ? "Consultation only"
+                                         : "Training only");
+        for (int i = 0; i < KEY_COUNT; ++i)
+            if ((int)k_keys[i].mode == m) cli_print_row(out, k_keys[i].keys, k_keys[i].action, 24);
+    }
+}
+
+/* The overlay: the mode on screen first, then the keys of both modes. */
+static void help_overlay(viewer *v) {
+    key_mode shown = v->training ? KEYS_TRAINING : KEYS_CONSULTATION;
+    if (ui_begin_overlay("##help")) {
+        ui_text("Keys and mouse (? or Esc to close)");
+        const key_mode order[] = {shown, KEYS_ALWAYS};
+        for (int k = 0; k < 2; ++k) {
+            ui_separator();
+            ui_text_muted("%s", k_key_modes[order[k]]);
+            for (int i = 0; i < KEY_COUNT; ++i)
+                if (k_keys[i].mode == order[k]) ui_row(k_keys[i].keys, k_keys[i].action, 190.0f);
+        }
+    }
+    ui_end();
+}
 
 /* --- editing one field ------------------------------------------------------------------- */
 
@@ -224,6 +292,7 @@ static void view_section(viewer *v) {
         if (ui_button(names[i])) view_go_to(v, (smp_view)i);
     }
     ui_checkbox("Dots", &v->show_dots);
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_DOTS]);
     ui_same_line();
     ui_checkbox("Hair", &v->show_hair);
     ui_same_line();
@@ -325,6 +394,7 @@ static void files_section(viewer *v) {
     if ((ui_button("Open") || go) && v->open_path[0]) view_open(v, v->open_path, &err);
     ui_item_width(-70);
     go = ui_input_text("##save", v->save_path, sizeof v->save_path);
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_SAVE_PATH]);
     ui_same_line();
     if ((ui_button("Save") || go) && v->save_path[0]) view_save(v, v->save_path, &err);
     ui_item_width(-70);
@@ -401,9 +471,33 @@ static void hud(viewer *v) {
     ui_end();
 }
 
+/* The status line: the last report (fading) or the errors, never in a saved image. */
+static void status_line(viewer *v) {
+    if (v->message_count == 0 || v->capturing) return;
+    double age = smp_clock_ms() - v->message_ms;
+    if (!v->message_is_error && age > VIEW_REPORT_MS) return;
+    const char *last = v->messages[v->message_count - 1];
+    if (v->message_is_error) {
+        if (ui_button("Dismiss")) view_clear_messages(v);
+        ui_same_line();
+        if (v->message_count > 1)
+            ui_text_error("%d problems: %s (hover for all)", v->message_count, v->messages[0]);
+        else
+            ui_text_error("%s", last);
+        char all[VIEW_MAX_MESSAGES * VIEW_MESSAGE_MAX];
+        size_t n = 0;
+        for (int i = 0; i < v->message_count && n < sizeof all; ++i)
+            n += (size_t)snprintf(all + n, sizeof all - n, "%s%s", i ? "\n" : "", v->messages[i]);
+        ui_hover_text(all);
+    } else {
+        ui_text_faded(1.0f - (float)(age / VIEW_REPORT_MS), "%s", last);
+    }
+}
+
 static void timeline(viewer *v) {
     const smp_scene_plan *p = &v->scene.plan;
-    if (ui_begin("Timeline", 12, (float)v->height - 126, (float)v->width - 24)) {
+    /* pinned along the bottom at the window's width: it neither moves nor sizes itself */
+    if (ui_begin_pinned("Timeline", 12, (float)v->height - 126, (float)v->width - 24, 114)) {
         /* the slider shows years after the completion of treatment; the sessions before it
          * are negative */
         float done = (float)view_completion(v);
@@ -416,7 +510,7 @@ static void timeline(viewer *v) {
         float shown = v->year - done;
         if (ui_timeline("##year", &shown, -done, VIEW_MAX_YEARS, marks, touch_up, p->session_count,
                         v->due_years > 0 ? v->due_years - done : -done,
-                        "%.2f years after completion"))
+                        "%.2f years after completion", v->widget_rect[VIEW_WIDGET_TIMELINE]))
             v->year = shown + done;
         if (ui_button(v->playing ? "Pause" : "Play")) v->playing = !v->playing;
         ui_same_line();
@@ -425,23 +519,8 @@ static void timeline(viewer *v) {
         ui_same_line();
         char now[96];
         view_time_label(v, v->year, now, sizeof now);
-        ui_text_muted("   %s · sessions white, touch-ups blue, touch-up due amber", now);
-    }
-    ui_end();
-}
-
-static void messages(viewer *v) {
-    if (v->message_count == 0) return;
-    float w = (float)v->width - 2 * 364.0f;
-    if (w < 300) w = 300;
-    if (ui_begin(v->message_is_error ? "Problems" : "Done", 364, (float)v->height - 250, w)) {
-        for (int i = 0; i < v->message_count; ++i) {
-            if (v->message_is_error)
-                ui_text_error("%s", v->messages[i]);
-            else
-                ui_text_wrapped("%s", v->messages[i]);
-        }
-        if (ui_button("Dismiss")) view_clear_messages(v);
+        ui_text_muted("   %s · sessions white, touch-ups blue, touch-up due amber · ? keys", now);
+        status_line(v);
     }
     ui_end();
 }
@@ -463,12 +542,13 @@ static void compare_labels(viewer *v) {
 }
 
 void view_draw_panels(viewer *v) {
+    memset(v->widget_rect, 0, sizeof v->widget_rect); /* a widget not drawn has no place */
     /* Hidden panels leave the head and the timeline; training keeps its panel (the trainee's
      * tool and score). */
     if (v->hide_panels && !v->training) {
         timeline(v);
-        messages(v);
         compare_labels(v);
+        if (v->show_help) help_overlay(v);
         return;
     }
     /* In a small window the side panels start folded to their title bars, so the head shows;
@@ -486,6 +566,6 @@ void view_draw_panels(viewer *v) {
     }
     view_train_labels(v);
     timeline(v);
-    messages(v);
     compare_labels(v);
+    if (v->show_help) help_overlay(v);
 }

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "smp/cli.h"
 #include "smp/cli_options.h"
+#include "smp/clock.h"
+#include "smp/fsio.h"
 #include "smp/renderer.h"
 
 /* A script command: its name, what its arguments look like (for the help and the errors), how
@@ -426,6 +429,101 @@ static step run_projection(view_script *s, viewer *v, const view_command *c, smp
     return view_train_set_projection(v, c->mode, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
 }
 
+/* ---- Handing over to a program that drives the window ---------------------------------- */
+
+enum {
+    WAIT_FOR_MS = 120000, /* wait-for gives up after two minutes */
+    STATE_QUIET_MS = 250, /* state: no input event for this long first */
+};
+
+/* An empty file, created atomically: the window is up and the script has reached this line. */
+static step run_touch(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)v;
+    smp_atomic_file f;
+    if (smp_atomic_file_open(&f, c->text, err) != SMP_OK) return STEP_FAILED;
+    return smp_atomic_file_commit(&f, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+/* Frames go on, and the window takes its input, until the file exists. */
+static step run_wait_for(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)v;
+    double now = smp_clock_ms();
+    if (access(c->text, F_OK) == 0) {
+        s->wait_since_ms = 0;
+        return STEP_NEXT;
+    }
+    if (s->wait_since_ms == 0) s->wait_since_ms = now;
+    if (now - s->wait_since_ms > WAIT_FOR_MS) {
+        smp_error_set(err, SMP_ERR_IO, "wait-for %s: no such file after %d s", c->text,
+                      WAIT_FOR_MS / 1000);
+        return STEP_FAILED;
+    }
+    --s->next; /* this line again next frame */
+    return STEP_WAIT;
+}
+
+static const char *const k_compare_names[] = {"off", "split", "side"};
+
+/* text as a JSON string: quotes, backslashes and control characters escaped. */
+static void put_json_string(FILE *out, const char *text) {
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)text; *p; ++p) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* What the window shows and how it is set, as one JSON object, written atomically. */
+static step run_state(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    /* the input sent so far is part of the state asked for: wait until it is handled and the
+     * display server has been quiet a moment (what a program sent may still be on its way) */
+    if (v->input_pending || smp_clock_ms() - v->last_input_event_ms < STATE_QUIET_MS) {
+        --s->next;
+        return STEP_WAIT;
+    }
+    smp_atomic_file f;
+    if (smp_atomic_file_open(&f, c->text, err) != SMP_OK) return STEP_FAILED;
+    const view_orbit *o = &v->cam;
+    const smp_dots *punctures = v->training ? view_training_shown(v->training) : NULL;
+    fprintf(f.stream,
+            "{\n  \"view\": \"%s\",\n"
+            "  \"camera\": {\"yaw\": %.4f, \"pitch\": %.4f, \"distance\": %.2f, "
+            "\"target\": [%.2f, %.2f, %.2f]},\n"
+            "  \"years_after_completion\": %.4f,\n  \"playing\": %s,\n",
+            v->view_named >= 0 ? smp_view_name((smp_view)v->view_named) : "free", o->yaw, o->pitch,
+            o->distance, o->target[0], o->target[1], o->target[2], v->year - view_completion(v),
+            v->playing ? "true" : "false");
+    fprintf(f.stream,
+            "  \"dots\": %s,\n  \"hair\": %s,\n  \"skin\": %s,\n  \"panels\": %s,\n"
+            "  \"help\": %s,\n  \"compare\": \"%s\",\n  \"split\": %.4f,\n",
+            v->show_dots ? "true" : "false", v->show_hair ? "true" : "false",
+            v->show_skin ? "true" : "false", v->hide_panels ? "false" : "true",
+            v->show_help ? "true" : "false", k_compare_names[v->compare], v->split);
+    fprintf(f.stream,
+            "  \"training\": %s,\n  \"projection\": %s,\n  \"punctures\": %zu,\n"
+            "  \"messages\": %d,\n  \"widgets\": {",
+            v->training ? "true" : "false", v->train_projection ? "true" : "false",
+            punctures ? punctures->count : (size_t)0, v->message_count);
+    static const char *const names[VIEW_WIDGET_COUNT] = {"timeline_slider", "save_field",
+                                                         "dots_checkbox"};
+    for (int i = 0; i < VIEW_WIDGET_COUNT; ++i) {
+        const float *r = v->widget_rect[i];
+        fprintf(f.stream, "%s\"%s\": [%.0f, %.0f, %.0f, %.0f]", i ? ", " : "", names[i], r[0], r[1],
+                r[2], r[3]);
+    }
+    fputs("},\n  \"scene_file\": ", f.stream);
+    put_json_string(f.stream, v->scene_path);
+    fputs(",\n  \"save_field_text\": ", f.stream);
+    put_json_string(f.stream, v->save_path);
+    fputs("\n}\n", f.stream);
+    return written(smp_atomic_file_commit(&f, err), c);
+}
+
 /* ---- The commands ------------------------------------------------------------------------ */
 
 static const number_arg k_fraction[] = {{NULL, 0, 1}};
@@ -613,6 +711,22 @@ static const verb k_verbs[] = {
      .parse = parse_numbers,
      .run = run_focus,
      NUMBERS(k_pixel)},
+    {.name = "touch",
+     .args = "FILE",
+     .help = "create an empty FILE (tells a program driving the window that it is ready)",
+     .parse = parse_text,
+     .run = run_touch},
+    {.name = "wait-for",
+     .args = "FILE",
+     .help = "draw frames and take keyboard and mouse input until FILE exists (at most 2 min)",
+     .parse = parse_text,
+     .run = run_wait_for},
+    {.name = "state",
+     .args = "FILE",
+     .help = "once the input received is handled, write what the window shows (view, year, "
+             "layers, compare, training, where some widgets are) as JSON",
+     .parse = parse_text,
+     .run = run_state},
 };
 enum { VERB_COUNT = sizeof k_verbs / sizeof k_verbs[0] };
 

@@ -8,7 +8,9 @@
  *
  * The whole file is checked before the window opens: a bad line exits 2 naming the line.
  *
- * Does NOT: loop, branch or wait on time: a script runs the same way on any machine.
+ * Does NOT: loop, branch or wait on time: a script runs the same way on any machine. The one
+ * wait is for a file another program creates (wait-for), so that a test can drive the window
+ * with real keys and mouse in between.
  */
 #ifndef SMP_VIEW_SCRIPT_H
 #define SMP_VIEW_SCRIPT_H
@@ -25,6 +27,7 @@ typedef struct view_script {
     int count, next;
     long frames_left;
     int shot; /* index of a screenshot command waiting for the end of this frame, or -1 */
+    double wait_since_ms; /* wait-for: when the wait began; 0 when none */
 } view_script;
 
 /* Reads and checks a script; on a bad line prints "smpsim view: FILE:LINE: ..." and returns

@@ -29,6 +29,9 @@ struct view_build {
 void view_clear_messages(viewer *v) { v->message_count = 0; }
 
 void view_message(viewer *v, int is_error, const char *fmt, ...) {
+    /* errors gather (one edit may have several); a report of something done replaces what
+     * was shown, and an error ends a report */
+    if (!is_error || !v->message_is_error) v->message_count = 0;
     if (v->message_count == VIEW_MAX_MESSAGES) {
         memmove(v->messages[0], v->messages[1], sizeof v->messages[0] * (VIEW_MAX_MESSAGES - 1));
         --v->message_count;
@@ -38,6 +41,7 @@ void view_message(viewer *v, int is_error, const char *fmt, ...) {
     vsnprintf(v->messages[v->message_count++], VIEW_MESSAGE_MAX, fmt, ap);
     va_end(ap);
     v->message_is_error = is_error;
+    v->message_ms = smp_clock_ms();
     if (v->echo_messages) fprintf(stderr, "smpsim view: %s\n", v->messages[v->message_count - 1]);
 }
 

@@ -1,0 +1,265 @@
+/* The viewer driven as a person drives it: key presses, clicks, drags, the wheel and typing
+ * arrive as X events (xdotool's XTEST, the path a keyboard and a mouse take) on a private
+ * Xvfb, and the viewer's state is read back between them (tests/support.h, live_view). The
+ * window is 1280x720: the scene panel covers x 12..352, the right column x 928..1268 from
+ * y 12, the timeline the bottom 126 pixels; the head is drawn around the middle. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static live_view g_lv;
+static char *g_state;
+
+static void start(const char *setup) {
+    char err[4096];
+    int rc = live_view_start(&g_lv, setup, NULL, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s", err);
+}
+
+/* xdotool with these arguments; %w is the window. */
+#define XDO(...)                                                                                   \
+    do {                                                                                           \
+        const char *xdo_args_[] = {__VA_ARGS__, NULL};                                             \
+        cr_assert_eq(live_view_xdo(&g_lv, xdo_args_), 0, "xdotool %s %s failed", xdo_args_[0],     \
+                     xdo_args_[1] ? xdo_args_[1] : "");                                            \
+    } while (0)
+
+/* Presses keys (xdotool key names) and reads the state that follows. */
+static const char *after(void) {
+    free(g_state);
+    g_state = live_view_state(&g_lv);
+    cr_assert_not_null(g_state, "the viewer stopped answering");
+    return g_state;
+}
+
+static const char *keys(const char *names) {
+    char list[256];
+    snprintf(list, sizeof list, "%s", names);
+    const char *args[32] = {"key", "--delay", "30"};
+    int n = 3;
+    for (char *k = strtok(list, " "); k && n < 31; k = strtok(NULL, " ")) args[n++] = k;
+    args[n] = NULL;
+    cr_assert_eq(live_view_xdo(&g_lv, args), 0, "xdotool key %s failed", names);
+    return after();
+}
+
+static void assert_str(const char *json, const char *key, const char *expected, const char *why) {
+    char got[64];
+    json_string(json, key, got, sizeof got);
+    cr_assert_str_eq(got, expected, "%s: %s is '%s', expected '%s'\n%s", why, key, got, expected,
+                     json);
+}
+
+static void assert_flag(const char *json, const char *key, int expected, const char *why) {
+    double got = json_number(json, key);
+    cr_assert(got == expected, "%s: %s is %g, expected %d\n%s", why, key, got, expected, json);
+}
+
+/* The viewer exits by Esc, with status 0. */
+static void quit_with_escape(void) {
+    XDO("key", "Escape");
+    char *err = NULL;
+    int rc = live_view_finish(&g_lv, &err);
+    cr_assert_eq(rc, 0, "Esc did not close the viewer cleanly (exit %d)\n%s", rc, err);
+    free(err);
+    free(g_state);
+    g_state = NULL;
+}
+
+static void at(int x, int y) {
+    char sx[16], sy[16];
+    snprintf(sx, sizeof sx, "%d", x);
+    snprintf(sy, sizeof sy, "%d", y);
+    XDO("mousemove", "--window", "%w", sx, sy);
+}
+
+/* A drag with button b from (x0, y0) to (x1, y1) in steps, as a hand moves. */
+static void drag(const char *b, int x0, int y0, int x1, int y1) {
+    at(x0, y0);
+    XDO("mousedown", b);
+    for (int i = 1; i <= 8; ++i) {
+        at(x0 + (x1 - x0) * i / 8, y0 + (y1 - y0) * i / 8);
+        sleep_ms(20);
+    }
+    XDO("mouseup", b);
+}
+
+TestSuite(view_input, .timeout = 400);
+
+Test(view_input, every_documented_key_works) {
+    start("");
+    const char *s = after();
+    assert_str(s, "view", "three-quarter", "the viewer opens");
+    assert_flag(s, "dots", 1, "the viewer opens");
+    assert_flag(s, "panels", 1, "the viewer opens");
+    at(640, 330);
+    assert_str(keys("2"), "view", "back", "key 2");
+    assert_str(keys("5"), "view", "top", "key 5");
+    assert_str(keys("7"), "view", "closeup", "key 7");
+    assert_str(keys("r"), "view", "three-quarter", "key R");
+    assert_str(keys("1"), "view", "front", "key 1");
+    s = keys("d h");
+    assert_flag(s, "dots", 0, "key D");
+    assert_flag(s, "hair", 0, "key H");
+    s = keys("d h");
+    assert_flag(s, "dots", 1, "key D again");
+    assert_flag(s, "hair", 1, "key H again");
+    assert_flag(keys("Tab"), "panels", 0, "Tab");
+    assert_flag(keys("Tab"), "panels", 1, "Tab again");
+    assert_str(keys("c"), "compare", "split", "key C");
+    assert_str(keys("c"), "compare", "side", "key C twice");
+    assert_str(keys("c"), "compare", "off", "key C three times");
+    /* healed is a month after completion: Right goes to year 1, then 2; Left back to 1 */
+    double y = json_number(keys("Right"), "years_after_completion");
+    cr_assert(fabs(y - 1.0) < 1e-3, "Right: year %.3f, expected 1", y);
+    y = json_number(keys("Right"), "years_after_completion");
+    cr_assert(fabs(y - 2.0) < 1e-3, "Right twice: year %.3f, expected 2", y);
+    y = json_number(keys("Left"), "years_after_completion");
+    cr_assert(fabs(y - 1.0) < 1e-3, "Left: year %.3f, expected 1", y);
+    assert_flag(keys("space"), "playing", 1, "Space");
+    assert_flag(keys("space"), "playing", 0, "Space again");
+    assert_flag(keys("question"), "help", 1, "?");
+    assert_flag(keys("Escape"), "help", 0, "Esc with the help open closes the help only");
+    assert_flag(keys("F1"), "help", 1, "F1");
+    assert_flag(keys("F1"), "help", 0, "F1 again");
+    quit_with_escape();
+}
+
+Test(view_input, the_mouse_orbits_pans_zooms_and_focuses) {
+    start("");
+    const char *s = after();
+    double yaw0 = json_number(s, "yaw"), d0 = json_number(s, "distance");
+    /* left drag 120 px to the right: the head turns (0.008 rad a pixel) */
+    drag("1", 580, 330, 700, 330);
+    s = after();
+    assert_str(s, "view", "free", "after a left drag");
+    double yaw1 = json_number(s, "yaw");
+    cr_assert(fabs((yaw1 - yaw0) + 0.96) < 0.15, "left drag turned the yaw by %.3f, expected -0.96",
+              yaw1 - yaw0);
+    /* three notches of the wheel towards the head: 0.88^3 of the distance */
+    at(640, 330);
+    XDO("click", "--repeat", "3", "--delay", "40", "4");
+    s = after();
+    double d1 = json_number(s, "distance");
+    cr_assert(fabs(d1 / d0 - 0.88 * 0.88 * 0.88) < 0.02, "wheel: distance %.1f -> %.1f", d0, d1);
+    /* the wheel over a panel scrolls the panel, not the camera */
+    at(180, 300);
+    XDO("click", "--repeat", "3", "--delay", "40", "4");
+    s = after();
+    cr_assert_float_eq(json_number(s, "distance"), d1, 0.01,
+                       "the wheel over a panel zoomed: distance %.2f -> %.2f", d1,
+                       json_number(s, "distance"));
+    /* right drag pans: the target moves, the yaw stays */
+    double tx0 = json_array_item(s, "target", 0), ty0 = json_array_item(s, "target", 1);
+    drag("3", 640, 330, 700, 280);
+    s = after();
+    double tx1 = json_array_item(s, "target", 0), ty1 = json_array_item(s, "target", 1);
+    cr_assert(hypot(tx1 - tx0, ty1 - ty0) > 5.0,
+              "right drag did not pan: (%.1f, %.1f) -> (%.1f, "
+              "%.1f)",
+              tx0, ty0, tx1, ty1);
+    cr_assert_float_eq(json_number(s, "yaw"), yaw1, 1e-3, "right drag turned the head");
+    /* a double click on the head glides a third closer to the point */
+    double d2 = json_number(s, "distance");
+    at(640, 360);
+    XDO("click", "--repeat", "2", "--delay", "60", "1");
+    sleep_ms(800); /* the glide: 90 % in a quarter second */
+    s = after();
+    double d3 = json_number(s, "distance");
+    cr_assert(d3 < 0.85 * d2, "double click: distance %.1f -> %.1f", d2, d3);
+    quit_with_escape();
+}
+
+Test(view_input, typing_goes_to_the_field_and_widgets_answer_clicks) {
+    start("");
+    const char *s = after();
+    double fx = json_array_item(s, "save_field", 0), fy = json_array_item(s, "save_field", 1),
+           fw = json_array_item(s, "save_field", 2), fh = json_array_item(s, "save_field", 3);
+    cr_assert(fw > 20 && fh > 5, "the Save field is not drawn\n%s", s);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/typed-dht.json", g_lv.dir);
+    /* click into the field, select what is there, type a path full of shortcut letters */
+    at((int)(fx + fw / 2), (int)(fy + fh / 2));
+    XDO("click", "1");
+    XDO("key", "ctrl+a");
+    XDO("type", "--delay", "15", path);
+    s = after();
+    assert_flag(s, "dots", 1, "typing 'd' into a field");
+    assert_flag(s, "hair", 1, "typing 'h' into a field");
+    assert_flag(s, "training", 0, "typing 't' into a field");
+    char typed[1300];
+    json_string(s, "save_field_text", typed, sizeof typed);
+    cr_assert_str_eq(typed, path, "the Save field holds '%s'", typed);
+    XDO("key", "Return");
+    s = after();
+    cr_assert(file_exists(path), "Enter in the Save field did not save %s\n%s", path, s);
+    /* a click on the head leaves the field: keys are shortcuts again */
+    at(640, 330);
+    XDO("click", "1");
+    assert_flag(keys("d"), "dots", 0, "D after leaving the field");
+    /* the Dots checkbox */
+    s = after();
+    double cx = json_array_item(s, "dots_checkbox", 0), cy = json_array_item(s, "dots_checkbox", 1),
+           ch = json_array_item(s, "dots_checkbox", 3);
+    cr_assert(ch > 5, "the Dots checkbox is not drawn\n%s", s);
+    at((int)(cx + ch / 2), (int)(cy + ch / 2));
+    XDO("click", "1");
+    assert_flag(after(), "dots", 1, "a click on the Dots checkbox");
+    /* a click three quarters along the timeline: the year under the pointer */
+    double tx = json_array_item(s, "timeline_slider", 0),
+           ty = json_array_item(s, "timeline_slider", 1),
+           tw = json_array_item(s, "timeline_slider", 2),
+           th = json_array_item(s, "timeline_slider", 3);
+    cr_assert(tw > 100, "the timeline is not drawn\n%s", s);
+    double y0 = json_number(s, "years_after_completion");
+    at((int)(tx + 0.75 * tw), (int)(ty + th / 2));
+    XDO("click", "1");
+    double y1 = json_number(after(), "years_after_completion");
+    /* the slider runs from the first session (a few months before completion) to year 20 */
+    cr_assert(y1 > 13.0 && y1 < 16.0, "timeline click at 3/4: year %.2f -> %.2f", y0, y1);
+    quit_with_escape();
+}
+
+Test(view_input, training_mode_answers_keys_and_clicks) {
+    start("");
+    at(640, 330);
+    assert_flag(keys("t"), "training", 1, "key T");
+    keys("5");
+    sleep_ms(600); /* the glide to the top view */
+    const char *s = after();
+    assert_str(s, "view", "top", "key 5 in training");
+    /* a left click on the scalp is one puncture */
+    at(640, 330);
+    XDO("click", "1");
+    s = after();
+    cr_assert_eq((int)json_number(s, "punctures"), 1, "a click gave %g punctures",
+                 json_number(s, "punctures"));
+    assert_flag(keys("ctrl+z"), "punctures", 0, "Ctrl+Z");
+    assert_flag(keys("ctrl+y"), "punctures", 1, "Ctrl+Y");
+    assert_flag(keys("ctrl+z"), "punctures", 0, "Ctrl+Z again");
+    assert_flag(keys("ctrl+shift+z"), "punctures", 1, "Ctrl+Shift+Z");
+    /* a held left drag punctures along the way (8 a second by default) */
+    at(600, 330);
+    XDO("mousedown", "1");
+    for (int i = 1; i <= 20; ++i) {
+        at(600 + 4 * i, 330);
+        sleep_ms(50);
+    }
+    XDO("mouseup", "1");
+    s = after();
+    double n = json_number(s, "punctures");
+    cr_assert(n >= 4, "a 1 s stroke gave %g punctures in all", n);
+    /* right drag orbits in training, and punctures nothing */
+    drag("3", 640, 330, 720, 330);
+    s = after();
+    assert_str(s, "view", "free", "right drag in training");
+    cr_assert_float_eq(json_number(s, "punctures"), n, 0.5, "right drag punctured");
+    assert_flag(keys("p"), "projection", 1, "key P");
+    assert_flag(keys("p"), "projection", 0, "key P again");
+    assert_flag(keys("t"), "training", 0, "key T again");
+    quit_with_escape();
+}
