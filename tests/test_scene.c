@@ -598,3 +598,31 @@ Test(scene, many_errors_are_counted_past_the_kept_ones) {
                        many.messages[0]);
     free(text);
 }
+
+/* No sunscreen is written as a client says it: "none" or 0 as well as SPF 1, in a file and on
+ * --set; it is saved as "none" and loads back the same; anything else below 1 is refused. */
+Test(scene, no_sunscreen_is_none_or_0_or_1) {
+    smp_scene s;
+    const char *ways[] = {"lifestyle.sunscreen_spf=none", "lifestyle.sunscreen_spf=0",
+                          "lifestyle.sunscreen_spf=1"};
+    for (int i = 0; i < 3; ++i) {
+        cr_assert_eq(load_set(ways[i], &s), SMP_OK, "%s", ways[i]);
+        cr_assert_float_eq(s.sunscreen_spf, 1.0, 1e-12, "%s", ways[i]);
+    }
+    cr_assert_eq(load_text("{\"lifestyle\": {\"sunscreen_spf\": \"none\"}}", &s), SMP_OK);
+    cr_assert_float_eq(s.sunscreen_spf, 1.0, 1e-12);
+    char *json = smp_scene_to_json(&s);
+    cr_assert_not_null(strstr(json, "\"sunscreen_spf\": \"none\""), "%s", json);
+    smp_scene back;
+    cr_assert_eq(load_text(json, &back), SMP_OK);
+    cr_assert(same_scene(&s, &back), "a scene with no sunscreen does not load back the same");
+    free(json);
+    cr_assert_eq(load_set("lifestyle.sunscreen_spf=50", &s), SMP_OK);
+    cr_assert_float_eq(s.sunscreen_spf, 50.0, 1e-12);
+    const char *bad[] = {"lifestyle.sunscreen_spf=0.5", "lifestyle.sunscreen_spf=nothing",
+                         "lifestyle.sunscreen_spf=-1"};
+    for (int i = 0; i < 3; ++i) {
+        cr_assert_eq(load_set(bad[i], &s), SMP_ERR_FORMAT, "%s accepted", bad[i]);
+        cr_assert(reported("lifestyle.sunscreen_spf", "0 or \"none\""), "%s", bad[i]);
+    }
+}

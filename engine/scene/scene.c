@@ -247,8 +247,10 @@ static int parse_object(ctx *c, const field *obj, const cJSON *json, char *base,
 static int in_range(const field *f, double v) { return v >= f->lo && v <= f->hi; }
 
 static void expected_range(const field *f, char *buf, size_t n, const char *what) {
-    snprintf(buf, n, "%s from %.10g to %.10g%s%s", what, f->lo, f->hi, f->unit ? " " : "",
-             f->unit ? f->unit : "");
+    int len = snprintf(buf, n, "%s from %.10g to %.10g%s%s", what, f->lo, f->hi, f->unit ? " " : "",
+                       f->unit ? f->unit : "");
+    if (f->kind == K_NUMBER && f->words && len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - (size_t)len, ", 0 or \"%s\"", f->words[0]);
 }
 
 static int parse_number_into(ctx *c, const field *f, const cJSON *v, double *out, const char *path,
@@ -446,6 +448,11 @@ static int parse_field(ctx *c, const field *f, const cJSON *v, char *base, const
     case K_NUMBER:
         if (f->nullable && cJSON_IsNull(v)) {
             *(double *)at = NAN;
+            return 1;
+        }
+        if (f->words && ((cJSON_IsString(v) && strcmp(v->valuestring, f->words[0]) == 0) ||
+                         (cJSON_IsNumber(v) && v->valuedouble == 0.0))) {
+            *(double *)at = f->lo; /* "none" (or 0) is the range's end that means none */
             return 1;
         }
         return parse_number_into(c, f, v, (double *)at, path, 0);
@@ -703,7 +710,9 @@ static cJSON *field_to_json(const field *f, const char *base) {
     const char *at = base + f->off;
     switch (f->kind) {
     case K_OBJECT: return object_to_json(f, at);
-    case K_NUMBER: return number_or_null(*(const double *)at);
+    case K_NUMBER:
+        if (f->words && *(const double *)at == f->lo) return cJSON_CreateString(f->words[0]);
+        return number_or_null(*(const double *)at);
     case K_INT: return cJSON_CreateNumber(*(const int *)at);
     case K_SEED: return cJSON_CreateNumber((double)*(const unsigned long *)at);
     case K_BOOL: return cJSON_CreateBool(*(const int *)at);

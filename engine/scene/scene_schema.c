@@ -358,11 +358,21 @@ static const field k_plan[] = {
 
 /* --- root ------------------------------------------------------------------------------- */
 
+static const char *const k_no_sunscreen[] = {"none", NULL};
+
 static const field k_lifestyle[] = {
     NUM_PARAM("outdoor_hours_per_day", smp_scene, outdoor_hours_per_day, SMP_AGE_OUTDOOR_HOURS,
               "h/day", "average hours outdoors per day with the scalp exposed"),
-    NUM_PARAM("sunscreen_spf", smp_scene, sunscreen_spf, SMP_AGE_SUNSCREEN_SPF, "SPF",
-              "sun protection factor on the scalp when outdoors; 1 = none"),
+    {.key = "sunscreen_spf",
+     .kind = K_NUMBER,
+     .off = OFF(smp_scene, sunscreen_spf),
+     .lo = SMP_PARAM_LO(SMP_AGE_SUNSCREEN_SPF),
+     .hi = SMP_PARAM_HI(SMP_AGE_SUNSCREEN_SPF),
+     .def = SMP_PARAM_DEFAULT(SMP_AGE_SUNSCREEN_SPF),
+     .words = k_no_sunscreen,
+     .unit = "SPF",
+     .doc = "sun protection factor on the scalp when outdoors; \"none\", 0 or 1 = no sunscreen "
+            "(written \"none\")"},
     END,
 };
 

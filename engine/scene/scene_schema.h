@@ -33,7 +33,9 @@ struct field {
     double lo, hi;
     double def;               /* numbers, ints, bools, enum indices; NaN = null */
     const char *def_text;     /* strings; default of lists as JSON text */
-    const char *const *words; /* enum words, or a number list's named values; NULL-terminated */
+    const char *const *words; /* enum words, or a number list's named values; NULL-terminated.
+                                 A K_NUMBER's one word (e.g. "none") and the number 0 stand for
+                                 lo, which is written back as the word */
     int first;                /* enums: the value of words[0] (the next words count up) */
     const field *children;    /* objects and arrays, terminated by a NULL key */
     size_t elem_size;
