@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render.h"
 #include "smp/cli.h"
 #include "smp/cli_options.h"
 #include "smp/clock.h"
@@ -31,33 +32,6 @@ static const cli_command k_command = {
     .footer =
         "Exit status: 0 success, 1 rendering failed, 2 bad arguments, scene or output path.\n",
 };
-
-enum { MAX_YEARS = CLI_MAX_TIMES };
-
-typedef struct view_list {
-    smp_view views[SMP_VIEW_COUNT];
-    int count; /* 0: none given */
-} view_list;
-
-typedef struct render_job {
-    smp_scene_args scene_arg;
-    const char *out_dir, *sheet_path, *video_path, *compare;
-    view_list view_arg;
-    cli_times year_arg;
-    cli_size size;
-    cli_gl_args gl;
-    int quiet, fps;
-    double from, to, seconds; /* from and to: times shown (smp/scene.h), not untreated */
-    /* resolved */
-    smp_scene scene;
-    smp_view views[SMP_SCENE_MAX_VIEWS];
-    int view_count;
-    double years[MAX_YEARS]; /* times shown: untreated, healed or years after completion */
-    int year_count;
-    int compare_untreated;
-    double compare_years[2];
-    char stem[256];
-} render_job;
 
 /* --view: comma-separated view names. */
 static smp_status parse_views(const char *option, const char *text, void *dst, smp_error *err) {
@@ -123,6 +97,16 @@ static const cli_option k_options[] = {
     CLI_NUMBER("seconds", "S", "the video's length in seconds, {range} (default: 6)", render_job,
                seconds, 0.1, 600),
     CLI_INT("fps", "N", "the video's frame rate, {range} (default: 30)", render_job, fps, 1, 120),
+    CLI_APPEND("scenario", "SPEC",
+               "the same client under another plan or lifestyle: SPEC is 'LABEL: PATH=VALUE; "
+               "PATH=VALUE', the scene with those --set overrides (repeatable, up to 4; one "
+               "given is set beside the scene as it is). Pictures, --sheet and --video then "
+               "show the scenarios side by side",
+               render_job, scenario_specs, scenario_count),
+    CLI_STRING("chart", "FILE",
+               "also write a chart of the treated area's darkening and its colour difference to "
+               "the fringe over the years, one line per scenario, touch-up due marked",
+               render_job, chart_path),
     CLI_FLAG('q', "quiet", "print only the written paths", render_job, quiet),
     {0},
 };
@@ -161,9 +145,12 @@ static int resolve_job(render_job *j) {
         return cli_usage_error("render", "%s", err.message);
     if (smp_check_writable_dir(j->out_dir, &err) != SMP_OK)
         return cli_usage_error("render", "--out: %s", err.message);
-    const char *files[2] = {j->sheet_path, j->video_path};
-    const char *names[2] = {"--sheet", "--video"};
-    for (int i = 0; i < 2; ++i) {
+    if (j->scenario_count && j->compare)
+        return cli_usage_error("render", "--compare and --scenario do not go together: "
+                                         "scenarios are already shown side by side");
+    const char *files[3] = {j->sheet_path, j->video_path, j->chart_path};
+    const char *names[3] = {"--sheet", "--video", "--chart"};
+    for (int i = 0; i < 3; ++i) {
         if (!files[i]) continue;
         char dir[SMP_PATH_MAX];
         const char *slash = strrchr(files[i], '/');
@@ -178,32 +165,6 @@ static int resolve_job(render_job *j) {
     }
     smp_scene_args_stem(&j->scene_arg, j->stem, sizeof j->stem);
     return 0;
-}
-
-/* A picture at a time shown: untreated without dots, any other time at its model time. */
-static smp_status capture(smp_gl_session *h, const render_job *j, smp_view view, double year,
-                          smp_image *img, smp_error *err) {
-    smp_frame_desc frame = smp_frame_default();
-    smp_pipeline_camera(&h->p, view, (float)j->size.width / (float)j->size.height, &frame.camera);
-    double t_years;
-    frame.hide_dots = !smp_scene_model_years(&j->scene, year, &t_years);
-    smp_status s = smp_gl_session_frame(h, t_years, &frame, err);
-    return s == SMP_OK ? smp_renderer_capture(h->renderer, &frame, img, err) : s;
-}
-
-/* A caption in the top left corner of a picture, sized to it. */
-static void caption(smp_font *font, smp_image *img, const char *text) {
-    float px = img->height / 28.0f < 12 ? 12 : img->height / 28.0f;
-    const uint8_t ink[4] = {240, 240, 236, 255};
-    smp_text_draw(font, img, (int)px, (int)(px * 1.8f), px, ink, text);
-}
-
-static int write_png(const char *path, const smp_image *img) {
-    smp_error err = {0};
-    if (smp_image_write_png(path, img, &err) != SMP_OK) return cli_fail("render", &err);
-    printf("%s\n", path);
-    fflush(stdout);
-    return CLI_EXIT_OK;
 }
 
 /* Left half from a, right half from b, a thin divider, and a label on each side. */
@@ -242,8 +203,8 @@ static int render_compare(smp_gl_session *h, const render_job *j, smp_font *font
             char left[64], right[64], path[SMP_PATH_MAX], ta[32], tb[32];
             smp_year_tag(ya, ta, sizeof ta);
             smp_year_tag(yb, tb, sizeof tb);
-            if (capture(h, j, j->views[v], ya, &a, &err) != SMP_OK ||
-                capture(h, j, j->views[v], yb, &b, &err) != SMP_OK) {
+            if (render_capture(h, &j->scene, j->views[v], ya, &a, &err) != SMP_OK ||
+                render_capture(h, &j->scene, j->views[v], yb, &b, &err) != SMP_OK) {
                 rc = cli_fail("render", &err);
                 break;
             }
@@ -256,7 +217,7 @@ static int render_compare(smp_gl_session *h, const render_job *j, smp_font *font
                 snprintf(path, sizeof path, "%s/%s_%s_%s_vs_%s.png", j->out_dir, j->stem,
                          smp_view_name(j->views[v]), ta, tb);
             split(&a, &b, &out, font, left, right);
-            rc = write_png(path, &out);
+            rc = render_write_png(path, &out);
             smp_progress_step(pg);
         }
     smp_image_free(&a);
@@ -285,9 +246,9 @@ static int render_video(smp_gl_session *h, const render_job *j, smp_font *font, 
             smp_year_label(year, label, sizeof label);
         else
             snprintf(label, sizeof label, "Year %.1f after completion", year);
-        smp_status st = capture(h, j, j->views[0], year, &img, &err);
+        smp_status st = render_capture(h, &j->scene, j->views[0], year, &img, &err);
         if (st == SMP_OK) {
-            caption(font, &img, label);
+            render_caption(font, &img, label);
             st = smp_video_write(&v, &img, &err);
         }
         if (st != SMP_OK) {
@@ -344,11 +305,11 @@ static int run(render_job *j) {
                 break;
             }
             if (smp_image_alloc(img, j->size.width, j->size.height, &err) != SMP_OK ||
-                capture(&h, j, j->views[v], j->years[y], img, &err) != SMP_OK) {
+                render_capture(&h, &j->scene, j->views[v], j->years[y], img, &err) != SMP_OK) {
                 rc = cli_fail("render", &err);
                 break;
             }
-            rc = write_png(path, img);
+            rc = render_write_png(path, img);
             if (!j->sheet_path) smp_image_free(img);
             smp_progress_step(&pg);
         }
@@ -376,7 +337,7 @@ static int run(render_job *j) {
         if (smp_sheet_compose(&sd, font, &sheet, &err) != SMP_OK)
             rc = cli_fail("render", &err);
         else
-            rc = write_png(j->sheet_path, &sheet);
+            rc = render_write_png(j->sheet_path, &sheet);
         smp_image_free(&sheet);
     }
     for (int i = 0; cells && i < images; ++i) smp_image_free(&cells[i]);
@@ -408,5 +369,7 @@ int cmd_render(int argc, char **argv) {
     int rc = cli_parse(&k_command, groups, 4, argc, argv);
     if (rc != CLI_PARSED) return rc;
     if ((rc = resolve_job(&j))) return rc;
-    return run(&j);
+    if (j.scenario_count) return render_scenarios(&j);
+    rc = run(&j);
+    return rc == CLI_EXIT_OK && j.chart_path ? render_scenarios(&j) : rc;
 }

@@ -4,6 +4,17 @@
 
 #include "smp/clock.h"
 
+/* A renderer on the current context with the pipeline's head, dots and hair. */
+static smp_status upload(smp_gl_session *h, int msaa_samples, smp_error *err) {
+    smp_renderer_desc rd = {.msaa_samples = msaa_samples};
+    smp_status s;
+    if ((s = smp_renderer_create(&rd, &h->renderer, err)) == SMP_OK &&
+        (s = smp_renderer_set_head(h->renderer, &h->p.head, err)) == SMP_OK &&
+        (s = smp_renderer_set_dots(h->renderer, &h->p.dots, err)) == SMP_OK)
+        s = smp_renderer_set_hair(h->renderer, &h->p.hair, err);
+    return s;
+}
+
 smp_status smp_gl_session_open_scene(smp_gl_session *h, const smp_gl_context_desc *gd,
                                      int msaa_samples, const smp_scene *scene, smp_error *err) {
     memset(h, 0, sizeof *h);
@@ -16,12 +27,20 @@ smp_status smp_gl_session_open_scene(smp_gl_session *h, const smp_gl_context_des
         smp_gl_session_close(h);
         return s;
     }
-    smp_renderer_desc rd = {.msaa_samples = msaa_samples};
-    if ((s = smp_renderer_create(&rd, &h->renderer, err)) == SMP_OK &&
-        (s = smp_renderer_set_head(h->renderer, &h->p.head, err)) == SMP_OK &&
-        (s = smp_renderer_set_dots(h->renderer, &h->p.dots, err)) == SMP_OK)
-        s = smp_renderer_set_hair(h->renderer, &h->p.hair, err);
-    if (s != SMP_OK) smp_gl_session_close(h);
+    if ((s = upload(h, msaa_samples, err)) != SMP_OK) smp_gl_session_close(h);
+    return s;
+}
+
+smp_status smp_gl_session_open_beside(const smp_gl_session *base, int msaa_samples,
+                                      const smp_scene *scene, smp_gl_session *out, smp_error *err) {
+    memset(out, 0, sizeof *out);
+    double t0 = smp_clock_ms();
+    smp_status s = smp_pipeline_build(scene, SMP_PIPELINE_ALL, &out->p, err);
+    if (s != SMP_OK) return s;
+    out->head_build_ms = smp_clock_ms() - t0;
+    out->head_bounds = out->p.bounds;
+    out->gl = base->gl, out->shares_gl = 1;
+    if ((s = upload(out, msaa_samples, err)) != SMP_OK) smp_gl_session_close(out);
     return s;
 }
 
@@ -33,7 +52,7 @@ smp_status smp_gl_session_open(smp_gl_session *h, smp_gl_backend backend, int ms
 
 void smp_gl_session_close(smp_gl_session *h) {
     smp_renderer_destroy(h->renderer);
-    smp_gl_context_destroy(h->gl);
+    if (!h->shares_gl) smp_gl_context_destroy(h->gl);
     smp_pipeline_free(&h->p);
     memset(h, 0, sizeof *h);
 }

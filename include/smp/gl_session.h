@@ -18,6 +18,7 @@ typedef struct smp_gl_session {
     smp_pipeline p;
     smp_bounds head_bounds;
     double head_build_ms;
+    int shares_gl; /* opened beside another session: its context is not this one's to close */
 } smp_gl_session;
 
 /* Builds the scene's pipeline, brings up GL as described, uploads the head, the dots and the
@@ -28,6 +29,11 @@ smp_status smp_gl_session_open_scene(smp_gl_session *h, const smp_gl_context_des
 /* The same with a headless backend (SMP_GL_AUTO unless told). */
 smp_status smp_gl_session_open(smp_gl_session *h, smp_gl_backend backend, int msaa_samples,
                                const smp_scene *scene, smp_error *err);
+/* Another scene on base's GL context (base must stay open longer): its own pipeline and
+ * renderer, so scenarios are drawn one after the other without a second context or any
+ * upload between them. */
+smp_status smp_gl_session_open_beside(const smp_gl_session *base, int msaa_samples,
+                                      const smp_scene *scene, smp_gl_session *out, smp_error *err);
 void smp_gl_session_close(smp_gl_session *h);
 
 /* A frame of the scene at t_years, without GL: the client's skin colour, its optics and the

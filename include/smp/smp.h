@@ -34,6 +34,7 @@
  *           score.h        a dot set graded against an exercise, with hints
  * output    text.h         text on images with a real font (FreeType)
  *           sheet.h        contact sheets: a labelled grid of renders
+ *           chart.h        line charts: a quantity against the years, one line per scenario
  *           video.h        time-lapse MP4 through ffmpeg
  * render    gl_context.h   an OpenGL 3.3 core context, headless or in a window
  *           renderer.h     draws the head, the dots and the hair into the current context
@@ -87,6 +88,7 @@
 #include "smp/training.h"
 
 #include "smp/sheet.h"
+#include "smp/chart.h"
 #include "smp/text.h"
 #include "smp/video.h"
 
