@@ -208,7 +208,8 @@ Test(view_input, typing_goes_to_the_field_and_widgets_answer_clicks) {
     cr_assert(ch > 5, "the Dots checkbox is not drawn\n%s", s);
     at((int)(cx + ch / 2), (int)(cy + ch / 2));
     XDO("click", "1");
-    assert_flag(after(), "dots", 1, "a click on the Dots checkbox");
+    s = after();
+    assert_flag(s, "dots", 1, "a click on the Dots checkbox");
     /* a click three quarters along the timeline: the year under the pointer */
     double tx = json_array_item(s, "timeline_slider", 0),
            ty = json_array_item(s, "timeline_slider", 1),
@@ -261,5 +262,67 @@ Test(view_input, training_mode_answers_keys_and_clicks) {
     assert_flag(keys("p"), "projection", 1, "key P");
     assert_flag(keys("p"), "projection", 0, "key P again");
     assert_flag(keys("t"), "training", 0, "key T again");
+    quit_with_escape();
+}
+
+/* Ctrl+Z and Ctrl+Y undo and redo scene edits (a set in the script is one step each). */
+Test(view_input, ctrl_z_undoes_scene_edits_and_ctrl_y_redoes_them) {
+    start("set client.skin.mst=8\nset lifestyle.sunscreen_spf=50");
+    const char *s = after();
+    cr_assert_eq((int)json_number(s, "mst"), 8, "\n%s", s);
+    cr_assert_eq((int)json_number(s, "undo_steps"), 2, "two accepted edits\n%s", s);
+    at(640, 330);
+    s = keys("ctrl+z");
+    cr_assert_float_eq(json_number(s, "sunscreen_spf"), 1.0, 1e-9, "Ctrl+Z: \n%s", s);
+    cr_assert_eq((int)json_number(s, "mst"), 8, "Ctrl+Z took two steps\n%s", s);
+    s = keys("ctrl+z");
+    cr_assert_eq((int)json_number(s, "mst"), 4, "Ctrl+Z twice\n%s", s);
+    cr_assert_eq((int)json_number(s, "redo_steps"), 2, "\n%s", s);
+    s = keys("ctrl+y");
+    cr_assert_eq((int)json_number(s, "mst"), 8, "Ctrl+Y\n%s", s);
+    s = keys("ctrl+shift+z");
+    cr_assert_float_eq(json_number(s, "sunscreen_spf"), 50.0, 1e-9, "Ctrl+Shift+Z\n%s", s);
+    quit_with_escape();
+}
+
+/* A number typed into a slider (Ctrl+click, type, Enter) is checked once, when committed: an
+ * out-of-range one is refused by its field (no line of a file nobody wrote) and changes
+ * nothing; "45" is one edit, not "4" then "45". */
+Test(view_input, a_typed_number_counts_when_committed) {
+    start("");
+    const char *s = after();
+    double x = json_array_item(s, "spf_slider", 0), y = json_array_item(s, "spf_slider", 1),
+           w = json_array_item(s, "spf_slider", 2), h = json_array_item(s, "spf_slider", 3);
+    cr_assert(w > 20 && h > 5, "the sunscreen slider is not drawn\n%s", s);
+    int undo0 = (int)json_number(s, "undo_steps");
+    char sx[16], sy[16];
+    snprintf(sx, sizeof sx, "%d", (int)(x + w / 2));
+    snprintf(sy, sizeof sy, "%d", (int)(y + h / 2));
+    XDO("mousemove", "--window", "%w", sx, sy);
+    XDO("keydown", "ctrl");
+    XDO("click", "1");
+    XDO("keyup", "ctrl");
+    XDO("key", "ctrl+a");
+    XDO("type", "150");
+    s = after();
+    cr_assert_float_eq(json_number(s, "sunscreen_spf"), 1.0, 1e-9, "changed while typing\n%s", s);
+    XDO("key", "Return");
+    s = after();
+    cr_assert_float_eq(json_number(s, "sunscreen_spf"), 1.0, 1e-9, "150 accepted\n%s", s);
+    char status[512];
+    json_string(s, "status", status, sizeof status);
+    cr_assert_not_null(strstr(status, "lifestyle.sunscreen_spf"), "status: %s", status);
+    cr_assert_null(strstr(status, "default.json"), "status: %s", status);
+    cr_assert_null(strstr(status, "built-in"), "status: %s", status);
+    XDO("keydown", "ctrl");
+    XDO("click", "1");
+    XDO("keyup", "ctrl");
+    XDO("key", "ctrl+a");
+    XDO("type", "45");
+    XDO("key", "Return");
+    s = after();
+    cr_assert_float_eq(json_number(s, "sunscreen_spf"), 45.0, 1e-9, "45 not taken\n%s", s);
+    cr_assert_eq((int)json_number(s, "undo_steps"), undo0 + 1, "typing 45 made %d steps\n%s",
+                 (int)json_number(s, "undo_steps") - undo0, s);
     quit_with_escape();
 }

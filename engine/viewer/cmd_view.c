@@ -159,14 +159,16 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
             view_message(v, 1, "%s", err.message);
         break;
     case SDLK_z:
-        if (ctrl && shift)
-            view_train_redo(v);
-        else if (ctrl)
-            view_train_undo(v);
+    case SDLK_y: {
+        /* punctures in training, scene edits otherwise */
+        int redo = k->keysym.sym == SDLK_y || shift;
+        if (!ctrl) break;
+        if (v->training)
+            redo ? view_train_redo(v) : view_train_undo(v);
+        else if ((redo ? view_redo(v, &err) : view_undo(v, &err)) != SMP_OK)
+            view_message(v, 1, "%s", err.message);
         break;
-    case SDLK_y:
-        if (ctrl) view_train_redo(v);
-        break;
+    }
     default:
         if (k->keysym.sym >= SDLK_1 && k->keysym.sym <= SDLK_7)
             view_go_to(v, (smp_view)(k->keysym.sym - SDLK_1));

@@ -129,8 +129,46 @@ int ui_checkbox(const char *label, int *value) {
     return changed ? 1 : 0;
 }
 
+/* A number typed into a slider (Ctrl+click) counts when it is committed (Enter, or a click
+ * elsewhere), not at every keystroke: "1461" would otherwise be checked as 1, 14 and 146
+ * first, and refused. While the text is edited, the latest value waits here; Esc drops it. */
+static ImGuiID g_typed_id;
+static double g_typed_value;
+
+static int committed(bool changed, double *value) {
+    const ImGuiContext &g = *GImGui;
+    ImGuiID id = ImGui::GetItemID();
+    if (g.ActiveId == id && g.TempInputId == id) { /* being typed */
+        if (changed || g_typed_id != id) g_typed_id = id, g_typed_value = *value;
+        return 0;
+    }
+    if (g_typed_id == id) { /* typing ended this frame (with its last character, maybe) */
+        g_typed_id = 0;
+        if (ImGui::IsKeyDown(ImGui::GetKeyIndex(ImGuiKey_Escape))) return 0;
+        if (!changed) *value = g_typed_value;
+        return 1;
+    }
+    return changed ? 1 : 0;
+}
+
 int ui_slider_float(const char *label, float *value, float min, float max, const char *format) {
-    return ImGui::SliderFloat(label, value, min, max, format) ? 1 : 0;
+    double typed = *value;
+    bool changed = ImGui::SliderFloat(label, value, min, max, format);
+    if (changed) typed = *value;
+    int take = committed(changed, &typed);
+    *value = (float)typed;
+    return take;
+}
+
+int ui_drag_float(const char *label, float *value, float speed, float min, float max,
+                  const char *format) {
+    double typed = *value;
+    bool changed =
+        ImGui::DragFloat(label, value, speed, min, max, format, ImGuiSliderFlags_AlwaysClamp);
+    if (changed) typed = *value;
+    int take = committed(changed, &typed);
+    *value = (float)typed;
+    return take;
 }
 
 int ui_slider_int(const char *label, int *value, int min, int max) {
@@ -168,7 +206,12 @@ int ui_timeline(const char *label, float *year, float min_year, float max_year, 
 }
 
 int ui_slider_int_text(const char *label, int *value, int min, int max, const char *format) {
-    return ImGui::SliderInt(label, value, min, max, format) ? 1 : 0;
+    double typed = *value;
+    bool changed = ImGui::SliderInt(label, value, min, max, format);
+    if (changed) typed = *value;
+    int take = committed(changed, &typed);
+    *value = (int)typed;
+    return take;
 }
 
 int ui_radio(const char *label, int active) { return ImGui::RadioButton(label, active != 0); }

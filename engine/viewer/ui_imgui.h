@@ -31,6 +31,11 @@ int ui_button(const char *label);
 int ui_checkbox(const char *label, int *value);
 int ui_slider_float(const char *label, float *value, float min, float max, const char *format);
 int ui_slider_int(const char *label, int *value, int min, int max);
+/* A number dragged (speed per pixel) or typed (Ctrl+click or double click) within [min, max]. A
+ * slider's or drag's typed number is returned once, when committed (Enter or a click
+ * elsewhere; Esc drops it), not at every keystroke. */
+int ui_drag_float(const char *label, float *value, float speed, float min, float max,
+                  const char *format);
 int ui_combo(const char *label, int *current, const char *const *items, int count);
 int ui_slider_int_text(const char *label, int *value, int min, int max, const char *format);
 int ui_radio(const char *label, int active);

@@ -34,14 +34,16 @@
 #include "view_training.h"
 
 enum {
-    VIEW_MAX_YEARS = 20,     /* the timeline runs from the first session to this many years
-                                after the completion of treatment */
-    VIEW_PLOT_SAMPLES = 81,  /* contrast curve points: every quarter year */
-    VIEW_MAX_MESSAGES = 8,   /* errors kept for the window */
-    VIEW_MESSAGE_MAX = 400,  /* one line each */
-    VIEW_PATH_MAX = 1024,    /* the Files panel's path fields */
-    VIEW_FRAME_SAMPLES = 60, /* frame times averaged by the HUD */
-    VIEW_REPORT_MS = 8000,   /* a report of something done shows this long */
+    VIEW_MAX_YEARS = 20,        /* the timeline runs from the first session to this many years
+                                   after the completion of treatment */
+    VIEW_PLOT_SAMPLES = 81,     /* contrast curve points: every quarter year */
+    VIEW_MAX_MESSAGES = 8,      /* errors kept for the window */
+    VIEW_MESSAGE_MAX = 400,     /* one line each */
+    VIEW_PATH_MAX = 1024,       /* the Files panel's path fields */
+    VIEW_FRAME_SAMPLES = 60,    /* frame times averaged by the HUD */
+    VIEW_REPORT_MS = 8000,      /* a report of something done shows this long */
+    VIEW_UNDO_MAX = 64,         /* scene edits that can be undone */
+    VIEW_UNDO_GESTURE_MS = 600, /* edits of one field closer than this are one step */
 };
 
 /* What an edit touches: the model only (instant) or the dots (a background rebuild). */
@@ -73,6 +75,7 @@ typedef enum view_widget {
     VIEW_WIDGET_TIMELINE,  /* the year slider */
     VIEW_WIDGET_SAVE_PATH, /* the Files panel's field for Save */
     VIEW_WIDGET_DOTS,      /* the View section's Dots checkbox */
+    VIEW_WIDGET_SPF,       /* the Lifestyle section's sunscreen slider */
     VIEW_WIDGET_COUNT
 } view_widget;
 
@@ -105,6 +108,7 @@ typedef struct viewer {
     int show_dots, show_hair, show_skin;
     int hide_panels;            /* Tab: the head alone, the timeline kept */
     int show_help;              /* ? or F1: the keys and the mouse, over everything */
+    int time_unit;              /* session dates in days, weeks, months or years (0..3) */
     int input_pending;          /* input events wait for later frames (cmd_view.c trickles them) */
     double last_input_event_ms; /* when events last came in or waited (smp_clock_ms) */
     float widget_rect[VIEW_WIDGET_COUNT][4]; /* x, y, width, height; 0 when not drawn */
@@ -124,6 +128,14 @@ typedef struct viewer {
     char alt_label[64];           /* what the other lifestyle is */
     float due_years;              /* touch-up due, or <= 0 if never within the timeline */
     float mst_swatch_srgb[10][3]; /* Monk scale presets, for the skin-tone swatches */
+
+    /* scene edits to undo and redo (view_undo): whole scenes, newest last */
+    smp_scene *undo[VIEW_UNDO_MAX], *redo[VIEW_UNDO_MAX];
+    int undo_count, redo_count;
+    double undo_ms;      /* the last edit remembered, for gestures */
+    const void *gesture; /* the field the panels are editing (NULL: an edit of its own) */
+    const void *last_gesture;
+    int restoring; /* an undo or redo is being applied: not an edit to remember */
 
     char messages[VIEW_MAX_MESSAGES][VIEW_MESSAGE_MAX];
     int message_count;
@@ -200,6 +212,13 @@ smp_status view_edit(viewer *v, const smp_scene *edited, smp_error *err);
 
 /* Applies one "path=value" override (as --set) through view_edit. */
 smp_status view_set(viewer *v, const char *assignment, smp_error *err);
+
+/* Undo the last scene edit (a slider's drag is one), or redo the last undone; a new edit
+ * drops what could be redone, opening a scene drops both (view_forget_edits). Refused while
+ * training. */
+smp_status view_undo(viewer *v, smp_error *err);
+smp_status view_redo(viewer *v, smp_error *err);
+void view_forget_edits(viewer *v);
 
 /* Loads a scene file; on failure the previous scene stays and the errors are shown. */
 smp_status view_open(viewer *v, const char *path, smp_error *err);

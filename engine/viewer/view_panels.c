@@ -40,6 +40,8 @@ static const key_help k_keys[] = {
     {KEYS_ALWAYS, "D", "dots on or off"},
     {KEYS_ALWAYS, "H", "the client's hair on or off"},
     {KEYS_CONSULTATION, "C", "compare: off, split, side by side"},
+    {KEYS_CONSULTATION, "Ctrl+Z", "undo a scene edit (a slider's drag is one)"},
+    {KEYS_CONSULTATION, "Ctrl+Y, Ctrl+Shift+Z", "redo a scene edit"},
     {KEYS_ALWAYS, "T", "training mode on or off"},
     {KEYS_ALWAYS, "Tab", "hide or show the panels"},
     {KEYS_ALWAYS, "? or F1", "this help"},
@@ -85,10 +87,12 @@ static void help_overlay(viewer *v) {
 
 /* --- editing one field ------------------------------------------------------------------- */
 
-/* field points into v->scene; the same field of a copy is edited and the copy checked. */
-static smp_scene *draft(const viewer *v, const void *field, void **field_in_draft) {
+/* field points into v->scene; the same field of a copy is edited and the copy checked. Edits
+ * of one field in a row are one gesture, undone as one step (a slider dragged). */
+static smp_scene *draft(viewer *v, const void *field, void **field_in_draft) {
     smp_scene *d = malloc(sizeof *d);
     if (!d) return NULL;
+    v->gesture = field;
     *d = v->scene;
     *field_in_draft = (char *)d + ((const char *)field - (const char *)&v->scene);
     return d;
@@ -163,6 +167,21 @@ static void client_section(viewer *v) {
     }
     ui_text_muted("MST %d", c->mst);
     slider_int(v, "Fitzpatrick", &c->fitzpatrick, 1, 6, k_roman[c->fitzpatrick - 1]);
+    /* the type usual for the tone, offered, not imposed: ask the client how he burns */
+    static const int usual[10] = {1, 2, 2, 3, 3, 4, 4, 5, 6, 6};
+    int suggested = usual[c->mst - 1];
+    if (suggested != c->fitzpatrick) {
+        char label[64];
+        snprintf(label, sizeof label, "Use %s, usual for MST %d", k_roman[suggested - 1], c->mst);
+        if (ui_button(label)) {
+            void *at;
+            smp_scene *d = draft(v, &c->fitzpatrick, &at);
+            if (d) *(int *)at = suggested;
+            commit(v, d);
+        }
+    }
+    ui_text_wrapped("MST is the skin's colour, as drawn; Fitzpatrick is how it burns and tans, "
+                    "which sets how fast sunlight fades the ink.");
 
     float hair[3];
     unsigned rgb = (unsigned)strtoul(c->hair_color + 1, NULL, 16);
@@ -210,13 +229,43 @@ static void client_section(viewer *v) {
         ui_text_muted("Scar %d: %s", i + 1, scars[c->scars[i].kind]);
 }
 
+/* Session dates in the unit the practitioner picked: days, weeks, months or years. */
+static const char *const k_units[] = {"days", "weeks", "months", "years"};
+static const double k_unit_days[] = {1.0, 7.0, 365.25 / 12.0, 365.25};
+static const char *const k_unit_formats[] = {"day %.0f", "week %.1f", "month %.1f", "year %.2f"};
+
+/* "day 42", "week 6.0", "month 1.4", "year 0.11". */
+static void date_text(int unit, int day, char *out, size_t size) {
+    double x = day / k_unit_days[unit];
+    switch (unit) {
+    case 0: snprintf(out, size, "day %.0f", x); break;
+    case 1: snprintf(out, size, "week %.1f", x); break;
+    case 2: snprintf(out, size, "month %.1f", x); break;
+    default: snprintf(out, size, "year %.2f", x);
+    }
+}
+
+/* The session's date, in the chosen unit, anywhere a scene file allows (0 to 100 years). */
+static void session_date(viewer *v, const smp_scene_session *s) {
+    int u = v->time_unit;
+    float x = (float)(s->day / k_unit_days[u]);
+    float speed = (float)(1.0 / k_unit_days[u]); /* a day a pixel */
+    if (!ui_drag_float("When", &x, speed, 0.0f, (float)(36500.0 / k_unit_days[u]),
+                       k_unit_formats[u]))
+        return;
+    void *at;
+    smp_scene *d = draft(v, &s->day, &at);
+    if (d) *(int *)at = (int)lround(x * k_unit_days[u]);
+    commit(v, d);
+}
+
 static void session_editor(viewer *v, int i) {
     const smp_scene_session *s = &v->scene.plan.sessions[i];
     static const char *const kinds[] = {"session", "touch-up"};
     static const char *const inks[] = {"carbon", "temporary"};
     ui_push_id(i);
     combo_enum(v, "Kind", &s->kind, kinds, 2);
-    slider_int(v, "Day", &s->day, 0, 3650, "%d");
+    session_date(v, s);
     slider_double(v, "Density", &s->density_fraction, 0, 1, "%.2f of full");
     combo_enum(v, "Ink", &s->ink, inks, 2);
     slider_double(v, "Dilution", &s->dilution, 0, 0.95f, "%.2f");
@@ -238,11 +287,13 @@ static void plan_section(viewer *v) {
     slider_double(v, "Softness mm", &p->hairline_softness_mm, 0.5f, 30, "%.1f");
     slider_double(v, "Fine irreg.", &p->micro_irregularity_mm, 0, 10, "%.1f mm");
     slider_double(v, "Broad irreg.", &p->macro_irregularity_mm, 0, 20, "%.1f mm");
+    ui_combo("Dates in", &v->time_unit, k_units, 4);
     for (int i = 0; i < p->session_count; ++i) {
-        char title[64];
-        snprintf(title, sizeof title, "%s %d, day %d###session%d",
-                 p->sessions[i].kind == SMP_SESSION_TOUCH_UP ? "Touch-up" : "Session", i + 1,
-                 p->sessions[i].day, i);
+        char title[96], when[32];
+        date_text(v->time_unit, p->sessions[i].day, when, sizeof when);
+        snprintf(title, sizeof title, "%s %d, %s###session%d",
+                 p->sessions[i].kind == SMP_SESSION_TOUCH_UP ? "Touch-up" : "Session", i + 1, when,
+                 i);
         if (ui_section(title, 0)) session_editor(v, i);
     }
     if (p->session_count < SMP_SCENE_MAX_SESSIONS && ui_button("Add touch-up")) {
@@ -283,6 +334,7 @@ static void lifestyle_section(viewer *v) {
     slider_double(v, "Outdoor hours", &v->scene.outdoor_hours_per_day, 0, 16, "%.1f h/day");
     slider_double(v, "Sunscreen SPF", &v->scene.sunscreen_spf, 1, 100,
                   v->scene.sunscreen_spf <= 1 ? "none" : "%.0f");
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_SPF]);
 }
 
 static void view_section(viewer *v) {

@@ -506,11 +506,15 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
             v->show_help ? "true" : "false", k_compare_names[v->compare], v->split);
     fprintf(f.stream,
             "  \"training\": %s,\n  \"projection\": %s,\n  \"punctures\": %zu,\n"
-            "  \"messages\": %d,\n  \"widgets\": {",
+            "  \"messages\": %d,\n  \"undo_steps\": %d,\n  \"redo_steps\": %d,\n"
+            "  \"mst\": %d,\n  \"fitzpatrick\": %d,\n  \"sunscreen_spf\": %g,\n"
+            "  \"widgets\": {",
             v->training ? "true" : "false", v->train_projection ? "true" : "false",
-            punctures ? punctures->count : (size_t)0, v->message_count);
+            punctures ? punctures->count : (size_t)0, v->message_count, v->undo_count,
+            v->redo_count, v->scene.client.mst, v->scene.client.fitzpatrick,
+            v->scene.sunscreen_spf);
     static const char *const names[VIEW_WIDGET_COUNT] = {"timeline_slider", "save_field",
-                                                         "dots_checkbox"};
+                                                         "dots_checkbox", "spf_slider"};
     for (int i = 0; i < VIEW_WIDGET_COUNT; ++i) {
         const float *r = v->widget_rect[i];
         fprintf(f.stream, "%s\"%s\": [%.0f, %.0f, %.0f, %.0f]", i ? ", " : "", names[i], r[0], r[1],
@@ -520,6 +524,8 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
     put_json_string(f.stream, v->scene_path);
     fputs(",\n  \"save_field_text\": ", f.stream);
     put_json_string(f.stream, v->save_path);
+    fputs(",\n  \"status\": ", f.stream);
+    put_json_string(f.stream, v->message_count ? v->messages[v->message_count - 1] : "");
     fputs("\n}\n", f.stream);
     return written(smp_atomic_file_commit(&f, err), c);
 }

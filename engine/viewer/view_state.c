@@ -45,13 +45,25 @@ void view_message(viewer *v, int is_error, const char *fmt, ...) {
     if (v->echo_messages) fprintf(stderr, "smpsim view: %s\n", v->messages[v->message_count - 1]);
 }
 
-static void show_report(viewer *v, const smp_scene_report *rep) {
+/* A message about an edit without the "FILE:LINE: " of the text it was checked through: the
+ * line of a file nobody wrote means nothing; the field path that follows says it all. */
+static const char *without_location(const char *message, const char *path) {
+    size_t n = path ? strlen(path) : 0;
+    if (!n || strncmp(message, path, n) != 0 || message[n] != ':') return message;
+    const char *p = message + n + 1;
+    while (*p >= '0' && *p <= '9') ++p;
+    return p[0] == ':' && p[1] == ' ' ? p + 2 : message;
+}
+
+static void show_report_of(viewer *v, const smp_scene_report *rep, const char *checked_as) {
     view_clear_messages(v);
     for (int i = 0; i < rep->count && i < VIEW_MAX_MESSAGES; ++i)
-        view_message(v, 1, "%s", rep->messages[i]);
+        view_message(v, 1, "%s", without_location(rep->messages[i], checked_as));
     int hidden = rep->count + rep->dropped - VIEW_MAX_MESSAGES;
     if (hidden > 0) view_message(v, 1, "... and %d more", hidden);
 }
+
+static void show_report(viewer *v, const smp_scene_report *rep) { show_report_of(v, rep, NULL); }
 
 void view_init(viewer *v) {
     v->shown = v->scene;
@@ -92,8 +104,10 @@ static smp_status validate(viewer *v, const smp_scene *base, const char *set, sm
     if (!rep)
         smp_error_set(err, st, "out of memory checking the scene");
     else if (st != SMP_OK) {
-        show_report(v, rep);
+        show_report_of(v, rep, base->source);
         *err = rep->first;
+        snprintf(err->message, sizeof err->message, "%s",
+                 without_location(rep->first.message, base->source));
     }
     free(rep);
     free(json);
@@ -119,12 +133,51 @@ static smp_status refuse_while_training(viewer *v, smp_error *err) {
     return err->status;
 }
 
+/* ---- undo and redo of scene edits ----------------------------------------------------- */
+
+static void drop_scenes(smp_scene **stack, int *count) {
+    for (int i = 0; i < *count; ++i) free(stack[i]);
+    *count = 0;
+}
+
+/* Pushes a copy of scene; the oldest goes when the stack is full. */
+static void push_scene(smp_scene **stack, int *count, const smp_scene *scene) {
+    smp_scene *copy = malloc(sizeof *copy);
+    if (!copy) return; /* out of memory: that step cannot be undone, nothing else is lost */
+    *copy = *scene;
+    if (*count == VIEW_UNDO_MAX) {
+        free(stack[0]);
+        memmove(stack, stack + 1, sizeof *stack * (VIEW_UNDO_MAX - 1));
+        --*count;
+    }
+    stack[(*count)++] = copy;
+}
+
+/* Before an accepted edit: the scene it replaces becomes a step to undo, unless the same
+ * gesture is still going on (a slider dragged edits the scene every frame: one step). */
+static void remember(viewer *v) {
+    double now = smp_clock_ms();
+    int same_gesture =
+        v->gesture && v->gesture == v->last_gesture && now - v->undo_ms <= VIEW_UNDO_GESTURE_MS;
+    if (v->undo_count == 0 || !same_gesture) push_scene(v->undo, &v->undo_count, &v->scene);
+    v->undo_ms = now;
+    v->last_gesture = v->gesture;
+    v->gesture = NULL;
+    drop_scenes(v->redo, &v->redo_count);
+}
+
+void view_forget_edits(viewer *v) {
+    drop_scenes(v->undo, &v->undo_count);
+    drop_scenes(v->redo, &v->redo_count);
+}
+
 /* What the edit invalidates decides the work (smp_pipeline_invalidated): new dots, fields or
  * a head are built in the background; a model is rebuilt at once; names, views and years need
  * nothing. Measured against the scene being built when a build is in flight. */
 static smp_status apply(viewer *v, const smp_scene *checked, smp_error *err) {
     if (same_scene(checked, &v->scene)) return SMP_OK; /* a combo picked its own value again */
     if (v->training) return refuse_while_training(v, err);
+    if (!v->restoring) remember(v);
     const smp_scene *base = v->build ? &v->build->scene : &v->shown;
     smp_pipeline_change change = smp_pipeline_invalidated(base, checked);
     if (change >= SMP_PIPELINE_CHANGED_DOTS || v->build) {
@@ -152,6 +205,7 @@ smp_status view_edit(viewer *v, const smp_scene *edited, smp_error *err) {
     smp_status st = validate(v, edited, NULL, checked, err);
     if (st == SMP_OK) st = apply(v, checked, err);
     if (st == SMP_OK && v->message_is_error) view_clear_messages(v);
+    v->gesture = NULL;
     free(checked);
     return st;
 }
@@ -159,10 +213,44 @@ smp_status view_edit(viewer *v, const smp_scene *edited, smp_error *err) {
 smp_status view_set(viewer *v, const char *assignment, smp_error *err) {
     smp_scene *checked = malloc(sizeof *checked);
     if (!checked) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory editing the scene");
+    v->gesture = NULL; /* a --set of its own: one step */
     smp_status st = validate(v, &v->scene, assignment, checked, err);
     if (st == SMP_OK) st = apply(v, checked, err);
     free(checked);
     return st;
+}
+
+/* Moves one step from one stack to the other, through apply (the edit rebuilds what it
+ * invalidates, as any edit does). */
+static smp_status step_history(viewer *v, smp_scene **from, int *from_count, smp_scene **to,
+                               int *to_count, const char *what, smp_error *err) {
+    if (v->training) return refuse_while_training(v, err);
+    if (*from_count == 0) {
+        view_message(v, 0, "nothing to %s", what);
+        return SMP_OK;
+    }
+    smp_scene *target = from[*from_count - 1];
+    push_scene(to, to_count, &v->scene);
+    v->restoring = 1;
+    smp_status st = apply(v, target, err);
+    v->restoring = 0;
+    if (st != SMP_OK) { /* the step stays where it was */
+        free(to[--*to_count]);
+        return st;
+    }
+    free(target);
+    --*from_count;
+    v->last_gesture = NULL; /* the next edit is a step of its own */
+    view_message(v, 0, "%s (%d more)", what[0] == 'u' ? "undone" : "redone", *from_count);
+    return SMP_OK;
+}
+
+smp_status view_undo(viewer *v, smp_error *err) {
+    return step_history(v, v->undo, &v->undo_count, v->redo, &v->redo_count, "undo", err);
+}
+
+smp_status view_redo(viewer *v, smp_error *err) {
+    return step_history(v, v->redo, &v->redo_count, v->undo, &v->undo_count, "redo", err);
 }
 
 smp_status view_open(viewer *v, const char *path, smp_error *err) {
@@ -181,6 +269,7 @@ smp_status view_open(viewer *v, const char *path, smp_error *err) {
             *err = rep->first;
         } else {
             v->scene = *loaded;
+            view_forget_edits(v); /* another case: its own history starts here */
             snprintf(v->scene_path, sizeof v->scene_path, "%s", path);
             view_clear_messages(v);
             view_message(v, 0, "opened %s", path);
@@ -336,6 +425,7 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
 }
 
 void view_shutdown(viewer *v) {
+    view_forget_edits(v);
     smp_pick_destroy(v->focus_pick);
     v->focus_pick = NULL;
     view_wait_build(v);
