@@ -29,6 +29,8 @@ PACKAGES=(
   xdotool
   # text on contact sheets and plots
   fonts-dejavu-core libfreetype-dev libfontconfig-dev
+  # the consultation report (PDF), and reading its pages back in the tests
+  libcairo2-dev poppler-utils
   # fuzzing the scene parser (clang's libFuzzer)
   clang libclang-rt-14-dev
 )

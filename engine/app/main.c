@@ -12,6 +12,7 @@ static const struct {
 } k_commands[] = {
     {"view", cmd_view, "interactive viewer: orbit the head, scrub the years"},
     {"render", cmd_render, "headless images, contact sheets, comparisons, time-lapse video"},
+    {"report", cmd_report, "the consultation report a client takes home, as one PDF"},
     {"scatter", cmd_scatter, "run the dot-scattering core alone: counts, timing, checksum"},
     {"bench", cmd_bench, "benchmarks: render, scatter, age"},
     {"check", cmd_check, "validate a scene file and print it resolved"},

@@ -230,6 +230,8 @@ static const field k_scar[] = {
 };
 
 static const field k_client[] = {
+    STR("name", smp_scene_client, name, "", NULL,
+        "the client's name, as captions and the consultation report print it; \"\" = not given"),
     OBJ_FLAT("skin", k_skin, "skin colour and sun behaviour"),
     OBJ_FLAT("hair", k_hair, "the client's own hair"),
     OBJ_FLAT("pattern", k_pattern, "the balding pattern"),

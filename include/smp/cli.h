@@ -37,6 +37,7 @@ int cli_split_list(char *text, char **items, int max);
 
 /* The commands. */
 int cmd_render(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_scatter(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

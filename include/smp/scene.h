@@ -80,6 +80,7 @@ typedef struct smp_scene_scar {
 } smp_scene_scar;
 
 typedef struct smp_scene_client {
+    char name[SMP_SCENE_TEXT_MAX];       /* who the case is for; "" = not given */
     int mst;                             /* Monk Skin Tone 1..10 */
     int fitzpatrick;                     /* I..VI as 1..6: sun behaviour, not colour */
     double melanin_fraction;             /* NaN = from the MST preset */

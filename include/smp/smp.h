@@ -35,6 +35,7 @@
  * output    text.h         text on images with a real font (FreeType)
  *           sheet.h        contact sheets: a labelled grid of renders
  *           chart.h        line charts: a quantity against the years, one line per scenario
+ *           pdf.h          A4 PDF pages (cairo): text, pictures, rules, written atomically
  *           video.h        time-lapse MP4 through ffmpeg
  * render    gl_context.h   an OpenGL 3.3 core context, headless or in a window
  *           renderer.h     draws the head, the dots and the hair into the current context
@@ -89,6 +90,7 @@
 
 #include "smp/sheet.h"
 #include "smp/chart.h"
+#include "smp/pdf.h"
 #include "smp/text.h"
 #include "smp/video.h"
 
