@@ -201,7 +201,10 @@ Test(view_input, typing_goes_to_the_field_and_widgets_answer_clicks) {
     at(640, 330);
     XDO("click", "1");
     assert_flag(keys("d"), "dots", 0, "D after leaving the field");
-    /* the Dots checkbox */
+    /* the Dots checkbox, at the foot of the Scene panel: the wheel over the panel scrolls
+     * it into view */
+    at(180, 300);
+    XDO("click", "--repeat", "6", "--delay", "30", "5");
     s = after();
     double cx = json_array_item(s, "dots_checkbox", 0), cy = json_array_item(s, "dots_checkbox", 1),
            ch = json_array_item(s, "dots_checkbox", 3);
@@ -324,5 +327,37 @@ Test(view_input, a_typed_number_counts_when_committed) {
     cr_assert_float_eq(json_number(s, "sunscreen_spf"), 45.0, 1e-9, "45 not taken\n%s", s);
     cr_assert_eq((int)json_number(s, "undo_steps"), undo0 + 1, "typing 45 made %d steps\n%s",
                  (int)json_number(s, "undo_steps") - undo0, s);
+    quit_with_escape();
+}
+
+/* The case is the client's: his name typed into the Case section is saved in the scene, and
+ * Save starts on a new file, never on the library scene that was opened. */
+Test(view_input, the_client_is_named_and_a_library_scene_is_never_the_default_save) {
+    char err_text[4096];
+    const char *args[] = {SMP_SOURCE_DIR "/scenes/sun-spf50.json", NULL};
+    cr_assert_eq(live_view_start(&g_lv, "", args, err_text, sizeof err_text), 0, "%s", err_text);
+    const char *s = after();
+    char text[1100];
+    json_string(s, "save_field_text", text, sizeof text);
+    cr_assert_str_eq(text, "sun-spf50-edited.json", "Save starts on '%s'", text);
+    json_string(s, "scene_file", text, sizeof text);
+    cr_assert_not_null(strstr(text, "scenes/sun-spf50.json"), "%s", text);
+    double hx = json_array_item(s, "case_header", 0), hy = json_array_item(s, "case_header", 1),
+           hh = json_array_item(s, "case_header", 3);
+    cr_assert(hh > 5, "the Case header is not drawn\n%s", s);
+    at((int)(hx + 40), (int)(hy + hh / 2)); /* open the section */
+    XDO("click", "1");
+    s = after();
+    double x = json_array_item(s, "client_field", 0), y = json_array_item(s, "client_field", 1),
+           w = json_array_item(s, "client_field", 2), h = json_array_item(s, "client_field", 3);
+    cr_assert(w > 20 && h > 5, "the client field is not drawn\n%s", s);
+    at((int)(x + w / 2), (int)(y + h / 2));
+    XDO("click", "1");
+    XDO("type", "--delay", "15", "Sam Example");
+    XDO("key", "Return");
+    s = after();
+    json_string(s, "client_name", text, sizeof text);
+    cr_assert_str_eq(text, "Sam Example", "the client is '%s'\n%s", text, s);
+    cr_assert_eq((int)json_number(s, "dots"), 1, "typing the name toggled dots (D)\n%s", s);
     quit_with_escape();
 }

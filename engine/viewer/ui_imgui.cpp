@@ -242,6 +242,12 @@ int ui_input_text(const char *label, char *buf, unsigned long size) {
     return ImGui::InputText(label, buf, size, ImGuiInputTextFlags_EnterReturnsTrue) ? 1 : 0;
 }
 
+int ui_input_text_committed(const char *label, char *buf, unsigned long size, int *active) {
+    bool enter = ImGui::InputText(label, buf, size, ImGuiInputTextFlags_EnterReturnsTrue);
+    *active = ImGui::IsItemActive() ? 1 : 0;
+    return enter || ImGui::IsItemDeactivatedAfterEdit() ? 1 : 0;
+}
+
 void ui_progress(float fraction, const char *caption) {
     ImGui::ProgressBar(fraction, ImVec2(-1.0f, 0.0f), caption);
 }

@@ -47,6 +47,9 @@ int ui_swatch(const char *id, const float srgb[3], int selected, float size);
 int ui_color(const char *label, float srgb[3]);
 /* A one-line text field editing buf (size bytes); returns 1 when Enter is pressed. */
 int ui_input_text(const char *label, char *buf, unsigned long size);
+/* The same, returning 1 when an edit is committed: Enter, or leaving the field after typing.
+ * *active says whether it is being typed into (the caller keeps buf until it is not). */
+int ui_input_text_committed(const char *label, char *buf, unsigned long size, int *active);
 /* fraction 0..1 with a caption on the bar. */
 void ui_progress(float fraction, const char *caption);
 void ui_text_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

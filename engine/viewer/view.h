@@ -76,6 +76,8 @@ typedef enum view_widget {
     VIEW_WIDGET_SAVE_PATH, /* the Files panel's field for Save */
     VIEW_WIDGET_DOTS,      /* the View section's Dots checkbox */
     VIEW_WIDGET_SPF,       /* the Lifestyle section's sunscreen slider */
+    VIEW_WIDGET_CASE,      /* the Case section's header */
+    VIEW_WIDGET_CLIENT,    /* the Case section's client name */
     VIEW_WIDGET_COUNT
 } view_widget;
 
@@ -145,6 +147,9 @@ typedef struct viewer {
     int echo_messages; /* automation: also print messages on stderr */
 
     char open_path[VIEW_PATH_MAX], save_path[VIEW_PATH_MAX];
+    /* the case's words as typed (client name, title, notes), committed on Enter or on leaving
+     * the field; otherwise they follow the scene */
+    char case_text[3][SMP_SCENE_TEXT_MAX];
     char shot_path[VIEW_PATH_MAX], sheet_path[VIEW_PATH_MAX], video_path[VIEW_PATH_MAX];
     view_video *video;  /* in progress, or NULL */
     int shot_size;      /* Files panel: 0 the window with its panels, else a render size */

@@ -180,8 +180,10 @@ static void client_section(viewer *v) {
             commit(v, d);
         }
     }
-    ui_text_wrapped("MST is the skin's colour, as drawn; Fitzpatrick is how it burns and tans, "
-                    "which sets how fast sunlight fades the ink.");
+    ui_text_muted("MST: the colour drawn · Fitzpatrick: how sun fades ink");
+    ui_hover_text("MST is the skin's colour, as drawn. Fitzpatrick is how the skin burns and\n"
+                  "tans, which sets how fast sunlight fades the ink. The button offers the\n"
+                  "type usual for the tone; ask the client how he burns.");
 
     float hair[3];
     unsigned rgb = (unsigned)strtoul(c->hair_color + 1, NULL, 16);
@@ -357,9 +359,33 @@ static void view_section(viewer *v) {
     if (v->heat_map != was) v->heat_ready = 0;
 }
 
+/* Client name, case title and notes: typed freely, saved in the scene when committed. */
+static void case_section(viewer *v) {
+    char *fields[3] = {v->scene.client.name, v->scene.name, v->scene.description};
+    static const char *const labels[3] = {"Client##case", "Title##case", "Notes##case"};
+    for (int i = 0; i < 3; ++i) {
+        int active = 0;
+        ui_item_width(-60);
+        int done =
+            ui_input_text_committed(labels[i], v->case_text[i], sizeof v->case_text[i], &active);
+        if (i == 0) ui_item_rect(v->widget_rect[VIEW_WIDGET_CLIENT]);
+        if (done && strcmp(v->case_text[i], fields[i]) != 0) {
+            void *at;
+            smp_scene *d = draft(v, fields[i], &at);
+            if (d) snprintf(at, SMP_SCENE_TEXT_MAX, "%s", v->case_text[i]);
+            commit(v, d);
+        }
+        if (!active) /* follows the scene (an undo, an opened file) while not typed into */
+            snprintf(v->case_text[i], sizeof v->case_text[i], "%s", fields[i]);
+    }
+}
+
 static void scene_panel(viewer *v) {
     float height = (float)v->height - 150.0f;
     if (ui_begin_fixed("Scene", 12, 12, 340, height > 200 ? height : 200)) {
+        int open = ui_section("Case: client, title, notes", 0);
+        ui_item_rect(v->widget_rect[VIEW_WIDGET_CASE]);
+        if (open) case_section(v);
         ui_text_wrapped("%s", v->scene.name);
         ui_text_muted("%zu dots, scattered in %.0f ms", v->h.p.dots.count, v->h.p.scatter_ms);
         double elapsed;

@@ -514,7 +514,8 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
             v->redo_count, v->scene.client.mst, v->scene.client.fitzpatrick,
             v->scene.sunscreen_spf);
     static const char *const names[VIEW_WIDGET_COUNT] = {"timeline_slider", "save_field",
-                                                         "dots_checkbox", "spf_slider"};
+                                                         "dots_checkbox",   "spf_slider",
+                                                         "case_header",     "client_field"};
     for (int i = 0; i < VIEW_WIDGET_COUNT; ++i) {
         const float *r = v->widget_rect[i];
         fprintf(f.stream, "%s\"%s\": [%.0f, %.0f, %.0f, %.0f]", i ? ", " : "", names[i], r[0], r[1],
@@ -524,6 +525,10 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
     put_json_string(f.stream, v->scene_path);
     fputs(",\n  \"save_field_text\": ", f.stream);
     put_json_string(f.stream, v->save_path);
+    fputs(",\n  \"client_name\": ", f.stream);
+    put_json_string(f.stream, v->scene.client.name);
+    fputs(",\n  \"case_title\": ", f.stream);
+    put_json_string(f.stream, v->scene.name);
     fputs(",\n  \"status\": ", f.stream);
     put_json_string(f.stream, v->message_count ? v->messages[v->message_count - 1] : "");
     fputs("\n}\n", f.stream);

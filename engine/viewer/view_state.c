@@ -65,6 +65,18 @@ static void show_report_of(viewer *v, const smp_scene_report *rep, const char *c
 
 static void show_report(viewer *v, const smp_scene_report *rep) { show_report_of(v, rep, NULL); }
 
+/* Save never starts on the file that was opened (a library scene, a client's record): it
+ * offers "NAME-edited.json" in the working directory, or "scene.json" for the built-in. */
+static void suggest_save_path(viewer *v) {
+    const char *name = strrchr(v->scene_path, '/');
+    name = name ? name + 1 : v->scene_path;
+    size_t stem = strcspn(name, ".");
+    if (!*name || !stem)
+        snprintf(v->save_path, sizeof v->save_path, "scene.json");
+    else
+        snprintf(v->save_path, sizeof v->save_path, "%.*s-edited.json", (int)stem, name);
+}
+
 void view_init(viewer *v) {
     v->shown = v->scene;
     /* where the years and the divider start is not a scrub */
@@ -79,8 +91,7 @@ void view_init(viewer *v) {
             v->mst_swatch_srgb[m - 1][k] = (float)smp_srgb_encode(skin.albedo_linear[k]);
     }
     snprintf(v->open_path, sizeof v->open_path, "%s", v->scene_path);
-    snprintf(v->save_path, sizeof v->save_path, "%s",
-             v->scene_path[0] ? v->scene_path : "scene.json");
+    suggest_save_path(v);
     snprintf(v->shot_path, sizeof v->shot_path, "smpsim.png");
     snprintf(v->sheet_path, sizeof v->sheet_path, "sheet.png");
     snprintf(v->video_path, sizeof v->video_path, "timelapse.mp4");
@@ -271,6 +282,7 @@ smp_status view_open(viewer *v, const char *path, smp_error *err) {
             v->scene = *loaded;
             view_forget_edits(v); /* another case: its own history starts here */
             snprintf(v->scene_path, sizeof v->scene_path, "%s", path);
+            suggest_save_path(v);
             view_clear_messages(v);
             view_message(v, 0, "opened %s", path);
             view_start_build(v, 1);
