@@ -233,7 +233,7 @@ static smp_status sun_block(report *r, smp_error *err) {
     const double bw = (TEXT_WIDTH - 12) / 2, bh = bw * 0.75;
     habit *both[2] = {&r->now, &r->sun};
     for (int i = 0; i < 2; ++i) {
-        char caption[320], fig[160], due[64];
+        char caption[480], fig[160], due[64];
         figures(both[i], 5, fig, sizeof fig);
         describe_due(both[i], due, sizeof due);
         snprintf(caption, sizeof caption, "%s%s; touch-up due %s", both[i]->label, fig, due);
