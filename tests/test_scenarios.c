@@ -240,3 +240,26 @@ Test(scenarios, a_bad_scenario_is_named_and_nothing_is_written) {
     free(listing);
     free(lerr);
 }
+
+/* --no-stills writes only what was asked for besides the stills, and alone is refused. */
+Test(scenarios, no_stills_writes_only_the_sheet) {
+    char dir[1024], sheet[1100];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("no-stills"));
+    snprintf(sheet, sizeof sheet, "%s/sheet.png", dir);
+    cr_assert_eq(RUN("render", "--out", dir, "--no-stills"), 2, "%s", err);
+    cr_assert_not_null(strstr(err, "--no-stills leaves nothing to write"), "%s", err);
+    release();
+    int rc = RUN("render", "--out", dir, "--no-stills", "--sheet", sheet, "--years", "healed,5",
+                 "--view", "front,top", "--size", "320x180", "--msaa", "1", "--scenario",
+                 "SPF 50: lifestyle.sunscreen_spf=50");
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    char *listing = NULL, *lerr = NULL;
+    const char *ls[] = {"ls", "-A", dir, NULL};
+    cr_assert_eq(run_command(&listing, &lerr, ls), 0);
+    cr_assert_str_eq(listing, "sheet.png\n", "written: %s", listing);
+    char printed[1200];
+    snprintf(printed, sizeof printed, "%s\n", sheet);
+    cr_assert_str_eq(out, printed, "printed: %s", out);
+    free(listing);
+    free(lerr);
+}

@@ -107,6 +107,10 @@ static const cli_option k_options[] = {
                "also write a chart of the treated area's darkening and its colour difference to "
                "the fringe over the years, one line per scenario, touch-up due marked",
                render_job, chart_path),
+    CLI_FLAG(0, "no-stills",
+             "write only what --sheet, --compare, --video and --chart ask for, not a PNG per "
+             "time and view",
+             render_job, no_stills),
     CLI_FLAG('q', "quiet", "print only the written paths", render_job, quiet),
     {0},
 };
@@ -145,6 +149,9 @@ static int resolve_job(render_job *j) {
         return cli_usage_error("render", "%s", err.message);
     if (smp_check_writable_dir(j->out_dir, &err) != SMP_OK)
         return cli_usage_error("render", "--out: %s", err.message);
+    if (j->no_stills && !j->sheet_path && !j->compare && !j->video_path && !j->chart_path)
+        return cli_usage_error("render", "--no-stills leaves nothing to write: add --sheet, "
+                                         "--compare, --video or --chart");
     if (j->scenario_count && j->compare)
         return cli_usage_error("render", "--compare and --scenario do not go together: "
                                          "scenarios are already shown side by side");
@@ -284,17 +291,21 @@ static int run(render_job *j) {
         return cli_fail("render", &err);
     }
     int images = j->year_count * j->view_count;
+    int drawn = j->no_stills && !j->sheet_path ? 0 : images; /* cells drawn */
+    int written = j->no_stills ? 0 : images;                 /* stills written */
     int video_frames = j->video_path ? (int)(j->seconds * j->fps + 0.5) : 0;
     int treated = 0;
     for (int y = 0; y < j->year_count; ++y) treated += j->years[y] != SMP_YEAR_UNTREATED;
     int compares = j->compare ? j->view_count * (j->compare_untreated ? treated : 1) : 0;
     smp_progress pg;
-    smp_progress_begin(&pg, "rendering", images + compares + video_frames, j->quiet);
+    smp_progress_begin(&pg, "rendering", drawn + compares + video_frames, j->quiet);
 
     int rc = CLI_EXIT_OK;
     smp_image *cells = calloc((size_t)images, sizeof *cells);
     if (!cells) rc = CLI_EXIT_FAILURE, fprintf(stderr, "smpsim render: out of memory\n");
-    for (int y = 0; rc == CLI_EXIT_OK && y < j->year_count; ++y)
+    /* with --no-stills, only what the sheet needs is drawn, and nothing of it is written */
+    int draw_cells = !j->no_stills || j->sheet_path;
+    for (int y = 0; draw_cells && rc == CLI_EXIT_OK && y < j->year_count; ++y)
         for (int v = 0; rc == CLI_EXIT_OK && v < j->view_count; ++v) {
             smp_image *img = &cells[y * j->view_count + v];
             char path[SMP_PATH_MAX], tag[32];
@@ -309,7 +320,7 @@ static int run(render_job *j) {
                 rc = cli_fail("render", &err);
                 break;
             }
-            rc = render_write_png(path, img);
+            if (!j->no_stills) rc = render_write_png(path, img);
             if (!j->sheet_path) smp_image_free(img);
             smp_progress_step(&pg);
         }
@@ -349,7 +360,7 @@ static int run(render_job *j) {
     smp_gl_session_close(&h);
     if (rc == CLI_EXIT_OK && !j->quiet)
         fprintf(stderr, "smpsim render: %d image(s) of %dx%d in %.0f ms\n",
-                images + compares + (j->sheet_path != NULL), j->size.width, j->size.height,
+                written + compares + (j->sheet_path != NULL), j->size.width, j->size.height,
                 smp_clock_ms() - t0);
     return rc;
 }

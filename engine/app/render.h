@@ -25,7 +25,7 @@ typedef struct render_job {
     cli_times year_arg;
     cli_size size;
     cli_gl_args gl;
-    int quiet, fps;
+    int quiet, fps, no_stills;
     double from, to, seconds; /* from and to: times shown (smp/scene.h), not untreated */
     /* resolved */
     smp_scene scene;

@@ -245,7 +245,9 @@ static int pictures(scenario_run *r, smp_image *sheet_cells) {
             rc = cli_fail("render", &err);
     if (rc == CLI_EXIT_OK && smp_image_alloc(&out, j->size.width, j->size.height, &err) != SMP_OK)
         rc = cli_fail("render", &err);
-    for (int v = 0; rc == CLI_EXIT_OK && v < j->view_count; ++v)
+    /* with --no-stills only the sheet's view is drawn (when there is a sheet), not written */
+    int views = j->no_stills ? (sheet_cells ? 1 : 0) : j->view_count;
+    for (int v = 0; rc == CLI_EXIT_OK && v < views; ++v)
         for (int y = 0; rc == CLI_EXIT_OK && y < j->year_count; ++y) {
             char path[SMP_PATH_MAX], tag[32], label[96];
             smp_year_tag(j->years[y], tag, sizeof tag);
@@ -261,7 +263,7 @@ static int pictures(scenario_run *r, smp_image *sheet_cells) {
             side_by_side(r, cells, j->years[y], &out);
             smp_year_label(j->years[y], label, sizeof label);
             bottom_caption(r, &out, label);
-            rc = render_write_png(path, &out);
+            if (!j->no_stills) rc = render_write_png(path, &out);
             for (int i = 0; sheet_cells && v == 0 && i < r->count && rc == CLI_EXIT_OK; ++i) {
                 smp_image *keep = &sheet_cells[y * r->count + i];
                 if (smp_image_alloc(keep, r->cell_w, j->size.height, &err) != SMP_OK) {
@@ -456,7 +458,9 @@ int render_scenarios(render_job *j) {
     int draw = j->scenario_count > 0;
     if (open_sessions(&r, draw, &err) != SMP_OK || smp_font_open(NULL, &r.font, &err) != SMP_OK)
         rc = cli_fail("render", &err);
-    int pictures_n = draw ? j->view_count * j->year_count : 0;
+    int pictures_n = !draw          ? 0
+                     : j->no_stills ? (j->sheet_path ? j->year_count : 0)
+                                    : j->view_count * j->year_count;
     int video_frames = draw && j->video_path ? (int)(j->seconds * j->fps + 0.5) : 0;
     smp_image *sheet_cells = NULL;
     if (rc == CLI_EXIT_OK && draw && j->sheet_path &&
