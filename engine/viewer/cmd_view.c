@@ -455,6 +455,10 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
         }
         if (counting && fc.counted == 1) fc.first_ms = smp_clock_ms();
         smp_gl_context_swap(v->h.gl);
+        if (v->dots_landed && v->scene_drawn && v->edit_ms > 0) {
+            v->edit_to_screen_ms = smp_clock_ms() - v->edit_ms;
+            v->dots_landed = 0, v->edit_ms = 0;
+        }
         /* At rest (the frame showed the kept picture, nothing moves or is being written) the
          * window waits for input, a tenth of a second at most, instead of redrawing its
          * panels as fast as it can: the worker's scatter gets the CPU. Automation never waits. */

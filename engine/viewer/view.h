@@ -93,6 +93,9 @@ typedef struct viewer {
     int build_again;   /* a scatter edit came in while building */
     int reframe;       /* the head changed: frame it again when the build lands */
     double build_ms;   /* the last finished build's wall time */
+    double edit_ms;    /* when the edit that started the builds now running was made, or 0 */
+    int dots_landed;   /* the edit's dots are uploaded: the next drawn frame shows them */
+    double edit_to_screen_ms; /* the last edit to the end of the first frame showing it */
 
     view_orbit cam, goal; /* goal: where a preset or reset is taking the camera */
     int view_named;       /* the clinic view (smp_view) last gone to; -1 once moved by hand */

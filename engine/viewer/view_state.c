@@ -333,6 +333,7 @@ static void expected_stages(const viewer *v, view_build *b) {
 void view_start_build(viewer *v, int reframe) {
     v->reframe |= reframe;
     v->first_build = 0;
+    if (v->built && v->edit_ms == 0) v->edit_ms = smp_clock_ms(); /* timed to the screen */
     if (v->build) {
         v->build_again = 1;
         return;
@@ -432,6 +433,7 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
     if (v->build_again) view_start_build(v, 0);
     /* A failed build is the scene's fault: it is shown and the viewer goes on, except when
      * automation's very first build fails (a run without dots would pass for a good one). */
+    if (st == SMP_OK && v->built && !v->build) v->dots_landed = 1; /* on screen next frame */
     if (st == SMP_OK) v->built = 1;
     return smp_status_is_input_error(st) && (v->built || !v->echo_messages) ? SMP_OK : st;
 }
