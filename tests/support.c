@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include "smp/image.h"
+
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
@@ -164,6 +166,16 @@ int run_under_xvfb(char **out, char **err, const char *screen, const char *const
 }
 
 /* ---- the viewer driven with real input ---------------------------------------------------- */
+
+double image_mean_luma(const smp_image *img, int x0, int y0, int x1, int y1) {
+    double sum = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) {
+            const uint8_t *p = smp_image_at(img, x, y);
+            sum += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+        }
+    return sum / ((double)(x1 - x0) * (y1 - y0));
+}
 
 void sleep_ms(int ms) {
     struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};

@@ -58,6 +58,10 @@ double json_array_item(const char *json, const char *key, int i);
 
 void sleep_ms(int ms);
 
+/* Mean Rec. 709 luma (0..255, of the sRGB values) of the box [x0, x1) x [y0, y1). */
+struct smp_image;
+double image_mean_luma(const struct smp_image *img, int x0, int y0, int x1, int y1);
+
 /* Whole file as a malloc'ed string, or NULL. */
 char *slurp(const char *path, size_t *size);
 

@@ -29,16 +29,6 @@ static char *tool(const char *const *argv) {
     return o;
 }
 
-static double mean_luma(const smp_image *img, int x0, int y0, int x1, int y1) {
-    double sum = 0;
-    for (int y = y0; y < y1; ++y)
-        for (int x = x0; x < x1; ++x) {
-            const uint8_t *p = smp_image_at(img, x, y);
-            sum += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
-        }
-    return sum / ((double)(x1 - x0) * (y1 - y0));
-}
-
 /* Three pages: the client and case named, the plan, the sunscreen comparison and the
  * aftercare in figures; on page 1 the healed top view is darker on the crown than the same
  * view before treatment. */
@@ -80,7 +70,8 @@ Test(report, a_client_gets_three_pages_with_the_plan_and_the_aftercare) {
     double before = 0, healed = 0;
     int found = 0;
     for (int y = 330; y < 520 && !found; y += 4) { /* the row's crown: the lightest band */
-        double b = mean_luma(&img, 110, y, 190, y + 20), h = mean_luma(&img, 362, y, 442, y + 20);
+        double b = image_mean_luma(&img, 110, y, 190, y + 20),
+               h = image_mean_luma(&img, 362, y, 442, y + 20);
         if (b > 170 && b - h > 8) before = b, healed = h, found = 1;
     }
     cr_assert(found, "no crown where the healed top view is darker than before");

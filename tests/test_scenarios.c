@@ -137,16 +137,6 @@ Test(scenarios, the_chart_refuses_what_it_cannot_draw_naming_the_field) {
 
 /* ---- smpsim render --scenario ------------------------------------------------------------- */
 
-static double mean_luma(const smp_image *img, int x0, int y0, int x1, int y1) {
-    double sum = 0;
-    for (int y = y0; y < y1; ++y)
-        for (int x = x0; x < x1; ++x) {
-            const uint8_t *p = smp_image_at(img, x, y);
-            sum += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
-        }
-    return sum / ((double)(x1 - x0) * (y1 - y0));
-}
-
 /* SPF 50 against no sunscreen, five hours a day outdoors: at year 10 the unprotected crown has
  * faded more, so its half of the picture is lighter on the treated scalp; at healed the two
  * halves are the same picture. */
@@ -172,10 +162,10 @@ Test(scenarios, sun_protection_side_by_side_shows_the_faster_fade) {
     cr_assert_eq(smp_image_read_png(b, &year10, &e), SMP_OK, "%s", e.message);
     /* the treated crown in the top view, in each half (below the captions) */
     int w = 320;
-    double h0 = mean_luma(&healed, 120, 110, 200, 170),
-           h1 = mean_luma(&healed, w + 120, 110, w + 200, 170);
-    double y0 = mean_luma(&year10, 120, 110, 200, 170),
-           y1 = mean_luma(&year10, w + 120, 110, w + 200, 170);
+    double h0 = image_mean_luma(&healed, 120, 110, 200, 170),
+           h1 = image_mean_luma(&healed, w + 120, 110, w + 200, 170);
+    double y0 = image_mean_luma(&year10, 120, 110, 200, 170),
+           y1 = image_mean_luma(&year10, w + 120, 110, w + 200, 170);
     cr_assert_lt(fabs(h0 - h1), 1.0, "healed: the two scenarios differ (%.2f vs %.2f)", h0, h1);
     cr_assert_gt(y1, y0 + 1.5,
                  "year 10: no sunscreen (%.1f) is not lighter than SPF 50 (%.1f) on the crown", y1,

@@ -47,16 +47,6 @@ static smp_image read_png(const char *path) {
     return img;
 }
 
-static double mean_luma(const smp_image *img, int x0, int y0, int x1, int y1) {
-    double sum = 0;
-    for (int y = y0; y < y1; ++y)
-        for (int x = x0; x < x1; ++x) {
-            const uint8_t *p = smp_image_at(img, x, y);
-            sum += 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
-        }
-    return sum / ((double)(x1 - x0) * (y1 - y0));
-}
-
 /* Mean absolute difference of two same-sized images, over every channel. */
 static double mean_difference(const smp_image *a, const smp_image *b) {
     cr_assert_eq(a->width, b->width);
@@ -85,8 +75,8 @@ Test(view, draws_the_head_and_the_panels_and_saves_a_screenshot, .timeout = 120)
     cr_assert_eq(img.width, 800);
     cr_assert_eq(img.height, 500);
     /* the head, lit skin, fills the middle; the backdrop is a dark grey */
-    double centre = mean_luma(&img, 380, 200, 420, 240);
-    double corner = mean_luma(&img, 380, 5, 420, 10);
+    double centre = image_mean_luma(&img, 380, 200, 420, 240);
+    double corner = image_mean_luma(&img, 380, 5, 420, 10);
     cr_assert_gt(centre, corner + 60, "no head in the middle: %.0f vs %.0f", centre, corner);
     /* the scene panel at the top left and the frame HUD at the top right: their text puts
      * light (the HUD's muted: lighter) pixels on dark panels */
@@ -130,8 +120,8 @@ Test(view, a_small_window_folds_the_side_panels_and_tab_hides_them, .timeout = 1
     cr_assert_lt(light_pixels(&folded, 15, 40, 200, 70), 5, "the Scene panel is open");
     /* hidden: not even the title bar; the head is still there */
     cr_assert_lt(light_pixels(&hidden, 15, 14, 120, 28), 5, "the Scene title bar shows");
-    double centre = mean_luma(&hidden, 300, 160, 340, 200),
-           corner = mean_luma(&hidden, 300, 5, 340, 10);
+    double centre = image_mean_luma(&hidden, 300, 160, 340, 200),
+           corner = image_mean_luma(&hidden, 300, 5, 340, 10);
     cr_assert_gt(centre, corner + 60, "no head in the middle: %.0f vs %.0f", centre, corner);
     smp_image_free(&folded);
     smp_image_free(&hidden);
@@ -284,7 +274,8 @@ Test(view, edits_apply_at_once_or_after_a_background_rescatter, .timeout = 180) 
     cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
     /* a skin-tone edit darkens the skin */
     smp_image ia = read_png(a), ib = read_png(b);
-    double la = mean_luma(&ia, 140, 100, 180, 140), lb = mean_luma(&ib, 140, 100, 180, 140);
+    double la = image_mean_luma(&ia, 140, 100, 180, 140),
+           lb = image_mean_luma(&ib, 140, 100, 180, 140);
     cr_assert_gt(la, lb + 20, "MST 9 (%.0f) not darker than MST 4 (%.0f)", lb, la);
     smp_image_free(&ia);
     smp_image_free(&ib);
@@ -334,10 +325,11 @@ Test(view, compares_and_exports_a_sheet, .timeout = 180) {
     cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
     /* untreated left of the divider, dots right: the right of the scalp is darker */
     smp_image img = read_png(split);
-    double left = mean_luma(&img, 360, 200, 390, 260), right = mean_luma(&img, 410, 200, 440, 260);
+    double left = image_mean_luma(&img, 360, 200, 390, 260),
+           right = image_mean_luma(&img, 410, 200, 440, 260);
     cr_assert_gt(left, right + 5, "left %.0f, right %.0f", left, right);
     /* the divider: a light line at the middle */
-    cr_assert_gt(mean_luma(&img, 399, 150, 401, 300), 200.0);
+    cr_assert_gt(image_mean_luma(&img, 399, 150, 401, 300), 200.0);
     smp_image_free(&img);
     /* the sheet holds the scene's views and times: 5 x 6 cells of 4:5 and a title block */
     smp_image s = read_png(sheet);
