@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "smp/describe.h"
 #include "smp/pipeline.h"
 
 /* The built-in head at a small resolution and a low density, so each build is quick. */
@@ -131,4 +132,24 @@ Test(pipeline, a_failed_update_changes_nothing) {
     cr_assert_eq(p.dots.x, x);
     cr_assert_eq(p.model, model);
     smp_pipeline_free(&p);
+}
+
+/* A scene left untitled is titled from its choices; a named client comes first; a scene's own
+ * title is kept. The sheets, the report and the viewer all print this. */
+Test(pipeline, an_untitled_scene_is_titled_from_its_choices) {
+    smp_scene s;
+    char title[1200];
+    load(&s, "name=" SMP_SCENE_UNTITLED);
+    smp_describe_title(&s, title, sizeof title);
+    cr_assert_str_eq(title, "Norwood V · MST 4 · rounded hairline · 3 sessions");
+    load(&s, "client.name=Sam Example");
+    smp_describe_title(&s, title, sizeof title);
+    cr_assert_str_eq(title, "Sam Example · Norwood V, shaved look, three sessions");
+    const char *sets[] = {"name=" SMP_SCENE_UNTITLED, "client.pattern.type=totalis",
+                          "client.skin.mst=9", "plan.hairline.shape=none"};
+    smp_scene_source src = {.sets = sets, .set_count = 4};
+    smp_scene_report rep = {0};
+    cr_assert_eq(smp_scene_load(&src, &s, &rep), SMP_OK, "%s", rep.messages[0]);
+    smp_describe_title(&s, title, sizeof title);
+    cr_assert_str_eq(title, "alopecia totalis · MST 9 · no hairline · 3 sessions");
 }

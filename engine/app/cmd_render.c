@@ -332,6 +332,8 @@ static int run(render_job *j) {
             rows[y] = row_text[y];
         }
         for (int v = 0; v < j->view_count; ++v) cols[v] = smp_view_name(j->views[v]);
+        char title[1200];
+        smp_describe_title(&j->scene, title, sizeof title);
         smp_describe_scene(&j->scene, lines);
         smp_describe_times(&j->scene, times, sizeof times);
         smp_describe_due(&h.p, &j->scene, due, sizeof due);
@@ -341,7 +343,7 @@ static int run(render_job *j) {
                              .cells = cells,
                              .row_labels = rows,
                              .column_labels = cols,
-                             .title = j->scene.name,
+                             .title = title,
                              .lines = {lines[0], lines[1], lines[2], times},
                              .cell_aspect = SMP_SHEET_CELL_ASPECT};
         smp_image sheet = {0};

@@ -131,7 +131,7 @@ static smp_status picture(report *r, habit *hb, smp_view view, double year, int 
 
 static void title_block(report *r) {
     const smp_scene *s = &r->now.scene;
-    char line[1200], date[64];
+    char line[2048], date[64];
     time_t now = time(NULL);
     struct tm tm_now;
     localtime_r(&now, &tm_now);
@@ -139,8 +139,12 @@ static void title_block(report *r) {
     r->y = MARGIN + 14;
     smp_pdf_text(r->pdf, MARGIN, r->y, 19, SMP_PDF_BOLD, "Scalp micropigmentation: your plan");
     r->y += 22;
+    smp_scene untitled = *s; /* the title without the client, who is named first here */
+    untitled.client.name[0] = '\0';
+    char title[1200];
+    smp_describe_title(&untitled, title, sizeof title);
     snprintf(line, sizeof line, "%s%s%s%s", s->client.name[0] ? "For " : "", s->client.name,
-             s->client.name[0] ? " · " : "", s->name);
+             s->client.name[0] ? " · " : "", title);
     r->y = smp_pdf_paragraph(r->pdf, MARGIN, r->y, TEXT_WIDTH, 11, SMP_PDF_REGULAR, line);
     smp_pdf_text(r->pdf, MARGIN, r->y, 9, SMP_PDF_MUTED, date);
     r->y += 14;

@@ -310,6 +310,8 @@ static int sheet(scenario_run *r, const smp_image *cells) {
         smp_year_label(j->years[y], row_text[y], sizeof row_text[y]);
         rows[y] = row_text[y];
     }
+    char title[1200];
+    smp_describe_title(&j->scene, title, sizeof title);
     smp_describe_scene(&r->s[0].scene, lines);
     smp_describe_times(&r->s[0].scene, times, sizeof times);
     smp_sheet_desc sd = {.rows = j->year_count,
@@ -317,7 +319,7 @@ static int sheet(scenario_run *r, const smp_image *cells) {
                          .cells = cells,
                          .row_labels = rows,
                          .column_labels = cols,
-                         .title = j->scene.name,
+                         .title = title,
                          .cell_aspect = SMP_SHEET_CELL_ASPECT};
     int line = 0;
     sd.lines[line++] = lines[0];

@@ -4,6 +4,30 @@
 #include <stdio.h>
 #include <string.h>
 
+void smp_describe_title(const smp_scene *s, char *out, size_t size) {
+    size_t n = 0;
+    if (s->client.name[0]) n = (size_t)snprintf(out, size, "%s · ", s->client.name);
+    if (n >= size) return;
+    if (s->name[0] && strcmp(s->name, SMP_SCENE_UNTITLED) != 0) {
+        snprintf(out + n, size - n, "%s", s->name);
+        return;
+    }
+    static const char *const shapes[] = {"no hairline", "straight hairline", "rounded hairline",
+                                         "widow's peak", "winged hairline"};
+    const smp_scene_client *c = &s->client;
+    char pattern[64];
+    if (c->pattern == SMP_PATTERN_NORWOOD || c->pattern == SMP_PATTERN_LUDWIG)
+        snprintf(pattern, sizeof pattern, "%s %.16s",
+                 c->pattern == SMP_PATTERN_NORWOOD ? "Norwood" : "Ludwig", c->stage);
+    else
+        snprintf(pattern, sizeof pattern, "%s",
+                 c->pattern == SMP_PATTERN_TOTALIS ? "alopecia totalis" : "no hair loss");
+    int hairline = (int)s->plan.hairline;
+    snprintf(out + n, size - n, "%s · MST %d · %s · %d session%s%s", pattern, c->mst,
+             hairline >= 0 && hairline < 5 ? shapes[hairline] : "hairline", s->plan.session_count,
+             s->plan.session_count == 1 ? "" : "s", c->scar_count ? " · scar work" : "");
+}
+
 void smp_describe_scene(const smp_scene *s, char lines[3][256]) {
     static const char *const patterns[] = {"no pattern", "Norwood", "Ludwig", "alopecia totalis"};
     static const char *const fitz[] = {"I", "II", "III", "IV", "V", "VI"};

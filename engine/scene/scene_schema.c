@@ -438,7 +438,8 @@ static const field k_training[] = {
 };
 
 static const field k_root_children[] = {
-    STR("name", smp_scene, name, "Untitled scene", NULL, "the case's name"),
+    STR("name", smp_scene, name, SMP_SCENE_UNTITLED, NULL,
+        "the case's title; when left as it is, pictures are titled from the client and the plan"),
     STR("description", smp_scene, description, "", NULL,
         "what the case shows, for the practitioner"),
     {.key = "seed",

@@ -463,6 +463,8 @@ smp_status view_export_sheet(viewer *v, const char *path, smp_error *err) {
     if (st == SMP_OK) st = smp_font_open(NULL, &font, err);
     smp_image sheet = {0};
     if (st == SMP_OK) {
+        char title[1200];
+        smp_describe_title(s, title, sizeof title);
         smp_describe_scene(s, lines);
         smp_describe_times(s, times, sizeof times);
         smp_sheet_desc d = {.rows = rows,
@@ -470,7 +472,7 @@ smp_status view_export_sheet(viewer *v, const char *path, smp_error *err) {
                             .cells = cells,
                             .row_labels = row_labels,
                             .column_labels = column_labels,
-                            .title = s->name,
+                            .title = title,
                             .lines = {lines[0], lines[1], lines[2], times},
                             .cell_aspect = SMP_SHEET_CELL_ASPECT};
         st = smp_sheet_compose(&d, font, &sheet, err);

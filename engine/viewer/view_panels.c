@@ -8,6 +8,7 @@
 
 #include "smp/cli_options.h"
 #include "smp/clock.h"
+#include "smp/describe.h"
 #include "smp/renderer.h"
 #include "ui_imgui.h"
 #include "view.h"
@@ -386,7 +387,9 @@ static void scene_panel(viewer *v) {
         int open = ui_section("Case: client, title, notes", 0);
         ui_item_rect(v->widget_rect[VIEW_WIDGET_CASE]);
         if (open) case_section(v);
-        ui_text_wrapped("%s", v->scene.name);
+        char title[1200];
+        smp_describe_title(&v->scene, title, sizeof title);
+        ui_text_wrapped("%s", title);
         ui_text_muted("%zu dots, scattered in %.0f ms", v->h.p.dots.count, v->h.p.scatter_ms);
         double elapsed;
         if (view_building(v, &elapsed)) {

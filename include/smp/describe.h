@@ -9,6 +9,11 @@
 #include "smp/pipeline.h"
 #include "smp/scene.h"
 
+/* The title a scene's sheets and report carry: "CLIENT · " when the client is named, then the
+ * case's title, or one made from the choices when the scene has none ("Norwood V · MST 4 ·
+ * rounded hairline · 3 sessions"). */
+void smp_describe_title(const smp_scene *s, char *out, size_t size);
+
 /* The three caption lines of a scene's contact sheet: who the client is, what the plan does,
  * how they live. */
 void smp_describe_scene(const smp_scene *s, char lines[3][256]);

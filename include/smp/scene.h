@@ -159,6 +159,10 @@ typedef struct smp_scene {
     char source[SMP_SCENE_PATH_MAX]; /* the file it came from, or "<built-in default>" */
 } smp_scene;
 
+/* The name a scene has when its file gives none: its pictures are then titled from its
+ * choices (smp_describe_title). */
+#define SMP_SCENE_UNTITLED "Untitled scene"
+
 typedef struct smp_scene_source {
     const char *path;        /* scene file; NULL = the built-in default scene */
     const char *text;        /* or the scene's text itself (path then only names it) */
