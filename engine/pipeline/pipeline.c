@@ -629,26 +629,47 @@ smp_pipeline_change smp_pipeline_invalidated(const smp_scene *before, const smp_
 }
 
 /* New dots and model on p's head and fields; on failure p is unchanged. */
-static smp_status rebuild_dots(const smp_scene *s, smp_pipeline *p, smp_error *err) {
-    smp_pipeline fresh = *p;
-    memset(&fresh.dots, 0, sizeof fresh.dots);
-    fresh.model = NULL;
+smp_status smp_pipeline_dots_build(const smp_scene *s, const smp_pipeline *p,
+                                   smp_pipeline_dots *part, smp_error *err) {
+    part->p = *p; /* the head, fields and hair are p's, read only */
+    smp_pipeline *fresh = &part->p;
+    memset(&fresh->dots, 0, sizeof fresh->dots);
+    memset(fresh->session_dots, 0, sizeof fresh->session_dots);
+    fresh->model = NULL;
     tracker quiet = tracker_start(NULL, SMP_PIPELINE_ALL, 0);
     double t0 = smp_clock_ms();
-    smp_status st = build_dots(s, &fresh, &quiet, err);
+    smp_status st = build_dots(s, fresh, &quiet, err);
     double t1 = smp_clock_ms();
-    if (st == SMP_OK) st = build_model(s, &fresh, err);
-    if (st != SMP_OK) {
-        smp_dots_free(&fresh.dots);
-        smp_age_destroy(fresh.model);
-        return st;
-    }
+    if (st == SMP_OK) st = build_model(s, fresh, err);
+    fresh->scatter_ms = t1 - t0;
+    fresh->model_ms = smp_clock_ms() - t1;
+    if (st != SMP_OK) smp_pipeline_dots_free(part);
+    return st;
+}
+
+void smp_pipeline_dots_take(smp_pipeline *p, smp_pipeline_dots *part) {
+    smp_pipeline *fresh = &part->p;
     smp_dots_free(&p->dots);
     smp_age_destroy(p->model);
-    fresh.scatter_ms = t1 - t0;
-    fresh.model_ms = smp_clock_ms() - t1;
-    *p = fresh;
-    return SMP_OK;
+    p->dots = fresh->dots;
+    memcpy(p->session_dots, fresh->session_dots, sizeof p->session_dots);
+    p->skin = fresh->skin, p->fringe = fresh->fringe, p->model = fresh->model;
+    memcpy(p->skin_srgb, fresh->skin_srgb, sizeof p->skin_srgb);
+    p->scatter_ms = fresh->scatter_ms, p->model_ms = fresh->model_ms;
+    memset(part, 0, sizeof *part);
+}
+
+void smp_pipeline_dots_free(smp_pipeline_dots *part) {
+    smp_dots_free(&part->p.dots);
+    smp_age_destroy(part->p.model);
+    memset(part, 0, sizeof *part);
+}
+
+static smp_status rebuild_dots(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+    smp_pipeline_dots part;
+    smp_status st = smp_pipeline_dots_build(s, p, &part, err);
+    if (st == SMP_OK) smp_pipeline_dots_take(p, &part);
+    return st;
 }
 
 /* Everything but the head anew, on p's own head (moved, not copied); on failure p is

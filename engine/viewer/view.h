@@ -14,9 +14,11 @@
  *
  * Every edit of the scene goes through view_edit, which validates the edited scene with the
  * scene module (the same checks as a scene file) and either rebuilds the ageing model at once
- * (skin, lifestyle: no new dots) or starts a rebuild of the whole pipeline on a worker thread.
- * The worker only computes (no GL); the render thread swaps the finished pipeline in and uploads
- * it. Edits made while a rebuild runs are coalesced into one more rebuild.
+ * (skin, lifestyle: no new dots) or starts a rebuild on a worker thread: of the dots and the
+ * model alone when only they change (density, a session's needle or depth), on the head and
+ * fields on screen, which nothing writes while it runs; of the whole pipeline otherwise.
+ * The worker only computes (no GL); the render thread swaps the result in and uploads what
+ * changed. Edits made while a rebuild runs are coalesced into one more rebuild.
  *
  *   viewer *v = ...;                        // headless h opened, scene loaded
  *   view_start_build(v, 0);                 // dots appear when the worker finishes

@@ -20,6 +20,11 @@ struct view_build {
      * running ends, in 1/10000, and when that step began (ms after started_ms) */
     SDL_atomic_t done_e4, after_e4, step_ms;
     smp_pipeline p;
+    /* an edit of the dots alone (smp_pipeline_invalidated: CHANGED_DOTS) rebuilds only the
+     * dots and the model, on the head and fields of the pipeline on screen (read, not
+     * written, while the render thread draws it), and uploads only the dots */
+    const smp_pipeline *on_screen; /* NULL: a full build */
+    smp_pipeline_dots part;
     smp_status status;
     smp_error err;
     double started_ms;
@@ -313,9 +318,12 @@ static void build_step(void *user, double done, double after) {
 
 static int build_main(void *arg) {
     view_build *b = arg;
-    b->status = smp_pipeline_build_with(&b->scene, SMP_PIPELINE_ALL,
-                                        b->head.head.vertex_count ? &b->head : NULL, &b->progress,
-                                        &b->p, &b->err);
+    if (b->on_screen)
+        b->status = smp_pipeline_dots_build(&b->scene, b->on_screen, &b->part, &b->err);
+    else
+        b->status = smp_pipeline_build_with(&b->scene, SMP_PIPELINE_ALL,
+                                            b->head.head.vertex_count ? &b->head : NULL,
+                                            &b->progress, &b->p, &b->err);
     SDL_AtomicSet(&b->done, 1);
     return 0;
 }
@@ -345,8 +353,11 @@ void view_start_build(viewer *v, int reframe) {
     }
     b->scene = v->scene;
     smp_error err = {0};
-    if (v->h.p.head.vertex_count && smp_pipeline_same_head(&b->scene, &v->shown) &&
-        smp_pipeline_copy_head(&v->h.p, &b->head, &err) != SMP_OK)
+    /* v->h.p matches v->shown, and nothing writes it while a build runs */
+    if (v->built && smp_pipeline_invalidated(&v->shown, &b->scene) == SMP_PIPELINE_CHANGED_DOTS)
+        b->on_screen = &v->h.p;
+    else if (v->h.p.head.vertex_count && smp_pipeline_same_head(&b->scene, &v->shown) &&
+             smp_pipeline_copy_head(&v->h.p, &b->head, &err) != SMP_OK)
         smp_pipeline_free(&b->head); /* out of memory: the worker reads the head again */
     b->progress = (smp_pipeline_progress){.step = build_step, .user = b};
     b->expected_ms = 1500.0;
@@ -384,6 +395,17 @@ void view_wait_build(viewer *v) {
     if (v->build && v->build->thread) SDL_WaitThread(v->build->thread, NULL), v->build->thread = 0;
 }
 
+/* The landed build's scene is on screen; model edits made during the build are applied now
+ * (a pending scatter edit brings its own model). */
+static void adopt_model_edits(viewer *v, const view_build *b, smp_error *err) {
+    v->shown = b->scene;
+    if (v->build_again) return;
+    if (smp_pipeline_rebuild_model(&v->scene, &v->h.p, err) != SMP_OK)
+        view_message(v, 1, "%s", err->message);
+    else
+        v->shown = v->scene;
+}
+
 smp_status view_poll_build(viewer *v, smp_error *err) {
     view_build *b = v->build;
     if (!b || !SDL_AtomicGet(&b->done)) return SMP_OK;
@@ -397,6 +419,15 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
         view_message(v, 1, "back to the last scene that built");
         v->scene = v->shown;
         v->build_again = v->reframe = 0;
+    } else if (b->on_screen) { /* the dots and the model alone: the head stays, with its
+                                  picker, bounds and hair */
+        st = smp_renderer_set_dots(v->h.renderer, &b->part.p.dots, err);
+        if (st == SMP_OK) {
+            smp_pipeline_dots_take(&v->h.p, &b->part);
+            v->heat_ready = 0;
+            adopt_model_edits(v, b, err);
+            view_update_plot(v);
+        }
     } else {
         /* GL uploads happen here, on the thread that owns the context */
         st = smp_renderer_set_head(v->h.renderer, &b->p.head, err);
@@ -410,14 +441,7 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
             memset(&b->p, 0, sizeof b->p);
             v->h.head_bounds = v->h.p.bounds;
             v->heat_ready = 0;
-            /* model edits made during the build; a pending scatter edit brings its own model */
-            v->shown = b->scene;
-            if (!v->build_again) {
-                if (smp_pipeline_rebuild_model(&v->scene, &v->h.p, err) != SMP_OK)
-                    view_message(v, 1, "%s", err->message);
-                else
-                    v->shown = v->scene;
-            }
+            adopt_model_edits(v, b, err);
             if (v->reframe && !v->build_again) {
                 view_go_to(v, SMP_VIEW_THREE_QUARTER);
                 v->cam = v->goal;
@@ -429,6 +453,7 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
     }
     smp_pipeline_free(&b->p);
     smp_pipeline_free(&b->head);
+    smp_pipeline_dots_free(&b->part);
     free(b);
     if (v->build_again) view_start_build(v, 0);
     /* A failed build is the scene's fault: it is shown and the viewer goes on, except when
@@ -446,6 +471,7 @@ void view_shutdown(viewer *v) {
     if (v->build) {
         smp_pipeline_free(&v->build->p);
         smp_pipeline_free(&v->build->head);
+        smp_pipeline_dots_free(&v->build->part);
         free(v->build);
         v->build = NULL;
     }

@@ -125,6 +125,20 @@ smp_pipeline_change smp_pipeline_invalidated(const smp_scene *before, const smp_
 smp_status smp_pipeline_update(const smp_scene *before, const smp_scene *after, smp_pipeline *p,
                                smp_pipeline_change *rebuilt, smp_error *err);
 
+/* The dots and the model rebuilt alone (the edits smp_pipeline_invalidated calls
+ * SMP_PIPELINE_CHANGED_DOTS), in two steps so that one thread builds while another draws p:
+ * smp_pipeline_dots_build reads p's head and fields (p is not written, so it may be drawn
+ * meanwhile, but must not change) and builds the dots, the skin and the model of scene s into
+ * part; smp_pipeline_dots_take, on the thread that owns p, puts them into p and frees p's old
+ * ones. What smp_pipeline_update does for such an edit, split. On failure part is empty. */
+typedef struct smp_pipeline_dots {
+    smp_pipeline p; /* shares p's head, fields and hair: only its own dots and model are freed */
+} smp_pipeline_dots;
+smp_status smp_pipeline_dots_build(const smp_scene *s, const smp_pipeline *p,
+                                   smp_pipeline_dots *part, smp_error *err);
+void smp_pipeline_dots_take(smp_pipeline *p, smp_pipeline_dots *part);
+void smp_pipeline_dots_free(smp_pipeline_dots *part);
+
 /* The ageing model's state for one time, as the renderer's dots pass takes it
  * (smp_renderer_set_dot_model): a frame's whole model. */
 typedef struct smp_pipeline_frame_model {
