@@ -88,9 +88,9 @@
 #include "smp/score.h"
 #include "smp/training.h"
 
-#include "smp/sheet.h"
 #include "smp/chart.h"
 #include "smp/pdf.h"
+#include "smp/sheet.h"
 #include "smp/text.h"
 #include "smp/video.h"
 
