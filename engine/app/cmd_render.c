@@ -158,16 +158,7 @@ static int resolve_job(render_job *j) {
     const char *files[3] = {j->sheet_path, j->video_path, j->chart_path};
     const char *names[3] = {"--sheet", "--video", "--chart"};
     for (int i = 0; i < 3; ++i) {
-        if (!files[i]) continue;
-        char dir[SMP_PATH_MAX];
-        const char *slash = strrchr(files[i], '/');
-        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - files[i]) : 1,
-                 slash ? files[i] : ".");
-        if (!*dir) snprintf(dir, sizeof dir, "/");
-        if (smp_check_writable_dir(dir, &err) != SMP_OK)
-            return cli_usage_error("render", "%s: %s", names[i], err.message);
-        char target[SMP_PATH_MAX];
-        if (smp_output_path_check(files[i], target, sizeof target, &err) != SMP_OK)
+        if (files[i] && smp_check_output_file(files[i], &err) != SMP_OK)
             return cli_usage_error("render", "%s: %s", names[i], err.message);
     }
     smp_scene_args_stem(&j->scene_arg, j->stem, sizeof j->stem);

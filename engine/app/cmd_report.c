@@ -65,16 +65,6 @@ typedef struct report {
 enum { MARGIN = 48 };
 #define TEXT_WIDTH (SMP_PDF_PAGE_WIDTH - 2 * MARGIN)
 
-static double due_after(const smp_gl_session *h, const smp_scene *scene) {
-    double due;
-    const smp_pipeline *p = &h->p;
-    if (!p->model ||
-        smp_blend_touch_up_due(p->model, &p->fringe, SMP_TISSUE_SKIN, &due, NULL) != SMP_OK ||
-        !isfinite(due))
-        return INFINITY;
-    return due - smp_scene_completion_years(scene);
-}
-
 /* Builds a habit's pipeline; with draw, its renderer too, on the first one's context. */
 static smp_status open_habit(report *r, habit *hb, int draw, smp_error *err) {
     const report_job *j = r->job;
@@ -85,7 +75,7 @@ static smp_status open_habit(report *r, habit *hb, int draw, smp_error *err) {
             : smp_gl_session_open_beside(&r->now.h, j->gl.msaa, &hb->scene, &hb->h, err);
     if (st != SMP_OK) return st;
     hb->open = 1, hb->drawn = draw;
-    hb->due_after = due_after(&hb->h, &hb->scene);
+    if (!smp_pipeline_touch_up_due(&hb->h.p, &hb->scene, &hb->due_after)) hb->due_after = INFINITY;
     return SMP_OK;
 }
 
@@ -203,12 +193,10 @@ static void plan_block(report *r) {
 }
 
 static void figures(const habit *hb, double year, char *out, size_t size) {
-    double t;
     smp_blend b;
     const smp_pipeline *p = &hb->h.p;
     *out = '\0';
-    if (p->model && smp_scene_model_years(&hb->scene, year, &t) &&
-        smp_blend_eval(p->model, &p->fringe, SMP_TISSUE_SKIN, t, &b, NULL) == SMP_OK)
+    if (smp_pipeline_blend_at(p, &hb->scene, year, &b))
         snprintf(out, size, "; %.0f %% darker than bare skin, ΔE00 %.1f to the %s",
                  100.0 * b.treated_darkening,
                  p->fringe.present ? b.delta_e_treated_fringe : b.delta_e_treated_bare,
@@ -260,11 +248,9 @@ static smp_status chart_block(report *r, smp_error *err) {
     for (int i = 0; i < n; ++i) {
         const smp_pipeline *p = &hs[i]->h.p;
         for (int k = 0; k < CHART_SAMPLES; ++k) {
-            double t;
             smp_blend b;
             double year = 20.0 * k / (CHART_SAMPLES - 1);
-            int ok = p->model && smp_scene_model_years(&hs[i]->scene, year, &t) &&
-                     smp_blend_eval(p->model, &p->fringe, SMP_TISSUE_SKIN, t, &b, NULL) == SMP_OK;
+            int ok = smp_pipeline_blend_at(p, &hs[i]->scene, year, &b);
             values[i][k] =
                 ok ? (float)(p->fringe.present ? b.delta_e_treated_fringe : b.delta_e_treated_bare)
                    : 0.0f;
@@ -390,12 +376,7 @@ int cmd_report(int argc, char **argv) {
     r.job = &j;
     if ((rc = smp_scene_args_load("report", &j.scene_arg, &r.now.scene))) return rc;
     smp_error err = {0};
-    char target[SMP_PATH_MAX], dir[SMP_PATH_MAX];
-    const char *slash = strrchr(j.out, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - j.out) : 1, slash ? j.out : ".");
-    if (!*dir) snprintf(dir, sizeof dir, "/");
-    if (smp_check_writable_dir(dir, &err) != SMP_OK ||
-        smp_output_path_check(j.out, target, sizeof target, &err) != SMP_OK)
+    if (smp_check_output_file(j.out, &err) != SMP_OK)
         return cli_usage_error("report", "--out: %s", err.message);
     habits(&r);
     double t0 = smp_clock_ms();

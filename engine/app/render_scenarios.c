@@ -125,10 +125,7 @@ static int resolve(scenario_run *r) {
 
 /* The treated area against the fringe (or bare skin without one) at a time shown. */
 static int blend_at(const scenario *s, double year, smp_blend *b) {
-    double t;
-    const smp_pipeline *p = &s->h.p;
-    return p->model && smp_scene_model_years(&s->scene, year, &t) &&
-           smp_blend_eval(p->model, &p->fringe, SMP_TISSUE_SKIN, t, b, NULL) == SMP_OK;
+    return smp_pipeline_blend_at(&s->h.p, &s->scene, year, b);
 }
 
 static double delta_e(const scenario *s, const smp_blend *b) {
@@ -145,13 +142,7 @@ static void figures(const scenario *s, double year, char *out, size_t size) {
 }
 
 static void due_years(scenario *s) {
-    double due;
-    const smp_pipeline *p = &s->h.p;
-    s->due_after = INFINITY;
-    if (p->model &&
-        smp_blend_touch_up_due(p->model, &p->fringe, SMP_TISSUE_SKIN, &due, NULL) == SMP_OK &&
-        isfinite(due))
-        s->due_after = due - smp_scene_completion_years(&s->scene);
+    if (!smp_pipeline_touch_up_due(&s->h.p, &s->scene, &s->due_after)) s->due_after = INFINITY;
 }
 
 /* Each scenario's pipeline, and with pictures to draw its renderer on one shared context. */

@@ -194,6 +194,15 @@ smp_status smp_check_writable_dir(const char *dir, smp_error *err) {
     return SMP_OK;
 }
 
+smp_status smp_check_output_file(const char *path, smp_error *err) {
+    char dir[SMP_PATH_MAX], target[SMP_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    if (!*dir) snprintf(dir, sizeof dir, "/");
+    smp_status st = smp_check_writable_dir(dir, err);
+    return st == SMP_OK ? smp_output_path_check(path, target, sizeof target, err) : st;
+}
+
 smp_status smp_read_file(const char *path, size_t max_bytes, char **data, size_t *size,
                          smp_error *err) {
     *data = NULL;

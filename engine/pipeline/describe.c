@@ -71,11 +71,8 @@ void smp_describe_times(const smp_scene *s, char *line, size_t size) {
 void smp_describe_blend(const smp_pipeline *p, const smp_scene *s, double year, char *out,
                         size_t size) {
     smp_year_label(year, out, size);
-    double t;
     smp_blend b;
-    if (!p->model || !smp_scene_model_years(s, year, &t) ||
-        smp_blend_eval(p->model, &p->fringe, SMP_TISSUE_SKIN, t, &b, NULL) != SMP_OK)
-        return;
+    if (!smp_pipeline_blend_at(p, s, year, &b)) return;
     size_t n = strlen(out);
     if (p->fringe.present)
         snprintf(out + n, size - n, " · darker: treated %.0f %%, fringe %.0f %% · ΔE00 %.1f",
@@ -88,12 +85,9 @@ void smp_describe_blend(const smp_pipeline *p, const smp_scene *s, double year, 
 void smp_describe_due(const smp_pipeline *p, const smp_scene *s, char *line, size_t size) {
     double due;
     *line = '\0';
-    if (!p->model ||
-        smp_blend_touch_up_due(p->model, &p->fringe, SMP_TISSUE_SKIN, &due, NULL) != SMP_OK)
-        return;
+    if (!smp_pipeline_touch_up_due(p, s, &due)) return;
     if (isfinite(due))
-        snprintf(line, size, " · touch-up due %.1f years after completion",
-                 due - smp_scene_completion_years(s));
+        snprintf(line, size, " · touch-up due %.1f years after completion", due);
     else
         snprintf(line, size, " · no touch-up due within 100 years");
 }

@@ -551,6 +551,21 @@ smp_status smp_pipeline_rebuild_model(const smp_scene *s, smp_pipeline *p, smp_e
     return SMP_OK;
 }
 
+int smp_pipeline_blend_at(const smp_pipeline *p, const smp_scene *s, double year, smp_blend *b) {
+    double t;
+    return p->model && smp_scene_model_years(s, year, &t) &&
+           smp_blend_eval(p->model, &p->fringe, SMP_TISSUE_SKIN, t, b, NULL) == SMP_OK;
+}
+
+int smp_pipeline_touch_up_due(const smp_pipeline *p, const smp_scene *s, double *due_after) {
+    double due;
+    if (!p->model ||
+        smp_blend_touch_up_due(p->model, &p->fringe, SMP_TISSUE_SKIN, &due, NULL) != SMP_OK)
+        return 0;
+    *due_after = isfinite(due) ? due - smp_scene_completion_years(s) : INFINITY;
+    return 1;
+}
+
 smp_status smp_pipeline_model_at(const smp_pipeline *p, double t_years,
                                  smp_pipeline_frame_model *model, smp_error *err) {
     memset(model, 0, sizeof *model);

@@ -57,14 +57,12 @@ static const key_help k_keys[] = {
 };
 enum { KEY_COUNT = sizeof k_keys / sizeof k_keys[0] };
 
-static const char *const k_key_modes[] = {"In both modes", "Consultation", "Training"};
+static const char *const k_key_modes[] = {"Keys and mouse in both modes", "Consultation only",
+                                          "Training only"};
 
 void view_keys_print(FILE *out) {
     for (int m = 0; m < 3; ++m) {
-        fprintf(out, "%s:\n",
-                m == KEYS_ALWAYS         ? "Keys and mouse in both modes"
-                : m == KEYS_CONSULTATION ? "Consultation only"
-                                         : "Training only");
+        fprintf(out, "%s:\n", k_key_modes[m]);
         for (int i = 0; i < KEY_COUNT; ++i)
             if ((int)k_keys[i].mode == m) cli_print_row(out, k_keys[i].keys, k_keys[i].action, 24);
     }

@@ -65,6 +65,10 @@ smp_status smp_mkdir_p(const char *dir, smp_error *err);
  * creating and removing a probe file. Lets a command fail before any expensive work starts. */
 smp_status smp_check_writable_dir(const char *dir, smp_error *err);
 
+/* An output file's place, before any work: its directory as smp_check_writable_dir, the path
+ * as smp_output_path_check. */
+smp_status smp_check_output_file(const char *path, smp_error *err);
+
 /* Reads a whole file into a NUL-terminated malloc'ed buffer (*size excludes the NUL), at most
  * max_bytes of it (0 = SMP_READ_FILE_MAX): a longer file, or an endless one (/dev/zero, a
  * FIFO that keeps writing), is refused once max_bytes + 1 have been read, SMP_ERR_INVALID_ARG

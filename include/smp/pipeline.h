@@ -147,6 +147,15 @@ typedef struct smp_pipeline_frame_model {
     float consts[SMP_AGE_CONST_FLOATS];
 } smp_pipeline_frame_model;
 
+/* The treated skin against the client's fringe (smp/blend.h) at a time shown (smp/scene.h:
+ * healed, or years after the completion of treatment). Returns 0, b untouched, when p has no
+ * model or the time has none (untreated). */
+int smp_pipeline_blend_at(const smp_pipeline *p, const smp_scene *s, double year, smp_blend *b);
+
+/* When a touch-up is due (smp_blend_touch_up_due), in years after the completion of treatment:
+ * INFINITY when not within 100 years. Returns 0, *due_after untouched, when p has no model. */
+int smp_pipeline_touch_up_due(const smp_pipeline *p, const smp_scene *s, double *due_after);
+
 /* The model's state t_years after the first session (smp_age_uniforms); all zero when p has
  * no model. O(sessions). */
 smp_status smp_pipeline_model_at(const smp_pipeline *p, double t_years,
