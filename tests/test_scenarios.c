@@ -253,3 +253,51 @@ Test(scenarios, no_stills_writes_only_the_sheet) {
     free(listing);
     free(lerr);
 }
+
+/* ---- captions ------------------------------------------------------------------------------ */
+
+/* Mean absolute difference of two same-sized images over [x0, x1) x [y0, y1). */
+static double region_difference(const smp_image *a, const smp_image *b, int x0, int y0, int x1,
+                                int y1) {
+    double sum = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x)
+            for (int k = 0; k < 3; ++k)
+                sum += fabs((double)smp_image_at(a, x, y)[k] - smp_image_at(b, x, y)[k]);
+    return sum / (3.0 * (x1 - x0) * (y1 - y0));
+}
+
+Test(scenarios, stills_carry_their_caption_unless_asked_to_be_bare) {
+    char dir[512], bare_dir[600], path[700], bare_path[700];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("captions"));
+    snprintf(bare_dir, sizeof bare_dir, "%s/bare", dir);
+    cr_assert_eq(RUN("render", "--out", dir, "--view", "front,closeup", "--years", "5", "--size",
+                     "640x360", "--set", "client.name=Sam Example", "-q"),
+                 0, "%s", err);
+    cr_assert_eq(RUN("render", "--out", bare_dir, "--view", "front,closeup", "--years", "5",
+                     "--size", "640x360", "--set", "client.name=Sam Example", "--no-captions",
+                     "-q"),
+                 0, "%s", err);
+    smp_error e = {0};
+    for (int v = 0; v < 2; ++v) {
+        const char *view = v ? "closeup" : "front";
+        snprintf(path, sizeof path, "%s/default_%s_y5.png", dir, view);
+        snprintf(bare_path, sizeof bare_path, "%s/default_%s_y5.png", bare_dir, view);
+        smp_image a = {0}, b = {0};
+        cr_assert_eq(smp_image_read_png(path, &a, &e), SMP_OK, "%s", e.message);
+        cr_assert_eq(smp_image_read_png(bare_path, &b, &e), SMP_OK, "%s", e.message);
+        /* the client and the time at the top left, the plan at the bottom left */
+        cr_assert_gt(region_difference(&a, &b, 0, 0, 200, 40), 10.0, "%s: no heading", view);
+        cr_assert_gt(region_difference(&a, &b, 0, 340, 200, 360), 10.0, "%s: no plan line", view);
+        /* the picture itself is the same */
+        cr_assert_lt(region_difference(&a, &b, 250, 120, 390, 240), 0.01, "%s", view);
+        /* a scale bar on the close-up alone */
+        double corner = region_difference(&a, &b, 540, 320, 630, 355);
+        if (v)
+            cr_assert_gt(corner, 10.0, "closeup: no scale bar");
+        else
+            cr_assert_lt(corner, 0.01, "front: a scale bar on a whole head");
+        smp_image_free(&a);
+        smp_image_free(&b);
+    }
+}

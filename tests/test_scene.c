@@ -8,6 +8,7 @@
 
 #include "scene_schema.h" /* private: the tests walk the same table the parser does */
 #include "smp/camera.h"
+#include "smp/scenario.h"
 #include "smp/scene.h"
 #include "support.h"
 
@@ -625,4 +626,68 @@ Test(scene, no_sunscreen_is_none_or_0_or_1) {
         cr_assert_eq(load_set(bad[i], &s), SMP_ERR_FORMAT, "%s accepted", bad[i]);
         cr_assert(reported("lifestyle.sunscreen_spf", "0 or \"none\""), "%s", bad[i]);
     }
+}
+
+/* ---- scenarios (smp/scenario.h) ------------------------------------------------------------ */
+
+Test(scene, a_scenario_is_a_label_and_set_overrides) {
+    smp_scenario sc;
+    smp_error e = {0};
+    cr_assert_eq(smp_scenario_parse(" SPF 50 : lifestyle.sunscreen_spf=50 ;; lifestyle"
+                                    ".outdoor_hours_per_day=5 ",
+                                    &sc, &e),
+                 SMP_OK, "%s", e.message);
+    cr_assert_str_eq(sc.label, "SPF 50");
+    cr_assert_eq(sc.set_count, 2);
+    cr_assert_str_eq(sc.sets[0], "lifestyle.sunscreen_spf=50");
+    cr_assert_str_eq(sc.sets[1], "lifestyle.outdoor_hours_per_day=5");
+    /* no label: the first override names it; a colon inside a value is not a label's end */
+    cr_assert_eq(smp_scenario_parse("client.name=Dr: Who", &sc, &e), SMP_OK, "%s", e.message);
+    cr_assert_str_eq(sc.label, "client.name=Dr: Who");
+    cr_assert_eq(sc.set_count, 1);
+    /* what is refused says what it found */
+    const char *bad[] = {"SPF 50:", "SPF 50: sunscreen", "=5", "",
+                         "x: a=1; b=2; c=3; d=4; e=5; "
+                         "f=6; g=7; h=8; i=9; j=10; k=11; l=12; m=13; n=14; o=15; p=16; q=17"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        e = (smp_error){0};
+        cr_assert_eq(smp_scenario_parse(bad[i], &sc, &e), SMP_ERR_INVALID_ARG, "'%s'", bad[i]);
+        cr_assert(strstr(e.message, "expected") || strstr(e.message, "more than"), "%s", e.message);
+    }
+    char long_spec[700];
+    memset(long_spec, 'a', sizeof long_spec - 1);
+    long_spec[sizeof long_spec - 1] = '\0';
+    cr_assert_eq(smp_scenario_parse(long_spec, &sc, &e), SMP_ERR_INVALID_ARG);
+    cr_assert(strstr(e.message, "longer than"), "%s", e.message);
+}
+
+Test(scene, a_scenario_applies_to_a_scene_and_names_the_field_it_cannot_set) {
+    smp_scene base, out;
+    smp_scene_source src = {0};
+    cr_assert_eq(smp_scene_load(&src, &base, &rep), SMP_OK);
+    smp_scenario sc;
+    smp_error e = {0};
+    cr_assert_eq(smp_scenario_parse("No sunscreen, outdoors: lifestyle.sunscreen_spf=none; "
+                                    "lifestyle.outdoor_hours_per_day=6",
+                                    &sc, &e),
+                 SMP_OK);
+    cr_assert_eq(smp_scenario_apply(&base, &sc, &out, &rep), SMP_OK, "%s", rep.first.message);
+    cr_assert_float_eq(out.sunscreen_spf, 1.0, 0.0);
+    cr_assert_float_eq(out.outdoor_hours_per_day, 6.0, 0.0);
+    cr_assert_eq(out.plan.session_count, base.plan.session_count); /* the rest as it was */
+    cr_assert_float_eq(out.plan.full_density_per_cm2, base.plan.full_density_per_cm2, 0.0);
+    /* a touch-up appended after the plan's sessions */
+    char spec[256];
+    snprintf(spec, sizeof spec, "Touch-up: plan.sessions[%d]={\"kind\":\"touch_up\",\"day\":1600}",
+             base.plan.session_count);
+    cr_assert_eq(smp_scenario_parse(spec, &sc, &e), SMP_OK);
+    cr_assert_eq(smp_scenario_apply(&base, &sc, &out, &rep), SMP_OK, "%s", rep.first.message);
+    cr_assert_eq(out.plan.session_count, base.plan.session_count + 1);
+    /* an unknown field and a value out of range are refused, naming them */
+    cr_assert_eq(smp_scenario_parse("x: lifestyle.sunblock=50", &sc, &e), SMP_OK);
+    cr_assert_neq(smp_scenario_apply(&base, &sc, &out, &rep), SMP_OK);
+    cr_assert(strstr(rep.first.message, "sunblock"), "%s", rep.first.message);
+    cr_assert_eq(smp_scenario_parse("x: lifestyle.outdoor_hours_per_day=30", &sc, &e), SMP_OK);
+    cr_assert_neq(smp_scenario_apply(&base, &sc, &out, &rep), SMP_OK);
+    cr_assert(strstr(rep.first.message, "outdoor_hours_per_day"), "%s", rep.first.message);
 }

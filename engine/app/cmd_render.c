@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "smp/caption.h"
 #include "smp/cli.h"
 #include "smp/cli_options.h"
 #include "smp/clock.h"
@@ -111,6 +112,11 @@ static const cli_option k_options[] = {
              "write only what --sheet, --compare, --video and --chart ask for, not a PNG per "
              "time and view",
              render_job, no_stills),
+    CLI_FLAG(0, "no-captions",
+             "leave pictures and videos bare (by default each carries the client, the time and "
+             "view, the blend's figures, the plan, a year counter in videos and a scale bar on "
+             "close-ups)",
+             render_job, no_captions),
     CLI_FLAG('q', "quiet", "print only the written paths", render_job, quiet),
     {0},
 };
@@ -165,9 +171,10 @@ static int resolve_job(render_job *j) {
     return 0;
 }
 
-/* Left half from a, right half from b, a thin divider, and a label on each side. */
-static void split(const smp_image *a, const smp_image *b, smp_image *out, smp_font *font,
-                  const char *left, const char *right) {
+/* Left half from a, right half from b, a thin divider; captioned (when font) with the client,
+ * each side's time, the view and the plan. */
+static void split(const smp_gl_session *h, const smp_image *a, const smp_image *b, smp_image *out,
+                  smp_font *font, const render_job *j, smp_view view, double ya, double yb) {
     int half = out->width / 2;
     for (int y = 0; y < out->height; ++y) {
         memcpy(smp_image_at(out, 0, y), smp_image_at(a, 0, y), (size_t)half * 4);
@@ -176,11 +183,20 @@ static void split(const smp_image *a, const smp_image *b, smp_image *out, smp_fo
         for (int x = half - 1; x <= half; ++x) memset(smp_image_at(out, x, y), 235, 3);
     }
     if (!font) return;
-    float px = out->height / 28.0f < 12 ? 12 : out->height / 28.0f;
-    const uint8_t ink[4] = {240, 240, 236, 255};
-    int w = smp_text_width(font, px, right);
-    smp_text_draw(font, out, (int)px, (int)(px * 1.8f), px, ink, left);
-    smp_text_draw(font, out, out->width - w - (int)px, (int)(px * 1.8f), px, ink, right);
+    char left[160], right[64], title[1200], plan[600];
+    smp_year_label(ya, right, sizeof right);
+    snprintf(left, sizeof left, "%s · %s", right, smp_view_name(view));
+    smp_year_label(yb, right, sizeof right);
+    smp_describe_title(&j->scene, title, sizeof title);
+    smp_describe_plan(&j->scene, plan, sizeof plan);
+    smp_camera cam;
+    smp_pipeline_camera(&h->p, view, (float)out->width / (float)out->height, &cam);
+    smp_caption c = {.heading = title,
+                     .time = left,
+                     .time_right = right,
+                     .plan = plan,
+                     .mm_per_px = smp_caption_scale(&cam, out->width, out->height)};
+    smp_caption_draw(font, out, &c);
 }
 
 static int render_compare(smp_gl_session *h, const render_job *j, smp_font *font,
@@ -198,7 +214,7 @@ static int render_compare(smp_gl_session *h, const render_job *j, smp_font *font
             double ya = j->compare_untreated ? SMP_YEAR_UNTREATED : j->compare_years[0];
             double yb = j->compare_untreated ? j->years[y] : j->compare_years[1];
             if (yb == SMP_YEAR_UNTREATED) continue; /* the same picture on both sides */
-            char left[64], right[64], path[SMP_PATH_MAX], ta[32], tb[32];
+            char path[SMP_PATH_MAX], ta[32], tb[32];
             smp_year_tag(ya, ta, sizeof ta);
             smp_year_tag(yb, tb, sizeof tb);
             if (render_capture(h, &j->scene, j->views[v], ya, &a, &err) != SMP_OK ||
@@ -206,15 +222,13 @@ static int render_compare(smp_gl_session *h, const render_job *j, smp_font *font
                 rc = cli_fail("render", &err);
                 break;
             }
-            smp_year_label(ya, left, sizeof left);
-            smp_year_label(yb, right, sizeof right);
             if (j->compare_untreated)
                 snprintf(path, sizeof path, "%s/%s_%s_%s_compare.png", j->out_dir, j->stem,
                          smp_view_name(j->views[v]), tb);
             else
                 snprintf(path, sizeof path, "%s/%s_%s_%s_vs_%s.png", j->out_dir, j->stem,
                          smp_view_name(j->views[v]), ta, tb);
-            split(&a, &b, &out, font, left, right);
+            split(h, &a, &b, &out, j->no_captions ? NULL : font, j, j->views[v], ya, yb);
             rc = render_write_png(path, &out);
             smp_progress_step(pg);
         }
@@ -239,14 +253,10 @@ static int render_video(smp_gl_session *h, const render_job *j, smp_font *font, 
     for (int i = 0; i < frames; ++i) {
         /* the first frame says "healed" when the video starts there, the others their year */
         double year = i == 0 ? j->from : from + (to - from) * i / (frames - 1);
-        char label[64];
-        if (year < 0)
-            smp_year_label(year, label, sizeof label);
-        else
-            snprintf(label, sizeof label, "Year %.1f after completion", year);
         smp_status st = render_capture(h, &j->scene, j->views[0], year, &img, &err);
         if (st == SMP_OK) {
-            render_caption(font, &img, label);
+            if (!j->no_captions)
+                render_caption_picture(h, &j->scene, j->views[0], year, 1, font, &img);
             st = smp_video_write(&v, &img, &err);
         }
         if (st != SMP_OK) {
@@ -260,6 +270,22 @@ static int render_video(smp_gl_session *h, const render_job *j, smp_font *font, 
     if (smp_video_close(&v, &err) != SMP_OK) return cli_fail("render", &err);
     printf("%s\n", j->video_path);
     return CLI_EXIT_OK;
+}
+
+/* A still as the client sees it: captioned unless asked not to (the picture kept for the sheet
+ * stays bare: the sheet labels its cells). */
+static int write_still(const smp_gl_session *h, const render_job *j, smp_view view, double year,
+                       smp_font *font, const smp_image *img, const char *path) {
+    if (j->no_captions) return render_write_png(path, img);
+    smp_image copy = {0};
+    smp_error err = {0};
+    if (smp_image_alloc(&copy, img->width, img->height, &err) != SMP_OK)
+        return cli_fail("render", &err);
+    memcpy(copy.pixels, img->pixels, (size_t)img->width * img->height * 4);
+    render_caption_picture(h, &j->scene, view, year, 0, font, &copy);
+    int rc = render_write_png(path, &copy);
+    smp_image_free(&copy);
+    return rc;
 }
 
 static int run(render_job *j) {
@@ -276,7 +302,7 @@ static int run(render_job *j) {
                 h.p.head_source, h.p.dots.count, h.head_build_ms, h.p.head_ms, h.p.fields_ms,
                 h.p.scatter_ms, h.p.model_ms);
     smp_font *font = NULL;
-    if ((j->sheet_path || j->compare || j->video_path) &&
+    if ((j->sheet_path || j->compare || j->video_path || (!j->no_captions && !j->no_stills)) &&
         smp_font_open(NULL, &font, &err) != SMP_OK) {
         smp_gl_session_close(&h);
         return cli_fail("render", &err);
@@ -311,7 +337,7 @@ static int run(render_job *j) {
                 rc = cli_fail("render", &err);
                 break;
             }
-            if (!j->no_stills) rc = render_write_png(path, img);
+            if (!j->no_stills) rc = write_still(&h, j, j->views[v], j->years[y], font, img, path);
             if (!j->sheet_path) smp_image_free(img);
             smp_progress_step(&pg);
         }

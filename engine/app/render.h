@@ -25,7 +25,7 @@ typedef struct render_job {
     cli_times year_arg;
     cli_size size;
     cli_gl_args gl;
-    int quiet, fps, no_stills;
+    int quiet, fps, no_stills, no_captions;
     double from, to, seconds; /* from and to: times shown (smp/scene.h), not untreated */
     /* resolved */
     smp_scene scene;
@@ -45,8 +45,11 @@ typedef struct render_job {
 smp_status render_capture(smp_gl_session *h, const smp_scene *scene, smp_view view, double year,
                           smp_image *img, smp_error *err);
 
-/* A caption in the top left corner of a picture, sized to it. */
-void render_caption(smp_font *font, smp_image *img, const char *text);
+/* The caption (smp/caption.h) of a picture of scene at a time shown, from a view: the client,
+ * the time and view, the blend's figures, the plan, a scale bar on close-ups; a video's frame
+ * (video) carries the time large at the bottom instead, without figures. */
+void render_caption_picture(const smp_gl_session *h, const smp_scene *scene, smp_view view,
+                            double year, int video, smp_font *font, smp_image *img);
 
 /* Writes img atomically and prints its path; the exit code. */
 int render_write_png(const char *path, const smp_image *img);

@@ -3,7 +3,9 @@
 #include <stdio.h>
 
 #include "render.h"
+#include "smp/caption.h"
 #include "smp/cli.h"
+#include "smp/describe.h"
 
 smp_status render_capture(smp_gl_session *h, const smp_scene *scene, smp_view view, double year,
                           smp_image *img, smp_error *err) {
@@ -15,10 +17,21 @@ smp_status render_capture(smp_gl_session *h, const smp_scene *scene, smp_view vi
     return s == SMP_OK ? smp_renderer_capture(h->renderer, &frame, img, err) : s;
 }
 
-void render_caption(smp_font *font, smp_image *img, const char *text) {
-    float px = img->height / 28.0f < 12 ? 12 : img->height / 28.0f;
-    const uint8_t ink[4] = {240, 240, 236, 255};
-    smp_text_draw(font, img, (int)px, (int)(px * 1.8f), px, ink, text);
+void render_caption_picture(const smp_gl_session *h, const smp_scene *scene, smp_view view,
+                            double year, int video, smp_font *font, smp_image *img) {
+    smp_picture_words w;
+    smp_describe_picture(&h->p, scene, year, video ? NULL : smp_view_name(view), &w);
+    /* a counter runs in steady steps */
+    if (video && year >= 0) snprintf(w.time, sizeof w.time, "Year %.1f after completion", year);
+    smp_camera cam;
+    smp_pipeline_camera(&h->p, view, (float)img->width / (float)img->height, &cam);
+    smp_caption c = {.heading = w.heading,
+                     .time = w.time,
+                     .figures = video ? NULL : w.figures,
+                     .plan = w.plan,
+                     .mm_per_px = smp_caption_scale(&cam, img->width, img->height),
+                     .large_time = video};
+    smp_caption_draw(font, img, &c);
 }
 
 int render_write_png(const char *path, const smp_image *img) {

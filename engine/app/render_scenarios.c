@@ -11,25 +11,23 @@
 
 #include "render.h"
 #include "smp/blend.h"
+#include "smp/caption.h"
 #include "smp/chart.h"
 #include "smp/cli.h"
 #include "smp/clock.h"
 #include "smp/describe.h"
 #include "smp/fsio.h"
+#include "smp/scenario.h"
 #include "smp/sheet.h"
 #include "smp/video.h"
 
 enum {
-    SCENARIO_MAX_SETS = 16,  /* overrides in one --scenario */
-    CHART_SAMPLES = 81,      /* the chart's curves: every quarter year over 20 years */
-    SCENARIO_TEXT_MAX = 512, /* one --scenario as given */
+    CHART_SAMPLES = 81, /* the chart's curves: every quarter year over 20 years */
 };
 
 typedef struct scenario {
-    char label[64];
-    char text[SCENARIO_TEXT_MAX]; /* the overrides, split in place */
-    const char *sets[SCENARIO_MAX_SETS];
-    int set_count;
+    smp_scenario spec; /* its label and overrides */
+    const char *label; /* spec.label */
     smp_scene scene;
     smp_gl_session h;
     int open;
@@ -45,56 +43,20 @@ typedef struct scenario_run {
     int cell_w; /* each scenario's share of the picture's width */
 } scenario_run;
 
-static char *trim(char *t) {
-    while (*t == ' ' || *t == '\t') ++t;
-    size_t n = strlen(t);
-    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) t[--n] = '\0';
-    return t;
-}
-
-/* "LABEL: PATH=VALUE; PATH=VALUE" (the label may be left out: the overrides name it). */
-static int parse_spec(const char *spec, scenario *s) {
-    if (snprintf(s->text, sizeof s->text, "%s", spec) >= (int)sizeof s->text)
-        return cli_usage_error("render", "--scenario '%.40s...': longer than %d characters", spec,
-                               SCENARIO_TEXT_MAX - 1);
-    char *body = s->text, *colon = strchr(s->text, ':');
-    if (colon && memchr(s->text, '=', (size_t)(colon - s->text)) == NULL) {
-        *colon = '\0';
-        snprintf(s->label, sizeof s->label, "%s", trim(s->text));
-        body = colon + 1;
-    } else {
-        snprintf(s->label, sizeof s->label, "%s", trim(s->text));
-    }
-    for (char *part = strtok(body, ";"); part; part = strtok(NULL, ";")) {
-        char *set = trim(part);
-        if (!*set) continue;
-        if (!strchr(set, '='))
-            return cli_usage_error("render",
-                                   "--scenario '%s': found '%s', expected PATH=VALUE overrides "
-                                   "separated by ';'",
-                                   spec, set);
-        if (s->set_count == SCENARIO_MAX_SETS)
-            return cli_usage_error("render", "--scenario '%s': more than %d overrides", spec,
-                                   SCENARIO_MAX_SETS);
-        s->sets[s->set_count++] = set;
-    }
-    if (s->set_count == 0)
-        return cli_usage_error("render",
-                               "--scenario '%s': no overrides; expected 'LABEL: PATH=VALUE; ...' "
-                               "(smpsim check --schema lists the fields)",
-                               spec);
-    if (!s->label[0]) snprintf(s->label, sizeof s->label, "%s", s->sets[0]);
-    return 0;
-}
-
-/* The scene as the command was given it, then the scenario's overrides. */
+/* The scene as the command was given it, then the scenario's overrides ("LABEL: PATH=VALUE;
+ * ...", smp/scenario.h). */
 static int load_scenario(const render_job *j, scenario *s, const char *spec) {
-    const char *sets[SCENE_ARGS_MAX_SETS + SCENARIO_MAX_SETS];
+    smp_error err = {0};
+    if (smp_scenario_parse(spec, &s->spec, &err) != SMP_OK)
+        return cli_usage_error("render", "--scenario %s", err.message);
+    s->label = s->spec.label;
+    const char *sets[SCENE_ARGS_MAX_SETS + SMP_SCENARIO_MAX_SETS];
     int n = 0;
     for (int i = 0; i < j->scene_arg.set_count; ++i) sets[n++] = j->scene_arg.sets[i];
-    for (int i = 0; i < s->set_count; ++i) sets[n++] = s->sets[i];
+    smp_scenario_sets(&s->spec, sets + n);
+    n += s->spec.set_count;
     smp_scene_source src = {.path = j->scene_arg.path, .sets = sets, .set_count = n};
-    smp_scene_report rep;
+    static smp_scene_report rep; /* large; one command at a time */
     smp_status st = smp_scene_load(&src, &s->scene, &rep);
     if (st == SMP_OK) return 0;
     for (int i = 0; i < rep.count; ++i)
@@ -106,14 +68,14 @@ static int resolve(scenario_run *r) {
     render_job *j = r->j;
     int first = 0;
     if (j->scenario_count <= 1) { /* the scene as it is, beside the one scenario (or alone) */
-        snprintf(r->s[0].label, sizeof r->s[0].label, "As planned");
+        r->s[0].label = "As planned";
         r->s[0].scene = j->scene;
         first = 1;
     }
     for (int i = 0; i < j->scenario_count; ++i) {
         scenario *s = &r->s[first + i];
-        int rc = parse_spec(j->scenario_specs[i], s);
-        if (rc || (rc = load_scenario(j, s, j->scenario_specs[i]))) return rc;
+        int rc = load_scenario(j, s, j->scenario_specs[i]);
+        if (rc) return rc;
     }
     r->count = first + j->scenario_count;
     r->cell_w = j->size.width / r->count;
@@ -169,39 +131,20 @@ static smp_status open_sessions(scenario_run *r, int pictures, smp_error *err) {
 
 /* ---- pictures ------------------------------------------------------------------------- */
 
-static const uint8_t k_ink[4] = {240, 240, 236, 255};
-
-static float text_px(const smp_image *img) {
-    return img->height / 28.0f < 12 ? 12 : img->height / 28.0f;
-}
-
-/* Text on a dark translucent plate, so it reads over scalp and backdrop alike. */
-static void plate_text(smp_font *font, smp_image *img, int x, int base, float px,
-                       const char *text) {
-    int w = smp_text_width(font, px, text), pad = (int)(px * 0.35f);
-    for (int y = base - (int)(px * 1.0f) - pad; y < base + (int)(px * 0.3f) + pad; ++y)
-        for (int xx = x - pad; xx < x + w + pad; ++xx)
-            if (y >= 0 && xx >= 0 && y < img->height && xx < img->width) {
-                uint8_t *p = smp_image_at(img, xx, y);
-                for (int k = 0; k < 3; ++k) p[k] = (uint8_t)(p[k] * 0.45f + 20 * 0.55f);
-            }
-    smp_text_draw(font, img, x, base, px, k_ink, text);
-}
-
 /* The scenarios' cells side by side into out, each labelled with its name and figures, a
  * thin divider between them. */
 static void side_by_side(scenario_run *r, const smp_image *cells, double year, smp_image *out) {
-    float px = text_px(out);
     for (int i = 0; i < r->count; ++i) {
         int x0 = i * r->cell_w;
         for (int y = 0; y < out->height; ++y)
             memcpy(smp_image_at(out, x0, y), smp_image_at(&cells[i], 0, y), (size_t)r->cell_w * 4);
         if (i)
             for (int y = 0; y < out->height; ++y) memset(smp_image_at(out, x0 - 1, y), 235, 6);
+        if (r->j->no_captions) continue;
         char line[160];
-        plate_text(r->font, out, x0 + (int)px, (int)(px * 1.8f), px, r->s[i].label);
         figures(&r->s[i], year, line, sizeof line);
-        if (*line) plate_text(r->font, out, x0 + (int)px, (int)(px * 3.3f), px * 0.8f, line);
+        smp_caption c = {.heading = r->s[i].label, .figures = line, .left = x0, .width = r->cell_w};
+        smp_caption_draw(r->font, out, &c);
     }
     /* fill the few pixels integer division left at the right */
     for (int y = 0; y < out->height; ++y)
@@ -219,9 +162,24 @@ static smp_status capture_all(scenario_run *r, smp_view view, double year, smp_i
     return SMP_OK;
 }
 
-static void bottom_caption(scenario_run *r, smp_image *img, const char *text) {
-    float px = text_px(img);
-    plate_text(r->font, img, (int)px, img->height - (int)(px * 0.9f), px, text);
+/* What the scenarios share, at the bottom: the time (a video's counter) and view, the client,
+ * and a scale bar on close-ups. */
+static void footer(scenario_run *r, smp_image *img, smp_view view, double year, int video) {
+    render_job *j = r->j;
+    char when[128], time[192], title[1200];
+    if (video && year >= 0)
+        snprintf(when, sizeof when, "Year %.1f after completion", year);
+    else
+        smp_year_label(year, when, sizeof when);
+    snprintf(time, sizeof time, video ? "%s" : "%s · %s", when, smp_view_name(view));
+    smp_describe_title(&j->scene, title, sizeof title);
+    smp_camera cam;
+    smp_pipeline_camera(&r->s[0].h.p, view, (float)r->cell_w / (float)img->height, &cam);
+    smp_caption c = {.time = time,
+                     .plan = title,
+                     .large_time = 1,
+                     .mm_per_px = smp_caption_scale(&cam, r->cell_w, img->height)};
+    smp_caption_draw(r->font, img, &c);
 }
 
 /* DIR/STEM_VIEW_TIME_scenarios.png for every view and time; the first view's cells kept for
@@ -240,7 +198,7 @@ static int pictures(scenario_run *r, smp_image *sheet_cells) {
     int views = j->no_stills ? (sheet_cells ? 1 : 0) : j->view_count;
     for (int v = 0; rc == CLI_EXIT_OK && v < views; ++v)
         for (int y = 0; rc == CLI_EXIT_OK && y < j->year_count; ++y) {
-            char path[SMP_PATH_MAX], tag[32], label[96];
+            char path[SMP_PATH_MAX], tag[32];
             smp_year_tag(j->years[y], tag, sizeof tag);
             if ((size_t)snprintf(path, sizeof path, "%s/%s_%s_%s_scenarios.png", j->out_dir,
                                  j->stem, smp_view_name(j->views[v]), tag) >= sizeof path) {
@@ -252,8 +210,7 @@ static int pictures(scenario_run *r, smp_image *sheet_cells) {
                 break;
             }
             side_by_side(r, cells, j->years[y], &out);
-            smp_year_label(j->years[y], label, sizeof label);
-            bottom_caption(r, &out, label);
+            if (!j->no_captions) footer(r, &out, j->views[v], j->years[y], 0);
             if (!j->no_stills) rc = render_write_png(path, &out);
             for (int i = 0; sheet_cells && v == 0 && i < r->count && rc == CLI_EXIT_OK; ++i) {
                 smp_image *keep = &sheet_cells[y * r->count + i];
@@ -266,8 +223,10 @@ static int pictures(scenario_run *r, smp_image *sheet_cells) {
                 figures(&r->s[i], j->years[y], line, sizeof line);
                 /* inside the part the sheet keeps: it crops each cell about its centre */
                 float keep_w = fminf((float)r->cell_w, SMP_SHEET_CELL_ASPECT * j->size.height);
-                float px = text_px(keep) * 0.8f, margin = ((float)r->cell_w - keep_w) / 2 + px;
-                if (*line) plate_text(r->font, keep, (int)margin, (int)(px * 1.8f), px, line);
+                float px = smp_caption_px(keep) * 0.8f,
+                      margin = ((float)r->cell_w - keep_w) / 2 + px;
+                if (*line)
+                    smp_caption_plate(r->font, keep, (int)margin, (int)(px * 1.8f), px, line);
             }
             smp_progress_step(&r->pg);
         }
@@ -282,10 +241,10 @@ static int pictures(scenario_run *r, smp_image *sheet_cells) {
 static void overrides(const scenario *s, char *out, size_t size) {
     size_t n = 0;
     *out = '\0';
-    if (!s->set_count) snprintf(out, size, "the scene as it is");
-    for (int k = 0; k < s->set_count && n < size; ++k) {
-        const char *eq = strchr(s->sets[k], '='), *name = s->sets[k];
-        for (const char *p = s->sets[k]; p < eq; ++p)
+    if (!s->spec.set_count) snprintf(out, size, "the scene as it is");
+    for (int k = 0; k < s->spec.set_count && n < size; ++k) {
+        const char *eq = strchr(s->spec.sets[k], '='), *name = s->spec.sets[k];
+        for (const char *p = s->spec.sets[k]; p < eq; ++p)
             if (*p == '.') name = p + 1;
         n += (size_t)snprintf(out + n, size - n, "%s%s", k ? ", " : "", name);
     }
@@ -417,16 +376,9 @@ static int video(scenario_run *r) {
     double from = smp_year_order(j->from), to = smp_year_order(j->to);
     for (int f = 0; st == SMP_OK && f < frames; ++f) {
         double year = f == 0 ? j->from : from + (to - from) * f / (frames - 1);
-        char label[64];
-        if (year < 0)
-            smp_year_label(year, label, sizeof label);
-        else
-            snprintf(label, sizeof label, "Year %.1f after completion", year);
         if ((st = capture_all(r, j->views[0], year, cells, &err)) != SMP_OK) break;
         side_by_side(r, cells, year, &out);
-        /* the year counter, large, at the bottom */
-        float px = text_px(&out) * 1.4f;
-        plate_text(r->font, &out, (int)(px * 0.7f), out.height - (int)(px * 0.7f), px, label);
+        if (!j->no_captions) footer(r, &out, j->views[0], year, 1); /* the year counter */
         st = smp_video_write(&v, &out, &err);
         smp_progress_step(&r->pg);
     }

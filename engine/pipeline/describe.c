@@ -1,5 +1,6 @@
 #include "smp/describe.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,13 @@ void smp_describe_scene(const smp_scene *s, char lines[3][256]) {
     }
 }
 
+void smp_describe_plan(const smp_scene *s, char *out, size_t size) {
+    char lines[3][256];
+    smp_describe_scene(s, lines);
+    lines[2][0] = (char)tolower((unsigned char)lines[2][0]);
+    snprintf(out, size, "%s · %s", lines[1], lines[2]);
+}
+
 void smp_describe_times(const smp_scene *s, char *line, size_t size) {
     int last = (int)(smp_scene_completion_years(s) * 365.25 + 0.5);
     if (s->plan.session_count == 0)
@@ -66,6 +74,19 @@ void smp_describe_times(const smp_scene *s, char *line, size_t size) {
                  "Years count from the completion of treatment (the last session, day %d); "
                  "healed = %d days after it",
                  last, SMP_HEALED_DAYS);
+}
+
+void smp_describe_figures(const smp_pipeline *p, const smp_scene *s, double year, char *out,
+                          size_t size) {
+    smp_blend b;
+    *out = '\0';
+    if (!smp_pipeline_blend_at(p, s, year, &b)) return;
+    if (p->fringe.present)
+        snprintf(out, size, "ΔE00 %.1f to the fringe · darker: treated %.0f %%, fringe %.0f %%",
+                 b.delta_e_treated_fringe, 100.0 * b.treated_darkening, 100.0 * b.fringe_darkening);
+    else
+        snprintf(out, size, "ΔE00 %.1f to bare skin · treated %.0f %% darker",
+                 b.delta_e_treated_bare, 100.0 * b.treated_darkening);
 }
 
 void smp_describe_blend(const smp_pipeline *p, const smp_scene *s, double year, char *out,
@@ -80,6 +101,19 @@ void smp_describe_blend(const smp_pipeline *p, const smp_scene *s, double year, 
     else
         snprintf(out + n, size - n, " · treated %.0f %% darker · ΔE00 %.1f to bare skin",
                  100.0 * b.treated_darkening, b.delta_e_treated_bare);
+}
+
+void smp_describe_picture(const smp_pipeline *p, const smp_scene *s, double year, const char *view,
+                          smp_picture_words *w) {
+    smp_describe_title(s, w->heading, sizeof w->heading);
+    char when[128];
+    smp_year_label(year, when, sizeof when);
+    if (view)
+        snprintf(w->time, sizeof w->time, "%s · %s", when, view);
+    else
+        snprintf(w->time, sizeof w->time, "%s", when);
+    smp_describe_figures(p, s, year, w->figures, sizeof w->figures);
+    smp_describe_plan(s, w->plan, sizeof w->plan);
 }
 
 void smp_describe_due(const smp_pipeline *p, const smp_scene *s, char *line, size_t size) {

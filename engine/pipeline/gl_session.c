@@ -44,6 +44,18 @@ smp_status smp_gl_session_open_beside(const smp_gl_session *base, int msaa_sampl
     return s;
 }
 
+smp_status smp_gl_session_adopt_beside(const smp_gl_session *base, int msaa_samples,
+                                       smp_pipeline *p, smp_gl_session *out, smp_error *err) {
+    memset(out, 0, sizeof *out);
+    out->p = *p;
+    memset(p, 0, sizeof *p);
+    out->head_bounds = out->p.bounds;
+    out->gl = base->gl, out->shares_gl = 1;
+    smp_status s = upload(out, msaa_samples, err);
+    if (s != SMP_OK) smp_gl_session_close(out);
+    return s;
+}
+
 smp_status smp_gl_session_open(smp_gl_session *h, smp_gl_backend backend, int msaa_samples,
                                const smp_scene *scene, smp_error *err) {
     smp_gl_context_desc gd = {.backend = backend};

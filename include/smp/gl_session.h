@@ -34,6 +34,10 @@ smp_status smp_gl_session_open(smp_gl_session *h, smp_gl_backend backend, int ms
  * upload between them. */
 smp_status smp_gl_session_open_beside(const smp_gl_session *base, int msaa_samples,
                                       const smp_scene *scene, smp_gl_session *out, smp_error *err);
+/* The same with a pipeline built already (the viewer builds on a worker thread): p is moved
+ * into out (left empty), also on failure, when it is freed. */
+smp_status smp_gl_session_adopt_beside(const smp_gl_session *base, int msaa_samples,
+                                       smp_pipeline *p, smp_gl_session *out, smp_error *err);
 void smp_gl_session_close(smp_gl_session *h);
 
 /* A frame of the scene at t_years, without GL: the client's skin colour, its optics and the

@@ -19,6 +19,7 @@
  *           mesh_ops.h     weld, drop degenerate triangles, cut, refine, transform
  *           pick.h         rays cast against a mesh: what the pointer touches
  * scene     scene.h        one client and one treatment, read from a JSON scene file
+ *           scenario.h     the same client under another plan or lifestyle: --set overrides
  * head      head.h         the built-in procedural head
  *           landmarks.h    the head frame and its anatomical landmarks
  *           mesh_import.h  a head from a mesh file (Assimp), in the head frame and in mm
@@ -33,6 +34,7 @@
  * train     training.h     dots placed by hand: punctures, strokes, saved sessions
  *           score.h        a dot set graded against an exercise, with hints
  * output    text.h         text on images with a real font (FreeType)
+ *           caption.h      what a picture says about itself: client, time, plan, scale bar
  *           sheet.h        contact sheets: a labelled grid of renders
  *           chart.h        line charts: a quantity against the years, one line per scenario
  *           pdf.h          A4 PDF pages (cairo): text, pictures, rules, written atomically
@@ -67,6 +69,7 @@
 #include "smp/mesh_ops.h"
 #include "smp/pick.h"
 
+#include "smp/scenario.h"
 #include "smp/scene.h"
 
 #include "smp/head.h"
@@ -88,6 +91,7 @@
 #include "smp/score.h"
 #include "smp/training.h"
 
+#include "smp/caption.h"
 #include "smp/chart.h"
 #include "smp/pdf.h"
 #include "smp/sheet.h"

@@ -1,0 +1,69 @@
+/*
+ * smp/caption.h — what a picture says about itself, burned into it.
+ *
+ * A picture handed to a client travels without its file name: it must say whose head it is,
+ * which plan or lifestyle, at what time, and on a close-up how big a dot is. Every picture
+ * smpsim writes for people (stills, splits, scenario pictures, videos, the viewer's images)
+ * is captioned here, so they all read alike:
+ *
+ *   top left      heading (client · case), then the time ("Year 5 after completion ·
+ *                 front"), then figures in a smaller size; in a split the second time sits
+ *                 at the top right
+ *   bottom left   the plan in one line; in a video the time instead, large (its year counter),
+ *                 with the plan above it
+ *   bottom right  a scale bar on close-ups (a round length in mm and its label)
+ *
+ * Text sits on dark translucent plates, so it reads on any skin tone and on the backdrop.
+ * Sizes follow the picture's height, with a floor that keeps small pictures legible.
+ *
+ *   smp_caption c = {.heading = "Sam · SPF 50", .time = "Year 5 after completion",
+ *                    .plan = plan_line, .mm_per_px = smp_caption_scale(&cam, w, h)};
+ *   smp_caption_draw(font, &img, &c);
+ *
+ * Does NOT: wrap lines (a line longer than the picture is cut at its edge), or choose the
+ * words (smp/describe.h does).
+ */
+#ifndef SMP_CAPTION_H
+#define SMP_CAPTION_H
+
+#include "smp/camera.h"
+#include "smp/image.h"
+#include "smp/text.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct smp_caption {
+    const char *heading;    /* top left, first line; NULL or "" for none */
+    const char *time;       /* top left, second line (or, with large_time, bottom left) */
+    const char *time_right; /* a split's other side: the second line's right end */
+    const char *figures;    /* top left, third line, smaller */
+    const char *plan;       /* bottom left, small */
+    double mm_per_px;       /* > 0: a scale bar at the bottom right */
+    int large_time;         /* the time drawn large at the bottom left: a video's counter */
+    int left, width;        /* the columns of the picture the caption is for (a scenario's
+                               cell in a row of them); width 0: the whole picture */
+} smp_caption;
+
+/* The caption's text size for a picture (pixels per em): 1/28 of its height, 12 at least. */
+float smp_caption_px(const smp_image *img);
+
+/* Text on a dark translucent plate, its baseline starting at (x, baseline_y). */
+void smp_caption_plate(smp_font *font, smp_image *img, int x, int baseline_y, float px,
+                       const char *text);
+
+/* Draws every part of c that is set. */
+void smp_caption_draw(smp_font *font, smp_image *img, const smp_caption *c);
+
+/* The size of a pixel in mm at the camera's target when a width x height picture is taken
+ * through it, if the picture is a close-up (less than SMP_CAPTION_CLOSEUP_MM of skin across
+ * its shorter side); 0 otherwise: a head's whole view carries no scale bar, whose length
+ * would hold only at one depth of a curved head. */
+double smp_caption_scale(const smp_camera *cam, int width, int height);
+#define SMP_CAPTION_CLOSEUP_MM 60.0
+
+#ifdef __cplusplus
+}
+#endif
+#endif
