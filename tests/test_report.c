@@ -104,3 +104,27 @@ Test(report, bad_input_is_named_and_leaves_nothing) {
     cr_assert_str_eq(listing, "", "files left after refusals: %s", listing);
     free(listing);
 }
+
+/* --scenario puts the practitioner's own comparison where the other sunscreen habit goes: its
+ * pictures, its curve and its touch-up year; a scenario that names no field exits 2, naming
+ * it, before anything is rendered. */
+Test(report, a_scenario_of_ones_own_replaces_the_sunscreen_comparison) {
+    char dir[512], pdf[600], bad[600];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("report-scenario"));
+    snprintf(pdf, sizeof pdf, "%s/touch-up.pdf", dir);
+    snprintf(bad, sizeof bad, "%s/bad.pdf", dir);
+    cr_assert_eq(RUN("report", "--scenario",
+                     "Touch-up at year 4: plan.sessions[3]={\"kind\":\"touch_up\",\"day\":1503}",
+                     "--out", pdf, "-q"),
+                 0, "%s", err);
+    char *text = tool((const char *[]){"pdftotext", pdf, "-", NULL});
+    cr_assert_not_null(strstr(text, "as planned and Touch-up at year 4"), "%s", text);
+    cr_assert_not_null(strstr(text, "Touch-up at year 4: the touch-up would be due"), "%s", text);
+    cr_assert_null(strstr(text, "with each sunscreen habit"), "%s", text);
+    free(text);
+    cr_assert_eq(RUN("report", "--scenario", "Oops: plan.sesions[3].day=5", "--out", bad), 2);
+    cr_assert_not_null(strstr(err, "sesions"), "%s", err);
+    cr_assert_eq(access(bad, F_OK), -1, "a refused report left %s", bad);
+    cr_assert_eq(RUN("report", "--scenario", "no overrides", "--out", bad), 2);
+    cr_assert_not_null(strstr(err, "expected"), "%s", err);
+}

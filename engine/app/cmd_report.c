@@ -17,6 +17,7 @@
 #include "smp/describe.h"
 #include "smp/fsio.h"
 #include "smp/pdf.h"
+#include "smp/scenario.h"
 
 static const cli_command k_command = {
     .name = "report",
@@ -26,21 +27,26 @@ static const cli_command k_command = {
              "5 and 10 after completion, the same head at year 5 with the other sunscreen habit\n"
              "(SPF 50 if the scene has none, none if it has some), a chart of how the treated\n"
              "area drifts from the client's fringe with each habit's touch-up-due year, and the\n"
-             "aftercare that changes the outcome, in figures. Pictures are rendered headless, as\n"
-             "`smpsim render` does. The file is written atomically.\n",
+             "aftercare that changes the outcome, in figures. With --scenario the comparison is\n"
+             "that scenario instead of the other sunscreen habit. Pictures are rendered\n"
+             "headless, as `smpsim render` does. The file is written atomically.\n",
     .footer = "Exit status: 0 written, 1 rendering or writing failed, 2 bad arguments, scene or "
               "output path.\n",
 };
 
 typedef struct report_job {
     smp_scene_args scene_arg;
-    const char *out;
+    const char *out, *scenario;
     cli_gl_args gl;
     int quiet;
 } report_job;
 
 static const cli_option k_options[] = {
     CLI_STRING("out", "FILE", "the PDF to write (default: report.pdf)", report_job, out),
+    CLI_STRING("scenario", "SPEC",
+               "compare with this scenario ('LABEL: PATH=VALUE; ...', as render --scenario) "
+               "instead of the other sunscreen habit",
+               report_job, scenario),
     CLI_FLAG('q', "quiet", "print only the written path", report_job, quiet),
     {0},
 };
@@ -58,7 +64,9 @@ typedef struct report {
     report_job *job;
     smp_pdf *pdf;
     smp_font *font;
-    habit now, sun, shade; /* as planned; the other sunscreen habit; half the hours outdoors */
+    habit now, sun, shade; /* as planned; the other sunscreen habit (or the scenario asked
+                              for); half the hours outdoors */
+    int scenario;          /* sun is the scenario of --scenario */
     double y;              /* where the next block goes on the page */
 } report;
 
@@ -221,7 +229,13 @@ static smp_status years_block(report *r, smp_error *err) {
 }
 
 static smp_status sun_block(report *r, smp_error *err) {
-    heading(r, "Year 5 after completion, with each sunscreen habit");
+    char title[160];
+    if (r->scenario)
+        snprintf(title, sizeof title, "Year 5 after completion, as planned and %.96s",
+                 r->sun.label);
+    else
+        snprintf(title, sizeof title, "Year 5 after completion, with each sunscreen habit");
+    heading(r, title);
     const double bw = (TEXT_WIDTH - 12) / 2, bh = bw * 0.75;
     habit *both[2] = {&r->now, &r->sun};
     for (int i = 0; i < 2; ++i) {
@@ -298,9 +312,12 @@ static void aftercare_block(report *r) {
     r->y = smp_pdf_paragraph(r->pdf, MARGIN, r->y, TEXT_WIDTH, 10, SMP_PDF_REGULAR, text);
     r->y += 4;
     describe_due(&r->sun, due, sizeof due);
-    snprintf(text, sizeof text, "Sunscreen: %s, the touch-up would be due %s.",
-             s->sunscreen_spf > 1 ? "without it" : "with SPF 50 on the scalp whenever outdoors",
-             due);
+    if (r->scenario)
+        snprintf(text, sizeof text, "%s: the touch-up would be due %s.", r->sun.label, due);
+    else
+        snprintf(text, sizeof text, "Sunscreen: %s, the touch-up would be due %s.",
+                 s->sunscreen_spf > 1 ? "without it" : "with SPF 50 on the scalp whenever outdoors",
+                 due);
     r->y = smp_pdf_paragraph(r->pdf, MARGIN, r->y, TEXT_WIDTH, 10, SMP_PDF_REGULAR, text);
     r->y += 4;
     if (r->shade.open) {
@@ -343,12 +360,28 @@ static smp_status write_report(report *r, smp_error *err) {
     return smp_pdf_close(r->pdf, err);
 }
 
-/* The other sunscreen habit, and half the hours outdoors (when there are any to halve). */
-static void habits(report *r) {
+/* The other sunscreen habit (or the scenario asked for), and half the hours outdoors (when
+ * there are any to halve). The exit code of a scenario refused, else 0. */
+static int habits(report *r) {
     const smp_scene *s = &r->now.scene;
     snprintf(r->now.label, sizeof r->now.label, "As planned");
     r->sun.scene = *s;
-    if (s->sunscreen_spf > 1) {
+    if (r->job->scenario) {
+        static smp_scenario sc;
+        static smp_scene_report rep;
+        smp_error err = {0};
+        if (smp_scenario_parse(r->job->scenario, &sc, &err) != SMP_OK)
+            return cli_usage_error("report", "--scenario %s", err.message);
+        smp_status st = smp_scenario_apply(s, &sc, &r->sun.scene, &rep);
+        if (st != SMP_OK) {
+            for (int i = 0; i < rep.count; ++i)
+                fprintf(stderr, "smpsim report: --scenario '%s': %s\n", r->job->scenario,
+                        rep.messages[i]);
+            return smp_status_is_input_error(st) ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+        }
+        snprintf(r->sun.label, sizeof r->sun.label, "%s", sc.label);
+        r->scenario = 1;
+    } else if (s->sunscreen_spf > 1) {
         r->sun.scene.sunscreen_spf = 1;
         snprintf(r->sun.label, sizeof r->sun.label, "Without sunscreen");
     } else {
@@ -358,6 +391,7 @@ static void habits(report *r) {
     r->shade.scene = *s;
     r->shade.scene.outdoor_hours_per_day = s->outdoor_hours_per_day / 2;
     snprintf(r->shade.label, sizeof r->shade.label, "Half the time outdoors");
+    return 0;
 }
 
 int cmd_report(int argc, char **argv) {
@@ -378,7 +412,7 @@ int cmd_report(int argc, char **argv) {
     smp_error err = {0};
     if (smp_check_output_file(j.out, &err) != SMP_OK)
         return cli_usage_error("report", "--out: %s", err.message);
-    habits(&r);
+    if ((rc = habits(&r))) return rc;
     double t0 = smp_clock_ms();
     smp_status st = open_habit(&r, &r.now, 1, &err);
     if (st == SMP_OK) st = open_habit(&r, &r.sun, 1, &err);
