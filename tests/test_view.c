@@ -651,3 +651,137 @@ Test(view, a_dots_only_rebuild_draws_what_a_fresh_build_draws, .timeout = 180) {
     smp_image_free(&ia);
     smp_image_free(&ib);
 }
+
+/* The scenario comparison: SPF 50 beside no sunscreen for a client outdoors 5 h a day. At year 10
+ * the unprotected crown has faded more: the plan's side (left) is lighter there than the
+ * scenario's. The image at a render size is the pair, captioned; the time-lapse plays both
+ * under a year counter; a scenario naming an unknown field exits 2 naming it. */
+Test(view, a_scenario_is_compared_in_pictures_and_in_the_time_lapse, .timeout = 240) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-scenario"));
+    char script[1024], pair[1024], bare[1024], video[1024], frame[1024], text[4096];
+    snprintf(script, sizeof script, "%s/scenario.txt", dir);
+    snprintf(pair, sizeof pair, "%s/pair.png", dir);
+    snprintf(bare, sizeof bare, "%s/bare.png", dir);
+    snprintf(video, sizeof video, "%s/pair.mp4", dir);
+    snprintf(frame, sizeof frame, "%s/last.png", dir);
+    snprintf(text, sizeof text,
+             "set lifestyle.outdoor_hours_per_day=5\nset lifestyle.sunscreen_spf=none\n"
+             "scenario SPF 50: lifestyle.sunscreen_spf=50\nview top\nyear 10\nframes 2\n"
+             "screenshot %s 640x360\nscenario off\nscreenshot %s 640x360\nscenario on\n"
+             "video-years 8 10\nvideo-length 0.2\nvideo %s\n",
+             pair, bare, video);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    smp_image p = read_png(pair), b = read_png(bare);
+    cr_assert_eq(p.width, 640);
+    /* the crown of each half (the head is framed in the middle of each 320 px cell) */
+    double left = image_mean_luma(&p, 140, 150, 180, 190),
+           right = image_mean_luma(&p, 460, 150, 500, 190);
+    cr_assert_gt(left, right + 1.0, "crown: no sunscreen %.1f, SPF 50 %.1f", left, right);
+    /* captions: each side's label at its top left */
+    cr_assert_gt(mean_difference(&p, &b), 1.0);
+    smp_image_free(&p);
+    smp_image_free(&b);
+    /* the video's last frame is the pair at year 10 */
+    cr_assert(file_exists(video), "no video\n%s", err);
+    const char *ff[] = {"ffmpeg", "-v",  "error",     "-y", "-sseof", "-0.04",
+                        "-i",     video, "-frames:v", "1",  frame,    NULL};
+    char *fo = NULL, *fe = NULL;
+    cr_assert_eq(run_command(&fo, &fe, ff), 0, "%s", fe);
+    free(fo), free(fe);
+    smp_image f = read_png(frame);
+    cr_assert_eq(f.width, 1280);
+    double vl = image_mean_luma(&f, 280, 300, 360, 380),
+           vr = image_mean_luma(&f, 920, 300, 1000, 380);
+    cr_assert_gt(vl, vr + 1.0, "video crown: no sunscreen %.1f, SPF 50 %.1f", vl, vr);
+    smp_image_free(&f);
+    /* a scenario that names what does not exist */
+    write_text(script, "scenario Oops: lifestyle.sunblock=50\n");
+    rc = run_view(args);
+    cr_assert_eq(rc, 2, "exit %d\n%s", rc, err);
+    cr_assert_not_null(strstr(err, "scenario.txt:1"), "%s", err);
+    cr_assert_not_null(strstr(err, "sunblock"), "%s", err);
+}
+
+/* Files dropped on the window (the same SDL event a file manager's drop makes): a scene opens
+ * and joins the recent list (kept across runs, under XDG_CONFIG_HOME); a mesh becomes the head,
+ * and one the importer cannot read is refused with the head kept; anything else is refused
+ * naming it. The Report button's work writes the PDF in its own process, the scenario shown
+ * included; an unwritable report path is refused before anything runs. */
+Test(view, dropped_files_open_and_the_report_is_written_beside_the_window, .timeout = 240) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-drop"));
+    char script[1024], scene[1024], notes[1024], broken[1024], report[1024], text[16384];
+    char state[4][1024];
+    snprintf(script, sizeof script, "%s/drop.txt", dir);
+    snprintf(scene, sizeof scene, "%s/client.json", dir);
+    snprintf(notes, sizeof notes, "%s/notes.txt", dir);
+    snprintf(broken, sizeof broken, "%s/broken.obj", dir);
+    snprintf(report, sizeof report, "%s/client.pdf", dir);
+    for (int i = 0; i < 4; ++i) snprintf(state[i], sizeof state[i], "%s/state%d.json", dir, i);
+    write_text(scene, "{\"name\": \"Dropped client\", \"client\": {\"skin\": {\"mst\": 7}}}\n");
+    write_text(notes, "not a scene\n");
+    write_text(broken, "v 1 2\nf 1 2 3 4 5\nthis is no mesh\n");
+    snprintf(text, sizeof text,
+             "drop %s\nstate %s\ndrop %s\nstate %s\ndrop %s\nstate %s\n"
+             "scenario SPF 50: lifestyle.sunscreen_spf=50\nreport %s\nstate %s\n",
+             notes, state[0], scene, state[1], broken, state[2], report, state[3]);
+    write_text(script, text);
+    const char *args[] = {"--script", script, "--frames", "1", NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    char value[1200];
+    char *s = slurp(state[0], NULL);
+    cr_assert_not_null(s);
+    json_string(s, "status", value, sizeof value);
+    cr_assert_not_null(strstr(value, "notes.txt: not a scene"), "%s", value);
+    json_string(s, "scene_file", value, sizeof value);
+    cr_assert_str_empty(value, "a refused drop changed the scene: %s", value);
+    free(s);
+    s = slurp(state[1], NULL);
+    json_string(s, "scene_file", value, sizeof value);
+    cr_assert_str_eq(value, scene);
+    cr_assert_eq((int)json_number(s, "mst"), 7);
+    json_string(s, "recent_first", value, sizeof value);
+    cr_assert_not_null(strstr(value, "view-drop"), "recent: '%s'", value);
+    free(s);
+    s = slurp(state[2], NULL);
+    json_string(s, "status", value, sizeof value);
+    cr_assert_not_null(strstr(value, "last scene that built"), "a broken mesh: %s", value);
+    json_string(s, "head_mesh", value, sizeof value);
+    cr_assert_null(strstr(value, "broken.obj"), "the broken mesh became the head: %s", value);
+    free(s);
+    s = slurp(state[3], NULL);
+    json_string(s, "status", value, sizeof value);
+    cr_assert_not_null(strstr(value, "wrote the report"), "%s", value);
+    free(s);
+    /* a PDF of three pages, the scenario among them */
+    size_t size = 0;
+    char *pdf = slurp(report, &size);
+    cr_assert(pdf && size > 10000 && memcmp(pdf, "%PDF", 4) == 0, "no PDF at %s", report);
+    free(pdf);
+    char txt[1100];
+    snprintf(txt, sizeof txt, "%s/client.txt", dir);
+    const char *totext[] = {"pdftotext", report, txt, NULL};
+    char *o = NULL, *e = NULL;
+    cr_assert_eq(run_command(&o, &e, totext), 0, "%s", e);
+    free(o), free(e);
+    char *words = slurp(txt, NULL);
+    cr_assert_not_null(strstr(words, "as planned and SPF 50"), "the scenario is not in it");
+    free(words);
+    /* the recent list outlives the window */
+    char config[1100];
+    snprintf(config, sizeof config, "%s/smpsim/recent", getenv("XDG_CONFIG_HOME"));
+    char *recent = slurp(config, NULL);
+    cr_assert_not_null(recent, "no %s", config);
+    cr_assert_not_null(strstr(recent, "client.json"), "%s", recent);
+    free(recent);
+    /* a report path that cannot be written: refused at once, exit 2, nothing run */
+    write_text(script, "report /proc/nowhere/r.pdf\n");
+    rc = run_view(args);
+    cr_assert_eq(rc, 2, "exit %d\n%s", rc, err);
+    cr_assert_not_null(strstr(err, "/proc/nowhere"), "%s", err);
+}

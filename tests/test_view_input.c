@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "support.h"
 
@@ -86,6 +87,19 @@ static void drag(const char *b, int x0, int y0, int x1, int y1) {
         sleep_ms(20);
     }
     XDO("mouseup", b);
+}
+
+/* The state once widget (a name in the state's widgets) is in view: the wheel over the right
+ * column scrolls it down a notch at a time until it shows. */
+static const char *reveal(const char *widget) {
+    const char *s = after();
+    for (int i = 0; i < 12 && json_array_item(s, widget, 3) <= 0; ++i) {
+        at(1100, 400);
+        XDO("click", "5");
+        s = after();
+    }
+    cr_assert_gt(json_array_item(s, widget, 3), 0, "%s is not in view\n%s", widget, s);
+    return s;
 }
 
 TestSuite(view_input, .timeout = 400);
@@ -176,7 +190,7 @@ Test(view_input, the_mouse_orbits_pans_zooms_and_focuses) {
 
 Test(view_input, typing_goes_to_the_field_and_widgets_answer_clicks) {
     start("");
-    const char *s = after();
+    const char *s = reveal("save_field");
     double fx = json_array_item(s, "save_field", 0), fy = json_array_item(s, "save_field", 1),
            fw = json_array_item(s, "save_field", 2), fh = json_array_item(s, "save_field", 3);
     cr_assert(fw > 20 && fh > 5, "the Save field is not drawn\n%s", s);
@@ -359,5 +373,115 @@ Test(view_input, the_client_is_named_and_a_library_scene_is_never_the_default_sa
     json_string(s, "client_name", text, sizeof text);
     cr_assert_str_eq(text, "Sam Example", "the client is '%s'\n%s", text, s);
     cr_assert_eq((int)json_number(s, "dots"), 1, "typing the name toggled dots (D)\n%s", s);
+    quit_with_escape();
+}
+
+/* A scenario typed into the Compare section's field is built beside the plan; S hides and
+ * shows it; one that names an unknown field is refused, naming it, and the last one stays. */
+Test(view_input, a_typed_scenario_is_compared_and_s_toggles_it) {
+    start("");
+    const char *s = after();
+    double x = json_array_item(s, "scenario_field", 0), y = json_array_item(s, "scenario_field", 1),
+           w = json_array_item(s, "scenario_field", 2), h = json_array_item(s, "scenario_field", 3);
+    cr_assert(w > 20 && h > 5, "the scenario field is not drawn\n%s", s);
+    at((int)(x + w / 2), (int)(y + h / 2));
+    XDO("click", "1");
+    XDO("type", "--delay", "10", "SPF 50: lifestyle.sunscreen_spf=50");
+    XDO("key", "Return");
+    s = after();
+    assert_str(s, "scenario", "SPF 50", "typed and committed");
+    assert_flag(s, "scenario_shown", 1, "a scenario set is shown");
+    assert_str(s, "compare", "side", "a scenario opens the comparison side by side");
+    assert_flag(s, "dots", 1, "typing 'd' into the field toggled the dots");
+    s = keys("s");
+    assert_flag(s, "scenario_shown", 0, "S hides the scenario");
+    s = keys("s");
+    assert_flag(s, "scenario_shown", 1, "S shows it again");
+    /* a refused one: the field is selected whole (Ctrl+A) and typed over */
+    at((int)(x + w / 2), (int)(y + h / 2));
+    XDO("click", "1");
+    XDO("key", "ctrl+a");
+    XDO("type", "--delay", "10", "Oops: lifestyle.sunblock=50");
+    XDO("key", "Return");
+    s = after();
+    char status[512];
+    json_string(s, "status", status, sizeof status);
+    cr_assert_not_null(strstr(status, "sunblock"), "the refusal does not name the field: %s",
+                       status);
+    assert_str(s, "scenario", "SPF 50", "a refused scenario keeps the last");
+    assert_flag(s, "scenario_shown", 1, "a refused scenario keeps the last on screen");
+    quit_with_escape();
+}
+
+/* The file browser with the mouse and keyboard: Open... lists the scene's folder (folders
+ * first), a double click opens a scene; Save as... offers the Save field's name, typed over it
+ * saves NAME.json there, and onto a file that exists asks once (Replace) before writing over
+ * it; Esc closes the browser, not the window. */
+Test(view_input, the_file_browser_opens_and_saves_as_with_clicks_and_typing) {
+    char dir[512], a[700], b[700], c[700], sub[700], setup[800];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("browser"));
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    snprintf(c, sizeof c, "%s/c.json", dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    const char *files[2] = {a, b};
+    for (int i = 0; i < 2; ++i) {
+        FILE *f = fopen(files[i], "w");
+        cr_assert_not_null(f);
+        fprintf(f, "{\"name\": \"Scene %c\", \"client\": {\"skin\": {\"mst\": %d}}}\n", 'A' + i,
+                3 + 4 * i);
+        fclose(f);
+    }
+    snprintf(setup, sizeof setup, "open %s\n", a);
+    start(setup);
+    const char *s = reveal("open_button");
+    assert_flag(s, "mst", 3, "a.json opened by the setup");
+    at((int)(json_array_item(s, "open_button", 0) + 10),
+       (int)(json_array_item(s, "open_button", 1) + 8));
+    XDO("click", "1");
+    s = after();
+    assert_str(s, "browser", "open", "Open... opens the browser");
+    assert_flag(s, "browser_entries", 3, "sub/, a.json and b.json");
+    /* the last file listed is b.json: a double click opens it */
+    at((int)(json_array_item(s, "browser_last_file", 0) + 20),
+       (int)(json_array_item(s, "browser_last_file", 1) + 6));
+    XDO("click", "--repeat", "2", "--delay", "60", "1");
+    s = after();
+    assert_str(s, "browser", "off", "a double click on a scene opens it and closes the browser");
+    assert_flag(s, "mst", 7, "b.json is the scene");
+    char value[1200];
+    json_string(s, "scene_file", value, sizeof value);
+    cr_assert_str_eq(value, b);
+    /* Save as...: over the name offered, type c */
+    for (int round = 0; round < 2; ++round) {
+        at((int)(json_array_item(s, "save_as_button", 0) + 10),
+           (int)(json_array_item(s, "save_as_button", 1) + 8));
+        XDO("click", "1");
+        s = after();
+        assert_str(s, "browser", "save", "Save as... opens the browser to save");
+        at((int)(json_array_item(s, "browser_name", 0) + 30),
+           (int)(json_array_item(s, "browser_name", 1) + 8));
+        XDO("click", "1");
+        XDO("key", "ctrl+a");
+        XDO("type", "c");
+        XDO("key", "Return");
+        s = after();
+        if (round == 1) { /* c.json exists now: asked once */
+            assert_str(s, "browser", "save", "saving onto a file asks first");
+            XDO("key", "Return");
+            s = after();
+        }
+        assert_str(s, "browser", "off", "saved");
+        cr_assert(file_exists(c), "round %d: no %s", round, c);
+    }
+    /* Esc closes the browser and leaves the window */
+    at((int)(json_array_item(s, "open_button", 0) + 10),
+       (int)(json_array_item(s, "open_button", 1) + 8));
+    XDO("click", "1");
+    s = after();
+    assert_str(s, "browser", "open", "opened again");
+    s = keys("Escape");
+    assert_str(s, "browser", "off", "Esc closes the browser");
     quit_with_escape();
 }

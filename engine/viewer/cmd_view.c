@@ -126,9 +126,11 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
     int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
     smp_error err = {0};
     switch (k->keysym.sym) {
-    case SDLK_ESCAPE:
+    case SDLK_ESCAPE: /* closes what is over the window, else the window */
         if (v->show_help)
             v->show_help = 0;
+        else if (v->browse)
+            view_browse_stop(v);
         else
             *quit = 1;
         break;
@@ -151,6 +153,16 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
     case SDLK_TAB: v->hide_panels = !v->hide_panels; break;
     case SDLK_c:
         if (!v->training) v->compare = (view_compare)((v->compare + 1) % 3);
+        break;
+    case SDLK_s: /* the scenario set in the Compare section, on or off */
+        if (v->training) break;
+        if (!v->has_scenario) {
+            view_message(v, 1, "no scenario to show: choose or type one in Compare");
+            break;
+        }
+        v->compare_scenario = !v->compare_scenario;
+        if (v->compare_scenario && v->compare == VIEW_COMPARE_OFF) v->compare = VIEW_COMPARE_SIDE;
+        view_update_plot(v);
         break;
     case SDLK_r: view_go_to(v, SMP_VIEW_THREE_QUARTER); break;
     case SDLK_t: toggle_training(v); break;
@@ -256,6 +268,15 @@ static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
         if (ui_wants_text_input()) break; /* typing into a field */
         handle_key(v, &e->key, quit);
         break;
+    case SDL_DROPFILE: { /* a scene or a mesh dropped on the window; refusals are shown */
+        smp_error err = {0};
+        if (e->drop.file && !v->training)
+            view_open_file(v, e->drop.file, &err);
+        else if (e->drop.file)
+            view_message(v, 1, "training: a file dropped is not opened");
+        SDL_free(e->drop.file);
+        break;
+    }
     }
 }
 
@@ -382,11 +403,15 @@ static void print_summary(const viewer *v, const frame_count *fc) {
             fc->draws, fc->draws ? fc->draw_ms / (double)fc->draws : 0.0);
 }
 
-/* From the top layer down: training, the frame's GL objects and any video, then the state. */
+/* From the top layer down: training, any video, the scenario, the frame's GL objects, then
+ * the state. */
 static void close_viewer(viewer *v) {
     view_train_stop(v);
-    view_frame_release(v);
     view_video_abort(v);
+    view_browse_stop(v);
+    view_report_abort(v);
+    view_scenario_release(v);
+    view_frame_release(v);
     view_shutdown(v);
     ui_shutdown();
 }
@@ -411,6 +436,8 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             break;
         }
         view_train_frame(v);
+        view_scenario_frame(v);
+        view_report_poll(v, 0);
         advance(v, dt, now);
         if (scripted) {
             int code = 0;
@@ -587,8 +614,11 @@ static int start_viewer(viewer *v, const view_args *a) {
     v->year_a = view_model_year(v, SMP_YEAR_HEALED);
     v->year_b = view_model_year(v, 10.0);
     v->compare_untreated = 1;
+    v->captions = 1;
+    v->video_from = 0.0f, v->video_to = VIEW_MAX_YEARS, v->video_seconds = 8.0f;
     v->first_build = 1;
     view_init(v);
+    view_recent_load(v);
     return CLI_EXIT_OK;
 }
 

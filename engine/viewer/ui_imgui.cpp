@@ -216,6 +216,27 @@ int ui_slider_int_text(const char *label, int *value, int min, int max, const ch
 
 int ui_radio(const char *label, int active) { return ImGui::RadioButton(label, active != 0); }
 
+int ui_selectable(const char *label, int selected, int *double_clicked) {
+    bool clicked = ImGui::Selectable(label, selected != 0, ImGuiSelectableFlags_AllowDoubleClick);
+    if (double_clicked) *double_clicked = clicked && ImGui::IsMouseDoubleClicked(0);
+    return clicked ? 1 : 0;
+}
+
+void ui_focus_next(void) { ImGui::SetKeyboardFocusHere(); }
+
+int ui_begin_list(const char *id, float height) {
+    return ImGui::BeginChild(id, ImVec2(0, height), true) ? 1 : 0;
+}
+
+void ui_end_list(void) { ImGui::EndChild(); }
+
+int ui_begin_dialog(const char *title, float x, float y, float width, float height) {
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Appearing);
+    ImGui::SetNextWindowFocus();
+    return ImGui::Begin(title, nullptr, ImGuiWindowFlags_NoCollapse) ? 1 : 0;
+}
+
 int ui_section(const char *label, int open_at_first) {
     return ImGui::CollapsingHeader(label, open_at_first ? ImGuiTreeNodeFlags_DefaultOpen : 0) ? 1
                                                                                               : 0;
@@ -329,6 +350,10 @@ void ui_row(const char *left, const char *right, float left_width) {
 }
 
 void ui_item_rect(float out[4]) {
+    if (!ImGui::IsItemVisible()) { /* scrolled out of its window: nowhere to click */
+        out[0] = out[1] = out[2] = out[3] = 0;
+        return;
+    }
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     out[0] = a.x, out[1] = a.y, out[2] = b.x - a.x, out[3] = b.y - a.y;
 }

@@ -39,6 +39,15 @@ int ui_drag_float(const char *label, float *value, float speed, float min, float
 int ui_combo(const char *label, int *current, const char *const *items, int count);
 int ui_slider_int_text(const char *label, int *value, int min, int max, const char *format);
 int ui_radio(const char *label, int active);
+/* A line of a list, highlighted when selected; returns 1 when clicked (*double_clicked: twice). */
+int ui_selectable(const char *label, int selected, int *double_clicked);
+/* The next widget takes the keyboard (a text field: typing goes on in it). */
+void ui_focus_next(void);
+/* A framed, scrolling region height pixels tall (0: the rest of the window); end it always. */
+int ui_begin_list(const char *id, float height);
+void ui_end_list(void);
+/* A window over the others, placed and sized each time it appears, focused while shown. */
+int ui_begin_dialog(const char *title, float x, float y, float width, float height);
 /* A section that can fold away; open at first when open_at_first. */
 int ui_section(const char *label, int open_at_first);
 /* A colour square (sRGB 0..1) of size px; outlined when selected; returns 1 when clicked. */
@@ -77,7 +86,8 @@ int ui_begin_overlay(const char *id);
 void ui_row(const char *left, const char *right, float left_width);
 /* A caption on a dark plate over everything, at pixel (x, y) of the window. */
 void ui_label(float x, float y, const char *text);
-/* The last widget's rectangle in window pixels: x, y, width, height. */
+/* The last widget's rectangle in window pixels: x, y, width, height; all 0 when it is
+ * scrolled out of its window's view. */
 void ui_item_rect(float out[4]);
 /* How wide text is drawn, in pixels. */
 float ui_text_width(const char *text);

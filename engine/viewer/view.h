@@ -3,6 +3,8 @@
  *
  *   view_camera.c    the orbit camera, the clinic views, the glide to a point
  *   view_state.c     scene edits, background rebuilds, messages, the contrast plot
+ *   view_scenario.c  the scenario compared with the plan: its own pipeline and renderer
+ *   view_files.c     files by name, from the browser, the recent list or dropped
  *   view_frame.c     drawing, comparisons, screenshots, sheets, videos
  *   view_train.c     training mode (its engine: view_training.c)
  *   view_panels.c    the ImGui panels          view_script.c  automation
@@ -32,6 +34,7 @@
 #include <stdio.h>
 
 #include "smp/gl_session.h"
+#include "smp/scenario.h"
 #include "smp/scene.h"
 #include "view_training.h"
 
@@ -46,7 +49,24 @@ enum {
     VIEW_REPORT_MS = 8000,      /* a report of something done shows this long */
     VIEW_UNDO_MAX = 64,         /* scene edits that can be undone */
     VIEW_UNDO_GESTURE_MS = 600, /* edits of one field closer than this are one step */
+    VIEW_RECENT_MAX = 10,       /* files in the recent list */
 };
+
+/* What a file is, by its name: a scene, a mesh the importer reads, or neither. */
+typedef enum view_file_kind { VIEW_FILE_SCENE, VIEW_FILE_MESH, VIEW_FILE_OTHER } view_file_kind;
+
+/* The file browser: off, or what its choice is for. */
+typedef enum view_browse_mode {
+    VIEW_BROWSE_OFF,
+    VIEW_BROWSE_OPEN, /* a scene to open */
+    VIEW_BROWSE_SAVE, /* where to save the scene (Save As) */
+    VIEW_BROWSE_MESH, /* a head mesh for the scene */
+} view_browse_mode;
+
+typedef struct view_entry {
+    char name[256];
+    int is_dir;
+} view_entry;
 
 /* What an edit touches: the model only (instant) or the dots (a background rebuild). */
 typedef enum view_edit_kind { VIEW_EDIT_MODEL } view_edit_kind;
@@ -67,6 +87,7 @@ typedef struct view_orbit {
 typedef struct view_build view_build; /* a pipeline being built on the worker thread */
 typedef struct view_scene_record view_scene_record; /* what a picture of the scene depends on */
 typedef struct view_video view_video; /* a time-lapse being written, a frame per frame */
+typedef struct view_scenario_build view_scenario_build; /* the scenario's pipeline, building */
 
 /* A window narrower or lower than this opens with its side panels folded to their titles. */
 enum { VIEW_ROOMY_WIDTH = 800, VIEW_ROOMY_HEIGHT = 500 };
@@ -74,12 +95,19 @@ enum { VIEW_ROOMY_WIDTH = 800, VIEW_ROOMY_HEIGHT = 500 };
 /* Widgets whose place the panels record each frame, for programs that drive the window with
  * a real mouse (the script's state command reports them). */
 typedef enum view_widget {
-    VIEW_WIDGET_TIMELINE,  /* the year slider */
-    VIEW_WIDGET_SAVE_PATH, /* the Files panel's field for Save */
-    VIEW_WIDGET_DOTS,      /* the View section's Dots checkbox */
-    VIEW_WIDGET_SPF,       /* the Lifestyle section's sunscreen slider */
-    VIEW_WIDGET_CASE,      /* the Case section's header */
-    VIEW_WIDGET_CLIENT,    /* the Case section's client name */
+    VIEW_WIDGET_TIMELINE,      /* the year slider */
+    VIEW_WIDGET_SAVE_PATH,     /* the Files panel's field for Save */
+    VIEW_WIDGET_DOTS,          /* the View section's Dots checkbox */
+    VIEW_WIDGET_SPF,           /* the Lifestyle section's sunscreen slider */
+    VIEW_WIDGET_CASE,          /* the Case section's header */
+    VIEW_WIDGET_CLIENT,        /* the Case section's client name */
+    VIEW_WIDGET_SCENARIO,      /* the Compare section's scenario presets */
+    VIEW_WIDGET_SCENARIO_TEXT, /* and its field for one typed */
+    VIEW_WIDGET_OPEN_BUTTON,   /* the Files section's Open... */
+    VIEW_WIDGET_SAVE_AS,       /* and Save as... */
+    VIEW_WIDGET_BROWSE_LAST,   /* the browser's last file listed */
+    VIEW_WIDGET_BROWSE_NAME,   /* the browser's name field */
+    VIEW_WIDGET_REPORT_PATH,   /* the Files section's report field */
     VIEW_WIDGET_COUNT
 } view_widget;
 
@@ -87,6 +115,7 @@ typedef struct viewer {
     smp_gl_session h; /* GL, renderer and the pipeline on screen */
     smp_scene scene;  /* the scene as edited: what is on screen, or being built */
     smp_scene shown;  /* the scene whose dots are on screen: what a failed build returns to */
+    unsigned shown_generation; /* one more each time shown changes */
     char scene_path[VIEW_PATH_MAX];
 
     view_build *build; /* in flight, or NULL */
@@ -126,6 +155,18 @@ typedef struct viewer {
 
     view_compare compare;
     int compare_untreated; /* split: the untreated head left, the timeline's year right */
+    /* the scenario comparison (view_scenario.c): the plan on the left, the same client with
+     * the scenario's overrides on the right, both at the timeline's year */
+    int compare_scenario;                      /* on (and takes over from the years) */
+    int has_scenario;                          /* scenario holds a parsed, checked one */
+    smp_scenario scenario;                     /* its label and overrides */
+    char scenario_text[SMP_SCENARIO_TEXT_MAX]; /* as typed in the Compare section */
+    smp_scene scenario_scene;                  /* what scenario_h was built from */
+    smp_gl_session scenario_h;                 /* on the window's context; renderer NULL until
+                                                  the first build lands */
+    view_scenario_build *scenario_build;       /* in flight, or NULL */
+    unsigned scenario_generation;              /* one more each time a scenario is set */
+    unsigned built_shown, built_scenario;      /* the generations scenario_h was built from */
     float year_a, year_b, split;
     int dragging_split;
 
@@ -152,13 +193,30 @@ typedef struct viewer {
     int echo_messages; /* automation: also print messages on stderr */
 
     char open_path[VIEW_PATH_MAX], save_path[VIEW_PATH_MAX];
+    char recent[VIEW_RECENT_MAX][VIEW_PATH_MAX]; /* newest first, absolute */
+    int recent_count;
+    /* the file browser (view_files.c lists, view_panels.c draws) */
+    view_browse_mode browse;
+    char browse_dir[VIEW_PATH_MAX]; /* absolute */
+    char browse_name[256];          /* the file name chosen or typed */
+    view_entry *browse_entries;     /* folders first, then scenes (and meshes), by name */
+    int browse_count;
+    int browse_replace;               /* Save As onto a file that exists: asked to confirm */
+    int browse_focus;                 /* the name field takes the keyboard next frame */
+    char browse_asked[VIEW_PATH_MAX]; /* the file browse_replace asked about */
+    char report_path[VIEW_PATH_MAX];  /* the Files panel's report field; the one being written */
+    int report_pid;                   /* `smpsim report` writing it, or 0 */
+    char report_scene[64], report_log[64]; /* its temporary scene and stderr */
     /* the case's words as typed (client name, title, notes), committed on Enter or on leaving
      * the field; otherwise they follow the scene */
     char case_text[3][SMP_SCENE_TEXT_MAX];
     char shot_path[VIEW_PATH_MAX], sheet_path[VIEW_PATH_MAX], video_path[VIEW_PATH_MAX];
-    view_video *video;  /* in progress, or NULL */
-    int shot_size;      /* Files panel: 0 the window with its panels, else a render size */
-    int shot_requested; /* taken at the end of the frame, once the panels are drawn */
+    view_video *video;          /* in progress, or NULL */
+    float video_from, video_to; /* the time-lapse's years after completion (0: healed) */
+    float video_seconds;        /* and its length */
+    int captions;               /* images and videos carry their caption (smp/caption.h) */
+    int shot_size;              /* Files panel: 0 the window with its panels, else a render size */
+    int shot_requested;         /* taken at the end of the frame, once the panels are drawn */
 
     /* training mode (view_train.c): NULL when off */
     view_training *training;
@@ -276,6 +334,60 @@ void view_message(viewer *v, int is_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void view_clear_messages(viewer *v);
 
+/* --- view_scenario.c --------------------------------------------------------------------- */
+
+/* Parses and checks a scenario ("LABEL: PATH=VALUE; ...", smp/scenario.h) against the scene
+ * on screen, makes it the comparison's right side (side by side if the comparison was off)
+ * and starts its build. A refused one leaves the last in place and is shown in the window. */
+smp_status view_scenario_set(viewer *v, const char *spec, smp_error *err);
+/* Once per frame on the GL thread: lands a finished build (uploads it), starts the next when
+ * the plan on screen (shown_generation) or the scenario changed and no build of the plan
+ * runs. */
+void view_scenario_frame(viewer *v);
+/* Whether the comparison shows the scenario: on, and its renderer holds a build. */
+int view_scenario_ready(const viewer *v);
+/* Whether a scenario build is running; whether one is wanted (the plan or the scenario
+ * changed since the last) and waits to start. */
+int view_scenario_building(const viewer *v);
+int view_scenario_wanted(const viewer *v);
+/* Waits for the scenario's build in flight and lands it (automation). */
+void view_scenario_wait(viewer *v);
+/* Ends the scenario: waits for its build, frees its pipeline and renderer (GL thread). */
+void view_scenario_release(viewer *v);
+
+/* --- view_files.c ------------------------------------------------------------------------ */
+
+/* What a file is by its extension (case ignored). */
+view_file_kind view_file_kind_of(const char *path);
+
+/* Opens what path is: a scene (view_open), or a mesh made the head of the scene on screen (an
+ * edit, read in the background through the importer's own process); anything else is refused
+ * naming it. Success puts it on the recent list; failure keeps the work and is shown. */
+smp_status view_open_file(viewer *v, const char *path, smp_error *err);
+/* view_save, then the recent list. */
+smp_status view_save_file(viewer *v, const char *path, smp_error *err);
+
+/* The consultation report of the scene as edited (and the scenario compared, when one is
+ * shown) written to path by `smpsim report` in a process of its own, so the window stays live;
+ * the output path is checked first. view_report_poll (each frame; wait: until it ends) says
+ * whether it still runs and reports its end; view_report_abort ends it (nothing half-written
+ * is left: the report writes atomically and cleans up on SIGTERM). */
+smp_status view_report_start(viewer *v, const char *path, smp_error *err);
+int view_report_poll(viewer *v, int wait);
+void view_report_abort(viewer *v);
+
+/* The recent list, newest first: read at start from $XDG_CONFIG_HOME/smpsim/recent (else
+ * ~/.config/smpsim/recent), written atomically at each addition (a path already there moves
+ * to the top). */
+void view_recent_load(viewer *v);
+void view_recent_add(viewer *v, const char *path);
+
+/* The browser: opened on the scene's folder (Save As: the Save field's), listing folders,
+ * scenes and, for a head, meshes; hidden files left out. */
+void view_browse_start(viewer *v, view_browse_mode mode);
+smp_status view_browse_list(viewer *v, const char *dir, smp_error *err);
+void view_browse_stop(viewer *v);
+
 /* --- view_frame.c ------------------------------------------------------------------------ */
 
 /* Whether frames in motion, and the first frame after launch, are drafts: smaller (by
@@ -290,19 +402,31 @@ smp_status view_draw_scene(viewer *v, smp_error *err);
 /* Frees the kept picture and the projection's offscreen copy of the window (GL thread). */
 void view_frame_release(viewer *v);
 
+/* What the comparison shows on each side (the head alone: one side): whose pipeline, at
+ * which model time, untreated or not, and what the side is called ("As planned" and the
+ * scenario's label, or the times). Returns 1 or 2. */
+typedef struct view_side {
+    int scenario, untreated;
+    float year;
+    char label[128];
+} view_side;
+int view_compare_sides(const viewer *v, view_side sides[2]);
+
 /* Saves the window's back buffer (scene and panels) as a PNG. */
 smp_status view_screenshot_window(viewer *v, const char *path, smp_error *err);
 
-/* Renders the current camera and year at width x height (no panels) into a PNG. */
+/* Renders the current camera and year at width x height (no panels) into a PNG: what the
+ * window compares side by side when it compares, captioned unless captions are off. */
 smp_status view_screenshot_render(viewer *v, const char *path, int width, int height,
                                   smp_error *err);
 
 /* The scene's contact sheet (its render views and years), as `smpsim render --sheet`. */
 smp_status view_export_sheet(viewer *v, const char *path, smp_error *err);
 
-/* A time-lapse from healed to year 20 after completion from the current camera (1280x720, 8 s,
- * MP4 through ffmpeg, as `smpsim render --video`), written one frame per window frame so the
- * window stays live. */
+/* A time-lapse over video_from..video_to after completion (0: healed) from the current camera
+ * (1280x720, video_seconds at 30 fps, MP4 through ffmpeg, as `smpsim render --video`), captioned
+ * with a year counter and the plan; the scenario (or the untreated head) beside it when the window
+ * compares one; written one frame per window frame so the window stays live. */
 smp_status view_video_start(viewer *v, const char *path, smp_error *err);
 /* Writes the next frame; closes the file after the last. Returns the first failure (the
  * partial file is then removed). */

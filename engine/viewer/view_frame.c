@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "smp/age.h"
+#include "smp/caption.h"
 #include "smp/clock.h"
 #include "smp/describe.h"
 #include "smp/sheet.h"
@@ -127,6 +128,7 @@ enum { SCENE_MAX_RENDERS = 4 }; /* the projection's four cells */
 
 /* One render of the scene: with the renderer's uploads, everything its pixels depend on. */
 typedef struct scene_render {
+    int scenario; /* drawn by the scenario's renderer */
     smp_frame_desc frame;
     smp_pipeline_frame_model model;
     int width, height;
@@ -139,7 +141,7 @@ struct view_scene_record {
     int width, height; /* the window */
     int layout;        /* view_compare, or -1 for the projection */
     int divider_x;
-    uint64_t uploads; /* smp_renderer_upload_count */
+    uint64_t uploads, scenario_uploads; /* smp_renderer_upload_count */
     int count;
     scene_render render[SCENE_MAX_RENDERS];
 };
@@ -163,25 +165,34 @@ static int in_motion(viewer *v) {
     return v->animating || v->playing || now - v->last_input_ms < 250.0;
 }
 
-/* One render into the renderer's offscreen target, noted in rec; drawn only when draw. */
-static smp_status render(viewer *v, view_scene_record *rec, int draw, float year, int untreated,
-                         int width, int height, smp_error *err) {
+/* One render into a renderer's offscreen target (the scenario's when scenario), noted in rec;
+ * drawn only when draw. */
+static smp_status render_of(viewer *v, view_scene_record *rec, int draw, int scenario, float year,
+                            int untreated, int width, int height, smp_error *err) {
+    smp_gl_session *h = scenario ? &v->scenario_h : &v->h;
     smp_status st = SMP_OK;
-    if (draw && v->heat_map == 2 && !v->training && !untreated &&
+    if (!scenario && draw && v->heat_map == 2 && !v->training && !untreated &&
         (!v->heat_ready || v->heat_year != year))
         st = upload_contrast_map(v, year, err);
-    else if (draw && v->heat_map && !v->heat_ready && v->h.p.fields)
+    else if (!scenario && draw && v->heat_map && !v->heat_ready && v->h.p.fields)
         st = upload_heat_map(v, err);
     if (st != SMP_OK) return st;
     scene_render *r = &rec->render[rec->count++];
+    r->scenario = scenario;
     r->frame = frame_of(v, untreated);
+    if (scenario) r->frame.overlay = SMP_OVERLAY_NONE; /* the maps are the plan's */
     r->frame.fast_hair = r->frame.fast_dots = r->frame.single_sample = v->draft;
     r->width = width, r->height = height;
-    st = smp_gl_session_frame_state(&v->h, year, &r->frame, &r->model, err);
-    if (st == SMP_OK && draw) st = smp_gl_session_set_model(&v->h, &r->model, err);
+    st = smp_gl_session_frame_state(h, year, &r->frame, &r->model, err);
+    if (st == SMP_OK && draw) st = smp_gl_session_set_model(h, &r->model, err);
     if (st == SMP_OK && draw)
-        st = smp_renderer_draw_offscreen(v->h.renderer, &r->frame, width, height, err);
+        st = smp_renderer_draw_offscreen(h->renderer, &r->frame, width, height, err);
     return st;
+}
+
+static smp_status render(viewer *v, view_scene_record *rec, int draw, float year, int untreated,
+                         int width, int height, smp_error *err) {
+    return render_of(v, rec, draw, 0, year, untreated, width, height, err);
 }
 
 /* A light two-pixel divider at x. */
@@ -311,6 +322,8 @@ static smp_status compose(viewer *v, view_scene_record *rec, int draw, smp_error
     memset(rec, 0, sizeof *rec);
     rec->width = w, rec->height = h;
     rec->uploads = smp_renderer_upload_count(v->h.renderer);
+    int scenario = view_scenario_ready(v);
+    if (scenario) rec->scenario_uploads = smp_renderer_upload_count(v->scenario_h.renderer);
     if (v->training && v->train_projection) {
         rec->layout = -1;
         return draw_projection(v, rec, draw, err);
@@ -325,17 +338,22 @@ static smp_status compose(viewer *v, view_scene_record *rec, int draw, smp_error
     case VIEW_COMPARE_SPLIT: {
         /* the same camera twice; the second frame is blitted only right of the divider */
         /* untreated on the left: the right follows the timeline */
+        /* a scenario: the plan left, the scenario right, both at the timeline's year */
         int x = rec->divider_x = (int)lroundf(v->split * (float)w);
-        float year_b = v->compare_untreated ? v->year : v->year_b;
-        if ((st = render(v, rec, draw, v->year_a, v->compare_untreated, scaled(w, s), scaled(h, s),
-                         err)) != SMP_OK ||
+        int untreated = v->compare_untreated && !scenario;
+        float year_a = scenario ? v->year : v->year_a;
+        float year_b = scenario || v->compare_untreated ? v->year : v->year_b;
+        smp_renderer *right = scenario ? v->scenario_h.renderer : v->h.renderer;
+        if ((st = render(v, rec, draw, year_a, untreated, scaled(w, s), scaled(h, s), err)) !=
+                SMP_OK ||
             (draw && (st = smp_renderer_present(v->h.renderer, w, h, err)) != SMP_OK) ||
-            (st = render(v, rec, draw, year_b, 0, scaled(w, s), scaled(h, s), err)) != SMP_OK ||
+            (st = render_of(v, rec, draw, scenario, year_b, 0, scaled(w, s), scaled(h, s), err)) !=
+                SMP_OK ||
             !draw)
             return st;
         glEnable(GL_SCISSOR_TEST);
         glScissor(x, 0, w - x, h);
-        st = smp_renderer_present(v->h.renderer, w, h, err);
+        st = smp_renderer_present(right, w, h, err);
         glDisable(GL_SCISSOR_TEST);
         if (st == SMP_OK && x > 0 && x < w) divider(x, h);
         return st;
@@ -344,17 +362,18 @@ static smp_status compose(viewer *v, view_scene_record *rec, int draw, smp_error
         /* present only fills the bottom-left corner: year B goes there first and is moved
          * to the right half of the back buffer, then year A takes the left half */
         int half = rec->divider_x = w / 2;
-        if ((st = render(v, rec, draw, v->year_b, 0, scaled(w - half, s), scaled(h, s), err)) !=
-                SMP_OK ||
-            (draw && (st = smp_renderer_present(v->h.renderer, w - half, h, err)) != SMP_OK))
+        float year_a = scenario ? v->year : v->year_a, year_b = scenario ? v->year : v->year_b;
+        smp_renderer *right = scenario ? v->scenario_h.renderer : v->h.renderer;
+        if ((st = render_of(v, rec, draw, scenario, year_b, 0, scaled(w - half, s), scaled(h, s),
+                            err)) != SMP_OK ||
+            (draw && (st = smp_renderer_present(right, w - half, h, err)) != SMP_OK))
             return st;
         if (draw) {
             glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
             glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
             glBlitFramebuffer(0, 0, w - half, h, half, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
         }
-        if ((st = render(v, rec, draw, v->year_a, 0, scaled(half, s), scaled(h, s), err)) !=
-                SMP_OK ||
+        if ((st = render(v, rec, draw, year_a, 0, scaled(half, s), scaled(h, s), err)) != SMP_OK ||
             !draw || (st = smp_renderer_present(v->h.renderer, half, h, err)) != SMP_OK)
             return st;
         divider(half, h);
@@ -413,14 +432,130 @@ smp_status view_screenshot_window(viewer *v, const char *path, smp_error *err) {
     return st;
 }
 
+int view_compare_sides(const viewer *v, view_side sides[2]) {
+    memset(sides, 0, 2 * sizeof *sides);
+    if (v->compare == VIEW_COMPARE_OFF || (v->training && v->train_projection)) {
+        sides[0].year = v->year;
+        view_time_label(v, v->year, sides[0].label, sizeof sides[0].label);
+        return 1;
+    }
+    if (view_scenario_ready(v)) {
+        sides[0].year = sides[1].year = v->year;
+        sides[1].scenario = 1;
+        snprintf(sides[0].label, sizeof sides[0].label, "As planned");
+        snprintf(sides[1].label, sizeof sides[1].label, "%s", v->scenario.label);
+    } else if (v->compare == VIEW_COMPARE_SPLIT && v->compare_untreated) {
+        sides[0].year = sides[1].year = v->year;
+        sides[0].untreated = 1;
+        smp_year_label(SMP_YEAR_UNTREATED, sides[0].label, sizeof sides[0].label);
+        view_time_label(v, v->year, sides[1].label, sizeof sides[1].label);
+    } else {
+        sides[0].year = v->year_a, sides[1].year = v->year_b;
+        view_time_label(v, v->year_a, sides[0].label, sizeof sides[0].label);
+        view_time_label(v, v->year_b, sides[1].label, sizeof sides[1].label);
+    }
+    return 2;
+}
+
+/* The caption of a picture of one side at its model time through camera. Alone (width 0):
+ * the client, the time, the blend's figures and the plan, the time large at the bottom in a
+ * video. One of a pair (the left at 0, the right beside it, width each): the side's label and
+ * figures at its top, and once, with the left, what the two share across the bottom: the
+ * client, and the time when both show the same one (same_time: a scenario). A scale bar on
+ * close-ups. */
+static void caption(viewer *v, smp_font *font, smp_image *img, const view_side *side, int left,
+                    int width, int same_time, const smp_camera *camera, int video) {
+    const smp_gl_session *h = side->scenario ? &v->scenario_h : &v->h;
+    const smp_scene *s = side->scenario ? &v->scenario_scene : &v->shown;
+    double after = side->year - view_completion(v);
+    smp_picture_words w;
+    smp_describe_picture(&h->p, s, after >= 0 ? after : 0, NULL, &w);
+    if (after < 0 || side->untreated) w.figures[0] = '\0'; /* no blend to speak of */
+    if (video && after >= 0)
+        snprintf(w.time, sizeof w.time, "Year %.1f after completion", after);
+    else if (side->untreated)
+        smp_year_label(SMP_YEAR_UNTREATED, w.time, sizeof w.time);
+    else
+        view_time_label(v, side->year, w.time, sizeof w.time);
+    double mm_per_px = smp_caption_scale(camera, width > 0 ? width : img->width, img->height);
+    smp_caption c = {.heading = w.heading,
+                     .time = w.time,
+                     .figures = w.figures,
+                     .plan = w.plan,
+                     .mm_per_px = mm_per_px,
+                     .large_time = video};
+    if (width > 0) {
+        c = (smp_caption){
+            .heading = side->label, .figures = w.figures, .left = left, .width = width};
+        smp_caption_draw(font, img, &c);
+        if (left > 0) return;
+        smp_describe_title(&v->shown, w.heading, sizeof w.heading);
+        c = (smp_caption){.time = same_time ? w.time : w.heading,
+                          .plan = same_time ? w.heading : w.plan,
+                          .large_time = 1,
+                          .mm_per_px = mm_per_px};
+    }
+    smp_caption_draw(font, img, &c);
+}
+
+/* One side at its year into img (the whole of it) through camera. */
+static smp_status capture_side(viewer *v, const view_side *side, const smp_camera *camera,
+                               smp_image *img, smp_error *err) {
+    smp_gl_session *h = side->scenario ? &v->scenario_h : &v->h;
+    smp_frame_desc f = frame_of(v, side->untreated);
+    if (side->scenario) f.overlay = SMP_OVERLAY_NONE;
+    f.camera = *camera;
+    smp_status st = smp_gl_session_frame(h, side->year, &f, err);
+    return st == SMP_OK ? smp_renderer_capture(h->renderer, &f, img, err) : st;
+}
+
+/* Copies cell into img at column x0 (a light divider at its left edge when x0 > 0). */
+static void place(smp_image *img, const smp_image *cell, int x0) {
+    for (int y = 0; y < img->height && y < cell->height; ++y)
+        memcpy(smp_image_at(img, x0, y), smp_image_at(cell, 0, y), (size_t)cell->width * 4);
+    if (x0 > 0)
+        for (int y = 0; y < img->height; ++y) memset(smp_image_at(img, x0 - 1, y), 235, 6);
+}
+
+/* The picture of what the window compares (or of the head alone) at width x height: a pair
+ * side by side, half the width each; captioned when font. */
+static smp_status capture_compared(viewer *v, const smp_camera *camera, smp_font *font, int video,
+                                   smp_image *img, smp_image cells[2], smp_error *err) {
+    view_side sides[2];
+    int n = view_compare_sides(v, sides);
+    if (n == 1) {
+        smp_status st = capture_side(v, &sides[0], camera, img, err);
+        if (st == SMP_OK && font) caption(v, font, img, &sides[0], 0, 0, 1, camera, video);
+        return st;
+    }
+    int half = img->width / 2;
+    smp_camera cam = *camera; /* the same camera, at the half's aspect */
+    for (int i = 0; i < 2; ++i) {
+        smp_status st = SMP_OK;
+        if (cells[i].width != half || cells[i].height != img->height) {
+            smp_image_free(&cells[i]);
+            st = smp_image_alloc(&cells[i], half, img->height, err);
+        }
+        if (st == SMP_OK) st = capture_side(v, &sides[i], &cam, &cells[i], err);
+        if (st != SMP_OK) return st;
+        place(img, &cells[i], i * half);
+    }
+    for (int i = 0; font && i < 2; ++i)
+        caption(v, font, img, &sides[i], i * half, half, sides[1].scenario, &cam, video);
+    return SMP_OK;
+}
+
 smp_status view_screenshot_render(viewer *v, const char *path, int width, int height,
                                   smp_error *err) {
-    smp_frame_desc f = frame_of(v, 0);
-    smp_image img = {0};
+    smp_image img = {0}, cells[2] = {{0}};
+    smp_font *font = NULL;
+    smp_camera camera = view_orbit_camera(&v->cam);
     smp_status st = smp_image_alloc(&img, width, height, err);
-    if (st == SMP_OK) st = smp_gl_session_frame(&v->h, v->year, &f, err);
-    if (st == SMP_OK) st = smp_renderer_capture(v->h.renderer, &f, &img, err);
+    if (st == SMP_OK && v->captions) st = smp_font_open(NULL, &font, err);
+    if (st == SMP_OK) st = capture_compared(v, &camera, font, 0, &img, cells, err);
     if (st == SMP_OK) st = smp_image_write_png(path, &img, err);
+    smp_font_close(font);
+    for (int i = 0; i < 2; ++i) smp_image_free(&cells[i]);
     smp_image_free(&img);
     return st;
 }
@@ -487,49 +622,66 @@ smp_status view_export_sheet(viewer *v, const char *path, smp_error *err) {
 
 /* --- time-lapse -------------------------------------------------------------------------- */
 
-enum { VIDEO_W = 1280, VIDEO_H = 720, VIDEO_FPS = 30, VIDEO_SECONDS = 8 };
+enum { VIDEO_W = 1280, VIDEO_H = 720, VIDEO_FPS = 30 };
 
 struct view_video {
     smp_video_writer writer;
-    smp_image frame;
+    smp_image frame, cell[2]; /* a pair: each side, half width */
+    smp_font *font;           /* NULL: no captions */
     smp_camera camera; /* fixed when it starts: orbiting meanwhile does not shake the video */
     int next, count;
+    double from, to; /* model times */
 };
-
-smp_status view_video_start(viewer *v, const char *path, smp_error *err) {
-    if (v->video) return smp_error_set(err, SMP_ERR_INVALID_ARG, "a video is being written");
-    view_video *vv = calloc(1, sizeof *vv);
-    if (!vv) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the video");
-    smp_status st = smp_video_check_ffmpeg(err);
-    if (st == SMP_OK) st = smp_image_alloc(&vv->frame, VIDEO_W, VIDEO_H, err);
-    if (st == SMP_OK) st = smp_video_open(&vv->writer, path, VIDEO_W, VIDEO_H, VIDEO_FPS, err);
-    if (st != SMP_OK) {
-        smp_image_free(&vv->frame);
-        free(vv);
-        return st;
-    }
-    vv->camera = view_orbit_camera(&v->cam);
-    vv->count = VIDEO_FPS * VIDEO_SECONDS;
-    v->video = vv;
-    return SMP_OK;
-}
 
 static void video_end(viewer *v) {
     smp_image_free(&v->video->frame);
+    for (int i = 0; i < 2; ++i) smp_image_free(&v->video->cell[i]);
+    smp_font_close(v->video->font);
     free(v->video);
     v->video = NULL;
 }
 
+smp_status view_video_start(viewer *v, const char *path, smp_error *err) {
+    if (v->video) return smp_error_set(err, SMP_ERR_INVALID_ARG, "a video is being written");
+    if (!(v->video_to > v->video_from))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "the video's years: 'to' (%.1f) must be after 'from' (%.1f)",
+                             v->video_to, v->video_from);
+    view_video *vv = calloc(1, sizeof *vv);
+    if (!vv) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the video");
+    v->video = vv;
+    smp_status st = smp_video_check_ffmpeg(err);
+    if (st == SMP_OK) st = smp_image_alloc(&vv->frame, VIDEO_W, VIDEO_H, err);
+    if (st == SMP_OK && v->captions) st = smp_font_open(NULL, &vv->font, err);
+    if (st == SMP_OK) st = smp_video_open(&vv->writer, path, VIDEO_W, VIDEO_H, VIDEO_FPS, err);
+    if (st != SMP_OK) {
+        video_end(v);
+        return st;
+    }
+    vv->camera = view_orbit_camera(&v->cam);
+    vv->count = (int)lroundf(VIDEO_FPS * v->video_seconds);
+    if (vv->count < 2) vv->count = 2;
+    /* 0 after completion means healed: the first picture a client is shown */
+    vv->from =
+        v->video_from > 0 ? view_model_year(v, v->video_from) : view_model_year(v, SMP_YEAR_HEALED);
+    vv->to = view_model_year(v, v->video_to);
+    return SMP_OK;
+}
+
+/* The video plays the timeline's year: what the window compares follows it (a scenario, or
+ * the untreated head beside the treated one); two fixed years do not move, so such a
+ * comparison is played as the head alone. */
 smp_status view_video_step(viewer *v, smp_error *err) {
     view_video *vv = v->video;
     if (!vv) return SMP_OK;
-    smp_frame_desc f = frame_of(v, 0);
-    f.camera = vv->camera;
-    /* from healed to VIEW_MAX_YEARS after the completion of treatment */
-    double from = view_model_year(v, SMP_YEAR_HEALED), to = view_model_year(v, VIEW_MAX_YEARS);
-    double year = from + (to - from) * vv->next / (vv->count - 1);
-    smp_status st = smp_gl_session_frame(&v->h, year, &f, err);
-    if (st == SMP_OK) st = smp_renderer_capture(v->h.renderer, &f, &vv->frame, err);
+    float year = v->year, a = v->year_a, b = v->year_b;
+    int compare = v->compare;
+    v->year = (float)(vv->from + (vv->to - vv->from) * vv->next / (vv->count - 1));
+    v->year_a = v->year_b = v->year;
+    if (!view_scenario_ready(v) && !(v->compare == VIEW_COMPARE_SPLIT && v->compare_untreated))
+        v->compare = VIEW_COMPARE_OFF;
+    smp_status st = capture_compared(v, &vv->camera, vv->font, 1, &vv->frame, vv->cell, err);
+    v->year = year, v->year_a = a, v->year_b = b, v->compare = (view_compare)compare;
     if (st == SMP_OK) st = smp_video_write(&vv->writer, &vv->frame, err);
     if (st != SMP_OK) {
         smp_video_abort(&vv->writer);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "smp/cli_options.h"
 #include "smp/clock.h"
@@ -41,12 +42,14 @@ static const key_help k_keys[] = {
     {KEYS_ALWAYS, "D", "dots on or off"},
     {KEYS_ALWAYS, "H", "the client's hair on or off"},
     {KEYS_CONSULTATION, "C", "compare: off, split, side by side"},
+    {KEYS_CONSULTATION, "S", "the scenario chosen in Compare beside the plan, or not"},
     {KEYS_CONSULTATION, "Ctrl+Z", "undo a scene edit (a slider's drag is one)"},
     {KEYS_CONSULTATION, "Ctrl+Y, Ctrl+Shift+Z", "redo a scene edit"},
     {KEYS_ALWAYS, "T", "training mode on or off"},
     {KEYS_ALWAYS, "Tab", "hide or show the panels"},
     {KEYS_ALWAYS, "? or F1", "this help"},
-    {KEYS_ALWAYS, "Esc", "close this help; without it, quit"},
+    {KEYS_ALWAYS, "Esc", "close this help or the file browser; without them, quit"},
+    {KEYS_CONSULTATION, "Drop a file", "a scene (.json) opens; a mesh becomes the head"},
     {KEYS_TRAINING, "Left click", "a puncture"},
     {KEYS_TRAINING, "Left drag", "punctures at the stroke rate"},
     {KEYS_TRAINING, "Right drag", "orbit"},
@@ -411,6 +414,37 @@ static void scene_panel(viewer *v) {
 
 /* --- right column ------------------------------------------------------------------------ */
 
+/* Scenarios a practitioner reaches for, made from the scene on screen when chosen. */
+static void scenario_preset(const viewer *v, int which, char *out, size_t size) {
+    const smp_scene *s = &v->shown;
+    int n = s->plan.session_count, last = n ? (int)s->plan.sessions[n - 1].day : 0;
+    switch (which) {
+    case 1: snprintf(out, size, "No sunscreen: lifestyle.sunscreen_spf=none"); break;
+    case 2: snprintf(out, size, "SPF 50: lifestyle.sunscreen_spf=50"); break;
+    case 3: { /* four years after completion, and after any touch-up planned already */
+        int day = (int)(view_completion(v) * 365.25 + 0.5) + 1461;
+        snprintf(out, size,
+                 "Touch-up at year 4: plan.sessions[%d]={\"kind\":\"touch_up\",\"day\":%d}", n,
+                 day > last ? day : last + 1461);
+        break;
+    }
+    case 4: snprintf(out, size, "Outdoors 6 h a day: lifestyle.outdoor_hours_per_day=6"); break;
+    case 5:
+        snprintf(out, size, "Hairline 10 mm lower: plan.hairline.height_mm=%g",
+                 s->plan.hairline_height_mm - 10.0);
+        break;
+    default: {
+        /* a lighter shade in every session */
+        size_t k = (size_t)snprintf(out, size, "Lighter ink (dilution +0.2):");
+        for (int i = 0; i < n && k < size; ++i) {
+            double d = s->plan.sessions[i].dilution + 0.2;
+            k += (size_t)snprintf(out + k, size - k, " plan.sessions[%d].ink.dilution=%.2f;", i,
+                                  d > 0.95 ? 0.95 : d);
+        }
+    }
+    }
+}
+
 static void compare_section(viewer *v) {
     int mode = (int)v->compare;
     if (ui_radio("Off", mode == VIEW_COMPARE_OFF)) v->compare = VIEW_COMPARE_OFF;
@@ -418,12 +452,48 @@ static void compare_section(viewer *v) {
     if (ui_radio("Split", mode == VIEW_COMPARE_SPLIT)) v->compare = VIEW_COMPARE_SPLIT;
     ui_same_line();
     if (ui_radio("Side by side", mode == VIEW_COMPARE_SIDE)) v->compare = VIEW_COMPARE_SIDE;
+
+    /* the scenario: the same client under another plan or lifestyle, at the timeline's year */
+    static const char *const presets[] = {
+        "Scenario...",        "No sunscreen",         "SPF 50",     "Touch-up at year 4",
+        "Outdoors 6 h a day", "Hairline 10 mm lower", "Lighter ink"};
+    int pick = 0;
+    ui_item_width(-1);
+    if (ui_combo("##scenario", &pick, presets, 7) && pick > 0) {
+        char spec[SMP_SCENARIO_TEXT_MAX];
+        scenario_preset(v, pick, spec, sizeof spec);
+        smp_error err = {0};
+        view_scenario_set(v, spec, &err);
+    }
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_SCENARIO]);
+    static int typing;
+    static char typed[SMP_SCENARIO_TEXT_MAX];
+    if (!typing) snprintf(typed, sizeof typed, "%s", v->scenario_text);
+    ui_item_width(-1);
+    if (ui_input_text_committed("##scenario_text", typed, sizeof typed, &typing) && typed[0]) {
+        smp_error err = {0};
+        view_scenario_set(v, typed, &err);
+    }
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_SCENARIO_TEXT]);
+    if (v->has_scenario) {
+        char label[96];
+        snprintf(label, sizeof label, "'%s' on the right", v->scenario.label);
+        if (ui_checkbox(label, &v->compare_scenario)) {
+            if (v->compare_scenario && v->compare == VIEW_COMPARE_OFF)
+                v->compare = VIEW_COMPARE_SIDE;
+            view_update_plot(v);
+        }
+        if (v->compare_scenario && (view_scenario_building(v) || view_scenario_wanted(v)))
+            ui_text_muted("building the scenario...");
+    } else {
+        ui_text_muted("LABEL: PATH=VALUE; ... as render --scenario");
+    }
     if (v->compare == VIEW_COMPARE_OFF) return;
     if (v->compare == VIEW_COMPARE_SPLIT) {
-        ui_checkbox("Untreated on the left", &v->compare_untreated);
+        if (!v->compare_scenario) ui_checkbox("Untreated on the left", &v->compare_untreated);
         ui_slider_float("Divider", &v->split, 0.0f, 1.0f, "%.2f");
     }
-    if (v->compare == VIEW_COMPARE_SIDE || !v->compare_untreated) {
+    if (!v->compare_scenario && (v->compare == VIEW_COMPARE_SIDE || !v->compare_untreated)) {
         /* shown after the completion of treatment; before it (negative) during the sessions */
         float done = (float)view_completion(v);
         float a = v->year_a - done, b = v->year_b - done;
@@ -465,17 +535,143 @@ static void plot_section(viewer *v) {
         ui_text_muted("No touch-up due within %d years", VIEW_MAX_YEARS);
 }
 
+/* The browser's choice, made: open the scene or the head, or save (asking once before
+ * replacing a file). */
+static void browse_choose(viewer *v) {
+    smp_error err = {0};
+    char path[VIEW_PATH_MAX + 300];
+    if (!v->browse_name[0]) return;
+    int n = v->browse_name[0] == '/'
+                ? snprintf(path, sizeof path, "%s", v->browse_name)
+                : snprintf(path, sizeof path, "%s/%s", v->browse_dir, v->browse_name);
+    if (v->browse == VIEW_BROWSE_SAVE && view_file_kind_of(path) != VIEW_FILE_SCENE)
+        n = snprintf(path + n, sizeof path - (size_t)n, ".json") + n;
+    if ((size_t)n >= VIEW_PATH_MAX) {
+        view_message(v, 1, "%.60s...: the path is longer than %d bytes", path, VIEW_PATH_MAX - 1);
+        return;
+    }
+    if (v->browse == VIEW_BROWSE_SAVE) {
+        struct stat sb;
+        /* asked once for this very file: a name typed since is asked about again */
+        if (stat(path, &sb) == 0 && !(v->browse_replace && !strcmp(v->browse_asked, path))) {
+            v->browse_replace = 1; /* the button now says Replace; Enter again does it */
+            v->browse_focus = 1;
+            memcpy(v->browse_asked, path, strlen(path) + 1);
+            return;
+        }
+        if (view_save_file(v, path, &err) == SMP_OK) {
+            memcpy(v->save_path, path, strlen(path) + 1); /* shorter: checked above */
+            view_browse_stop(v);
+        }
+        return;
+    }
+    if (view_open_file(v, path, &err) == SMP_OK) {
+        if (v->browse == VIEW_BROWSE_OPEN) memcpy(v->open_path, path, strlen(path) + 1);
+        view_browse_stop(v);
+    }
+}
+
+/* The file browser: the folder, Up, its folders and files (a click picks, a double click
+ * opens), the name, and the button that does it. */
+static void browser(viewer *v) {
+    static const char *const titles[] = {"", "Open a scene", "Save the scene as",
+                                         "A head mesh for this scene"};
+    float w = 560, h = 440;
+    if (!ui_begin_dialog(titles[v->browse], ((float)v->width - w) / 2, ((float)v->height - h) / 2,
+                         w, h)) {
+        ui_end();
+        return;
+    }
+    smp_error err = {0};
+    if (ui_button("Up")) {
+        char up[VIEW_PATH_MAX + 4];
+        snprintf(up, sizeof up, "%s/..", v->browse_dir);
+        if (view_browse_list(v, up, &err) != SMP_OK) view_message(v, 1, "%s", err.message);
+    }
+    ui_same_line();
+    ui_text_muted("%s", v->browse_dir);
+    char into[VIEW_PATH_MAX] = "";
+    if (ui_begin_list("##files", h - 130)) {
+        for (int i = 0; i < v->browse_count; ++i) {
+            const view_entry *e = &v->browse_entries[i];
+            char label[300];
+            snprintf(label, sizeof label, "%s%s", e->name, e->is_dir ? "/" : "");
+            int twice = 0;
+            int clicked =
+                ui_selectable(label, !e->is_dir && strcmp(e->name, v->browse_name) == 0, &twice);
+            if (!e->is_dir) ui_item_rect(v->widget_rect[VIEW_WIDGET_BROWSE_LAST]);
+            if (clicked) {
+                if (e->is_dir) {
+                    snprintf(into, sizeof into, "%s", e->name);
+                } else {
+                    snprintf(v->browse_name, sizeof v->browse_name, "%s", e->name);
+                    v->browse_replace = 0;
+                    if (twice) browse_choose(v);
+                }
+            }
+            if (!v->browse) break; /* chosen: the list is gone */
+        }
+        if (v->browse_count == 0)
+            ui_text_muted(v->browse == VIEW_BROWSE_MESH ? "no folders, scenes or meshes here"
+                                                        : "no folders or scenes here");
+    }
+    ui_end_list();
+    if (into[0]) {
+        char path[VIEW_PATH_MAX + 300];
+        snprintf(path, sizeof path, "%s/%s", v->browse_dir, into);
+        if (view_browse_list(v, path, &err) != SMP_OK) view_message(v, 1, "%s", err.message);
+    }
+    if (v->browse) {
+        ui_item_width(-160);
+        if (v->browse_focus) ui_focus_next(), v->browse_focus = 0;
+        int typed = ui_input_text("##name", v->browse_name, sizeof v->browse_name);
+        ui_item_rect(v->widget_rect[VIEW_WIDGET_BROWSE_NAME]);
+        if (typed) browse_choose(v);
+    }
+    if (v->browse) {
+        ui_same_line();
+        const char *act =
+            v->browse == VIEW_BROWSE_SAVE ? (v->browse_replace ? "Replace" : "Save") : "Open";
+        if (ui_button(act)) browse_choose(v);
+    }
+    if (v->browse) {
+        ui_same_line();
+        if (ui_button("Cancel")) view_browse_stop(v);
+    }
+    if (v->browse_replace) ui_text_error("%s exists: Replace writes over it", v->browse_name);
+    ui_end();
+}
+
 static void files_section(viewer *v) {
     smp_error err = {0};
-    ui_item_width(-70);
-    int go = ui_input_text("##open", v->open_path, sizeof v->open_path);
+    if (ui_button("Open...")) view_browse_start(v, VIEW_BROWSE_OPEN);
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_OPEN_BUTTON]);
     ui_same_line();
-    if ((ui_button("Open") || go) && v->open_path[0]) view_open(v, v->open_path, &err);
+    if (ui_button("Save as...")) view_browse_start(v, VIEW_BROWSE_SAVE);
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_SAVE_AS]);
+    ui_same_line();
+    if (ui_button("Head...")) view_browse_start(v, VIEW_BROWSE_MESH);
+    if (v->recent_count) {
+        const char *names[VIEW_RECENT_MAX + 1] = {"Recent..."};
+        for (int i = 0; i < v->recent_count; ++i) names[i + 1] = v->recent[i];
+        int pick = 0;
+        ui_same_line();
+        ui_item_width(-1);
+        if (ui_combo("##recent", &pick, names, v->recent_count + 1) && pick > 0) {
+            char path[VIEW_PATH_MAX];
+            snprintf(path, sizeof path, "%s", v->recent[pick - 1]); /* the list moves */
+            view_open_file(v, path, &err);
+        }
+    }
     ui_item_width(-70);
-    go = ui_input_text("##save", v->save_path, sizeof v->save_path);
+    int go = ui_input_text("##save", v->save_path, sizeof v->save_path);
     ui_item_rect(v->widget_rect[VIEW_WIDGET_SAVE_PATH]);
     ui_same_line();
-    if ((ui_button("Save") || go) && v->save_path[0]) view_save(v, v->save_path, &err);
+    if ((ui_button("Save") || go) && v->save_path[0]) view_save_file(v, v->save_path, &err);
+    ui_item_width(-70);
+    go = ui_input_text("##open", v->open_path, sizeof v->open_path);
+    ui_same_line();
+    if ((ui_button("Open") || go) && v->open_path[0]) view_open_file(v, v->open_path, &err);
     ui_item_width(-70);
     go = ui_input_text("##shot", v->shot_path, sizeof v->shot_path);
     ui_same_line();
@@ -491,13 +687,34 @@ static void files_section(viewer *v) {
         view_video_start(v, v->video_path, &err) != SMP_OK)
         view_message(v, 1, "%s", err.message);
     ui_disabled_end();
+    ui_item_width(110);
+    ui_drag_float("##video_from", &v->video_from, 0.05f, 0.0f, 49.0f,
+                  v->video_from > 0 ? "from year %.1f" : "from healed");
+    ui_same_line();
+    ui_item_width(110);
+    ui_drag_float("##video_to", &v->video_to, 0.05f, 0.5f, 50.0f, "to year %.1f");
+    ui_same_line();
+    ui_item_width(-1);
+    ui_drag_float("##video_s", &v->video_seconds, 0.1f, 1.0f, 60.0f, "%.0f s");
+    ui_checkbox("Captions on images and videos", &v->captions);
     float done = view_video_progress(v);
     if (done >= 0) {
-        char caption[64];
-        snprintf(caption, sizeof caption, "healed to year %d after completion: %.0f %%",
-                 VIEW_MAX_YEARS, done * 100);
+        char caption[96];
+        snprintf(caption, sizeof caption, "%s: %.0f %%",
+                 view_scenario_ready(v) ? "the plan and the scenario" : "time-lapse", done * 100);
         ui_progress(done, caption);
     }
+    ui_item_width(-70);
+    go = ui_input_text("##report", v->report_path, sizeof v->report_path);
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_REPORT_PATH]);
+    ui_same_line();
+    ui_disabled_begin(v->report_pid > 0);
+    if ((ui_button("Report") || go) && v->report_path[0] && v->report_pid <= 0)
+        view_report_start(v, v->report_path, &err);
+    ui_disabled_end();
+    if (v->report_pid > 0)
+        ui_text_muted(view_scenario_ready(v) ? "writing the report (with the scenario)..."
+                                             : "writing the report...");
     ui_item_width(-70);
     go = ui_input_text("##sheet", v->sheet_path, sizeof v->sheet_path);
     ui_same_line();
@@ -605,14 +822,16 @@ static void timeline(viewer *v) {
 }
 
 static void compare_labels(viewer *v) {
-    char a[96], b[96];
-    if (v->compare == VIEW_COMPARE_OFF) return;
-    if (v->compare == VIEW_COMPARE_SPLIT && v->compare_untreated) {
-        smp_year_label(SMP_YEAR_UNTREATED, a, sizeof a);
-        view_time_label(v, v->year, b, sizeof b);
+    view_side sides[2];
+    if (view_compare_sides(v, sides) < 2) return;
+    char a[256], b[256], now[96];
+    view_time_label(v, v->year, now, sizeof now);
+    if (sides[1].scenario) { /* one time for both */
+        snprintf(a, sizeof a, "%s · %s", sides[0].label, now);
+        snprintf(b, sizeof b, "%s · %s", sides[1].label, now);
     } else {
-        view_time_label(v, v->year_a, a, sizeof a);
-        view_time_label(v, v->year_b, b, sizeof b);
+        snprintf(a, sizeof a, "%s", sides[0].label);
+        snprintf(b, sizeof b, "%s", sides[1].label);
     }
     float x = v->compare == VIEW_COMPARE_SIDE ? (float)v->width * 0.5f : v->split * (float)v->width;
     /* the left label ends a little left of the divider, however long it is */
@@ -646,5 +865,6 @@ void view_draw_panels(viewer *v) {
     view_train_labels(v);
     timeline(v);
     compare_labels(v);
+    if (v->browse) browser(v);
     if (v->show_help) help_overlay(v);
 }

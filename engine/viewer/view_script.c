@@ -1,5 +1,6 @@
 #include "view_script.h"
 
+#include <SDL.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -214,7 +215,7 @@ static int parse_screenshot(const verb *vb, reader *r, view_command *c) {
     return parse_text(vb, r, c);
 }
 
-/* off | split A B | side A B | untreated [F] */
+/* off | split [A B] | side [A B] | untreated [F] */
 static int parse_compare(const verb *vb, reader *r, view_command *c) {
     const char *m = word(r);
     int rc = 0;
@@ -222,7 +223,11 @@ static int parse_compare(const verb *vb, reader *r, view_command *c) {
         c->mode = VIEW_COMPARE_OFF;
     } else if (m && (strcmp(m, "split") == 0 || strcmp(m, "side") == 0)) {
         c->mode = strcmp(m, "split") == 0 ? VIEW_COMPARE_SPLIT : VIEW_COMPARE_SIDE;
-        if (!(rc = time_shown(r, "compare: year A", &c->a)))
+        const char *rest = r->cursor;
+        while (*rest == ' ' || *rest == '\t') ++rest;
+        if (!*rest) /* the years as they are (a scenario is compared at the timeline's year) */
+            c->untreated = -1;
+        else if (!(rc = time_shown(r, "compare: year A", &c->a)))
             rc = time_shown(r, "compare: year B", &c->b);
     } else if (m && strcmp(m, "untreated") == 0) {
         c->mode = VIEW_COMPARE_SPLIT;
@@ -257,6 +262,7 @@ static step run_view(view_script *s, viewer *v, const view_command *c, smp_error
 static step run_compare(view_script *s, viewer *v, const view_command *c, smp_error *err) {
     (void)s, (void)err;
     v->compare = (view_compare)c->mode;
+    if (c->untreated < 0) return STEP_NEXT; /* the years kept */
     v->compare_untreated = c->untreated;
     if (v->compare_untreated)
         v->split = (float)c->b;
@@ -324,7 +330,7 @@ static step run_set(view_script *s, viewer *v, const view_command *c, smp_error 
  * scene, as a user would. */
 static step run_open(view_script *s, viewer *v, const view_command *c, smp_error *err) {
     (void)s;
-    view_open(v, c->text, err);
+    view_open_file(v, c->text, err);
     return STEP_NEXT;
 }
 
@@ -337,12 +343,75 @@ static step written(smp_status st, const view_command *c) {
 
 static step run_save(view_script *s, viewer *v, const view_command *c, smp_error *err) {
     (void)s;
-    return written(view_save(v, c->text, err), c);
+    return written(view_save_file(v, c->text, err), c);
 }
 
 static step run_sheet(view_script *s, viewer *v, const view_command *c, smp_error *err) {
     (void)s;
     return written(view_export_sheet(v, c->text, err), c);
+}
+
+/* SPEC | on | off: a scenario set (waits until it is on screen), shown or hidden. */
+static step run_scenario(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    if (strcmp(c->text, "off") == 0) {
+        v->compare_scenario = 0;
+        view_update_plot(v);
+        return STEP_NEXT;
+    }
+    if (strcmp(c->text, "on") == 0) {
+        if (!v->has_scenario)
+            return smp_error_set(err, SMP_ERR_INVALID_ARG, "scenario on: no scenario set yet"),
+                   STEP_FAILED;
+        v->compare_scenario = 1;
+        if (v->compare == VIEW_COMPARE_OFF) v->compare = VIEW_COMPARE_SIDE;
+        view_update_plot(v);
+        return STEP_NEXT;
+    }
+    return view_scenario_set(v, c->text, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
+/* FROM TO: the time-lapse's years after completion (0: healed). */
+static step run_video_years(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    if (!(c->at[1] > c->at[0]))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "video-years: TO (%g) must be after FROM (%g)", c->at[1], c->at[0]),
+               STEP_FAILED;
+    v->video_from = (float)c->at[0], v->video_to = (float)c->at[1];
+    return STEP_NEXT;
+}
+
+/* As a file manager drops a file on the window: an SDL drop event, handled with the input of
+ * the next frame. */
+static step run_drop(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)v;
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_DROPFILE;
+    e.drop.file = SDL_strdup(c->text);
+    if (!e.drop.file || SDL_PushEvent(&e) != 1) {
+        SDL_free(e.drop.file);
+        return smp_error_set(err, SMP_ERR_NOMEM, "drop %s: the event could not be queued", c->text),
+               STEP_FAILED;
+    }
+    return STEP_WAIT;
+}
+
+/* The report, as the Files panel's button writes it; waits until it is written. */
+static step run_report(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    snprintf(v->report_path, sizeof v->report_path, "%s", c->text);
+    if (view_report_start(v, c->text, err) != SMP_OK) return STEP_FAILED;
+    view_report_poll(v, 1);
+    if (!v->message_is_error) return written(SMP_OK, c);
+    return smp_error_set(err, SMP_ERR_IO, "%s", v->messages[v->message_count - 1]), STEP_FAILED;
+}
+
+static step run_video_length(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s, (void)err;
+    v->video_seconds = (float)c->a;
+    return STEP_NEXT;
 }
 
 static step run_video(view_script *s, viewer *v, const view_command *c, smp_error *err) {
@@ -514,9 +583,10 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
             punctures ? punctures->count : (size_t)0, v->message_count, v->undo_count,
             v->redo_count, v->scene.client.mst, v->scene.client.fitzpatrick, v->scene.sunscreen_spf,
             v->build_ms, v->edit_to_screen_ms);
-    static const char *const names[VIEW_WIDGET_COUNT] = {"timeline_slider", "save_field",
-                                                         "dots_checkbox",   "spf_slider",
-                                                         "case_header",     "client_field"};
+    static const char *const names[VIEW_WIDGET_COUNT] = {
+        "timeline_slider",   "save_field",     "dots_checkbox",  "spf_slider",  "case_header",
+        "client_field",      "scenario_combo", "scenario_field", "open_button", "save_as_button",
+        "browser_last_file", "browser_name",   "report_field"};
     for (int i = 0; i < VIEW_WIDGET_COUNT; ++i) {
         const float *r = v->widget_rect[i];
         fprintf(f.stream, "%s\"%s\": [%.0f, %.0f, %.0f, %.0f]", i ? ", " : "", names[i], r[0], r[1],
@@ -530,6 +600,18 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
     put_json_string(f.stream, v->scene.client.name);
     fputs(",\n  \"case_title\": ", f.stream);
     put_json_string(f.stream, v->scene.name);
+    fputs(",\n  \"scenario\": ", f.stream);
+    put_json_string(f.stream, v->has_scenario ? v->scenario.label : "");
+    fprintf(f.stream, ",\n  \"scenario_shown\": %s", view_scenario_ready(v) ? "true" : "false");
+    static const char *const browse_names[] = {"off", "open", "save", "mesh"};
+    fprintf(f.stream, ",\n  \"browser\": \"%s\",\n  \"browser_entries\": %d",
+            browse_names[v->browse], v->browse_count);
+    fputs(",\n  \"browser_dir\": ", f.stream);
+    put_json_string(f.stream, v->browse_dir);
+    fprintf(f.stream, ",\n  \"recent_count\": %d,\n  \"recent_first\": ", v->recent_count);
+    put_json_string(f.stream, v->recent_count ? v->recent[0] : "");
+    fputs(",\n  \"head_mesh\": ", f.stream);
+    put_json_string(f.stream, v->shown.head.mesh);
     fputs(",\n  \"status\": ", f.stream);
     put_json_string(f.stream, v->message_count ? v->messages[v->message_count - 1] : "");
     fputs("\n}\n", f.stream);
@@ -544,6 +626,9 @@ static const number_arg k_degrees[] = {{NULL, -90, 90}};
 static const number_arg k_pixel[] = {{"X", 0, 100000}, {"Y", 0, 100000}};
 static const number_arg k_stroke[] = {
     {"X0", 0, 100000}, {"Y0", 0, 100000}, {"X1", 0, 100000}, {"Y1", 0, 100000}, {"MS", 0, 600000}};
+
+static const number_arg k_video_years[] = {{"FROM", 0, 49}, {"TO", 0.5, 50}};
+static const number_arg k_video_length[] = {{NULL, 0.1, 60}};
 
 #define NUMBERS(list) .numbers = list, .number_count = sizeof list / sizeof list[0]
 
@@ -561,10 +646,11 @@ static const verb k_verbs[] = {
      .parse = parse_view,
      .run = run_view},
     {.name = "compare",
-     .args = "off | split A B | side A B | untreated [F]",
+     .args = "off | split [A B] | side [A B] | untreated [F]",
      .help =
          "no comparison; year A left of a divider and B right of it; A and B side by side (each as "
-         "year Y); untreated left of the divider at F (0..1) of the width, the current year right",
+         "year Y; without them the years, or the scenario, as they are); untreated left of the "
+         "divider at F (0..1) of the width, the current year right",
      .parse = parse_compare,
      .run = run_compare},
     {.name = "split",
@@ -655,9 +741,40 @@ static const verb k_verbs[] = {
      .run = run_sheet},
     {.name = "video",
      .args = "FILE",
-     .help = "a time-lapse from healed to year 20 after completion (MP4; waits until written)",
+     .help = "a time-lapse over the video's years (video-years; healed to year 20 unless set), "
+             "what the window compares beside it (MP4; waits until written)",
      .parse = parse_text,
      .run = run_video},
+    {.name = "scenario",
+     .args = "SPEC|on|off",
+     .help = "compare with a scenario, 'LABEL: PATH=VALUE; ...' as render --scenario (waits until "
+             "it is built), or show or hide the one set",
+     .parse = parse_text,
+     .run = run_scenario},
+    {.name = "video-years",
+     .args = "FROM TO",
+     .help = "the time-lapse's years after completion, 0..50 (FROM 0: healed)",
+     .parse = parse_numbers,
+     NUMBERS(k_video_years),
+     .run = run_video_years},
+    {.name = "report",
+     .args = "FILE",
+     .help = "the consultation report of the scene as edited, with the scenario shown (PDF, as "
+             "`smpsim report`; waits until written)",
+     .parse = parse_text,
+     .run = run_report},
+    {.name = "drop",
+     .args = "FILE",
+     .help = "as a file dropped on the window: a scene opens, a mesh becomes the head, anything "
+             "else is refused",
+     .parse = parse_text,
+     .run = run_drop},
+    {.name = "video-length",
+     .args = "S",
+     .help = "the time-lapse's length in seconds, 0.1..60 (30 frames a second)",
+     .parse = parse_numbers,
+     NUMBERS(k_video_length),
+     .run = run_video_length},
     {.name = "frames",
      .args = "N",
      .help = "draw N frames (1..100000)",
@@ -831,9 +948,15 @@ void view_script_free(view_script *s) {
     s->count = s->next = 0;
 }
 
+/* Work a command waits for: a build of the plan or of the scenario, a video. */
+static int busy(const viewer *v) {
+    return view_building(v, NULL) || view_scenario_building(v) || view_scenario_wanted(v) ||
+           v->video;
+}
+
 int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
     /* each command sees the previous one's result */
-    if (view_building(v, NULL) || v->video) return 1;
+    if (busy(v)) return 1;
     if (s->frames_left > 0) {
         --s->frames_left;
         return 1;
@@ -848,7 +971,7 @@ int view_script_before_frame(view_script *s, viewer *v, int *exit_code) {
             *exit_code = smp_status_is_input_error(err.status) ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
             return 0;
         }
-        if (view_building(v, NULL) || v->video) return 1;
+        if (busy(v)) return 1;
     }
     return 0;
 }

@@ -99,6 +99,7 @@ void view_init(viewer *v) {
     suggest_save_path(v);
     snprintf(v->shot_path, sizeof v->shot_path, "smpsim.png");
     snprintf(v->sheet_path, sizeof v->sheet_path, "sheet.png");
+    snprintf(v->report_path, sizeof v->report_path, "report.pdf");
     snprintf(v->video_path, sizeof v->video_path, "timelapse.mp4");
     view_update_plot(v);
 }
@@ -211,6 +212,7 @@ static smp_status apply(viewer *v, const smp_scene *checked, smp_error *err) {
         v->heat_ready = 0; /* the contrast map follows the model */
     }
     v->scene = v->shown = *checked;
+    ++v->shown_generation;
     view_update_plot(v);
     return SMP_OK;
 }
@@ -399,6 +401,7 @@ void view_wait_build(viewer *v) {
  * (a pending scatter edit brings its own model). */
 static void adopt_model_edits(viewer *v, const view_build *b, smp_error *err) {
     v->shown = b->scene;
+    ++v->shown_generation;
     if (v->build_again) return;
     if (smp_pipeline_rebuild_model(&v->scene, &v->h.p, err) != SMP_OK)
         view_message(v, 1, "%s", err->message);
@@ -491,11 +494,14 @@ static void contrast_curve(const smp_age_model *m, double done, float *out) {
     }
 }
 
-void view_update_plot(viewer *v) {
-    const smp_age_model *m = v->h.p.model;
-    double done = view_completion(v);
-    contrast_curve(m, done, v->contrast);
-    /* the other lifestyle: without sunscreen if the client uses it, with SPF 30 if not */
+/* The plot's other curve: the scenario compared, when one is on screen; else the other
+ * lifestyle, without sunscreen if the client uses it, with SPF 30 if not. */
+static void alt_curve(viewer *v, double done) {
+    if (v->has_scenario && v->compare_scenario && v->scenario_h.p.model) {
+        snprintf(v->alt_label, sizeof v->alt_label, "'%.40s'", v->scenario.label);
+        contrast_curve(v->scenario_h.p.model, done, v->contrast_alt);
+        return;
+    }
     smp_scene alt = v->scene;
     alt.sunscreen_spf = v->scene.sunscreen_spf > 1 ? 1 : 30;
     snprintf(v->alt_label, sizeof v->alt_label, "%s",
@@ -503,12 +509,19 @@ void view_update_plot(viewer *v) {
     smp_pipeline other;
     memset(&other, 0, sizeof other);
     smp_error err = {0};
-    if (m && smp_pipeline_rebuild_model(&alt, &other, &err) == SMP_OK) {
+    if (v->h.p.model && smp_pipeline_rebuild_model(&alt, &other, &err) == SMP_OK) {
         contrast_curve(other.model, done, v->contrast_alt);
         smp_age_destroy(other.model);
     } else {
         memset(v->contrast_alt, 0, sizeof v->contrast_alt);
     }
+}
+
+void view_update_plot(viewer *v) {
+    const smp_age_model *m = v->h.p.model;
+    double done = view_completion(v);
+    contrast_curve(m, done, v->contrast);
+    alt_curve(v, done);
     v->contrast_max = 5.0f;
     for (int i = 0; i < VIEW_PLOT_SAMPLES; ++i) {
         if (v->contrast[i] > v->contrast_max) v->contrast_max = v->contrast[i];
@@ -516,6 +529,7 @@ void view_update_plot(viewer *v) {
     }
     v->contrast_max = ceilf(v->contrast_max / 5.0f) * 5.0f;
     double due = INFINITY;
+    smp_error err = {0};
     v->due_years = 0;
     if (m && smp_blend_touch_up_due(m, &v->h.p.fringe, SMP_TISSUE_SKIN, &due, &err) == SMP_OK &&
         isfinite(due))
