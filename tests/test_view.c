@@ -785,3 +785,33 @@ Test(view, dropped_files_open_and_the_report_is_written_beside_the_window, .time
     cr_assert_eq(rc, 2, "exit %d\n%s", rc, err);
     cr_assert_not_null(strstr(err, "/proc/nowhere"), "%s", err);
 }
+
+/* An edit's new dots reach the screen first in a draft when the window drafts (its interactive
+ * --motion-scale), and the full frame follows at rest; at full size always (automation's
+ * default) the first frame with them is full. */
+Test(view, an_edit_shows_its_new_dots_first_in_a_draft, .timeout = 180) {
+    char dir[512], script[1024], text[4096], state[2][1024];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-edit-draft"));
+    snprintf(script, sizeof script, "%s/edit.txt", dir);
+    for (int i = 0; i < 2; ++i) snprintf(state[i], sizeof state[i], "%s/state%d.json", dir, i);
+    snprintf(text, sizeof text,
+             "frames 2\nset plan.full_density_per_cm2=100\nframes 1\nstate %s\nframes 3\n"
+             "state %s\n",
+             state[0], state[1]);
+    write_text(script, text);
+    const char *scale[2] = {"0.5", "1"};
+    for (int k = 0; k < 2; ++k) {
+        const char *args[] = {"--script", script, "--motion-scale", scale[k], "--frames",
+                              "1",        NULL};
+        int rc = run_view(args);
+        cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+        char *a = slurp(state[0], NULL), *b = slurp(state[1], NULL);
+        cr_assert(a && b);
+        cr_assert_gt(json_number(a, "edit_to_screen_ms"), 0.0, "%s", a);
+        cr_assert_eq((int)json_number(a, "edit_frame_draft"), k == 0,
+                     "--motion-scale %s: the first frame with the dots\n%s", scale[k], a);
+        cr_assert_eq((int)json_number(b, "scene_draft"), 0, "the full frame follows\n%s", b);
+        free(a);
+        free(b);
+    }
+}

@@ -484,13 +484,16 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
         smp_gl_context_swap(v->h.gl);
         if (v->dots_landed && v->scene_drawn && v->edit_ms > 0) {
             v->edit_to_screen_ms = smp_clock_ms() - v->edit_ms;
+            v->edit_frame_draft = v->scene_draft;
             v->dots_landed = 0, v->edit_ms = 0;
         }
         /* At rest (the frame showed the kept picture, nothing moves or is being written) the
          * window waits for input, a tenth of a second at most, instead of redrawing its
-         * panels as fast as it can: the worker's scatter gets the CPU. Automation never waits. */
-        v->resting = !script && frames == 0 && !v->scene_drawn && !v->video && !v->playing &&
-                     !v->animating && !v->train_stroking;
+         * panels as fast as it can: the worker's scatter gets the CPU, and wakes the window
+         * when it is done (view_wake). Automation waits only while a build runs, when its
+         * script waits too and its counted frames have not begun. */
+        v->resting = (view_building(v, NULL) || (!scripted && frames == 0)) && !v->scene_drawn &&
+                     !v->video && !v->playing && !v->animating && !v->train_stroking;
         if (v->resting) SDL_WaitEventTimeout(NULL, 100);
         if (v->first_build) {
             /* the scatter starts once the head is on screen, so it does not slow that frame */

@@ -127,6 +127,7 @@ typedef struct viewer {
     double edit_ms;    /* when the edit that started the builds now running was made, or 0 */
     int dots_landed;   /* the edit's dots are uploaded: the next drawn frame shows them */
     double edit_to_screen_ms; /* the last edit to the end of the first frame showing it */
+    int edit_frame_draft;     /* and whether that frame was a draft */
 
     view_orbit cam, goal; /* goal: where a preset or reset is taking the camera */
     int view_named;       /* the clinic view (smp_view) last gone to; -1 once moved by hand */
@@ -326,6 +327,10 @@ float view_model_year(const viewer *v, double shown);
  * treatment, 21 days before completion", "Healed (30 days after the last session)", "Year 3.0
  * after completion" ("Day 12 after completion" in the first three months). */
 void view_time_label(const viewer *v, double t_years, char *out, size_t size);
+
+/* Wakes the window's loop if it waits for input at rest: a worker calls it when its result is
+ * ready, so the result is on screen at once, not at the next input or timeout. Any thread. */
+void view_wake(void);
 
 /* Shows a message on the timeline's status line (and on stderr when echoing). A report of
  * something done replaces what was shown and fades after VIEW_REPORT_MS; errors gather

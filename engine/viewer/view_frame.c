@@ -386,8 +386,9 @@ static smp_status compose(viewer *v, view_scene_record *rec, int draw, smp_error
 int view_drafts(const viewer *v) { return v->motion_scale > 0.0f && v->motion_scale < 1.0f; }
 
 smp_status view_draw_scene(viewer *v, smp_error *err) {
-    /* the first frame shows the head soonest as a draft; the full frame follows */
-    v->draft = view_drafts(v) && (in_motion(v) || v->first_build);
+    /* the first frame shows the head soonest as a draft, and the first with an edit's new
+     * dots shows them soonest; the full frame follows */
+    v->draft = view_drafts(v) && (in_motion(v) || v->first_build || v->dots_landed);
     view_scene_record *now = malloc(sizeof *now);
     if (!now) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory drawing the scene");
     /* a record that cannot be made (a model error) is drawn, which reports it */

@@ -577,12 +577,14 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
             "  \"training\": %s,\n  \"projection\": %s,\n  \"punctures\": %zu,\n"
             "  \"messages\": %d,\n  \"undo_steps\": %d,\n  \"redo_steps\": %d,\n"
             "  \"mst\": %d,\n  \"fitzpatrick\": %d,\n  \"sunscreen_spf\": %g,\n"
-            "  \"build_ms\": %.0f,\n  \"edit_to_screen_ms\": %.0f,\n"
+            "  \"build_ms\": %.0f,\n  \"edit_to_screen_ms\": %.0f,\n  \"edit_frame_draft\": %s,\n"
+            "  \"scene_draft\": %s,\n"
             "  \"widgets\": {",
             v->training ? "true" : "false", v->train_projection ? "true" : "false",
             punctures ? punctures->count : (size_t)0, v->message_count, v->undo_count,
             v->redo_count, v->scene.client.mst, v->scene.client.fitzpatrick, v->scene.sunscreen_spf,
-            v->build_ms, v->edit_to_screen_ms);
+            v->build_ms, v->edit_to_screen_ms, v->edit_frame_draft ? "true" : "false",
+            v->scene_draft ? "true" : "false");
     static const char *const names[VIEW_WIDGET_COUNT] = {
         "timeline_slider",   "save_field",     "dots_checkbox",  "spf_slider",  "case_header",
         "client_field",      "scenario_combo", "scenario_field", "open_button", "save_as_button",

@@ -33,6 +33,13 @@ struct view_build {
 
 void view_clear_messages(viewer *v) { v->message_count = 0; }
 
+void view_wake(void) {
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_USEREVENT; /* SDL_PushEvent may be called from any thread */
+    SDL_PushEvent(&e);
+}
+
 void view_message(viewer *v, int is_error, const char *fmt, ...) {
     /* errors gather (one edit may have several); a report of something done replaces what
      * was shown, and an error ends a report */
@@ -327,6 +334,7 @@ static int build_main(void *arg) {
                                             b->head.head.vertex_count ? &b->head : NULL,
                                             &b->progress, &b->p, &b->err);
     SDL_AtomicSet(&b->done, 1);
+    view_wake();
     return 0;
 }
 
@@ -432,14 +440,18 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
             view_update_plot(v);
         }
     } else {
-        /* GL uploads happen here, on the thread that owns the context */
-        st = smp_renderer_set_head(v->h.renderer, &b->p.head, err);
+        /* GL uploads happen here, on the thread that owns the context; a head copied from
+         * the one on screen is uploaded already, and its picker still holds */
+        int same_head = b->head.head.vertex_count > 0;
+        st = same_head ? SMP_OK : smp_renderer_set_head(v->h.renderer, &b->p.head, err);
         if (st == SMP_OK) st = smp_renderer_set_dots(v->h.renderer, &b->p.dots, err);
         if (st == SMP_OK) st = smp_renderer_set_hair(v->h.renderer, &b->p.hair, err);
         if (st == SMP_OK) {
             smp_pipeline_free(&v->h.p);
-            smp_pick_destroy(v->focus_pick);
-            v->focus_pick = NULL;
+            if (!same_head) {
+                smp_pick_destroy(v->focus_pick);
+                v->focus_pick = NULL;
+            }
             v->h.p = b->p;
             memset(&b->p, 0, sizeof b->p);
             v->h.head_bounds = v->h.p.bounds;
