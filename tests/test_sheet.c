@@ -186,3 +186,38 @@ Test(sheet, long_row_labels_wrap_to_half_a_cell) {
     for (int i = 0; i < 2; ++i) smp_image_free(&cells[i]);
     smp_font_close(f);
 }
+
+/* A narrow sheet (one view) keeps every word of a long title and caption line: they wrap to
+ * the sheet's width instead of running off its edge. */
+Test(sheet, a_long_title_and_lines_wrap_to_the_sheet) {
+    smp_font *f;
+    cr_assert_eq(smp_font_open(NULL, &f, NULL), SMP_OK);
+    smp_image cell;
+    solid(&cell, 240, 300, 90, 100, 110);
+    const char *title = "Sam Example · Norwood VI, shaved look, three sessions and a touch-up";
+    const char *line = "3 sessions · 80 dots/cm² · depth 0.40 mm · hairline 80 mm · outdoors";
+    smp_sheet_desc d = {.rows = 1, .columns = 1, .cells = &cell, .title = "Short"};
+    smp_image short_sheet = {0}, long_sheet = {0};
+    smp_error err = {0};
+    cr_assert_eq(smp_sheet_compose(&d, f, &short_sheet, &err), SMP_OK, "%s", err.message);
+    d.title = title;
+    d.lines[0] = line;
+    cr_assert_eq(smp_sheet_compose(&d, f, &long_sheet, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(long_sheet.width, short_sheet.width, "the sheet's width is its cells'");
+    float px = 240 / 24.0f < 14 ? 14 : 240 / 24.0f;
+    cr_assert_gt(smp_text_width(f, 1.5f * px, title), long_sheet.width, "the title would fit");
+    /* taller by the wrapped lines: the title on three or more, the line on two or more */
+    cr_assert_gt(long_sheet.height - short_sheet.height, (int)(3.0f * 1.5f * px), "%d vs %d",
+                 long_sheet.height, short_sheet.height);
+    /* nothing drawn into the right margin of the header */
+    int header = long_sheet.height - (int)px - 300;
+    int ink = 0;
+    for (int y = 0; y < header; ++y)
+        for (int x = long_sheet.width - (int)px / 2; x < long_sheet.width; ++x)
+            ink += smp_image_at(&long_sheet, x, y)[0] > 60;
+    cr_assert_eq(ink, 0, "text runs into the right margin");
+    smp_image_free(&short_sheet);
+    smp_image_free(&long_sheet);
+    smp_image_free(&cell);
+    smp_font_close(f);
+}

@@ -61,7 +61,7 @@ static smp_status crop(const smp_image *src, float aspect, smp_image *dst, smp_e
 
 /* Splits text at spaces into lines no wider than max_w (a word wider than that keeps a line
  * of its own); returns the number of lines, at most max_lines, each written to lines[i]. */
-enum { LABEL_LINES = 4, LABEL_LINE_MAX = 128 };
+enum { LABEL_LINES = 6, LABEL_LINE_MAX = 256 };
 static int wrap(smp_font *font, float px, const char *text, int max_w,
                 char lines[LABEL_LINES][LABEL_LINE_MAX]) {
     int n = 0;
@@ -113,9 +113,6 @@ smp_status smp_sheet_compose(const smp_sheet_desc *d, smp_font *font, smp_image 
     int pad = (int)label_px;
     int line_count = 0;
     while (line_count < SMP_SHEET_MAX_LINES && d->lines[line_count]) ++line_count;
-    int title_h = d->title ? (int)(title_px * 1.6f) : 0;
-    int header_h = pad + title_h + (int)(line_count * label_px * 1.45f) +
-                   (d->column_labels ? (int)(label_px * 1.8f) : 0);
     int row_label_w = 0, wrap_w = cw / 2;
     char label[LABEL_LINES][LABEL_LINE_MAX];
     for (int r = 0; d->row_labels && r < d->rows; ++r) {
@@ -128,6 +125,16 @@ smp_status smp_sheet_compose(const smp_sheet_desc *d, smp_font *font, smp_image 
     if (row_label_w) row_label_w += 2 * pad;
     int gap = pad / 2 > 2 ? pad / 2 : 2;
     int width = pad + row_label_w + d->columns * cw + (d->columns - 1) * gap + pad;
+    /* the title and the lines wrap at spaces to the sheet's width: a narrow sheet (one view)
+     * keeps every word of a long plan */
+    char title[LABEL_LINES][LABEL_LINE_MAX], text[SMP_SHEET_MAX_LINES][LABEL_LINES][LABEL_LINE_MAX];
+    int title_lines = d->title ? wrap(font, title_px, d->title, width - 2 * pad, title) : 0;
+    int text_lines[SMP_SHEET_MAX_LINES], text_total = 0;
+    for (int i = 0; i < line_count; ++i)
+        text_total += text_lines[i] = wrap(font, label_px, d->lines[i], width - 2 * pad, text[i]);
+    int title_h = title_lines ? (int)(title_px * (0.1f + 1.5f * title_lines)) : 0;
+    int header_h = pad + title_h + (int)(text_total * label_px * 1.45f) +
+                   (d->column_labels ? (int)(label_px * 1.8f) : 0);
     int height = header_h + d->rows * ch + (d->rows - 1) * gap + pad;
     smp_status st = smp_image_alloc(out, width, height, err);
     if (st != SMP_OK) return st;
@@ -137,14 +144,15 @@ smp_status smp_sheet_compose(const smp_sheet_desc *d, smp_font *font, smp_image 
     static const uint8_t muted[4] = {170, 172, 170, 255};
     fill(out, background);
     int y = pad;
-    if (d->title) {
-        smp_text_draw(font, out, pad, y + (int)title_px, title_px, ink, d->title);
-        y += title_h;
-    }
-    for (int i = 0; i < line_count; ++i) {
-        smp_text_draw(font, out, pad, y + (int)label_px, label_px, muted, d->lines[i]);
-        y += (int)(label_px * 1.45f);
-    }
+    for (int i = 0; i < title_lines; ++i)
+        smp_text_draw(font, out, pad, y + (int)(title_px * (1.0f + 1.5f * i)), title_px, ink,
+                      title[i]);
+    y += title_h;
+    for (int i = 0; i < line_count; ++i)
+        for (int k = 0; k < text_lines[i]; ++k) {
+            smp_text_draw(font, out, pad, y + (int)label_px, label_px, muted, text[i][k]);
+            y += (int)(label_px * 1.45f);
+        }
     int grid_x = pad + row_label_w;
     if (d->column_labels) {
         for (int c = 0; c < d->columns; ++c) {

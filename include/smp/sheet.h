@@ -5,7 +5,8 @@
  * block says who and what (client, skin, pattern, plan). Cells are cropped about their centre
  * to the cell shape asked for and scaled to fit the cell size with a box filter in linear
  * light, so a sheet of 1920×1080 renders stays sharp and keeps its tones. Row labels wrap at
- * spaces to a column at most half a cell wide.
+ * spaces to a column at most half a cell wide; the title and its lines to the sheet's width
+ * (six lines each at most).
  *
  *   smp_sheet_desc d = {.rows = 3, .columns = 2, .cells = imgs, .row_labels = years,
  *                       .column_labels = views, .title = "Client 12 — Norwood V"};
