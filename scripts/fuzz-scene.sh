@@ -18,7 +18,7 @@ cmake -DOUT="$out/generated/scenes_embedded.c" -DBASE="$PWD/scenes" -DSYMBOL=smp
 "$cc" -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined \
       -fno-sanitize-recover=all -Iinclude -Iengine/scene \
       engine/scene/scene.c engine/scene/scene_schema.c engine/scene/json_locate.c \
-      engine/base/status.c engine/base/fsio.c engine/base/number.c \
+      engine/base/status.c engine/base/fsio.c engine/base/number.c engine/base/json_strict.c \
       "$out/generated/scenes_embedded.c" \
       tests/fuzz/fuzz_scene.c -lcjson -lm -o "$out/fuzz_scene"
 

@@ -691,3 +691,26 @@ Test(scene, a_scenario_applies_to_a_scene_and_names_the_field_it_cannot_set) {
     cr_assert_neq(smp_scenario_apply(&base, &sc, &out, &rep), SMP_OK);
     cr_assert(strstr(rep.first.message, "outdoor_hours_per_day"), "%s", rep.first.message);
 }
+
+/* Scenes are JSON as RFC 8259 writes it: what cJSON alone would take is refused with its line
+ * and column; --set values are read as JSON as strictly (a leading zero makes a word). */
+Test(scene, text_the_json_standard_refuses_is_refused_where_it_is) {
+    smp_scene s;
+    const struct {
+        const char *text, *where, *what;
+    } bad[] = {
+        {"{\n  \"name\": \"tab\there\"\n}", "t.json:2:15", "control character"},
+        {"{\n  \"seed\": 0042\n}", "t.json:2:11", "leading zero"},
+        {"{\"name\": \"\xc3\x28\"}", "t.json:1:11", "not UTF-8"},
+        {"{\"name\": \"x\"} {}", "t.json:1:15", "more after the value"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        cr_assert_eq(load_text(bad[i].text, &s), SMP_ERR_FORMAT, "'%s' loaded", bad[i].text);
+        cr_assert_not_null(strstr(rep.messages[0], bad[i].where), "%s", rep.messages[0]);
+        cr_assert_not_null(strstr(rep.messages[0], bad[i].what), "%s", rep.messages[0]);
+    }
+    const char *sets[] = {"client.skin.mst=007"};
+    smp_scene_source src = {.sets = sets, .set_count = 1};
+    cr_assert_neq(smp_scene_load(&src, &s, &rep), SMP_OK);
+    cr_assert_not_null(strstr(rep.messages[0], "found \"007\""), "%s", rep.messages[0]);
+}

@@ -346,7 +346,7 @@ static smp_status load_text(const char *text, const char *scene, uint64_t print,
 Test(training, malformed_and_foreign_files_are_refused_by_name) {
     smp_error err = {0};
     cr_assert_eq(load_text("{\"format\": ", NULL, 0, &err), SMP_ERR_FORMAT);
-    cr_assert_not_null(strstr(err.message, "malformed JSON"), "%s", err.message);
+    cr_assert_not_null(strstr(err.message, ":1:12: not valid JSON"), "%s", err.message);
     cr_assert_eq(load_text("{\"format\": \"png\"}", NULL, 0, &err), SMP_ERR_FORMAT);
     cr_assert_not_null(strstr(err.message, "not a training session"), "%s", err.message);
     cr_assert_eq(load_text(HEADER "\"punctures\": [[0, 0, 1, 2, 3]]}", NULL, 0, &err),
@@ -364,6 +364,59 @@ Test(training, malformed_and_foreign_files_are_refused_by_name) {
     cr_assert_not_null(strstr(err.message, "another head or target"), "%s", err.message);
     cr_assert_eq(load_text(HEADER "\"punctures\": []}", "s", 0xaa, &err), SMP_OK, "%s",
                  err.message);
+}
+
+/* The rows follow the file's "columns", whatever their order; a column unknown, missing or
+ * twice is refused by name, as are a key twice in one object and text the JSON standard
+ * refuses (a control character in a string, a leading zero). */
+Test(training, rows_follow_the_columns_and_strict_json_is_required) {
+    smp_error err = {0};
+    const char *in_order = HEADER "\"columns\": [\"t_ms\", \"tool\", \"triangle\", \"bary_u\", "
+                                  "\"bary_v\", \"x_mm\", \"y_mm\", \"z_mm\", \"normal\", "
+                                  "\"radius_um\", \"depth_um\", \"ink\", \"session\", \"tissue\"], "
+                                  "\"punctures\": []}";
+    cr_assert_eq(load_text(in_order, NULL, 0, &err), SMP_OK, "%s", err.message);
+    /* the tool and the ink swapped: a row with the ink (255) where the tool was written
+     * reads right only through the columns */
+    const char *swapped =
+        HEADER "\"columns\": [\"t_ms\", \"ink\", \"triangle\", \"bary_u\", "
+               "\"bary_v\", \"x_mm\", \"y_mm\", \"z_mm\", \"normal\", "
+               "\"radius_um\", \"depth_um\", \"tool\", \"session\", \"tissue\"], "
+               "\"punctures\": [[0, 255, 0, 0, 0, 0, 0, 0, 0, 75, 400, 0, 0, 0]]}";
+    /* read in the written order the tool would be 255, of one tool, and refused as such;
+     * through the columns every field is in range and the row gets as far as its place on
+     * the head (the origin, which is not on it) */
+    cr_assert_eq(load_text(swapped, NULL, 0, &err), SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "off the head surface"), "%s", err.message);
+    const char *unknown = HEADER "\"columns\": [\"t_ms\", \"tool\", \"triangle\", \"bary_u\", "
+                                 "\"bary_v\", \"x_mm\", \"y_mm\", \"z_mm\", \"normal\", "
+                                 "\"radius_um\", \"depth_um\", \"colour\", \"session\", "
+                                 "\"tissue\"], \"punctures\": []}";
+    cr_assert_eq(load_text(unknown, NULL, 0, &err), SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "columns[11]: \"colour\" is not a field"), "%s",
+                       err.message);
+    const char *twice = HEADER "\"columns\": [\"t_ms\", \"tool\", \"triangle\", \"bary_u\", "
+                               "\"bary_v\", \"x_mm\", \"y_mm\", \"z_mm\", \"normal\", "
+                               "\"radius_um\", \"depth_um\", \"ink\", \"ink\", \"tissue\"], "
+                               "\"punctures\": []}";
+    cr_assert_eq(load_text(twice, NULL, 0, &err), SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "columns[12]: \"ink\" twice"), "%s", err.message);
+    cr_assert_eq(load_text(HEADER "\"columns\": [\"t_ms\"], \"punctures\": []}", NULL, 0, &err),
+                 SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "columns: expected an array of the 14"), "%s",
+                       err.message);
+    /* a key twice, a control character, a leading zero */
+    cr_assert_eq(load_text(HEADER "\"punctures\": [], \"punctures\": []}", NULL, 0, &err),
+                 SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "\"punctures\" twice"), "%s", err.message);
+    cr_assert_eq(load_text(HEADER "\"punctures\": [], \"note\": \"a\tb\"}", NULL, 0, &err),
+                 SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "control character"), "%s", err.message);
+    cr_assert_eq(load_text(HEADER "\"punctures\": [[00, 0, 0, 0, 0, 0, 0, 0, 0, 75, 400, 0, 0, "
+                                  "0]]}",
+                           NULL, 0, &err),
+                 SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "leading zero"), "%s", err.message);
 }
 
 Test(training, a_failed_save_leaves_the_previous_file) {

@@ -13,6 +13,7 @@
 #include "json_locate.h"
 #include "scene_schema.h"
 #include "smp/fsio.h"
+#include "smp/json_strict.h"
 #include "smp/number.h"
 
 enum { PATH_MAX_LEN = 256 };
@@ -1024,7 +1025,10 @@ static int set_in_tree(ctx *c, cJSON *root, const char *path, const char *text) 
  * text field keeps its text even when it looks like a number ("name=2024"). */
 static cJSON *set_value(const field *f, const char *text) {
     cJSON *v = NULL;
-    if (f->kind != K_STRING) v = cJSON_ParseWithOpts(text, NULL, 1);
+    smp_json_fault fault; /* "007" or "1." are words, not numbers: refused as such */
+    if (f->kind != K_STRING &&
+        smp_json_strict(text, strlen(text), &(smp_json_rules){.max_depth = 64}, &fault))
+        v = cJSON_ParseWithOpts(text, NULL, 1);
     return v ? v : cJSON_CreateString(text);
 }
 
@@ -1121,6 +1125,17 @@ smp_status smp_scene_load(const smp_scene_source *src, smp_scene *out, smp_scene
 
     const char *end = NULL;
     const char *text = owned;
+    /* JSON as the standard writes it, first: cJSON would take control characters in strings,
+     * leading zeros and invalid UTF-8 (duplicate fields are refused below, each named) */
+    smp_json_fault fault;
+    if (!smp_json_strict(text, size, &(smp_json_rules){.max_depth = 64}, &fault)) {
+        char msg[SMP_SCENE_PATH_MAX + 256];
+        snprintf(msg, sizeof msg, "%s:%d:%d: not valid JSON: %s", c.file, fault.line, fault.column,
+                 fault.what);
+        add_line(&c, SMP_ERR_FORMAT, msg);
+        free(owned);
+        return SMP_ERR_FORMAT;
+    }
     cJSON *json = cJSON_ParseWithLengthOpts(text, size + 1, &end, 1);
     if (!json) {
         int line, col;

@@ -11,10 +11,16 @@
 #include <string.h>
 
 #include "smp/fsio.h"
+#include "smp/json_strict.h"
 #include "smp/score.h"
 
 static const char k_format[] = "smpsim-training";
 enum { FORMAT_VERSION = 1, ROW_FIELDS = 14 };
+
+/* A puncture row's fields, in the order they are written. */
+static const char *const k_columns[ROW_FIELDS] = {
+    "t_ms", "tool",   "triangle",  "bary_u",   "bary_v", "x_mm",    "y_mm",
+    "z_mm", "normal", "radius_um", "depth_um", "ink",    "session", "tissue"};
 
 smp_status smp_training_tool_resolve(const smp_training_tool *in, smp_training_tool *out,
                                      smp_error *err) {
@@ -447,9 +453,9 @@ smp_status smp_training_save(const smp_training_session *s, const char *path, sm
                 i ? "," : "", t->needle_points, (double)t->needle_diameter_mm, (double)t->dilution,
                 (double)t->depth_mm, (double)t->steadiness, t->session);
     }
-    fprintf(o, "\n  ],\n  \"columns\": [\"t_ms\", \"tool\", \"triangle\", \"bary_u\", "
-               "\"bary_v\", \"x_mm\", \"y_mm\", \"z_mm\", \"normal\", \"radius_um\", "
-               "\"depth_um\", \"ink\", \"session\", \"tissue\"],\n  \"punctures\": [");
+    fprintf(o, "\n  ],\n  \"columns\": [");
+    for (int k = 0; k < ROW_FIELDS; ++k) fprintf(o, "%s\"%s\"", k ? ", " : "", k_columns[k]);
+    fprintf(o, "],\n  \"punctures\": [");
     const smp_dots *d = &s->dots;
     for (size_t i = 0; i < d->count; ++i)
         fprintf(o, "%s\n    [%.17g, %u, %u, %u, %u, %.9g, %.9g, %.9g, %u, %u, %u, %u, %u, %u]",
@@ -554,23 +560,56 @@ static smp_status load_tools(const char *path, const cJSON *root, smp_training_s
     return SMP_OK;
 }
 
+/* The file's "columns": each field's place in a row (at[k] is where field k is). A file
+ * written by another tool may order them otherwise; each must appear once, and no other.
+ * Without "columns", rows are in the order smpsim writes them. */
+static smp_status load_columns(const char *path, const cJSON *root, int at[ROW_FIELDS],
+                               smp_error *err) {
+    const cJSON *cols = cJSON_GetObjectItemCaseSensitive(root, "columns");
+    for (int k = 0; k < ROW_FIELDS; ++k) at[k] = cols ? -1 : k; /* none: the order written */
+    if (!cols) return SMP_OK;
+    if (!cJSON_IsArray(cols) || cJSON_GetArraySize(cols) != ROW_FIELDS)
+        return smp_error_set(err, SMP_ERR_FORMAT,
+                             "%s: columns: expected an array of the %d field names of a row", path,
+                             ROW_FIELDS);
+    int place = 0;
+    for (const cJSON *c = cols->child; c; c = c->next, ++place) {
+        int k = 0;
+        while (k < ROW_FIELDS && !(cJSON_IsString(c) && strcmp(c->valuestring, k_columns[k]) == 0))
+            ++k;
+        if (k == ROW_FIELDS)
+            return smp_error_set(err, SMP_ERR_FORMAT,
+                                 "%s: columns[%d]: %s%.60s%s is not a field of a row (t_ms, tool, "
+                                 "triangle, bary_u, bary_v, x_mm, y_mm, z_mm, normal, radius_um, "
+                                 "depth_um, ink, session, tissue)",
+                                 path, place, cJSON_IsString(c) ? "\"" : "",
+                                 cJSON_IsString(c) ? c->valuestring : "a non-string",
+                                 cJSON_IsString(c) ? "\"" : "");
+        if (at[k] >= 0)
+            return smp_error_set(err, SMP_ERR_FORMAT, "%s: columns[%d]: \"%s\" twice", path, place,
+                                 k_columns[k]);
+        at[k] = place;
+    }
+    return SMP_OK;
+}
+
 /* Puncture row i: fourteen numbers, each a finite number (time and position) or a whole
  * number within its field's bounds, times in order; stored as puncture i. */
-static smp_status load_row(const char *path, const cJSON *row, size_t i, smp_training_session *s,
-                           smp_error *err) {
+static smp_status load_row(const char *path, const cJSON *row, const int at[ROW_FIELDS], size_t i,
+                           smp_training_session *s, smp_error *err) {
     /* fields 1..4 and 8..13 are whole numbers within these bounds */
     const double hi[ROW_FIELDS] = {
         0, s->tool_count - 1, 4294967295.0, 65535, 65535, 0,   0,
         0, 4294967295.0,      65535,        5000,  255,   255, SMP_TISSUE_COUNT - 1};
-    static const char *const names[ROW_FIELDS] = {
-        "t_ms", "tool",   "triangle",  "bary_u",   "bary_v", "x_mm",    "y_mm",
-        "z_mm", "normal", "radius_um", "depth_um", "ink",    "session", "tissue"};
     double v[ROW_FIELDS];
     if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != ROW_FIELDS)
         return smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures[%zu]: expected %d numbers", path,
                              i, ROW_FIELDS);
-    int k = 0;
-    for (const cJSON *f = row->child; f; f = f->next, ++k) {
+    const cJSON *cell[ROW_FIELDS];
+    int place = 0;
+    for (const cJSON *f = row->child; f && place < ROW_FIELDS; f = f->next) cell[place++] = f;
+    for (int k = 0; k < ROW_FIELDS; ++k) {
+        const cJSON *f = cell[at[k]];
         const int real = k == 0 || (k >= 5 && k <= 7);
         int ok;
         if (real)
@@ -580,7 +619,8 @@ static smp_status load_row(const char *path, const cJSON *row, size_t i, smp_tra
             ok = whole(f, k == 9 ? 1 : 0, hi[k], &v[k]);
         if (!ok)
             return smp_error_set(err, SMP_ERR_FORMAT, "%s: punctures[%zu]: %s: expected %s", path,
-                                 i, names[k], real ? "a finite number" : "a whole number in range");
+                                 i, k_columns[k],
+                                 real ? "a finite number" : "a whole number in range");
     }
     if (v[0] < 0 || (i && v[0] < s->t_ms[i - 1]))
         return smp_error_set(err, SMP_ERR_FORMAT,
@@ -611,9 +651,11 @@ static smp_status load_punctures(const char *path, const cJSON *root, const smp_
         smp_error_prefix(err, "%s: punctures", path);
         return st;
     }
+    int at[ROW_FIELDS];
+    if ((st = load_columns(path, root, at, err)) != SMP_OK) return st;
     size_t i = 0;
     for (const cJSON *row = rows->child; row; row = row->next, ++i)
-        if ((st = load_row(path, row, i, s, err)) != SMP_OK) return st;
+        if ((st = load_row(path, row, at, i, s, err)) != SMP_OK) return st;
     smp_error e = {0};
     if (smp_dots_check_on_mesh(head, &s->dots, 0, &e) != SMP_OK) {
         /* "dot N: ..." becomes "FILE: punctures[N]: ..." */
@@ -655,6 +697,14 @@ smp_status smp_training_load(const char *path, const smp_mesh *head, const char 
     smp_status st =
         smp_read_file(path, (size_t)SMP_TRAINING_MAX_PUNCTURES * 112 + 65536, &text, &size, err);
     if (st != SMP_OK) return st;
+    /* JSON as the standard writes it, a key once per object: cJSON takes either */
+    smp_json_fault fault;
+    if (!smp_json_strict(text, size, &(smp_json_rules){.max_depth = 8, .refuse_duplicates = 1},
+                         &fault)) {
+        free(text);
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s:%d:%d: not valid JSON: %s", path, fault.line,
+                             fault.column, fault.what);
+    }
     cJSON *root = cJSON_ParseWithLength(text, size);
     if (!root || !cJSON_IsObject(root)) {
         const char *at = cJSON_GetErrorPtr();

@@ -4,13 +4,18 @@
  * --set override applied to the scene that follows. Properties checked on every input, beyond
  * "no crash, no leak, no undefined behaviour" (the sanitizers' job):
  *   - a rejected scene always comes with at least one message and a non-OK status;
- *   - an accepted scene prints, and the printed text loads back to the same text (round trip).
+ *   - an accepted scene prints, and the printed text loads back to the same text (round trip);
+ *   - text the strict JSON check passes (smp/json_strict.h) is text cJSON parses: the check is
+ *     never looser than the parser behind it.
  * scripts/fuzz-scene.sh builds it with clang and runs it for a bounded time; test_fuzz_replay
  * runs the saved corpus through it in every normal test run. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "smp/json_strict.h"
 #include "smp/scene.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,6 +36,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t skip = nl ? (size_t)(nl - text) + 1 : size;
         text += skip;
         size -= skip;
+    }
+    smp_json_fault fault;
+    if (smp_json_strict(text, size, &(smp_json_rules){.max_depth = 64}, &fault)) {
+        cJSON *tree = cJSON_ParseWithLength(text, size);
+        if (!tree) abort();
+        cJSON_Delete(tree);
     }
     static smp_scene scene, again;
     static smp_scene_report rep;
