@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "smp/clock.h"
 #include "smp/head.h"
@@ -831,10 +832,12 @@ Test(import, a_crashing_reader_is_an_input_error) {
                   "<library_visual_scenes><visual_scene id=\"s\"><node id=\"r\">"
                   "<instance_node url=\"#n\"/></node></visual_scene></library_visual_scenes>\n"
                   "<scene><instance_visual_scene url=\"#s\"/></scene>\n</COLLADA>\n");
+    /* the reader's process alone (the checks before it refuse this file: see below) */
 #if defined(__SANITIZE_ADDRESS__) /* the sanitizer reports the overflow and exits instead */
-    import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT, "the mesh importer failed (");
+    import_fails(p, (smp_mesh_import_desc){.no_precheck = 1}, SMP_ERR_FORMAT,
+                 "the mesh importer failed (");
 #else
-    import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT,
+    import_fails(p, (smp_mesh_import_desc){.no_precheck = 1}, SMP_ERR_FORMAT,
                  "the mesh importer failed (crashed with SIGSEGV)");
 #endif
 }
@@ -845,7 +848,7 @@ Test(import, a_hanging_reader_is_stopped_at_its_deadline) {
     const char *p = path_in(dir, "hang.ply");
     write_text(p, "ply\nformat ascii 1.0\n");
     double t0 = smp_clock_ms();
-    import_fails(p, (smp_mesh_import_desc){.read_seconds = 2}, SMP_ERR_FORMAT,
+    import_fails(p, (smp_mesh_import_desc){.read_seconds = 2, .no_precheck = 1}, SMP_ERR_FORMAT,
                  "the mesh importer failed (gave no answer in 2 s)");
     double ms = smp_clock_ms() - t0;
     cr_assert(ms >= 1900 && ms < 15000, "stopped after %.0f ms", ms);
@@ -859,8 +862,103 @@ Test(import, a_memory_bomb_is_stopped_at_its_limit) {
     const char *dir = test_tmpdir("import-hostile");
     const char *p = path_in(dir, "huge.off");
     write_text(p, "OFF\n1000000000 1 0\n0 0 0\n");
-    import_fails(p, (smp_mesh_import_desc){.read_memory_mib = 256}, SMP_ERR_FORMAT,
-                 "the mesh importer failed (exceeded 256 MiB)");
+    import_fails(p, (smp_mesh_import_desc){.read_memory_mib = 256, .no_precheck = 1},
+                 SMP_ERR_FORMAT, "the mesh importer failed (exceeded 256 MiB)");
+}
+
+/* ---- the checks before the reader ----------------------------------------------------------- */
+
+/* What the reader's process would crash, hang or exhaust memory on, refused before it starts,
+ * at once, naming the file and what in it is wrong. */
+Test(import, files_that_would_crash_hang_or_exhaust_the_reader_are_refused_first) {
+    const char *dir = test_tmpdir("import-precheck");
+    const struct {
+        const char *name, *text, *needle;
+    } bad[] = {
+        {"hang.ply", "ply\nformat ascii 1.0\n", "does not end (no end_header"},
+        {"count.ply", "ply\nformat ascii 1.0\nelement vertex -3\nproperty float x\nend_header\n",
+         "expected a count from 0"},
+        {"cut.ply",
+         "ply\nformat binary_little_endian 1.0\nelement vertex 1000000\nproperty float x\n"
+         "property float y\nproperty float z\nend_header\n",
+         "promises elements of at least 12000000 bytes"},
+        {"huge.off", "OFF\n1000000000 1 0\n0 0 0\n", "promises 1000000000 vertices"},
+        {"neg.off", "OFF\n-4 1 0\n", "expected counts from 0"},
+        {"self.dae",
+         "<COLLADA><library_nodes><node id=\"n\"><node id=\"m\"><instance_node url=\"#n\"/>"
+         "</node></node></library_nodes></COLLADA>\n",
+         "node 'n' instances itself"},
+        {"count.dae", "<COLLADA><float_array id=\"f\" count=\"-1\">1</float_array></COLLADA>\n",
+         ":1: count=\"-1\""},
+        {"loop.gltf",
+         "{\"asset\": {\"version\": \"2.0\"}, \"nodes\": [{\"children\": [1]}, "
+         "{\"children\": [2]}, {\"children\": [0]}]}",
+         "nodes loop"},
+        {"child.gltf", "{\"asset\": {\"version\": \"2.0\"}, \"nodes\": [{\"children\": [7]}]}",
+         "not a node index"},
+        {"tab.gltf", "{\"asset\": {\"version\": \"2\t0\"}}", "control character"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        const char *p = path_in(dir, bad[i].name);
+        write_text(p, bad[i].text);
+        double t0 = smp_clock_ms();
+        import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT, bad[i].needle);
+        cr_assert_lt(smp_clock_ms() - t0, 1000.0, "%s: not refused at once", bad[i].name);
+    }
+    /* a glTF 20,000 nodes deep (each the child of the one before) and 200 arrays deep */
+    {
+        const char *p = path_in(dir, "chain.gltf");
+        FILE *f = fopen(p, "w");
+        cr_assert_not_null(f);
+        fprintf(f, "{\"asset\": {\"version\": \"2.0\"}, \"nodes\": [");
+        for (int k = 0; k < 20000; ++k)
+            fprintf(f, "%s{\"children\": [%d]}", k ? ", " : "", k + 1 < 20000 ? k + 1 : 0);
+        fprintf(f, "]}");
+        fclose(f);
+        import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT, "more than 256 levels deep");
+        p = path_in(dir, "deep.gltf");
+        f = fopen(p, "w");
+        fprintf(f, "{\"asset\": {\"version\": \"2.0\"}, \"x\": ");
+        for (int k = 0; k < 200; ++k) fputc('[', f);
+        for (int k = 0; k < 200; ++k) fputc(']', f);
+        fprintf(f, "}");
+        fclose(f);
+        import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT, "nested deeper than 64");
+    }
+    /* a GLB whose JSON chunk claims 4 GiB, a binary STL that claims more triangles than it has */
+    {
+        const char *p = path_in(dir, "bad.glb");
+        const unsigned char glb[] = {'g', 'l', 'T',  'F',  2,    0,    0,   0,   30,  0,
+                                     0,   0,   0xff, 0xff, 0xff, 0xff, 'J', 'S', 'O', 'N',
+                                     '{', '}', ' ',  ' ',  ' ',  ' ',  ' ', ' ', ' ', ' '};
+        FILE *f = fopen(p, "wb");
+        fwrite(glb, 1, sizeof glb, f);
+        fclose(f);
+        import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT, "(it says 4294967295)");
+        p = path_in(dir, "bad.stl");
+        unsigned char stl[84] = {0};
+        stl[80] = 0x10, stl[81] = 0x27; /* 10,000 triangles, none there */
+        f = fopen(p, "wb");
+        fwrite(stl, 1, sizeof stl, f);
+        fclose(f);
+        import_fails(p, (smp_mesh_import_desc){0}, SMP_ERR_FORMAT, "promises 10000 triangles");
+    }
+}
+
+/* A FIFO, a device or a socket as the mesh is refused before it is opened: opening a FIFO would
+ * wait for a writer forever. */
+Test(import, only_regular_files_are_read) {
+    const char *dir = test_tmpdir("import-special");
+    const char *fifo = path_in(dir, "head.obj");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    double t0 = smp_clock_ms();
+    import_fails(fifo, (smp_mesh_import_desc){0}, SMP_ERR_INVALID_ARG, "is a FIFO, not a mesh");
+    cr_assert_lt(smp_clock_ms() - t0, 1000.0);
+    import_fails("/dev/zero", (smp_mesh_import_desc){0}, SMP_ERR_INVALID_ARG,
+                 "is a device, not a mesh");
+    write_text(path_in(dir, "empty.obj"), "");
+    import_fails(path_in(dir, "empty.obj"), (smp_mesh_import_desc){0}, SMP_ERR_FORMAT,
+                 "the file is empty");
 }
 
 /* ---- the reader starts clean whatever the rest of the program is doing -------------------- */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mesh_precheck.h"
 #include "mesh_read.h"
 #include "smp/head.h"
 #include "smp/mesh_ops.h"
@@ -642,7 +643,8 @@ static smp_status import_steps(const smp_mesh_import_desc *desc, smp_mesh *m,
     const mesh_read_limits lim = {
         .memory_bytes = (double)(desc->read_memory_mib ? desc->read_memory_mib : 4096) * 1048576.0,
         .seconds = desc->read_seconds ? (int)desc->read_seconds : 60};
-    smp_status s = mesh_read_file(desc->path, &lim, &rr, err);
+    smp_status s = desc->no_precheck ? SMP_OK : mesh_precheck(desc->path, err);
+    if (s == SMP_OK) s = mesh_read_file(desc->path, &lim, &rr, err);
     if (s != SMP_OK) return s;
     *m = rr.mesh;
     rep->file_vertex_count = m->vertex_count;

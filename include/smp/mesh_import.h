@@ -86,6 +86,8 @@ typedef struct smp_mesh_import_desc {
      * which takes its orders before main and never reaches it. It is given at most: */
     uint32_t read_seconds;    /* wall clock; 0 = 60 */
     uint32_t read_memory_mib; /* address space; 0 = 4096 (not enforced under AddressSanitizer) */
+    int no_precheck; /* 1: straight to the reader's process, without the cheap checks of the
+                        file before it (for testing that the process's limits alone hold) */
 } smp_mesh_import_desc;
 
 typedef enum smp_found_by {
