@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "smp/image.h"
 #include "smp/scene.h"
@@ -397,4 +398,27 @@ Test(cli, the_default_render_shows_the_clinic_times_and_views) {
         cr_assert_str_eq(label, labels[t]);
     }
     cr_assert(file_exists(sheet));
+}
+
+/* check reads the head as the commands that draw it do: a mesh that cannot be used fails here,
+ * exit 2 naming it (a FIFO refused without being opened, a glTF whose nodes loop); --no-mesh
+ * checks the scene file alone. */
+Test(cli, check_reads_the_mesh_unless_told_not_to) {
+    char dir[512], fifo[600], loop[600], set_fifo[700], set_loop[700];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("check-mesh"));
+    snprintf(fifo, sizeof fifo, "%s/head.obj", dir);
+    snprintf(loop, sizeof loop, "%s/loop.gltf", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    FILE *f = fopen(loop, "w");
+    cr_assert_not_null(f);
+    fputs("{\"asset\": {\"version\": \"2.0\"}, \"nodes\": [{\"children\": [0]}]}", f);
+    fclose(f);
+    snprintf(set_fifo, sizeof set_fifo, "head.mesh=%s", fifo);
+    snprintf(set_loop, sizeof set_loop, "head.mesh=%s", loop);
+    cr_assert_eq(RUN("check", "-q", "--set", set_fifo), 2);
+    cr_assert_not_null(strstr(err, "is a FIFO, not a mesh file"), "%s", err);
+    cr_assert_eq(RUN("check", "-q", "--set", set_loop), 2);
+    cr_assert_not_null(strstr(err, "loop.gltf: the glTF's nodes loop"), "%s", err);
+    cr_assert_eq(RUN("check", "-q", "--no-mesh", "--set", set_loop), 0, "%s", err);
+    cr_assert_eq(RUN("check", "-q"), 0, "the default scene's head: %s", err);
 }
