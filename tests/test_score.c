@@ -373,3 +373,27 @@ Test(score, an_empty_target_or_a_bad_desc_is_refused) {
     cr_assert_not_null(strstr(err.message, "target_density_per_cm2[3]"), "%s", err.message);
     free(zero);
 }
+
+/* 200,000 punctures on one spot (a stuck hand, or a file made to stall the scorer) are scored
+ * in linear time and judged a clump: the neighbour queries read a bounded share of a cell that
+ * holds far more dots than the target puts in it. Quadratic, this took over two minutes. */
+Test(score, many_punctures_on_one_spot_are_scored_as_a_clump, .timeout = 120) {
+    smp_error err = {0};
+    smp_dots seeds = {0}, pile = {0};
+    blue_dots(target, 3, &seeds);
+    cr_assert_gt(seeds.count, 0u);
+    enum { N = 200000 };
+    cr_assert_eq(smp_dots_alloc(&pile, N, 0, &err), SMP_OK);
+    float u0 = seeds.bary_u[0] / 65535.0f, v0 = seeds.bary_v[0] / 65535.0f;
+    for (int i = 0; i < N; ++i) /* within a few µm of the first blue dot */
+        put_dot(&pile, seeds.triangle[0], u0 * (1.0f - 1e-3f * (float)(i % 17) / 17.0f),
+                v0 * (1.0f - 1e-3f * (float)(i % 13) / 13.0f));
+    smp_score_ctx *ctx = make_ctx(target, 0);
+    smp_score s;
+    score_of(ctx, &pile, &s);
+    cr_assert_gt(s.clump_share, 0.99, "clump share %g", s.clump_share);
+    cr_assert_lt(s.item[SMP_SCORE_SPACING], 5.0, "spacing %g", s.item[SMP_SCORE_SPACING]);
+    smp_score_destroy(ctx);
+    smp_dots_free(&seeds);
+    smp_dots_free(&pile);
+}

@@ -65,6 +65,7 @@ static int zone_of(const float p[3]) {
 typedef struct pgrid {
     const float *p; /* xyz per point */
     float inv_cell;
+    uint32_t per_cell_max; /* a query takes at most this many points of one cell (0: all) */
     uint32_t mask;
     uint32_t *start; /* mask + 2 offsets into item */
     uint32_t *item;
@@ -88,8 +89,10 @@ static void pgrid_free(pgrid *g) {
     memset(g, 0, sizeof *g);
 }
 
-static smp_status pgrid_build(pgrid *g, const float *p, size_t n, float cell, smp_error *err) {
+static smp_status pgrid_build(pgrid *g, const float *p, size_t n, float cell, uint32_t per_cell_max,
+                              smp_error *err) {
     memset(g, 0, sizeof *g);
+    g->per_cell_max = per_cell_max;
     size_t size = 64;
     while (size < 2 * n) size *= 2;
     g->p = p;
@@ -140,7 +143,8 @@ static void nbuf_free(nbuf *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* Every point within r of q (strictly closer), in bucket order. Returns 0 out of memory. */
+/* Every point within r of q (strictly closer), in bucket order; of a cell holding more than
+ * per_cell_max points, the first per_cell_max in it. Returns 0 out of memory. */
 static int pgrid_query(const pgrid *g, const float q[3], float r, nbuf *out) {
     out->n = 0;
     int lo[3], hi[3];
@@ -149,13 +153,14 @@ static int pgrid_query(const pgrid *g, const float q[3], float r, nbuf *out) {
     for (int a = lo[0]; a <= hi[0]; ++a)
         for (int b = lo[1]; b <= hi[1]; ++b)
             for (int c = lo[2]; c <= hi[2]; ++c) {
-                uint32_t h = cell_hash(a, b, c) & g->mask;
+                uint32_t h = cell_hash(a, b, c) & g->mask, taken = 0;
                 for (uint32_t k = g->start[h]; k < g->start[h + 1]; ++k) {
                     uint32_t j = g->item[k];
                     const float *p = g->p + 3 * (size_t)j;
                     if (cell_coord(g, p[0]) != a || cell_coord(g, p[1]) != b ||
                         cell_coord(g, p[2]) != c)
                         continue;
+                    if (g->per_cell_max && taken++ == g->per_cell_max) break;
                     float dx = p[0] - q[0], dy = p[1] - q[1], dz = p[2] - q[2];
                     float d2 = dx * dx + dy * dy + dz * dz;
                     if (d2 < r2 && !nbuf_push(out, j, d2)) return 0;
@@ -260,7 +265,7 @@ smp_status smp_score_create(const smp_score_desc *desc, smp_score_ctx **out, smp
                            c->target_dots);
         goto fail;
     }
-    if ((st = pgrid_build(&c->vgrid, m->positions, nv, d.kernel_mm, err)) != SMP_OK) goto fail;
+    if ((st = pgrid_build(&c->vgrid, m->positions, nv, d.kernel_mm, 0, err)) != SMP_OK) goto fail;
     nbuf nb = {0};
     for (uint32_t v = 0; v < nv; ++v) {
         if (!pgrid_query(&c->vgrid, m->positions + 3 * (size_t)v, d.kernel_mm, &nb)) {
@@ -406,7 +411,13 @@ static smp_status score_spacing(const smp_score_ctx *c, const smp_dots *dots, wo
     size_t n = dots->count;
     double rho = c->target_max > 1 ? c->target_max : 1;
     float cell = (float)fmin(5.0, fmax(0.5, 1.5 * 10.0 / sqrt(rho)));
-    smp_status st = pgrid_build(&w->grid, w->pos, n, cell, err);
+    /* A cell holds a few dots at the target density (rho · cell² / 100 ≈ 2.25); one holding
+     * many more is a clump, whose dots are all within a cell of each other: a query reads a
+     * bounded share of it, which keeps many punctures on one spot linear (their nearest
+     * neighbour is then found among that share, within the cell, and judged clumped all the
+     * same). Work at any plausible density is untouched. */
+    const uint32_t clump = 64;
+    smp_status st = pgrid_build(&w->grid, w->pos, n, cell, clump, err);
     if (st != SMP_OK) return st;
     /* nearest neighbours: widen the search until one is found, up to 16 cells */
     for (size_t i = 0; i < n; ++i) {
@@ -472,7 +483,9 @@ static smp_status score_spacing(const smp_score_ctx *c, const smp_dots *dots, wo
      * wanders within a couple of spacings and the mean of ~50 neighbours cancels. */
     float big = (float)fmin(8.0, 4.0 * (isnan(s->nn_mean_mm) ? 1.0 : s->nn_mean_mm));
     pgrid_free(&w->grid);
-    if ((st = pgrid_build(&w->grid, w->pos, n, big, err)) != SMP_OK) return st;
+    /* here cells are ~4 spacings wide: room for 8 times the dots the target puts there */
+    uint32_t room = (uint32_t)fmin(1e6, 8.0 * rho / 100.0 * big * big + 64.0);
+    if ((st = pgrid_build(&w->grid, w->pos, n, big, room, err)) != SMP_OK) return st;
     double order4 = 0, order6 = 0;
     size_t counted = 0;
     for (size_t i = 0; i < n; ++i) {
