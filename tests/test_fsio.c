@@ -195,3 +195,40 @@ Test(fsio, a_signal_leaves_no_temporary_file) {
         cr_assert_eq(count_entries(dir), 0, "a temporary file was left behind");
     }
 }
+
+/* SIGKILL ends a write with no handler to clean up: its temporary file stays. The next write of
+ * the same path removes it, since its process is gone, and keeps one whose process lives. */
+Test(fsio, a_killed_writer_s_temporary_is_removed_by_the_next_write) {
+    const char *dir = test_tmpdir("fsio-sigkill");
+    char path[600], alive[700];
+    snprintf(path, sizeof path, "%s/out.png", dir);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        smp_atomic_file f;
+        if (smp_atomic_file_open(&f, path, NULL) != SMP_OK) _exit(3);
+        fputs("half", f.stream);
+        fflush(f.stream);
+        raise(SIGKILL);
+        _exit(4); /* not reached */
+    }
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    cr_assert_eq(count_entries(dir), 1, "the killed writer left no temporary to clean");
+    /* one of a process that lives (this one) beside it */
+    snprintf(alive, sizeof alive, "%s/.out.png.smp-%ld-live00", dir, (long)getpid());
+    FILE *f = fopen(alive, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    smp_atomic_file a;
+    smp_error err = {0};
+    cr_assert_eq(smp_atomic_file_open(&a, path, &err), SMP_OK, "%s", err.message);
+    fputs("whole", a.stream);
+    cr_assert_eq(smp_atomic_file_commit(&a, &err), SMP_OK, "%s", err.message);
+    /* out.png and the live one; the killed writer's is gone */
+    cr_assert_eq(count_entries(dir), 2);
+    cr_assert_eq(access(alive, F_OK), 0, "a live writer's temporary was removed");
+    cr_assert_eq(access(path, F_OK), 0);
+    unlink(alive);
+}

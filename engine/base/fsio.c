@@ -1,6 +1,7 @@
 #define _DEFAULT_SOURCE /* realpath, readlink, lstat alongside POSIX 2008 */
 #include "smp/fsio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -49,6 +50,33 @@ void smp_temp_unregister(int slot) {
     if (slot >= 0 && slot < TEMP_SLOTS) g_temp_used[slot] = 0;
 }
 
+/* ---- temporary files a killed run left --------------------------------------------------- */
+
+void smp_remove_stale_temps(const char *path) {
+    const char *slash = strrchr(path, '/');
+    char dir[SMP_PATH_MAX], prefix[SMP_PATH_MAX];
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) + (slash == path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    int n = snprintf(prefix, sizeof prefix, ".%s.smp-", slash ? slash + 1 : path);
+    if (n <= 0 || (size_t)n >= sizeof prefix) return;
+    DIR *d = opendir(dir);
+    if (!d) return;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strncmp(e->d_name, prefix, (size_t)n) != 0) continue;
+        char *end;
+        long pid = strtol(e->d_name + n, &end, 10);
+        if (end == e->d_name + n || (*end != '-' && *end != '.') || pid <= 0) continue;
+        /* its writer is gone (a process that no longer exists): nobody will rename it */
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char stale[SMP_PATH_MAX * 2];
+        snprintf(stale, sizeof stale, "%s/%s", dir, e->d_name);
+        unlink(stale);
+    }
+    closedir(d);
+}
+
 /* ---- what may be replaced ----------------------------------------------------------------- */
 
 smp_status smp_output_path_check(const char *path, char *target, size_t target_size,
@@ -95,15 +123,16 @@ smp_status smp_atomic_file_open(smp_atomic_file *f, const char *path, smp_error 
     if (checked != SMP_OK) return checked;
     path = target;
     size_t len = strlen(path);
-    /* ".NAME.smp-XXXXXX" beside the destination, so rename() never crosses file systems and
-     * a stale one is recognisable as ours. */
-    if (len + 16 >= sizeof f->temp_path)
+    /* ".NAME.smp-PID-XXXXXX" beside the destination, so rename() never crosses file systems
+     * and one left by a killed run is recognisable as ours, and as no longer written. */
+    if (len + 32 >= sizeof f->temp_path)
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: path too long", path);
     memcpy(f->path, path, len + 1);
+    smp_remove_stale_temps(path);
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    snprintf(f->temp_path, sizeof f->temp_path, "%.*s.%s.smp-XXXXXX", (int)dir_len, path,
-             path + dir_len);
+    snprintf(f->temp_path, sizeof f->temp_path, "%.*s.%s.smp-%ld-XXXXXX", (int)dir_len, path,
+             path + dir_len, (long)getpid());
     int fd = mkstemp(f->temp_path);
     if (fd < 0)
         return smp_error_set(err, SMP_ERR_IO, "%s: cannot create file: %s", path, strerror(errno));

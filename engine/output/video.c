@@ -56,9 +56,10 @@ smp_status smp_video_open(smp_video_writer *v, const char *path, int width, int 
     const char *slash = strrchr(target, '/');
     int dir = slash ? (int)(slash - target) + 1 : 0;
     if ((size_t)snprintf(v->path, sizeof v->path, "%s", target) >= sizeof v->path ||
-        (size_t)snprintf(v->temp_path, sizeof v->temp_path, "%.*s.%s.smp-%ld.mp4", dir, target,
-                         target + dir, (long)getpid()) >= sizeof v->temp_path)
+        (size_t)snprintf(v->temp_path, sizeof v->temp_path, "%.*s.%s.smp-%ld-video.mp4", dir,
+                         target, target + dir, (long)getpid()) >= sizeof v->temp_path)
         return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: path too long", path);
+    smp_remove_stale_temps(v->path);
     v->slot = smp_temp_register(v->temp_path);
     char size[32], rate[16];
     snprintf(size, sizeof size, "%dx%d", width, height);

@@ -69,6 +69,11 @@ smp_status smp_check_writable_dir(const char *dir, smp_error *err);
  * as smp_output_path_check. */
 smp_status smp_check_output_file(const char *path, smp_error *err);
 
+/* Removes the temporary files of path (".NAME.smp-PID-..." beside it) whose writing process no
+ * longer exists: what a run killed with SIGKILL, which no handler sees, left behind. A file of
+ * a process still alive is kept, whoever it is. Every atomic write calls it for its path. */
+void smp_remove_stale_temps(const char *path);
+
 /* Reads a whole file into a NUL-terminated malloc'ed buffer (*size excludes the NUL), at most
  * max_bytes of it (0 = SMP_READ_FILE_MAX): a longer file, or an endless one (/dev/zero, a
  * FIFO that keeps writing), is refused once max_bytes + 1 have been read, SMP_ERR_INVALID_ARG
