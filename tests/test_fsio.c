@@ -1,6 +1,7 @@
 /* Atomic files: commit, abort, missing directories, mkdir -p, writable-directory checks. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,4 +232,46 @@ Test(fsio, a_killed_writer_s_temporary_is_removed_by_the_next_write) {
     cr_assert_eq(access(alive, F_OK), 0, "a live writer's temporary was removed");
     cr_assert_eq(access(path, F_OK), 0);
     unlink(alive);
+}
+
+/* A FIFO is never waited on: with no writer it reads at once as empty; with one, what it sent. */
+Test(fsio, a_fifo_is_read_without_waiting_for_a_writer) {
+    const char *dir = test_tmpdir("fsio-fifo");
+    char path[600];
+    snprintf(path, sizeof path, "%s/scene.json", dir);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    char *data = NULL;
+    size_t size = 1;
+    smp_error err = {0};
+    cr_assert_eq(smp_read_file(path, 0, &data, &size, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(size, 0u);
+    free(data);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) { /* a writer: opens (waiting for a reader), writes, closes; again if the
+                       reader it met had already found the FIFO empty and gone */
+        signal(SIGPIPE, SIG_IGN);
+        const char text[] = "{\"seed\": 7}";
+        for (int tries = 0; tries < 200; ++tries) {
+            int fd = open(path, O_WRONLY);
+            if (fd < 0) _exit(3);
+            ssize_t n = write(fd, text, sizeof text - 1);
+            close(fd);
+            if (n == (ssize_t)(sizeof text - 1)) _exit(0);
+        }
+        _exit(4);
+    }
+    /* the writer's open waits for a reader; this read may find it not there yet: try again */
+    for (int tries = 0; tries < 100; ++tries) {
+        cr_assert_eq(smp_read_file(path, 0, &data, &size, &err), SMP_OK, "%s", err.message);
+        if (size) break;
+        free(data);
+        data = NULL;
+        sleep_ms(20);
+    }
+    cr_assert_str_eq(data, "{\"seed\": 7}");
+    free(data);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }

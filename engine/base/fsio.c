@@ -237,8 +237,18 @@ smp_status smp_read_file(const char *path, size_t max_bytes, char **data, size_t
     *data = NULL;
     *size = 0;
     if (max_bytes == 0) max_bytes = SMP_READ_FILE_MAX;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return smp_error_set(err, SMP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* A FIFO with no writer would hold open() forever: it is opened without waiting, then read
+     * as any file (what a writer has sent, to its end; nothing if there is no writer). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return smp_error_set(err, SMP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    FILE *fp = fdopen(fd, "rb");
+    if (!fp) {
+        int e = errno;
+        close(fd);
+        return smp_error_set(err, SMP_ERR_IO, "%s: cannot open: %s", path, strerror(e));
+    }
     struct stat st;
     if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(fp);

@@ -77,7 +77,9 @@ void smp_remove_stale_temps(const char *path);
 /* Reads a whole file into a NUL-terminated malloc'ed buffer (*size excludes the NUL), at most
  * max_bytes of it (0 = SMP_READ_FILE_MAX): a longer file, or an endless one (/dev/zero, a
  * FIFO that keeps writing), is refused once max_bytes + 1 have been read, SMP_ERR_INVALID_ARG
- * naming the limit; so is a directory. Memory: the file's size, doubling as it grows. */
+ * naming the limit; so is a directory. A FIFO is opened without waiting for a writer: what a
+ * writer has sent is read to its end, and with none it reads as empty. Memory: the file's
+ * size, doubling as it grows. */
 enum { SMP_READ_FILE_MAX = 64 << 20 };
 smp_status smp_read_file(const char *path, size_t max_bytes, char **data, size_t *size,
                          smp_error *err);
