@@ -259,12 +259,12 @@ static smp_status check_dae(const char *path, double file_size, smp_error *err) 
         if (*stop != '"' || errno || n < 0 || (double)n > (double)size) {
             int line = 1;
             for (const char *q = text; q < p; ++q) line += *q == '\n';
-            free(text);
             int len = (int)strcspn(p + 7, "\"<>\n");
-            return smp_error_set(err, SMP_ERR_FORMAT,
-                                 "%s:%d: count=\"%.*s\": expected a count from 0 to the file's "
-                                 "size",
-                                 path, line, len < 24 ? len : 24, p + 7);
+            smp_error_set(err, SMP_ERR_FORMAT,
+                          "%s:%d: count=\"%.*s\": expected a count from 0 to the file's size", path,
+                          line, len < 24 ? len : 24, p + 7);
+            free(text); /* after the message: it quotes the text */
+            return SMP_ERR_FORMAT;
         }
     }
     /* <instance_node url="#X"> inside node X itself, or inside one of X's descendants, makes

@@ -7,7 +7,7 @@
  *   - an accepted scene prints, and the printed text loads back to the same text (round trip);
  *   - text the strict JSON check passes (smp/json_strict.h) is text cJSON parses: the check is
  *     never looser than the parser behind it.
- * scripts/fuzz-scene.sh builds it with clang and runs it for a bounded time; test_fuzz_replay
+ * scripts/fuzz.sh builds it with clang and runs it for a bounded time; test_fuzz_replay
  * runs the saved corpus through it in every normal test run. */
 #include <stdint.h>
 #include <stdlib.h>
