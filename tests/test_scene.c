@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "scene_schema.h" /* private: the tests walk the same table the parser does */
 #include "smp/camera.h"
@@ -713,4 +716,43 @@ Test(scene, text_the_json_standard_refuses_is_refused_where_it_is) {
     smp_scene_source src = {.sets = sets, .set_count = 1};
     cr_assert_neq(smp_scene_load(&src, &s, &rep), SMP_OK);
     cr_assert_not_null(strstr(rep.messages[0], "found \"007\""), "%s", rep.messages[0]);
+}
+
+/* Memory that runs out while a valid scene is read is said to be that, with the size, not
+ * blamed on the file. The scene is read in a child process whose address space is capped. */
+Test(scene, running_out_of_memory_is_reported_as_such) {
+#if defined(__SANITIZE_ADDRESS__)
+    cr_skip_test("no address-space limit under AddressSanitizer");
+#endif
+    /* 1.5 million numbers: 6 MB of text, a cJSON tree of about 100 MB */
+    size_t n = 1500000, cap = n * 4 + 64;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    size_t k = (size_t)snprintf(text, cap, "{\"x\": [");
+    for (size_t i = 0; i < n; ++i) memcpy(text + k, i ? ",10" : "10", i ? 3 : 2), k += i ? 3 : 2;
+    k += (size_t)snprintf(text + k, cap - k, "]}");
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        struct rlimit lim = {64u << 20, 64u << 20}; /* above what is mapped, below the tree */
+        struct rlimit now;
+        getrlimit(RLIMIT_AS, &now);
+        FILE *maps = fopen("/proc/self/statm", "r");
+        unsigned long pages = 0;
+        if (maps && fscanf(maps, "%lu", &pages) == 1)
+            lim.rlim_cur = lim.rlim_max =
+                pages * (unsigned long)sysconf(_SC_PAGESIZE) + (48u << 20);
+        if (maps) fclose(maps);
+        if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(3);
+        smp_scene s;
+        smp_scene_source src = {.path = "big.json", .text = text, .text_size = k};
+        smp_status st = smp_scene_load(&src, &s, &rep);
+        _exit(st == SMP_ERR_NOMEM && strstr(rep.messages[0], "big.json: out of memory reading")
+                  ? 0
+                  : 4);
+    }
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    free(text);
 }

@@ -1123,7 +1123,6 @@ smp_status smp_scene_load(const smp_scene_source *src, smp_scene *out, smp_scene
     fill_defaults(&scene_schema_root, (char *)s);
     snprintf(s->source, sizeof s->source, "%s", c.file);
 
-    const char *end = NULL;
     const char *text = owned;
     /* JSON as the standard writes it, first: cJSON would take control characters in strings,
      * leading zeros and invalid UTF-8 (duplicate fields are refused below, each named) */
@@ -1136,26 +1135,13 @@ smp_status smp_scene_load(const smp_scene_source *src, smp_scene *out, smp_scene
         free(owned);
         return SMP_ERR_FORMAT;
     }
-    cJSON *json = cJSON_ParseWithLengthOpts(text, size + 1, &end, 1);
-    if (!json) {
-        int line, col;
-        size_t at = end && end >= text && end <= text + size ? (size_t)(end - text) : 0;
-        json_line_col(text, at, &line, &col);
-        char where[SMP_SCENE_PATH_MAX + 32];
-        snprintf(where, sizeof where, "%s:%d:%d", c.file, line, col);
-        char near[24] = "";
-        size_t k = 0;
-        for (; k < sizeof near - 1 && at + k < size && text[at + k] && text[at + k] != '\n'; ++k)
-            near[k] = text[at + k];
-        near[k] = '\0';
-        char msg[sizeof where + 64];
-        if (*near)
-            snprintf(msg, sizeof msg, "%s: not valid JSON near '%s'", where, near);
-        else
-            snprintf(msg, sizeof msg, "%s: not valid JSON (unexpected end)", where);
-        add_line(&c, SMP_ERR_FORMAT, msg);
+    cJSON *json = cJSON_ParseWithLengthOpts(text, size + 1, NULL, 1);
+    if (!json) { /* the text is JSON (checked above): what failed is memory for its tree */
+        char msg[SMP_SCENE_PATH_MAX + 96];
+        snprintf(msg, sizeof msg, "%s: out of memory reading its %zu bytes of JSON", c.file, size);
+        add_line(&c, SMP_ERR_NOMEM, msg);
         free(owned);
-        return SMP_ERR_FORMAT;
+        return SMP_ERR_NOMEM;
     }
     if (!cJSON_IsObject(json)) {
         char found[96];

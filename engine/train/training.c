@@ -706,15 +706,15 @@ smp_status smp_training_load(const char *path, const smp_mesh *head, const char 
                              fault.column, fault.what);
     }
     cJSON *root = cJSON_ParseWithLength(text, size);
-    if (!root || !cJSON_IsObject(root)) {
-        const char *at = cJSON_GetErrorPtr();
-        int line = 1;
-        if (root == NULL && at && at >= text && at <= text + size)
-            for (const char *p = text; p < at; ++p) line += *p == '\n';
+    if (!root) { /* the text is JSON (checked above): what failed is memory for its tree */
+        free(text);
+        return smp_error_set(err, SMP_ERR_NOMEM, "%s: out of memory reading its %zu bytes of JSON",
+                             path, size);
+    }
+    if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
         free(text);
-        return smp_error_set(err, SMP_ERR_FORMAT, "%s:%d: not a JSON object (malformed JSON)", path,
-                             line);
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s:1:1: not a JSON object", path);
     }
     st = load_tree(path, root, head, expect_scene, expect_fingerprint, out, err);
     cJSON_Delete(root);
