@@ -90,7 +90,13 @@ static const cli_command k_command = {
              "checksums mean identical dots. The head and the density are the scene's (the\n"
              "default scene without SCENE): its plan's regions at its final density, or its\n"
              "plan.dot_count dots when it sets one. A run that would not fit in memory (the\n"
-             "dots and the rule's working memory, blue noise's the larger) is refused first.\n",
+             "dots and the rule's working memory, blue noise's the larger) is refused first.\n"
+             "\n"
+             "The count differs a little from the dots `render` and `view` draw for the same\n"
+             "scene: they scatter the plan session by session (each session's share, blue\n"
+             "noise filling between the dots already there, with each session's needle and\n"
+             "the technician's spread), this command the whole plan at its final density in\n"
+             "one run. Both draw the same density; the sampling differs.\n",
     .footer = "Exit status: 0 success, 1 runtime failure, 2 bad option or input.\n",
 };
 
