@@ -26,7 +26,9 @@ n=0
 for scene in scenes/*.json; do
   name=$(basename "$scene" .json)
   [[ $name == bench-* ]] && continue # ten million dots: a benchmark, not a picture
-  "$exe" render "$scene" --years untreated,healed,5 --size 320x400 --out "$tmp/r" --quiet >"$tmp/paths"
+  # bare tiles: the table labels them
+  "$exe" render "$scene" --years untreated,healed,5 --size 320x400 --no-captions --out "$tmp/r" \
+    --quiet >"$tmp/paths"
   first=$(head -1 "$tmp/paths")
   view=$(basename "$first" .png | sed -E "s/^${name}_(.*)_untreated\$/\\1/")
   for t in untreated healed y5; do
