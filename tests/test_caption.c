@@ -105,3 +105,25 @@ Test(caption, a_video_frame_has_its_time_large_at_the_bottom) {
     smp_image_free(&a);
     smp_image_free(&b);
 }
+
+/* A line too long for the picture is set smaller, then cut with an ellipsis: nothing is drawn
+ * into the last em at the right, and the plan stops short of the scale bar. */
+Test(caption, long_lines_fit_their_room) {
+    smp_image img = grey(320, 400);
+    smp_caption c = {.heading = "Samantha Example-Longname · Norwood VI, shaved look, three "
+                                "sessions and a touch-up at year four",
+                     .time = "Year 5 after completion · three-quarter",
+                     .plan = "3 sessions + 1 touch-up · 80 dots/cm² · depth 0.40 mm · hairline "
+                             "80 mm · outdoors 5.0 h/day · sunscreen SPF 50",
+                     .mm_per_px = 10.0 / 320.0};
+    smp_caption_draw(font, &img, &c);
+    float px = smp_caption_px(&img);
+    /* the last em is left alone above the bar */
+    cr_assert_eq(changed(&img, 320 - (int)(0.6f * px), 0, 320, 300), 0);
+    /* the plan line's plate ends before the bar's plate begins: a gap of untouched grey
+     * between them on the plan's row */
+    int row = 400 - (int)(px * 0.9f) - 3, gap = 0;
+    for (int x = 160; x < 320 - (int)(0.25 * 320); ++x) gap += smp_image_at(&img, x, row)[0] == 128;
+    cr_assert_gt(gap, 5, "the plan runs into the scale bar");
+    smp_image_free(&img);
+}

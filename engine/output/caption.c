@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static const uint8_t k_ink[4] = {240, 240, 236, 255};
 
@@ -112,6 +113,28 @@ void smp_caption_draw(smp_font *font, smp_image *img, const smp_caption *c) {
     }
     if (c->plan && *c->plan) lines[n++] = (line){c->plan, x, bottom, px * 0.7f};
 
+    /* a line wider than its room is set smaller (to 0.55 of its size, then cut at the edge);
+     * the plan's room at the bottom ends where a scale bar begins */
+    char cut[6][512];
+    for (int i = 0; i < n; ++i) {
+        int right = left + width - (int)px;
+        if (lines[i].text == c->plan && c->mm_per_px > 0) right -= (int)(0.3f * (float)width);
+        int room = right - lines[i].x, w = smp_text_width(font, lines[i].px, lines[i].text);
+        if (room <= 0 || w <= room) continue;
+        float fit = lines[i].px * (float)room / (float)w;
+        lines[i].px = fit > 0.55f * lines[i].px ? fit : 0.55f * lines[i].px;
+        if (smp_text_width(font, lines[i].px, lines[i].text) <= room) continue;
+        /* still too wide: cut at a character boundary and end with an ellipsis */
+        size_t len = strlen(lines[i].text);
+        if (len >= sizeof cut[i] - 4) len = sizeof cut[i] - 4;
+        memcpy(cut[i], lines[i].text, len);
+        do {
+            while (len && ((unsigned char)cut[i][len - 1] & 0xC0) == 0x80) --len; /* UTF-8 */
+            if (len) --len;
+            memcpy(cut[i] + len, "\xe2\x80\xa6", 4); /* U+2026 */
+        } while (len && smp_text_width(font, lines[i].px, cut[i]) > room);
+        lines[i].text = cut[i];
+    }
     box b[6] = {{0}};
     for (int i = 0; i < n; ++i)
         b[i] = plate_of(font, lines[i].x, lines[i].baseline, lines[i].px, lines[i].text);

@@ -20,8 +20,10 @@
  *                    .plan = plan_line, .mm_per_px = smp_caption_scale(&cam, w, h)};
  *   smp_caption_draw(font, &img, &c);
  *
- * Does NOT: wrap lines (a line longer than the picture is cut at its edge), or choose the
- * words (smp/describe.h does).
+ * A line wider than its room is set smaller, down to 0.55 of its size, and beyond that cut
+ * with an ellipsis; the plan's line stops short of a scale bar.
+ *
+ * Does NOT: wrap lines, or choose the words (smp/describe.h does).
  */
 #ifndef SMP_CAPTION_H
 #define SMP_CAPTION_H
