@@ -8,8 +8,8 @@
 static const uint8_t k_ink[4] = {240, 240, 236, 255};
 
 float smp_caption_px(const smp_image *img) {
-    float px = (float)img->height / 28.0f;
-    return px < 12.0f ? 12.0f : px;
+    float px = (float)img->height / 40.0f;
+    return px < 11.0f ? 11.0f : px;
 }
 
 typedef struct box {
@@ -90,28 +90,39 @@ typedef struct line {
 void smp_caption_draw(smp_font *font, smp_image *img, const smp_caption *c) {
     float px = smp_caption_px(img);
     int left = c->width > 0 ? c->left : 0, width = c->width > 0 ? c->width : img->width;
+    int cell = c->width > 0, split = c->time_right && *c->time_right;
+    int has_time = c->time && *c->time;
     line lines[6];
-    int n = 0, x = left + (int)px, y = (int)(px * 1.8f);
-    const float step = 1.45f;
-    if (c->heading && *c->heading) lines[n++] = (line){c->heading, x, y, px}, y += (int)(px * step);
-    if (!c->large_time && c->time && *c->time) {
-        lines[n++] = (line){c->time, x, y, px};
-        if (c->time_right && *c->time_right)
-            lines[n++] =
-                (line){c->time_right,
-                       left + width - smp_text_width(font, px, c->time_right) - (int)px, y, px};
-        y += (int)(px * step);
+    int n = 0, x = left + (int)px;
+    /* Two rows in the band above the head and two below it: a clinic view leaves 9 % of the
+     * height free at each end, and the words stay off the scalp. */
+    const int top[2] = {(int)(px * 1.3f), (int)(px * 2.7f)};
+    const float small = 0.85f;
+    int row = 0;
+    if (c->heading && *c->heading) lines[n++] = (line){c->heading, x, top[row++], px};
+    if (has_time && !c->large_time && row < 2) {
+        lines[n++] = (line){c->time, x, top[row], px};
+        if (split)
+            lines[n++] = (line){c->time_right,
+                                left + width - smp_text_width(font, px, c->time_right) - (int)px,
+                                top[row], px};
+        ++row;
     }
-    if (c->figures && *c->figures) lines[n++] = (line){c->figures, x, y, px * 0.8f};
+    /* the blend's figures: under the label in a pair's cell or a video, else below the head */
+    int figures = c->figures && *c->figures;
+    if (figures && (cell || c->large_time) && row < 2)
+        lines[n++] = (line){c->figures, x, top[row++], px * small}, figures = 0;
 
-    int bottom = img->height - (int)(px * 0.9f);
-    if (c->large_time && c->time && *c->time) {
-        float big = px * 1.4f;
-        lines[n++] =
-            (line){c->time, left + (int)(big * 0.7f), img->height - (int)(big * 0.7f), big};
-        bottom = img->height - (int)(big * 0.7f) - (int)(big * 1.5f);
+    /* the bottom band, from the bottom up: a video's counter, the plan, the figures */
+    int y = img->height - (int)(px * 0.65f);
+    if (has_time && c->large_time) {
+        float big = px * 1.3f;
+        y = img->height - (int)(big * 0.65f);
+        lines[n++] = (line){c->time, left + (int)(big * 0.7f), y, big};
+        y -= (int)(big * 1.3f);
     }
-    if (c->plan && *c->plan) lines[n++] = (line){c->plan, x, bottom, px * 0.7f};
+    if (c->plan && *c->plan) lines[n++] = (line){c->plan, x, y, px * small}, y -= (int)(px * 1.2f);
+    if (figures && !c->large_time) lines[n++] = (line){c->figures, x, y, px * small};
 
     /* a line wider than its room is set smaller (to 0.55 of its size, then cut at the edge);
      * the plan's room at the bottom ends where a scale bar begins */

@@ -4,14 +4,14 @@
  * A picture handed to a client travels without its file name: it must say whose head it is,
  * which plan or lifestyle, at what time, and on a close-up how big a dot is. Every picture
  * smpsim writes for people (stills, splits, scenario pictures, videos, the viewer's images)
- * is captioned here, so they all read alike:
+ * is captioned here, so they all read alike. A clinic view leaves about 9 % of the height free
+ * above and below the head; the words sit there, two rows each, off the scalp:
  *
- *   top left      heading (client · case), then the time ("Year 5 after completion ·
- *                 front"), then figures in a smaller size; in a split the second time sits
- *                 at the top right
- *   bottom left   the plan in one line; in a video the time instead, large (its year counter),
- *                 with the plan above it
- *   bottom right  a scale bar on close-ups (a round length in mm and its label)
+ *   top       the heading (client · case), then the time ("Year 5 after completion · front");
+ *             a split's second time at the right of that row; a pair's cell and a video: the
+ *             label, then the blend's figures (smaller)
+ *   bottom    the blend's figures, then the plan (smaller); a video: the plan above its year
+ *             counter (larger); at the right, a scale bar on close-ups (a round length in mm)
  *
  * Text sits on dark translucent plates, so it reads on any skin tone and on the backdrop.
  * Sizes follow the picture's height, with a floor that keeps small pictures legible.
@@ -37,18 +37,18 @@ extern "C" {
 #endif
 
 typedef struct smp_caption {
-    const char *heading;    /* top left, first line; NULL or "" for none */
-    const char *time;       /* top left, second line (or, with large_time, bottom left) */
-    const char *time_right; /* a split's other side: the second line's right end */
-    const char *figures;    /* top left, third line, smaller */
-    const char *plan;       /* bottom left, small */
+    const char *heading;    /* top row; NULL or "" for none */
+    const char *time;       /* second top row (or, with large_time, the bottom, larger) */
+    const char *time_right; /* a split's other side: the second row's right end */
+    const char *figures;    /* above the plan (a cell or a video: the second top row) */
+    const char *plan;       /* the bottom row, smaller */
     double mm_per_px;       /* > 0: a scale bar at the bottom right */
     int large_time;         /* the time drawn large at the bottom left: a video's counter */
     int left, width;        /* the columns of the picture the caption is for (a scenario's
                                cell in a row of them); width 0: the whole picture */
 } smp_caption;
 
-/* The caption's text size for a picture (pixels per em): 1/28 of its height, 12 at least. */
+/* The caption's text size for a picture (pixels per em): 1/40 of its height, 11 at least. */
 float smp_caption_px(const smp_image *img);
 
 /* Text on a dark translucent plate, its baseline starting at (x, baseline_y). */
