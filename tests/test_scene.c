@@ -716,6 +716,12 @@ Test(scene, text_the_json_standard_refuses_is_refused_where_it_is) {
     smp_scene_source src = {.sets = sets, .set_count = 1};
     cr_assert_neq(smp_scene_load(&src, &s, &rep), SMP_OK);
     cr_assert_not_null(strstr(rep.messages[0], "found \"007\""), "%s", rep.messages[0]);
+    /* a text that is not UTF-8 would make a scene file no reader takes (found by fuzzing:
+     * it loaded, then its own printed JSON was refused) */
+    sets[0] = "name=ab\xff\xfe";
+    cr_assert_neq(smp_scene_load(&src, &s, &rep), SMP_OK);
+    cr_assert_not_null(strstr(rep.messages[0], "not UTF-8 text (byte 0xff at 2)"), "%s",
+                       rep.messages[0]);
 }
 
 /* Memory that runs out while a valid scene is read is said to be that, with the size, not

@@ -278,6 +278,19 @@ static int value(scan *c) {
     return fail(c, c->i, "expected a value, found the byte 0x%02x", b);
 }
 
+int smp_utf8_valid(const char *text, size_t size, size_t *bad) {
+    const unsigned char *p = (const unsigned char *)text;
+    for (size_t i = 0; i < size;) {
+        size_t len = utf8_length(p + i, size - i);
+        if (!len) {
+            if (bad) *bad = i;
+            return 0;
+        }
+        i += len;
+    }
+    return 1;
+}
+
 int smp_json_strict(const char *text, size_t size, const smp_json_rules *rules,
                     smp_json_fault *fault) {
     scan c = {.s = (const unsigned char *)text,

@@ -1038,6 +1038,12 @@ static int apply_set(ctx *c, smp_scene *s, const char *set) {
         report(c, "", 0, "expected PATH=VALUE, e.g. client.skin.mst=8");
         return 0;
     }
+    size_t bad;
+    if (!smp_utf8_valid(eq + 1, strlen(eq + 1), &bad)) { /* a scene file could not hold it */
+        report(c, "", 0, "the value is not UTF-8 text (byte 0x%02x at %zu)",
+               (unsigned char)eq[1 + bad], bad);
+        return 0;
+    }
     char path[PATH_MAX_LEN];
     snprintf(path, sizeof path, "%.*s",
              (int)(eq - set) < PATH_MAX_LEN - 1 ? (int)(eq - set) : PATH_MAX_LEN - 1, set);

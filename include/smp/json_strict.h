@@ -35,4 +35,9 @@ typedef struct smp_json_fault {
 int smp_json_strict(const char *text, size_t size, const smp_json_rules *rules,
                     smp_json_fault *fault);
 
+/* Whether text (size bytes) is UTF-8 by RFC 3629 (no overlong forms, surrogates or code
+ * points past U+10FFFF): 1 if so, else 0 with the offset of the first bad byte in *bad (may be
+ * NULL). What a text field may hold, since a scene file that holds it must be JSON. */
+int smp_utf8_valid(const char *text, size_t size, size_t *bad);
+
 #endif
