@@ -355,8 +355,6 @@ int view_scenario_ready(const viewer *v);
  * changed since the last) and waits to start. */
 int view_scenario_building(const viewer *v);
 int view_scenario_wanted(const viewer *v);
-/* Waits for the scenario's build in flight and lands it (automation). */
-void view_scenario_wait(viewer *v);
 /* Ends the scenario: waits for its build, frees its pipeline and renderer (GL thread). */
 void view_scenario_release(viewer *v);
 

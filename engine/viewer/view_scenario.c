@@ -147,17 +147,6 @@ void view_scenario_frame(viewer *v) {
     v->scenario_build = b;
 }
 
-void view_scenario_wait(viewer *v) {
-    for (;;) {
-        if (v->scenario_build) {
-            SDL_WaitThread(v->scenario_build->thread, NULL);
-            v->scenario_build->thread = NULL;
-        }
-        view_scenario_frame(v); /* lands it, and starts another if the plan changed since */
-        if (!v->scenario_build) return;
-    }
-}
-
 void view_scenario_release(viewer *v) {
     if (v->scenario_build) {
         SDL_WaitThread(v->scenario_build->thread, NULL);
