@@ -488,7 +488,9 @@ Test(render_hair, a_rebuild_reports_progress_and_can_keep_the_head) {
     smp_pipeline_progress progress = {.step = record_step, .user = &st};
     smp_pipeline first, again;
     smp_error err = {0};
-    cr_assert_eq(smp_pipeline_build_with(&s, SMP_PIPELINE_ALL, NULL, &progress, &first, &err),
+    cr_assert_eq(smp_pipeline_build_with(&s, SMP_PIPELINE_ALL,
+                                         &(smp_pipeline_options){.progress = &progress}, &first,
+                                         &err),
                  SMP_OK, "%s", err.message);
     /* head, fields, each of the plan's sessions, model, hair, and the end */
     cr_assert_geq(st.count, 5 + s.plan.session_count, "%d steps", st.count);
@@ -497,8 +499,9 @@ Test(render_hair, a_rebuild_reports_progress_and_can_keep_the_head) {
     cr_assert_eq(st.last_done, 1.0);
     cr_assert_gt(first.head_ms, 0.0);
     cr_assert(smp_pipeline_same_head(&s, &s));
-    cr_assert_eq(smp_pipeline_build_with(&s, SMP_PIPELINE_ALL, &first, NULL, &again, &err), SMP_OK,
-                 "%s", err.message);
+    cr_assert_eq(smp_pipeline_build_with(&s, SMP_PIPELINE_ALL,
+                                         &(smp_pipeline_options){.head = &first}, &again, &err),
+                 SMP_OK, "%s", err.message);
     cr_assert_eq(again.head_ms, 0.0, "the head was built again");
     cr_assert_eq(again.head.vertex_count, first.head.vertex_count);
     cr_assert_eq(again.dots.count, first.dots.count);

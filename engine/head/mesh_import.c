@@ -591,6 +591,61 @@ static smp_status scale(const smp_mesh_import_desc *desc, smp_mesh *m, smp_mesh_
     return SMP_OK;
 }
 
+void smp_mesh_import_file_to_head(const smp_mesh_import_report *rep, const double file[3],
+                                  float head[3]) {
+    float r[9];
+    frame_rotation(rep->up, rep->facing, r);
+    for (int i = 0; i < 3; ++i)
+        head[i] = (float)(rep->mm_per_unit * (r[3 * i] * file[0] + r[3 * i + 1] * file[1] +
+                                              r[3 * i + 2] * file[2]) -
+                          rep->origin_mm[i]);
+}
+
+void smp_mesh_import_head_to_file(const smp_mesh_import_report *rep, const float head[3],
+                                  double file[3]) {
+    float r[9];
+    frame_rotation(rep->up, rep->facing, r);
+    double h[3];
+    for (int i = 0; i < 3; ++i) h[i] = ((double)head[i] + rep->origin_mm[i]) / rep->mm_per_unit;
+    for (int k = 0; k < 3; ++k) /* R is orthonormal: its inverse is its transpose */
+        file[k] = r[k] * h[0] + r[3 + k] * h[1] + r[6 + k] * h[2];
+}
+
+/* The landmarks on the oriented head in millimetres (origin not yet moved): the given ones
+ * carried over from the file's coordinates, the rest estimated around them. A failure says
+ * how to give the landmark, and doubts the facing only when the facing was not given. */
+static smp_status locate(const smp_mesh_import_desc *desc, const smp_mesh *m,
+                         smp_mesh_import_report *rep, smp_error *err) {
+    smp_landmarks given = {0};
+    unsigned mask = desc->landmarks_given ? desc->landmarks_given_mask : 0u;
+    mask &= (1u << SMP_LM_COUNT) - 1u;
+    for (int i = 0; i < SMP_LM_COUNT; ++i) {
+        if (!(mask >> i & 1u)) continue;
+        const double f[3] = {desc->landmarks_given->p[i][0], desc->landmarks_given->p[i][1],
+                             desc->landmarks_given->p[i][2]};
+        smp_mesh_import_report at = *rep; /* the origin is still the file's */
+        memset(at.origin_mm, 0, sizeof at.origin_mm);
+        smp_mesh_import_file_to_head(&at, f, given.p[i]);
+    }
+    rep->landmarks_given = mask;
+    smp_error why = {0};
+    smp_status s = smp_landmarks_estimate_given(m, &given, mask, desc->guess_landmarks,
+                                                &rep->landmarks, &rep->landmarks_guessed, &why);
+    if (rep->landmarks_guessed)
+        snprintf(rep->landmarks_problem, sizeof rep->landmarks_problem, "%s", why.message);
+    if (s == SMP_OK) return SMP_OK;
+    if (s != SMP_ERR_FORMAT) return smp_error_set(err, s, "%s", why.message);
+    return smp_error_set(err, s,
+                         "%s%s; give it as head.landmarks.NAME = [x, y, z] in the mesh file's own "
+                         "coordinates with head.landmarks_frame = \"file\", or click it in the "
+                         "viewer (smpsim view SCENE, Head > Landmarks)",
+                         why.message,
+                         rep->facing_by == SMP_FOUND_BY_OVERRIDE ? ""
+                                                                 : " (is the face toward "
+                                                                   "head.facing? it was "
+                                                                   "detected, not given)");
+}
+
 /* Refinement to the target edge in millimetres, then the landmarks, which fix the origin
  * between the ear canals. */
 static smp_status refine_and_locate(const smp_mesh_import_desc *desc, int has_uvs, smp_mesh *m,
@@ -603,7 +658,7 @@ static smp_status refine_and_locate(const smp_mesh_import_desc *desc, int has_uv
     } else {
         smp_mesh_compute_normals(m);
     }
-    if ((s = smp_landmarks_estimate(m, &rep->landmarks, err)) != SMP_OK) return s;
+    if ((s = locate(desc, m, rep, err)) != SMP_OK) return s;
     float origin[3];
     for (int k = 0; k < 3; ++k)
         origin[k] = 0.5f * (rep->landmarks.p[SMP_LM_TRAGION_LEFT][k] +
@@ -614,6 +669,7 @@ static smp_status refine_and_locate(const smp_mesh_import_desc *desc, int has_uv
     for (int i = 0; i < SMP_LM_COUNT; ++i)
         for (int k = 0; k < 3; ++k) rep->landmarks.p[i][k] -= origin[k];
     rep->neck_cut_y_mm -= origin[1];
+    memcpy(rep->origin_mm, origin, sizeof origin);
     if (!has_uvs) {
         const float centre[3] = {0, 0, 0};
         smp_mesh_spherical_uvs(m, centre);

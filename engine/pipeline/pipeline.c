@@ -62,7 +62,55 @@ static void resolve_mesh_path(const smp_scene *s, char *out, size_t size) {
         snprintf(out, size, "%.*s/%s", (int)(slash - s->source), s->source, mesh);
 }
 
-static smp_status build_head(const smp_scene *s, smp_pipeline *p, smp_error *err) {
+/* Overrides in the file frame, for the importer. */
+static unsigned file_frame_landmarks(const smp_scene *s, smp_landmarks *lm) {
+    unsigned mask = 0;
+    if (s->head.landmarks_frame != SMP_LANDMARKS_FILE_FRAME) return 0;
+    for (int i = 0; i < SMP_LM_COUNT; ++i) {
+        if (!s->head.landmark_set[i]) continue;
+        mask |= 1u << i;
+        for (int k = 0; k < 3; ++k) lm->p[i][k] = (float)s->head.landmarks_mm[i][k];
+    }
+    return mask;
+}
+
+unsigned smp_pipeline_landmark_overrides(const smp_scene *s, const smp_pipeline *p,
+                                         smp_landmarks *head_frame) {
+    unsigned mask = 0;
+    int file = s->head.landmarks_frame == SMP_LANDMARKS_FILE_FRAME && p->imported;
+    for (int i = 0; i < SMP_LM_COUNT; ++i) {
+        if (!s->head.landmark_set[i]) continue;
+        mask |= 1u << i;
+        if (file)
+            smp_mesh_import_file_to_head(&p->import, s->head.landmarks_mm[i], head_frame->p[i]);
+        else
+            for (int k = 0; k < 3; ++k) head_frame->p[i][k] = (float)s->head.landmarks_mm[i][k];
+    }
+    return mask;
+}
+
+void smp_pipeline_set_landmark(smp_scene *s, const smp_pipeline *p, smp_landmark_id id,
+                               const float at[3]) {
+    if ((unsigned)id >= SMP_LM_COUNT) return;
+    smp_scene_head *h = &s->head;
+    if (p->imported && h->landmarks_frame != SMP_LANDMARKS_FILE_FRAME) {
+        smp_landmarks now;
+        unsigned mask = smp_pipeline_landmark_overrides(s, p, &now);
+        for (int i = 0; i < SMP_LM_COUNT; ++i)
+            if (mask >> i & 1u) {
+                const float *q = now.p[i];
+                smp_mesh_import_head_to_file(&p->import, q, h->landmarks_mm[i]);
+            }
+        h->landmarks_frame = SMP_LANDMARKS_FILE_FRAME;
+    }
+    h->landmark_set[id] = 1;
+    if (p->imported && h->landmarks_frame == SMP_LANDMARKS_FILE_FRAME)
+        smp_mesh_import_head_to_file(&p->import, at, h->landmarks_mm[id]);
+    else
+        for (int k = 0; k < 3; ++k) h->landmarks_mm[id][k] = at[k];
+}
+
+static smp_status build_head(const smp_scene *s, int guess, smp_pipeline *p, smp_error *err) {
     const char *mesh = s->head.mesh;
     int builtin = strcmp(mesh, "builtin") == 0 ||
                   (strcmp(mesh, "auto") == 0 && (!smp_mesh_import_available() ||
@@ -83,7 +131,11 @@ static smp_status build_head(const smp_scene *s, smp_pipeline *p, smp_error *err
                                   .units = s->head.units,
                                   .up = s->head.up,
                                   .facing = s->head.facing,
-                                  .target_edge_mm = (float)s->head.edge_mm};
+                                  .target_edge_mm = (float)s->head.edge_mm,
+                                  .guess_landmarks = guess};
+        smp_landmarks given;
+        d.landmarks_given_mask = file_frame_landmarks(s, &given);
+        d.landmarks_given = &given;
         if ((st = smp_mesh_import(&d, &p->head, &p->import, err)) != SMP_OK) {
             if (strcmp(mesh, "auto") != 0) smp_error_prefix(err, "head.mesh");
             return st;
@@ -92,10 +144,13 @@ static smp_status build_head(const smp_scene *s, smp_pipeline *p, smp_error *err
         p->imported = 1;
         snprintf(p->head_source, sizeof p->head_source, "%.1000s", path);
     }
-    /* The scene may move any landmark; each must still lie on this head. */
-    for (int i = 0; i < SMP_LM_COUNT; ++i)
-        if (s->head.landmark_set[i])
-            for (int k = 0; k < 3; ++k) p->landmarks.p[i][k] = (float)s->head.landmarks_mm[i][k];
+    /* The scene may move any landmark; each must still lie on this head. Those in the file
+     * frame went into the import (the built-in head's file frame is the head frame). */
+    if (!p->imported || s->head.landmarks_frame != SMP_LANDMARKS_FILE_FRAME)
+        for (int i = 0; i < SMP_LM_COUNT; ++i)
+            if (s->head.landmark_set[i])
+                for (int k = 0; k < 3; ++k)
+                    p->landmarks.p[i][k] = (float)s->head.landmarks_mm[i][k];
     if ((st = smp_landmarks_check_on_surface(&p->head, &p->landmarks, 2.0f, err)) != SMP_OK) {
         smp_error_prefix(err, "head.landmarks");
         if (st != SMP_ERR_NOMEM) err->status = st = SMP_ERR_FORMAT;
@@ -430,13 +485,18 @@ static smp_status build_after_head(const smp_scene *s, smp_pipeline_stage stage,
 }
 
 smp_status smp_pipeline_build_with(const smp_scene *s, smp_pipeline_stage stage,
-                                   const smp_pipeline *head, const smp_pipeline_progress *progress,
-                                   smp_pipeline *p, smp_error *err) {
+                                   const smp_pipeline_options *options, smp_pipeline *p,
+                                   smp_error *err) {
+    const smp_pipeline_options none = {0};
+    const smp_pipeline_options *o = options ? options : &none;
+    const smp_pipeline *head = o->head;
+    const smp_pipeline_progress *progress = o->progress;
     memset(p, 0, sizeof *p);
     tracker t = tracker_start(progress, stage, head != NULL);
     double t0 = smp_clock_ms();
     tracker_step(&t, t.share[STAGE_HEAD]);
-    smp_status st = head ? smp_pipeline_copy_head(head, p, err) : build_head(s, p, err);
+    smp_status st =
+        head ? smp_pipeline_copy_head(head, p, err) : build_head(s, o->guess_landmarks, p, err);
     p->head_ms = head ? 0.0 : smp_clock_ms() - t0;
     if (st == SMP_OK) st = build_after_head(s, stage, &t, p, err);
     if (st == SMP_OK && progress) progress->step(progress->user, 1.0, 1.0);
@@ -446,7 +506,7 @@ smp_status smp_pipeline_build_with(const smp_scene *s, smp_pipeline_stage stage,
 
 smp_status smp_pipeline_build(const smp_scene *s, smp_pipeline_stage stage, smp_pipeline *p,
                               smp_error *err) {
-    return smp_pipeline_build_with(s, stage, NULL, NULL, p, err);
+    return smp_pipeline_build_with(s, stage, NULL, p, err);
 }
 
 int smp_pipeline_same_head(const smp_scene *a, const smp_scene *b) {
@@ -455,7 +515,8 @@ int smp_pipeline_same_head(const smp_scene *a, const smp_scene *b) {
     resolve_mesh_path(a, pa, sizeof pa);
     resolve_mesh_path(b, pb, sizeof pb);
     if (strcmp(pa, pb) != 0 || x->units != y->units || x->up != y->up || x->facing != y->facing ||
-        x->edge_mm != y->edge_mm || x->resolution != y->resolution)
+        x->edge_mm != y->edge_mm || x->resolution != y->resolution ||
+        x->landmarks_frame != y->landmarks_frame)
         return 0;
     for (int i = 0; i < SMP_LM_COUNT; ++i) {
         if (x->landmark_set[i] != y->landmark_set[i]) return 0;

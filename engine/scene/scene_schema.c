@@ -64,10 +64,15 @@ static const char *const k_rules[] = {"blue", "poisson", "grid", NULL};
 static const char *const k_inks[] = {"carbon", "temporary", NULL};
 static const char *const k_session_kinds[] = {"session", "touch_up", NULL};
 static const char *const k_regions[] = {"scalp", "bald", "thinning", "scars", NULL};
+/* The score's zones, in smp_score_zone_name's order. */
+static const char *const k_zones[] = {
+    "top",          "crown",     "back",       "front",      "left temple",
+    "right temple", "left side", "right side", "lower head", NULL};
 /* Same order as smp_view in smp/camera.h; a test holds them equal. */
 static const char *const k_views[] = {"front", "back",          "left",    "right",
                                       "top",   "three-quarter", "closeup", NULL};
 /* The named times of render.years, stored as SMP_YEAR_UNTREATED (-1) and SMP_YEAR_HEALED (-2). */
+static const char *const k_landmark_frames[] = {"head", "file", NULL};
 static const char *const k_year_words[] = {"untreated", "healed", NULL};
 
 static int check_hex_colour(const char *s, char *why, size_t n) {
@@ -82,8 +87,9 @@ static int check_hex_colour(const char *s, char *why, size_t n) {
 #define LANDMARK(name, id)                                                                         \
     {                                                                                              \
         .key = name, .kind = K_VEC3, .off = OFF(smp_scene_head, landmarks_mm[id]),                 \
-        .aux = OFF(smp_scene_head, landmark_set[id]), .lo = -500, .hi = 500, .nullable = 1,        \
-        .unit = "mm", .doc = "[x, y, z] in the head frame; null = located on the head"             \
+        .aux = OFF(smp_scene_head, landmark_set[id]), .lo = -1e6, .hi = 1e6, .nullable = 1,        \
+        .unit = "mm or file units",                                                                \
+        .doc = "[x, y, z] in landmarks_frame; null = located on the head"                          \
     }
 
 static const field k_landmarks[] = {
@@ -113,6 +119,12 @@ static const field k_head[] = {
         "target edge length of an imported mesh after smooth subdivision"),
     INT("resolution", smp_scene_head, resolution, 16, 512, 96, "cells",
         "built-in head: grid cells along each cube-face edge"),
+    ENUM("landmarks_frame", smp_scene_head, landmarks_frame, k_landmark_frames,
+         SMP_LANDMARKS_HEAD_FRAME,
+         "what head.landmarks are written in: \"head\" (mm, origin midway between the ear "
+         "canals, +Y up, +Z facing; moved after estimation) or \"file\" (the mesh file's own "
+         "coordinates and units, given to the estimation, so a scan whose landmarks cannot be "
+         "estimated can be rescued)"),
     {.key = "landmarks",
      .kind = K_OBJECT,
      .off = 0,
@@ -420,6 +432,16 @@ static const field k_training[] = {
      .max = SMP_SCENE_MAX_REGIONS,
      .def_text = "[\"bald\"]",
      .doc = "where the target applies: scalp, bald, thinning, scars"},
+    {.key = "zones",
+     .kind = K_ENUM_LIST,
+     .off = OFF(smp_scene, training.zones),
+     .aux = OFF(smp_scene, training.zone_count),
+     .words = k_zones,
+     .max = SMP_SCENE_MAX_ZONES,
+     .def_text = "[]",
+     .doc = "limits the target to these areas of the score's table (docs/TRAINING.md: top, "
+            "crown, back, front, left/right temple, left/right side, lower head); empty = "
+            "wherever the regions are"},
     BOOL("hairline", smp_scene, training.hairline, 0,
          "score the frontal hairline against plan.hairline (softness, irregularity)"),
     NUM_PARAM("dilution", smp_scene, training.dilution, SMP_AGE_DILUTION, "fraction",

@@ -519,7 +519,8 @@ typedef struct head_job {
 static int head_main(void *arg) {
     head_job *job = arg;
     double t0 = smp_clock_ms();
-    job->status = smp_pipeline_build(job->scene, SMP_PIPELINE_HEAD, &job->p, &job->err);
+    const smp_pipeline_options o = {.guess_landmarks = 1}; /* the window asks for them */
+    job->status = smp_pipeline_build_with(job->scene, SMP_PIPELINE_HEAD, &o, &job->p, &job->err);
     job->ms = smp_clock_ms() - t0;
     return 0;
 }

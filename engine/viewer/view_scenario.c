@@ -22,9 +22,9 @@ struct view_scenario_build {
 
 static int build_main(void *arg) {
     view_scenario_build *b = arg;
-    b->status =
-        smp_pipeline_build_with(&b->scene, SMP_PIPELINE_ALL,
-                                b->head.head.vertex_count ? &b->head : NULL, NULL, &b->p, &b->err);
+    const smp_pipeline_options o = {.head = b->head.head.vertex_count ? &b->head : NULL,
+                                    .guess_landmarks = 1};
+    b->status = smp_pipeline_build_with(&b->scene, SMP_PIPELINE_ALL, &o, &b->p, &b->err);
     SDL_AtomicSet(&b->done, 1);
     return 0;
 }

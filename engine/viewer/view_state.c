@@ -329,10 +329,12 @@ static int build_main(void *arg) {
     view_build *b = arg;
     if (b->on_screen)
         b->status = smp_pipeline_dots_build(&b->scene, b->on_screen, &b->part, &b->err);
-    else
-        b->status = smp_pipeline_build_with(&b->scene, SMP_PIPELINE_ALL,
-                                            b->head.head.vertex_count ? &b->head : NULL,
-                                            &b->progress, &b->p, &b->err);
+    else {
+        const smp_pipeline_options o = {.head = b->head.head.vertex_count ? &b->head : NULL,
+                                        .progress = &b->progress,
+                                        .guess_landmarks = 1};
+        b->status = smp_pipeline_build_with(&b->scene, SMP_PIPELINE_ALL, &o, &b->p, &b->err);
+    }
     SDL_AtomicSet(&b->done, 1);
     view_wake();
     return 0;

@@ -55,6 +55,19 @@ void smp_landmarks_procedural(smp_landmarks *out);
  * SMP_ERR_FORMAT and a message naming the landmark when the shape gives no usable estimate. */
 smp_status smp_landmarks_estimate(const smp_mesh *mesh, smp_landmarks *out, smp_error *err);
 
+/* smp_landmarks_estimate with some landmarks known (the user gave them): bit i of given_mask
+ * says given->p[i] is known, in the mesh's frame. Known landmarks are taken as they are and
+ * the rest are estimated around them: the midline profile is cut through a given nasion, the
+ * glabella is searched above it, and the ear-canal height follows the nasion and vertex, given
+ * or found. With guess = 0 a landmark the shape gives no estimate of is an error naming it.
+ * With guess = 1 it is placed by rough head proportions instead (a starting point for someone
+ * to correct by hand, never a measurement), its bit is set in *guessed (may be NULL), and
+ * err keeps the message the first such landmark would have failed with while SMP_OK is
+ * returned. */
+smp_status smp_landmarks_estimate_given(const smp_mesh *mesh, const smp_landmarks *given,
+                                        unsigned given_mask, int guess, smp_landmarks *out,
+                                        unsigned *guessed, smp_error *err);
+
 /* Checks each landmark lies within tolerance_mm of the mesh surface; the error names the first
  * landmark that does not and its distance. O(T) per landmark. */
 smp_status smp_landmarks_check_on_surface(const smp_mesh *mesh, const smp_landmarks *lm,

@@ -88,6 +88,17 @@ typedef struct smp_mesh_import_desc {
     uint32_t read_memory_mib; /* address space; 0 = 4096 (not enforced under AddressSanitizer) */
     int no_precheck; /* 1: straight to the reader's process, without the cheap checks of the
                         file before it (for testing that the process's limits alone hold) */
+    /* Landmarks known before estimation, in the file's own coordinates and units (its world
+     * coordinates, as a mesh editor shows them): bit i of landmarks_given_mask says
+     * landmarks_given->p[i] is known. They are carried through the orientation and scaling,
+     * taken as they are, and the rest are estimated around them (smp_landmarks_estimate_given),
+     * so a scan whose nasion cannot be found is rescued by giving the nasion. */
+    const smp_landmarks *landmarks_given;
+    unsigned landmarks_given_mask;
+    /* 1: a landmark that can be neither estimated nor was given is guessed from rough head
+     * proportions instead of failing the import, and reported (landmarks_guessed, and the
+     * reason in landmarks_problem): for a viewer that lets someone click the real one. */
+    int guess_landmarks;
 } smp_mesh_import_desc;
 
 typedef enum smp_found_by {
@@ -112,8 +123,20 @@ typedef struct smp_mesh_import_report {
     int uvs_generated; /* 1 when the file had no UVs and spherical ones were made */
     float length_mm, breadth_mm, height_mm; /* extents along Z, X and Y of the result */
     float max_edge_mm, mean_edge_mm;        /* of the result */
-    smp_landmarks landmarks; /* estimated, head frame (the origin is their mid-tragion) */
+    smp_landmarks landmarks;     /* estimated, head frame (the origin is their mid-tragion) */
+    unsigned landmarks_given;    /* bit i: landmark i was given (desc->landmarks_given) */
+    unsigned landmarks_guessed;  /* bit i: landmark i was guessed (desc->guess_landmarks) */
+    char landmarks_problem[512]; /* why the first guessed landmark could not be estimated */
+    /* The file-to-head transform: head = mm_per_unit · R(up, facing) · file − origin_mm. */
+    float origin_mm[3];
 } smp_mesh_import_report;
+
+/* A point in the file's own coordinates to the head frame of an import's result, and back
+ * (exact inverses up to rounding). */
+void smp_mesh_import_file_to_head(const smp_mesh_import_report *rep, const double file[3],
+                                  float head[3]);
+void smp_mesh_import_head_to_file(const smp_mesh_import_report *rep, const float head[3],
+                                  double file[3]);
 
 /* 1 when this build reads mesh files (built with Assimp), 0 when every import is refused. */
 int smp_mesh_import_available(void);

@@ -58,13 +58,35 @@ typedef struct smp_pipeline_progress {
     double stage_ms[5]; /* head, fields, scatter, model, hair */
 } smp_pipeline_progress;
 
-/* smp_pipeline_build with a head already built (when head is not NULL: copied from it, and its
- * head_ms is 0) and a progress report (when progress is not NULL). head must come from a scene
- * with the same head as scene's (smp_pipeline_same_head): the viewer's rebuilds after an edit do
- * not read the mesh file again. */
+/* How smp_pipeline_build_with builds; {0} is smp_pipeline_build. */
+typedef struct smp_pipeline_options {
+    /* A head already built (copied from it; head_ms is 0). It must come from a scene with the
+     * same head as the scene's (smp_pipeline_same_head): the viewer's rebuilds after an edit do
+     * not read the mesh file again. NULL: build or read the head. */
+    const smp_pipeline *head;
+    const smp_pipeline_progress *progress; /* NULL: nothing to report */
+    /* 1: landmarks of an imported head that can be neither estimated nor taken from the scene
+     * are guessed (p->import.landmarks_guessed, landmarks_problem) rather than failing the
+     * build, so a viewer can show the head and have them clicked. Never for a picture or a
+     * report: what is built on a guess is only a starting point. */
+    int guess_landmarks;
+} smp_pipeline_options;
+
 smp_status smp_pipeline_build_with(const smp_scene *scene, smp_pipeline_stage stage,
-                                   const smp_pipeline *head, const smp_pipeline_progress *progress,
-                                   smp_pipeline *p, smp_error *err);
+                                   const smp_pipeline_options *options, smp_pipeline *p,
+                                   smp_error *err);
+
+/* The scene's landmark overrides in the head frame of p's head (whatever frame the scene writes
+ * them in); bit i of the result says landmark i is overridden. */
+unsigned smp_pipeline_landmark_overrides(const smp_scene *scene, const smp_pipeline *p,
+                                         smp_landmarks *head_frame);
+
+/* Sets the scene's landmark id to the head-frame point at (a point of p's head), writing it in
+ * the frame the scene uses; an imported head's scene is moved to the file frame first (its
+ * other overrides converted), since a point given in the head frame cannot correct the
+ * estimate the head frame is built from. */
+void smp_pipeline_set_landmark(smp_scene *scene, const smp_pipeline *p, smp_landmark_id id,
+                               const float at[3]);
 
 /* Whether scenes a and b ask for the same head: the same mesh from the same place, units,
  * axes, resolution and landmarks. */

@@ -44,6 +44,7 @@ enum {
     SMP_SCENE_MAX_SCARS = 32,
     SMP_SCENE_MAX_POINTS = 32, /* vertices of a burn polygon, points of a scar curve */
     SMP_SCENE_MAX_REGIONS = 4,
+    SMP_SCENE_MAX_ZONES = 9, /* the score's zones (smp/score.h) */
     SMP_SCENE_MAX_VIEWS = 8,
     SMP_SCENE_MAX_YEARS = 16,
     SMP_SCENE_MAX_MESSAGES = 32,
@@ -54,6 +55,11 @@ enum {
 /* Words of the enumerated fields; each enum's values index its word list (docs/SCENE.md). */
 typedef enum { SMP_SESSION_TREATMENT, SMP_SESSION_TOUCH_UP } smp_session_kind;
 
+/* The frame of head.landmarks: the head frame (mm, origin between the ear canals), or the mesh
+ * file's own coordinates and units, which are applied before estimation (so a scan whose
+ * landmarks cannot be estimated is rescued by giving them). */
+typedef enum { SMP_LANDMARKS_HEAD_FRAME, SMP_LANDMARKS_FILE_FRAME } smp_landmarks_frame;
+
 typedef struct smp_scene_head {
     char mesh[SMP_SCENE_PATH_MAX]; /* "auto", "builtin" or a mesh file (relative to the scene) */
     smp_units units;
@@ -62,6 +68,7 @@ typedef struct smp_scene_head {
     int resolution;                 /* built-in head: cells per cube-face edge */
     int landmark_set[SMP_LM_COUNT]; /* 1 where the scene overrides that landmark */
     double landmarks_mm[SMP_LM_COUNT][3];
+    smp_landmarks_frame landmarks_frame; /* the frame landmarks_mm are written in */
 } smp_scene_head;
 
 typedef struct smp_scene_scar {
@@ -133,9 +140,11 @@ typedef struct smp_scene_training {
     double density_per_cm2; /* target total density; 0 = the plan's after that session */
     int region_count;
     smp_region regions[SMP_SCENE_MAX_REGIONS]; /* where the target applies */
-    int hairline;                              /* score the plan's designed hairline */
-    double dilution;                           /* the shade: water fraction of the ink */
-    double depth_mm;                           /* intended pigment depth */
+    int zone_count;                            /* 0: the regions everywhere */
+    int zones[SMP_SCENE_MAX_ZONES]; /* else only within these zones of smp/score.h (0 = top) */
+    int hairline;                   /* score the plan's designed hairline */
+    double dilution;                /* the shade: water fraction of the ink */
+    double depth_mm;                /* intended pigment depth */
     int needle_points;
     double needle_diameter_mm;
     double steadiness;     /* the simulated hand, 0.01..1 (as technician_skill) */
