@@ -10,6 +10,7 @@
 #include "smp/scatter.h"
 #include "smp/score.h"
 #include "smp/skin.h"
+#include "smp/training.h"
 
 static smp_mesh head;
 static float *target;
@@ -396,4 +397,343 @@ Test(score, many_punctures_on_one_spot_are_scored_as_a_clump, .timeout = 120) {
     smp_score_destroy(ctx);
     smp_dots_free(&seeds);
     smp_dots_free(&pile);
+}
+
+/* --- synthetic sessions: a trainer's ranking ---------------------------------------------- */
+
+/* The exercise: the front of the scalp up to a hairline that fades in over 6 mm (front_target),
+ * scored with its hairline. Every session below is generated here from fixed seeds: the
+ * expert version (smp_training_expert, steadiness 0.95), the same with one defect each, and
+ * four kinds of bad work punctured with the trainee's hand (steadiness 0.6). */
+static const smp_training_tool k_trainee = {.needle_points = 3, .steadiness = 0.6f};
+static const smp_training_tool k_expert = {.needle_points = 3, .steadiness = 0.95f};
+
+static uint64_t next_u64(uint64_t *s) { /* splitmix64 */
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double uniform(uint64_t *s) { return (double)(next_u64(s) >> 11) * 0x1.0p-53; }
+
+static void puncture_at(smp_dots *d, const smp_training_tool *tool, uint32_t t, float u, float v) {
+    smp_error err = {0};
+    cr_assert_lt(d->count, d->capacity);
+    cr_assert_eq(smp_training_puncture(&head, NULL, tool, 77, (uint32_t)d->count, t, u, v, d, &err),
+                 SMP_OK, "%s", err.message);
+}
+
+/* n punctures at random where weight (per vertex) is positive, with intensity ∝ weight: a
+ * Poisson process over the head, as a hand that ignores its neighbours places them. */
+static void random_punctures(const float *weight, size_t n, uint64_t seed, smp_dots *d) {
+    double *cum = malloc(sizeof(double) * head.triangle_count), total = 0;
+    for (uint32_t t = 0; t < head.triangle_count; ++t) {
+        const uint32_t *ix = head.indices + 3 * (size_t)t;
+        const float *a = head.positions + 3 * (size_t)ix[0],
+                    *b = head.positions + 3 * (size_t)ix[1],
+                    *c = head.positions + 3 * (size_t)ix[2];
+        double e1[3], e2[3];
+        for (int k = 0; k < 3; ++k) e1[k] = b[k] - a[k], e2[k] = c[k] - a[k];
+        double area = 0.5 * sqrt(pow(e1[1] * e2[2] - e1[2] * e2[1], 2) +
+                                 pow(e1[2] * e2[0] - e1[0] * e2[2], 2) +
+                                 pow(e1[0] * e2[1] - e1[1] * e2[0], 2));
+        total += area * (weight[ix[0]] + weight[ix[1]] + weight[ix[2]]) / 3.0;
+        cum[t] = total;
+    }
+    cr_assert_gt(total, 0);
+    for (size_t i = 0; i < n; ++i) {
+        double x = uniform(&seed) * total;
+        uint32_t lo = 0, hi = head.triangle_count - 1;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (cum[mid] <= x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        float u = (float)uniform(&seed), v = (float)uniform(&seed);
+        if (u + v > 1.0f) u = 1.0f - u, v = 1.0f - v;
+        puncture_at(d, &k_trainee, lo, u, v);
+    }
+    free(cum);
+}
+
+static double target_total(const float *tgt) {
+    double *va = malloc(sizeof(double) * head.vertex_count), dots = 0;
+    smp_mesh_vertex_areas_mm2(&head, va);
+    for (uint32_t v = 0; v < head.vertex_count; ++v) dots += tgt[v] * va[v] / 100.0;
+    free(va);
+    return dots;
+}
+
+static void expert_of(const float *tgt, const smp_training_tool *tool, const smp_dots *base,
+                      smp_dots *out) {
+    smp_error err = {0};
+    cr_assert_eq(smp_training_expert(&head, tgt, NULL, tool, 11, base, out, &err), SMP_OK, "%s",
+                 err.message);
+}
+
+/* The vertex whose chart position is nearest (cx, cz). */
+static uint32_t vertex_at(double cx, double cz) {
+    uint32_t best = 0;
+    double bd = INFINITY;
+    for (uint32_t v = 0; v < head.vertex_count; ++v) {
+        double x, z;
+        chart(head.positions + 3 * (size_t)v, &x, &z);
+        double d = (x - cx) * (x - cx) + (z - cz) * (z - cz);
+        if (d < bd) bd = d, best = v;
+    }
+    return best;
+}
+
+static double dist_mm(const float *p, const float *q) {
+    return sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) +
+                (p[2] - q[2]) * (p[2] - q[2]));
+}
+
+/* src without the dots for which drop(position) holds. */
+static void filter_dots(const smp_dots *src, int (*drop)(const float *p, const void *u),
+                        const void *user, smp_dots *out) {
+    smp_error err = {0};
+    cr_assert_eq(smp_dots_alloc(out, src->count, 0, &err), SMP_OK);
+    for (size_t i = 0; i < src->count; ++i) {
+        const float p[3] = {src->x[i], src->y[i], src->z[i]};
+        if (drop(p, user)) continue;
+        smp_dots one = *src;
+        one.x += i, one.y += i, one.z += i, one.normal += i, one.triangle += i;
+        one.bary_u += i, one.bary_v += i, one.radius_um += i, one.depth_um += i;
+        one.ink += i, one.session += i, one.tissue += i;
+        one.count = 1;
+        smp_dots_append(out, &one);
+    }
+}
+
+static int within_12mm(const float *p, const void *u) { return dist_mm(p, u) < 12.0; }
+
+typedef struct synthetic {
+    const char *name;
+    smp_dots dots;
+    smp_score s;
+} synthetic;
+
+enum {
+    S_EXPERT,
+    S_HOLE,
+    S_PATCH,
+    S_HARD_LINE,
+    S_DEEP,
+    S_OFF_TARGET,
+    S_RANDOM,
+    S_CLUMPED,
+    S_ROWS,
+    S_SPARSE,
+    S_COUNT
+};
+
+/* Builds every synthetic session and scores it; front holds the exercise's target. */
+static void synthetic_sessions(float *front, synthetic *x) {
+    smp_error err = {0};
+    front_target(front, 6);
+    double want = target_total(front);
+    memset(x, 0, sizeof(synthetic) * S_COUNT);
+    x[S_EXPERT].name = "expert";
+    expert_of(front, &k_expert, NULL, &x[S_EXPERT].dots);
+    const smp_dots *ex = &x[S_EXPERT].dots;
+
+    /* a hole: no dots within 12 mm of a point mid-target */
+    x[S_HOLE].name = "expert with a hole";
+    const float *hole = head.positions + 3 * (size_t)vertex_at(-15, 35);
+    filter_dots(ex, within_12mm, hole, &x[S_HOLE].dots);
+
+    /* an over-dense patch: twice the density within 12 mm of another point */
+    x[S_PATCH].name = "expert with an over-dense patch";
+    float *patch = malloc(sizeof(float) * head.vertex_count);
+    const float *pc = head.positions + 3 * (size_t)vertex_at(15, 35);
+    for (uint32_t v = 0; v < head.vertex_count; ++v)
+        patch[v] = dist_mm(head.positions + 3 * (size_t)v, pc) < 12.0 ? 2.0f * front[v] : 0.0f;
+    expert_of(patch, &k_expert, ex, &x[S_PATCH].dots);
+    free(patch);
+
+    /* a straight hard hairline: the expert's hand on a target with no fade */
+    x[S_HARD_LINE].name = "expert with a hard hairline";
+    float *hard = malloc(sizeof(float) * head.vertex_count);
+    front_target(hard, 0);
+    expert_of(hard, &k_expert, NULL, &x[S_HARD_LINE].dots);
+    free(hard);
+
+    /* one deep session: every dot 0.5 mm deeper than intended */
+    x[S_DEEP].name = "expert too deep";
+    smp_training_tool deep = k_expert;
+    deep.depth_mm = 0.9f;
+    expert_of(front, &deep, NULL, &x[S_DEEP].dots);
+
+    /* dots off the target: an eighth more, at random on the scalp behind it */
+    x[S_OFF_TARGET].name = "expert with dots off the target";
+    float *behind = malloc(sizeof(float) * head.vertex_count);
+    for (uint32_t v = 0; v < head.vertex_count; ++v) {
+        double cx, cz;
+        chart(head.positions + 3 * (size_t)v, &cx, &cz);
+        behind[v] = front[v] == 0 && cz < -30 && head.positions[3 * (size_t)v + 1] > 0 ? 1.0f : 0;
+    }
+    size_t stray = ex->count / 8;
+    cr_assert_eq(smp_dots_alloc(&x[S_OFF_TARGET].dots, ex->count + stray, 0, &err), SMP_OK);
+    smp_dots_append(&x[S_OFF_TARGET].dots, ex);
+    random_punctures(behind, stray, 5, &x[S_OFF_TARGET].dots);
+    free(behind);
+
+    /* random: as many punctures as the target asks for, each ignoring the others */
+    x[S_RANDOM].name = "random";
+    size_t n = (size_t)lround(want);
+    cr_assert_eq(smp_dots_alloc(&x[S_RANDOM].dots, n, 0, &err), SMP_OK);
+    random_punctures(front, n, 1, &x[S_RANDOM].dots);
+
+    /* clumped: a third as many spots, each punctured three times within a few tenths of a mm */
+    x[S_CLUMPED].name = "clumped";
+    smp_dots spots = {0};
+    cr_assert_eq(smp_dots_alloc(&spots, n / 3, 0, &err), SMP_OK);
+    random_punctures(front, n / 3, 2, &spots);
+    cr_assert_eq(smp_dots_alloc(&x[S_CLUMPED].dots, 3 * spots.count, 0, &err), SMP_OK);
+    for (size_t i = 0; i < spots.count; ++i) {
+        float u = spots.bary_u[i] / 65535.0f, v = spots.bary_v[i] / 65535.0f;
+        puncture_at(&x[S_CLUMPED].dots, &k_trainee, spots.triangle[i], u, v);
+        puncture_at(&x[S_CLUMPED].dots, &k_trainee, spots.triangle[i], u + 0.3f * (0.6f - u),
+                    v + 0.3f * (0.2f - v));
+        puncture_at(&x[S_CLUMPED].dots, &k_trainee, spots.triangle[i], u + 0.3f * (0.2f - u),
+                    v + 0.3f * (0.6f - v));
+    }
+    smp_dots_free(&spots);
+
+    /* rows: a square grid at the target's spacing, seen from above (grid_dots) */
+    x[S_ROWS].name = "rows";
+    float *saved = target;
+    target = front;
+    grid_dots(10.0 / sqrt(80.0), &x[S_ROWS].dots);
+    target = saved;
+
+    /* sparse: 25 clicks over the target */
+    x[S_SPARSE].name = "25 clicks";
+    cr_assert_eq(smp_dots_alloc(&x[S_SPARSE].dots, 25, 0, &err), SMP_OK);
+    random_punctures(front, 25, 3, &x[S_SPARSE].dots);
+
+    /* held to the softness the expert's dots measure, as `smpsim score` holds a trainee */
+    smp_score_ctx *ctx = make_ctx(front, 1);
+    score_of(ctx, &x[S_EXPERT].dots, &x[S_EXPERT].s);
+    smp_score_destroy(ctx);
+    smp_score_desc d = {.head = &head,
+                        .target_density_per_cm2 = front,
+                        .model = model,
+                        .skin = &skin,
+                        .hairline = 1,
+                        .hairline_softness_mm = (float)x[S_EXPERT].s.hairline_softness_mm};
+    cr_assert_eq(smp_score_create(&d, &ctx, &err), SMP_OK, "%s", err.message);
+    for (int k = 0; k < S_COUNT; ++k) {
+        score_of(ctx, &x[k].dots, &x[k].s);
+        cr_log_info("%-32s %5zu dots  overall %5.1f %c  density %5.1f spacing %5.1f hairline "
+                    "%5.1f consistency %5.1f merge %5.1f contrast %5.1f touch-up %5.1f",
+                    x[k].name, x[k].s.dots, x[k].s.overall, x[k].s.grade,
+                    x[k].s.item[SMP_SCORE_DENSITY], x[k].s.item[SMP_SCORE_SPACING],
+                    x[k].s.item[SMP_SCORE_HAIRLINE], x[k].s.item[SMP_SCORE_CONSISTENCY],
+                    x[k].s.item[SMP_SCORE_MERGE], x[k].s.item[SMP_SCORE_CONTRAST],
+                    x[k].s.item[SMP_SCORE_TOUCH_UP]);
+        cr_log_info("    %s | %s | %s", x[k].s.hint[SMP_SCORE_DENSITY],
+                    x[k].s.hint[SMP_SCORE_SPACING], x[k].s.hint[SMP_SCORE_HAIRLINE]);
+    }
+    smp_score_destroy(ctx);
+}
+
+static void synthetic_free(synthetic *x) {
+    for (int k = 0; k < S_COUNT; ++k) smp_dots_free(&x[k].dots);
+}
+
+/* The ranking a trainer gives: the expert above every single defect, every defect above every
+ * kind of bad work; the expert grades A or B, random work and 25 clicks F. Tolerances: a defect
+ * costs at least 2 points, and bad work stays at least 10 points below the weakest defect. */
+Test(score, synthetic_sessions_rank_and_grade_as_a_trainer_would, .timeout = 300) {
+    float *front = malloc(sizeof(float) * head.vertex_count);
+    synthetic x[S_COUNT];
+    synthetic_sessions(front, x);
+    const smp_score *e = &x[S_EXPERT].s;
+    cr_assert(e->grade == 'A' || e->grade == 'B', "expert %.1f %c", e->overall, e->grade);
+    double weakest_defect = 100;
+    for (int k = S_HOLE; k <= S_OFF_TARGET; ++k) {
+        cr_assert_lt(x[k].s.overall, e->overall - 2.0, "%s %.1f, expert %.1f", x[k].name,
+                     x[k].s.overall, e->overall);
+        weakest_defect = fmin(weakest_defect, x[k].s.overall);
+    }
+    for (int k = S_RANDOM; k < S_COUNT; ++k)
+        cr_assert_lt(x[k].s.overall, weakest_defect - 10.0, "%s %.1f, weakest defect %.1f",
+                     x[k].name, x[k].s.overall, weakest_defect);
+    cr_assert_eq(x[S_RANDOM].s.grade, 'F', "random %.1f", x[S_RANDOM].s.overall);
+    cr_assert_eq(x[S_SPARSE].s.grade, 'F', "25 clicks %.1f", x[S_SPARSE].s.overall);
+    /* each defect shows in the item it is about */
+    cr_assert_lt(x[S_HOLE].s.item[SMP_SCORE_DENSITY], e->item[SMP_SCORE_DENSITY] - 5);
+    cr_assert_lt(x[S_PATCH].s.item[SMP_SCORE_DENSITY], e->item[SMP_SCORE_DENSITY] - 5);
+    cr_assert_lt(x[S_HARD_LINE].s.item[SMP_SCORE_HAIRLINE], e->item[SMP_SCORE_HAIRLINE] - 20, "%s",
+                 x[S_HARD_LINE].s.hint[SMP_SCORE_HAIRLINE]);
+    cr_assert_lt(x[S_DEEP].s.item[SMP_SCORE_CONSISTENCY], e->item[SMP_SCORE_CONSISTENCY] - 20);
+    cr_assert_gt(x[S_OFF_TARGET].s.outside_share, 0.1);
+    cr_assert_not_null(strstr(x[S_OFF_TARGET].s.hint[SMP_SCORE_DENSITY], "outside the target"),
+                       "%s", x[S_OFF_TARGET].s.hint[SMP_SCORE_DENSITY]);
+    /* random work and clumps fail on spacing, which caps the overall */
+    cr_assert_eq(x[S_RANDOM].s.capped_by, SMP_SCORE_SPACING);
+    cr_assert_eq(x[S_CLUMPED].s.capped_by, SMP_SCORE_SPACING);
+    synthetic_free(x);
+    free(front);
+}
+
+/* Dots off the target are counted as such: the table's zones hold the expert's dots only, and
+ * the strays are each zone's outside count. */
+Test(score, dots_off_the_target_are_not_counted_as_filling_it, .timeout = 300) {
+    float *front = malloc(sizeof(float) * head.vertex_count);
+    synthetic x[S_COUNT];
+    synthetic_sessions(front, x);
+    double in_e = 0, in_o = 0, out_e = 0, out_o = 0;
+    for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z) {
+        in_e += x[S_EXPERT].s.zone[z].dots, out_e += x[S_EXPERT].s.zone[z].outside;
+        in_o += x[S_OFF_TARGET].s.zone[z].dots, out_o += x[S_OFF_TARGET].s.zone[z].outside;
+    }
+    size_t stray = x[S_OFF_TARGET].dots.count - x[S_EXPERT].dots.count;
+    cr_assert_eq(in_o, in_e, "on target: %g with strays, %g without", in_o, in_e);
+    cr_assert_eq(out_o - out_e, (double)stray, "outside: %g, %zu strays", out_o - out_e, stray);
+    cr_assert_float_eq(x[S_OFF_TARGET].s.outside_share - x[S_EXPERT].s.outside_share,
+                       (double)stray / (double)x[S_OFF_TARGET].dots.count, 0.01);
+    synthetic_free(x);
+    free(front);
+}
+
+/* Half the dots more than 15 mm behind the designed line (chart cz < 60), by the parity of
+ * their position's bits: the area behind thinned, the hairline's band untouched. */
+static int thinned_behind(const float *p, const void *u) {
+    (void)u;
+    double cx, cz;
+    chart(p, &cx, &cz);
+    uint32_t bits;
+    memcpy(&bits, &p[0], sizeof bits);
+    return cz < 60 && (bits & 1u);
+}
+
+/* The hairline is judged on its band alone: thinning the area behind it to half its density
+ * changes the density score, and the hairline's softness by under 0.3 mm and its score by
+ * under 3 points. */
+Test(score, the_hairline_does_not_depend_on_the_density_behind_it, .timeout = 120) {
+    float *front = malloc(sizeof(float) * head.vertex_count);
+    front_target(front, 6);
+    smp_dots full = {0}, thin = {0};
+    expert_of(front, &k_expert, NULL, &full);
+    filter_dots(&full, thinned_behind, NULL, &thin);
+    cr_assert_lt(thin.count, full.count * 0.8, "%zu of %zu", thin.count, full.count);
+    smp_score_ctx *ctx = make_ctx(front, 1);
+    smp_score sf, st;
+    score_of(ctx, &full, &sf);
+    score_of(ctx, &thin, &st);
+    cr_assert_lt(st.item[SMP_SCORE_DENSITY], sf.item[SMP_SCORE_DENSITY] - 20);
+    cr_assert_float_eq(st.hairline_softness_mm, sf.hairline_softness_mm, 0.3, "%g vs %g",
+                       st.hairline_softness_mm, sf.hairline_softness_mm);
+    cr_assert_float_eq(st.item[SMP_SCORE_HAIRLINE], sf.item[SMP_SCORE_HAIRLINE], 3.0, "%g vs %g",
+                       st.item[SMP_SCORE_HAIRLINE], sf.item[SMP_SCORE_HAIRLINE]);
+    smp_score_destroy(ctx);
+    smp_dots_free(&full);
+    smp_dots_free(&thin);
+    free(front);
 }

@@ -42,9 +42,25 @@ const char *smp_score_zone_name(int zone) {
 
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
+/* Weights of the items in the overall score (docs/TRAINING.md): where the dots go carries it;
+ * what the tool and the shade decide more than the hand carries little. */
+static const double k_weight[SMP_SCORE_ITEM_COUNT] = {30, 25, 20, 5, 10, 5, 5};
+
+double smp_score_item_weight(smp_score_item item) {
+    return (unsigned)item < SMP_SCORE_ITEM_COUNT ? k_weight[item] : 0.0;
+}
+
+char smp_score_grade_of(double overall) {
+    return overall >= 90   ? 'A'
+           : overall >= 80 ? 'B'
+           : overall >= 70 ? 'C'
+           : overall >= 60 ? 'D'
+                           : 'F';
+}
+
 /* Zones by direction from the head-frame origin: alpha from +Y, phi the azimuth (0 towards the
  * face, +90° the client's left), as the scalp fields chart the head. */
-static int zone_of(const float p[3]) {
+int smp_score_zone_of(const float p[3]) {
     double r = sqrt((double)p[0] * p[0] + (double)p[1] * p[1] + (double)p[2] * p[2]);
     if (r <= 0) return 0;
     double alpha = acos(fmax(-1.0, fmin(1.0, p[1] / r))) * (180.0 / 3.14159265358979323846);
@@ -57,6 +73,8 @@ static int zone_of(const float p[3]) {
     if (aphi < 75) return phi > 0 ? 4 : 5;
     return phi > 0 ? 6 : 7;
 }
+
+static int zone_of(const float p[3]) { return smp_score_zone_of(p); }
 
 /* --- a hash grid over points ------------------------------------------------------------ */
 
@@ -171,6 +189,23 @@ static int pgrid_query(const pgrid *g, const float q[3], float r, nbuf *out) {
 
 /* --- context ---------------------------------------------------------------------------- */
 
+/* The frontal hairline is measured in columns 5 mm wide across the front of the fields' chart
+ * (smp/fields.h): cz runs along the skin towards the face, cx across. */
+enum { HL_COLUMNS = 12 };
+static const double k_hl_col_mm = 5.0, k_hl_band_mm = 12.0, k_hl_lead_mm = 10.0;
+
+/* Chart position of p and its column (-1 outside the columns or behind the vertex). */
+static int hl_chart(const float *p, double *cz, double *alpha) {
+    double r = sqrt((double)p[0] * p[0] + (double)p[1] * p[1] + (double)p[2] * p[2]);
+    double a = r > 0 ? acos(fmax(-1.0, fmin(1.0, p[1] / r))) : 0;
+    double phi = atan2(p[0], p[2]);
+    double x = r * a * sin(phi);
+    *cz = r * a * cos(phi);
+    if (alpha) *alpha = a;
+    int k = (int)floor(x / k_hl_col_mm + HL_COLUMNS / 2.0);
+    return *cz > 0 && k >= 0 && k < HL_COLUMNS ? k : -1;
+}
+
 struct smp_score_ctx {
     smp_score_desc d;
     uint32_t vertex_count;
@@ -179,10 +214,61 @@ struct smp_score_ctx {
     float *disk_area;   /* mm² of vertex area within kernel_mm */
     float *disk_target; /* area-weighted mean target over the disk */
     uint8_t *zone;
+    uint8_t *interior; /* the target is ≥ 75 % of its peak within 1.5 kernel_mm */
     double zone_target[SMP_SCORE_ZONE_COUNT];
     double target_max, target_dots;
     pgrid vgrid;
+    /* the designed hairline per column across the front (see score_hairline) */
+    double hl_edge[HL_COLUMNS];   /* chart cz of the target's front; -INFINITY: none */
+    double hl_full[HL_COLUMNS];   /* the column's full target density, dots/cm² */
+    double hl_width[HL_COLUMNS];  /* the column's width on the skin, mm */
+    double hl_dir[HL_COLUMNS][3]; /* unit direction back along the skin from the front */
 };
+
+/* The design per column, from the target alone: its front (the most frontal vertex the target
+ * covers), its full density (the largest target in the column), the direction back along the
+ * skin (from the front vertex towards the column's target vertices 12–25 mm behind it on the chart,
+ * which the chart shortens where the skin runs oblique to it) and the column's width on the
+ * skin (the chart's x = r·α·sin φ stretches widths by α / sin α). */
+static void hairline_design(smp_score_ctx *c) {
+    const smp_mesh *m = c->d.head;
+    int front[HL_COLUMNS];
+    double alpha_front[HL_COLUMNS];
+    for (int k = 0; k < HL_COLUMNS; ++k) {
+        c->hl_edge[k] = -INFINITY, c->hl_full[k] = 0, front[k] = -1, alpha_front[k] = 0;
+        c->hl_width[k] = k_hl_col_mm;
+        c->hl_dir[k][0] = c->hl_dir[k][1] = c->hl_dir[k][2] = 0;
+    }
+    for (uint32_t v = 0; v < c->vertex_count; ++v) {
+        if (c->target[v] <= 0) continue;
+        double cz, a;
+        int k = hl_chart(m->positions + 3 * (size_t)v, &cz, &a);
+        if (k < 0) continue;
+        if (c->target[v] > c->hl_full[k]) c->hl_full[k] = c->target[v];
+        if (cz > c->hl_edge[k]) c->hl_edge[k] = cz, front[k] = (int)v, alpha_front[k] = a;
+    }
+    double sum[HL_COLUMNS][3] = {{0}};
+    for (uint32_t v = 0; v < c->vertex_count; ++v) {
+        double cz;
+        if (c->target[v] <= 0) continue; /* the scalp the design covers, nothing inside it */
+        int k = hl_chart(m->positions + 3 * (size_t)v, &cz, NULL);
+        if (k < 0 || front[k] < 0) continue;
+        double back = c->hl_edge[k] - cz;
+        if (back < 12.0 || back >= 25.0) continue;
+        for (int a = 0; a < 3; ++a)
+            sum[k][a] += m->positions[3 * (size_t)v + a] - m->positions[3 * (size_t)front[k] + a];
+    }
+    for (int k = 0; k < HL_COLUMNS; ++k) {
+        double len = sqrt(sum[k][0] * sum[k][0] + sum[k][1] * sum[k][1] + sum[k][2] * sum[k][2]);
+        if (front[k] < 0 || len <= 0) {
+            c->hl_edge[k] = -INFINITY;
+            continue;
+        }
+        for (int a = 0; a < 3; ++a) c->hl_dir[k][a] = sum[k][a] / len;
+        double al = alpha_front[k];
+        c->hl_width[k] = al > 1e-6 ? k_hl_col_mm * sin(al) / al : k_hl_col_mm;
+    }
+}
 
 void smp_score_destroy(smp_score_ctx *c) {
     if (!c) return;
@@ -191,6 +277,7 @@ void smp_score_destroy(smp_score_ctx *c) {
     free(c->disk_area);
     free(c->disk_target);
     free(c->zone);
+    free(c->interior);
     pgrid_free(&c->vgrid);
     free(c);
 }
@@ -237,8 +324,10 @@ smp_status smp_score_create(const smp_score_desc *desc, smp_score_ctx **out, smp
     c->disk_area = calloc(nv, sizeof(float));
     c->disk_target = calloc(nv, sizeof(float));
     c->zone = malloc(nv);
+    c->interior = calloc(nv ? nv : 1, 1);
     smp_status st = SMP_OK;
-    if (!c->target || !c->vertex_area || !c->disk_area || !c->disk_target || !c->zone) {
+    if (!c->target || !c->vertex_area || !c->disk_area || !c->disk_target || !c->zone ||
+        !c->interior) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %u vertices", nv);
         goto fail;
     }
@@ -265,6 +354,7 @@ smp_status smp_score_create(const smp_score_desc *desc, smp_score_ctx **out, smp
                            c->target_dots);
         goto fail;
     }
+    if (d.hairline) hairline_design(c);
     if ((st = pgrid_build(&c->vgrid, m->positions, nv, d.kernel_mm, 0, err)) != SMP_OK) goto fail;
     nbuf nb = {0};
     for (uint32_t v = 0; v < nv; ++v) {
@@ -281,6 +371,17 @@ smp_status smp_score_create(const smp_score_desc *desc, smp_score_ctx **out, smp
         }
         c->disk_area[v] = (float)area;
         c->disk_target[v] = area > 0 ? (float)(weighted / area) : 0.0f;
+    }
+    for (uint32_t v = 0; v < nv; ++v) {
+        if (c->target[v] < 0.75 * c->target_max) continue;
+        if (!pgrid_query(&c->vgrid, m->positions + 3 * (size_t)v, 1.5f * d.kernel_mm, &nb)) {
+            nbuf_free(&nb);
+            st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        int full = 1;
+        for (size_t k = 0; k < nb.n && full; ++k) full = c->target[nb.i[k]] >= 0.75 * c->target_max;
+        c->interior[v] = (uint8_t)full;
     }
     nbuf_free(&nb);
     *out = c;
@@ -353,41 +454,95 @@ static float target_at(const smp_score_ctx *c, const smp_dots *dots, size_t i) {
     return (1.0f - u - v) * c->target[ix[0]] + u * c->target[ix[1]] + v * c->target[ix[2]];
 }
 
-static void score_density(const smp_score_ctx *c, const smp_dots *dots, const work *w,
-                          smp_score *s) {
-    size_t outside = 0;
-    double placed[SMP_SCORE_ZONE_COUNT] = {0};
+/* The target-weighted share of the target's full interior (vertices whose kernel_mm disk and a
+ * half beyond it lie where the target is at least 75 % of its peak) where the dots within
+ * kernel_mm, over the disk's area π·kernel², are off the local target by more than half: holes
+ * and piles that totals per zone average away. The disk's area is exact on a sphere, so the
+ * reading does not depend on how finely the mesh samples the target. */
+static smp_status patchy_share(const smp_score_ctx *c, const smp_dots *dots, double *share,
+                               smp_error *err) {
+    uint32_t nv = c->vertex_count;
+    float *count = calloc(nv ? nv : 1, sizeof(float));
+    if (!count) return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the density map");
+    nbuf nb = {0};
     for (size_t i = 0; i < dots->count; ++i) {
-        placed[zone_of(w->pos + 3 * i)] += 1.0;
-        if (target_at(c, dots, i) <= 0.0f) ++outside;
+        const float p[3] = {dots->x[i], dots->y[i], dots->z[i]};
+        if (!pgrid_query(&c->vgrid, p, c->d.kernel_mm, &nb)) {
+            nbuf_free(&nb);
+            free(count);
+            return smp_error_set(err, SMP_ERR_NOMEM, "out of memory");
+        }
+        for (size_t k = 0; k < nb.n; ++k) count[nb.i[k]] += 1.0f;
     }
-    double weighted = 0, weight = 0, worst = 0;
-    int worst_zone = -1;
+    nbuf_free(&nb);
+    double disk_cm2 = 3.14159265358979 * c->d.kernel_mm * c->d.kernel_mm / 100.0;
+    double off = 0, all = 0;
+    for (uint32_t v = 0; v < nv; ++v) {
+        if (!c->interior[v]) continue;
+        double wgt = (double)c->target[v] * c->vertex_area[v];
+        double want = c->disk_target[v], got = count[v] / disk_cm2;
+        all += wgt;
+        if (fabs(got - want) > 0.5 * want) off += wgt;
+    }
+    free(count);
+    *share = all > 0 ? off / all : 0;
+    return SMP_OK;
+}
+
+static smp_status score_density(const smp_score_ctx *c, const smp_dots *dots, const work *w,
+                                smp_score *s, smp_error *err) {
+    size_t outside = 0;
+    double placed[SMP_SCORE_ZONE_COUNT] = {0}, stray[SMP_SCORE_ZONE_COUNT] = {0};
+    for (size_t i = 0; i < dots->count; ++i) {
+        /* a dot where the target asks for none is not part of its zone's fill */
+        int z = zone_of(w->pos + 3 * i);
+        if (target_at(c, dots, i) <= 0.0f)
+            ++outside, stray[z] += 1.0;
+        else
+            placed[z] += 1.0;
+    }
+    double weighted = 0, weight = 0, over = 0, under = 0;
+    int over_zone = -1, under_zone = -1;
     for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z) {
         smp_score_zone *o = &s->zone[z];
         o->target_dots = c->zone_target[z];
         o->dots = placed[z];
+        o->outside = stray[z];
         o->error = o->target_dots >= 10 ? (o->dots - o->target_dots) / o->target_dots : NAN;
         if (isnan(o->error)) continue;
         weighted += o->target_dots * fabs(o->error);
         weight += o->target_dots;
-        if (fabs(o->error) > fabs(worst)) worst = o->error, worst_zone = z;
+        if (o->error > over) over = o->error, over_zone = z;
+        if (o->error < under) under = o->error, under_zone = z;
     }
     s->target_dots = c->target_dots;
     s->density_error = weight > 0 ? weighted / weight : 0;
     s->outside_share = (double)outside / (double)dots->count;
-    s->item[SMP_SCORE_DENSITY] = 100.0 * clamp01(1.0 - s->density_error - s->outside_share);
+    smp_status st = patchy_share(c, dots, &s->patchy_share, err);
+    if (st != SMP_OK) return st;
+    s->item[SMP_SCORE_DENSITY] =
+        100.0 * clamp01(1.0 - s->density_error - s->outside_share - 2.0 * s->patchy_share);
+    /* the worst under-dense and the worst over-dense zone, each when off by 10 % or more */
     char *h = s->hint[SMP_SCORE_DENSITY];
-    if (worst_zone < 0 || fabs(worst) < 0.1)
-        snprintf(h, SMP_SCORE_HINT_MAX, "density is within 10 %% of the target in every area");
-    else
-        snprintf(h, SMP_SCORE_HINT_MAX, "dots at the %s are %.0f %% too %s",
-                 k_zone_names[worst_zone], fabs(worst) * 100.0, worst > 0 ? "dense" : "sparse");
-    if (s->outside_share >= 0.05) {
-        size_t len = strlen(h);
+    size_t len = 0;
+    h[0] = 0;
+    if (under_zone >= 0 && under <= -0.1)
+        len += (size_t)snprintf(h, SMP_SCORE_HINT_MAX, "%s %.0f %% too sparse",
+                                k_zone_names[under_zone], -under * 100.0);
+    if (over_zone >= 0 && over >= 0.1 && len < SMP_SCORE_HINT_MAX)
+        len += (size_t)snprintf(h + len, SMP_SCORE_HINT_MAX - len, "%s%s %.0f %% too dense",
+                                len ? "; " : "", k_zone_names[over_zone], over * 100.0);
+    if (!len && len < SMP_SCORE_HINT_MAX)
+        len += (size_t)snprintf(h, SMP_SCORE_HINT_MAX,
+                                "density is within 10 %% of the target in every area");
+    if (s->patchy_share >= 0.02 && len < SMP_SCORE_HINT_MAX)
+        len += (size_t)snprintf(h + len, SMP_SCORE_HINT_MAX - len,
+                                "; %.0f %% of the area is off by over half (holes or piles)",
+                                s->patchy_share * 100.0);
+    if (s->outside_share >= 0.02 && len < SMP_SCORE_HINT_MAX)
         snprintf(h + len, SMP_SCORE_HINT_MAX - len, "; %.0f %% of dots lie outside the target area",
                  s->outside_share * 100.0);
-    }
+    return SMP_OK;
 }
 
 /* A tangent frame that turns smoothly over each part of the head: on the sides, front and back
@@ -500,6 +655,15 @@ static smp_status score_spacing(const smp_score_ctx *c, const smp_dots *dots, wo
     }
     s->lattice_order = counted ? fmax(order4, order6) / (double)counted : 0;
 
+    if (n < SMP_SCORE_MIN_SPACING_DOTS) {
+        /* a few dots over a large target say nothing about rows or evenness */
+        s->lattice_order = NAN;
+        s->item[SMP_SCORE_SPACING] = NAN;
+        snprintf(s->hint[SMP_SCORE_SPACING], SMP_SCORE_HINT_MAX,
+                 "not scored: too few dots to judge spacing and rows: %zu < %d", n,
+                 SMP_SCORE_MIN_SPACING_DOTS);
+        return SMP_OK;
+    }
     double clump_pen = clamp01(2.0 * s->clump_share);
     double cv_pen = clamp01((s->nn_cv - 0.25) / 0.35);
     double lattice_pen = clamp01((s->lattice_order - 0.3) / 0.4);
@@ -533,79 +697,60 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* The frontal hairline, measured on the chart the fields use (smp/fields.h): cz runs along the
- * skin towards the face, cx across. In columns 5 mm wide across the front, the edge is the
- * most frontal dot; full density is read 12–25 mm behind it. A linear ramp from nothing to
- * full over W holds half the dots a full band would, so the dots missing from the 12 mm behind
- * the edge give W = 2 · (12 − dots / (full density · 5)). Irregularity is how much each
- * column's edge departs from the mean of its two neighbours (for independent edges that
- * difference has 1.5 times their variance). */
-enum { HL_COLUMNS = 12 };
+/* The frontal hairline, in the columns of the design (hairline_design). In each column the
+ * edge is the most frontal dot no more than 10 mm in front of the designed line (dots further
+ * forward are strays, counted by density); the dots within 12 mm behind it, measured along the
+ * skin, are compared with what the target's full density puts in that band: a linear ramp from
+ * nothing to full over W holds half the dots of a full band, so W = 2 · (12 − dots / (full
+ * density · column width)). Only the band is read, so how densely the area behind it is filled
+ * does not change the hairline's score. Irregularity is how much each column's edge departs
+ * from the mean of its two neighbours (for independent edges that difference has 1.5 times
+ * their variance). */
 static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const work *w,
                            smp_score *s) {
     char *h = s->hint[SMP_SCORE_HAIRLINE];
     s->hairline_softness_mm = s->hairline_irregularity_mm = NAN;
+    s->hairline_dots = 0;
     s->item[SMP_SCORE_HAIRLINE] = NAN;
     if (!c->d.hairline) {
         snprintf(h, SMP_SCORE_HINT_MAX, "no hairline in this exercise");
         return;
     }
-    const double col_w = 5.0, band = 12.0, full_lo = 12.0, full_hi = 25.0;
+    const double band = k_hl_band_mm;
     double edge[HL_COLUMNS];
-    for (int k = 0; k < HL_COLUMNS; ++k) edge[k] = -INFINITY;
+    int edge_dot[HL_COLUMNS];
+    for (int k = 0; k < HL_COLUMNS; ++k) edge[k] = -INFINITY, edge_dot[k] = -1;
     size_t n = dots->count;
-    double *cz = malloc(sizeof *cz * n);
-    int8_t *col = malloc(n);
-    if (!cz || !col) {
-        free(cz);
-        free(col);
+    int8_t *col = malloc(n ? n : 1);
+    if (!col) {
         snprintf(h, SMP_SCORE_HINT_MAX, "out of memory measuring the hairline");
         return;
     }
     for (size_t i = 0; i < n; ++i) {
-        const float *p = w->pos + 3 * i;
-        double r = sqrt((double)p[0] * p[0] + (double)p[1] * p[1] + (double)p[2] * p[2]);
-        double alpha = r > 0 ? acos(fmax(-1.0, fmin(1.0, p[1] / r))) : 0;
-        double phi = atan2(p[0], p[2]);
-        double x = r * alpha * sin(phi);
-        cz[i] = r * alpha * cos(phi);
-        int k = (int)floor(x / col_w + HL_COLUMNS / 2.0);
-        col[i] = (int8_t)(cz[i] > 0 && k >= 0 && k < HL_COLUMNS ? k : -1);
-        if (col[i] >= 0 && cz[i] > edge[k]) edge[k] = cz[i];
+        double cz;
+        int k = hl_chart(w->pos + 3 * i, &cz, NULL);
+        if (k >= 0 && (c->hl_edge[k] == -INFINITY || cz > c->hl_edge[k] + k_hl_lead_mm)) k = -1;
+        col[i] = (int8_t)k;
+        if (k >= 0 && cz > edge[k]) edge[k] = cz, edge_dot[k] = (int)i;
     }
     double soft[HL_COLUMNS];
+    size_t near[HL_COLUMNS] = {0};
     int valid[HL_COLUMNS] = {0}, nvalid = 0;
+    for (size_t i = 0; i < n; ++i) {
+        int k = col[i];
+        if (k < 0) continue;
+        const float *p = w->pos + 3 * i, *pe = w->pos + 3 * (size_t)edge_dot[k];
+        const double *g = c->hl_dir[k];
+        double back = (p[0] - pe[0]) * g[0] + (p[1] - pe[1]) * g[1] + (p[2] - pe[2]) * g[2];
+        if (back < band) ++near[k];
+    }
+    free(col);
     for (int k = 0; k < HL_COLUMNS; ++k) {
-        if (edge[k] == -INFINITY) continue;
-        /* The chart shortens distances where the skin runs oblique to it (a steep forehead),
-         * so distances behind the edge are taken in 3D along the column's own direction: from
-         * the edge dot towards the mean of the dots 12–25 mm (on the chart) behind it. */
-        const float *pe = NULL;
-        double g[3] = {0, 0, 0};
-        for (size_t i = 0; i < n; ++i) {
-            if (col[i] != k) continue;
-            if (cz[i] == edge[k]) pe = w->pos + 3 * i;
-        }
-        for (size_t i = 0; i < n && pe; ++i) {
-            double back = edge[k] - cz[i];
-            if (col[i] != k || back < full_lo || back >= full_hi) continue;
-            for (int a = 0; a < 3; ++a) g[a] += w->pos[3 * i + a] - pe[a];
-        }
-        double glen = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
-        if (!pe || glen <= 0) continue;
-        size_t near = 0, full = 0;
-        for (size_t i = 0; i < n; ++i) {
-            if (col[i] != k) continue;
-            const float *p = w->pos + 3 * i;
-            double back =
-                ((p[0] - pe[0]) * g[0] + (p[1] - pe[1]) * g[1] + (p[2] - pe[2]) * g[2]) / glen;
-            if (back < band) ++near;
-            if (back >= full_lo && back < full_hi) ++full;
-        }
-        if (full < 10) continue;
-        /* near / (full density · column width), the width cancelling out */
-        soft[nvalid++] =
-            fmax(0.0, 2.0 * (band - (double)near * (full_hi - full_lo) / (double)full));
+        if (edge_dot[k] < 0 || c->hl_full[k] < 10.0) continue;
+        s->hairline_dots += near[k];
+        /* near / (full density · column width on the skin): the band's length at full density */
+        double full_mm = (double)near[k] * 100.0 / (c->hl_full[k] * c->hl_width[k]);
+        soft[nvalid++] = fmax(0.0, 2.0 * (band - full_mm));
         valid[k] = 1;
     }
     double res2 = 0;
@@ -615,12 +760,17 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
             double r = edge[k] - 0.5 * (edge[k - 1] + edge[k + 1]);
             res2 += r * r, ++nres;
         }
-    free(cz);
-    free(col);
+    if (s->hairline_dots < SMP_SCORE_MIN_HAIRLINE_DOTS) {
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "not scored: too few dots along the hairline to judge it: %zu < %d",
+                 s->hairline_dots, SMP_SCORE_MIN_HAIRLINE_DOTS);
+        return;
+    }
     if (nvalid < HL_COLUMNS / 2 || nres < 3) {
         snprintf(h, SMP_SCORE_HINT_MAX,
-                 "too few dots across the front to judge the hairline (%d of %d columns)", nvalid,
-                 HL_COLUMNS);
+                 "not scored: dots reach too few columns across the front to judge the hairline "
+                 "(%d of %d)",
+                 nvalid, HL_COLUMNS);
         return;
     }
     qsort(soft, (size_t)nvalid, sizeof *soft, cmp_double);
@@ -859,8 +1009,8 @@ smp_status smp_score_eval(const smp_score_ctx *c, const smp_dots *dots, smp_scor
     }
     for (size_t i = 0; i < n; ++i)
         w.pos[3 * i] = dots->x[i], w.pos[3 * i + 1] = dots->y[i], w.pos[3 * i + 2] = dots->z[i];
-    score_density(c, dots, &w, s);
-    st = score_spacing(c, dots, &w, s, err);
+    st = score_density(c, dots, &w, s, err);
+    if (st == SMP_OK) st = score_spacing(c, dots, &w, s, err);
     if (st == SMP_OK) {
         score_hairline(c, dots, &w, s);
         score_consistency(c, dots, s);
@@ -868,13 +1018,22 @@ smp_status smp_score_eval(const smp_score_ctx *c, const smp_dots *dots, smp_scor
     }
     work_free(&w);
     if (st != SMP_OK) return st;
-    double sum = 0;
-    int scored = 0;
+    /* the weighted mean of the items scored; failing placement caps it, so work that misses
+     * the target cannot pass on the items the tool decides */
+    double sum = 0, weight = 0;
     for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
         assert(isnan(s->item[k]) || (s->item[k] >= 0.0 && s->item[k] <= 100.0));
-        if (!isnan(s->item[k])) sum += s->item[k], ++scored;
+        if (!isnan(s->item[k])) sum += k_weight[k] * s->item[k], weight += k_weight[k];
     }
-    s->overall = scored ? sum / scored : 0;
+    s->overall = weight > 0 ? sum / weight : 0;
+    s->capped_by = -1;
+    const int gates[2] = {SMP_SCORE_DENSITY, SMP_SCORE_SPACING};
+    for (int g = 0; g < 2; ++g)
+        if (s->item[gates[g]] < SMP_SCORE_GATE && s->capped_by < 0) {
+            s->capped_by = gates[g];
+            s->overall = fmin(s->overall, SMP_SCORE_GATE_CAP);
+        }
+    s->grade = smp_score_grade_of(s->overall);
     return SMP_OK;
 }
 
@@ -912,23 +1071,32 @@ cJSON *smp_score_json(const smp_score *s) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "dots", (double)s->dots);
     cJSON_AddItemToObject(o, "overall", num(s->overall));
+    char grade[2] = {s->grade, 0};
+    cJSON_AddStringToObject(o, "grade", grade);
+    if (s->capped_by >= 0)
+        cJSON_AddStringToObject(o, "capped_by", smp_score_item_name((smp_score_item)s->capped_by));
+    else
+        cJSON_AddNullToObject(o, "capped_by");
     cJSON *items = cJSON_AddObjectToObject(o, "items");
     for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
         cJSON *it = cJSON_AddObjectToObject(items, smp_score_item_name((smp_score_item)k));
         cJSON_AddItemToObject(it, "score", num(s->item[k]));
+        cJSON_AddNumberToObject(it, "weight", k_weight[k]);
         cJSON_AddStringToObject(it, "hint", s->hint[k]);
     }
     cJSON *dens = cJSON_AddObjectToObject(o, "density");
     cJSON_AddItemToObject(dens, "target_dots", num(s->target_dots));
     cJSON_AddItemToObject(dens, "error", num(s->density_error));
     cJSON_AddItemToObject(dens, "outside_share", num(s->outside_share));
+    cJSON_AddItemToObject(dens, "patchy_share", num(s->patchy_share));
     cJSON *zones = cJSON_AddArrayToObject(dens, "zones");
     for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z) {
-        if (s->zone[z].target_dots < 1 && s->zone[z].dots < 1) continue;
+        if (s->zone[z].target_dots < 1 && s->zone[z].dots < 1 && s->zone[z].outside < 1) continue;
         cJSON *zj = cJSON_CreateObject();
         cJSON_AddStringToObject(zj, "zone", smp_score_zone_name(z));
         cJSON_AddItemToObject(zj, "target_dots", num(s->zone[z].target_dots));
         cJSON_AddItemToObject(zj, "dots", num(s->zone[z].dots));
+        cJSON_AddItemToObject(zj, "outside", num(s->zone[z].outside));
         cJSON_AddItemToObject(zj, "error", num(s->zone[z].error));
         cJSON_AddItemToArray(zones, zj);
     }
@@ -940,6 +1108,7 @@ cJSON *smp_score_json(const smp_score *s) {
     cJSON *hl = cJSON_AddObjectToObject(o, "hairline");
     cJSON_AddItemToObject(hl, "softness_mm", num(s->hairline_softness_mm));
     cJSON_AddItemToObject(hl, "irregularity_mm", num(s->hairline_irregularity_mm));
+    cJSON_AddNumberToObject(hl, "dots_in_band", (double)s->hairline_dots);
     cJSON *cs = cJSON_AddObjectToObject(o, "consistency");
     cJSON_AddItemToObject(cs, "radius_mean_um", num(s->radius_mean_um));
     cJSON_AddItemToObject(cs, "radius_cv", num(s->radius_cv));

@@ -189,14 +189,6 @@ smp_status view_train_set_projection(viewer *v, int on, smp_error *err) {
 
 /* --- the panel -------------------------------------------------------------------------- */
 
-static const char *grade(double overall) {
-    return overall >= 90   ? "A"
-           : overall >= 80 ? "B"
-           : overall >= 70 ? "C"
-           : overall >= 60 ? "D"
-                           : "E";
-}
-
 static void tool_section(viewer *v) {
     smp_training_tool tool = *view_training_tool(v->training);
     float rate = (float)view_training_rate_hz(v->training);
@@ -227,7 +219,7 @@ static void score_section(const view_training_status *s) {
         return;
     }
     const smp_score *sc = &s->score;
-    ui_text("Overall %.0f / 100  (%s)%s", sc->overall, grade(sc->overall),
+    ui_text("Overall %.0f / 100  (%c)%s", sc->overall, sc->grade,
             s->score_stale ? "  - updating" : "");
     if (s->expert_valid) ui_text_muted("expert %.0f / 100", s->expert.overall);
     for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {

@@ -47,7 +47,19 @@
 extern "C" {
 #endif
 
-enum { SMP_SCORE_ZONE_COUNT = 9, SMP_SCORE_HINT_MAX = 192 };
+enum {
+    SMP_SCORE_ZONE_COUNT = 9,
+    SMP_SCORE_HINT_MAX = 192,
+    /* fewer dots than this and spacing (nearest neighbours, rows) is not judged */
+    SMP_SCORE_MIN_SPACING_DOTS = 200,
+    /* fewer dots than this within 12 mm behind the hairline's edge and it is not judged */
+    SMP_SCORE_MIN_HAIRLINE_DOTS = 60,
+};
+
+/* Grade bands of the overall score: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, F below; an overall capped
+ * because density or spacing fails (under SMP_SCORE_GATE) is at most SMP_SCORE_GATE_CAP. */
+#define SMP_SCORE_GATE     50.0
+#define SMP_SCORE_GATE_CAP 59.0
 
 /* The scored items, in report order. */
 typedef enum smp_score_item {
@@ -64,6 +76,16 @@ typedef enum smp_score_item {
 /* "density", "spacing", "hairline", "consistency", "merge", "contrast", "touch_up"; NULL out of
  * range. */
 const char *smp_score_item_name(smp_score_item item);
+
+/* The item's weight in the overall (docs/TRAINING.md): placement (density, spacing, hairline)
+ * carries three quarters; items scored NaN drop out and the rest are renormalised. */
+double smp_score_item_weight(smp_score_item item);
+
+/* 'A'..'D' or 'F' for an overall score (bands above). */
+char smp_score_grade_of(double overall);
+
+/* The zone a point of the head frame lies in (directions from the origin, as below). */
+int smp_score_zone_of(const float p[3]);
 
 /* "top", "crown", "back", "front", "left temple", "right temple", "left side",
  * "right side", "lower head" (below the ear-canal plane); NULL out of range. */
@@ -85,13 +107,17 @@ typedef struct smp_score_desc {
 
 typedef struct smp_score_zone {
     double target_dots; /* ∫ target density over the zone */
-    double dots;        /* dots placed in it */
+    double dots;        /* dots placed in it where the target asks for some */
+    double outside;     /* dots placed in it where the target asks for none */
     double error;       /* (dots − target) / target; NaN when the target asks < 10 dots there */
 } smp_score_zone;
 
 typedef struct smp_score {
     size_t dots;
-    double overall;                    /* mean of the scored items, 0..100 */
+    double overall;                    /* weighted mean of the scored items, 0..100, capped at
+                                          SMP_SCORE_GATE_CAP when density or spacing fails */
+    char grade;                        /* 'A'..'D', 'F' (smp_score_grade_of) */
+    int capped_by;                     /* the failing item that capped overall, or -1 */
     double item[SMP_SCORE_ITEM_COUNT]; /* 0..100, NaN = not scored */
     char hint[SMP_SCORE_ITEM_COUNT][SMP_SCORE_HINT_MAX];
     /* density */
@@ -99,13 +125,16 @@ typedef struct smp_score {
     double target_dots;   /* ∫ target density over the head */
     double density_error; /* target-weighted mean |zone error| */
     double outside_share; /* dots where the target asks for none */
+    double patchy_share;  /* target-weighted share of its area off by over half (the map) */
     /* spacing: nearest-neighbour (NN) distance and neighbour directions */
     double nn_mean_mm;    /* over all dots */
     double nn_cv;         /* of NN / blue-noise spacing, where the target is ≥ 75 % of its peak */
     double clump_share;   /* dots whose NN is closer than half the blue-noise spacing */
-    double lattice_order; /* 0 (directions independent) .. 1 (rows run through the area) */
-    /* hairline (NaN when not scored) */
+    double lattice_order; /* 0 (directions independent) .. 1 (rows run through the area);
+                             NaN under SMP_SCORE_MIN_SPACING_DOTS dots */
+    /* hairline (NaN when not scored); the dots within 12 mm behind the edge, in the columns */
     double hairline_softness_mm, hairline_irregularity_mm;
+    size_t hairline_dots;
     /* consistency */
     double radius_mean_um, radius_cv, depth_mean_mm, depth_sd_mm;
     /* merge risk: share of dots whose footprint (half maximum) touches its NN's */
