@@ -211,8 +211,19 @@ smp_status smp_training_target(const smp_scene *scene, const smp_fields *fields,
         t.regions |= 1u << region;
     }
     smp_status st = smp_fields_vertex_density(fields, head, &t, target, tissue, err);
-    if (st != SMP_OK) smp_error_prefix(err, "training");
-    return st;
+    if (st != SMP_OK) {
+        smp_error_prefix(err, "training");
+        return st;
+    }
+    /* training.zones: only within those areas of the score's table */
+    if (tr->zone_count > 0 && target) {
+        unsigned keep = 0;
+        for (int z = 0; z < tr->zone_count; ++z) keep |= 1u << tr->zones[z];
+        for (uint32_t v = 0; v < head->vertex_count; ++v)
+            if (!(keep & (1u << smp_score_zone_of(head->positions + 3 * (size_t)v))))
+                target[v] = 0.0f;
+    }
+    return SMP_OK;
 }
 
 void smp_training_tool_of_scene(const smp_scene *scene, smp_training_tool *tool) {

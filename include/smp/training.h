@@ -97,7 +97,8 @@ smp_status smp_training_closest_point(const smp_mesh *head, const float p[3], ui
 
 /* The exercise's target: per vertex of head, the density (dots/cm²) the scalp fields give for
  * training.regions at training.density_per_cm2 (0 = the plan's full density times the
- * density fraction of training.session), and the tissue class per vertex (either output may
+ * density fraction of training.session), limited to training.zones when the scene names
+ * any (smp_score_zone_of; 0 elsewhere), and the tissue class per vertex (either output may
  * be NULL; each holds head->vertex_count values). Refuses a scene whose training is not
  * enabled. Cost: one smp_fields_vertex_density. */
 smp_status smp_training_target(const smp_scene *scene, const smp_fields *fields,
