@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scan_mesh.h"
 #include "smp/clock.h"
 #include "smp/head.h"
 #include "smp/landmarks.h"
@@ -1011,44 +1012,12 @@ Test(import, reading_while_other_threads_allocate_never_hangs) {
     cr_log_info("slowest of 24 reads beside two allocating threads: %.0f ms", worst);
 }
 
-/* A scan as they come: facing -X, in centimetres, the neck open, holes where the eyes are, and
- * the nose lost (a scanner sees little under it): no hollow above a nose tip, so the nasion
- * cannot be estimated. The truth's landmarks are still on what is left. */
-static const xform k_scan = {{0, 0, -1, 0, 1, 0, 1, 0, 0}, 0.1f}; /* file = 0.1 * rows . head */
-
-static void write_scan(const char *path) {
-    smp_landmarks truth;
-    smp_landmarks_procedural(&truth);
-    const float *nasion = truth.p[SMP_LM_NASION];
-    FILE *f = create(path);
-    for (uint32_t v = 0; v < g_head.vertex_count; ++v) {
-        float p[3];
-        pos(&g_head, v, &k_scan, p);
-        fprintf(f, "v %.9g %.9g %.9g\n", p[0], p[1], p[2]);
-    }
-    for (uint32_t t = 0; t < g_head.triangle_count; ++t) {
-        const uint32_t *i = g_head.indices + 3 * t;
-        float c[3] = {0, 0, 0};
-        for (int k = 0; k < 3; ++k)
-            for (int j = 0; j < 3; ++j) c[j] += g_head.positions[3 * (size_t)i[k] + j] / 3.0f;
-        int neck = c[1] < nasion[1] - 120.0f;
-        int nose = fabsf(c[0]) < 22.0f && c[1] < nasion[1] - 4.0f && c[2] > 40.0f;
-        int eye = 0;
-        for (int s = 0; s < 2; ++s) {
-            const float *e = truth.p[s ? SMP_LM_CANTHUS_RIGHT : SMP_LM_CANTHUS_LEFT];
-            eye |= fabsf(c[0] - 0.75f * e[0]) < 14.0f && fabsf(c[1] - e[1]) < 8.0f && c[2] > 40.0f;
-        }
-        if (!neck && !nose && !eye) fprintf(f, "f %u %u %u\n", i[0] + 1, i[1] + 1, i[2] + 1);
-    }
-    fclose(f);
-}
-
 Test(import, a_scan_without_a_nasion_is_rescued_by_giving_it, .init = setup_head,
      .fini = teardown_head) {
     char dir[] = "/tmp/smp-scan-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     const char *path = path_in(dir, "scan.obj");
-    write_scan(path);
+    cr_assert_eq(scan_mesh_write(path, &g_head), 0);
     smp_mesh_import_desc d = {
         .units = SMP_UNITS_CM, .up = SMP_AXIS_POS_Y, .facing = SMP_AXIS_NEG_X};
     /* The facing was given: the message does not doubt it, and says how to give the nasion. */
@@ -1070,10 +1039,7 @@ Test(import, a_scan_without_a_nasion_is_rescued_by_giving_it, .init = setup_head
     /* The nasion given in the file's own coordinates (cm, facing -X), as a mesh editor shows. */
     smp_landmarks truth, given = {0};
     smp_landmarks_procedural(&truth);
-    for (int k = 0; k < 3; ++k)
-        given.p[SMP_LM_NASION][k] = k_scan.scale * (k_scan.rows[3 * k] * truth.p[1][0] +
-                                                    k_scan.rows[3 * k + 1] * truth.p[1][1] +
-                                                    k_scan.rows[3 * k + 2] * truth.p[1][2]);
+    scan_mesh_to_file(truth.p[SMP_LM_NASION], given.p[SMP_LM_NASION]);
     d.landmarks_given = &given;
     d.landmarks_given_mask = 1u << SMP_LM_NASION;
     smp_mesh head = {0};

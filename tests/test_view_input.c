@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "scan_mesh.h"
+#include "smp/head.h"
 #include "support.h"
 
 static live_view g_lv;
@@ -483,5 +485,98 @@ Test(view_input, the_file_browser_opens_and_saves_as_with_clicks_and_typing) {
     assert_str(s, "browser", "open", "opened again");
     s = keys("Escape");
     assert_str(s, "browser", "off", "Esc closes the browser");
+    quit_with_escape();
+}
+
+/* The state once a landmark's source is no longer `from` (a rebuild after a click), up to 90 s. */
+static const char *until_not(const char *key, const char *from) {
+    const char *s = after();
+    char got[64];
+    for (int i = 0; i < 90; ++i) {
+        json_string(s, key, got, sizeof got);
+        if (strcmp(got, from) != 0) break;
+        sleep_ms(1000);
+        s = after();
+    }
+    return s;
+}
+
+/* A scan whose nasion the shape does not give opens anyway, with the nasion guessed and marked;
+ * the window says why and asks for it; Esc puts the question aside without closing the window;
+ * Place asks again, and a click on the head places it (in the mesh file's frame), the head is
+ * read again around it, and any landmark still guessed is asked for the same way. */
+Test(view_input, a_landmark_the_scan_does_not_give_is_placed_with_a_click) {
+    const char *dir = test_tmpdir("scan");
+    char mesh[1100], scene[1100];
+    snprintf(mesh, sizeof mesh, "%s/scan.obj", dir);
+    snprintf(scene, sizeof scene, "%s/scan.json", dir);
+    smp_head_desc hd = {.resolution = 24};
+    smp_mesh head = {0};
+    smp_error e = {0};
+    cr_assert_eq(smp_head_build(&hd, &head, &e), SMP_OK, "%s", e.message);
+    cr_assert_eq(scan_mesh_write(mesh, &head), 0);
+    smp_mesh_free(&head);
+    FILE *f = fopen(scene, "w");
+    cr_assert_not_null(f);
+    fputs("{\"head\": {\"mesh\": \"scan.obj\", \"units\": \"cm\", \"up\": \"+y\", "
+          "\"facing\": \"-x\", \"edge_mm\": 4}}\n",
+          f);
+    fclose(f);
+    char err_text[4096];
+    const char *args[] = {scene, NULL};
+    cr_assert_eq(live_view_start(&g_lv, "", args, err_text, sizeof err_text), 0, "%s", err_text);
+    const char *s = after();
+    assert_str(s, "landmark_nasion", "guessed", "the scan's nasion");
+    assert_str(s, "landmark_placing", "nasion", "the window asks for it");
+    char status[512];
+    json_string(s, "status", status, sizeof status);
+    cr_assert_not_null(strstr(status, "click the nasion"), "%s", s);
+    cr_assert_eq(json_array_item(s, "landmark_nasion_at", 2), 1.0, "the guess is not drawn\n%s", s);
+
+    s = keys("Escape");
+    assert_str(s, "landmark_placing", "", "Esc puts the question aside");
+    /* Place, in the Head section (scrolled into view), asks again */
+    for (int i = 0; i < 16 && (json_array_item(s, "landmark_nasion_button", 3) <= 0 ||
+                               json_array_item(s, "landmark_nasion_button", 1) > 480);
+         ++i) {
+        at(180, 400);
+        XDO("click", "5");
+        s = after();
+    }
+    double bx = json_array_item(s, "landmark_nasion_button", 0),
+           by = json_array_item(s, "landmark_nasion_button", 1),
+           bh = json_array_item(s, "landmark_nasion_button", 3);
+    cr_assert_gt(bh, 0, "the Place button is not in view\n%s", s);
+    at((int)bx + 8, (int)(by + bh / 2));
+    XDO("click", "1");
+    s = after();
+    assert_str(s, "landmark_placing", "nasion", "Place asks again");
+
+    /* click each landmark asked for where it is drawn, until none is guessed */
+    char placing[64];
+    json_string(s, "landmark_placing", placing, sizeof placing);
+    for (int round = 0; round < 4 && placing[0]; ++round) {
+        char key[96];
+        snprintf(key, sizeof key, "landmark_%s_at", placing);
+        cr_assert_eq(json_array_item(s, key, 2), 1.0, "%s is not drawn\n%s", placing, s);
+        at((int)json_array_item(s, key, 0), (int)json_array_item(s, key, 1));
+        XDO("click", "1");
+        snprintf(key, sizeof key, "landmark_%s", placing);
+        s = until_not(key, "guessed");
+        assert_str(s, key, "given", "a clicked landmark is the scene's");
+        json_string(s, "landmark_placing", placing, sizeof placing);
+    }
+    static const char *const names[] = {"glabella",     "nasion",       "vertex",
+                                        "inion",        "tragion_left", "tragion_right",
+                                        "canthus_left", "canthus_right"};
+    for (int i = 0; i < 8; ++i) {
+        char key[64], got[64];
+        snprintf(key, sizeof key, "landmark_%s", names[i]);
+        json_string(s, key, got, sizeof got);
+        cr_assert_str_neq(got, "guessed", "%s is still guessed\n%s", names[i], s);
+    }
+    assert_str(s, "landmarks_frame", "file", "clicked landmarks are kept in the file's frame");
+    json_string(s, "status", status, sizeof status);
+    cr_assert_not_null(strstr(status, "every landmark is placed"), "%s", s);
     quit_with_escape();
 }

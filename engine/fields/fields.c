@@ -151,8 +151,10 @@ static void profile_splat(float *r, float y0, float z0, float y1, float z1) {
 }
 
 /* Cuts the head with the plane x = 0 and records, per sagittal angle, the outermost radius
- * around the ear axis; then integrates arc length from the coronal plane. */
-static smp_status profile_build(smp_fields *f, const smp_mesh *m, smp_error *err) {
+ * around the ear axis; then integrates arc length from the coronal plane. The cut must reach
+ * forward to brow_deg (the glabella's angle, or 80°, whichever is less: a scan that lost the
+ * nose below the brow is still a scalp). */
+static smp_status profile_build(smp_fields *f, const smp_mesh *m, float brow_deg, smp_error *err) {
     float *r = f->prof_r;
     memset(r, 0, sizeof f->prof_r);
     for (uint32_t t = 0; t < m->triangle_count; ++t) {
@@ -178,7 +180,7 @@ static smp_status profile_build(smp_fields *f, const smp_mesh *m, smp_error *err
             if (first < 0) first = b;
             last = b;
         }
-    if (first < 0 || bin_deg(first) > -120.0f || bin_deg(last) < 80.0f)
+    if (first < 0 || bin_deg(first) > -120.0f || bin_deg(last) < brow_deg)
         return smp_error_set(err, SMP_ERR_FORMAT,
                              "fields: the head's cut by the mid-sagittal plane (x = 0) does not "
                              "span the scalp from the nape to the brow; is the mesh in the head "
@@ -456,7 +458,9 @@ smp_status smp_fields_create(const smp_fields_desc *desc, const smp_mesh *head,
     smp_fields *f = calloc(1, sizeof *f);
     if (!f) return smp_error_set(err, SMP_ERR_NOMEM, "fields: out of memory");
     smp_status s = resolve(desc ? desc : &zero, &f->d, err);
-    if (s == SMP_OK) s = profile_build(f, head, err);
+    const float *brow = lm->p[SMP_LM_GLABELLA];
+    float brow_deg = fminf(80.0f, atan2f(brow[2], brow[1]) / DEG - 1.0f);
+    if (s == SMP_OK) s = profile_build(f, head, brow_deg, err);
     if (s != SMP_OK) {
         free(f);
         return s;

@@ -211,11 +211,19 @@ static int find_nasion(const profile *pr, int tip) {
     return -1;
 }
 
-/* A point on the front of the head at height y on the midline: the profile, else the front of
- * the bounding box. For guesses only. */
+/* A point on the front of the head on the midline at height y, or the nearest one up to 40 mm
+ * above where the face has a hole there (a lost nose); else the front of the bounding box.
+ * For guesses only: a guess is to be clicked on, so it should lie on the skin. */
 static void front_guess(const estimate *e, double y, float out[3]) {
-    double z = profile_front(&e->pr, y);
-    set_point(out, e->pr.x_mid, y, isnan(z) ? e->b.max[2] : z);
+    const double centre_z = 0.5 * ((double)e->b.min[2] + e->b.max[2]);
+    for (double dy = 0.0; dy <= 40.0; dy += 1.0) {
+        double z = profile_front(&e->pr, y + dy);
+        if (!isnan(z) && z > centre_z) {
+            set_point(out, e->pr.x_mid, y + dy, z);
+            return;
+        }
+    }
+    set_point(out, e->pr.x_mid, y, e->b.max[2]);
 }
 
 /* Typical nasion-to-vertex height of an adult head (about 115 mm), for guesses only. */

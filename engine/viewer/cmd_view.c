@@ -129,6 +129,8 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
     case SDLK_ESCAPE: /* closes what is over the window, else the window */
         if (v->show_help)
             v->show_help = 0;
+        else if (v->landmark_placing >= 0)
+            view_landmarks_cancel(v);
         else if (v->browse)
             view_browse_stop(v);
         else
@@ -199,7 +201,12 @@ static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
             v->compare == VIEW_COMPARE_SPLIT && fabsf((float)e->button.x - v->split * (float)w) < 8)
             v->dragging_split = 1;
         else if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && !v->training &&
-                 e->button.clicks == 2) {
+                 v->landmark_placing >= 0) {
+            float x, y;
+            to_drawable(v, e->button.windowID, e->button.x, e->button.y, &x, &y);
+            view_landmarks_click(v, x, y);
+        } else if (!ui_wants_mouse() && e->button.button == SDL_BUTTON_LEFT && !v->training &&
+                   e->button.clicks == 2) {
             float x, y;
             smp_error err = {0};
             to_drawable(v, e->button.windowID, e->button.x, e->button.y, &x, &y);
@@ -577,6 +584,7 @@ static smp_status open_window(viewer *v, int width, int height, int msaa, smp_er
     if (reader) SDL_WaitThread(reader, NULL);
     v->head_open_ms = job.ms;
     v->h.p = job.p; /* the head, or nothing when its build failed */
+    view_landmarks_adopted(v);
     /* a bad head is the scene's fault (exit 2), whatever became of GL */
     if (job.status != SMP_OK) st = job.status, *err = job.err;
     if (st != SMP_OK) return st;
@@ -599,6 +607,7 @@ static int have_display(void) {
 static int start_viewer(viewer *v, const view_args *a) {
     smp_error err = {0};
     v->echo_messages = a->frames > 0 || a->script;
+    v->landmark_placing = -1; /* the head's build may ask for one */
     /* automation keeps every frame full size unless asked: its screenshots stay comparable */
     v->motion_scale = a->motion_scale > 0 ? (float)a->motion_scale : v->echo_messages ? 1.0f : 0.5f;
     if (open_window(v, a->size.width, a->size.height, a->gl.msaa, &err) != SMP_OK) {

@@ -368,6 +368,27 @@ void ui_label(float x, float y, const char *text) {
     draw->AddText(ImVec2(x, y), IM_COL32(240, 240, 236, 255), text);
 }
 
+void ui_marker(float x, float y, int kind, const char *text) {
+    ImDrawList *draw = ImGui::GetForegroundDrawList();
+    const ImU32 colour = kind == UI_MARKER_WARN     ? IM_COL32(255, 150, 40, 255)
+                         : kind == UI_MARKER_ACTIVE ? IM_COL32(60, 220, 255, 255)
+                                                    : IM_COL32(250, 250, 245, 255);
+    draw->AddCircle(ImVec2(x, y), 6.0f, IM_COL32(0, 0, 0, 200), 16, 4.0f);
+    draw->AddCircle(ImVec2(x, y), 6.0f, colour, 16, 2.0f);
+    ImVec2 size = ImGui::CalcTextSize(text);
+    draw->AddRectFilled(ImVec2(x + 10, y - size.y * 0.5f - 2),
+                        ImVec2(x + 16 + size.x, y + size.y * 0.5f + 2), IM_COL32(20, 20, 22, 170),
+                        3.0f);
+    draw->AddText(ImVec2(x + 13, y - size.y * 0.5f), colour, text);
+}
+
+void ui_display_size(float *width, float *height) {
+    ImVec2 s = ImGui::GetIO().DisplaySize;
+    *width = s.x, *height = s.y;
+}
+
+void ui_set_next_open(void) { ImGui::SetNextItemOpen(true, ImGuiCond_Always); }
+
 void ui_chart(const float *values, const float *second, int count, float max_x, float x_step,
               float x, float due_x, float y_max, float height) {
     ImVec2 origin = ImGui::GetCursorScreenPos();

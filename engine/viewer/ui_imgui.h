@@ -86,6 +86,14 @@ int ui_begin_overlay(const char *id);
 void ui_row(const char *left, const char *right, float left_width);
 /* A caption on a dark plate over everything, at pixel (x, y) of the window. */
 void ui_label(float x, float y, const char *text);
+/* A point marked over the scene at (x, y), window coordinates: a ring and its name beside it.
+ * WARN (a guess to correct) is orange, ACTIVE (being placed) is cyan. */
+enum { UI_MARKER_PLAIN, UI_MARKER_WARN, UI_MARKER_ACTIVE };
+void ui_marker(float x, float y, int kind, const char *text);
+/* The window's size in the coordinates the panels use. */
+void ui_display_size(float *width, float *height);
+/* The next section (ui_section) is open this frame. */
+void ui_set_next_open(void);
 /* The last widget's rectangle in window pixels: x, y, width, height; all 0 when it is
  * scrolled out of its window's view. */
 void ui_item_rect(float out[4]);

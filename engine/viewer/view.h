@@ -247,8 +247,14 @@ typedef struct viewer {
     double frame_ms[VIEW_FRAME_SAMPLES];
     unsigned char frame_drew[VIEW_FRAME_SAMPLES]; /* whether each sampled frame drew the scene */
     int frame_index;
-    double launch_ms, first_frame_ms; /* launch to the first frame on screen */
-    double head_open_ms, gl_open_ms;  /* what the first frame waited for */
+    /* the head's landmarks (view_landmarks.c) */
+    int landmark_placing; /* the landmark the next click on the head places, or -1 */
+    int landmarks_open;   /* drawn over the head */
+    int landmarks_asked;  /* the window asked for guessed landmarks to be clicked */
+    float landmark_button[SMP_LM_COUNT][4]; /* each one's Place button, as widget_rect */
+    float landmark_at[SMP_LM_COUNT][3];     /* drawn at x, y (drawable pixels); [2] 1 if seen */
+    double launch_ms, first_frame_ms;       /* launch to the first frame on screen */
+    double head_open_ms, gl_open_ms;        /* what the first frame waited for */
 } viewer;
 
 /* --- view_camera.c ----------------------------------------------------------------------- */
@@ -437,6 +443,20 @@ smp_status view_video_step(viewer *v, smp_error *err);
 /* Fraction written, or < 0 when no video is being written. */
 float view_video_progress(const viewer *v);
 void view_video_abort(viewer *v);
+
+/* --- view_landmarks.c -------------------------------------------------------------------- */
+
+/* "estimated", "given", "guessed" or "built in": where landmark id on screen came from. */
+const char *view_landmark_source(const viewer *v, int id);
+/* A new head is on screen: asks for the first guessed landmark to be clicked, if any. */
+void view_landmarks_adopted(viewer *v);
+/* A left click at (x, y) drawable pixels: places the landmark asked for and returns 1, or 0
+ * when none is being placed. */
+int view_landmarks_click(viewer *v, float x, float y);
+void view_landmarks_cancel(viewer *v);
+/* The markers over the head (call while the panels are drawn); the Head section's contents. */
+void view_landmarks_overlay(viewer *v);
+void view_landmarks_section(viewer *v);
 
 /* --- view_panels.c ----------------------------------------------------------------------- */
 

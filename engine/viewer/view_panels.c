@@ -48,7 +48,8 @@ static const key_help k_keys[] = {
     {KEYS_ALWAYS, "T", "training mode on or off"},
     {KEYS_ALWAYS, "Tab", "hide or show the panels"},
     {KEYS_ALWAYS, "? or F1", "this help"},
-    {KEYS_ALWAYS, "Esc", "close this help or the file browser; without them, quit"},
+    {KEYS_ALWAYS, "Esc",
+     "close this help or the file browser, or stop placing a landmark; else quit"},
     {KEYS_CONSULTATION, "Drop a file", "a scene (.json) opens; a mesh becomes the head"},
     {KEYS_TRAINING, "Left click", "a puncture"},
     {KEYS_TRAINING, "Left drag", "punctures at the stroke rate"},
@@ -408,6 +409,8 @@ static void scene_panel(viewer *v) {
         if (ui_section("Plan", 0)) plan_section(v);
         if (ui_section("Lifestyle", 1)) lifestyle_section(v);
         if (ui_section("View", 1)) view_section(v);
+        if (v->landmarks_asked) ui_set_next_open();
+        if (ui_section("Head", 0)) view_landmarks_section(v);
     }
     ui_end();
 }
@@ -841,6 +844,7 @@ static void compare_labels(viewer *v) {
 
 void view_draw_panels(viewer *v) {
     memset(v->widget_rect, 0, sizeof v->widget_rect); /* a widget not drawn has no place */
+    memset(v->landmark_button, 0, sizeof v->landmark_button);
     /* Hidden panels leave the head and the timeline; training keeps its panel (the trainee's
      * tool and score). */
     if (v->hide_panels && !v->training) {
@@ -863,6 +867,7 @@ void view_draw_panels(viewer *v) {
         hud(v);
     }
     view_train_labels(v);
+    if (!v->training) view_landmarks_overlay(v);
     timeline(v);
     compare_labels(v);
     if (v->browse) browser(v);

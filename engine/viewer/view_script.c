@@ -614,6 +614,22 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
     put_json_string(f.stream, v->recent_count ? v->recent[0] : "");
     fputs(",\n  \"head_mesh\": ", f.stream);
     put_json_string(f.stream, v->shown.head.mesh);
+    fputs(",\n  \"landmark_placing\": ", f.stream);
+    put_json_string(f.stream, v->landmark_placing >= 0
+                                  ? smp_landmark_name((smp_landmark_id)v->landmark_placing)
+                                  : "");
+    fprintf(f.stream, ",\n  \"landmarks_frame\": \"%s\"",
+            v->scene.head.landmarks_frame == SMP_LANDMARKS_FILE_FRAME ? "file" : "head");
+    /* one key per landmark, flat: "landmark_nasion": "guessed", "landmark_nasion_at": [x, y] */
+    for (int i = 0; i < SMP_LM_COUNT; ++i) {
+        const char *name = smp_landmark_name((smp_landmark_id)i);
+        const float *at = v->landmark_at[i], *b = v->landmark_button[i];
+        fprintf(f.stream,
+                ",\n  \"landmark_%s\": \"%s\", \"landmark_%s_at\": [%.1f, %.1f, %.0f], "
+                "\"landmark_%s_button\": [%.0f, %.0f, %.0f, %.0f]",
+                name, view_landmark_source(v, i), name, (double)at[0], (double)at[1], (double)at[2],
+                name, (double)b[0], (double)b[1], (double)b[2], (double)b[3]);
+    }
     fputs(",\n  \"status\": ", f.stream);
     put_json_string(f.stream, v->message_count ? v->messages[v->message_count - 1] : "");
     fputs("\n}\n", f.stream);
