@@ -1,6 +1,6 @@
 /* Training mode's engine: punctures follow the scatter core's per-dot rule, strokes keep their
- * rate, sessions round-trip bit for bit, bad files are refused by name and entry, and
- * `smpsim score` grades a session from the command line. */
+ * rate, sessions round-trip bit for bit with their trainee and date, bad files are refused by
+ * name and entry, and `smpsim score` grades a session or a class from the command line. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
@@ -429,6 +429,63 @@ Test(training, a_failed_save_leaves_the_previous_file) {
     smp_training_session_destroy(s);
 }
 
+/* A class: the trainee's name and the date travel with the session, bit for bit, and a file
+ * without them (written before they existed) still loads, with both empty. */
+Test(training, the_trainee_and_the_date_round_trip_and_older_files_load) {
+    smp_error err = {0};
+    smp_training_session *s = sample_session(3), *r = NULL;
+    cr_assert_str_eq(smp_training_session_trainee(s), "");
+    cr_assert_str_eq(smp_training_session_date(s), "");
+    cr_assert_eq(smp_training_session_set_trainee(s, "Zoë \"Z\" Ng", &err), SMP_OK, "%s",
+                 err.message);
+    cr_assert_eq(smp_training_session_set_date(s, "2024-02-29", &err), SMP_OK, "%s", err.message);
+    char a[512], b[512];
+    const char *dir = test_tmpdir("train-class");
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    cr_assert_eq(smp_training_save(s, a, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(smp_training_load(a, &head, NULL, 0, &r, &err), SMP_OK, "%s", err.message);
+    cr_assert_str_eq(smp_training_session_trainee(r), "Zoë \"Z\" Ng");
+    cr_assert_str_eq(smp_training_session_date(r), "2024-02-29");
+    cr_assert_eq(smp_training_save(r, b, &err), SMP_OK);
+    size_t na, nb;
+    char *fa = slurp(a, &na), *fb = slurp(b, &nb);
+    cr_assert(na == nb && memcmp(fa, fb, na) == 0, "saving what was loaded gives the same bytes");
+    free(fa);
+    free(fb);
+    smp_training_session_destroy(r);
+    /* refused as values: a date that is not a day, a name with a control character */
+    cr_assert_eq(smp_training_session_set_date(s, "2023-02-29", &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "YYYY-MM-DD"), "%s", err.message);
+    cr_assert_eq(smp_training_session_set_date(s, "4 Dec 2026", &err), SMP_ERR_INVALID_ARG);
+    cr_assert_eq(smp_training_session_set_trainee(s, "a\tb", &err), SMP_ERR_INVALID_ARG);
+    cr_assert_not_null(strstr(err.message, "control"), "%s", err.message);
+    cr_assert_str_eq(smp_training_session_date(s), "2024-02-29", "a refused value changes nothing");
+    char today[SMP_TRAINING_DATE_MAX];
+    smp_training_date_today(today);
+    cr_assert_eq(smp_training_session_set_date(s, today, &err), SMP_OK, "today: '%s'", today);
+    smp_training_session_destroy(s);
+}
+
+Test(training, a_bad_trainee_or_date_in_a_file_is_refused_by_name) {
+    smp_error err = {0};
+    cr_assert_eq(load_text(HEADER "\"punctures\": []}", NULL, 0, &err), SMP_OK, "%s", err.message);
+    cr_assert_eq(load_text(HEADER "\"trainee\": \"Ann\", \"date\": \"2026-12-04\", "
+                                  "\"punctures\": []}",
+                           NULL, 0, &err),
+                 SMP_OK, "%s", err.message);
+    cr_assert_eq(load_text(HEADER "\"trainee\": 5, \"punctures\": []}", NULL, 0, &err),
+                 SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "t.json: trainee: expected text"), "%s", err.message);
+    cr_assert_eq(load_text(HEADER "\"trainee\": \"a\\u0007b\", \"punctures\": []}", NULL, 0, &err),
+                 SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "control characters"), "%s", err.message);
+    cr_assert_eq(load_text(HEADER "\"date\": \"2026-13-01\", \"punctures\": []}", NULL, 0, &err),
+                 SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "t.json: date: expected an ISO 8601 date"), "%s",
+                       err.message);
+}
+
 /* The whole chain: the same positions punctured by a shaky hand too deep score worse than the
  * expert version on consistency and merge risk, and equal on density. */
 Test(training, a_shaky_deep_hand_scores_worse_than_the_expert_on_the_same_spots) {
@@ -641,4 +698,191 @@ Test(training_cli, every_training_scene_grades_its_expert_version_highly, .timeo
         cJSON_Delete(root);
         free(o), free(e);
     }
+}
+
+/* --- a class ------------------------------------------------------------------------------ */
+
+/* src with "trainee" and "date" added after its seed (as the viewer writes them), keeping only
+ * the first keep punctures when keep > 0. */
+static void session_copy(const char *src, const char *dst, const char *trainee, const char *date,
+                         int keep) {
+    char *text = slurp(src, NULL);
+    cr_assert_not_null(text, "%s", src);
+    char *seed = strstr(text, "\n  \"seed\"");
+    cr_assert_not_null(seed);
+    char *after = strchr(seed + 1, '\n');
+    if (keep > 0) { /* cut after row keep: rows start with "\n    [" */
+        char *row = strstr(text, "\"punctures\": [");
+        for (int i = 0; row && i <= keep; ++i) row = strstr(row + 1, "\n    [");
+        cr_assert_not_null(row, "fewer than %d punctures", keep + 1);
+        row[-1] = 0; /* the comma ending the row before */
+    }
+    FILE *f = fopen(dst, "w");
+    cr_assert_not_null(f);
+    fwrite(text, 1, (size_t)(after + 1 - text), f);
+    if (trainee) fprintf(f, "  \"trainee\": \"%s\",\n", trainee);
+    if (date) fprintf(f, "  \"date\": \"%s\",\n", date);
+    fputs(after + 1, f);
+    if (keep > 0) fputs("\n  ]\n}\n", f);
+    fclose(f);
+    free(text);
+}
+
+typedef struct class_files {
+    char dir[512], scene[1024], other_scene[1024], expert[1024], ann[1024], bob[1024];
+    char broken[1024], foreign[1024];
+} class_files;
+
+/* A class of the CLI exercise: Ann hands in the expert version, Bob 25 clicks, one file is
+ * cut off mid-way, and one was made on another exercise. */
+static void make_class(class_files *c) {
+    snprintf(c->dir, sizeof c->dir, "%s", test_tmpdir("train-class-cli"));
+    snprintf(c->scene, sizeof c->scene, "%s/crown.json", c->dir);
+    snprintf(c->other_scene, sizeof c->other_scene, "%s/other.json", c->dir);
+    snprintf(c->expert, sizeof c->expert, "%s/expert.json", c->dir);
+    snprintf(c->ann, sizeof c->ann, "%s/ann.smpt.json", c->dir);
+    snprintf(c->bob, sizeof c->bob, "%s/bob.smpt.json", c->dir);
+    snprintf(c->broken, sizeof c->broken, "%s/broken.smpt.json", c->dir);
+    snprintf(c->foreign, sizeof c->foreign, "%s/foreign.smpt.json", c->dir);
+    write_text(c->scene, k_scene);
+    char other[sizeof k_scene + 16];
+    snprintf(other, sizeof other, "%s", k_scene);
+    memcpy(strstr(other, "cli crown"), "cli other", 9); /* another exercise's name */
+    write_text(c->other_scene, other);
+    char *o = NULL, *e = NULL;
+    int rc = run_smpsim(
+        &o, &e,
+        (const char *const[]){"score", c->scene, "--write-expert", c->expert, "--no-expert", NULL});
+    cr_assert_eq(rc, 0, "%s", e);
+    free(o), free(e);
+    rc = run_smpsim(&o, &e,
+                    (const char *const[]){"score", c->other_scene, "--write-expert", c->foreign,
+                                          "--no-expert", NULL});
+    cr_assert_eq(rc, 0, "%s", e);
+    free(o), free(e);
+    session_copy(c->expert, c->ann, "Ann, \\\"A\\\" Smith", "2026-12-04", 0);
+    session_copy(c->expert, c->bob, "Bob", NULL, 25);
+    char *text = slurp(c->expert, NULL);
+    text[strlen(text) / 2] = 0;
+    write_text(c->broken, text);
+    free(text);
+}
+
+static int lines_of(const char *text) {
+    int n = 0;
+    for (const char *p = text; *p; ++p) n += *p == '\n';
+    return n;
+}
+
+Test(training_cli, a_class_is_scored_in_one_table_csv_and_json, .timeout = 240) {
+    class_files c;
+    make_class(&c);
+    char csv[1024];
+    snprintf(csv, sizeof csv, "%s/class.csv", c.dir);
+    char *o = NULL, *e = NULL;
+    int rc = run_smpsim(
+        &o, &e,
+        (const char *const[]){"score", c.scene, c.ann, c.bob, c.broken, "--csv", csv, NULL});
+    /* the broken file is named with its error, the others are scored, and the exit says so */
+    cr_assert_eq(rc, 1, "exit %d\n%s", rc, e);
+    cr_assert_not_null(strstr(e, "broken.smpt.json:"), "%s", e);
+    cr_assert_not_null(strstr(e, "not valid JSON"), "%s", e);
+    cr_assert_not_null(strstr(e, "1 of 3 sessions could not be scored"), "%s", e);
+    cr_assert_not_null(strstr(o, "(expert version)"), "%s", o);
+    cr_assert_eq(strstr(strstr(o, "(expert version)") + 1, "(expert version)"), NULL,
+                 "the expert's row once: %s", o);
+    const char *ann = strstr(o, "Ann, \"A\" Smith"), *bob = strstr(o, "\nBob ");
+    cr_assert(ann && bob, "%s", o);
+    cr_assert_not_null(strstr(o, "not scored: "), "%s", o);
+    /* Ann handed in the expert's work: an A; Bob's 25 clicks fail */
+    cr_assert_not_null(strstr(ann, " A\n"), "%s", ann);
+    cr_assert_not_null(strstr(bob, " F\n"), "%s", bob);
+    free(o), free(e);
+
+    char *text = slurp(csv, NULL);
+    cr_assert_not_null(text, "the CSV was written");
+    cr_assert_eq(lines_of(text), 5, "header, expert and three sessions:\n%s", text);
+    cr_assert_eq(strncmp(text,
+                         "trainee,date,exercise,file,density,spacing,hairline,consistency,merge,"
+                         "contrast,touch_up,overall,grade,error\n",
+                         strlen("trainee,date,exercise,file,density,spacing,hairline,consistency,"
+                                "merge,contrast,touch_up,overall,grade,error\n")),
+                 0, "%s", text);
+    cr_assert_not_null(strstr(text, "\n(expert version),,cli crown,,"), "%s", text);
+    cr_assert_not_null(strstr(text, "\n\"Ann, \"\"A\"\" Smith\",2026-12-04,cli crown,"), "%s",
+                       text);
+    const char *bob_row = strstr(text, "\nBob,,cli crown,");
+    cr_assert_not_null(bob_row, "%s", text);
+    cr_assert_not_null(strstr(bob_row, ",F,\n"), "Bob's row ends with F and no error: %s", text);
+    const char *broken_row = strstr(text, "broken.smpt.json,,,,,,,,,,");
+    cr_assert_not_null(broken_row, "no scores, no grade: %s", text);
+    cr_assert_not_null(strstr(broken_row, "not valid JSON"), "%s", text);
+    free(text);
+
+    rc = run_smpsim(&o, &e, (const char *const[]){"score", c.scene, c.ann, c.bob, "--json", NULL});
+    cr_assert_eq(rc, 0, "%s", e);
+    cJSON *root = cJSON_Parse(o);
+    cr_assert_not_null(root, "%s", o);
+    const cJSON *list = cJSON_GetObjectItem(root, "sessions");
+    cr_assert_eq(cJSON_GetArraySize(list), 2);
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "trainee")->valuestring,
+                     "Ann, \"A\" Smith");
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "date")->valuestring,
+                     "2026-12-04");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "date")));
+    const cJSON *bob_score = cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "score");
+    cr_assert_str_eq(cJSON_GetObjectItem(bob_score, "grade")->valuestring, "F");
+    cr_assert(
+        cJSON_IsNull(cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(bob_score, "items"), "spacing"), "score")),
+        "25 dots are too few to judge spacing");
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "expert"), "grade")->valuestring,
+                     "A");
+    cr_assert_eq(cJSON_GetObjectItem(root, "failed")->valuedouble, 0);
+    cJSON_Delete(root);
+    free(o), free(e);
+}
+
+Test(training_cli, a_class_refuses_other_exercises_and_unwritable_outputs, .timeout = 240) {
+    class_files c;
+    make_class(&c);
+    /* a session of another exercise is reported by name; the rest of the class is scored */
+    char *o = NULL, *e = NULL;
+    int rc = run_smpsim(
+        &o, &e, (const char *const[]){"score", c.scene, c.ann, c.foreign, "--no-expert", NULL});
+    cr_assert_eq(rc, 1, "%s", e);
+    cr_assert_not_null(strstr(e, "foreign.smpt.json: scene.name: made on scene 'cli other', not "
+                                 "on 'cli crown'"),
+                       "%s", e);
+    cr_assert_not_null(strstr(o, "Ann"), "%s", o);
+    free(o), free(e);
+
+    /* a CSV that cannot be written is refused before any scoring, with nothing on stdout */
+    char csv[1200];
+    snprintf(csv, sizeof csv, "%s/ann.smpt.json/class.csv", c.dir); /* under a file */
+    rc = run_smpsim(&o, &e, (const char *const[]){"score", c.scene, c.ann, "--csv", csv, NULL});
+    cr_assert_eq(rc, 2, "%s", e);
+    cr_assert_not_null(strstr(e, "--csv"), "%s", e);
+    cr_assert_str_eq(o, "", "refused before scoring: %s", o);
+    free(o), free(e);
+    rc = run_smpsim(&o, &e, (const char *const[]){"score", c.scene, c.ann, "--csv", c.dir, NULL});
+    cr_assert_eq(rc, 2, "%s", e);
+    cr_assert_not_null(strstr(e, "is a directory"), "%s", e);
+    free(o), free(e);
+
+    /* when no file of the class can be scored, it is bad input: exit 2, nothing on stdout */
+    rc = run_smpsim(
+        &o, &e, (const char *const[]){"score", c.scene, c.broken, c.foreign, "--no-expert", NULL});
+    cr_assert_eq(rc, 2, "%s", e);
+    cr_assert_str_eq(o, "");
+    cr_assert_not_null(strstr(e, "broken.smpt.json"), "%s", e);
+    cr_assert_not_null(strstr(e, "foreign.smpt.json"), "%s", e);
+    free(o), free(e);
+
+    /* one session as an operand is the report --dots gives, with the trainee named */
+    rc = run_smpsim(&o, &e, (const char *const[]){"score", c.scene, c.ann, "--no-expert", NULL});
+    cr_assert_eq(rc, 0, "%s", e);
+    cr_assert_not_null(strstr(o, "trainee Ann, \"A\" Smith, 2026-12-04"), "%s", o);
+    cr_assert_not_null(strstr(o, "density by area"), "%s", o);
+    free(o), free(e);
 }

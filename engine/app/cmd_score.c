@@ -19,25 +19,35 @@ int cmd_score(int argc, char **argv); /* the command table's entry (main.c) */
 
 static const cli_command k_command = {
     .name = "score",
-    .usage = "SCENE --dots FILE [options]",
-    .about = "Scores a training session's dots (saved by the viewer's training mode) against the\n"
-             "exercise of a training scene (its `training` object): density per area against the\n"
-             "target, spacing, hairline, size and depth consistency, merge risk at years 5 and\n"
-             "10, contrast at years 0 and 5 and the touch-up-due year, each with a hint, beside\n"
-             "the expert version of the same exercise. docs/TRAINING.md explains every score.\n",
+    .usage = "SCENE [SESSION...] [options]",
+    .about =
+        "Scores training sessions (saved by the viewer's training mode) against the exercise of\n"
+        "a training scene (its `training` object): density per area against the target,\n"
+        "spacing, hairline, size and depth consistency, merge risk at years 5 and 10, contrast\n"
+        "at years 0 and 5 and the touch-up-due year, each with a hint, a weighted overall and a\n"
+        "grade (A-D, F), beside the expert version of the same exercise. One SESSION (or --dots\n"
+        "FILE) prints its full report; several print one row each, a class, with the expert's\n"
+        "row for reference. docs/TRAINING.md explains every score.\n",
     .footer =
-        "Exit status: 0 scored, 2 bad arguments, scene or dots file (malformed, from another\n"
-        "scene, dots off the head), 1 a file could not be written.\n",
+        "Exit status: 0 every session scored; 1 some sessions could not be scored (each is\n"
+        "named on stderr with its error; the others are still scored and listed) or a file\n"
+        "could not be written; 2 bad arguments, a bad scene, an output that cannot be written,\n"
+        "or no session could be scored (malformed, from another exercise, dots off the head).\n",
 };
 
 typedef struct score_args {
-    const char *dots_path, *expert_out;
+    const char *dots_path, *expert_out, *csv;
     int json, no_expert;
 } score_args;
 
 static const cli_option k_options[] = {
-    CLI_STRING("dots", "FILE", "the training session to score", score_args, dots_path),
+    CLI_STRING("dots", "FILE", "a training session to score (the same as a SESSION operand)",
+               score_args, dots_path),
     CLI_FLAG(0, "json", "print one JSON object instead of the table", score_args, json),
+    CLI_STRING("csv", "FILE",
+               "also write one row per session (and the expert's) as CSV, atomically: trainee, "
+               "date, exercise, file, every item, overall, grade, error",
+               score_args, csv),
     CLI_FLAG(0, "no-expert", "skip the expert version (it costs one blue-noise scatter)",
              score_args, no_expert),
     CLI_STRING("write-expert", "FILE", "also save the expert version as a session file, atomically",
@@ -156,25 +166,42 @@ static smp_status score_set(const smp_scene *s, const exercise *e, const smp_dot
     return st;
 }
 
-static void print_table(const smp_scene *s, const char *dots_path, const smp_score *t,
+static void item_text(char *buf, size_t n, double v) {
+    snprintf(buf, n, isnan(v) ? "-" : "%.0f", v);
+}
+
+/* One session's full report, beside the expert's scores. */
+static void print_table(const smp_scene *s, const char *dots_path,
+                        const smp_training_session *session, const smp_score *t,
                         const smp_score *x) {
     printf("%s: %s\n", s->source, s->name);
-    printf("dots: %s, %zu scored (expert %s)\n\n", dots_path, t->dots, x ? "beside" : "skipped");
-    printf("%-12s %7s %7s  %s\n", "score", "trainee", x ? "expert" : "", "hint");
+    const char *who = smp_training_session_trainee(session),
+               *when = smp_training_session_date(session);
+    printf("dots: %s, %zu scored (expert %s)", dots_path, t->dots, x ? "beside" : "skipped");
+    if (*who || *when) printf("; trainee %s, %s", *who ? who : "-", *when ? when : "undated");
+    printf("\n\n%-12s %7s %7s %6s  %s\n", "score", "trainee", x ? "expert" : "", "weight", "hint");
     for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
         char a[16], b[16] = "";
-        snprintf(a, sizeof a, isnan(t->item[k]) ? "-" : "%.0f", t->item[k]);
-        if (x) snprintf(b, sizeof b, isnan(x->item[k]) ? "-" : "%.0f", x->item[k]);
-        printf("%-12s %7s %7s  %s\n", smp_score_item_name((smp_score_item)k), a, b, t->hint[k]);
+        item_text(a, sizeof a, t->item[k]);
+        if (x) item_text(b, sizeof b, x->item[k]);
+        printf("%-12s %7s %7s %6.0f  %s\n", smp_score_item_name((smp_score_item)k), a, b,
+               smp_score_item_weight((smp_score_item)k), t->hint[k]);
     }
     char b[16] = "";
-    if (x) snprintf(b, sizeof b, "%.0f", x->overall);
-    printf("%-12s %7.0f %7s\n\n", "overall", t->overall, b);
-    printf("density by area (dots placed / target):\n");
-    for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z)
-        if (t->zone[z].target_dots >= 1 || t->zone[z].dots >= 1)
-            printf("  %-13s %7.0f / %7.0f  %+5.0f %%\n", smp_score_zone_name(z), t->zone[z].dots,
-                   t->zone[z].target_dots, isnan(t->zone[z].error) ? 0 : 100 * t->zone[z].error);
+    if (x) snprintf(b, sizeof b, "%.0f %c", x->overall, x->grade);
+    printf("%-12s %5.0f %c %7s", "overall", t->overall, t->grade, b);
+    if (t->capped_by >= 0)
+        printf("         capped at %.0f: %s fails (under %.0f)", SMP_SCORE_GATE_CAP,
+               smp_score_item_name((smp_score_item)t->capped_by), SMP_SCORE_GATE);
+    printf("\n\ndensity by area (dots on the target / target; dots outside it):\n");
+    for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z) {
+        const smp_score_zone *o = &t->zone[z];
+        if (o->target_dots < 1 && o->dots < 1 && o->outside < 1) continue;
+        char err[16] = "";
+        if (!isnan(o->error)) snprintf(err, sizeof err, "%+5.0f %%", 100 * o->error);
+        printf("  %-13s %7.0f / %7.0f  %7s  %7.0f outside\n", smp_score_zone_name(z), o->dots,
+               o->target_dots, err, o->outside);
+    }
     printf("merge risk: %.1f %% at year 5, %.1f %% at year 10; contrast %.0f %% healed, %.0f %% "
            "at year 5; touch-up due at year %.1f\n",
            100 * t->merge_share_5, 100 * t->merge_share_10, 100 * t->contrast_0,
@@ -225,13 +252,65 @@ static smp_status score_expert(const smp_scene *s, const exercise *e, const smp_
     return st;
 }
 
-static int print_json(const smp_scene *s, const char *dots_path, const smp_score *t,
+/* One session of a class: its file, whether it was scored, and its score or error. */
+typedef struct entry {
+    const char *path;
+    smp_training_session *session; /* NULL when it failed to load */
+    int scored;
+    smp_score score;
+    char error[SMP_ERROR_MESSAGE_MAX];
+} entry;
+
+static const char *who_of(const entry *e) {
+    return e->session ? smp_training_session_trainee(e->session) : "";
+}
+static const char *when_of(const entry *e) {
+    return e->session ? smp_training_session_date(e->session) : "";
+}
+
+/* The score object of one session with its file, trainee and date, or its error. */
+static cJSON *entry_json(const entry *e) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "file", e->path);
+    cJSON_AddStringToObject(o, "trainee", who_of(e));
+    if (*when_of(e))
+        cJSON_AddStringToObject(o, "date", when_of(e));
+    else
+        cJSON_AddNullToObject(o, "date");
+    if (e->scored)
+        cJSON_AddItemToObject(o, "score", smp_score_json(&e->score));
+    else
+        cJSON_AddStringToObject(o, "error", e->error);
+    return o;
+}
+
+/* One session: the object of earlier versions, {scene, dots_file, trainee: score, expert},
+ * with the trainee's name and date beside it. Several: {scene, exercise, expert, sessions[]}. */
+static int print_json(const smp_scene *s, const entry *e, int n, int class_view,
                       const smp_score *x) {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "scene", s->name);
-    cJSON_AddStringToObject(root, "dots_file", dots_path);
-    cJSON_AddItemToObject(root, "trainee", smp_score_json(t));
+    if (!class_view) {
+        cJSON_AddStringToObject(root, "dots_file", e[0].path);
+        cJSON_AddStringToObject(root, "trainee_name", who_of(&e[0]));
+        if (*when_of(&e[0]))
+            cJSON_AddStringToObject(root, "date", when_of(&e[0]));
+        else
+            cJSON_AddNullToObject(root, "date");
+        cJSON_AddItemToObject(root, "trainee", smp_score_json(&e[0].score));
+    } else {
+        cJSON_AddStringToObject(root, "source", s->source);
+    }
     cJSON_AddItemToObject(root, "expert", x ? smp_score_json(x) : cJSON_CreateNull());
+    if (class_view) {
+        cJSON *list = cJSON_AddArrayToObject(root, "sessions");
+        int failed = 0;
+        for (int i = 0; i < n; ++i) {
+            cJSON_AddItemToArray(list, entry_json(&e[i]));
+            failed += !e[i].scored;
+        }
+        cJSON_AddNumberToObject(root, "failed", failed);
+    }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text) {
@@ -243,60 +322,246 @@ static int print_json(const smp_scene *s, const char *dots_path, const smp_score
     return CLI_EXIT_OK;
 }
 
-/* Scores the trainee's session (when given) beside the expert version (unless skipped), and
- * writes the expert version when asked. */
-static int score_exercise(const score_args *a, const smp_scene *s, const exercise *e) {
-    smp_error err = {0};
-    smp_training_session *trainee = NULL;
-    smp_dots expert_dots = {0}, only = {0};
-    smp_score ts, xs;
-    int rc = CLI_EXIT_OK, expert = !a->no_expert;
-    if (a->dots_path && smp_training_load(a->dots_path, &e->p.head, s->name, e->fingerprint,
-                                          &trainee, &err) != SMP_OK) {
-        /* a file that is missing or unreadable is the user's input too */
-        if (err.status == SMP_ERR_IO) err.status = SMP_ERR_FORMAT;
-        rc = cli_fail("score", &err);
-    } else if ((expert || a->expert_out) &&
-               (expert_version(s, e, a->expert_out, &expert_dots, &only, &err) != SMP_OK ||
-                (expert && score_expert(s, e, &only, &xs, &err) != SMP_OK))) {
-        rc = cli_fail("score", &err);
-    } else if (trainee) {
-        reference ref =
-            expert ? (reference){xs.contrast_0, xs.hairline_softness_mm} : (reference){0, 0};
-        if (score_set(s, e, smp_training_session_dots(trainee), ref, &ts, &err) != SMP_OK) {
-            smp_error_prefix(&err, "%s", a->dots_path);
-            rc = cli_fail("score", &err);
-        } else if (a->json) {
-            rc = print_json(s, a->dots_path, &ts, expert ? &xs : NULL);
-        } else {
-            print_table(s, a->dots_path, &ts, expert ? &xs : NULL);
+/* A class: one row per session, the expert's first for reference. */
+static void print_class(const smp_scene *s, const entry *e, int n, const smp_score *x) {
+    printf("%s: %s\n\n", s->source, s->name);
+    printf("%-20s %-10s %-24s", "trainee", "date", "file");
+    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k)
+        printf(" %11s", smp_score_item_name((smp_score_item)k));
+    printf(" %7s %5s\n", "overall", "grade");
+    for (int i = -1; i < n; ++i) {
+        const smp_score *sc = i < 0 ? x : e[i].scored ? &e[i].score : NULL;
+        if (i < 0 && !x) continue;
+        const char *who = i < 0 ? "(expert version)" : *who_of(&e[i]) ? who_of(&e[i]) : "-";
+        const char *when = i < 0 ? "" : *when_of(&e[i]) ? when_of(&e[i]) : "-";
+        printf("%-20.20s %-10s %-24.24s", who, when, i < 0 ? "" : e[i].path);
+        if (!sc) {
+            printf(" not scored: %s\n", e[i].error);
+            continue;
         }
+        for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
+            char a[16];
+            item_text(a, sizeof a, sc->item[k]);
+            printf(" %11s", a);
+        }
+        printf(" %7.0f %5c\n", sc->overall, sc->grade);
     }
+}
+
+/* A CSV field as RFC 4180 writes it: quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *f, const char *text, int last) {
+    if (strpbrk(text, ",\"\r\n")) {
+        fputc('"', f);
+        for (const char *c = text; *c; ++c) {
+            if (*c == '"') fputc('"', f);
+            fputc(*c, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(text, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
+static void csv_row(FILE *f, const char *who, const char *when, const char *exercise_name,
+                    const char *file, const smp_score *sc, const char *error) {
+    csv_field(f, who, 0);
+    csv_field(f, when, 0);
+    csv_field(f, exercise_name, 0);
+    csv_field(f, file, 0);
+    char num[32];
+    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k) {
+        num[0] = 0;
+        if (sc && !isnan(sc->item[k])) snprintf(num, sizeof num, "%.1f", sc->item[k]);
+        csv_field(f, num, 0);
+    }
+    num[0] = 0;
+    if (sc) snprintf(num, sizeof num, "%.1f", sc->overall);
+    csv_field(f, num, 0);
+    char grade[2] = {sc ? sc->grade : 0, 0};
+    csv_field(f, grade, 0);
+    csv_field(f, error ? error : "", 1);
+}
+
+/* The class as CSV at path, atomically: the header, the expert's row, a row per session. */
+static smp_status write_csv(const char *path, const smp_scene *s, const entry *e, int n,
+                            const smp_score *x, smp_error *err) {
+    smp_atomic_file f;
+    smp_status st = smp_atomic_file_open(&f, path, err);
+    if (st != SMP_OK) return st;
+    fputs("trainee,date,exercise,file", f.stream);
+    for (int k = 0; k < SMP_SCORE_ITEM_COUNT; ++k)
+        fprintf(f.stream, ",%s", smp_score_item_name((smp_score_item)k));
+    fputs(",overall,grade,error\n", f.stream);
+    if (x) csv_row(f.stream, "(expert version)", "", s->name, "", x, NULL);
+    for (int i = 0; i < n; ++i)
+        csv_row(f.stream, who_of(&e[i]), when_of(&e[i]), s->name, e[i].path,
+                e[i].scored ? &e[i].score : NULL, e[i].scored ? NULL : e[i].error);
+    if (ferror(f.stream)) {
+        smp_atomic_file_abort(&f);
+        return smp_error_set(err, SMP_ERR_IO, "%s: write failed", path);
+    }
+    return smp_atomic_file_commit(&f, err);
+}
+
+/* Loads and scores one session; a failure is kept in the entry (and named on stderr), so the
+ * others are still scored. */
+static void score_entry(const smp_scene *s, const exercise *ex, reference ref, entry *e) {
+    smp_error err = {0};
+    if (smp_training_load(e->path, &ex->p.head, s->name, ex->fingerprint, &e->session, &err) ==
+            SMP_OK &&
+        score_set(s, ex, smp_training_session_dots(e->session), ref, &e->score, &err) == SMP_OK) {
+        e->scored = 1;
+        return;
+    }
+    /* the loader names the file; the scorer does not */
+    if (strncmp(err.message, e->path, strlen(e->path)) != 0) smp_error_prefix(&err, "%s", e->path);
+    snprintf(e->error, sizeof e->error, "%s", err.message);
+    fprintf(stderr, "smpsim score: %s\n", err.message);
+}
+
+/* Scores every session (when any) beside the expert version (unless skipped), writes the
+ * expert version and the CSV when asked, and prints the report. */
+static int score_exercise(const score_args *a, const smp_scene *s, const exercise *ex,
+                          const char **paths, int n) {
+    smp_error err = {0};
+    smp_dots expert_dots = {0}, only = {0};
+    smp_score xs;
+    int rc = CLI_EXIT_OK, expert = !a->no_expert;
+    entry *e = calloc((size_t)(n ? n : 1), sizeof *e);
+    if (!e) {
+        fprintf(stderr, "smpsim score: out of memory\n");
+        return CLI_EXIT_FAILURE;
+    }
+    if ((expert || a->expert_out) &&
+        (expert_version(s, ex, a->expert_out, &expert_dots, &only, &err) != SMP_OK ||
+         (expert && score_expert(s, ex, &only, &xs, &err) != SMP_OK))) {
+        rc = cli_fail("score", &err);
+        goto done;
+    }
+    reference ref =
+        expert ? (reference){xs.contrast_0, xs.hairline_softness_mm} : (reference){0, 0};
+    int scored = 0;
+    for (int i = 0; i < n; ++i) {
+        e[i].path = paths[i];
+        score_entry(s, ex, ref, &e[i]);
+        scored += e[i].scored;
+    }
+    if (n == 0) goto done;
+    if (scored == 0) { /* nothing to report: every file was bad input */
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    int class_view = n > 1;
+    if (a->json)
+        rc = print_json(s, e, n, class_view, expert ? &xs : NULL);
+    else if (class_view)
+        print_class(s, e, n, expert ? &xs : NULL);
+    else
+        print_table(s, e[0].path, e[0].session, &e[0].score, expert ? &xs : NULL);
+    if (a->csv && write_csv(a->csv, s, e, n, expert ? &xs : NULL, &err) != SMP_OK) {
+        cli_fail("score", &err);
+        rc = CLI_EXIT_FAILURE; /* checked writable before scoring: the disk failed since */
+    }
+    if (rc == CLI_EXIT_OK && scored < n) rc = CLI_EXIT_FAILURE;
+    if (scored < n)
+        fprintf(stderr, "smpsim score: %d of %d sessions could not be scored\n", n - scored, n);
+done:
+    for (int i = 0; i < n; ++i) smp_training_session_destroy(e[i].session);
+    free(e);
     smp_dots_free(&expert_dots);
-    smp_training_session_destroy(trainee);
     return rc;
+}
+
+/* The option rows that take a value, by name ("--set"); NULL if name takes none here. */
+static const cli_option *valued_row(const char *name, size_t len) {
+    const cli_option *tables[2] = {k_options, smp_scene_arg_options};
+    for (int t = 0; t < 2; ++t)
+        for (const cli_option *o = tables[t]; o->kind != CLI_END; ++o)
+            if (o->kind != CLI_OPERAND && o->name && strlen(o->name) == len &&
+                strncmp(o->name, name, len) == 0)
+                return o->arg ? o : NULL;
+    return NULL;
+}
+
+/* Splits argv: the first operand (SCENE) stays for the option parser, which takes one; the
+ * operands after it are the sessions. An option's separate value ("--set X") is not an
+ * operand; after "--" every argument is. */
+static int split_sessions(int argc, char **argv, char **kept, int *nkept, const char **sessions) {
+    int n = 0, k = 0, operands = 0, end = 0;
+    kept[k++] = argv[0];
+    for (int i = 1; i < argc; ++i) {
+        const char *t = argv[i];
+        int is_operand = end || t[0] != '-' || t[1] == 0;
+        if (!end && strcmp(t, "--") == 0) {
+            end = 1;
+            kept[k++] = argv[i];
+            continue;
+        }
+        if (!is_operand) {
+            kept[k++] = argv[i];
+            /* "--name VALUE": the value goes with it */
+            if (t[1] == '-' && !strchr(t, '=') && valued_row(t + 2, strlen(t + 2)) && i + 1 < argc)
+                kept[k++] = argv[++i];
+            continue;
+        }
+        if (operands++ == 0)
+            kept[k++] = argv[i];
+        else
+            sessions[n++] = t;
+    }
+    *nkept = k;
+    return n;
 }
 
 int cmd_score(int argc, char **argv) {
     smp_scene_args scene = {0};
     score_args a = {0};
+    char **kept = malloc(sizeof *kept * (size_t)(argc + 1));
+    const char **paths = malloc(sizeof *paths * (size_t)(argc + 1));
+    if (!kept || !paths) {
+        free(kept);
+        free(paths);
+        fprintf(stderr, "smpsim score: out of memory\n");
+        return CLI_EXIT_FAILURE;
+    }
+    int nkept = 0, n = split_sessions(argc, argv, kept, &nkept, paths);
+    kept[nkept] = NULL;
     const cli_group groups[] = {{k_options, &a}, {smp_scene_arg_options, &scene}};
-    int rc = cli_parse(&k_command, groups, 2, argc, argv);
-    if (rc != CLI_PARSED) return rc;
-    if (!scene.path) return cli_usage_error("score", "a training SCENE is required");
-    if (!a.dots_path && !a.expert_out)
-        return cli_usage_error("score", "--dots FILE is required (or --write-expert FILE)");
+    int rc = cli_parse(&k_command, groups, 2, nkept, kept);
+    if (rc != CLI_PARSED) goto out;
+    if (a.dots_path) paths[n++] = a.dots_path;
+    rc = CLI_EXIT_USAGE;
     smp_error err = {0};
     char target[SMP_PATH_MAX];
-    if (a.expert_out && smp_output_path_check(a.expert_out, target, sizeof target, &err))
-        return cli_usage_error("score", "--write-expert: %s", err.message);
+    if (!scene.path) {
+        rc = cli_usage_error("score", "a training SCENE is required");
+        goto out;
+    }
+    if (n == 0 && !a.expert_out) {
+        rc = cli_usage_error("score", "a SESSION file is required (or --dots FILE, or "
+                                      "--write-expert FILE)");
+        goto out;
+    }
+    if (a.expert_out && smp_output_path_check(a.expert_out, target, sizeof target, &err)) {
+        rc = cli_usage_error("score", "--write-expert: %s", err.message);
+        goto out;
+    }
+    /* an output that cannot be written is refused before any scoring */
+    if (a.csv && smp_check_output_file(a.csv, &err)) {
+        rc = cli_usage_error("score", "--csv: %s", err.message);
+        goto out;
+    }
     smp_scene s;
-    if ((rc = smp_scene_args_load("score", &scene, &s))) return rc;
+    if ((rc = smp_scene_args_load("score", &scene, &s))) goto out;
     exercise e;
     if (build_exercise(&s, &e, &err) != SMP_OK)
         rc = cli_fail("score", &err);
     else
-        rc = score_exercise(&a, &s, &e);
+        rc = score_exercise(&a, &s, &e, paths, n);
     exercise_free(&e);
+out:
+    free(kept);
+    free(paths);
     return rc;
 }

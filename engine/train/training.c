@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "smp/fsio.h"
 #include "smp/json_strict.h"
@@ -290,6 +291,8 @@ smp_status smp_training_expert(const smp_mesh *head, const float *target, const 
 
 struct smp_training_session {
     char scene[SMP_TRAINING_NAME_MAX];
+    char trainee[SMP_TRAINING_TRAINEE_MAX]; /* "" = not given */
+    char date[SMP_TRAINING_DATE_MAX];       /* YYYY-MM-DD, or "" */
     uint64_t fingerprint, seed;
     int tool_count;
     smp_training_tool tools[SMP_TRAINING_MAX_TOOLS];
@@ -414,6 +417,59 @@ const smp_training_tool *smp_training_session_tool(const smp_training_session *s
 }
 int smp_training_session_tool_count(const smp_training_session *s) { return s->tool_count; }
 const char *smp_training_session_scene(const smp_training_session *s) { return s->scene; }
+const char *smp_training_session_trainee(const smp_training_session *s) { return s->trainee; }
+const char *smp_training_session_date(const smp_training_session *s) { return s->date; }
+
+/* Text a person typed: under SMP_TRAINING_TRAINEE_MAX bytes, no control characters. */
+static int trainee_ok(const char *name) {
+    size_t n = strlen(name);
+    if (n >= SMP_TRAINING_TRAINEE_MAX) return 0;
+    for (size_t i = 0; i < n; ++i)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) return 0;
+    return 1;
+}
+
+/* A calendar date as ISO 8601 writes it: YYYY-MM-DD, the day within its month. */
+static int date_ok(const char *d) {
+    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-') return 0;
+    for (int i = 0; i < 10; ++i)
+        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9')) return 0;
+    int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
+    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || day < 1 || day > days[m - 1]) return 0;
+    if (m == 2 && day == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) return 0;
+    return 1;
+}
+
+smp_status smp_training_session_set_trainee(smp_training_session *s, const char *name,
+                                            smp_error *err) {
+    if (!name) name = "";
+    if (!trainee_ok(name))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "trainee: expected a name of at most %d bytes without control "
+                             "characters",
+                             SMP_TRAINING_TRAINEE_MAX - 1);
+    snprintf(s->trainee, sizeof s->trainee, "%s", name);
+    return SMP_OK;
+}
+
+smp_status smp_training_session_set_date(smp_training_session *s, const char *date,
+                                         smp_error *err) {
+    if (!date) date = "";
+    if (*date && !date_ok(date))
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "date: '%.40s': expected an ISO 8601 date, YYYY-MM-DD", date);
+    snprintf(s->date, sizeof s->date, "%s", date);
+    return SMP_OK;
+}
+
+void smp_training_date_today(char out[SMP_TRAINING_DATE_MAX]) {
+    time_t now = time(NULL);
+    struct tm tm_now;
+    if (now == (time_t)-1 || !localtime_r(&now, &tm_now) ||
+        strftime(out, SMP_TRAINING_DATE_MAX, "%Y-%m-%d", &tm_now) != 10)
+        out[0] = 0;
+}
 uint64_t smp_training_session_fingerprint(const smp_training_session *s) { return s->fingerprint; }
 uint64_t smp_training_session_seed(const smp_training_session *s) { return s->seed; }
 
@@ -455,6 +511,12 @@ smp_status smp_training_save(const smp_training_session *s, const char *path, sm
     print_json_string(o, s->scene);
     fprintf(o, ", \"fingerprint\": \"%016" PRIx64 "\"},\n  \"seed\": \"%016" PRIx64 "\",\n",
             s->fingerprint, s->seed);
+    if (s->trainee[0]) {
+        fprintf(o, "  \"trainee\": ");
+        print_json_string(o, s->trainee);
+        fprintf(o, ",\n");
+    }
+    if (s->date[0]) fprintf(o, "  \"date\": \"%s\",\n", s->date);
     fprintf(o, "  \"tools\": [");
     for (int i = 0; i < s->tool_count; ++i) {
         const smp_training_tool *t = &s->tools[i];
@@ -678,6 +740,24 @@ static smp_status load_punctures(const char *path, const cJSON *root, const smp_
     return SMP_OK;
 }
 
+/* The trainee's name and the date, when the file gives them (older files do not). */
+static smp_status load_class(const char *path, const cJSON *root, smp_training_session *s,
+                             smp_error *err) {
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "trainee");
+    if (name && !(cJSON_IsString(name) && trainee_ok(name->valuestring)))
+        return smp_error_set(err, SMP_ERR_FORMAT,
+                             "%s: trainee: expected text of at most %d bytes without control "
+                             "characters",
+                             path, SMP_TRAINING_TRAINEE_MAX - 1);
+    if (name) snprintf(s->trainee, sizeof s->trainee, "%s", name->valuestring);
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date");
+    if (date && !(cJSON_IsString(date) && date_ok(date->valuestring)))
+        return smp_error_set(err, SMP_ERR_FORMAT,
+                             "%s: date: expected an ISO 8601 date as text, \"YYYY-MM-DD\"", path);
+    if (date) snprintf(s->date, sizeof s->date, "%s", date->valuestring);
+    return SMP_OK;
+}
+
 static smp_status load_tree(const char *path, const cJSON *root, const smp_mesh *head,
                             const char *expect_scene, uint64_t expect_fingerprint,
                             smp_training_session **out, smp_error *err) {
@@ -688,8 +768,9 @@ static smp_status load_tree(const char *path, const cJSON *root, const smp_mesh 
     if (st != SMP_OK) return st;
     smp_training_session *s = NULL;
     if ((st = smp_training_session_create(name, print, seed, &s, err)) != SMP_OK) return st;
-    if ((st = load_tools(path, root, s, err)) == SMP_OK)
-        st = load_punctures(path, root, head, s, err);
+    st = load_class(path, root, s, err);
+    if (st == SMP_OK) st = load_tools(path, root, s, err);
+    if (st == SMP_OK) st = load_punctures(path, root, head, s, err);
     if (st != SMP_OK) {
         smp_training_session_destroy(s);
         return st;

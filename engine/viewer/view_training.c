@@ -382,8 +382,12 @@ smp_status view_training_redo(view_training *t, int *redone, smp_error *err) {
 
 /* --- files ---------------------------------------------------------------------------- */
 
+/* A save is dated today (the session keeps the trainee's name it was given or loaded with). */
 smp_status view_training_save(const view_training *t, const char *path, smp_error *err) {
-    return smp_training_save(t->session, path, err);
+    char today[SMP_TRAINING_DATE_MAX];
+    smp_training_date_today(today);
+    smp_status st = smp_training_session_set_date(t->session, today, err);
+    return st != SMP_OK ? st : smp_training_save(t->session, path, err);
 }
 
 smp_status view_training_load(view_training *t, const char *path, smp_error *err) {

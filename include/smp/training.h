@@ -53,6 +53,8 @@ enum {
     SMP_TRAINING_MAX_TOOLS = 64, /* distinct tool settings one session may use */
     SMP_TRAINING_NAME_MAX = 512,
     SMP_TRAINING_MAX_PUNCTURES = 10000000,
+    SMP_TRAINING_TRAINEE_MAX = 129, /* a trainee's name: up to 128 bytes, and the NUL */
+    SMP_TRAINING_DATE_MAX = 11,     /* "YYYY-MM-DD" and the NUL */
 };
 
 /* The machine and hand. Zero fields take the defaults. */
@@ -158,6 +160,19 @@ int smp_training_session_tool_count(const smp_training_session *s);
 const char *smp_training_session_scene(const smp_training_session *s);
 uint64_t smp_training_session_fingerprint(const smp_training_session *s);
 uint64_t smp_training_session_seed(const smp_training_session *s);
+
+/* Who did the work and when, for a class: the trainee's name (UTF-8 text under
+ * SMP_TRAINING_TRAINEE_MAX bytes, no control characters) and the date as ISO 8601 writes it
+ * ("2026-12-04"). Both are "" until set; "" or NULL clears. The file holds them only when set,
+ * and files without them load. The error names what was expected. */
+smp_status smp_training_session_set_trainee(smp_training_session *s, const char *name,
+                                            smp_error *err);
+smp_status smp_training_session_set_date(smp_training_session *s, const char *date, smp_error *err);
+const char *smp_training_session_trainee(const smp_training_session *s);
+const char *smp_training_session_date(const smp_training_session *s);
+
+/* Today's local date, "YYYY-MM-DD" ("" if the clock cannot be read): what a save stamps. */
+void smp_training_date_today(char out[SMP_TRAINING_DATE_MAX]);
 
 /* Replay: how many punctures had been placed by t_ms (those with time ≤ t_ms; draw dots
  * [0, that count)). O(log n). */
