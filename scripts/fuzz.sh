@@ -3,20 +3,22 @@
 #   scene  the scene parser and its strict JSON check (tests/fuzz/fuzz_scene.c)
 #   mesh   the checks made on a mesh file before the importer reads it: PLY, OFF and STL
 #          headers, glTF and GLB JSON, COLLADA text (tests/fuzz/fuzz_mesh_precheck.c)
+#   session  the training session loader, each loaded session saved and loaded again
+#          (tests/fuzz/fuzz_session.c; it needs the scatter core, so the engine stages it
+#          links are built with clang by CMake in build-fuzz/cmake, SMP_FUZZ=ON)
 #   scripts/fuzz.sh [SECONDS] [TARGET...]       (default: 60 s each, every target)
 # Builds build-fuzz/fuzz_TARGET with clang, starts from tests/fuzz/corpus[-TARGET] (the seed
 # inputs and every input that ever failed, kept in git) and grows a working corpus in
 # build-fuzz/corpus-TARGET. A crash, leak, sanitizer report or broken property stops it with a
 # non-zero exit and leaves the input in build-fuzz/; copy it into the target's corpus so every
-# normal test run replays it (test_fuzz_replay, test_fuzz_replay_mesh). The session loader is
-# replayed from tests/fuzz/corpus-session in every test run (test_fuzz_replay_session); it
-# needs the scatter core, which this script does not build with clang.
+# normal test run replays it (test_fuzz_replay, test_fuzz_replay_mesh,
+# test_fuzz_replay_session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scene mesh)
+[ ${#targets[@]} -gt 0 ] || targets=(scene mesh session)
 out=build-fuzz
 mkdir -p "$out/generated"
 cc=$(command -v clang || command -v clang-14 || true)
@@ -39,7 +41,16 @@ for target in "${targets[@]}"; do
       "$cc" "${flags[@]}" -D_DEFAULT_SOURCE -Iengine/head engine/head/mesh_precheck.c \
             "${base[@]}" tests/fuzz/fuzz_mesh_precheck.c -lcjson -lm -o "$out/fuzz_mesh"
       corpus=tests/fuzz/corpus-mesh max_len=16384 ;;
-    *) echo "fuzz: unknown target '$target' (scene, mesh)" >&2; exit 2 ;;
+    session)
+      cmake -S . -B "$out/cmake" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$cc" \
+            -DCMAKE_CXX_COMPILER="${cc/clang/clang++}" -DSMP_FUZZ=ON -DSMP_BUILD_TESTS=OFF \
+            -DSMP_WITH_VIEWER=OFF -DSMP_WITH_ASSIMP=OFF -DSMP_WERROR=OFF \
+            "-DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+            >/dev/null
+      cmake --build "$out/cmake" --target fuzz_session -j "$(nproc)" >/dev/null
+      cp "$out/cmake/fuzz_session" "$out/fuzz_session"
+      corpus=tests/fuzz/corpus-session max_len=8192 ;;
+    *) echo "fuzz: unknown target '$target' (scene, mesh, session)" >&2; exit 2 ;;
   esac
   mkdir -p "$out/corpus-$target"
   echo "fuzz: $target for ${seconds}s"

@@ -31,8 +31,9 @@ PACKAGES=(
   fonts-dejavu-core libfreetype-dev libfontconfig-dev
   # the consultation report (PDF), and reading its pages back in the tests
   libcairo2-dev poppler-utils
-  # fuzzing the scene parser (clang's libFuzzer)
-  clang libclang-rt-14-dev
+  # fuzzing the parsers (clang's libFuzzer; the session target builds the engine with clang,
+  # whose OpenMP is libomp)
+  clang libclang-rt-14-dev libomp-dev
 )
 # CI only: scripts/check-portable.sh builds the engine core for 64-bit ARM and runs it
 CI_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
