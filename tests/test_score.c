@@ -307,6 +307,34 @@ Test(score, half_the_density_reads_half_the_target_in_number_map_and_hint) {
     smp_dots_free(&dots);
 }
 
+/* The hint names the worst sparse and the worst dense zone together: blue noise at half the
+ * target at the front and 1.3 times it on top. */
+Test(score, the_density_hint_names_the_worst_sparse_and_dense_zones) {
+    float *front = malloc(sizeof(float) * head.vertex_count);
+    float *laid = malloc(sizeof(float) * head.vertex_count);
+    front_target(front, 6);
+    for (uint32_t v = 0; v < head.vertex_count; ++v) {
+        int z = smp_score_zone_of(head.positions + 3 * (size_t)v);
+        laid[v] = front[v] * (z == 3 ? 0.5f : z == 0 ? 1.3f : 1.0f);
+    }
+    smp_dots dots = {0};
+    blue_dots(laid, 7, &dots);
+    smp_score_ctx *ctx = make_ctx(front, 0);
+    smp_score s;
+    score_of(ctx, &dots, &s);
+    const char *h = s.hint[SMP_SCORE_DENSITY];
+    const char *sparse = strstr(h, "front "), *dense = strstr(h, "; top ");
+    cr_assert(sparse && dense && sparse < dense, "%s", h);
+    cr_assert_not_null(strstr(sparse, "% too sparse"), "%s", h);
+    cr_assert_not_null(strstr(dense, "% too dense"), "%s", h);
+    cr_assert_float_eq(s.zone[3].error, -0.5, 0.08, "front %g", s.zone[3].error);
+    cr_assert_float_eq(s.zone[0].error, 0.3, 0.08, "top %g", s.zone[0].error);
+    smp_score_destroy(ctx);
+    smp_dots_free(&dots);
+    free(front);
+    free(laid);
+}
+
 Test(score, scoring_is_deterministic_to_the_bit) {
     smp_dots dots = {0};
     blue_dots(target, 4, &dots);

@@ -694,6 +694,17 @@ Test(training_cli, every_training_scene_grades_its_expert_version_highly, .timeo
         const cJSON *tr = cJSON_GetObjectItem(root, "trainee");
         double overall = cJSON_GetObjectItem(tr, "overall")->valuedouble;
         cr_assert_gt(overall, 85.0, "%s: the expert version scores %g", scenes[i], overall);
+        const char *grade = cJSON_GetObjectItem(tr, "grade")->valuestring;
+        cr_assert(grade[0] == 'A' || grade[0] == 'B', "%s: grade %s", scenes[i], grade);
+        if (i == 0) { /* the crown patch: its target lies in the table's top and crown only */
+            const cJSON *zones = cJSON_GetObjectItem(cJSON_GetObjectItem(tr, "density"), "zones");
+            for (const cJSON *z = zones->child; z; z = z->next) {
+                const char *name = cJSON_GetObjectItem(z, "zone")->valuestring;
+                double want = cJSON_GetObjectItem(z, "target_dots")->valuedouble;
+                if (strcmp(name, "top") != 0 && strcmp(name, "crown") != 0)
+                    cr_assert_lt(want, 1.0, "exercise 1 asks for %g dots at the %s", want, name);
+            }
+        }
         cr_assert_gt(cJSON_GetObjectItem(tr, "dots")->valuedouble, 500, "%s", scenes[i]);
         cJSON_Delete(root);
         free(o), free(e);
