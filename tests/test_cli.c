@@ -422,3 +422,29 @@ Test(cli, check_reads_the_mesh_unless_told_not_to) {
     cr_assert_eq(RUN("check", "-q", "--no-mesh", "--set", set_loop), 0, "%s", err);
     cr_assert_eq(RUN("check", "-q"), 0, "the default scene's head: %s", err);
 }
+
+/* Under a memory limit the OpenGL driver cannot even be loaded, and the framebuffer cannot be
+ * allocated: each says out of memory, not "no OpenGL context" or "framebuffer incomplete". */
+Test(cli, a_render_short_of_memory_says_so) {
+#if defined(__SANITIZE_ADDRESS__)
+    cr_skip_test("AddressSanitizer reserves more address space than the limits tested");
+#else
+    const char *dir = test_tmpdir("oom");
+    static const char *const limits_kib[] = {"200000", "700000"};
+    for (int i = 0; i < 2; ++i) {
+        char script[512];
+        snprintf(script, sizeof script,
+                 "ulimit -v %s && exec \"$0\" render --view front --years healed --out '%s'",
+                 limits_kib[i], dir);
+        const char *argv[] = {"sh", "-c", script, SMPSIM_EXE, NULL};
+        char *so = NULL, *se = NULL;
+        int rc = run_command(&so, &se, argv);
+        /* the limit may be met anywhere: reading the head, the driver or the framebuffer */
+        cr_assert_neq(rc, 0, "%s KiB: the render succeeded", limits_kib[i]);
+        cr_assert_lt(rc, 128, "%s KiB: killed by signal %d\n%s", limits_kib[i], rc - 128, se);
+        cr_assert_not_null(strstr(se, "out of memory"), "%s KiB: %s", limits_kib[i], se);
+        free(so);
+        free(se);
+    }
+#endif
+}

@@ -19,6 +19,12 @@
  * used: the 1-byte arrays of a million dots are 1 MB, and on small pages took 30 ms. */
 enum { SMALL_ALIGN = 64, HUGE_PAGE = 2 << 20, HUGE_FROM = 512 << 10 };
 
+int smp_memory_short(size_t mib) {
+    void *p = malloc(mib << 20);
+    free(p);
+    return p == NULL;
+}
+
 void *smp_big_alloc(size_t bytes) {
     size_t align = bytes >= HUGE_FROM ? HUGE_PAGE : SMALL_ALIGN;
     if (bytes > SIZE_MAX - align) return NULL;

@@ -1,3 +1,4 @@
+#include "smp/bigalloc.h"
 #include "smp/gl_context.h"
 
 #include <SDL.h>
@@ -222,6 +223,11 @@ static smp_status create_backend(smp_gl_context *ctx, const smp_gl_context_desc 
     return s;
 }
 
+/* Under an address-space limit the driver's libraries cannot even be mapped, and each backend
+ * reports its own symptom ("not found", "no display"): a modest allocation failing too says
+ * what the cause is. */
+enum { MEMORY_PROBE_MIB = 256 };
+
 smp_status smp_gl_context_create(const smp_gl_context_desc *desc, smp_gl_context **out,
                                  smp_error *err) {
     static const smp_gl_context_desc defaults = {0};
@@ -245,7 +251,13 @@ smp_status smp_gl_context_create(const smp_gl_context_desc *desc, smp_gl_context
         s = create_backend(ctx, desc, SMP_GL_EGL, &egl_err);
         if (s != SMP_OK) {
             s = create_backend(ctx, desc, SMP_GL_SDL_OFFSCREEN, &sdl_err);
-            if (s != SMP_OK)
+            if (s != SMP_OK && smp_memory_short(MEMORY_PROBE_MIB))
+                s = smp_error_set(err, SMP_ERR_NOMEM,
+                                  "out of memory: no OpenGL context could be made, and an "
+                                  "allocation of %d MiB fails too (a memory limit such as ulimit "
+                                  "-v?); EGL: %s; SDL: %s",
+                                  MEMORY_PROBE_MIB, egl_err.message, sdl_err.message);
+            else if (s != SMP_OK)
                 smp_error_set(err, s, "no headless OpenGL 3.3 context: %s; %s", egl_err.message,
                               sdl_err.message);
         }

@@ -1,3 +1,4 @@
+#include "smp/bigalloc.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,9 +19,16 @@ void smp_gl_target_destroy(smp_gl_target *t) {
 
 static smp_status check_complete(const char *what, smp_error *err) {
     GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
-    if (status != GL_FRAMEBUFFER_COMPLETE)
-        return smp_error_set(err, SMP_ERR_GL, "%s framebuffer incomplete (0x%04x)", what,
-                             (unsigned)status);
+    if (status == GL_FRAMEBUFFER_COMPLETE) return SMP_OK;
+    /* a driver that could not allocate the attachments says only "incomplete" */
+    if (smp_memory_short(64))
+        return smp_error_set(err, SMP_ERR_NOMEM,
+                             "out of memory: the %s framebuffer could not be allocated (0x%04x), "
+                             "and an allocation of 64 MiB fails too (a memory limit such as "
+                             "ulimit -v?)",
+                             what, (unsigned)status);
+    return smp_error_set(err, SMP_ERR_GL, "%s framebuffer incomplete (0x%04x)", what,
+                         (unsigned)status);
     return SMP_OK;
 }
 

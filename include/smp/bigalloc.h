@@ -12,4 +12,11 @@ void *smp_big_alloc(size_t bytes);
  * contents; never shrinks, grows by at least half. 0 when out of memory (*p unchanged). */
 int smp_big_reserve(void **p, size_t *cap, size_t n, size_t elem);
 
+/* 1 when an allocation of mib MiB fails now (it is freed at once). A library that fails
+ * without saying why (an OpenGL driver that cannot map itself, a framebuffer the driver could
+ * not allocate) fails this way under a memory limit such as ulimit -v: callers use it to say
+ * "out of memory" rather than blame the library. Says nothing under overcommit without a
+ * limit, where allocations succeed until pages are touched. */
+int smp_memory_short(size_t mib);
+
 #endif
