@@ -442,6 +442,8 @@ static int run_viewer(viewer *v, long frames, const char *screenshot, view_scrip
             rc = cli_fail("view", &err);
             break;
         }
+        if (v->head_landed) view_landmarks_adopted(v);
+        v->head_landed = 0;
         view_train_frame(v);
         view_scenario_frame(v);
         view_report_poll(v, 0);

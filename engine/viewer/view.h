@@ -251,6 +251,7 @@ typedef struct viewer {
     int landmark_placing; /* the landmark the next click on the head places, or -1 */
     int landmarks_open;   /* drawn over the head */
     int landmarks_asked;  /* the window asked for guessed landmarks to be clicked */
+    int head_landed;      /* a build brought a new head: its landmarks are still to be seen */
     float landmark_button[SMP_LM_COUNT][4]; /* each one's Place button, as widget_rect */
     float landmark_at[SMP_LM_COUNT][3];     /* drawn at x, y (drawable pixels); [2] 1 if seen */
     double launch_ms, first_frame_ms;       /* launch to the first frame on screen */

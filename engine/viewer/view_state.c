@@ -466,7 +466,7 @@ smp_status view_poll_build(viewer *v, smp_error *err) {
                 v->reframe = 0;
             }
             view_update_plot(v);
-            if (!same_head) view_landmarks_adopted(v);
+            v->head_landed |= !same_head; /* its landmarks are looked at by the loop */
         }
     }
     smp_pipeline_free(&b->p);
