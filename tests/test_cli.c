@@ -34,9 +34,89 @@ Test(cli, help_lists_every_command) {
         cr_assert_not_null(strstr(out, commands[i]), "%s", commands[i]);
 }
 
-Test(cli, version_prints_the_project_version) {
+/* --version says what the program is and how it was built, the same for every command. */
+Test(cli, version_prints_the_build) {
+    cr_assert_eq(RUN("--version"), 0, "%s", err);
+    cr_assert_eq(strncmp(out, "smpsim " SMP_VERSION_STRING "\n", strlen(SMP_VERSION_STRING) + 8), 0,
+                 "%s", out);
+    cr_assert_not_null(strstr(out, "build type: " SMP_BUILD_TYPE "\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "compiler:   " SMP_BUILD_COMPILER "\n"), "%s", out);
+    const char *keys[] = {"flags:", "simd:       built scalar", "gl:         egl",
+                          "assimp:", "viewer:"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; ++i)
+        cr_assert_not_null(strstr(out, keys[i]), "%s in %s", keys[i], out);
+    /* the commit: hexadecimal in a git checkout (this one), "unknown" outside */
+    const char *c = strstr(out, "commit:     ");
+    cr_assert_not_null(c, "%s", out);
+    c += strlen("commit:     ");
+    size_t hex = strspn(c, "0123456789abcdef");
+    char git_dir[1100];
+    snprintf(git_dir, sizeof git_dir, "%s/.git", SMP_SOURCE_DIR);
+    if (file_exists(git_dir))
+        cr_assert(hex >= 7 && c[hex] == '\n', "%s", out);
+    else
+        cr_assert(hex >= 7 || strncmp(c, "unknown\n", 8) == 0, "%s", out);
+}
+
+/* Every command, and every benchmark, takes -q, -v and --version (-V) from one shared table:
+ * --version prints the same build text, -q and -v are read (together they are refused, which
+ * shows both were taken), and --help lists them. */
+Test(cli, every_command_takes_quiet_verbose_and_version) {
     cr_assert_eq(RUN("--version"), 0);
-    cr_assert_str_eq(out, "smpsim " SMP_VERSION_STRING "\n");
+    char *top = out;
+    out = NULL;
+    release();
+    const char *commands[][2] = {{"view", NULL},    {"render", NULL},     {"report", NULL},
+                                 {"scatter", NULL}, {"bench", NULL},      {"bench", "render"},
+                                 {"bench", "age"},  {"bench", "scatter"}, {"check", NULL},
+                                 {"score", NULL},   {"measure", NULL}};
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; ++i) {
+        const char *c = commands[i][0], *b = commands[i][1];
+        const char *const version[] = {c, b ? b : "--version", b ? "--version" : NULL, NULL};
+        cr_assert_eq(run_smpsim(&out, &err, version), 0, "%s %s --version: %s", c, b ? b : "", err);
+        cr_assert_str_eq(out, top, "%s %s --version", c, b ? b : "");
+        release();
+        const char *const short_v[] = {c, b ? b : "-V", b ? "-V" : NULL, NULL};
+        cr_assert_eq(run_smpsim(&out, &err, short_v), 0, "%s -V", c);
+        cr_assert_str_eq(out, top, "%s %s -V", c, b ? b : "");
+        release();
+        const char *const both[] = {c, b ? b : "-q", b ? "-q" : "--verbose", b ? "--verbose" : NULL,
+                                    NULL};
+        cr_assert_eq(run_smpsim(&out, &err, both), 2, "%s %s -q --verbose", c, b ? b : "");
+        cr_assert_not_null(strstr(err, "--quiet and --verbose exclude each other"), "%s: %s", c,
+                           err);
+        release();
+        const char *const help[] = {c, b ? b : "--help", b ? "--help" : NULL, NULL};
+        cr_assert_eq(run_smpsim(&out, &err, help), 0, "%s --help", c);
+        if (strcmp(c, "bench") != 0 || b) /* "bench --help" lists the benchmarks */
+            for (int k = 0; k < 3; ++k) {
+                const char *row[] = {"-q, --quiet", "-v, --verbose", "-V, --version"};
+                cr_assert_not_null(strstr(out, row[k]), "%s %s --help: %s", c, b ? b : "", row[k]);
+            }
+        release();
+    }
+    free(top);
+}
+
+/* -v is --verbose on every command, never an abbreviation of --view or --video. */
+Test(cli, v_is_verbose_not_view) {
+    cr_assert_eq(RUN("check", "-v", "--no-mesh"), 0, "%s", err);
+    cr_assert_not_null(strstr(err, "smpsim check: smpsim " SMP_VERSION_STRING " (commit "), "%s",
+                       err);
+    cr_assert_not_null(strstr(err, "smpsim check: scene (the built-in default)"), "%s", err);
+    cr_assert_not_null(strstr(err, "smpsim check: done in "), "%s", err);
+    cr_assert_eq(out[0], '{', "%s", out);
+    release();
+    const char *commands[] = {"render", SMP_BUILD_WITH_VIEWER ? "view" : "render"};
+    for (int i = 0; i < 2; ++i) {
+        cr_assert_eq(RUN(commands[i], "-v", "--size", "0x0"), 2, "%s", commands[i]);
+        cr_assert_not_null(strstr(err, "--size width: 0 is out of range"), "%s", err);
+        cr_assert_null(strstr(err, "unknown option"), "%s", err);
+        release();
+    }
+    cr_assert_eq(RUN("check", "-q", "--no-mesh"), 0, "%s", err);
+    cr_assert_str_eq(out, "");
+    cr_assert_str_eq(err, "");
 }
 
 Test(cli, unknown_command_exits_2) {
@@ -103,9 +183,8 @@ Test(cli, abbreviations_are_unknown_options_with_a_hint) {
     cr_assert_not_null(strstr(err, "unknown option '--vi' (did you mean --view or --video?)"), "%s",
                        err);
     release();
-    cr_assert_eq(RUN("render", "-v", "front"), 2);
-    cr_assert_not_null(strstr(err, "unknown option '-v'"), "%s", err);
-    cr_assert_not_null(strstr(err, "--view"), "%s", err);
+    cr_assert_eq(RUN("render", "-w", "front"), 2);
+    cr_assert_not_null(strstr(err, "unknown option '-w'"), "%s", err);
     release();
     cr_assert_eq(RUN("check", "--sch"), 2);
     cr_assert_not_null(strstr(err, "did you mean --schema?"), "%s", err);
@@ -421,6 +500,96 @@ Test(cli, check_reads_the_mesh_unless_told_not_to) {
     cr_assert_not_null(strstr(err, "loop.gltf: the glTF's nodes loop"), "%s", err);
     cr_assert_eq(RUN("check", "-q", "--no-mesh", "--set", set_loop), 0, "%s", err);
     cr_assert_eq(RUN("check", "-q"), 0, "the default scene's head: %s", err);
+}
+
+/* Runs the bash completion (scripts/smpsim-completion.bash) on the words given, the last one
+ * being completed; returns what it offers, one per line. */
+static char *complete(const char *const *words) {
+    char script[1400];
+    snprintf(script, sizeof script,
+             "source '%s/scripts/smpsim-completion.bash' || exit 3; COMP_WORDS=(\"$@\"); "
+             "COMP_CWORD=$(($# - 1)); _smpsim; for w in \"${COMPREPLY[@]}\"; do echo \"$w\"; done",
+             SMP_SOURCE_DIR);
+    const char *argv[16] = {"bash", "-c", script, "_", SMPSIM_EXE};
+    int n = 5;
+    while (*words && n < 15) argv[n++] = *words++;
+    argv[n] = NULL;
+    char *offered = NULL, *e = NULL;
+    int rc = run_command(&offered, &e, argv);
+    cr_assert_eq(rc, 0, "completing '%s': exit %d, %s", argv[n - 1], rc, e);
+    free(e);
+    return offered;
+}
+
+/* Whether `word` is a whole line of `lines`. */
+static int has_line(const char *lines, const char *word) {
+    size_t len = strlen(word);
+    for (const char *p = lines; (p = strstr(p, word)); p += len)
+        if ((p == lines || p[-1] == '\n') && p[len] == '\n') return 1;
+    return 0;
+}
+
+/* The completion asks the program for its options (--list-options, from the tables --help is
+ * printed from), so it offers exactly what --help lists, for every command; option values,
+ * commands and scene files too. */
+Test(cli, completion_offers_what_each_command_takes) {
+    const char *commands[][2] = {{"view", NULL},      {"render", NULL},    {"report", NULL},
+                                 {"scatter", NULL},   {"check", NULL},     {"score", NULL},
+                                 {"measure", NULL},   {"bench", "render"}, {"bench", "age"},
+                                 {"bench", "scatter"}};
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; ++i) {
+        const char *c = commands[i][0], *b = commands[i][1];
+        const char *const help[] = {c, b ? b : "--help", b ? "--help" : NULL, NULL};
+        cr_assert_eq(run_smpsim(&out, &err, help), 0, "%s --help", c);
+        const char *const words[] = {c, b ? b : "--", b ? "--" : NULL, NULL};
+        char *offered = complete(words);
+        int listed = 0;
+        const char *options = strstr(out, "\nOptions:\n");
+        cr_assert_not_null(options, "%s", out);
+        for (const char *line = options + 1; line && *line && *line != '\n';
+             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            if (strncmp(line, "  -", 3) != 0) continue; /* an option's row starts "  -" */
+            const char *name = line + 2;
+            if (name[1] != '-') name += 4; /* "-q, --quiet" */
+            char option[64];
+            size_t len = strcspn(name, " \n");
+            cr_assert_lt(len, sizeof option);
+            memcpy(option, name, len);
+            option[len] = '\0';
+            cr_assert(has_line(offered, option), "%s %s: %s not offered:\n%s", c, b ? b : "",
+                      option, offered);
+            ++listed;
+        }
+        int lines = 0;
+        for (const char *p = offered; (p = strchr(p, '\n')); ++p) ++lines;
+        cr_assert_eq(lines, listed, "%s %s offers %d options, --help lists %d:\n%s", c, b ? b : "",
+                     lines, listed, offered);
+        cr_assert_gt(listed, 3);
+        free(offered);
+        release();
+    }
+    char *offered = complete((const char *const[]){"", NULL});
+    const char *all[] = {"view",  "render", "report", "scatter",
+                         "bench", "check",  "score",  "measure"};
+    for (int i = 0; i < 8; ++i) cr_assert(has_line(offered, all[i]), "%s:\n%s", all[i], offered);
+    free(offered);
+    offered = complete((const char *const[]){"bench", "", NULL});
+    cr_assert_str_eq(offered, "render\nscatter\nage\n");
+    free(offered);
+    offered = complete((const char *const[]){"render", "--gl", "", NULL});
+    cr_assert_str_eq(offered, "auto\negl\nsdl-offscreen\n");
+    free(offered);
+    char prefix[1100];
+    snprintf(prefix, sizeof prefix, "%s/scenes/defaul", SMP_SOURCE_DIR);
+    offered = complete((const char *const[]){"check", prefix, NULL});
+    char expected[1200];
+    snprintf(expected, sizeof expected, "%s/scenes/default.json\n", SMP_SOURCE_DIR);
+    cr_assert_str_eq(offered, expected);
+    free(offered);
+    snprintf(prefix, sizeof prefix, "%s/CMakeLis", SMP_SOURCE_DIR); /* no scene: not offered */
+    offered = complete((const char *const[]){"render", prefix, NULL});
+    cr_assert_str_eq(offered, "");
+    free(offered);
 }
 
 /* Under a memory limit the OpenGL driver cannot even be loaded, and the framebuffer cannot be

@@ -28,8 +28,8 @@ static const cli_option k_options[] = {
     CLI_OPERAND("SCENE", args, scene),
     CLI_STRING("out", "DIR", "output directory", args, out),
     CLI_APPEND("set", "PATH=VALUE", "override a field (repeatable)", args, sets, set_count),
-    CLI_FLAG('q', "quiet", "say less", args, quiet),
-    CLI_FLAG('v', "verbose", "say more", args, verbose),
+    CLI_FLAG('a', "all", "say all", args, quiet),
+    CLI_FLAG('b', "brief", "say less", args, verbose),
     CLI_INT("frames", "N", "frames, {range}", args, frames, 1, 10000),
     CLI_INT("fps", "N", "frame rate, {range}", args, fps, 1, 120),
     CLI_NUMBER("scale", "F", "a fraction, {range}", args, scale, 0.25, 1),
@@ -53,7 +53,7 @@ static int parse(args *a, const char *const *argv) {
 
 Test(cli_options, every_kind_of_row_reads_its_value) {
     args a;
-    cr_assert_eq(PARSE(&a, "scene.json", "--out", "dir", "--set", "a=1", "--set=b=2", "-qv",
+    cr_assert_eq(PARSE(&a, "scene.json", "--out", "dir", "--set", "a=1", "--set=b=2", "-ab",
                        "--frames", "30", "--fps=60", "--scale", "0.5", "--colour", "blue", "--size",
                        "64x48"),
                  CLI_PARSED);
@@ -74,7 +74,7 @@ Test(cli_options, options_may_follow_the_operand_and_double_dash_ends_them) {
     args a;
     cr_assert_eq(PARSE(&a, "--", "-scene.json"), CLI_PARSED);
     cr_assert_str_eq(a.scene, "-scene.json");
-    cr_assert_eq(PARSE(&a, "scene.json", "-q"), CLI_PARSED);
+    cr_assert_eq(PARSE(&a, "scene.json", "-a"), CLI_PARSED);
     cr_assert(a.quiet);
     cr_assert_eq(PARSE(&a, "--out", "a", "--out", "b"), CLI_PARSED);
     cr_assert_str_eq(a.out, "b", "a repeated option replaces its value");
@@ -91,7 +91,7 @@ Test(cli_options, usage_errors_exit_2, .init = cr_redirect_stderr) {
     args a;
     const char *const bad[][3] = {
         {"--outp", "x", NULL}, {"--ou", "x", NULL},        {"-o", "x", NULL},
-        {"--out", NULL, NULL}, {"--quiet=1", NULL, NULL},  {"--frames", "0", NULL},
+        {"--out", NULL, NULL}, {"--all=1", NULL, NULL},    {"--frames", "0", NULL},
         {"--fps", "x", NULL},  {"--scale", "2", NULL},     {"--colour", "pink", NULL},
         {"--size", "1", NULL}, {"a.json", "b.json", NULL}, {"--help=1", NULL, NULL},
     };
@@ -143,7 +143,7 @@ Test(cli_options, help_lists_every_row_with_its_range_and_words) {
     fclose(out);
     cr_assert_not_null(strstr(text, "Usage: smpsim test [SCENE] [options]\n\nA test command.\n"),
                        "%s", text);
-    cr_assert_not_null(strstr(text, "  -q, --quiet       say less\n"), "%s", text);
+    cr_assert_not_null(strstr(text, "  -a, --all         say all\n"), "%s", text);
     cr_assert_not_null(strstr(text, "  --frames N        frames, 1..10000\n"), "%s", text);
     cr_assert_not_null(strstr(text, "  --scale F         a fraction, 0.25..1\n"), "%s", text);
     cr_assert_not_null(strstr(text, "  --colour NAME     red, green or blue\n"), "%s", text);
@@ -167,5 +167,43 @@ Test(cli_options, help_wraps_at_80_columns) {
         if (lines > 0) cr_assert_eq(strspn(line, " "), 20, "%s", line);
     }
     cr_assert_gt(lines, 1);
+    free(text);
+}
+
+/* -q, -v and -V are every command's: appended to its rows, listed in its help, read into
+ * cli_common; a table of its own may not take their names. */
+Test(cli_options, every_command_takes_quiet_verbose_and_version, .init = cr_redirect_stderr) {
+    args a;
+    cr_assert_eq(PARSE(&a, "-q"), CLI_PARSED);
+    cr_assert_eq(cli_common.quiet, 1);
+    cr_assert_eq(cli_common.verbose, 0);
+    cr_assert_eq(PARSE(&a, "--frames", "2"), CLI_PARSED);
+    cr_assert_eq(cli_common.quiet, 0, "each parse starts afresh");
+    cr_assert_eq(PARSE(&a, "-qv"), CLI_EXIT_USAGE, "quiet and verbose exclude each other");
+    const cli_option mine[] = {CLI_FLAG('v', "view", "x", args, quiet), {0}};
+    const cli_group g[] = {{mine, &a}};
+    char *argv[] = {"test", NULL};
+    cr_assert_eq(cli_parse(&k_command, g, 1, 1, argv), CLI_EXIT_FAILURE, "-v is taken");
+
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    const cli_group all[] = {{k_options, NULL}};
+    cli_print_help(&k_command, all, 1, out);
+    fclose(out);
+    cr_assert_not_null(strstr(text, "  -q, --quiet "), "%s", text);
+    cr_assert_not_null(strstr(text, "  -v, --verbose "), "%s", text);
+    cr_assert_not_null(strstr(text, "  -V, --version "), "%s", text);
+    free(text);
+
+    out = open_memstream(&text, &size);
+    cli_list_options(all, 1, out);
+    fclose(out);
+    const char *rows[] = {"@operand scene\n", "--out dir\n", "--colour word red green blue\n",
+                          "--all flag\n",     "-a flag\n",   "--frames value\n",
+                          "--quiet flag\n",   "-v flag\n",   "--version flag\n",
+                          "-h flag\n"};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; ++i)
+        cr_assert_not_null(strstr(text, rows[i]), "%s in %s", rows[i], text);
     free(text);
 }

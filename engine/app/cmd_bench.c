@@ -34,6 +34,10 @@ int cmd_bench(int argc, char **argv) {
             print_help();
             return CLI_EXIT_OK;
         }
+        if (argc >= 2 && strcmp(argv[1], "--list-commands") == 0) { /* for the completion */
+            for (int i = 0; i < BENCH_COUNT; ++i) printf("%s\n", k_benches[i].name);
+            return CLI_EXIT_OK;
+        }
         argv[0] = "render";
         return bench_render(argc, argv);
     }

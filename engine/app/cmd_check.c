@@ -6,6 +6,7 @@
 #include "smp/cli_options.h"
 #include "smp/pipeline.h"
 #include "smp/scene_args.h"
+#include "verbose.h"
 
 static const cli_command k_command = {
     .name = "check",
@@ -43,7 +44,6 @@ static const cli_option k_options[] = {
     CLI_STRING("out", "FILE", "also write the resolved scene to FILE, atomically", check_args, out),
     CLI_FLAG(0, "no-mesh", "check the scene file alone, without reading its head mesh", check_args,
              no_mesh),
-    CLI_FLAG('q', "quiet", "print nothing on success", check_args, quiet),
     CLI_ACTION("schema", "print the reference of every field (Markdown) and exit", print_schema),
     {0},
 };
@@ -54,6 +54,7 @@ int cmd_check(int argc, char **argv) {
     const cli_group groups[] = {{smp_scene_arg_options, &scene}, {k_options, &a}};
     int rc = cli_parse(&k_command, groups, 2, argc, argv);
     if (rc != CLI_PARSED) return rc;
+    a.quiet = cli_common.quiet; /* -q: nothing on success */
 
     static smp_scene s;
     if ((rc = smp_scene_args_load("check", &scene, &s))) return rc;
@@ -62,6 +63,7 @@ int cmd_check(int argc, char **argv) {
         smp_error err = {0};
         smp_status st = smp_pipeline_build(&s, SMP_PIPELINE_HEAD, &p, &err);
         if (st != SMP_OK) return cli_fail("check", &err);
+        app_verbose_pipeline("check", &p);
         smp_pipeline_free(&p);
     }
     if (a.out) {

@@ -12,6 +12,7 @@
 #include "smp/gl_session.h"
 #include "smp/measure.h"
 #include "smp/scene_args.h"
+#include "verbose.h"
 
 static const cli_command k_command = {
     .name = "measure",
@@ -71,7 +72,6 @@ static const cli_option k_options[] = {
             "the distance, at least 64)",
             measure_job, size_px, 16, 4096),
     CLI_FLAG(0, "json", "print one JSON object instead of the table", measure_job, json),
-    CLI_FLAG('q', "quiet", "no progress line on stderr", measure_job, quiet),
     {0},
 };
 
@@ -244,6 +244,8 @@ static int run(measure_job *j) {
     smp_gl_session h;
     if (smp_gl_session_open(&h, j->gl.backend, j->gl.msaa, &j->scene, &err) != SMP_OK)
         return cli_fail("measure", &err);
+    app_verbose_gl("measure", h.gl);
+    app_verbose_pipeline("measure", &h.p);
     smp_measure_patch treated, fringe;
     int rc = CLI_EXIT_OK;
     if (smp_measure_find_patches(&h.p, &j->scene, j->patch_mm, &treated, &fringe, &err) != SMP_OK) {
@@ -282,6 +284,7 @@ int cmd_measure(int argc, char **argv) {
                                 {cli_gl_options, &j.gl}};
     int rc = cli_parse(&k_command, groups, 4, argc, argv);
     if (rc != CLI_PARSED) return rc;
+    j.quiet = cli_common.quiet;
     if ((rc = smp_scene_args_load("measure", &j.scene_arg, &j.scene))) return rc;
     return run(&j);
 }

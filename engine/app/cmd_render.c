@@ -18,6 +18,7 @@
 #include "smp/sheet.h"
 #include "smp/text.h"
 #include "smp/video.h"
+#include "verbose.h"
 
 static const cli_command k_command = {
     .name = "render",
@@ -117,7 +118,6 @@ static const cli_option k_options[] = {
              "view, the blend's figures, the plan, a year counter in videos and a scale bar on "
              "close-ups)",
              render_job, no_captions),
-    CLI_FLAG('q', "quiet", "print only the written paths", render_job, quiet),
     {0},
 };
 
@@ -294,6 +294,8 @@ static int run(render_job *j) {
     smp_gl_session h;
     if (smp_gl_session_open(&h, j->gl.backend, j->gl.msaa, &j->scene, &err) != SMP_OK)
         return cli_fail("render", &err);
+    app_verbose_gl("render", h.gl);
+    app_verbose_pipeline("render", &h.p);
     if (!j->quiet)
         fprintf(stderr,
                 "smpsim render: %s via %s; %s, %zu dots; scene built in %.0f ms (head %.0f, "
@@ -398,6 +400,7 @@ int cmd_render(int argc, char **argv) {
                                 {cli_gl_options, &j.gl}};
     int rc = cli_parse(&k_command, groups, 4, argc, argv);
     if (rc != CLI_PARSED) return rc;
+    j.quiet = cli_common.quiet;
     if ((rc = resolve_job(&j))) return rc;
     if (j.scenario_count) return render_scenarios(&j);
     rc = run(&j);

@@ -18,6 +18,7 @@
 #include "smp/fsio.h"
 #include "smp/pdf.h"
 #include "smp/scenario.h"
+#include "verbose.h"
 
 static const cli_command k_command = {
     .name = "report",
@@ -47,7 +48,6 @@ static const cli_option k_options[] = {
                "compare with this scenario ('LABEL: PATH=VALUE; ...', as render --scenario) "
                "instead of the other sunscreen habit",
                report_job, scenario),
-    CLI_FLAG('q', "quiet", "print only the written path", report_job, quiet),
     {0},
 };
 
@@ -82,6 +82,8 @@ static smp_status open_habit(report *r, habit *hb, int draw, smp_error *err) {
             ? smp_gl_session_open(&hb->h, j->gl.backend, j->gl.msaa, &hb->scene, err)
             : smp_gl_session_open_beside(&r->now.h, j->gl.msaa, &hb->scene, &hb->h, err);
     if (st != SMP_OK) return st;
+    if (hb == &r->now && draw) app_verbose_gl("report", hb->h.gl);
+    app_verbose_pipeline("report", &hb->h.p);
     hb->open = 1, hb->drawn = draw;
     if (!smp_pipeline_touch_up_due(&hb->h.p, &hb->scene, &hb->due_after)) hb->due_after = INFINITY;
     return SMP_OK;
@@ -407,6 +409,7 @@ int cmd_report(int argc, char **argv) {
                                 {cli_gl_options, &j.gl}};
     int rc = cli_parse(&k_command, groups, 4, argc, argv);
     if (rc != CLI_PARSED) return rc;
+    j.quiet = cli_common.quiet;
     r.job = &j;
     if ((rc = smp_scene_args_load("report", &j.scene_arg, &r.now.scene))) return rc;
     smp_error err = {0};

@@ -17,6 +17,7 @@
 #include "smp/pipeline.h"
 #include "smp/scatter.h"
 #include "smp/scene_args.h"
+#include "verbose.h"
 
 /* The scene's head and the density its plan reaches (every session's regions, the final
  * cumulative density, or density_override dots/cm² over the same regions). The head moves
@@ -33,6 +34,7 @@ smp_status scatter_scene_input(const smp_scene_args *args, double density_overri
     }
     smp_pipeline p;
     if ((st = smp_pipeline_build(&scene, SMP_PIPELINE_FIELDS, &p, err)) != SMP_OK) return st;
+    app_verbose_pipeline("scatter", &p);
     *density = malloc((size_t)p.head.vertex_count * sizeof(float));
     if (!*density) {
         smp_pipeline_free(&p);

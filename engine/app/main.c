@@ -2,8 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "smp/build_info.h"
 #include "smp/cli.h"
-#include "smp/version.h"
+#include "smp_commit.h" /* written by the build: SMP_GIT_COMMIT */
 
 static const struct {
     const char *name;
@@ -34,12 +35,15 @@ static void print_usage(FILE *out) {
     fprintf(out,
             "\n"
             "Run 'smpsim COMMAND --help' for a command's options. Without a SCENE every command\n"
-            "uses the built-in default scene.\n"
+            "uses the built-in default scene. Every command takes -q/--quiet (only the written\n"
+            "paths and errors), -v/--verbose (the build, the files read and timings on stderr)\n"
+            "and -V/--version.\n"
             "\n"
             "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n");
 }
 
 int main(int argc, char **argv) {
+    smp_build_commit = SMP_GIT_COMMIT;
     if (argc < 2) {
         print_usage(stderr);
         return CLI_EXIT_USAGE;
@@ -51,7 +55,11 @@ int main(int argc, char **argv) {
         return CLI_EXIT_OK;
     }
     if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
-        printf("smpsim %s\n", SMP_VERSION_STRING);
+        smp_build_info_print(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "--list-commands") == 0) { /* hidden: for the shell's completion */
+        for (int i = 0; i < COMMAND_COUNT; ++i) printf("%s\n", k_commands[i].name);
         return CLI_EXIT_OK;
     }
     if (strcmp(first, "help") == 0) { /* "smpsim help render" */

@@ -1,8 +1,61 @@
 #include "smp/cli_options.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "smp/build_info.h"
 #include "smp/cli.h"
+#include "smp/clock.h"
+
+/* ---- What every command takes ------------------------------------------------------------ */
+
+cli_common_args cli_common;
+
+static int print_version(void) {
+    smp_build_info_print(stdout);
+    return CLI_EXIT_OK;
+}
+
+const cli_option cli_common_options[] = {
+    CLI_FLAG('q', "quiet", "print only the written paths and errors: no progress, no summaries",
+             cli_common_args, quiet),
+    CLI_FLAG('v', "verbose",
+             "also print on stderr the build, the files read and how long each step took",
+             cli_common_args, verbose),
+    {.kind = CLI_ACTION,
+     .name = "version",
+     .short_name = 'V',
+     .help = "print the version, commit, build and what is built in, and exit",
+     .action = print_version},
+    {0},
+};
+
+/* -v: the command's name, for the line printed when it ends. */
+static const char *g_verbose_cmd;
+static double g_verbose_start_ms;
+
+static void verbose_end(void) {
+    fprintf(stderr, "smpsim %s: done in %.0f ms\n", g_verbose_cmd,
+            smp_clock_ms() - g_verbose_start_ms);
+}
+
+static void verbose_begin(const char *cmd) {
+    char line[256];
+    smp_build_info_line(line, sizeof line);
+    fprintf(stderr, "smpsim %s: %s\n", cmd, line);
+    if (!g_verbose_cmd) atexit(verbose_end);
+    g_verbose_cmd = cmd;
+    g_verbose_start_ms = smp_clock_ms();
+}
+
+/* The command's groups, then the common one. */
+enum { MAX_GROUPS = 16 };
+static int with_common(const cli_group *groups, int n, cli_group *all) {
+    if (n < 0 || n >= MAX_GROUPS) return -1;
+    for (int i = 0; i < n; ++i) all[i] = groups[i];
+    all[n] = (cli_group){cli_common_options, &cli_common};
+    return n + 1;
+}
 
 /* ---- Finding rows ------------------------------------------------------------------------ */
 
@@ -190,12 +243,50 @@ static int apply(parser *p, const found *f, const char *shown, const char *inlin
     return CLI_PARSED;
 }
 
+/* What a row's value is, for the shell's completion: a word from a list, a file, a directory
+ * or anything. */
+static const char *value_kind(const cli_option *o) {
+    if (!o->arg) return "flag";
+    if (o->words) return "word";
+    if (strcmp(o->arg, "FILE") == 0 || strcmp(o->arg, "F") == 0) return "file";
+    if (strcmp(o->arg, "DIR") == 0) return "dir";
+    return "value";
+}
+
+void cli_list_options(const cli_group *groups, int group_count, FILE *out) {
+    cli_group all[MAX_GROUPS];
+    int n = with_common(groups, group_count, all);
+    for (int i = 0; i < n; ++i)
+        for (const cli_option *o = all[i].options; o->kind != CLI_END; ++o) {
+            if (o->kind == CLI_OPERAND) {
+                fprintf(out, "@operand %s\n", strcmp(o->name, "SCENE") == 0 ? "scene" : "file");
+                continue;
+            }
+            for (int form = 0; form < 2; ++form) {
+                if (form == 1 && !o->short_name) continue;
+                if (form == 0)
+                    fprintf(out, "--%s %s", o->name, value_kind(o));
+                else
+                    fprintf(out, "-%c %s", o->short_name, value_kind(o));
+                for (const cli_word *w = o->words; o->arg && w && w->word; ++w)
+                    fprintf(out, " %s", w->word);
+                fputc('\n', out);
+            }
+        }
+    fputs("--help flag\n-h flag\n", out);
+}
+
 static int long_option(parser *p, const char *arg) {
     const char *name = arg + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    if (len == 12 && strncmp(name, "list-options", 12) == 0 && !eq) {
+        /* hidden: the rows for the shell's completion (scripts/smpsim-completion.bash) */
+        cli_list_options(p->groups, p->group_count - 1, stdout);
+        return CLI_EXIT_OK;
+    }
     if (len == 4 && strncmp(name, "help", 4) == 0) {
         if (eq) return cli_usage_error(p->cmd->name, "--help takes no value");
-        cli_print_help(p->cmd, p->groups, p->group_count, stdout);
+        cli_print_help(p->cmd, p->groups, p->group_count - 1, stdout);
         return CLI_EXIT_OK;
     }
     found f = find_long(p->groups, p->group_count, name, len);
@@ -210,7 +301,7 @@ static int long_option(parser *p, const char *arg) {
 static int short_options(parser *p, const char *arg) {
     for (const char *c = arg + 1; *c; ++c) {
         if (*c == 'h') {
-            cli_print_help(p->cmd, p->groups, p->group_count, stdout);
+            cli_print_help(p->cmd, p->groups, p->group_count - 1, stdout);
             return CLI_EXIT_OK;
         }
         found f = find_short(p->groups, p->group_count, *c);
@@ -225,9 +316,12 @@ static int short_options(parser *p, const char *arg) {
     return CLI_PARSED;
 }
 
-int cli_parse(const cli_command *cmd, const cli_group *groups, int group_count, int argc,
-              char **argv) {
-    const char *bad = bad_row(groups, group_count);
+int cli_parse(const cli_command *cmd, const cli_group *command_groups, int command_group_count,
+              int argc, char **argv) {
+    cli_common = (cli_common_args){0};
+    cli_group groups[MAX_GROUPS];
+    int group_count = with_common(command_groups, command_group_count, groups);
+    const char *bad = group_count < 0 ? "(too many groups)" : bad_row(groups, group_count);
     if (bad) {
         fprintf(stderr, "smpsim %s: the option table is malformed at '%s'\n", cmd->name, bad);
         return CLI_EXIT_FAILURE;
@@ -256,6 +350,9 @@ int cli_parse(const cli_command *cmd, const cli_group *groups, int group_count, 
         if (rc != CLI_PARSED) return rc;
     }
     if (extra) return cli_usage_error(cmd->name, "unexpected argument '%s'", extra);
+    if (cli_common.quiet && cli_common.verbose)
+        return cli_usage_error(cmd->name, "--quiet and --verbose exclude each other");
+    if (cli_common.verbose) verbose_begin(cmd->name);
     return CLI_PARSED;
 }
 
@@ -318,7 +415,11 @@ void cli_print_row(FILE *out, const char *name, const char *text, int column) {
     fputc('\n', out);
 }
 
-void cli_print_help(const cli_command *cmd, const cli_group *groups, int group_count, FILE *out) {
+void cli_print_help(const cli_command *cmd, const cli_group *command_groups,
+                    int command_group_count, FILE *out) {
+    cli_group groups[MAX_GROUPS];
+    int group_count = with_common(command_groups, command_group_count, groups);
+    if (group_count < 0) return;
     found operand = find_operand(groups, group_count);
     char usage[128];
     snprintf(usage, sizeof usage, "%s%s%s[options]", operand.o ? "[" : "",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "smp/cli.h"
+#include "smp/clock.h"
 
 const cli_option smp_scene_arg_options[] = {
     CLI_OPERAND("SCENE", smp_scene_args, path),
@@ -17,7 +18,11 @@ const cli_option smp_scene_arg_options[] = {
 int smp_scene_args_load(const char *cmd, const smp_scene_args *a, smp_scene *out) {
     smp_scene_source src = {.path = a->path, .sets = a->sets, .set_count = a->set_count};
     smp_scene_report rep;
+    double t0 = smp_clock_ms();
     smp_status st = smp_scene_load(&src, out, &rep);
+    if (st == SMP_OK && cli_common.verbose)
+        fprintf(stderr, "smpsim %s: scene %s, %d --set, read in %.1f ms\n", cmd,
+                a->path ? a->path : "(the built-in default)", a->set_count, smp_clock_ms() - t0);
     if (st == SMP_OK) return 0;
     for (int i = 0; i < rep.count; ++i) fprintf(stderr, "smpsim %s: %s\n", cmd, rep.messages[i]);
     if (rep.dropped) fprintf(stderr, "smpsim %s: ... and %d more\n", cmd, rep.dropped);

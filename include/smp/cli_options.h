@@ -17,8 +17,15 @@
  * The command line: "--name VALUE" or "--name=VALUE"; a one-letter name as "-q" (several
  * may share one dash: "-qh"); "--" ends the options; anything else is the operand (a table's
  * CLI_OPERAND row, at most one). An option given again replaces its value, except CLI_APPEND.
- * Names match whole: "--vi" or "-v" is an unknown option, with a hint naming the options it
- * could have meant ("did you mean --view?"). -h and --help print the help and end the command.
+ * Names match whole: "--vi" is an unknown option, with a hint naming the options it could have
+ * meant ("did you mean --view?"). -h and --help print the help and end the command.
+ *
+ * Every command also takes the rows of cli_common_options, which cli_parse appends to its
+ * groups (a command's own table must not reuse their names): -q/--quiet and -v/--verbose into
+ * cli_common, and -V/--version, which prints smp_build_info_print's text and ends the command.
+ * With -v, cli_parse prints the build on stderr and, when the program exits, how long the
+ * command took. The hidden --list-options prints the rows for the shell's completion
+ * (cli_list_options) and ends the command.
  *
  * Errors, on stderr as "smpsim CMD: ..." with a hint to --help, exit 2: "unknown option '--x'",
  * "--out needs a value", "--quiet takes no value", "unexpected argument 'b'", or the value's
@@ -138,6 +145,23 @@ typedef struct cli_command {
  * usage error (printed). A malformed table is a bug: said so, exit 1. */
 int cli_parse(const cli_command *cmd, const cli_group *groups, int group_count, int argc,
               char **argv);
+
+/* ---- What every command takes ------------------------------------------------------------ */
+
+typedef struct cli_common_args {
+    int quiet;   /* print only the written paths and errors: no progress bar, no summaries */
+    int verbose; /* also, on stderr: the build, the files read, timings per step */
+} cli_common_args;
+
+/* Set by the last cli_parse (zeroed at its start). */
+extern cli_common_args cli_common;
+extern const cli_option cli_common_options[];
+
+/* The rows of a command (its groups and the common ones), one line each, for the shell's
+ * completion: "--name KIND [WORDS...]" and "-x KIND [WORDS...]", KIND being flag, word (the
+ * words follow), file, dir or value; "@operand scene" (a scene file) or "@operand file"; last
+ * "--help flag" and "-h flag". */
+void cli_list_options(const cli_group *groups, int group_count, FILE *out);
 
 /* The help cli_parse prints for -h and --help. */
 void cli_print_help(const cli_command *cmd, const cli_group *groups, int group_count, FILE *out);

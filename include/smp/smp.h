@@ -48,6 +48,7 @@
  * cli       cli.h          what the commands share: exit codes, errors, option values
  *           scene_args.h   SCENE and --set, loaded with every problem printed
  *           progress.h     a progress bar on a terminal
+ *           build_info.h   what the program is and how it was built (--version)
  *
  * The viewer and the program (engine/viewer, engine/app) have no public headers.
  */
@@ -106,6 +107,7 @@
 #include "smp/measure.h"
 #include "smp/pipeline.h"
 
+#include "smp/build_info.h"
 #include "smp/cli.h"
 #include "smp/progress.h"
 #include "smp/scene_args.h"
