@@ -251,27 +251,6 @@ Test(cli, render_writes_a_png_per_view_and_prints_the_paths) {
     }
 }
 
-Test(cli, bench_render_json_reports_frame_times) {
-    cr_assert_eq(RUN("bench", "render", "--frames", "2", "--size", "64x64", "--json"), 0, "%s",
-                 err);
-    cr_assert_not_null(strstr(out, "\"bench\":\"render\""), "%s", out);
-    cr_assert_not_null(strstr(out, "\"frame_ms_median\":"), "%s", out);
-    cr_assert_eq(out[0], '{');
-}
-
-/* --motion times frames as the viewer draws them in motion, and says so: half the size, one
- * sample per pixel. */
-Test(cli, bench_render_motion_reports_what_it_drew) {
-    cr_assert_eq(RUN("bench", "render", "--frames", "2", "--size", "64x48", "--motion", "--json"),
-                 0, "%s", err);
-    cr_assert_not_null(strstr(out, "\"motion\":true"), "%s", out);
-    cr_assert_not_null(strstr(out, "\"drawn_width\":32,\"drawn_height\":24"), "%s", out);
-    cr_assert_not_null(strstr(out, "\"msaa\":1"), "%s", out);
-    cr_assert_eq(RUN("bench", "render", "--frames", "2", "--size", "64x48", "--json"), 0, "%s",
-                 err);
-    cr_assert_not_null(strstr(out, "\"motion\":false,\"drawn_width\":64"), "%s", out);
-}
-
 Test(cli, check_prints_the_resolved_default_scene) {
     cr_assert_eq(RUN("check"), 0, "%s", err);
     cr_assert_not_null(strstr(out, "\"stage\": \"V\""), "%s", out);
@@ -578,6 +557,9 @@ Test(cli, completion_offers_what_each_command_takes) {
     free(offered);
     offered = complete((const char *const[]){"render", "--gl", "", NULL});
     cr_assert_str_eq(offered, "auto\negl\nsdl-offscreen\n");
+    free(offered);
+    offered = complete((const char *const[]){"bench", "age", "--simd", "av", NULL});
+    cr_assert_str_eq(offered, "avx2\navx512\n");
     free(offered);
     char prefix[1100];
     snprintf(prefix, sizeof prefix, "%s/scenes/defaul", SMP_SOURCE_DIR);

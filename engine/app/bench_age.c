@@ -13,58 +13,32 @@
 #include "smp/clock.h"
 #include "smp/fsio.h"
 #include "smp/gl_session.h"
+#include "smp/progress.h"
 #include "smp/simd.h"
 
 static const cli_command k_command = {
     .name = "bench age",
     .about = "Evaluates the skin, ink and ageing model for a synthetic dot set (default plan,\n"
-             "MST 4 skin, realistic radii and depths, a few scar dots) at one year, after one\n"
-             "warm-up run, and reports the best and median time, dots per second and the memory\n"
-             "traffic it implies (7 bytes read and 20 written per dot). With --plot it instead\n"
-             "writes the contrast-over-years charts of docs/MODEL.md as SVG files.\n",
+             "MST 4 skin, realistic radii and depths, a few scar dots; it takes no scene) at one\n"
+             "year, per SIMD path and thread count: after one warm-up run, the statistics of the\n"
+             "timed runs (7 by default), and from the median the dots per second and the memory\n"
+             "traffic it implies (7 bytes read and 20 written per dot). The context (machine,\n"
+             "build, date, load) comes first; a warning says when the figures are not to be\n"
+             "trusted (bench/README.md). With --plot it instead writes the contrast-over-years\n"
+             "charts of docs/MODEL.md as SVG files.\n",
 };
 
-typedef struct simd_choice {
-    smp_simd_path path;
-    int all; /* every path this CPU runs */
-} simd_choice;
-
 typedef struct bench_args {
-    long dots, threads, runs;
+    bench_common c;
+    long dots;
     double year;
-    simd_choice simd;
     const char *plot_dir;
-    int json;
 } bench_args;
-
-/* --simd: a path this CPU can run, or all. */
-static smp_status parse_simd(const char *option, const char *text, void *dst, smp_error *err) {
-    simd_choice *c = dst;
-    if (strcmp(text, "all") == 0) {
-        c->all = 1;
-        return SMP_OK;
-    }
-    if (smp_simd_parse(text, &c->path, err) != SMP_OK) {
-        smp_error_prefix(err, "%s", option);
-        return err->status;
-    }
-    if (!smp_simd_supported(c->path))
-        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: this CPU cannot run the %s path",
-                             option, text);
-    return SMP_OK;
-}
 
 static const cli_option k_options[] = {
     CLI_INT("dots", "N", "dots, {range} (default: 10000000)", bench_args, dots, 1, 200000000),
-    CLI_INT("threads", "N", "OpenMP threads, {range} (default: 2)", bench_args, threads, 1, 256),
     CLI_NUMBER("years", "Y", "the year evaluated, {range} (default: 1)", bench_args, year, 0, 200),
-    CLI_INT("runs", "N", "timed runs, {range} (default: 7)", bench_args, runs, 1, 1000),
-    CLI_PARSE("simd", "PATH",
-              "scalar, sse41, avx2, avx512, neon or all (default: the active path, SMP_SIMD or "
-              "the best this CPU has)",
-              bench_args, simd, parse_simd),
     CLI_STRING("plot", "DIR", "write the model's charts into DIR and exit", bench_args, plot_dir),
-    CLI_FLAG(0, "json", "print one JSON object per path instead of a table", bench_args, json),
     {0},
 };
 
@@ -324,17 +298,13 @@ static int alloc_arrays(dot_arrays *a, size_t n) {
     return 1;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static int run_bench(size_t n, int threads, double year, int runs, int all_paths,
-                     smp_simd_path only, int json) {
+static int run_bench(const bench_args *ba) {
+    const char *cmd = "bench age";
+    size_t n = (size_t)ba->dots;
     smp_error err = {0};
     smp_skin skin;
     smp_age_model *m = NULL;
-    if (make_model(&k_default, &skin, &m, &err) != SMP_OK) return cli_fail("bench age", &err);
+    if (make_model(&k_default, &skin, &m, &err) != SMP_OK) return cli_fail(cmd, &err);
     dot_arrays a;
     if (!alloc_arrays(&a, n)) {
         free_arrays(&a);
@@ -348,46 +318,64 @@ static int run_bench(size_t n, int threads, double year, int runs, int all_paths
                         .trans_r = a.out[2],
                         .trans_g = a.out[3],
                         .trans_b = a.out[4]};
+    int runs = (int)ba->c.runs;
+    smp_simd_path paths[SMP_SIMD_COUNT];
+    int path_count = bench_simd_paths(&ba->c, paths);
+    const bench_threads *threads = &ba->c.threads;
+    static smp_bench_report r;
+    smp_bench_begin(&r, "age");
+    smp_bench_context_text(&r, "model",
+                           "MST 4, Fitzpatrick III skin, 3 sessions at 0.4 mm, 1 h/day outdoors");
+    smp_bench_context_number(&r, "bytes_per_dot", 27, 0);
+    bench_context_simd(&r, &ba->c);
     double *ms = malloc(sizeof(double) * (size_t)runs);
     int rc = ms ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
-    if (!json && rc == CLI_EXIT_OK)
-        printf("age  %zu dots at year %g, %d thread%s, %d runs after 1 warm-up; 27 bytes/dot\n", n,
-               year, threads, threads == 1 ? "" : "s", runs);
-    for (int p = 0; p < SMP_SIMD_COUNT && rc == CLI_EXIT_OK; ++p) {
-        smp_simd_path path = (smp_simd_path)p;
-        if (all_paths ? !smp_simd_supported(path) : path != only) continue;
-        for (int r = -1; r < runs && rc == CLI_EXIT_OK; ++r) {
-            double t0 = smp_clock_ms();
-            if (smp_age_eval_path(m, year, &in, 0, n, &out, threads, path, &err) != SMP_OK)
-                rc = cli_fail("bench age", &err);
-            if (r >= 0) ms[r] = smp_clock_ms() - t0;
+    smp_progress pg;
+    smp_progress_begin(&pg, cmd, path_count * threads->count * (runs + 1), cli_common.quiet);
+    for (int p = 0; p < path_count && rc == CLI_EXIT_OK; ++p)
+        for (int k = 0; k < threads->count && rc == CLI_EXIT_OK; ++k) {
+            for (int i = -1; i < runs && rc == CLI_EXIT_OK; ++i) { /* one warm-up run */
+                double t0 = smp_clock_ms();
+                if (smp_age_eval_path(m, ba->year, &in, 0, n, &out, threads->n[k], paths[p],
+                                      &err) != SMP_OK)
+                    rc = cli_fail(cmd, &err);
+                double t = smp_clock_ms() - t0;
+                if (i >= 0) ms[i] = t;
+                if (cli_common.verbose)
+                    fprintf(stderr, "smpsim bench age: %s %d thread%s %s %d: %.3f ms\n",
+                            smp_simd_name(paths[p]), threads->n[k], threads->n[k] == 1 ? "" : "s",
+                            i < 0 ? "warm-up" : "run", i + 1, t);
+                smp_progress_step(&pg);
+            }
+            if (rc != CLI_EXIT_OK) break;
+            smp_bench_row *row = smp_bench_row_add(&r);
+            if (!row) break;
+            smp_bench_param_text(row, "simd", smp_simd_name(paths[p]));
+            smp_bench_param_number(row, "threads", threads->n[k], 0);
+            smp_bench_param_number(row, "dots", (double)n, 0);
+            smp_bench_param_number(row, "year", ba->year, 2);
+            smp_bench_stats_of(ms, runs, &row->ms);
+            double rate = (double)n / (row->ms.median * 1e-3);
+            smp_bench_figure(row, "dots_per_s", rate, 0);
+            smp_bench_figure(row, "gb_per_s", 27.0 * rate / 1e9, 2);
         }
-        if (rc != CLI_EXIT_OK) break;
-        qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-        double median = runs % 2 ? ms[runs / 2] : 0.5 * (ms[runs / 2 - 1] + ms[runs / 2]);
-        double rate = (double)n / (ms[0] * 1e-3), gbs = 27.0 * (double)n / (ms[0] * 1e6);
-        if (json)
-            printf("{\"bench\":\"age\",\"simd\":\"%s\",\"dots\":%zu,\"threads\":%d,\"year\":%g,"
-                   "\"runs\":%d,\"ms_min\":%.3f,\"ms_median\":%.3f,\"dots_per_s\":%.0f,"
-                   "\"bytes_per_dot\":27,\"gb_per_s\":%.2f}\n",
-                   smp_simd_name(path), n, threads, year, runs, ms[0], median, rate, gbs);
-        else
-            printf("  %-7s best %8.2f ms  median %8.2f ms  %7.1f M dots/s  %5.2f GB/s\n",
-                   smp_simd_name(path), ms[0], median, rate * 1e-6, gbs);
-    }
+    smp_progress_end(&pg);
     free(ms);
     free_arrays(&a);
     smp_age_destroy(m);
-    return rc;
+    return rc == CLI_EXIT_OK ? bench_finish(cmd, &r, &ba->c) : rc;
 }
 
 int bench_age(int argc, char **argv) {
-    bench_args a = {.dots = 10000000, .threads = 2, .runs = 7, .year = 1.0};
-    a.simd.path = smp_simd_active();
-    const cli_group groups[] = {{k_options, &a}};
-    int rc = cli_parse(&k_command, groups, 1, argc, argv);
+    bench_args a = {.c = BENCH_COMMON_DEFAULT, .dots = 10000000, .year = 1.0};
+    const cli_group groups[] = {{k_options, &a},
+                                {bench_cpu_options, &a.c},
+                                {bench_runs_options, &a.c},
+                                {bench_output_options, &a.c}};
+    int rc = cli_parse(&k_command, groups, 4, argc, argv);
     if (rc != CLI_PARSED) return rc;
     if (a.plot_dir) return run_plots(a.plot_dir);
-    return run_bench((size_t)a.dots, (int)a.threads, a.year, (int)a.runs, a.simd.all, a.simd.path,
-                     a.json);
+    if ((rc = bench_check_common("bench age", &a.c, 0))) return rc;
+    if (a.c.runs == 0) a.c.runs = 7;
+    return run_bench(&a);
 }

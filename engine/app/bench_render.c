@@ -8,22 +8,26 @@
 #include "smp/cli_options.h"
 #include "smp/clock.h"
 #include "smp/gl_session.h"
+#include "smp/progress.h"
 #include "smp/scene_args.h"
+#include "verbose.h"
 
 static const cli_command k_command = {
     .name = "bench render",
     .about = "Times whole frames of a scene (the default scene without SCENE) drawn offscreen at\n"
              "year 5, skin, dots and the client's hair: each frame is drawn and waited for\n"
-             "(glFinish), after warm-up frames, and the median, minimum and maximum frame times\n"
-             "are reported. For a given number of dots: --set plan.dot_count=1000000.\n",
+             "(glFinish), after 3 warm-up frames, and the statistics of the timed frames (30 by\n"
+             "default) are reported, after the context (machine, build, GL renderer, date,\n"
+             "load); a warning says when they are not to be trusted (bench/README.md). For a\n"
+             "given number of dots: --set plan.dot_count=1000000.\n",
 };
 
 typedef struct bench_args {
     smp_scene_args scene;
+    bench_common c; /* --runs: the timed frames */
     cli_size size;
     cli_gl_args gl;
-    long frames;
-    int json, motion;
+    int motion;
     smp_frame_desc hide; /* only its hide flags */
 } bench_args;
 
@@ -50,7 +54,8 @@ static smp_status parse_hide(const char *option, const char *text, void *dst, sm
 static const cli_option k_options[] = {
     CLI_PARSE("size", "WxH", "frame size in pixels (default: 1280x720)", bench_args, size,
               cli_parse_size_value),
-    CLI_INT("frames", "N", "timed frames, {range} (default: 30)", bench_args, frames, 1, 10000),
+    CLI_INT("frames", "N", "the same as --runs: timed frames, {range} (default: 30)", bench_args,
+            c.runs, 1, 10000),
     CLI_PARSE("hide", "LAYERS",
               "leave out any of hair, dots, skin (comma-separated), to see what each pass costs",
               bench_args, hide, parse_hide),
@@ -58,27 +63,24 @@ static const cli_option k_options[] = {
              "frames as the viewer draws them while the picture moves: at half the size (scaled "
              "up on screen), one sample per pixel, far hair and dots thinned",
              bench_args, motion),
-    CLI_FLAG(0, "json", "print one JSON object instead of a table", bench_args, json),
     {0},
 };
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static int run_render(const smp_scene *scene, const bench_args *a) {
-    int width = a->size.width, height = a->size.height, frames = (int)a->frames, msaa = a->gl.msaa;
-    int json = a->json, motion = a->motion;
+    const char *cmd = "bench render";
+    int width = a->size.width, height = a->size.height, frames = (int)a->c.runs, msaa = a->gl.msaa;
+    int motion = a->motion;
     const smp_frame_desc *hide = &a->hide;
     smp_error err = {0};
     smp_gl_session h;
     if (smp_gl_session_open(&h, a->gl.backend, msaa, scene, &err) != SMP_OK)
-        return cli_fail("bench", &err);
+        return cli_fail(cmd, &err);
+    app_verbose_gl(cmd, h.gl);
+    app_verbose_pipeline(cmd, &h.p);
     double *ms = malloc(sizeof(double) * (size_t)frames);
     if (!ms) {
         smp_gl_session_close(&h);
-        fprintf(stderr, "smpsim bench: out of memory\n");
+        fprintf(stderr, "smpsim bench render: out of memory\n");
         return CLI_EXIT_FAILURE;
     }
     smp_frame_desc frame = smp_frame_default();
@@ -91,47 +93,52 @@ static int run_render(const smp_scene *scene, const bench_args *a) {
     /* the viewer's default --motion-scale */
     int drawn_w = motion ? (width + 1) / 2 : width, drawn_h = motion ? (height + 1) / 2 : height;
     int rc = CLI_EXIT_OK;
-    if (smp_gl_session_frame(&h, 5.0, &frame, &err) != SMP_OK) rc = cli_fail("bench", &err);
+    if (smp_gl_session_frame(&h, 5.0, &frame, &err) != SMP_OK) rc = cli_fail(cmd, &err);
+    smp_progress pg;
+    smp_progress_begin(&pg, cmd, frames + 3, cli_common.quiet);
     for (int i = -3; i < frames && rc == CLI_EXIT_OK; ++i) { /* 3 warm-up frames */
         double t0 = smp_clock_ms();
         if (smp_renderer_draw_offscreen(h.renderer, &frame, drawn_w, drawn_h, &err) != SMP_OK)
-            rc = cli_fail("bench", &err);
+            rc = cli_fail(cmd, &err);
         smp_gl_context_finish(h.gl);
-        if (i >= 0) ms[i] = smp_clock_ms() - t0;
+        double t = smp_clock_ms() - t0;
+        if (i >= 0) ms[i] = t;
+        if (cli_common.verbose)
+            fprintf(stderr, "smpsim bench render: %s %d: %.3f ms\n", i < 0 ? "warm-up" : "frame",
+                    i < 0 ? i + 4 : i + 1, t);
+        smp_progress_step(&pg);
     }
+    smp_progress_end(&pg);
     if (rc == CLI_EXIT_OK) {
-        qsort(ms, (size_t)frames, sizeof *ms, cmp_double);
-        double median = frames % 2 ? ms[frames / 2] : 0.5 * (ms[frames / 2 - 1] + ms[frames / 2]);
-        const char *renderer = smp_gl_context_renderer(h.gl);
-        if (json) {
-            printf("{\"bench\":\"render\",\"renderer\":\"");
-            for (const char *p = renderer; *p; ++p) /* driver strings may hold quotes */
-                printf((*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
-            printf("\",\"backend\":\"%s\",\"width\":%d,\"height\":%d,\"msaa\":%d,"
-                   "\"motion\":%s,\"drawn_width\":%d,\"drawn_height\":%d,"
-                   "\"frames\":%d,\"dots\":%zu,\"hairs\":%zu,\"hair_segments\":%zu,"
-                   "\"frame_ms_median\":%.3f,\"frame_ms_min\":%.3f,"
-                   "\"frame_ms_max\":%.3f,\"fps_median\":%.1f}\n",
-                   smp_gl_backend_name(smp_gl_context_backend(h.gl)), width, height,
-                   motion ? 1 : msaa, motion ? "true" : "false", drawn_w, drawn_h, frames,
-                   h.p.dots.count, h.p.hair.count, h.p.hair.count * (size_t)h.p.hair.segments,
-                   median, ms[0], ms[frames - 1], 1000.0 / median);
-        } else {
-            printf("render  %s (%s)\n", renderer,
-                   smp_gl_backend_name(smp_gl_context_backend(h.gl)));
-            printf("  scene       %s, %s, %zu dots, %zu hairs, %dx%d, %dx MSAA\n", scene->name,
-                   h.p.head_source, h.p.dots.count, h.p.hair.count, width, height,
-                   motion ? 1 : msaa);
-            if (motion)
-                printf("  in motion   drawn at %dx%d, one sample, far hair and dots thinned\n",
-                       drawn_w, drawn_h);
-            if (frame.hide_hair || frame.hide_dots || frame.hide_skin)
-                printf("  hidden      %s%s%s\n", frame.hide_hair ? "hair " : "",
-                       frame.hide_dots ? "dots " : "", frame.hide_skin ? "skin" : "");
-            printf("  frames      %d timed after 3 warm-up\n", frames);
-            printf("  frame time  median %.2f ms  min %.2f  max %.2f  (%.1f fps)\n", median, ms[0],
-                   ms[frames - 1], 1000.0 / median);
-        }
+        static smp_bench_report r;
+        smp_bench_begin(&r, "render");
+        smp_bench_context_text(&r, "gl_renderer", smp_gl_context_renderer(h.gl));
+        smp_bench_context_text(&r, "gl_version", smp_gl_context_version(h.gl));
+        smp_bench_context_text(&r, "gl_backend", smp_gl_backend_name(smp_gl_context_backend(h.gl)));
+        smp_bench_context_text(&r, "scene", a->scene.path ? a->scene.path : "(built-in default)");
+        smp_bench_context_text(&r, "mesh", h.p.head_source);
+        smp_bench_context_number(&r, "mesh_triangles", h.p.head.triangle_count, 0);
+        smp_bench_context_number(&r, "year", 5, 0);
+        smp_bench_row *row = smp_bench_row_add(&r);
+        char hidden[32];
+        snprintf(hidden, sizeof hidden, "%s%s%s", frame.hide_hair ? "hair " : "",
+                 frame.hide_dots ? "dots " : "", frame.hide_skin ? "skin" : "");
+        size_t len = strlen(hidden);
+        if (len && hidden[len - 1] == ' ') hidden[len - 1] = '\0';
+        smp_bench_param_number(row, "width", width, 0);
+        smp_bench_param_number(row, "height", height, 0);
+        smp_bench_param_number(row, "msaa", motion ? 1 : msaa, 0);
+        smp_bench_param_number(row, "motion", motion, 0);
+        smp_bench_param_number(row, "drawn_width", drawn_w, 0);
+        smp_bench_param_number(row, "drawn_height", drawn_h, 0);
+        smp_bench_param_text(row, "hidden", len ? hidden : "none");
+        smp_bench_param_number(row, "dots", (double)h.p.dots.count, 0);
+        smp_bench_param_number(row, "hairs", (double)h.p.hair.count, 0);
+        smp_bench_param_number(row, "hair_segments",
+                               (double)(h.p.hair.count * (size_t)h.p.hair.segments), 0);
+        smp_bench_stats_of(ms, frames, &row->ms);
+        smp_bench_figure(row, "fps_median", 1000.0 / row->ms.median, 1);
+        rc = bench_finish(cmd, &r, &a->c);
     }
     free(ms);
     smp_gl_session_close(&h);
@@ -141,15 +148,16 @@ static int run_render(const smp_scene *scene, const bench_args *a) {
 int bench_render(int argc, char **argv) {
     static bench_args a;
     memset(&a, 0, sizeof a);
+    a.c = (bench_common)BENCH_COMMON_DEFAULT;
     a.size = (cli_size){1280, 720};
     a.gl = (cli_gl_args)CLI_GL_ARGS_DEFAULT;
-    a.frames = 30;
-    const cli_group groups[] = {{smp_scene_arg_options, &a.scene},
-                                {k_options, &a},
-                                {cli_msaa_options, &a.gl},
-                                {cli_gl_options, &a.gl}};
-    int rc = cli_parse(&k_command, groups, 4, argc, argv);
+    const cli_group groups[] = {{smp_scene_arg_options, &a.scene}, {k_options, &a},
+                                {bench_runs_options, &a.c},        {bench_output_options, &a.c},
+                                {cli_msaa_options, &a.gl},         {cli_gl_options, &a.gl}};
+    int rc = cli_parse(&k_command, groups, 6, argc, argv);
     if (rc != CLI_PARSED) return rc;
+    if ((rc = bench_check_common("bench render", &a.c, 0))) return rc;
+    if (a.c.runs == 0) a.c.runs = 30;
     static smp_scene scene;
     if ((rc = smp_scene_args_load("bench render", &a.scene, &scene))) return rc;
     return run_render(&scene, &a);

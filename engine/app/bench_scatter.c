@@ -12,10 +12,9 @@
 #include "smp/cli.h"
 #include "smp/cli_options.h"
 #include "smp/dots.h"
+#include "smp/progress.h"
 #include "smp/scatter.h"
 #include "smp/scene_args.h"
-
-/* From cmd_scatter.c: the stand-in scene both commands share. */
 
 static double now_s(void) {
     struct timespec ts;
@@ -57,80 +56,55 @@ static double bw_probe_rate(const bw_probe *b, int threads, int fill) {
     return (double)b->bytes / t;
 }
 
+/* One row to time: a rule, a size, a path and a thread count (entry k of --threads). */
 typedef struct row {
     smp_scatter_rule rule;
     size_t n;
     smp_simd_path simd;
-    int threads;
-    double secs;
+    int k, runs;
+    smp_bench_stats ms;
     double bw; /* bytes per second of the memsets timed between this row's runs (best) */
-    double spacing_scale;
-    smp_blue_quality quality; /* blue noise, measured once per N */
+    smp_blue_quality quality; /* blue noise, measured once per row, untimed */
 } row;
 
 static const cli_command k_command = {
     .name = "bench scatter",
-    .about = "Dots per second of the scatter core on the default scene's head (80 dots/cm² over\n"
-             "its plan's regions) for N = 10^4 ... --max, per rule, SIMD path and thread count;\n"
-             "the bytes per dot, the machine's measured write bandwidth (the best memset of\n"
-             "256 MiB, timed before the rows and between every row's runs) and the fraction of\n"
-             "it reached; each row also shows the best memset between its own runs.\n"
-             "Each figure is the best of several runs. Shared machines are noisy: compare ratios\n"
-             "measured in one run.\n",
+    .about =
+        "Times the scatter core on a scene's head (the default scene without SCENE) at 80\n"
+        "dots/cm² over its plan's regions, for N = 10^4, 10^5, ... up to --max (Poisson) and\n"
+        "--blue-max (blue noise), per SIMD path and thread count. Each row gives the statistics\n"
+        "of its timed runs (5 by default; 2 for N >= 10^6 and for blue noise), and from the\n"
+        "median: dots per second, the bytes written per second and that as a share of the\n"
+        "machine's measured write bandwidth (the best memset of 256 MiB, timed before the rows\n"
+        "and before every run). Blue-noise rows also give the packing's quality, untimed.\n"
+        "The context (machine, build, date, load) comes first; a warning says when the figures\n"
+        "are not to be trusted (bench/README.md).\n",
 };
 
-enum { MAX_THREAD_COUNTS = 8 };
-
-typedef struct thread_list {
-    int n[MAX_THREAD_COUNTS];
-    int count;
-} thread_list;
-
 typedef struct bench_args {
+    smp_scene_args scene;
+    bench_common c;
     long max_n, blue_max;
-    int json;
-    thread_list threads;
 } bench_args;
-
-/* --threads: comma-separated thread counts, each 1..256. */
-static smp_status parse_threads(const char *option, const char *text, void *dst, smp_error *err) {
-    thread_list *list = dst;
-    char buf[128], *items[MAX_THREAD_COUNTS];
-    snprintf(buf, sizeof buf, "%s", text);
-    int n = cli_split_list(buf, items, MAX_THREAD_COUNTS);
-    if (n < 1)
-        return smp_error_set(err, SMP_ERR_INVALID_ARG, "%s: expected a list like 1,2", option);
-    for (int k = 0; k < n; ++k) {
-        long t;
-        if (cli_parse_int(option, items[k], 1, 256, &t, err) != SMP_OK) return err->status;
-        list->n[k] = (int)t;
-    }
-    list->count = n;
-    return SMP_OK;
-}
 
 static const cli_option k_options[] = {
     CLI_INT("max", "N", "largest Poisson N, {range} (default 10000000)", bench_args, max_n, 10000,
             100000000),
     CLI_INT("blue-max", "N", "largest blue-noise N, {range} (default 100000)", bench_args, blue_max,
             10000, 100000000),
-    CLI_PARSE("threads", "LIST", "thread counts, comma-separated (default 1,2)", bench_args,
-              threads, parse_threads),
-    CLI_FLAG(0, "json", "one JSON object instead of a table", bench_args, json),
     {0},
 };
-
-enum { MAX_ROWS = 256 };
 
 /* One run of the bench: the head, the dots every row reuses, the bandwidth probe, the rows. */
 typedef struct bench {
     const bench_args *a;
     smp_mesh head;
     float *density;
+    scatter_scene_plan plan;
     smp_dots dots;
     bw_probe probe;
-    double bw[MAX_THREAD_COUNTS]; /* per thread count: the best memset rate of the whole run */
-    row rows[MAX_ROWS];
+    double bw[BENCH_MAX_THREAD_COUNTS]; /* per thread count: the best memset rate of the run */
+    row rows[SMP_BENCH_MAX_ROWS];
     int row_count;
 } bench;
 
@@ -150,21 +124,21 @@ static void touch(smp_dots *dots, size_t cap) {
     memset(dots->tissue, 0, cap);
 }
 
-/* The default scene's head at a uniform 80 dots/cm² over its plan's regions, the dots for the
- * largest N, and the bandwidth probe with a first bound per thread count. */
+/* The scene's head at a uniform 80 dots/cm² over its plan's regions, the dots for the largest
+ * N, and the bandwidth probe with a first bound per thread count. */
 static smp_status bench_open(bench *b, smp_error *err) {
-    smp_scene_args scene_arg = {0};
-    scatter_scene_plan plan;
-    smp_status st = scatter_scene_input(&scene_arg, 80.0, &b->head, &b->density, &plan, err);
+    smp_status st = scatter_scene_input("bench scatter", &b->a->scene, 80.0, &b->head, &b->density,
+                                        &b->plan, err);
     size_t cap = (size_t)(b->a->max_n > b->a->blue_max ? b->a->max_n : b->a->blue_max);
     if (st == SMP_OK) st = smp_dots_alloc(&b->dots, cap, 0, err);
     if (st != SMP_OK) return st;
     touch(&b->dots, cap);
     if (!bw_probe_init(&b->probe, (size_t)256 << 20))
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the 256 MiB bandwidth probe");
-    for (int k = 0; k < b->a->threads.count; ++k)
+    const bench_threads *t = &b->a->c.threads;
+    for (int k = 0; k < t->count; ++k)
         for (int rep = 0; rep < 3; ++rep)
-            b->bw[k] = fmax(b->bw[k], bw_probe_rate(&b->probe, b->a->threads.n[k], rep + 2));
+            b->bw[k] = fmax(b->bw[k], bw_probe_rate(&b->probe, t->n[k], rep + 2));
     return SMP_OK;
 }
 
@@ -175,127 +149,138 @@ static void bench_close(bench *b) {
     smp_mesh_free(&b->head);
 }
 
-/* One row: the best of several timed runs of N dots by one rule, path and thread count
- * (thread_list entry k), each run after a memset of the probe. */
-static smp_status time_row(bench *b, smp_scatter_rule rule, long n, smp_simd_path path, int k,
-                           smp_error *err) {
+/* The rows, before any is timed: both rules, each N, each path, each thread count. */
+static void plan_rows(bench *b) {
+    const bench_args *a = b->a;
+    smp_simd_path paths[SMP_SIMD_COUNT];
+    int path_count = bench_simd_paths(&a->c, paths);
+    static const smp_scatter_rule rules[] = {SMP_SCATTER_POISSON, SMP_SCATTER_BLUE};
+    for (int r = 0; r < 2; ++r) {
+        long top = rules[r] == SMP_SCATTER_POISSON ? a->max_n : a->blue_max;
+        for (long n = 10000; n <= top; n *= 10)
+            for (int p = 0; p < path_count; ++p) {
+                /* blue noise has no vector kernel: one path says it all */
+                if (rules[r] == SMP_SCATTER_BLUE && p != path_count - 1) continue;
+                for (int k = 0; k < a->c.threads.count && b->row_count < SMP_BENCH_MAX_ROWS; ++k)
+                    b->rows[b->row_count++] = (row){
+                        .rule = rules[r],
+                        .n = (size_t)n,
+                        .simd = paths[p],
+                        .k = k,
+                        .runs = a->c.runs                                      ? (int)a->c.runs
+                                : n >= 1000000 || rules[r] == SMP_SCATTER_BLUE ? 2
+                                                                               : 5,
+                    };
+            }
+    }
+}
+
+/* Times one row's runs, each after a memset of the probe. */
+static smp_status time_row(bench *b, row *out, smp_progress *pg, smp_error *err) {
     smp_scatter_desc d = {.mesh = &b->head,
                           .density_per_cm2 = b->density,
-                          .rule = rule,
+                          .rule = out->rule,
                           .seed = 1,
-                          .count = (size_t)n,
-                          .threads = b->a->threads.n[k]};
-    int reps = n >= 1000000 || rule == SMP_SCATTER_BLUE ? 2 : 5;
-    double best = 1e30, best_bw = 0.0;
+                          .count = out->n,
+                          .threads = b->a->c.threads.n[out->k]};
+    double ms[10000], best_bw = 0.0;
     smp_scatter_info info = {0};
     smp_status st = SMP_OK;
-    for (int r = 0; r < reps && st == SMP_OK; ++r) {
+    for (int r = 0; r < out->runs && st == SMP_OK; ++r) {
         best_bw = fmax(best_bw, bw_probe_rate(&b->probe, d.threads, r + 2));
         b->dots.count = 0;
         double t0 = now_s();
-        st = smp_scatter_path(&d, path, &b->dots, &info, err);
-        best = fmin(best, now_s() - t0);
+        st = smp_scatter_path(&d, out->simd, &b->dots, &info, err);
+        ms[r] = (now_s() - t0) * 1e3;
+        if (cli_common.verbose)
+            fprintf(stderr, "smpsim bench scatter: %s N=%zu %s %d thread%s run %d: %.3f ms\n",
+                    smp_scatter_rule_name(out->rule), out->n, smp_simd_name(out->simd), d.threads,
+                    d.threads == 1 ? "" : "s", r + 1, ms[r]);
+        smp_progress_step(pg);
     }
-    row out = {.rule = rule,
-               .n = (size_t)n,
-               .simd = path,
-               .threads = d.threads,
-               .secs = best,
-               .bw = best_bw,
-               .spacing_scale = info.spacing_scale};
-    b->bw[k] = fmax(b->bw[k], best_bw);
+    if (st != SMP_OK) return st;
+    smp_bench_stats_of(ms, out->runs, &out->ms);
+    out->bw = best_bw;
+    b->bw[out->k] = fmax(b->bw[out->k], best_bw);
     /* the packing's quality, untimed: the smallest spacing against the one asked for, and the
      * share of probes where one more dot would fit */
-    if (st == SMP_OK && rule == SMP_SCATTER_BLUE)
+    if (out->rule == SMP_SCATTER_BLUE)
         st = smp_scatter_blue_quality(&d, info.spacing_scale, &b->dots, SCATTER_QUALITY_PROBES,
-                                      &out.quality, err);
-    b->rows[b->row_count++] = out;
+                                      &out->quality, err);
     return st;
 }
 
 static smp_status time_rows(bench *b, smp_error *err) {
+    int total = 0;
+    for (int i = 0; i < b->row_count; ++i) total += b->rows[i].runs;
+    smp_progress pg;
+    smp_progress_begin(&pg, "bench scatter", total, cli_common.quiet);
     smp_status st = SMP_OK;
-    /* the two sampling rules; the grid is Poisson's draws and a sort */
-    static const smp_scatter_rule rules[] = {SMP_SCATTER_POISSON, SMP_SCATTER_BLUE};
-    for (int r = 0; r < 2 && st == SMP_OK; ++r) {
-        const smp_scatter_rule rule = rules[r];
-        long top = rule == SMP_SCATTER_POISSON ? b->a->max_n : b->a->blue_max;
-        for (long n = 10000; n <= top && st == SMP_OK; n *= 10)
-            for (int p = 0; p < SMP_SIMD_COUNT && st == SMP_OK; ++p) {
-                if (!smp_simd_supported((smp_simd_path)p)) continue;
-                /* blue noise has no vector kernel: one path says it all */
-                if (rule == SMP_SCATTER_BLUE && p != (int)smp_simd_best()) continue;
-                for (int k = 0; k < b->a->threads.count && b->row_count < MAX_ROWS; ++k)
-                    st = time_row(b, rule, n, (smp_simd_path)p, k, err);
-            }
-    }
+    for (int i = 0; i < b->row_count && st == SMP_OK; ++i) st = time_row(b, &b->rows[i], &pg, err);
+    smp_progress_end(&pg);
     return st;
 }
 
-/* The best memset rate of a row's thread count. */
-static double row_bw(const bench *b, const row *r) {
-    int k = 0;
-    while (b->a->threads.n[k] != r->threads) ++k;
-    return b->bw[k];
-}
-
-static void print_json(const bench *b) {
-    printf("{\"bytes_per_dot\": %d, \"write_bandwidth_gb_s\": {", SMP_DOT_BYTES);
-    for (int k = 0; k < b->a->threads.count; ++k)
-        printf("%s\"%d\": %.2f", k ? ", " : "", b->a->threads.n[k], b->bw[k] / 1e9);
-    printf("}, \"results\": [");
-    for (int i = 0; i < b->row_count; ++i) {
-        const row *r = &b->rows[i];
-        double rate = (double)r->n / r->secs;
-        printf("%s{\"rule\": \"%s\", \"count\": %zu, \"simd\": \"%s\", \"threads\": %d, "
-               "\"time_ms\": %.3f, \"dots_per_s\": %.0f, \"gb_s\": %.4f, "
-               "\"memset_gb_s\": %.2f, \"bandwidth_fraction\": %.6f",
-               i ? ", " : "", smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd),
-               r->threads, r->secs * 1e3, rate, rate * SMP_DOT_BYTES / 1e9, r->bw / 1e9,
-               rate * SMP_DOT_BYTES / row_bw(b, r));
-        if (r->rule == SMP_SCATTER_BLUE)
-            printf(", \"min_spacing_ratio\": %.5f, \"gap_fraction\": %.6f",
-                   r->quality.min_spacing_ratio, r->quality.gap_fraction);
-        printf("}");
+static void report(const bench *b, smp_bench_report *r) {
+    const bench_args *a = b->a;
+    smp_bench_context_text(r, "scene", a->scene.path ? a->scene.path : "(built-in default)");
+    smp_bench_context_text(r, "mesh", b->plan.head_source);
+    smp_bench_context_number(r, "mesh_triangles", b->head.triangle_count, 0);
+    smp_bench_context_number(r, "density_per_cm2", 80, 0);
+    smp_bench_context_number(r, "bytes_per_dot", SMP_DOT_BYTES, 0);
+    bench_context_simd(r, &a->c);
+    for (int k = 0; k < a->c.threads.count; ++k) {
+        char key[40];
+        snprintf(key, sizeof key, "memset_gb_per_s_%dt", a->c.threads.n[k]);
+        smp_bench_context_number(r, key, b->bw[k] / 1e9, 2);
     }
-    printf("]}\n");
-}
-
-static void print_table(const bench *b) {
-    printf("scatter core, built-in head (%u triangles), %d bytes per dot\n", b->head.triangle_count,
-           SMP_DOT_BYTES);
-    for (int k = 0; k < b->a->threads.count; ++k)
-        printf("write bandwidth (memset of 256 MiB), %d thread%s: best %.2f GB/s\n",
-               b->a->threads.n[k], b->a->threads.n[k] == 1 ? "" : "s", b->bw[k] / 1e9);
-    printf("'of bw' is against the best above; 'memset' the best between the row's own runs\n");
-    printf("\n%-8s %10s %-7s %7s %11s %12s %8s %8s %9s %8s %8s\n", "rule", "N", "simd", "threads",
-           "time ms", "M dots/s", "GB/s", "memset", "of bw", "min sp", "gaps");
     for (int i = 0; i < b->row_count; ++i) {
-        const row *r = &b->rows[i];
-        double rate = (double)r->n / r->secs;
-        printf("%-8s %10zu %-7s %7d %11.3f %12.2f %8.2f %8.2f %8.1f%%",
-               smp_scatter_rule_name(r->rule), r->n, smp_simd_name(r->simd), r->threads,
-               r->secs * 1e3, rate / 1e6, rate * SMP_DOT_BYTES / 1e9, r->bw / 1e9,
-               100.0 * rate * SMP_DOT_BYTES / row_bw(b, r));
-        if (r->rule == SMP_SCATTER_BLUE)
-            printf(" %8.4f %7.3f%%", r->quality.min_spacing_ratio, 100.0 * r->quality.gap_fraction);
-        printf("\n");
+        const row *w = &b->rows[i];
+        smp_bench_row *out = smp_bench_row_add(r);
+        if (!out) break;
+        smp_bench_param_text(out, "rule", smp_scatter_rule_name(w->rule));
+        smp_bench_param_number(out, "count", (double)w->n, 0);
+        smp_bench_param_text(out, "simd", smp_simd_name(w->simd));
+        smp_bench_param_number(out, "threads", a->c.threads.n[w->k], 0);
+        out->ms = w->ms;
+        double rate = (double)w->n / (w->ms.median * 1e-3);
+        smp_bench_figure(out, "dots_per_s", rate, 0);
+        smp_bench_figure(out, "gb_per_s", rate * SMP_DOT_BYTES / 1e9, 3);
+        smp_bench_figure(out, "memset_gb_per_s", w->bw / 1e9, 2);
+        smp_bench_figure(out, "bandwidth_fraction", rate * SMP_DOT_BYTES / b->bw[w->k], 4);
+        if (w->rule == SMP_SCATTER_BLUE) {
+            smp_bench_figure(out, "min_spacing_ratio", w->quality.min_spacing_ratio, 5);
+            smp_bench_figure(out, "gap_fraction", w->quality.gap_fraction, 6);
+        }
     }
 }
 
 int bench_scatter(int argc, char **argv) {
-    bench_args a = {.max_n = 10000000, .blue_max = 100000, .threads = {{1, 2}, 2}};
-    const cli_group groups[] = {{k_options, &a}};
-    int rc = cli_parse(&k_command, groups, 1, argc, argv);
+    static bench_args a;
+    memset(&a, 0, sizeof a);
+    a.max_n = 10000000, a.blue_max = 100000;
+    a.c = (bench_common)BENCH_COMMON_DEFAULT;
+    const cli_group groups[] = {{smp_scene_arg_options, &a.scene},
+                                {k_options, &a},
+                                {bench_cpu_options, &a.c},
+                                {bench_runs_options, &a.c},
+                                {bench_output_options, &a.c}};
+    int rc = cli_parse(&k_command, groups, 5, argc, argv);
     if (rc != CLI_PARSED) return rc;
+    if ((rc = bench_check_common("bench scatter", &a.c, 1))) return rc;
+    static smp_bench_report r;
+    smp_bench_begin(&r, "scatter");
     static bench b;
     memset(&b, 0, sizeof b);
     b.a = &a;
     smp_error err = {0};
-    if (bench_open(&b, &err) != SMP_OK || time_rows(&b, &err) != SMP_OK)
+    plan_rows(&b);
+    if (bench_open(&b, &err) != SMP_OK || time_rows(&b, &err) != SMP_OK) {
         rc = cli_fail("bench scatter", &err);
-    else
-        (a.json ? print_json : print_table)(&b);
+    } else {
+        report(&b, &r);
+        rc = bench_finish("bench scatter", &r, &a.c);
+    }
     bench_close(&b);
-    return rc == CLI_PARSED ? CLI_EXIT_OK : rc;
+    return rc;
 }

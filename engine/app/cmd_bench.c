@@ -19,7 +19,10 @@ enum { BENCH_COUNT = sizeof k_benches / sizeof k_benches[0] };
 static void print_help(void) {
     printf("Usage: smpsim bench [BENCHMARK] [options]\n"
            "\n"
-           "Benchmarks, printed as a table or, with --json, as one JSON object.\n"
+           "Benchmarks, each printed with its context (machine, build, date, load) as a table,\n"
+           "as one JSON object {bench, context, results, warnings} (--json) or as CSV (--csv\n"
+           "FILE). Each row gives its runs, mean, median, min, max and spread; a warning says\n"
+           "when the figures are not to be trusted (bench/README.md).\n"
            "\n"
            "Benchmarks:\n");
     for (int i = 0; i < BENCH_COUNT; ++i)

@@ -22,8 +22,9 @@
 /* The scene's head and the density its plan reaches (every session's regions, the final
  * cumulative density, or density_override dots/cm² over the same regions). The head moves
  * into *head; *rule is the scene's placement. */
-smp_status scatter_scene_input(const smp_scene_args *args, double density_override, smp_mesh *head,
-                               float **density, scatter_scene_plan *plan, smp_error *err) {
+smp_status scatter_scene_input(const char *cmd, const smp_scene_args *args, double density_override,
+                               smp_mesh *head, float **density, scatter_scene_plan *plan,
+                               smp_error *err) {
     static smp_scene scene;
     smp_scene_source src = {.path = args->path, .sets = args->sets, .set_count = args->set_count};
     smp_scene_report rep;
@@ -34,7 +35,7 @@ smp_status scatter_scene_input(const smp_scene_args *args, double density_overri
     }
     smp_pipeline p;
     if ((st = smp_pipeline_build(&scene, SMP_PIPELINE_FIELDS, &p, err)) != SMP_OK) return st;
-    app_verbose_pipeline("scatter", &p);
+    app_verbose_pipeline(cmd, &p);
     *density = malloc((size_t)p.head.vertex_count * sizeof(float));
     if (!*density) {
         smp_pipeline_free(&p);
@@ -47,6 +48,7 @@ smp_status scatter_scene_input(const smp_scene_args *args, double density_overri
         plan->rule = scene.plan.rule;
         plan->dot_count = scene.plan.dot_count > 0 ? (size_t)scene.plan.dot_count : 0;
         plan->seed = scene.seed;
+        snprintf(plan->head_source, sizeof plan->head_source, "%s", p.head_source);
     } else {
         free(*density);
         *density = NULL;
@@ -296,7 +298,7 @@ int cmd_scatter(int argc, char **argv) {
     smp_mesh head = {0};
     float *dens = NULL;
     scatter_scene_plan plan;
-    if (scatter_scene_input(&scene_arg, a.density, &head, &dens, &plan, &err) != SMP_OK)
+    if (scatter_scene_input(cmd, &scene_arg, a.density, &head, &dens, &plan, &err) != SMP_OK)
         return cli_fail(cmd, &err);
     smp_scatter_rule rule = a.rule >= 0 ? (smp_scatter_rule)a.rule : plan.rule;
     /* the scene's count and seed unless the options say otherwise (--density replaces the

@@ -49,6 +49,7 @@
  *           scene_args.h   SCENE and --set, loaded with every problem printed
  *           progress.h     a progress bar on a terminal
  *           build_info.h   what the program is and how it was built (--version)
+ *           bench_report.h the benchmarks' context, statistics, warnings, table, JSON, CSV
  *
  * The viewer and the program (engine/viewer, engine/app) have no public headers.
  */
@@ -107,6 +108,7 @@
 #include "smp/measure.h"
 #include "smp/pipeline.h"
 
+#include "smp/bench_report.h"
 #include "smp/build_info.h"
 #include "smp/cli.h"
 #include "smp/progress.h"
