@@ -230,6 +230,25 @@ Test(bench, age_prints_one_object_a_row_per_path_and_thread_count) {
     cr_assert_eq(csv_rows(out, "simd,threads,dots,year,runs,mean_ms,median_ms,"), 3, "%s", out);
 }
 
+/* With a scene, bench age times that scene's own dots under its own model. */
+Test(bench, age_takes_a_scene_and_times_its_dots) {
+    const char *const args[] = {"bench",     "age",
+                                "--set",     "head.mesh=builtin",
+                                "--set",     "plan.dot_count=2000",
+                                "--runs",    "1",
+                                "--threads", "1",
+                                "--json",    NULL};
+    cr_assert_eq(run_smpsim(&out, &err, args), 0, "%s", err);
+    const char *more[] = {"scene", "mesh", "model"};
+    cr_assert_eq(check_json(out, "age", more, 3), 1, "%s", out);
+    cr_assert_not_null(strstr(out, "\"mesh\": \"built-in head\""), "%s", out);
+    cr_assert_not_null(strstr(out, "\"dots\": 2000,"), "%s", out);
+    release();
+    const char *const both[] = {"bench", "age", "--set", "head.mesh=builtin", "--dots", "5", NULL};
+    cr_assert_eq(run_smpsim(&out, &err, both), 2);
+    cr_assert_not_null(strstr(err, "--dots sizes the synthetic dot set"), "%s", err);
+}
+
 Test(bench, scatter_takes_a_scene_and_names_its_mesh) {
     char scene[1100];
     snprintf(scene, sizeof scene, "%s/scenes/default.json", SMP_SOURCE_DIR);

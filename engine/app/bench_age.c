@@ -13,14 +13,18 @@
 #include "smp/clock.h"
 #include "smp/fsio.h"
 #include "smp/gl_session.h"
+#include "smp/pipeline.h"
 #include "smp/progress.h"
+#include "smp/scene_args.h"
 #include "smp/simd.h"
+#include "verbose.h"
 
 static const cli_command k_command = {
     .name = "bench age",
     .about = "Evaluates the skin, ink and ageing model for a synthetic dot set (default plan,\n"
-             "MST 4 skin, realistic radii and depths, a few scar dots; it takes no scene) at one\n"
-             "year, per SIMD path and thread count: after one warm-up run, the statistics of the\n"
+             "MST 4 skin, realistic radii and depths, a few scar dots), or with SCENE (or --set)\n"
+             "that scene's own dots and model, at one year, per SIMD path and thread count: after "
+             "one warm-up run, the statistics of the\n"
              "timed runs (7 by default), and from the median the dots per second and the memory\n"
              "traffic it implies (7 bytes read and 20 written per dot). The context (machine,\n"
              "build, date, load) comes first; a warning says when the figures are not to be\n"
@@ -29,14 +33,18 @@ static const cli_command k_command = {
 };
 
 typedef struct bench_args {
+    smp_scene_args scene;
     bench_common c;
-    long dots;
+    long dots; /* 0: not given */
     double year;
     const char *plot_dir;
 } bench_args;
 
 static const cli_option k_options[] = {
-    CLI_INT("dots", "N", "dots, {range} (default: 10000000)", bench_args, dots, 1, 200000000),
+    CLI_INT("dots", "N",
+            "dots of the synthetic set, {range} (default: 10000000; not with SCENE, whose own "
+            "dots are timed)",
+            bench_args, dots, 1, 200000000),
     CLI_NUMBER("years", "Y", "the year evaluated, {range} (default: 1)", bench_args, year, 0, 200),
     CLI_STRING("plot", "DIR", "write the model's charts into DIR and exit", bench_args, plot_dir),
     {0},
@@ -298,21 +306,50 @@ static int alloc_arrays(dot_arrays *a, size_t n) {
     return 1;
 }
 
+/* The scene's pipeline: its dots and model (p->model), built once, untimed. */
+static int scene_input(const bench_args *ba, smp_pipeline *p) {
+    static smp_scene scene;
+    int rc = smp_scene_args_load("bench age", &ba->scene, &scene);
+    if (rc) return rc;
+    smp_error err = {0};
+    if (smp_pipeline_build(&scene, SMP_PIPELINE_ALL, p, &err) != SMP_OK)
+        return cli_fail("bench age", &err);
+    app_verbose_pipeline("bench age", p);
+    if (p->dots.count == 0 || !p->model) {
+        smp_pipeline_free(p);
+        return cli_usage_error("bench age", "the scene has no dots to evaluate (its plan places "
+                                            "none)");
+    }
+    return 0;
+}
+
 static int run_bench(const bench_args *ba) {
     const char *cmd = "bench age";
-    size_t n = (size_t)ba->dots;
+    int from_scene = ba->scene.path || ba->scene.set_count;
+    static smp_pipeline pipe;
     smp_error err = {0};
     smp_skin skin;
     smp_age_model *m = NULL;
-    if (make_model(&k_default, &skin, &m, &err) != SMP_OK) return cli_fail(cmd, &err);
+    int rc = from_scene ? scene_input(ba, &pipe) : 0;
+    if (rc) return rc;
+    if (!from_scene && make_model(&k_default, &skin, &m, &err) != SMP_OK)
+        return cli_fail(cmd, &err);
+    size_t n = from_scene ? pipe.dots.count : (size_t)ba->dots;
     dot_arrays a;
     if (!alloc_arrays(&a, n)) {
         free_arrays(&a);
-        smp_age_destroy(m);
+        if (from_scene)
+            smp_pipeline_free(&pipe);
+        else
+            smp_age_destroy(m);
         fprintf(stderr, "smpsim bench age: out of memory for %zu dots\n", n);
         return CLI_EXIT_FAILURE;
     }
     smp_dot_attrs in = {a.radius, a.depth, a.ink, a.session, a.tissue};
+    if (from_scene) {
+        in = smp_dot_attrs_of(&pipe.dots);
+        m = pipe.model;
+    }
     smp_dot_look out = {.sigma_mm = a.out[0],
                         .pigment = a.out[1],
                         .trans_r = a.out[2],
@@ -324,12 +361,19 @@ static int run_bench(const bench_args *ba) {
     const bench_threads *threads = &ba->c.threads;
     static smp_bench_report r;
     smp_bench_begin(&r, "age");
-    smp_bench_context_text(&r, "model",
-                           "MST 4, Fitzpatrick III skin, 3 sessions at 0.4 mm, 1 h/day outdoors");
+    if (from_scene) {
+        smp_bench_context_text(&r, "scene", ba->scene.path ? ba->scene.path : "(built-in default)");
+        smp_bench_context_text(&r, "mesh", pipe.head_source);
+        smp_bench_context_text(&r, "model", "the scene's skin, plan and lifestyle, its own dots");
+    } else {
+        smp_bench_context_text(&r, "model",
+                               "synthetic: MST 4, Fitzpatrick III skin, 3 sessions at "
+                               "0.4 mm, 1 h/day outdoors");
+    }
     smp_bench_context_number(&r, "bytes_per_dot", 27, 0);
     bench_context_simd(&r, &ba->c);
     double *ms = malloc(sizeof(double) * (size_t)runs);
-    int rc = ms ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+    rc = ms ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
     smp_progress pg;
     smp_progress_begin(&pg, cmd, path_count * threads->count * (runs + 1), cli_common.quiet);
     for (int p = 0; p < path_count && rc == CLI_EXIT_OK; ++p)
@@ -362,20 +406,31 @@ static int run_bench(const bench_args *ba) {
     smp_progress_end(&pg);
     free(ms);
     free_arrays(&a);
-    smp_age_destroy(m);
+    if (from_scene)
+        smp_pipeline_free(&pipe);
+    else
+        smp_age_destroy(m);
     return rc == CLI_EXIT_OK ? bench_finish(cmd, &r, &ba->c) : rc;
 }
 
 int bench_age(int argc, char **argv) {
-    bench_args a = {.c = BENCH_COMMON_DEFAULT, .dots = 10000000, .year = 1.0};
-    const cli_group groups[] = {{k_options, &a},
+    static bench_args a;
+    memset(&a, 0, sizeof a);
+    a.c = (bench_common)BENCH_COMMON_DEFAULT;
+    a.year = 1.0;
+    const cli_group groups[] = {{smp_scene_arg_options, &a.scene},
+                                {k_options, &a},
                                 {bench_cpu_options, &a.c},
                                 {bench_runs_options, &a.c},
                                 {bench_output_options, &a.c}};
-    int rc = cli_parse(&k_command, groups, 4, argc, argv);
+    int rc = cli_parse(&k_command, groups, 5, argc, argv);
     if (rc != CLI_PARSED) return rc;
     if (a.plot_dir) return run_plots(a.plot_dir);
     if ((rc = bench_check_common("bench age", &a.c, 0))) return rc;
     if (a.c.runs == 0) a.c.runs = 7;
+    if (a.dots && (a.scene.path || a.scene.set_count))
+        return cli_usage_error("bench age", "--dots sizes the synthetic dot set: with a scene its "
+                                            "own dots are timed (set plan.dot_count instead)");
+    if (!a.dots) a.dots = 10000000;
     return run_bench(&a);
 }
