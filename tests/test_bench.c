@@ -261,7 +261,9 @@ Test(bench, scatter_takes_a_scene_and_names_its_mesh) {
     cr_assert_eq(run_smpsim(&out, &err, args), 0, "%s", err);
     const char *more[] = {"scene", "mesh", "mesh_triangles", "bytes_per_dot", "memset_gb_per_s_1t"};
     cr_assert_eq(check_json(out, "scatter", more, 5), 2, "%s", out); /* Poisson and blue noise */
-    cr_assert_not_null(strstr(out, "\"mesh\": \"built-in head\""), "%s", out);
+    cr_assert_not_null(strstr(out, "\"mesh\": \"built-in head\", \"mesh_kind\": \"the built-in "
+                                   "procedural head"),
+                       "%s", out);
     cr_assert_not_null(strstr(out, "\"rule\": \"blue\""), "%s", out);
     cr_assert_not_null(strstr(out, "\"min_spacing_ratio\": "), "%s", out);
     size_t size;

@@ -48,6 +48,11 @@ int bench_check_common(const char *cmd, bench_common *c, int default_all);
 /* The SIMD paths to time, into paths (SMP_SIMD_COUNT at most); returns their number. */
 int bench_simd_paths(const bench_common *c, smp_simd_path *paths);
 
+/* The context's mesh (its file, or "built-in head"), mesh_kind (the MakeHuman head, another
+ * imported mesh, or the built-in procedural head) and mesh_triangles. */
+void bench_context_mesh(smp_bench_report *r, const char *head_source, int imported,
+                        unsigned triangles);
+
 /* The context's simd_used: the paths timed. */
 void bench_context_simd(smp_bench_report *r, const bench_common *c);
 
@@ -65,6 +70,7 @@ typedef struct scatter_scene_plan {
     size_t dot_count; /* plan.dot_count: exactly this many dots when > 0 */
     unsigned long seed;
     char head_source[SMP_SCENE_PATH_MAX]; /* the head: "built-in head" or its mesh file */
+    int imported;                         /* the head was read from its mesh file */
 } scatter_scene_plan;
 
 /* Shared by `scatter` and `bench scatter` (defined in cmd_scatter.c; cmd names the command for

@@ -363,7 +363,7 @@ static int run_bench(const bench_args *ba) {
     smp_bench_begin(&r, "age");
     if (from_scene) {
         smp_bench_context_text(&r, "scene", ba->scene.path ? ba->scene.path : "(built-in default)");
-        smp_bench_context_text(&r, "mesh", pipe.head_source);
+        bench_context_mesh(&r, pipe.head_source, pipe.imported, pipe.head.triangle_count);
         smp_bench_context_text(&r, "model", "the scene's skin, plan and lifestyle, its own dots");
     } else {
         smp_bench_context_text(&r, "model",

@@ -7,6 +7,7 @@
 #include "bench.h"
 #include "smp/cli.h"
 #include "smp/fsio.h"
+#include "smp/pipeline.h"
 
 /* --threads: comma-separated thread counts, each 1..256. */
 static smp_status parse_threads(const char *option, const char *text, void *dst, smp_error *err) {
@@ -90,6 +91,17 @@ int bench_simd_paths(const bench_common *c, smp_simd_path *paths) {
         paths[n++] = c->simd >= 0 ? (smp_simd_path)c->simd : smp_simd_active();
     }
     return n;
+}
+
+void bench_context_mesh(smp_bench_report *r, const char *head_source, int imported,
+                        unsigned triangles) {
+    smp_bench_context_text(r, "mesh", head_source);
+    smp_bench_context_text(r, "mesh_kind",
+                           !imported ? "the built-in procedural head (smp/head.h)"
+                           : strcmp(head_source, SMP_PIPELINE_MAKEHUMAN_PATH) == 0
+                               ? "the MakeHuman head (assimp-testmodels), imported"
+                               : "an imported mesh");
+    smp_bench_context_number(r, "mesh_triangles", triangles, 0);
 }
 
 void bench_context_simd(smp_bench_report *r, const bench_common *c) {

@@ -116,8 +116,7 @@ static int run_render(const smp_scene *scene, const bench_args *a) {
         smp_bench_context_text(&r, "gl_version", smp_gl_context_version(h.gl));
         smp_bench_context_text(&r, "gl_backend", smp_gl_backend_name(smp_gl_context_backend(h.gl)));
         smp_bench_context_text(&r, "scene", a->scene.path ? a->scene.path : "(built-in default)");
-        smp_bench_context_text(&r, "mesh", h.p.head_source);
-        smp_bench_context_number(&r, "mesh_triangles", h.p.head.triangle_count, 0);
+        bench_context_mesh(&r, h.p.head_source, h.p.imported, h.p.head.triangle_count);
         smp_bench_context_number(&r, "year", 5, 0);
         smp_bench_row *row = smp_bench_row_add(&r);
         char hidden[32];

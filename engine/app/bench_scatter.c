@@ -224,8 +224,7 @@ static smp_status time_rows(bench *b, smp_error *err) {
 static void report(const bench *b, smp_bench_report *r) {
     const bench_args *a = b->a;
     smp_bench_context_text(r, "scene", a->scene.path ? a->scene.path : "(built-in default)");
-    smp_bench_context_text(r, "mesh", b->plan.head_source);
-    smp_bench_context_number(r, "mesh_triangles", b->head.triangle_count, 0);
+    bench_context_mesh(r, b->plan.head_source, b->plan.imported, b->head.triangle_count);
     smp_bench_context_number(r, "density_per_cm2", 80, 0);
     smp_bench_context_number(r, "bytes_per_dot", SMP_DOT_BYTES, 0);
     bench_context_simd(r, &a->c);

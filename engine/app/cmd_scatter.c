@@ -49,6 +49,7 @@ smp_status scatter_scene_input(const char *cmd, const smp_scene_args *args, doub
         plan->dot_count = scene.plan.dot_count > 0 ? (size_t)scene.plan.dot_count : 0;
         plan->seed = scene.seed;
         snprintf(plan->head_source, sizeof plan->head_source, "%s", p.head_source);
+        plan->imported = p.imported;
     } else {
         free(*density);
         *density = NULL;
