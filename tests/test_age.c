@@ -552,7 +552,7 @@ Test(age, bench_age_runs_and_refuses_bad_options) {
     char *out = NULL, *err = NULL;
     const char *ok[] = {"bench", "age", "--dots", "1000", "--runs", "1", "--json", NULL};
     cr_assert_eq(run_smpsim(&out, &err, ok), 0, "%s", err);
-    cr_assert_not_null(strstr(out, "\"dots_per_s\":"), "%s", out);
+    cr_assert_not_null(strstr(out, "\"dots_per_s\": "), "%s", out);
     free(out);
     free(err);
     const char *bad[][8] = {

@@ -1148,7 +1148,8 @@ Test(scatter_cli, bench_fractions_are_against_the_best_memset_of_the_run, .fini 
                  0, "%s", err_text);
     cJSON *root = cJSON_Parse(out_text);
     cr_assert_not_null(root, "%s", out_text);
-    const cJSON *bw = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "write_bandwidth_gb_s"), "1");
+    const cJSON *bw =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"), "memset_gb_per_s_1t");
     cr_assert(cJSON_IsNumber(bw) && bw->valuedouble > 0.0, "%s", out_text);
     const cJSON *rows = cJSON_GetObjectItem(root, "results"), *r;
     int poisson = 0, blue = 0;
@@ -1157,8 +1158,8 @@ Test(scatter_cli, bench_fractions_are_against_the_best_memset_of_the_run, .fini 
         cr_assert_not_null(rule);
         poisson += strcmp(rule, "poisson") == 0;
         blue += strcmp(rule, "blue") == 0;
-        double memset_gb_s = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "memset_gb_s"));
-        double gb_s = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "gb_s"));
+        double memset_gb_s = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "memset_gb_per_s"));
+        double gb_s = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "gb_per_s"));
         double frac = cJSON_GetNumberValue(cJSON_GetObjectItem(r, "bandwidth_fraction"));
         cr_assert(memset_gb_s > 0.0 && memset_gb_s <= bw->valuedouble + 0.005, "%g vs best %g",
                   memset_gb_s, bw->valuedouble);

@@ -244,9 +244,9 @@ static void report(const bench *b, smp_bench_report *r) {
         out->ms = w->ms;
         double rate = (double)w->n / (w->ms.median * 1e-3);
         smp_bench_figure(out, "dots_per_s", rate, 0);
-        smp_bench_figure(out, "gb_per_s", rate * SMP_DOT_BYTES / 1e9, 3);
+        smp_bench_figure(out, "gb_per_s", rate * SMP_DOT_BYTES / 1e9, 4);
         smp_bench_figure(out, "memset_gb_per_s", w->bw / 1e9, 2);
-        smp_bench_figure(out, "bandwidth_fraction", rate * SMP_DOT_BYTES / b->bw[w->k], 4);
+        smp_bench_figure(out, "bandwidth_fraction", rate * SMP_DOT_BYTES / b->bw[w->k], 6);
         if (w->rule == SMP_SCATTER_BLUE) {
             smp_bench_figure(out, "min_spacing_ratio", w->quality.min_spacing_ratio, 5);
             smp_bench_figure(out, "gap_fraction", w->quality.gap_fraction, 6);
