@@ -12,10 +12,12 @@ in vec3 v_position_view;
 in vec3 v_normal_view;
 in vec2 v_uv;
 in float v_scalar;
+in vec3 v_marks;
 
 uniform vec3 u_skin_linear;  // albedo, linear RGB
 uniform int u_overlay;       // 0 none, 1 the per-vertex scalar
 uniform vec2 u_overlay_range; // scalar values at the ramp's two ends
+uniform int u_marks;          // 1: draw the pen lines (zero crossings of v_marks.xy)
 
 out vec4 o_color;
 
@@ -39,6 +41,17 @@ vec3 ramp(float x) {
     return mix(STOPS[i], STOPS[i + 1], s - float(i));
 }
 
+// Pen colours in linear light: a violet surgical marker for a target's edge, a red one for the
+// designed hairline (sRGB #6a2c91 and #d01c1c).
+const vec3 PEN_OUTLINE = vec3(0.1441, 0.0252, 0.2831);
+const vec3 PEN_HAIRLINE = vec3(0.6308, 0.0116, 0.0116);
+
+// Coverage of a line along the zero crossing of f, about two pixels wide at any zoom.
+float pen(float f) {
+    float d = abs(f) / max(fwidth(f), 1e-6);
+    return 1.0 - smoothstep(0.6, 1.6, d);
+}
+
 void main() {
     vec3 n = normalize(v_normal_view);
     vec3 v = normalize(-v_position_view);
@@ -48,6 +61,10 @@ void main() {
     if (u_overlay == 1) {
         float span = u_overlay_range.y - u_overlay_range.x;
         albedo = ramp(span != 0.0 ? (v_scalar - u_overlay_range.x) / span : v_scalar);
+    }
+    if (u_marks == 1) {
+        albedo = mix(albedo, PEN_OUTLINE, 0.9 * pen(v_marks.x));
+        albedo = mix(albedo, PEN_HAIRLINE, 0.9 * pen(v_marks.y) * step(0.5, v_marks.z));
     }
     vec3 diffuse = vec3(0.0);
     float specular = 0.0;

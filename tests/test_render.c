@@ -241,3 +241,71 @@ Test(render, the_backdrop_contrasts_with_every_skin_tone) {
         cr_assert_geq(de, 20.0, "MST %d: the backdrop is only ΔE00 %.1f from the skin", mst, de);
     }
 }
+
+/* Pen marks: the zero crossing of a per-vertex value is drawn as a thin line in its pen's
+ * colour, only when the frame asks, and the hairline's only where its mask allows. The test
+ * head's midline (x = 0) seen from the front is the outline; the line x = 30 mm the hairline,
+ * masked to the upper half of the head. */
+Test(render, pen_marks_draw_zero_crossings_as_thin_lines) {
+    fixture f;
+    open_fixture(&f, SMP_GL_AUTO, 4);
+    smp_error err = {0};
+    smp_head_desc hd = {.resolution = 48};
+    smp_mesh head = {0};
+    cr_assert_eq(smp_head_build(&hd, &head, &err), SMP_OK);
+    size_t n = head.vertex_count;
+    float *outline = malloc(sizeof(float) * n), *hairline = malloc(sizeof(float) * n),
+          *mask = malloc(sizeof(float) * n);
+    cr_assert(outline && hairline && mask);
+    for (size_t i = 0; i < n; ++i) {
+        outline[i] = head.positions[3 * i];
+        hairline[i] = head.positions[3 * i] - 30.0f;
+        mask[i] = head.positions[3 * i + 1] > 40.0f ? 1.0f : 0.0f;
+    }
+    cr_assert_eq(smp_renderer_set_marks(f.renderer, outline, hairline, mask, n, &err), SMP_OK, "%s",
+                 err.message);
+    cr_assert_eq(smp_renderer_set_marks(f.renderer, outline, NULL, NULL, n - 1, &err),
+                 SMP_ERR_INVALID_ARG);
+    smp_image plain = {0}, marked = {0};
+    const int w = 320, h = 320;
+    cr_assert_eq(smp_image_alloc(&plain, w, h, &err), SMP_OK);
+    cr_assert_eq(smp_image_alloc(&marked, w, h, &err), SMP_OK);
+    smp_frame_desc frame = smp_frame_default();
+    frame.hide_dots = frame.hide_hair = 1;
+    smp_camera_for_view(SMP_VIEW_FRONT, &f.bounds, 1.0f, &frame.camera);
+    cr_assert_eq(smp_renderer_capture(f.renderer, &frame, &plain, &err), SMP_OK, "%s", err.message);
+    frame.marks = 1;
+    cr_assert_eq(smp_renderer_capture(f.renderer, &frame, &marked, &err), SMP_OK, "%s",
+                 err.message);
+    /* along the forehead row: the columns the marks changed, by pen colour */
+    int row = h / 4, changed = 0, violet = 0, red = 0;
+    double violet_x = 0, red_x = 0;
+    for (int x = 0; x < w; ++x) {
+        const uint8_t *p = smp_image_at(&plain, x, row), *m = smp_image_at(&marked, x, row);
+        if ((double)p[1] - m[1] <= 20) continue;
+        ++changed;
+        if (m[2] > m[1] + 20 && m[2] > m[0] - 10) violet++, violet_x += x;
+        if (m[0] > m[2] + 40) red++, red_x += x;
+    }
+    cr_assert(violet > 0 && red > 0, "pens seen along the row: violet %d, red %d", violet, red);
+    violet_x /= violet, red_x /= red;
+    cr_assert(fabs(violet_x - w / 2) <= 3, "the outline is drawn at column %.1f, not %d", violet_x,
+              w / 2);
+    cr_assert(red_x > w / 2 + 10, "the hairline (x = 30 mm) is drawn at column %.1f", red_x);
+    /* two lines, each a few pixels wide */
+    cr_assert(changed >= 2 && changed <= 16, "%d columns changed along the row", changed);
+    /* below the mask, the hairline's line is not drawn: a low row changes at the midline only */
+    int low = h * 3 / 4, low_changed = 0;
+    for (int x = 0; x < w; ++x) {
+        const uint8_t *p = smp_image_at(&plain, x, low), *q = smp_image_at(&marked, x, low);
+        if (abs(x - w / 2) > 6) low_changed += abs((int)p[1] - q[1]) > 20;
+    }
+    cr_assert_eq(low_changed, 0, "%d columns off the midline changed below the mask", low_changed);
+    smp_image_free(&plain);
+    smp_image_free(&marked);
+    free(outline);
+    free(hairline);
+    free(mask);
+    smp_mesh_free(&head);
+    close_fixture(&f);
+}

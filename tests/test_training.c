@@ -563,6 +563,23 @@ Test(training, an_exercise_gives_its_target_and_tool) {
     cr_assert_eq(tool.needle_points, 1);
     cr_assert_float_eq(tool.dilution, 0.25f, 1e-6f);
     cr_assert_neq(smp_training_fingerprint(&head, target), smp_training_fingerprint(&head, NULL));
+    /* a spot: the target only within 20° (+3° of fade) of straight up, full inside 17° */
+    scene.training.spot_deg[0] = 0, scene.training.spot_deg[1] = 90;
+    scene.training.spot_radius_deg = 20;
+    float *spot = malloc(sizeof(float) * head.vertex_count);
+    cr_assert_eq(smp_training_target(&scene, f, &head, spot, NULL, &err), SMP_OK, "%s",
+                 err.message);
+    int inside = 0;
+    for (uint32_t v = 0; v < head.vertex_count; ++v) {
+        const float *p = head.positions + 3 * (size_t)v;
+        float up = p[1] / sqrtf(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+        float deg = acosf(fminf(1.0f, fmaxf(-1.0f, up))) * (180.0f / 3.14159265f);
+        if (deg > 23.05f) cr_assert_eq(spot[v], 0.0f, "vertex %u at %.1f° kept", v, deg);
+        if (deg < 16.95f) cr_assert_float_eq(spot[v], target[v], 1e-4f, "vertex %u", v);
+        inside += deg < 16.95f && target[v] > 0;
+    }
+    cr_assert_gt(inside, 10, "the spot holds no target to keep");
+    free(spot);
     scene.training.enabled = 0;
     cr_assert_eq(smp_training_target(&scene, f, &head, target, NULL, &err), SMP_ERR_FORMAT);
     cr_assert_not_null(strstr(err.message, "training.enabled"), "%s", err.message);
@@ -698,12 +715,17 @@ Test(training_cli, every_training_scene_grades_its_expert_version_highly, .timeo
         cr_assert(grade[0] == 'A' || grade[0] == 'B', "%s: grade %s", scenes[i], grade);
         if (i == 0) { /* the crown patch: its target lies in the table's top and crown only */
             const cJSON *zones = cJSON_GetObjectItem(cJSON_GetObjectItem(tr, "density"), "zones");
+            double total = 0;
             for (const cJSON *z = zones->child; z; z = z->next) {
                 const char *name = cJSON_GetObjectItem(z, "zone")->valuestring;
                 double want = cJSON_GetObjectItem(z, "target_dots")->valuedouble;
+                total += want;
                 if (strcmp(name, "top") != 0 && strcmp(name, "crown") != 0)
                     cr_assert_lt(want, 1.0, "exercise 1 asks for %g dots at the %s", want, name);
             }
+            /* and only the patch: the temples' recession reaches back into the top, and with
+             * it the target was 3,748 dots; the patch alone is about 1,900 */
+            cr_assert(total > 1500 && total < 2300, "exercise 1 asks for %g dots", total);
         }
         cr_assert_gt(cJSON_GetObjectItem(tr, "dots")->valuedouble, 500, "%s", scenes[i]);
         cJSON_Delete(root);

@@ -396,7 +396,7 @@ Test(view, scripted_punctures_and_strokes_make_a_session_smpsim_score_grades, .t
     snprintf(undone, sizeof undone, "%s/undone.smpt.json", dir);
     /* the top view puts the crown in the middle of the window; the corner is backdrop */
     snprintf(text, sizeof text,
-             "view top\ntrain on\npuncture 400 230\npuncture 412 236\npuncture 2 2\n"
+             "train on\nview top\npuncture 400 230\npuncture 412 236\npuncture 2 2\n"
              "puncture 388 244\nstroke 360 250 440 250 500\nsave-session %s\n"
              "undo\nundo\nredo\nsave-session %s\n",
              session, undone);
@@ -432,7 +432,7 @@ Test(view, a_bad_session_file_keeps_the_work_and_the_projection_shows_the_years,
     snprintf(b, sizeof b, "%s/b.png", dir);
     write_text(bad, "{\"format\": \"smpsim-training\", \"version\": 1, \"punctures\": [[0, 0,");
     snprintf(text, sizeof text,
-             "view top\ntrain on\npuncture 400 230\npuncture 412 236\nload-session %s\n"
+             "train on\nview top\npuncture 400 230\npuncture 412 236\nload-session %s\n"
              "save-session %s\nscore-json %s\nframes 2\nscreenshot %s\nprojection on\nframes 2\n"
              "screenshot %s\n",
              bad, kept, scores, a, b);
@@ -814,4 +814,52 @@ Test(view, an_edit_shows_its_new_dots_first_in_a_draft, .timeout = 180) {
         free(a);
         free(b);
     }
+}
+
+/* Training opens on the exercise (the crown patch seen from above), scripted strokes take
+ * their time so two in a row give two strokes' punctures, and the error map, once asked for,
+ * is drawn at once with a legend that says whose dots it measures. */
+Test(view, training_frames_the_exercise_and_its_error_map_shows_at_once, .timeout = 240) {
+    char dir[512], script[1024], s0[1024], s1[1024], scores[1024], a[1024], b[1024], text[8192];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir("view-train-map"));
+    snprintf(script, sizeof script, "%s/train.txt", dir);
+    snprintf(s0, sizeof s0, "%s/s0.json", dir);
+    snprintf(s1, sizeof s1, "%s/s1.json", dir);
+    snprintf(scores, sizeof scores, "%s/score.json", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    snprintf(text, sizeof text,
+             "train on\nframes 60\nstate %s\nview top\nstroke 360 250 440 250 500\n"
+             "stroke 360 262 440 262 500\nscore-json %s\nframes 2\nscreenshot %s\n"
+             "heat density\nframes 1\nscreenshot %s\nstate %s\n",
+             s0, scores, a, b, s1);
+    write_text(script, text);
+    const char *args[] = {CROWN_FILL, "--set", "head.mesh=builtin", "--script", script, "--frames",
+                          "1",        NULL};
+    int rc = run_view(args);
+    cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+    /* the crown is seen from well above (pitch over 50°), the target's edge marked */
+    char *state = slurp(s0, NULL);
+    cr_assert_not_null(state);
+    double pitch = json_number(state, "pitch");
+    cr_assert_gt(pitch, 0.87, "training opened at pitch %.2f rad, not over the crown\n%s", pitch,
+                 state);
+    cr_assert_eq(json_number(state, "marks"), 1.0, "%s", state);
+    free(state);
+    /* two strokes of 0.5 s at 8 Hz: 5 punctures each (0, 125, ..., 500 ms) */
+    char *json = slurp(scores, NULL);
+    cr_assert_not_null(json);
+    cr_assert_eq(json_number(json, "punctures"), 10.0, "%s", json);
+    free(json);
+    smp_image ia = read_png(a), ib = read_png(b);
+    double d = mean_difference(&ia, &ib);
+    cr_assert_gt(d, 4.0, "the error map did not show when turned on (mean difference %.2f)", d);
+    smp_image_free(&ia);
+    smp_image_free(&ib);
+    state = slurp(s1, NULL);
+    cr_assert_not_null(state);
+    char legend[128];
+    json_string(state, "heat_legend", legend, sizeof legend);
+    cr_assert_str_eq(legend, "Density error of your dots, as last scored", "%s", state);
+    free(state);
 }

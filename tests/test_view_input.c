@@ -280,7 +280,27 @@ Test(view_input, training_mode_answers_keys_and_clicks) {
     cr_assert_float_eq(json_number(s, "punctures"), n, 0.5, "right drag punctured");
     assert_flag(keys("p"), "projection", 1, "key P");
     assert_flag(keys("p"), "projection", 0, "key P again");
-    assert_flag(keys("t"), "training", 0, "key T again");
+    /* unsaved punctures: T asks before leaving, Esc keeps working, Done asks again, and
+     * Leave without saving ends training */
+    s = keys("t");
+    assert_flag(s, "training", 1, "T with unsaved punctures");
+    assert_flag(s, "training_asks_before_leaving", 1, "T with unsaved punctures");
+    s = keys("Escape");
+    assert_flag(s, "training", 1, "Esc while asked");
+    assert_flag(s, "training_asks_before_leaving", 0, "Esc keeps working");
+    double x = json_array_item(s, "train_done", 0), y = json_array_item(s, "train_done", 1),
+           h = json_array_item(s, "train_done", 3);
+    cr_assert_gt(h, 0, "Done is not drawn\n%s", s);
+    at((int)x + 8, (int)(y + h / 2));
+    XDO("click", "1");
+    s = after();
+    assert_flag(s, "training_asks_before_leaving", 1, "Done with unsaved punctures");
+    x = json_array_item(s, "train_discard", 0), y = json_array_item(s, "train_discard", 1),
+    h = json_array_item(s, "train_discard", 3);
+    cr_assert_gt(h, 0, "Leave without saving is not drawn\n%s", s);
+    at((int)x + 8, (int)(y + h / 2));
+    XDO("click", "1");
+    assert_flag(after(), "training", 0, "Leave without saving");
     quit_with_escape();
 }
 

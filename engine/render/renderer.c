@@ -44,10 +44,10 @@ struct smp_renderer {
     int msaa_samples;
     uint64_t uploads; /* smp_renderer_upload_count */
     GLuint skin_program;
-    GLint u_view, u_proj, u_skin_linear, u_overlay, u_overlay_range;
+    GLint u_view, u_proj, u_skin_linear, u_overlay, u_overlay_range, u_marks;
     light_uniforms skin_lights;
     GLuint head_vao;
-    GLuint head_vbo[4]; /* positions, normals, uvs, overlay scalar */
+    GLuint head_vbo[5]; /* positions, normals, uvs, overlay scalar, pen marks */
     GLuint head_ibo;
     GLsizei head_index_count;
     uint32_t head_vertex_count;
@@ -223,6 +223,7 @@ smp_status smp_renderer_create(const smp_renderer_desc *desc, smp_renderer **out
     r->u_skin_linear = glGetUniformLocation(r->skin_program, "u_skin_linear");
     r->u_overlay = glGetUniformLocation(r->skin_program, "u_overlay");
     r->u_overlay_range = glGetUniformLocation(r->skin_program, "u_overlay_range");
+    r->u_marks = glGetUniformLocation(r->skin_program, "u_marks");
     r->skin_lights = light_locations(r->skin_program);
     glGenVertexArrays(1, &r->head_vao);
     s = smp_program_create("dots.vert+model.glsl+dot_look.glsl", "dots.frag", &r->dots_program,
@@ -311,6 +312,7 @@ void smp_renderer_destroy(smp_renderer *r) {
     if (r->head_ibo) glDeleteBuffers(1, &r->head_ibo);
     if (r->head_vbo[0]) glDeleteBuffers(3, r->head_vbo);
     if (r->head_vbo[3]) glDeleteBuffers(1, &r->head_vbo[3]);
+    if (r->head_vbo[4]) glDeleteBuffers(1, &r->head_vbo[4]);
     if (r->hair_tex[0]) glDeleteTextures(2, r->hair_tex);
     if (r->hair_buf[0]) glDeleteBuffers(2, r->hair_buf);
     if (r->hair_vao) glDeleteVertexArrays(1, &r->hair_vao);
@@ -348,9 +350,11 @@ smp_status smp_renderer_set_head(smp_renderer *r, const smp_mesh *head, smp_erro
     glBufferData(GL_ELEMENT_ARRAY_BUFFER,
                  (GLsizeiptr)(sizeof(uint32_t) * 3 * (size_t)head->triangle_count), head->indices,
                  GL_STATIC_DRAW);
-    /* a new head has no overlay values until they are given */
+    /* a new head has no overlay values or marks until they are given */
     glDisableVertexAttribArray(3);
     glVertexAttrib1f(3, 0.0f);
+    glDisableVertexAttribArray(4);
+    glVertexAttrib3f(4, -1.0f, -1.0f, 0.0f);
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     r->head_index_count = (GLsizei)(3 * head->triangle_count);
@@ -380,6 +384,40 @@ smp_status smp_renderer_set_vertex_scalar(smp_renderer *r, const float *values, 
     glVertexAttrib1f(3, 0.0f);
     ++r->uploads;
     return smp_gl_check("uploading the overlay values", err);
+}
+
+smp_status smp_renderer_set_marks(smp_renderer *r, const float *outline, const float *hairline,
+                                  const float *hairline_mask, size_t count, smp_error *err) {
+    if ((outline || hairline) && count != r->head_vertex_count)
+        return smp_error_set(err, SMP_ERR_INVALID_ARG,
+                             "marks: %zu values for a head of %u vertices", count,
+                             r->head_vertex_count);
+    glBindVertexArray(r->head_vao);
+    if (!outline && !hairline) {
+        glDisableVertexAttribArray(4);
+    } else {
+        float *v = malloc(sizeof(float) * 3 * (count ? count : 1));
+        if (!v) {
+            glBindVertexArray(0);
+            return smp_error_set(err, SMP_ERR_NOMEM, "marks: out of memory");
+        }
+        for (size_t i = 0; i < count; ++i) { /* -1: no line anywhere near */
+            v[3 * i + 0] = outline ? outline[i] : -1.0f;
+            v[3 * i + 1] = hairline ? hairline[i] : -1.0f;
+            v[3 * i + 2] = hairline && (!hairline_mask || hairline_mask[i] > 0.5f) ? 1.0f : 0.0f;
+        }
+        if (!r->head_vbo[4]) glGenBuffers(1, &r->head_vbo[4]);
+        glBindBuffer(GL_ARRAY_BUFFER, r->head_vbo[4]);
+        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof(float) * 3 * count), v, GL_STATIC_DRAW);
+        free(v);
+        glEnableVertexAttribArray(4);
+        glVertexAttribPointer(4, 3, GL_FLOAT, GL_FALSE, 0, NULL);
+        glBindBuffer(GL_ARRAY_BUFFER, 0);
+    }
+    glBindVertexArray(0);
+    glVertexAttrib3f(4, -1.0f, -1.0f, 0.0f);
+    ++r->uploads;
+    return smp_gl_check("uploading the marks", err);
 }
 
 /* Fills one of the hair buffer textures with n ribbons. */
@@ -642,6 +680,7 @@ smp_status smp_renderer_draw(smp_renderer *r, const smp_frame_desc *frame, int w
                 (float)smp_srgb_decode(frame->skin_srgb[2]));
     glUniform1i(r->u_overlay, frame->overlay == SMP_OVERLAY_VERTEX_SCALAR ? 1 : 0);
     glUniform2f(r->u_overlay_range, frame->overlay_min, frame->overlay_max);
+    glUniform1i(r->u_marks, frame->marks ? 1 : 0);
     set_lights(&r->skin_lights, frame->lighting, view);
     /* A hidden skin still fills the depth buffer, so nothing behind the head shows through. */
     if (frame->hide_skin) glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);

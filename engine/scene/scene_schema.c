@@ -442,6 +442,20 @@ static const field k_training[] = {
      .doc = "limits the target to these areas of the score's table (docs/TRAINING.md: top, "
             "crown, back, front, left/right temple, left/right side, lower head); empty = "
             "wherever the regions are"},
+    {.key = "spot_deg",
+     .kind = K_NUMBER2,
+     .off = OFF(smp_scene, training.spot_deg),
+     .lo = -180,
+     .hi = 180,
+     .def_text = "null",
+     .nullable = 1,
+     .unit = "°",
+     .doc = "limits the target to a round spot: its centre as [azimuth, elevation] seen from the "
+            "head-frame origin (as a scar's center_deg: azimuth 0 front, 90 client's left, 180 "
+            "back); null = no spot"},
+    NUM("spot_radius_deg", smp_scene, training.spot_radius_deg, 2, 90, 30, "°",
+        "the spot's radius, as an angle from the head-frame origin (1° ≈ 1.6 mm of scalp); its "
+        "edge fades over 3° either way"),
     BOOL("hairline", smp_scene, training.hairline, 0,
          "score the frontal hairline against plan.hairline (softness, irregularity)"),
     NUM_PARAM("dilution", smp_scene, training.dilution, SMP_AGE_DILUTION, "fraction",

@@ -216,6 +216,21 @@ smp_status smp_training_target(const smp_scene *scene, const smp_fields *fields,
         smp_error_prefix(err, "training");
         return st;
     }
+    /* training.spot_deg: only within a round spot, its edge faded over 3° either way */
+    if (!isnan(tr->spot_deg[0]) && !isnan(tr->spot_deg[1]) && target) {
+        const double az = tr->spot_deg[0] * (3.14159265358979323846 / 180.0),
+                     el = tr->spot_deg[1] * (3.14159265358979323846 / 180.0);
+        const double c[3] = {cos(el) * sin(az), sin(el), cos(el) * cos(az)};
+        const double lo = tr->spot_radius_deg - 3.0, hi = tr->spot_radius_deg + 3.0;
+        for (uint32_t v = 0; v < head->vertex_count; ++v) {
+            const float *p = head->positions + 3 * (size_t)v;
+            double len = sqrt((double)p[0] * p[0] + (double)p[1] * p[1] + (double)p[2] * p[2]);
+            double cosang = len > 0 ? (p[0] * c[0] + p[1] * c[1] + p[2] * c[2]) / len : -1.0;
+            double ang = acos(fmax(-1.0, fmin(1.0, cosang))) * (180.0 / 3.14159265358979323846);
+            double x = fmin(1.0, fmax(0.0, (ang - lo) / (hi - lo)));
+            target[v] *= (float)(1.0 - x * x * (3.0 - 2.0 * x));
+        }
+    }
     /* training.zones: only within those areas of the score's table */
     if (tr->zone_count > 0 && target) {
         unsigned keep = 0;

@@ -117,7 +117,7 @@ static void to_drawable(const viewer *v, Uint32 window_id, int x, int y, float *
 static void toggle_training(viewer *v) {
     smp_error err = {0};
     if (v->training)
-        view_train_stop(v);
+        view_train_leave(v);
     else
         view_train_start(v, &err); /* a refusal is shown in the window */
 }
@@ -131,6 +131,10 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
             v->show_help = 0;
         else if (v->landmark_placing >= 0)
             view_landmarks_cancel(v);
+        else if (v->train_confirm_stop)
+            v->train_confirm_stop = 0; /* keep working */
+        else if (view_train_unsaved(v))
+            view_train_leave(v); /* asks first: the punctures are not saved */
         else if (v->browse)
             view_browse_stop(v);
         else
@@ -167,6 +171,8 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
         view_update_plot(v);
         break;
     case SDLK_r: view_go_to(v, SMP_VIEW_THREE_QUARTER); break;
+    case SDLK_g: view_train_go_to_exercise(v); break; /* training: the target, square on */
+    case SDLK_m: v->train_marks = !v->train_marks; break;
     case SDLK_t: toggle_training(v); break;
     case SDLK_p:
         if (v->training && view_train_set_projection(v, !v->train_projection, &err) != SMP_OK)
@@ -192,7 +198,12 @@ static void handle_key(viewer *v, const SDL_KeyboardEvent *k, int *quit) {
 static void handle_event(viewer *v, const SDL_Event *e, int *quit) {
     ui_process_event(e);
     switch (e->type) {
-    case SDL_QUIT: *quit = 1; break;
+    case SDL_QUIT: /* closing the window with unsaved punctures asks once; again closes */
+        if (v->train_confirm_stop || !view_train_unsaved(v))
+            *quit = 1;
+        else
+            view_train_leave(v);
+        break;
     case SDL_MOUSEBUTTONDOWN: {
         /* grabbing the split divider moves it instead of orbiting */
         int w = 0, h = 0;

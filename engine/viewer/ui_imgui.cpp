@@ -382,6 +382,29 @@ void ui_marker(float x, float y, int kind, const char *text) {
     draw->AddText(ImVec2(x + 13, y - size.y * 0.5f), colour, text);
 }
 
+void ui_ramp_legend(float x, float y, float w, const char *title, const char *lo, const char *mid,
+                    const char *hi) {
+    /* the sRGB stops whose decoded values shaders/skin.frag's ramp() holds */
+    static const ImU32 stops[5] = {IM_COL32(68, 1, 84, 255), IM_COL32(59, 82, 139, 255),
+                                   IM_COL32(33, 145, 140, 255), IM_COL32(94, 201, 98, 255),
+                                   IM_COL32(253, 231, 37, 255)};
+    ImDrawList *draw = ImGui::GetForegroundDrawList();
+    const float line = ImGui::GetTextLineHeight(), bar = 12.0f;
+    draw->AddRectFilled(ImVec2(x - 8, y - 6), ImVec2(x + w + 8, y + 2 * line + bar + 14),
+                        IM_COL32(20, 20, 22, 200), 4.0f);
+    draw->AddText(ImVec2(x, y), IM_COL32(240, 240, 236, 255), title);
+    const float top = y + line + 4;
+    for (int i = 0; i < 4; ++i)
+        draw->AddRectFilledMultiColor(ImVec2(x + w * (float)i / 4, top),
+                                      ImVec2(x + w * (float)(i + 1) / 4, top + bar), stops[i],
+                                      stops[i + 1], stops[i + 1], stops[i]);
+    const float below = top + bar + 3;
+    const ImU32 text = IM_COL32(220, 220, 214, 255);
+    draw->AddText(ImVec2(x, below), text, lo);
+    draw->AddText(ImVec2(x + (w - ImGui::CalcTextSize(mid).x) * 0.5f, below), text, mid);
+    draw->AddText(ImVec2(x + w - ImGui::CalcTextSize(hi).x, below), text, hi);
+}
+
 void ui_display_size(float *width, float *height) {
     ImVec2 s = ImGui::GetIO().DisplaySize;
     *width = s.x, *height = s.y;

@@ -90,6 +90,10 @@ void ui_label(float x, float y, const char *text);
  * WARN (a guess to correct) is orange, ACTIVE (being placed) is cyan. */
 enum { UI_MARKER_PLAIN, UI_MARKER_WARN, UI_MARKER_ACTIVE };
 void ui_marker(float x, float y, int kind, const char *text);
+/* The heat maps' colour ramp (the skin shader's, dark violet to yellow) as a bar at (x, y),
+ * width w, with a title above and three labels below: left end, middle, right end. */
+void ui_ramp_legend(float x, float y, float w, const char *title, const char *lo, const char *mid,
+                    const char *hi);
 /* The window's size in the coordinates the panels use. */
 void ui_display_size(float *width, float *height);
 /* The next section (ui_section) is open this frame. */

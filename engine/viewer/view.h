@@ -108,6 +108,9 @@ typedef enum view_widget {
     VIEW_WIDGET_BROWSE_LAST,   /* the browser's last file listed */
     VIEW_WIDGET_BROWSE_NAME,   /* the browser's name field */
     VIEW_WIDGET_REPORT_PATH,   /* the Files section's report field */
+    VIEW_WIDGET_TRAIN_DONE,    /* the Training panel's Done */
+    VIEW_WIDGET_TRAIN_KEEP,    /* and, asking before it leaves unsaved work, Keep working */
+    VIEW_WIDGET_TRAIN_DISCARD, /* and Leave without saving */
     VIEW_WIDGET_COUNT
 } view_widget;
 
@@ -226,8 +229,13 @@ typedef struct viewer {
     int train_projection;        /* 2x2: the trainee's work and the expert's at years 5 and 10 */
     int train_show_expert;       /* the main view shows the expert version instead */
     int train_uploaded; /* which dots the renderer holds: 0 the trainee's, 1 the expert's */
-    unsigned train_heat_generation; /* of the error map on the GPU */
-    unsigned train_fbo, train_rbo;  /* where the projection's cells are gathered */
+    unsigned train_heat_generation;  /* of the error map on the GPU */
+    unsigned train_saved_generation; /* the work as last saved or loaded (or begun) */
+    int train_confirm_stop;          /* Done or T with unsaved work: asking before leaving */
+    int train_marks;                 /* the target's edge and the hairline drawn on the skin */
+    char heat_legend[96];            /* the title of the heat map's legend on screen, or "" */
+    view_orbit train_view;           /* framing the exercise's target: G, and the projection */
+    unsigned train_fbo, train_rbo;   /* where the projection's cells are gathered */
     int train_fbo_w, train_fbo_h;
     char session_path[VIEW_PATH_MAX];
 
@@ -473,6 +481,12 @@ void view_keys_print(FILE *out);
  * lost unless saved, as a closed document would be. */
 smp_status view_train_start(viewer *v, smp_error *err);
 void view_train_stop(viewer *v);
+/* Done and T: ends training, or with unsaved punctures asks first (Save and leave, Leave
+ * without saving, Keep working) and returns 0. */
+int view_train_leave(viewer *v);
+int view_train_unsaved(const viewer *v);
+/* Glides the camera to the exercise: the target area seen square on, filling the view. */
+void view_train_go_to_exercise(viewer *v);
 
 /* Once per frame, before drawing: replay, scores from the worker, uploads of changed dots and
  * of the error map. */

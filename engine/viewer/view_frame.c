@@ -17,10 +17,14 @@
 #include "view.h"
 
 /* The heat map: the planned density per vertex (once per pipeline) or, in training, the
- * trainee's density error as of the last score (zero until there is one). */
+ * density error of the dots shown (the trainee's as of the last score, zero until there is
+ * one, or the expert version's). */
 static smp_status upload_heat_map(viewer *v, smp_error *err) {
     size_t n = v->h.p.head.vertex_count;
-    const float *error = v->training ? view_training_heat(v->training, NULL) : NULL;
+    const float *error = NULL;
+    if (v->training)
+        error = v->train_uploaded ? view_training_expert_heat(v->training)
+                                  : view_training_heat(v->training, NULL);
     float *density = error ? NULL : calloc(n ? n : 1, sizeof *density);
     if (!error && !density)
         return smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the heat map");
@@ -109,6 +113,7 @@ static smp_frame_desc frame_of(viewer *v, int untreated) {
     f.hide_hair = !v->show_hair;
     f.hide_skin = !v->show_skin;
     f.lighting = (smp_lighting)v->lighting;
+    f.marks = v->training && v->train_marks;
     /* the projection shows how the dots age, which a map over the skin would hide */
     if (v->heat_map && v->heat_ready && !(v->training && v->train_projection)) {
         f.overlay = SMP_OVERLAY_VERTEX_SCALAR;
@@ -142,6 +147,7 @@ struct view_scene_record {
     int layout;        /* view_compare, or -1 for the projection */
     int divider_x;
     uint64_t uploads, scenario_uploads; /* smp_renderer_upload_count */
+    int heat_pending; /* a map is asked for and not uploaded: the next drawing uploads it */
     int count;
     scene_render render[SCENE_MAX_RENDERS];
 };
@@ -270,6 +276,10 @@ static smp_status draw_projection(viewer *v, view_scene_record *rec, int draw, s
         glClearColor(0.2f, 0.21f, 0.22f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
     }
+    /* every cell frames the exercise's target, close enough that the dots read */
+    const view_orbit working = v->cam;
+    v->cam = v->train_view;
+    v->cam.distance *= 0.55f / 0.8f; /* the target fills 80 % of a cell's height */
     /* the set the renderer holds goes first: one upload a frame, not two */
     int first = v->train_uploaded;
     for (int pass = 0; pass < 2 && st == SMP_OK; ++pass) {
@@ -293,6 +303,7 @@ static smp_status draw_projection(viewer *v, view_scene_record *rec, int draw, s
             glBlitFramebuffer(0, 0, cw, ch, x, y, x + cw, y + ch, GL_COLOR_BUFFER_BIT, GL_NEAREST);
         }
     }
+    v->cam = working;
     if (!draw) return st;
     copy_window(v, v->train_fbo, 0);
     if (st == SMP_OK) {
@@ -322,6 +333,7 @@ static smp_status compose(viewer *v, view_scene_record *rec, int draw, smp_error
     memset(rec, 0, sizeof *rec);
     rec->width = w, rec->height = h;
     rec->uploads = smp_renderer_upload_count(v->h.renderer);
+    rec->heat_pending = v->heat_map && !v->heat_ready;
     int scenario = view_scenario_ready(v);
     if (scenario) rec->scenario_uploads = smp_renderer_upload_count(v->scenario_h.renderer);
     if (v->training && v->train_projection) {

@@ -58,6 +58,8 @@ static const key_help k_keys[] = {
     {KEYS_TRAINING, "Ctrl+Z", "undo a puncture"},
     {KEYS_TRAINING, "Ctrl+Y, Ctrl+Shift+Z", "redo a puncture"},
     {KEYS_TRAINING, "P", "the projection: your work and the expert's at years 5 and 10"},
+    {KEYS_TRAINING, "G", "go to the exercise: its target area, square on"},
+    {KEYS_TRAINING, "M", "the target's edge (violet) and the designed hairline (red) marked"},
 };
 enum { KEY_COUNT = sizeof k_keys / sizeof k_keys[0] };
 
@@ -842,6 +844,37 @@ static void compare_labels(viewer *v) {
     ui_label(x + 14.0f, 16.0f, b);
 }
 
+/* What the colours of the heat map on screen mean. */
+static void heat_legend(viewer *v) {
+    v->heat_legend[0] = 0;
+    if (!v->heat_map || (v->training && v->train_projection)) return;
+    float ww, wh;
+    ui_display_size(&ww, &wh);
+    const float w = 300.0f, x = v->training || !v->hide_panels ? 376.0f : 16.0f;
+    const float y = wh - 126.0f - 64.0f;
+    if (v->training) {
+        int expert = v->train_uploaded;
+        const float *map =
+            expert ? view_training_expert_heat(v->training) : view_training_heat(v->training, NULL);
+        snprintf(v->heat_legend, sizeof v->heat_legend, "%s",
+                 !map     ? "Density error: not scored yet (place dots, then pause)"
+                 : expert ? "Density error of the expert version"
+                          : "Density error of your dots, as last scored");
+        ui_ramp_legend(x, y, w, v->heat_legend, "too sparse", "on target", "too dense");
+        return;
+    }
+    char hi[32];
+    if (v->heat_map == 2) {
+        snprintf(v->heat_legend, sizeof v->heat_legend, "%s",
+                 "Contrast at the year shown: the skin darker by");
+        ui_ramp_legend(x, y, w, v->heat_legend, "0 %", "12.5 %", "25 % or more");
+        return;
+    }
+    snprintf(hi, sizeof hi, "%g", v->scene.plan.full_density_per_cm2);
+    snprintf(v->heat_legend, sizeof v->heat_legend, "%s", "Planned dot density, dots/cm²");
+    ui_ramp_legend(x, y, w, v->heat_legend, "0", "", hi);
+}
+
 void view_draw_panels(viewer *v) {
     memset(v->widget_rect, 0, sizeof v->widget_rect); /* a widget not drawn has no place */
     memset(v->landmark_button, 0, sizeof v->landmark_button);
@@ -850,6 +883,7 @@ void view_draw_panels(viewer *v) {
     if (v->hide_panels && !v->training) {
         timeline(v);
         compare_labels(v);
+        heat_legend(v);
         if (v->show_help) help_overlay(v);
         return;
     }
@@ -868,6 +902,7 @@ void view_draw_panels(viewer *v) {
     }
     view_train_labels(v);
     if (!v->training) view_landmarks_overlay(v);
+    heat_legend(v);
     timeline(v);
     compare_labels(v);
     if (v->browse) browser(v);

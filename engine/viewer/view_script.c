@@ -448,11 +448,22 @@ static step run_puncture(view_script *s, viewer *v, const view_command *c, smp_e
     return st == SMP_OK ? STEP_NEXT : STEP_FAILED;
 }
 
+/* A stroke takes the time it says, as a hand does: the next command starts once it is over,
+ * so strokes one after another never overlap in the session's time. */
 static step run_stroke(view_script *s, viewer *v, const view_command *c, smp_error *err) {
-    (void)s;
-    smp_status st = view_train_stroke(v, (float)c->at[0], (float)c->at[1], (float)c->at[2],
-                                      (float)c->at[3], c->at[4], err);
-    return st == SMP_OK ? STEP_NEXT : STEP_FAILED;
+    double now = smp_clock_ms();
+    if (s->stroke_until_ms == 0.0) {
+        if (view_train_stroke(v, (float)c->at[0], (float)c->at[1], (float)c->at[2], (float)c->at[3],
+                              c->at[4], err) != SMP_OK)
+            return STEP_FAILED;
+        s->stroke_until_ms = now + c->at[4];
+    }
+    if (now < s->stroke_until_ms) {
+        --s->next;
+        return STEP_WAIT;
+    }
+    s->stroke_until_ms = 0.0;
+    return STEP_NEXT;
 }
 
 static step run_focus(view_script *s, viewer *v, const view_command *c, smp_error *err) {
@@ -586,9 +597,10 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
             v->build_ms, v->edit_to_screen_ms, v->edit_frame_draft ? "true" : "false",
             v->scene_draft ? "true" : "false");
     static const char *const names[VIEW_WIDGET_COUNT] = {
-        "timeline_slider",   "save_field",     "dots_checkbox",  "spf_slider",  "case_header",
-        "client_field",      "scenario_combo", "scenario_field", "open_button", "save_as_button",
-        "browser_last_file", "browser_name",   "report_field"};
+        "timeline_slider", "save_field",     "dots_checkbox",     "spf_slider",
+        "case_header",     "client_field",   "scenario_combo",    "scenario_field",
+        "open_button",     "save_as_button", "browser_last_file", "browser_name",
+        "report_field",    "train_done",     "train_keep",        "train_discard"};
     for (int i = 0; i < VIEW_WIDGET_COUNT; ++i) {
         const float *r = v->widget_rect[i];
         fprintf(f.stream, "%s\"%s\": [%.0f, %.0f, %.0f, %.0f]", i ? ", " : "", names[i], r[0], r[1],
@@ -614,6 +626,11 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
     put_json_string(f.stream, v->recent_count ? v->recent[0] : "");
     fputs(",\n  \"head_mesh\": ", f.stream);
     put_json_string(f.stream, v->shown.head.mesh);
+    fprintf(f.stream, ",\n  \"training_unsaved\": %s,\n  \"training_asks_before_leaving\": %s",
+            view_train_unsaved(v) ? "true" : "false", v->train_confirm_stop ? "true" : "false");
+    fputs(",\n  \"heat_legend\": ", f.stream);
+    put_json_string(f.stream, v->heat_legend);
+    fprintf(f.stream, ",\n  \"marks\": %s", v->training && v->train_marks ? "true" : "false");
     fputs(",\n  \"landmark_placing\": ", f.stream);
     put_json_string(f.stream, v->landmark_placing >= 0
                                   ? smp_landmark_name((smp_landmark_id)v->landmark_placing)
@@ -816,7 +833,8 @@ static const verb k_verbs[] = {
      NUMBERS(k_pixel)},
     {.name = "stroke",
      .args = "X0 Y0 X1 Y1 MS",
-     .help = "a held stroke from one pixel to another over MS milliseconds",
+     .help = "a held stroke from one pixel to another over MS milliseconds (the next command "
+             "waits until it is over)",
      .parse = parse_numbers,
      .run = run_stroke,
      NUMBERS(k_stroke)},

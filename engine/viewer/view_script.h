@@ -27,7 +27,8 @@ typedef struct view_script {
     int count, next;
     long frames_left;
     int shot; /* index of a screenshot command waiting for the end of this frame, or -1 */
-    double wait_since_ms; /* wait-for: when the wait began; 0 when none */
+    double wait_since_ms;   /* wait-for: when the wait began; 0 when none */
+    double stroke_until_ms; /* stroke: when the one under way ends; 0 when none */
 } view_script;
 
 /* Reads and checks a script; on a bad line prints "smpsim view: FILE:LINE: ..." and returns

@@ -2,7 +2,9 @@
  * keeping the renderer's dots and error map in step with the trainee's work (the work itself
  * lives in view_training.c). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "smp/clock.h"
@@ -18,6 +20,89 @@ static smp_status upload(viewer *v, int expert, smp_error *err) {
     return st;
 }
 
+/* The exercise seen square on: the target's centre (weighted by its density), looked at along
+ * its mean normal from far enough that its extent fills 55 % of the window's height (the
+ * panels and the timeline take the rest), the skin around it in view. */
+static view_orbit exercise_view(const viewer *v) {
+    const smp_mesh *m = &v->h.p.head;
+    const float *target = view_training_target(v->training);
+    double peak = 0, c[3] = {0, 0, 0}, n[3] = {0, 0, 0}, w = 0;
+    for (uint32_t i = 0; i < m->vertex_count; ++i) peak = fmax(peak, target[i]);
+    for (uint32_t i = 0; peak > 0 && i < m->vertex_count; ++i) {
+        if (target[i] < 0.5 * peak) continue;
+        for (int k = 0; k < 3; ++k)
+            c[k] += target[i] * m->positions[3 * i + k], n[k] += target[i] * m->normals[3 * i + k];
+        w += target[i];
+    }
+    view_orbit o = v->cam;
+    if (w <= 0) return o;
+    double nl = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]), extent = 0;
+    for (int k = 0; k < 3; ++k) c[k] /= w, n[k] = nl > 0 ? n[k] / nl : (k == 1);
+    for (uint32_t i = 0; i < m->vertex_count; ++i) {
+        if (target[i] < 0.5 * peak) continue;
+        double d2 = 0;
+        for (int k = 0; k < 3; ++k)
+            d2 += (m->positions[3 * i + k] - c[k]) * (m->positions[3 * i + k] - c[k]);
+        extent = fmax(extent, sqrt(d2));
+    }
+    smp_camera cam = {.fov_y_deg = v->cam.fov_y_deg > 0 ? v->cam.fov_y_deg : 30.0f};
+    const double half = 0.5 * cam.fov_y_deg * 3.14159265358979 / 180.0;
+    const double distance = fmax(60.0, extent / 0.55 / tan(half));
+    for (int k = 0; k < 3; ++k) {
+        cam.target[k] = (float)c[k];
+        cam.eye[k] = (float)(c[k] + n[k] * distance);
+    }
+    cam.up[1] = 1.0f;
+    if (fabs(n[1]) > 0.95) cam.up[1] = 0.0f, cam.up[2] = -1.0f; /* the crown seen from above */
+    cam.near_mm = (float)(distance * 0.05), cam.far_mm = (float)(distance * 4 + 400);
+    return view_orbit_from_camera(&cam);
+}
+
+/* The target's edge (half its peak density) and, when the plan designs one, the frontal and
+ * temporal hairline (the scalp's edge in front of the ear canals, above the eye corners), as
+ * a trainer marks them on a client. */
+static smp_status upload_marks(viewer *v, smp_error *err) {
+    const smp_mesh *m = &v->h.p.head;
+    const float *target = view_training_target(v->training);
+    size_t n = m->vertex_count;
+    float *outline = malloc(sizeof(float) * (n ? n : 1));
+    float *hairline = malloc(sizeof(float) * (n ? n : 1));
+    float *mask = malloc(sizeof(float) * (n ? n : 1));
+    smp_status st = outline && hairline && mask
+                        ? SMP_OK
+                        : smp_error_set(err, SMP_ERR_NOMEM, "out of memory for the marks");
+    float peak = 0;
+    for (size_t i = 0; st == SMP_OK && i < n; ++i) peak = fmaxf(peak, target[i]);
+    for (size_t i = 0; st == SMP_OK && i < n; ++i)
+        outline[i] = peak > 0 ? target[i] / peak - 0.5f : -1.0f;
+    int designed = v->shown.plan.hairline != SMP_HAIRLINE_NONE && v->h.p.fields;
+    if (st == SMP_OK && designed) {
+        smp_fields_out out = {.scalp = hairline};
+        smp_fields_eval(v->h.p.fields, m->positions, n, &out);
+        const float eye_y = v->h.p.landmarks.p[SMP_LM_CANTHUS_LEFT][1];
+        for (size_t i = 0; i < n; ++i) {
+            hairline[i] -= 0.5f;
+            mask[i] = m->positions[3 * i + 2] > 0.0f && m->positions[3 * i + 1] > eye_y;
+        }
+    }
+    if (st == SMP_OK)
+        st = smp_renderer_set_marks(v->h.renderer, outline, designed ? hairline : NULL, mask, n,
+                                    err);
+    free(outline);
+    free(hairline);
+    free(mask);
+    return st;
+}
+
+void view_train_go_to_exercise(viewer *v) {
+    if (!v->training) return;
+    v->goal = v->train_view;
+    while (v->goal.yaw - v->cam.yaw > 3.14159265f) v->goal.yaw -= 6.2831853f;
+    while (v->goal.yaw - v->cam.yaw < -3.14159265f) v->goal.yaw += 6.2831853f;
+    v->animating = 1;
+    v->view_named = -1;
+}
+
 smp_status view_train_start(viewer *v, smp_error *err) {
     if (v->training) return SMP_OK;
     if (view_building(v, NULL))
@@ -30,15 +115,22 @@ smp_status view_train_start(viewer *v, smp_error *err) {
         return st;
     }
     v->training = t;
+    view_training_status s;
+    view_training_status_get(t, &s);
+    v->train_saved_generation = s.work_generation;
+    v->train_confirm_stop = 0;
     v->train_projection = v->train_show_expert = v->train_stroking = 0;
     v->train_heat_generation = 0;
     v->heat_ready = 0;
     v->compare = VIEW_COMPARE_OFF;
     if (!v->session_path[0]) snprintf(v->session_path, sizeof v->session_path, "session.smpt.json");
-    if ((st = upload(v, 0, err)) != SMP_OK) {
+    if ((st = upload(v, 0, err)) != SMP_OK || (st = upload_marks(v, err)) != SMP_OK) {
         view_train_stop(v);
         return st;
     }
+    v->train_marks = 1;
+    v->train_view = exercise_view(v);
+    view_train_go_to_exercise(v);
     view_message(v, 0, "training on: %s; left click or drag punctures, right drag orbits",
                  v->shown.training.enabled ? v->shown.name : "free practice");
     return SMP_OK;
@@ -48,7 +140,10 @@ void view_train_stop(viewer *v) {
     if (!v->training) return;
     view_training_end(v->training);
     v->training = NULL;
+    v->train_confirm_stop = 0;
     view_frame_release(v);
+    smp_error marks_err = {0};
+    smp_renderer_set_marks(v->h.renderer, NULL, NULL, NULL, 0, &marks_err);
     v->train_projection = v->train_show_expert = v->train_stroking = 0;
     v->heat_ready = 0;
     smp_error err = {0};
@@ -62,6 +157,7 @@ void view_train_frame(viewer *v) {
     smp_error err = {0};
     /* the projection uploads per cell; the main view keeps whichever set it shows */
     int want = v->train_show_expert && view_training_expert(v->training);
+    if (want != v->train_uploaded) v->heat_ready = 0; /* the map follows the dots shown */
     if (!v->train_projection && (changed || want != v->train_uploaded) &&
         upload(v, want, &err) != SMP_OK)
         view_message(v, 1, "%s", err.message);
@@ -148,11 +244,15 @@ void view_train_redo(viewer *v) {
 
 smp_status view_train_save(viewer *v, const char *path, smp_error *err) {
     if (!v->training) return refused_off(err);
+    view_training_status s;
+    view_training_status_get(v->training, &s);
     smp_status st = view_training_save(v->training, path, err);
-    if (st != SMP_OK)
+    if (st != SMP_OK) {
         view_message(v, 1, "%s", err->message);
-    else
+    } else {
         view_message(v, 0, "saved %s", path);
+        v->train_saved_generation = s.work_generation;
+    }
     return st;
 }
 
@@ -164,6 +264,9 @@ smp_status view_train_load(viewer *v, const char *path, smp_error *err) {
         view_message(v, 1, "session not loaded; your work stays as it was");
     } else {
         view_message(v, 0, "loaded %s", path);
+        view_training_status s;
+        view_training_status_get(v->training, &s);
+        v->train_saved_generation = s.work_generation;
     }
     return st;
 }
@@ -229,6 +332,49 @@ static void score_section(const view_training_status *s) {
     }
 }
 
+int view_train_unsaved(const viewer *v) {
+    if (!v->training) return 0;
+    view_training_status s;
+    view_training_status_get(v->training, &s);
+    return s.punctures > 0 && s.work_generation != v->train_saved_generation;
+}
+
+int view_train_leave(viewer *v) {
+    if (!v->training) return 1;
+    if (view_train_unsaved(v)) {
+        v->train_confirm_stop = 1;
+        view_message(v, 0, "the punctures are not saved: save them, or leave without them");
+        return 0;
+    }
+    view_train_stop(v);
+    return 1;
+}
+
+/* Asked after Done or T with unsaved work. Returns 1 once training has ended. */
+static int leave_question(viewer *v, const view_training_status *s) {
+    ui_text_error("%zu punctures are not saved", s->punctures);
+    smp_error err = {0};
+    if (ui_button("Save and leave")) {
+        if (v->session_path[0] && view_train_save(v, v->session_path, &err) == SMP_OK) {
+            view_train_stop(v);
+            return 1;
+        }
+    }
+    ui_same_line();
+    int discard = ui_button("Leave without saving");
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_TRAIN_DISCARD]);
+    if (discard) {
+        size_t n = s->punctures;
+        view_train_stop(v);
+        view_message(v, 0, "training off; %zu punctures discarded", n);
+        return 1;
+    }
+    ui_same_line();
+    if (ui_button("Keep working")) v->train_confirm_stop = 0;
+    ui_item_rect(v->widget_rect[VIEW_WIDGET_TRAIN_KEEP]);
+    return 0;
+}
+
 void view_train_panel(viewer *v) {
     float height = (float)v->height - 150.0f;
     if (ui_begin_fixed("Training", 12, 12, 340, height > 200 ? height : 200)) {
@@ -247,8 +393,13 @@ void view_train_panel(viewer *v) {
         if (ui_button(s.replaying ? "Stop replay" : "Replay"))
             view_training_replay(v->training, smp_clock_ms());
         ui_same_line();
-        if (ui_button("Done")) {
-            view_train_stop(v);
+        int done = ui_button("Done");
+        ui_item_rect(v->widget_rect[VIEW_WIDGET_TRAIN_DONE]);
+        if (done && view_train_leave(v)) {
+            ui_end();
+            return;
+        }
+        if (v->train_confirm_stop && leave_question(v, &s)) {
             ui_end();
             return;
         }
@@ -261,6 +412,9 @@ void view_train_panel(viewer *v) {
         ui_disabled_begin(!s.expert_valid);
         ui_checkbox("Show the expert version", &v->train_show_expert);
         ui_disabled_end();
+        ui_checkbox("Target and hairline marked (M)", &v->train_marks);
+        ui_same_line();
+        if (ui_button("Go to it (G)")) view_train_go_to_exercise(v);
         ui_checkbox("Density error map", &v->heat_map);
         if (ui_section("Tool", 1)) tool_section(v);
         if (ui_section("Score", 1)) score_section(&s);

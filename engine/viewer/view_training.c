@@ -33,7 +33,8 @@ typedef struct score_job {
     smp_status status;
     smp_error err;
     smp_score score;
-    float *heat; /* per vertex */
+    float *heat;        /* per vertex */
+    float *expert_heat; /* the expert version's, made with it */
     int expert_made;
     smp_dots expert;
     smp_score expert_score;
@@ -89,6 +90,7 @@ struct view_training {
     int expert_valid;
     smp_dots expert;
     smp_score expert_score;
+    float *expert_heat; /* the expert version's density error, per vertex */
 };
 
 static smp_status nomem(smp_error *err, const char *what) {
@@ -213,6 +215,8 @@ void view_training_end(view_training *t) {
     smp_dots_free(&t->job.dots);
     smp_dots_free(&t->job.expert);
     free(t->job.heat);
+    free(t->job.expert_heat);
+    free(t->expert_heat);
     smp_dots_free(&t->shown);
     smp_dots_free(&t->expert);
     smp_training_session_destroy(t->session);
@@ -487,6 +491,13 @@ static smp_status make_expert(view_training *t, score_job *j, smp_error *err) {
         smp_score_ctx *ctx = NULL;
         st = smp_score_create(&d, &ctx, err);
         if (st == SMP_OK) st = smp_score_eval(ctx, &j->expert, &j->expert_score, err);
+        if (st == SMP_OK && pass == 1) {
+            size_t nv = t->p->head.vertex_count;
+            if (!j->expert_heat && !(j->expert_heat = malloc(sizeof(float) * (nv ? nv : 1))))
+                st = nomem(err, "the expert's error map");
+            else
+                st = smp_score_density_map(ctx, &j->expert, j->expert_heat, err);
+        }
         smp_score_destroy(ctx);
     }
     if (st == SMP_OK) j->expert_made = 1;
@@ -525,6 +536,8 @@ static void join_worker(view_training *t) {
         t->expert = j->expert;
         memset(&j->expert, 0, sizeof j->expert);
         t->expert_score = j->expert_score;
+        t->expert_heat = j->expert_heat;
+        j->expert_heat = NULL;
         t->expert_valid = 1;
     }
     t->score_generation = j->generation;
@@ -618,6 +631,12 @@ const smp_dots *view_training_shown(const view_training *t) { return &t->shown; 
 const smp_dots *view_training_expert(const view_training *t) {
     return t->expert_valid ? &t->expert : NULL;
 }
+const float *view_training_target(const view_training *t) { return t->target; }
+
+const float *view_training_expert_heat(const view_training *t) {
+    return t->expert_valid ? t->expert_heat : NULL;
+}
+
 const float *view_training_heat(const view_training *t, unsigned *generation) {
     if (generation) *generation = t->heat_generation;
     return t->heat_generation ? t->heat : NULL;
@@ -637,6 +656,7 @@ void view_training_status_get(view_training *t, view_training_status *out) {
     out->expert_valid = t->expert_valid;
     if (t->expert_valid) out->expert = t->expert_score;
     snprintf(out->score_error, sizeof out->score_error, "%s", t->score_error);
+    out->work_generation = t->work_generation;
     out->replaying = t->replaying;
     if (t->replaying && out->punctures)
         out->replay_fraction = (double)t->replay_count / (double)out->punctures;

@@ -58,6 +58,7 @@ typedef struct view_training_status {
     char score_error[SMP_ERROR_MESSAGE_MAX];
     int replaying;
     double replay_fraction;
+    unsigned work_generation; /* changes with every change of the trainee's dots */
 } view_training_status;
 
 /* Starts training on p's head. A scene with training.enabled is an exercise: its target, its
@@ -128,6 +129,10 @@ const smp_dots *view_training_expert(const view_training *t);
 /* Per-vertex density error of the dots on screen as of the last score (smp_score_density_map),
  * or NULL; *generation changes whenever the map does. */
 const float *view_training_heat(const view_training *t, unsigned *generation);
+/* The exercise's target density per head vertex (dots/cm²). */
+const float *view_training_target(const view_training *t);
+/* The expert version's error map, made with it; NULL until there is one. */
+const float *view_training_expert_heat(const view_training *t);
 
 const smp_training_session *view_training_session(const view_training *t);
 void view_training_status_get(view_training *t, view_training_status *out);

@@ -99,6 +99,7 @@ typedef struct smp_frame_desc {
     smp_overlay overlay;      /* 0 = none */
     /* Scalar values at the ramp's ends (dark violet, yellow); equal ends map [0, 1]. */
     float overlay_min, overlay_max;
+    int marks; /* draw the pen lines of smp_renderer_set_marks */
 } smp_frame_desc;
 
 typedef struct smp_renderer smp_renderer;
@@ -138,9 +139,18 @@ smp_status smp_renderer_set_hair(smp_renderer *r, const smp_hair_set *hair, smp_
 smp_status smp_renderer_set_vertex_scalar(smp_renderer *r, const float *values, size_t count,
                                           smp_error *err);
 
+/* Pen lines on the skin, as a trainer draws on a client with a surgical marker: per head
+ * vertex, a value whose zero crossing is drawn as a line about two pixels wide at any zoom, in
+ * violet for outline (a target area's edge) and in red for hairline (the designed hairline),
+ * the latter only where hairline_mask > 0.5 (NULL: everywhere). Either may be NULL; both NULL
+ * clears. count must equal the head's vertex count. 12 bytes per vertex; drawn when
+ * frame.marks is set. Replaced by the next smp_renderer_set_head. */
+smp_status smp_renderer_set_marks(smp_renderer *r, const float *outline, const float *hairline,
+                                  const float *hairline_mask, size_t count, smp_error *err);
+
 /* How many times what the renderer holds has changed (set_head, set_dots, set_hair,
- * set_vertex_scalar). Between two equal counts, the same frame at the same size and dot model
- * draws the same picture: a viewer can show the one it has instead of drawing it again. */
+ * set_vertex_scalar, set_marks). Between two equal counts, the same frame at the same size and dot
+ * model draws the same picture: a viewer can show the one it has instead of drawing it again. */
 uint64_t smp_renderer_upload_count(const smp_renderer *r);
 
 enum { SMP_RENDERER_MAX_SESSIONS = 16, SMP_RENDERER_DOT_CONSTANTS = 20 };

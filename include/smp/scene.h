@@ -142,9 +142,11 @@ typedef struct smp_scene_training {
     smp_region regions[SMP_SCENE_MAX_REGIONS]; /* where the target applies */
     int zone_count;                            /* 0: the regions everywhere */
     int zones[SMP_SCENE_MAX_ZONES]; /* else only within these zones of smp/score.h (0 = top) */
-    int hairline;                   /* score the plan's designed hairline */
-    double dilution;                /* the shade: water fraction of the ink */
-    double depth_mm;                /* intended pigment depth */
+    double spot_deg[2];     /* [azimuth, elevation] of a spot the target is limited to; NaN: none */
+    double spot_radius_deg; /* its radius, as an angle seen from the head-frame origin */
+    int hairline;           /* score the plan's designed hairline */
+    double dilution;        /* the shade: water fraction of the ink */
+    double depth_mm;        /* intended pigment depth */
     int needle_points;
     double needle_diameter_mm;
     double steadiness;     /* the simulated hand, 0.01..1 (as technician_skill) */
