@@ -534,6 +534,34 @@ Test(training, a_shaky_deep_hand_scores_worse_than_the_expert_on_the_same_spots)
     free(target);
 }
 
+/* The brief says what is graded, with the weights the overall uses and this exercise's own
+ * numbers; a hairline is graded only where the exercise asks for one. */
+Test(training, the_brief_names_what_is_graded_and_its_weight) {
+    smp_scene scene;
+    smp_scene_report rep = {0};
+    const char *text = "{\"plan\": {\"hairline\": {\"shape\": \"rounded\", \"softness_mm\": 7}},"
+                       " \"training\": {\"enabled\": true, \"density_per_cm2\": 64,"
+                       " \"hairline\": true, \"depth_mm\": 0.45}}";
+    smp_scene_source src = {.path = "t.json", .text = text, .text_size = strlen(text)};
+    cr_assert_eq(smp_scene_load(&src, &scene, &rep), SMP_OK, "%s", rep.first.message);
+    char brief[1536], want[128];
+    smp_training_brief(&scene, brief, sizeof brief);
+    snprintf(want, sizeof want, "- density (%.0f %%): 64 dots/cm2",
+             100 * smp_score_item_weight(SMP_SCORE_DENSITY));
+    cr_assert_not_null(strstr(brief, want), "%s", brief);
+    snprintf(want, sizeof want, "- hairline (%.0f %%): behind the red line, fading in over 7 mm",
+             100 * smp_score_item_weight(SMP_SCORE_HAIRLINE));
+    cr_assert_not_null(strstr(brief, want), "%s", brief);
+    cr_assert_not_null(strstr(brief, "(0.45 mm intended)"), "%s", brief);
+    cr_assert_not_null(strstr(brief, "at most 59 (F)"), "%s", brief);
+    scene.training.hairline = 0;
+    smp_training_brief(&scene, brief, sizeof brief);
+    cr_assert_not_null(strstr(brief, "- hairline: not graded"), "%s", brief);
+    char small[40];
+    smp_training_brief(&scene, small, sizeof small); /* cut, still a string */
+    cr_assert_lt(strlen(small), sizeof small);
+}
+
 Test(training, an_exercise_gives_its_target_and_tool) {
     smp_error err = {0};
     smp_scene scene;
@@ -688,11 +716,13 @@ Test(training_cli, score_refuses_a_scene_that_is_no_exercise) {
 /* Every exercise of the graded set builds, and its expert version scores as an expert should:
  * the scores are calibrated on the exercises trainees meet. */
 Test(training_cli, every_training_scene_grades_its_expert_version_highly, .timeout = 300) {
-    static const char *const scenes[] = {"1-crown-fill", "2-soft-hairline", "3-fut-scar",
-                                         "4-dark-skin-second-pass"};
+    static const char *const scenes[] = {"1-crown-fill",         "2-soft-hairline",
+                                         "3-fut-scar",           "4-dark-skin-second-pass",
+                                         "5-hairline-dark-skin", "6-blend-into-thinning",
+                                         "7-scar-dark-skin"};
     char dir[512]; /* test_tmpdir's string is reused by every run of smpsim */
     snprintf(dir, sizeof dir, "%s", test_tmpdir("train-scenes"));
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < (int)(sizeof scenes / sizeof scenes[0]); ++i) {
         char scene[1024], expert[1024];
         snprintf(scene, sizeof scene, "%s/scenes/training/%s.json", SMP_SOURCE_DIR, scenes[i]);
         snprintf(expert, sizeof expert, "%s/%s.expert.json", dir, scenes[i]);

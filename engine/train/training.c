@@ -242,6 +242,47 @@ smp_status smp_training_target(const smp_scene *scene, const smp_fields *fields,
     return SMP_OK;
 }
 
+void smp_training_brief(const smp_scene *scene, char *out, size_t size) {
+    const smp_scene_training *tr = &scene->training;
+    size_t n = 0;
+#define LINE(...)                                                                                  \
+    do {                                                                                           \
+        if (n < size) n += (size_t)snprintf(out + n, size - n, __VA_ARGS__);                       \
+    } while (0)
+    if (size) out[0] = 0;
+    double density = tr->density_per_cm2;
+    if (density <= 0 && tr->session >= 0 && tr->session < scene->plan.session_count)
+        density =
+            scene->plan.full_density_per_cm2 * scene->plan.sessions[tr->session].density_fraction;
+#define W(item) (100.0 * smp_score_item_weight(item))
+    LINE("Graded on, by weight:\n");
+    LINE("- density (%.0f %%): %.0f dots/cm2 over the target outlined in violet%s; dots outside "
+         "it count against you\n",
+         W(SMP_SCORE_DENSITY), density, isnan(tr->spot_deg[0]) ? "" : " (a round patch)");
+    LINE("- spacing (%.0f %%): even and irregular, like natural stubble: no clumps, no rows "
+         "(judged from %d dots)\n",
+         W(SMP_SCORE_SPACING), SMP_SCORE_MIN_SPACING_DOTS);
+    if (tr->hairline && scene->plan.hairline != SMP_HAIRLINE_NONE)
+        LINE(
+            "- hairline (%.0f %%): behind the red line, fading in over %.0f mm and as irregular as "
+            "a natural hairline (judged from %d dots near it)\n",
+            W(SMP_SCORE_HAIRLINE), scene->plan.hairline_softness_mm, SMP_SCORE_MIN_HAIRLINE_DOTS);
+    else
+        LINE("- hairline: not graded in this exercise\n");
+    LINE("- merge (%.0f %%): dots that will touch a neighbour by year 10 as the ink spreads\n",
+         W(SMP_SCORE_MERGE));
+    LINE("- consistency (%.0f %%): the same size and depth (%.2f mm intended)\n",
+         W(SMP_SCORE_CONSISTENCY), tr->depth_mm);
+    LINE("- contrast (%.0f %%) and touch-up year (%.0f %%): how the healed work reads, and how "
+         "long it lasts\n",
+         W(SMP_SCORE_CONTRAST), W(SMP_SCORE_TOUCH_UP));
+    LINE("Overall at most %.0f (F) while density or spacing scores under %.0f; A from 90, B 80, "
+         "C 70, D 60.\n",
+         SMP_SCORE_GATE_CAP, SMP_SCORE_GATE);
+#undef W
+#undef LINE
+}
+
 void smp_training_tool_of_scene(const smp_scene *scene, smp_training_tool *tool) {
     const smp_scene_training *tr = &scene->training;
     *tool = (smp_training_tool){.needle_points = tr->needle_points,

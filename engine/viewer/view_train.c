@@ -381,7 +381,14 @@ void view_train_panel(viewer *v) {
         view_training_status s;
         view_training_status_get(v->training, &s);
         ui_text_wrapped("%s", s.exercise ? v->shown.name : "Free practice");
-        if (s.exercise) ui_text_wrapped("%s", v->shown.description);
+        if (s.exercise) {
+            ui_text_wrapped("%s", v->shown.description);
+            if (ui_section("What is graded", 1)) {
+                char brief[1536];
+                smp_training_brief(&v->shown, brief, sizeof brief);
+                ui_text_wrapped("%s", brief);
+            }
+        }
         ui_text("%zu punctures", s.punctures);
         if (s.base_dots) ui_text_muted("over %zu dots of earlier sessions", s.base_dots);
         if (ui_button("Undo")) view_train_undo(v);

@@ -107,6 +107,11 @@ smp_status smp_training_target(const smp_scene *scene, const smp_fields *fields,
                                const smp_mesh *head, float *target_density_per_cm2, uint8_t *tissue,
                                smp_error *err);
 
+/* What the exercise grades, in words a trainee can follow: each scored item with its weight
+ * and what it asks of this exercise (the density and where, the hairline's softness, the
+ * depth), the gate and the grade bands. Lines end in '\n'; the text is cut to fit size. */
+void smp_training_brief(const smp_scene *scene, char *out, size_t size);
+
 /* The tool the exercise prescribes (needle, shade, intended depth, steadiness, session). */
 void smp_training_tool_of_scene(const smp_scene *scene, smp_training_tool *tool);
 
