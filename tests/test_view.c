@@ -397,7 +397,7 @@ Test(view, scripted_punctures_and_strokes_make_a_session_smpsim_score_grades, .t
     /* the top view puts the crown in the middle of the window; the corner is backdrop */
     snprintf(text, sizeof text,
              "train on\nview top\npuncture 400 230\npuncture 412 236\npuncture 2 2\n"
-             "puncture 388 244\nstroke 360 250 440 250 500\nsave-session %s\n"
+             "puncture 388 244\nstroke 360 250 440 250 500\ntrainee Ann Example\nsave-session %s\n"
              "undo\nundo\nredo\nsave-session %s\n",
              session, undone);
     write_text(script, text);
@@ -409,6 +409,14 @@ Test(view, scripted_punctures_and_strokes_make_a_session_smpsim_score_grades, .t
      * exercise's 8 Hz: punctures at 0, 125, ..., 500 ms */
     cr_assert_not_null(strstr(err, "nothing placed"), "%s", err);
     cr_assert_eq(punctures_in(session), 3 + 5);
+    /* the trainee and the day of the save go with the work */
+    char *saved = slurp(session, NULL), who[64], day[32];
+    cr_assert_not_null(saved);
+    json_string(saved, "trainee", who, sizeof who);
+    json_string(saved, "date", day, sizeof day);
+    free(saved);
+    cr_assert_str_eq(who, "Ann Example");
+    cr_assert_eq(strlen(day), 10u, "date '%s'", day);
     cr_assert_eq(punctures_in(undone), 3 + 5 - 1);
     char *sout = NULL, *serr = NULL;
     const char *score[] = {"score",  CROWN_FILL,    "--set", "head.mesh=builtin", "--dots", session,

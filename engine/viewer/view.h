@@ -111,6 +111,7 @@ typedef enum view_widget {
     VIEW_WIDGET_TRAIN_DONE,    /* the Training panel's Done */
     VIEW_WIDGET_TRAIN_KEEP,    /* and, asking before it leaves unsaved work, Keep working */
     VIEW_WIDGET_TRAIN_DISCARD, /* and Leave without saving */
+    VIEW_WIDGET_TRAINEE,       /* the Session file section's Trainee field */
     VIEW_WIDGET_COUNT
 } view_widget;
 
@@ -234,8 +235,9 @@ typedef struct viewer {
     int train_confirm_stop;          /* Done or T with unsaved work: asking before leaving */
     int train_marks;                 /* the target's edge and the hairline drawn on the skin */
     char heat_legend[96];            /* the title of the heat map's legend on screen, or "" */
-    view_orbit train_view;           /* framing the exercise's target: G, and the projection */
-    unsigned train_fbo, train_rbo;   /* where the projection's cells are gathered */
+    char trainee_text[SMP_TRAINING_TRAINEE_MAX]; /* the Trainee field as typed */
+    view_orbit train_view;         /* framing the exercise's target: G, and the projection */
+    unsigned train_fbo, train_rbo; /* where the projection's cells are gathered */
     int train_fbo_w, train_fbo_h;
     char session_path[VIEW_PATH_MAX];
 
@@ -485,6 +487,8 @@ void view_train_stop(viewer *v);
  * without saving, Keep working) and returns 0. */
 int view_train_leave(viewer *v);
 int view_train_unsaved(const viewer *v);
+/* The trainee's name, saved with the session; a refused name is shown and kept out. */
+smp_status view_train_set_trainee(viewer *v, const char *name, smp_error *err);
 /* Glides the camera to the exercise: the target area seen square on, filling the view. */
 void view_train_go_to_exercise(viewer *v);
 

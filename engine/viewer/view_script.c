@@ -196,7 +196,7 @@ static int parse_count(const verb *vb, reader *r, view_command *c) {
 static int parse_text(const verb *vb, reader *r, view_command *c) {
     int assignment = strcmp(vb->args, "PATH=VALUE") == 0;
     char *arg = rest(r);
-    if (!arg) return bad_line(r, "%s needs %s", vb->name, assignment ? "PATH=VALUE" : "a file");
+    if (!arg) return bad_line(r, "%s needs %s", vb->name, vb->args);
     if (assignment && !strchr(arg, '='))
         return bad_line(r, "%s: expected PATH=VALUE, got '%s'", vb->name, arg);
     if (strlen(arg) >= sizeof c->text) return bad_line(r, "%s: argument too long", vb->name);
@@ -480,6 +480,11 @@ static step run_undo(view_script *s, viewer *v, const view_command *c, smp_error
     return STEP_NEXT;
 }
 
+static step run_trainee(view_script *s, viewer *v, const view_command *c, smp_error *err) {
+    (void)s;
+    return view_train_set_trainee(v, c->text, err) == SMP_OK ? STEP_NEXT : STEP_FAILED;
+}
+
 static step run_save_session(view_script *s, viewer *v, const view_command *c, smp_error *err) {
     (void)s;
     return written(view_train_save(v, c->text, err), c);
@@ -597,10 +602,10 @@ static step run_state(view_script *s, viewer *v, const view_command *c, smp_erro
             v->build_ms, v->edit_to_screen_ms, v->edit_frame_draft ? "true" : "false",
             v->scene_draft ? "true" : "false");
     static const char *const names[VIEW_WIDGET_COUNT] = {
-        "timeline_slider", "save_field",     "dots_checkbox",     "spf_slider",
-        "case_header",     "client_field",   "scenario_combo",    "scenario_field",
-        "open_button",     "save_as_button", "browser_last_file", "browser_name",
-        "report_field",    "train_done",     "train_keep",        "train_discard"};
+        "timeline_slider",   "save_field",     "dots_checkbox",  "spf_slider",  "case_header",
+        "client_field",      "scenario_combo", "scenario_field", "open_button", "save_as_button",
+        "browser_last_file", "browser_name",   "report_field",   "train_done",  "train_keep",
+        "train_discard",     "trainee_field"};
     for (int i = 0; i < VIEW_WIDGET_COUNT; ++i) {
         const float *r = v->widget_rect[i];
         fprintf(f.stream, "%s\"%s\": [%.0f, %.0f, %.0f, %.0f]", i ? ", " : "", names[i], r[0], r[1],
@@ -850,6 +855,11 @@ static const verb k_verbs[] = {
      .parse = parse_none,
      .run = run_undo,
      .param = 1},
+    {.name = "trainee",
+     .args = "NAME",
+     .help = "who does the training work: saved with the session (the Trainee field)",
+     .parse = parse_text,
+     .run = run_trainee},
     {.name = "save-session",
      .args = "FILE",
      .help = "the training session, atomically",

@@ -332,6 +332,16 @@ static void score_section(const view_training_status *s) {
     }
 }
 
+smp_status view_train_set_trainee(viewer *v, const char *name, smp_error *err) {
+    if (!v->training) return refused_off(err);
+    smp_status st = view_training_set_trainee(v->training, name, err);
+    if (st != SMP_OK)
+        view_message(v, 1, "%s", err->message);
+    else
+        view_message(v, 0, "trainee: %s (saved with the session)", name[0] ? name : "none");
+    return st;
+}
+
 int view_train_unsaved(const viewer *v) {
     if (!v->training) return 0;
     view_training_status s;
@@ -426,6 +436,15 @@ void view_train_panel(viewer *v) {
         if (ui_section("Tool", 1)) tool_section(v);
         if (ui_section("Score", 1)) score_section(&s);
         if (ui_section("Session file", 1)) {
+            int typing = 0;
+            ui_item_width(-70);
+            int named = ui_input_text_committed("Trainee", v->trainee_text, sizeof v->trainee_text,
+                                                &typing);
+            ui_item_rect(v->widget_rect[VIEW_WIDGET_TRAINEE]);
+            if (named) view_train_set_trainee(v, v->trainee_text, &err);
+            if (!typing) /* follows the session (a loaded one brings its own) */
+                snprintf(v->trainee_text, sizeof v->trainee_text, "%s",
+                         view_training_trainee(v->training));
             ui_item_width(-1);
             ui_input_text("##session", v->session_path, sizeof v->session_path);
             if (ui_button("Save") && v->session_path[0]) view_train_save(v, v->session_path, &err);

@@ -387,6 +387,14 @@ smp_status view_training_redo(view_training *t, int *redone, smp_error *err) {
 /* --- files ---------------------------------------------------------------------------- */
 
 /* A save is dated today (the session keeps the trainee's name it was given or loaded with). */
+smp_status view_training_set_trainee(view_training *t, const char *name, smp_error *err) {
+    return smp_training_session_set_trainee(t->session, name, err);
+}
+
+const char *view_training_trainee(const view_training *t) {
+    return smp_training_session_trainee(t->session);
+}
+
 smp_status view_training_save(const view_training *t, const char *path, smp_error *err) {
     char today[SMP_TRAINING_DATE_MAX];
     smp_training_date_today(today);

@@ -104,6 +104,10 @@ smp_status view_training_redo(view_training *t, int *redone, smp_error *err);
 
 /* Saves the session atomically; loads one made on this scene, replacing the work only when the
  * file is good (otherwise the work stays and err says why). */
+/* Who does the work: saved with the session (smp_training_session_set_trainee's rules; the
+ * error names what was expected). A loaded session brings its own. */
+smp_status view_training_set_trainee(view_training *t, const char *name, smp_error *err);
+const char *view_training_trainee(const view_training *t);
 smp_status view_training_save(const view_training *t, const char *path, smp_error *err);
 smp_status view_training_load(view_training *t, const char *path, smp_error *err);
 
