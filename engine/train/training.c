@@ -254,7 +254,7 @@ void smp_training_brief(const smp_scene *scene, char *out, size_t size) {
     if (density <= 0 && tr->session >= 0 && tr->session < scene->plan.session_count)
         density =
             scene->plan.full_density_per_cm2 * scene->plan.sessions[tr->session].density_fraction;
-#define W(item) (100.0 * smp_score_item_weight(item))
+#define W(item) smp_score_item_weight(item)
     LINE("Graded on, by weight:\n");
     LINE("- density (%.0f %%): %.0f dots/cm2 over the target outlined in violet%s; dots outside "
          "it count against you\n",

@@ -236,8 +236,10 @@ typedef struct viewer {
     int train_marks;                 /* the target's edge and the hairline drawn on the skin */
     char heat_legend[96];            /* the title of the heat map's legend on screen, or "" */
     char trainee_text[SMP_TRAINING_TRAINEE_MAX]; /* the Trainee field as typed */
-    view_orbit train_view;         /* framing the exercise's target: G, and the projection */
-    unsigned train_fbo, train_rbo; /* where the projection's cells are gathered */
+    view_orbit train_view;                       /* framing the exercise's target: G */
+    view_orbit train_projection_view; /* the projection's cells: the target, or the hairline */
+    int train_projection_framed;      /* set by a hairline exercise (its close-up) */
+    unsigned train_fbo, train_rbo;    /* where the projection's cells are gathered */
     int train_fbo_w, train_fbo_h;
     char session_path[VIEW_PATH_MAX];
 

@@ -276,10 +276,10 @@ static smp_status draw_projection(viewer *v, view_scene_record *rec, int draw, s
         glClearColor(0.2f, 0.21f, 0.22f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
     }
-    /* every cell frames the exercise's target, close enough that the dots read */
+    /* every cell frames the exercise's target (a hairline exercise's hairline), close enough
+     * that the dots read */
     const view_orbit working = v->cam;
-    v->cam = v->train_view;
-    v->cam.distance *= 0.55f / 0.8f; /* the target fills 80 % of a cell's height */
+    v->cam = v->train_projection_view;
     /* the set the renderer holds goes first: one upload a frame, not two */
     int first = v->train_uploaded;
     for (int pass = 0; pass < 2 && st == SMP_OK; ++pass) {

@@ -58,6 +58,34 @@ static view_orbit exercise_view(const viewer *v) {
     return view_orbit_from_camera(&cam);
 }
 
+/* Where a hairline exercise is judged: the designed hairline at the midline (the vertex in
+ * front, within 6 mm of the midline, nearest the line), seen square on with 40 mm of skin
+ * across the view's height, centred 8 mm up the skin behind the line so the fade and the work
+ * behind it fill the view, so 1RL dots read in the projection's cells. */
+static void hairline_view(viewer *v, const float *hairline) {
+    const smp_mesh *m = &v->h.p.head;
+    uint32_t best = UINT32_MAX;
+    for (uint32_t i = 0; i < m->vertex_count; ++i) {
+        const float *p = m->positions + 3 * (size_t)i;
+        if (fabsf(p[0]) > 6.0f || p[2] <= 0.0f || p[1] <= 0.0f) continue;
+        if (best == UINT32_MAX || fabsf(hairline[i]) < fabsf(hairline[best])) best = i;
+    }
+    if (best == UINT32_MAX) return;
+    const float *p = m->positions + 3 * (size_t)best, *nrm = m->normals + 3 * (size_t)best;
+    smp_camera cam = {.fov_y_deg = v->cam.fov_y_deg > 0 ? v->cam.fov_y_deg : 30.0f,
+                      .up = {0, 1, 0}};
+    const float distance = 20.0f / tanf(0.5f * cam.fov_y_deg * 3.14159265f / 180.0f);
+    /* up the skin: +Y with its part along the normal taken out */
+    float t[3] = {-nrm[1] * nrm[0], 1.0f - nrm[1] * nrm[1], -nrm[1] * nrm[2]};
+    float tl = sqrtf(t[0] * t[0] + t[1] * t[1] + t[2] * t[2]);
+    for (int k = 0; k < 3; ++k) {
+        cam.target[k] = p[k] + (tl > 1e-3f ? 8.0f * t[k] / tl : 0.0f);
+        cam.eye[k] = cam.target[k] + nrm[k] * distance;
+    }
+    v->train_projection_view = view_orbit_from_camera(&cam);
+    v->train_projection_framed = 1;
+}
+
 /* The target's edge (half its peak density) and, when the plan designs one, the frontal and
  * temporal hairline (the scalp's edge in front of the ear canals, above the eye corners), as
  * a trainer marks them on a client. */
@@ -84,6 +112,7 @@ static smp_status upload_marks(viewer *v, smp_error *err) {
             hairline[i] -= 0.5f;
             mask[i] = m->positions[3 * i + 2] > 0.0f && m->positions[3 * i + 1] > eye_y;
         }
+        if (v->shown.training.hairline) hairline_view(v, hairline);
     }
     if (st == SMP_OK)
         st = smp_renderer_set_marks(v->h.renderer, outline, designed ? hairline : NULL, mask, n,
@@ -124,12 +153,17 @@ smp_status view_train_start(viewer *v, smp_error *err) {
     v->heat_ready = 0;
     v->compare = VIEW_COMPARE_OFF;
     if (!v->session_path[0]) snprintf(v->session_path, sizeof v->session_path, "session.smpt.json");
+    v->train_projection_framed = 0;
     if ((st = upload(v, 0, err)) != SMP_OK || (st = upload_marks(v, err)) != SMP_OK) {
         view_train_stop(v);
         return st;
     }
     v->train_marks = 1;
     v->train_view = exercise_view(v);
+    if (!v->train_projection_framed) { /* the target fills 80 % of a cell's height */
+        v->train_projection_view = v->train_view;
+        v->train_projection_view.distance *= 0.55f / 0.8f;
+    }
     view_train_go_to_exercise(v);
     view_message(v, 0, "training on: %s; left click or drag punctures, right drag orbits",
                  v->shown.training.enabled ? v->shown.name : "free practice");

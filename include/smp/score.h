@@ -77,7 +77,8 @@ typedef enum smp_score_item {
  * range. */
 const char *smp_score_item_name(smp_score_item item);
 
-/* The item's weight in the overall (docs/TRAINING.md): placement (density, spacing, hairline)
+/* The item's weight in the overall, in per cent of it (docs/TRAINING.md; the seven sum to
+ * 100): placement (density, spacing, hairline)
  * carries three quarters; items scored NaN drop out and the rest are renormalised. */
 double smp_score_item_weight(smp_score_item item);
 
