@@ -547,7 +547,7 @@ Test(training, the_brief_names_what_is_graded_and_its_weight) {
     char brief[1536];
     smp_training_brief(&scene, brief, sizeof brief);
     /* the weights as docs/TRAINING.md states them */
-    cr_assert_not_null(strstr(brief, "- density (30 %): 64 dots/cm2"), "%s", brief);
+    cr_assert_not_null(strstr(brief, "- density (30 %): 64 dots/cm²"), "%s", brief);
     cr_assert_not_null(strstr(brief, "- spacing (25 %)"), "%s", brief);
     cr_assert_not_null(strstr(brief, "- hairline (20 %): behind the red line, fading in over 7 mm"),
                        "%s", brief);

@@ -256,7 +256,7 @@ void smp_training_brief(const smp_scene *scene, char *out, size_t size) {
             scene->plan.full_density_per_cm2 * scene->plan.sessions[tr->session].density_fraction;
 #define W(item) smp_score_item_weight(item)
     LINE("Graded on, by weight:\n");
-    LINE("- density (%.0f %%): %.0f dots/cm2 over the target outlined in violet%s; dots outside "
+    LINE("- density (%.0f %%): %.0f dots/cm² over the target outlined in violet%s; dots outside "
          "it count against you\n",
          W(SMP_SCORE_DENSITY), density, isnan(tr->spot_deg[0]) ? "" : " (a round patch)");
     LINE("- spacing (%.0f %%): even and irregular, like natural stubble: no clumps, no rows "

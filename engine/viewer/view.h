@@ -474,6 +474,8 @@ void view_landmarks_section(viewer *v);
 /* --- view_panels.c ----------------------------------------------------------------------- */
 
 void view_draw_panels(viewer *v);
+/* The clinic views as a row of buttons (1 to 7), for the Scene and Training panels. */
+void view_panel_view_buttons(viewer *v);
 
 /* Every key and mouse action of the viewer, as the help overlay lists them. */
 void view_keys_print(FILE *out);

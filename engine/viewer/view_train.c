@@ -464,8 +464,8 @@ void view_train_panel(viewer *v) {
         ui_checkbox("Show the expert version", &v->train_show_expert);
         ui_disabled_end();
         ui_checkbox("Target and hairline marked (M)", &v->train_marks);
-        ui_same_line();
-        if (ui_button("Go to it (G)")) view_train_go_to_exercise(v);
+        if (ui_button("Go to the exercise (G)")) view_train_go_to_exercise(v);
+        view_panel_view_buttons(v);
         ui_checkbox("Density error map", &v->heat_map);
         if (ui_section("Tool", 1)) tool_section(v);
         if (ui_section("Score", 1)) score_section(&s);
