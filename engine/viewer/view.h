@@ -275,6 +275,9 @@ typedef struct viewer {
 smp_camera view_orbit_camera(const view_orbit *o);
 view_orbit view_orbit_from_camera(const smp_camera *c);
 
+/* The clinic views as a row of buttons (1 to 7), for the Scene and Training panels. */
+void view_panel_view_buttons(viewer *v);
+
 /* Starts the camera's glide to a clinic view of the head on screen. */
 void view_go_to(viewer *v, smp_view view);
 
@@ -474,8 +477,6 @@ void view_landmarks_section(viewer *v);
 /* --- view_panels.c ----------------------------------------------------------------------- */
 
 void view_draw_panels(viewer *v);
-/* The clinic views as a row of buttons (1 to 7), for the Scene and Training panels. */
-void view_panel_view_buttons(viewer *v);
 
 /* Every key and mouse action of the viewer, as the help overlay lists them. */
 void view_keys_print(FILE *out);

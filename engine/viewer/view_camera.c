@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "smp/pick.h"
+#include "ui_imgui.h"
 #include "view.h"
 
 static const float k_pi = 3.14159265f;
@@ -61,4 +62,12 @@ int view_focus_at(viewer *v, float x, float y, smp_error *err) {
     v->animating = 1;
     v->view_named = -1;
     return 1;
+}
+
+void view_panel_view_buttons(viewer *v) {
+    static const char *const names[] = {"Front", "Back", "Left", "Right", "Top", "3/4", "Close"};
+    for (int i = 0; i < SMP_VIEW_COUNT; ++i) {
+        if (i && i != 4) ui_same_line();
+        if (ui_button(names[i])) view_go_to(v, (smp_view)i);
+    }
 }

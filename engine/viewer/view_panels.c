@@ -344,14 +344,6 @@ static void lifestyle_section(viewer *v) {
     ui_item_rect(v->widget_rect[VIEW_WIDGET_SPF]);
 }
 
-void view_panel_view_buttons(viewer *v) {
-    static const char *const names[] = {"Front", "Back", "Left", "Right", "Top", "3/4", "Close"};
-    for (int i = 0; i < SMP_VIEW_COUNT; ++i) {
-        if (i && i != 4) ui_same_line();
-        if (ui_button(names[i])) view_go_to(v, (smp_view)i);
-    }
-}
-
 static void view_section(viewer *v) {
     view_panel_view_buttons(v);
     ui_checkbox("Dots", &v->show_dots);
