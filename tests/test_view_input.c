@@ -556,9 +556,9 @@ Test(view_input, a_landmark_the_scan_does_not_give_is_placed_with_a_click) {
     s = keys("Escape");
     assert_str(s, "landmark_placing", "", "Esc puts the question aside");
     /* Place, in the Head section (scrolled into view), asks again */
-    for (int i = 0; i < 16 && (json_array_item(s, "landmark_nasion_button", 3) <= 0 ||
-                               json_array_item(s, "landmark_nasion_button", 1) > 480);
-         ++i) {
+    /* (the first notch that shows the button may show only its top: the rectangle reported is
+     * the part that takes clicks) */
+    for (int i = 0; i < 16 && json_array_item(s, "landmark_nasion_button", 3) <= 0; ++i) {
         at(180, 400);
         XDO("click", "5");
         s = after();

@@ -354,7 +354,16 @@ void ui_item_rect(float out[4]) {
         out[0] = out[1] = out[2] = out[3] = 0;
         return;
     }
+    /* only the part inside the window's clip takes clicks */
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImDrawList *draw = ImGui::GetWindowDrawList();
+    ImVec2 ca = draw->GetClipRectMin(), cb = draw->GetClipRectMax();
+    a.x = a.x > ca.x ? a.x : ca.x, a.y = a.y > ca.y ? a.y : ca.y;
+    b.x = b.x < cb.x ? b.x : cb.x, b.y = b.y < cb.y ? b.y : cb.y;
+    if (b.x <= a.x || b.y <= a.y) {
+        out[0] = out[1] = out[2] = out[3] = 0;
+        return;
+    }
     out[0] = a.x, out[1] = a.y, out[2] = b.x - a.x, out[3] = b.y - a.y;
 }
 

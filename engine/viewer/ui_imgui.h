@@ -98,8 +98,8 @@ void ui_ramp_legend(float x, float y, float w, const char *title, const char *lo
 void ui_display_size(float *width, float *height);
 /* The next section (ui_section) is open this frame. */
 void ui_set_next_open(void);
-/* The last widget's rectangle in window pixels: x, y, width, height; all 0 when it is
- * scrolled out of its window's view. */
+/* The last widget's rectangle in window pixels, cut to the part its window shows (the part
+ * that takes clicks): x, y, width, height; all 0 when it is scrolled out of view. */
 void ui_item_rect(float out[4]);
 /* How wide text is drawn, in pixels. */
 float ui_text_width(const char *text);
