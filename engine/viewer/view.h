@@ -34,6 +34,7 @@
 #include <stdio.h>
 
 #include "smp/gl_session.h"
+#include "smp/pick.h"
 #include "smp/scenario.h"
 #include "smp/scene.h"
 #include "view_training.h"
@@ -277,6 +278,17 @@ view_orbit view_orbit_from_camera(const smp_camera *c);
 
 /* The clinic views as a row of buttons (1 to 7), for the Scene and Training panels. */
 void view_panel_view_buttons(viewer *v);
+
+/* An orbit looking at point from distance mm along normal, +Y up, with that field of view. */
+view_orbit view_orbit_facing(const float point[3], const float normal[3], float distance,
+                             float fov_y_deg);
+/* Starts the camera's glide to goal (never the long way round); the view is no clinic view. */
+void view_glide_to(viewer *v, view_orbit goal);
+/* The picker of the head on screen, built on first use; NULL with err when it cannot be. */
+const smp_pick *view_picker(viewer *v, smp_error *err);
+/* The point of the head under the drawable pixel (x, y) through the orbit camera: 1 and *hit
+ * (origin: the ray's), 0 on the backdrop, -1 with err. */
+int view_pick_at(viewer *v, float x, float y, smp_pick_hit *hit, float origin[3], smp_error *err);
 
 /* Starts the camera's glide to a clinic view of the head on screen. */
 void view_go_to(viewer *v, smp_view view);

@@ -1,5 +1,6 @@
-/* The orbit camera: between an orbit and the renderer's camera, the clinic views, and the
- * glide to a point of the head. Depends on no other file of the viewer. */
+/* The orbit camera: between an orbit and the renderer's camera, the clinic views, the glide to
+ * a point of the head, and what lies under a pixel. Depends on no other file of the viewer
+ * than the panels' C interface (ui_imgui.h), for the row of view buttons. */
 #include <math.h>
 #include <string.h>
 
@@ -34,25 +35,52 @@ smp_camera view_orbit_camera(const view_orbit *o) {
     return c;
 }
 
-void view_go_to(viewer *v, smp_view view) {
-    smp_camera c;
-    smp_pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
-    v->goal = view_orbit_from_camera(&c);
-    v->view_named = (int)view;
+view_orbit view_orbit_facing(const float point[3], const float normal[3], float distance,
+                             float fov_y_deg) {
+    smp_camera cam = {.fov_y_deg = fov_y_deg, .up = {0, 1, 0}};
+    for (int k = 0; k < 3; ++k) {
+        cam.target[k] = point[k];
+        cam.eye[k] = point[k] + normal[k] * distance;
+    }
+    return view_orbit_from_camera(&cam);
+}
+
+void view_glide_to(viewer *v, view_orbit goal) {
+    v->goal = goal;
     /* never spin the long way round */
     while (v->goal.yaw - v->cam.yaw > k_pi) v->goal.yaw -= 2.0f * k_pi;
     while (v->goal.yaw - v->cam.yaw < -k_pi) v->goal.yaw += 2.0f * k_pi;
     v->animating = 1;
+    v->view_named = -1;
+}
+
+void view_go_to(viewer *v, smp_view view) {
+    smp_camera c;
+    smp_pipeline_camera(&v->h.p, view, (float)v->width / (float)v->height, &c);
+    view_glide_to(v, view_orbit_from_camera(&c));
+    v->view_named = (int)view;
+}
+
+const smp_pick *view_picker(viewer *v, smp_error *err) {
+    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, err) != SMP_OK) return NULL;
+    return v->focus_pick;
+}
+
+int view_pick_at(viewer *v, float x, float y, smp_pick_hit *hit, float origin[3], smp_error *err) {
+    const smp_pick *pick = view_picker(v, err);
+    if (!pick) return -1;
+    smp_camera c = view_orbit_camera(&v->cam);
+    float d[3];
+    smp_pick_camera_ray(&c, v->width, v->height, x, y, origin, d);
+    if (smp_pick_ray(pick, origin, d, hit, err) != SMP_OK) return -1;
+    return hit->triangle != SMP_PICK_MISS;
 }
 
 int view_focus_at(viewer *v, float x, float y, smp_error *err) {
-    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, err) != SMP_OK) return -1;
-    smp_camera c = view_orbit_camera(&v->cam);
-    float o[3], d[3];
-    smp_pick_camera_ray(&c, v->width, v->height, x, y, o, d);
     smp_pick_hit hit;
-    if (smp_pick_ray(v->focus_pick, o, d, &hit, err) != SMP_OK) return -1;
-    if (hit.triangle == SMP_PICK_MISS) return 0;
+    float o[3];
+    int on = view_pick_at(v, x, y, &hit, o, err);
+    if (on <= 0) return on;
     /* orbit about the point from where the camera is, a third closer (not past close-up) */
     v->goal = v->cam;
     memcpy(v->goal.target, hit.point, sizeof hit.point);

@@ -56,19 +56,14 @@ void view_landmarks_adopted(viewer *v) {
 int view_landmarks_click(viewer *v, float x, float y) {
     if (v->landmark_placing < 0 || !v->h.p.head.vertex_count) return 0;
     smp_error err = {0};
-    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, &err) != SMP_OK) {
-        view_message(v, 1, "%s", err.message);
-        return 1;
-    }
-    smp_camera c = view_orbit_camera(&v->cam);
-    float o[3], d[3];
-    smp_pick_camera_ray(&c, v->width, v->height, x, y, o, d);
     smp_pick_hit hit;
-    if (smp_pick_ray(v->focus_pick, o, d, &hit, &err) != SMP_OK) {
+    float o[3];
+    int on = view_pick_at(v, x, y, &hit, o, &err);
+    if (on < 0) {
         view_message(v, 1, "%s", err.message);
         return 1;
     }
-    if (hit.triangle == SMP_PICK_MISS) {
+    if (!on) {
         view_message(v, 1, "that is not on the head: click the %s on the skin",
                      smp_landmark_name((smp_landmark_id)v->landmark_placing));
         return 1;
@@ -108,14 +103,15 @@ static int project(viewer *v, int id, float out[2]) {
     out[1] = (0.5f - clip[1] / clip[3] * 0.5f) * (float)v->height;
     /* hidden when the ray from the eye meets the head well before the point */
     smp_error err = {0};
-    if (!v->focus_pick && smp_pick_create(&v->h.p.head, &v->focus_pick, &err) != SMP_OK) return 1;
+    const smp_pick *pick = view_picker(v, &err);
+    if (!pick) return 1;
     float d[3], len = 0.0f;
     for (int k = 0; k < 3; ++k) d[k] = p[k] - c.eye[k], len += d[k] * d[k];
     len = sqrtf(len);
     for (int k = 0; k < 3; ++k) d[k] /= len;
     smp_pick_hit hit;
-    if (smp_pick_ray(v->focus_pick, c.eye, d, &hit, &err) == SMP_OK &&
-        hit.triangle != SMP_PICK_MISS && hit.distance < len - 2.0f)
+    if (smp_pick_ray(pick, c.eye, d, &hit, &err) == SMP_OK && hit.triangle != SMP_PICK_MISS &&
+        hit.distance < len - 2.0f)
         return 0;
     return 1;
 }

@@ -12,6 +12,8 @@
 #include "ui_imgui.h"
 #include "view.h"
 
+static const float k_pi = 3.14159265f;
+
 static smp_status upload(viewer *v, int expert, smp_error *err) {
     const smp_dots *d = expert ? view_training_expert(v->training) : NULL;
     if (!d) d = view_training_shown(v->training), expert = 0;
@@ -45,17 +47,11 @@ static view_orbit exercise_view(const viewer *v) {
             d2 += (m->positions[3 * i + k] - c[k]) * (m->positions[3 * i + k] - c[k]);
         extent = fmax(extent, sqrt(d2));
     }
-    smp_camera cam = {.fov_y_deg = v->cam.fov_y_deg > 0 ? v->cam.fov_y_deg : 30.0f};
-    const double half = 0.5 * cam.fov_y_deg * 3.14159265358979 / 180.0;
-    const double distance = fmax(60.0, extent / 0.55 / tan(half));
-    for (int k = 0; k < 3; ++k) {
-        cam.target[k] = (float)c[k];
-        cam.eye[k] = (float)(c[k] + n[k] * distance);
-    }
-    cam.up[1] = 1.0f;
-    if (fabs(n[1]) > 0.95) cam.up[1] = 0.0f, cam.up[2] = -1.0f; /* the crown seen from above */
-    cam.near_mm = (float)(distance * 0.05), cam.far_mm = (float)(distance * 4 + 400);
-    return view_orbit_from_camera(&cam);
+    const float fov = v->cam.fov_y_deg > 0 ? v->cam.fov_y_deg : 30.0f;
+    const double distance = fmax(60.0, extent / 0.55 / tan(0.5 * fov * (k_pi / 180.0)));
+    const float centre[3] = {(float)c[0], (float)c[1], (float)c[2]};
+    const float normal[3] = {(float)n[0], (float)n[1], (float)n[2]};
+    return view_orbit_facing(centre, normal, (float)distance, fov);
 }
 
 /* Where a hairline exercise is judged: the designed hairline at the midline (the vertex in
@@ -72,17 +68,13 @@ static void hairline_view(viewer *v, const float *hairline) {
     }
     if (best == UINT32_MAX) return;
     const float *p = m->positions + 3 * (size_t)best, *nrm = m->normals + 3 * (size_t)best;
-    smp_camera cam = {.fov_y_deg = v->cam.fov_y_deg > 0 ? v->cam.fov_y_deg : 30.0f,
-                      .up = {0, 1, 0}};
-    const float distance = 20.0f / tanf(0.5f * cam.fov_y_deg * 3.14159265f / 180.0f);
+    const float fov = v->cam.fov_y_deg > 0 ? v->cam.fov_y_deg : 30.0f;
+    const float distance = 20.0f / tanf(0.5f * fov * (k_pi / 180.0f));
     /* up the skin: +Y with its part along the normal taken out */
-    float t[3] = {-nrm[1] * nrm[0], 1.0f - nrm[1] * nrm[1], -nrm[1] * nrm[2]};
+    float t[3] = {-nrm[1] * nrm[0], 1.0f - nrm[1] * nrm[1], -nrm[1] * nrm[2]}, centre[3];
     float tl = sqrtf(t[0] * t[0] + t[1] * t[1] + t[2] * t[2]);
-    for (int k = 0; k < 3; ++k) {
-        cam.target[k] = p[k] + (tl > 1e-3f ? 8.0f * t[k] / tl : 0.0f);
-        cam.eye[k] = cam.target[k] + nrm[k] * distance;
-    }
-    v->train_projection_view = view_orbit_from_camera(&cam);
+    for (int k = 0; k < 3; ++k) centre[k] = p[k] + (tl > 1e-3f ? 8.0f * t[k] / tl : 0.0f);
+    v->train_projection_view = view_orbit_facing(centre, nrm, distance, fov);
     v->train_projection_framed = 1;
 }
 
@@ -124,12 +116,7 @@ static smp_status upload_marks(viewer *v, smp_error *err) {
 }
 
 void view_train_go_to_exercise(viewer *v) {
-    if (!v->training) return;
-    v->goal = v->train_view;
-    while (v->goal.yaw - v->cam.yaw > 3.14159265f) v->goal.yaw -= 6.2831853f;
-    while (v->goal.yaw - v->cam.yaw < -3.14159265f) v->goal.yaw += 6.2831853f;
-    v->animating = 1;
-    v->view_named = -1;
+    if (v->training) view_glide_to(v, v->train_view);
 }
 
 smp_status view_train_start(viewer *v, smp_error *err) {
