@@ -623,9 +623,7 @@ static smp_status locate(const smp_mesh_import_desc *desc, const smp_mesh *m,
         if (!(mask >> i & 1u)) continue;
         const double f[3] = {desc->landmarks_given->p[i][0], desc->landmarks_given->p[i][1],
                              desc->landmarks_given->p[i][2]};
-        smp_mesh_import_report at = *rep; /* the origin is still the file's */
-        memset(at.origin_mm, 0, sizeof at.origin_mm);
-        smp_mesh_import_file_to_head(&at, f, given.p[i]);
+        smp_mesh_import_file_to_head(rep, f, given.p[i]); /* origin_mm is still 0 */
     }
     rep->landmarks_given = mask;
     smp_error why = {0};

@@ -97,10 +97,8 @@ void smp_pipeline_set_landmark(smp_scene *s, const smp_pipeline *p, smp_landmark
         smp_landmarks now;
         unsigned mask = smp_pipeline_landmark_overrides(s, p, &now);
         for (int i = 0; i < SMP_LM_COUNT; ++i)
-            if (mask >> i & 1u) {
-                const float *q = now.p[i];
-                smp_mesh_import_head_to_file(&p->import, q, h->landmarks_mm[i]);
-            }
+            if (mask >> i & 1u)
+                smp_mesh_import_head_to_file(&p->import, now.p[i], h->landmarks_mm[i]);
         h->landmarks_frame = SMP_LANDMARKS_FILE_FRAME;
     }
     h->landmark_set[id] = 1;
