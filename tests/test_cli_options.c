@@ -80,6 +80,40 @@ Test(cli_options, options_may_follow_the_operand_and_double_dash_ends_them) {
     cr_assert_str_eq(a.out, "b", "a repeated option replaces its value");
 }
 
+/* A table with a CLI_OPERANDS row takes every operand after the first, in order, between
+ * options and after "--", up to its array's size. */
+typedef struct many_args {
+    const char *scene, *files[3], *out;
+    int file_count;
+} many_args;
+
+static const cli_option k_many[] = {
+    CLI_OPERAND("SCENE", many_args, scene),
+    CLI_OPERANDS("FILE", many_args, files, file_count),
+    CLI_STRING("out", "DIR", "output directory", many_args, out),
+    {0},
+};
+
+static int parse_many(many_args *a, int argc, const char *const *argv) {
+    memset(a, 0, sizeof *a);
+    const cli_group groups[] = {{k_many, a}};
+    return cli_parse(&k_command, groups, 1, argc, (char **)argv);
+}
+
+Test(cli_options, operands_after_the_first_go_to_their_row, .init = cr_redirect_stderr) {
+    many_args a;
+    const char *argv[] = {"test", "s.json", "a", "--out", "d", "b", "--", "-c"};
+    cr_assert_eq(parse_many(&a, 8, argv), CLI_PARSED);
+    cr_assert_str_eq(a.scene, "s.json");
+    cr_assert_str_eq(a.out, "d", "an option's value is not an operand");
+    cr_assert_eq(a.file_count, 3);
+    cr_assert_str_eq(a.files[0], "a");
+    cr_assert_str_eq(a.files[1], "b");
+    cr_assert_str_eq(a.files[2], "-c");
+    const char *full[] = {"test", "s.json", "a", "b", "c", "d"};
+    cr_assert_eq(parse_many(&a, 6, full), CLI_EXIT_USAGE, "a fourth FILE fits no array");
+}
+
 Test(cli_options, an_action_runs_at_once_and_ends_the_command) {
     args a;
     g_actions = 0;

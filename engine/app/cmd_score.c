@@ -35,12 +35,17 @@ static const cli_command k_command = {
         "or no session could be scored (malformed, from another exercise, dots off the head).\n",
 };
 
+enum { SCORE_MAX_SESSIONS = 1024 }; /* a class, in one command */
+
 typedef struct score_args {
+    const char *sessions[SCORE_MAX_SESSIONS]; /* the operands after SCENE */
+    int session_count;
     const char *dots_path, *expert_out, *csv;
     int json, no_expert;
 } score_args;
 
 static const cli_option k_options[] = {
+    CLI_OPERANDS("SESSION", score_args, sessions, session_count),
     CLI_STRING("dots", "FILE", "a training session to score (the same as a SESSION operand)",
                score_args, dots_path),
     CLI_FLAG(0, "json", "print one JSON object instead of the table", score_args, json),
@@ -473,95 +478,34 @@ done:
     return rc;
 }
 
-/* The option rows that take a value, by name ("--set"); NULL if name takes none here. */
-static const cli_option *valued_row(const char *name, size_t len) {
-    const cli_option *tables[2] = {k_options, smp_scene_arg_options};
-    for (int t = 0; t < 2; ++t)
-        for (const cli_option *o = tables[t]; o->kind != CLI_END; ++o)
-            if (o->kind != CLI_OPERAND && o->name && strlen(o->name) == len &&
-                strncmp(o->name, name, len) == 0)
-                return o->arg ? o : NULL;
-    return NULL;
-}
-
-/* Splits argv: the first operand (SCENE) stays for the option parser, which takes one; the
- * operands after it are the sessions. An option's separate value ("--set X") is not an
- * operand; after "--" every argument is. */
-static int split_sessions(int argc, char **argv, char **kept, int *nkept, const char **sessions) {
-    int n = 0, k = 0, operands = 0, end = 0;
-    kept[k++] = argv[0];
-    for (int i = 1; i < argc; ++i) {
-        const char *t = argv[i];
-        int is_operand = end || t[0] != '-' || t[1] == 0;
-        if (!end && strcmp(t, "--") == 0) {
-            end = 1;
-            kept[k++] = argv[i];
-            continue;
-        }
-        if (!is_operand) {
-            kept[k++] = argv[i];
-            /* "--name VALUE": the value goes with it */
-            if (t[1] == '-' && !strchr(t, '=') && valued_row(t + 2, strlen(t + 2)) && i + 1 < argc)
-                kept[k++] = argv[++i];
-            continue;
-        }
-        if (operands++ == 0)
-            kept[k++] = argv[i];
-        else
-            sessions[n++] = t;
-    }
-    *nkept = k;
-    return n;
-}
-
 int cmd_score(int argc, char **argv) {
     smp_scene_args scene = {0};
     score_args a = {0};
-    char **kept = malloc(sizeof *kept * (size_t)(argc + 1));
-    const char **paths = malloc(sizeof *paths * (size_t)(argc + 1));
-    if (!kept || !paths) {
-        free(kept);
-        free(paths);
-        fprintf(stderr, "smpsim score: out of memory\n");
-        return CLI_EXIT_FAILURE;
-    }
-    int nkept = 0, n = split_sessions(argc, argv, kept, &nkept, paths);
-    kept[nkept] = NULL;
     const cli_group groups[] = {{k_options, &a}, {smp_scene_arg_options, &scene}};
-    int rc = cli_parse(&k_command, groups, 2, nkept, kept);
-    if (rc != CLI_PARSED) goto out;
+    int rc = cli_parse(&k_command, groups, 2, argc, argv);
+    if (rc != CLI_PARSED) return rc;
+    const char *paths[SCORE_MAX_SESSIONS + 1];
+    int n = a.session_count;
+    memcpy(paths, a.sessions, sizeof *paths * (size_t)n);
     if (a.dots_path) paths[n++] = a.dots_path;
-    rc = CLI_EXIT_USAGE;
     smp_error err = {0};
     char target[SMP_PATH_MAX];
-    if (!scene.path) {
-        rc = cli_usage_error("score", "a training SCENE is required");
-        goto out;
-    }
-    if (n == 0 && !a.expert_out) {
-        rc = cli_usage_error("score", "a SESSION file is required (or --dots FILE, or "
-                                      "--write-expert FILE)");
-        goto out;
-    }
-    if (a.expert_out && smp_output_path_check(a.expert_out, target, sizeof target, &err)) {
-        rc = cli_usage_error("score", "--write-expert: %s", err.message);
-        goto out;
-    }
+    if (!scene.path) return cli_usage_error("score", "a training SCENE is required");
+    if (n == 0 && !a.expert_out)
+        return cli_usage_error("score", "a SESSION file is required (or --dots FILE, or "
+                                        "--write-expert FILE)");
+    if (a.expert_out && smp_output_path_check(a.expert_out, target, sizeof target, &err))
+        return cli_usage_error("score", "--write-expert: %s", err.message);
     /* an output that cannot be written is refused before any scoring */
-    if (a.csv && smp_check_output_file(a.csv, &err)) {
-        rc = cli_usage_error("score", "--csv: %s", err.message);
-        goto out;
-    }
+    if (a.csv && smp_check_output_file(a.csv, &err))
+        return cli_usage_error("score", "--csv: %s", err.message);
     smp_scene s;
-    if ((rc = smp_scene_args_load("score", &scene, &s))) goto out;
+    if ((rc = smp_scene_args_load("score", &scene, &s))) return rc;
     exercise e;
     if (build_exercise(&s, &e, &err) != SMP_OK)
         rc = cli_fail("score", &err);
     else
         rc = score_exercise(&a, &s, &e, paths, n);
     exercise_free(&e);
-out:
-    free(kept);
-    free(paths);
     return rc;
 }

@@ -64,7 +64,11 @@ typedef struct found {
     void *base;
 } found;
 
-static int is_option(const cli_option *o) { return o->kind != CLI_END && o->kind != CLI_OPERAND; }
+static int is_operand(const cli_option *o) {
+    return o->kind == CLI_OPERAND || o->kind == CLI_OPERANDS;
+}
+
+static int is_option(const cli_option *o) { return o->kind != CLI_END && !is_operand(o); }
 
 static found find_long(const cli_group *g, int n, const char *name, size_t len) {
     for (int i = 0; i < n; ++i)
@@ -81,21 +85,25 @@ static found find_short(const cli_group *g, int n, char c) {
     return (found){NULL, NULL};
 }
 
-static found find_operand(const cli_group *g, int n) {
+/* The row of the first operand (CLI_OPERAND) or of those after it (CLI_OPERANDS). */
+static found find_operand_row(const cli_group *g, int n, cli_kind kind) {
     for (int i = 0; i < n; ++i)
         for (const cli_option *o = g[i].options; o->kind != CLI_END; ++o)
-            if (o->kind == CLI_OPERAND) return (found){o, g[i].base};
+            if (o->kind == kind) return (found){o, g[i].base};
     return (found){NULL, NULL};
 }
 
+static found find_operand(const cli_group *g, int n) { return find_operand_row(g, n, CLI_OPERAND); }
+
 /* Whether a row has what its kind needs, and a member that holds its value. */
 static int row_complete(const cli_option *o) {
-    int takes_value = o->kind != CLI_FLAG && o->kind != CLI_ACTION && o->kind != CLI_OPERAND;
+    int takes_value = o->kind != CLI_FLAG && o->kind != CLI_ACTION && !is_operand(o);
     if (!o->name || !*o->name || (o->arg != NULL) != takes_value) return 0;
     switch (o->kind) {
     case CLI_FLAG: return o->size == sizeof(int);
     case CLI_STRING: return o->size == sizeof(const char *);
     case CLI_OPERAND: return o->size == sizeof(const char *) && !o->short_name;
+    case CLI_OPERANDS: return o->size >= sizeof(const char *) && !o->short_name;
     case CLI_INT: return o->size == sizeof(int) || o->size == sizeof(long);
     case CLI_NUMBER: return o->size == sizeof(double);
     case CLI_WORD: return o->size == sizeof(int) && o->words;
@@ -109,7 +117,7 @@ static int row_complete(const cli_option *o) {
 
 /* Whether a row's names are its own: no other row has them, and neither is help's. */
 static int row_unique(const cli_group *g, int n, const cli_option *o) {
-    if (o->kind == CLI_OPERAND) return find_operand(g, n).o == o;
+    if (is_operand(o)) return find_operand_row(g, n, o->kind).o == o;
     if (strcmp(o->name, "help") == 0 || o->short_name == 'h') return 0;
     if (find_long(g, n, o->name, strlen(o->name)).o != o) return 0;
     return !o->short_name || find_short(g, n, o->short_name).o == o;
@@ -170,8 +178,8 @@ static smp_status append(const char *option, const cli_option *o, void *base, co
     int *count = (int *)((char *)base + o->count_offset);
     size_t max = o->size / sizeof(const char *);
     if ((size_t)*count >= max)
-        return smp_error_set(err, SMP_ERR_INVALID_ARG, "too many %s options (at most %zu)", option,
-                             max);
+        return smp_error_set(err, SMP_ERR_INVALID_ARG, "too many %s %s (at most %zu)", option,
+                             o->kind == CLI_OPERANDS ? "operands" : "options", max);
     ((const char **)((char *)base + o->offset))[(*count)++] = text;
     return SMP_OK;
 }
@@ -187,7 +195,8 @@ static smp_status store(const found *f, const char *option, const char *text, sm
     case CLI_INT: return store_int(option, o, text, dst, err);
     case CLI_NUMBER: return cli_parse_number(option, text, o->min, o->max, (double *)dst, err);
     case CLI_WORD: return store_word(option, o, text, (int *)dst, err);
-    case CLI_APPEND: return append(option, o, f->base, text, err);
+    case CLI_APPEND:
+    case CLI_OPERANDS: return append(option, o, f->base, text, err);
     case CLI_PARSE: return o->parse(option, text, dst, err);
     case CLI_ACTION:
     case CLI_END: break;
@@ -258,8 +267,9 @@ void cli_list_options(const cli_group *groups, int group_count, FILE *out) {
     int n = with_common(groups, group_count, all);
     for (int i = 0; i < n; ++i)
         for (const cli_option *o = all[i].options; o->kind != CLI_END; ++o) {
-            if (o->kind == CLI_OPERAND) {
-                fprintf(out, "@operand %s\n", strcmp(o->name, "SCENE") == 0 ? "scene" : "file");
+            if (is_operand(o)) {
+                fprintf(out, "@operand%s %s\n", o->kind == CLI_OPERANDS ? "s" : "",
+                        strcmp(o->name, "SCENE") == 0 ? "scene" : "file");
                 continue;
             }
             for (int form = 0; form < 2; ++form) {
@@ -328,6 +338,7 @@ int cli_parse(const cli_command *cmd, const cli_group *command_groups, int comma
     }
     parser p = {cmd, groups, group_count, argc, 1, argv};
     found operand = find_operand(groups, group_count);
+    found rest = find_operand_row(groups, group_count, CLI_OPERANDS);
     const char *extra = NULL;
     int operands = 0, options_end = 0;
     while (p.next < argc) {
@@ -337,10 +348,15 @@ int cli_parse(const cli_command *cmd, const cli_group *command_groups, int comma
             options_end = 1;
         } else if (options_end || arg[0] != '-' || arg[1] == '\0') {
             /* as with getopt, an extra operand is reported once every option is read */
-            if (operand.o && operands == 0)
+            if (operand.o && operands == 0) {
                 *(const char **)((char *)operand.base + operand.o->offset) = arg;
-            else if (!extra)
+            } else if (rest.o) {
+                smp_error err = {0};
+                if (store(&rest, rest.o->name, arg, &err) != SMP_OK)
+                    return cli_usage_error(cmd->name, "%s", err.message);
+            } else if (!extra) {
                 extra = arg;
+            }
             ++operands;
         } else if (arg[1] == '-') {
             rc = long_option(&p, arg);

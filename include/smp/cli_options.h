@@ -16,7 +16,8 @@
  *
  * The command line: "--name VALUE" or "--name=VALUE"; a one-letter name as "-q" (several
  * may share one dash: "-qh"); "--" ends the options; anything else is the operand (a table's
- * CLI_OPERAND row, at most one). An option given again replaces its value, except CLI_APPEND.
+ * CLI_OPERAND row; those after it go to a CLI_OPERANDS row, else each is an error). An option
+ * given again replaces its value, except CLI_APPEND.
  * Names match whole: "--vi" is an unknown option, with a hint naming the options it could have
  * meant ("did you mean --view?"). -h and --help print the help and end the command.
  *
@@ -51,17 +52,20 @@
 enum { CLI_PARSED = -1 };
 
 typedef enum cli_kind {
-    CLI_END = 0, /* ends a table: {0} */
-    CLI_FLAG,    /* no value: the int member becomes 1 */
-    CLI_STRING,  /* the value as given (it points into argv): a const char * member */
-    CLI_INT,     /* a whole number within [min, max]: an int or long member */
-    CLI_NUMBER,  /* a finite number within [min, max]: a double member */
-    CLI_WORD,    /* one of words[]: an int or enum member takes the word's value */
-    CLI_APPEND,  /* repeatable: each value is appended to a const char * array member, whose
-                    count is the int at count_offset (an error when the array is full) */
-    CLI_PARSE,   /* parse(option, value, member, err) reads and checks the value */
-    CLI_ACTION,  /* no value: action() runs at once, and its exit code ends the command */
-    CLI_OPERAND, /* the operand: a const char * member; name is what the usage calls it */
+    CLI_END = 0,  /* ends a table: {0} */
+    CLI_FLAG,     /* no value: the int member becomes 1 */
+    CLI_STRING,   /* the value as given (it points into argv): a const char * member */
+    CLI_INT,      /* a whole number within [min, max]: an int or long member */
+    CLI_NUMBER,   /* a finite number within [min, max]: a double member */
+    CLI_WORD,     /* one of words[]: an int or enum member takes the word's value */
+    CLI_APPEND,   /* repeatable: each value is appended to a const char * array member, whose
+                     count is the int at count_offset (an error when the array is full) */
+    CLI_PARSE,    /* parse(option, value, member, err) reads and checks the value */
+    CLI_ACTION,   /* no value: action() runs at once, and its exit code ends the command */
+    CLI_OPERAND,  /* the operand: a const char * member; name is what the usage calls it */
+    CLI_OPERANDS, /* the operands after the first: appended to a const char * array member,
+                     whose count is the int at count_offset (an error when the array is full);
+                     name is what the usage calls one */
 } cli_kind;
 
 typedef struct cli_word {
@@ -81,7 +85,7 @@ typedef struct cli_option {
     size_t offset, size;   /* the member within the group's struct */
     double min, max;       /* CLI_INT, CLI_NUMBER */
     const cli_word *words; /* CLI_WORD */
-    size_t count_offset;   /* CLI_APPEND */
+    size_t count_offset;   /* CLI_APPEND, CLI_OPERANDS */
     cli_parse_fn parse;    /* CLI_PARSE */
     int (*action)(void);   /* CLI_ACTION */
 } cli_option;
@@ -125,6 +129,11 @@ typedef struct cli_option {
     { .kind = CLI_ACTION, .name = name_, .help = help_, .action = fn }
 #define CLI_OPERAND(name_, type, member)                                                           \
     { .kind = CLI_OPERAND, .name = name_, CLI_MEMBER(type, member) }
+#define CLI_OPERANDS(name_, type, member, count_member)                                            \
+    {                                                                                              \
+        .kind = CLI_OPERANDS, .name = name_, CLI_MEMBER(type, member),                             \
+        .count_offset = offsetof(type, count_member)                                               \
+    }
 
 /* A table and the struct its rows' members belong to. */
 typedef struct cli_group {
