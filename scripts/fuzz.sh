@@ -38,7 +38,7 @@ for target in "${targets[@]}"; do
             tests/fuzz/fuzz_scene.c -lcjson -lm -o "$out/fuzz_scene"
       corpus=tests/fuzz/corpus max_len=8192 ;;
     mesh)
-      "$cc" "${flags[@]}" -D_DEFAULT_SOURCE -Iengine/head engine/head/mesh_precheck.c \
+      "$cc" "${flags[@]}" -Iengine/head engine/head/mesh_precheck.c \
             "${base[@]}" tests/fuzz/fuzz_mesh_precheck.c -lcjson -lm -o "$out/fuzz_mesh"
       corpus=tests/fuzz/corpus-mesh max_len=16384 ;;
     session)

@@ -364,6 +364,16 @@ Test(training, malformed_and_foreign_files_are_refused_by_name) {
     cr_assert_not_null(strstr(err.message, "another head or target"), "%s", err.message);
     cr_assert_eq(load_text(HEADER "\"punctures\": []}", "s", 0xaa, &err), SMP_OK, "%s",
                  err.message);
+    /* a scene name longer than a session holds: refused by file and field, not by the engine's
+     * own wording (found by scripts/fuzz.sh; tests/fuzz/corpus-session/long-scene-name) */
+    char text[2048];
+    snprintf(text, sizeof text,
+             "{\"format\": \"smpsim-training\", \"version\": 1, \"scene\": {\"name\": \"%0600d\", "
+             "\"fingerprint\": \"00000000000000aa\"}, \"seed\": \"0000000000000001\"}",
+             0);
+    cr_assert_eq(load_text(text, NULL, 0, &err), SMP_ERR_FORMAT);
+    cr_assert_not_null(strstr(err.message, "t.json: scene.name: expected at most 511 bytes"), "%s",
+                       err.message);
 }
 
 /* The rows follow the file's "columns", whatever their order; a column unknown, missing or

@@ -659,6 +659,9 @@ static smp_status load_header(const char *path, const cJSON *root, const char *e
                              "%s: scene: expected {\"name\": text, \"fingerprint\": 16 hex "
                              "digits}",
                              path);
+    if (strlen(n->valuestring) >= SMP_TRAINING_NAME_MAX)
+        return smp_error_set(err, SMP_ERR_FORMAT, "%s: scene.name: expected at most %d bytes", path,
+                             SMP_TRAINING_NAME_MAX - 1);
     if (!parse_hex64(cJSON_GetObjectItemCaseSensitive(root, "seed"), seed))
         return smp_error_set(err, SMP_ERR_FORMAT, "%s: seed: expected 16 hex digits", path);
     if (expect_scene && strcmp(expect_scene, n->valuestring) != 0)
@@ -823,7 +826,10 @@ static smp_status load_tree(const char *path, const cJSON *root, const smp_mesh 
         load_header(path, root, expect_scene, expect_fingerprint, &name, &print, &seed, err);
     if (st != SMP_OK) return st;
     smp_training_session *s = NULL;
-    if ((st = smp_training_session_create(name, print, seed, &s, err)) != SMP_OK) return st;
+    if ((st = smp_training_session_create(name, print, seed, &s, err)) != SMP_OK) {
+        smp_error_prefix(err, "%s", path); /* every refusal names the file */
+        return st;
+    }
     st = load_class(path, root, s, err);
     if (st == SMP_OK) st = load_tools(path, root, s, err);
     if (st == SMP_OK) st = load_punctures(path, root, head, s, err);
