@@ -137,14 +137,12 @@ static smp_status build_exercise(const smp_scene *s, exercise *e, smp_error *err
     return scatter_base(s, e, err);
 }
 
-/* The expert's measured contrast and hairline softness, when known, are what the trainee is
- * held to: the design's softness reads differently on heads the chart distorts. */
-typedef struct reference {
-    double contrast, softness_mm;
-} reference;
+/* contrast_ref: the expert's measured contrast, when known (else 0), is what the trainee is held
+ * to: the shade the exercise's ink gives on this skin. The hairline is held to the design's
+ * softness, which the measure reads true (smp_score_create calibrates it on the design). */
 
 static smp_status score_set(const smp_scene *s, const exercise *e, const smp_dots *trainee,
-                            reference ref, smp_score *out, smp_error *err) {
+                            double contrast_ref, smp_score *out, smp_error *err) {
     const smp_scene_training *tr = &s->training;
     smp_dots all = {0};
     smp_status st = smp_dots_alloc(&all, e->base.count + trainee->count + 1, 0, err);
@@ -157,11 +155,10 @@ static smp_status score_set(const smp_scene *s, const exercise *e, const smp_dot
         .model = e->p.model,
         .skin = &e->p.skin,
         .hairline = tr->hairline,
-        .hairline_softness_mm =
-            (float)(ref.softness_mm > 0.5 ? ref.softness_mm : s->plan.hairline_softness_mm),
+        .hairline_softness_mm = (float)s->plan.hairline_softness_mm,
         .depth_mm = (float)tr->depth_mm,
         .healed_years = s->plan.sessions[tr->session].day / 365.25 + 0.25,
-        .contrast_reference = ref.contrast,
+        .contrast_reference = contrast_ref,
     };
     smp_score_ctx *ctx = NULL;
     st = smp_score_create(&d, &ctx, err);
@@ -249,11 +246,8 @@ static smp_status expert_version(const smp_scene *s, const exercise *e, const ch
 /* The expert's shade is the reference: scored against itself it matches. */
 static smp_status score_expert(const smp_scene *s, const exercise *e, const smp_dots *only,
                                smp_score *out, smp_error *err) {
-    reference none = {0, 0};
-    smp_status st = score_set(s, e, only, none, out, err);
-    if (st == SMP_OK)
-        st = score_set(s, e, only, (reference){out->contrast_0, out->hairline_softness_mm}, out,
-                       err);
+    smp_status st = score_set(s, e, only, 0, out, err);
+    if (st == SMP_OK) st = score_set(s, e, only, out->contrast_0, out, err);
     return st;
 }
 
@@ -411,11 +405,12 @@ static smp_status write_csv(const char *path, const smp_scene *s, const entry *e
 
 /* Loads and scores one session; a failure is kept in the entry (and named on stderr), so the
  * others are still scored. */
-static void score_entry(const smp_scene *s, const exercise *ex, reference ref, entry *e) {
+static void score_entry(const smp_scene *s, const exercise *ex, double contrast_ref, entry *e) {
     smp_error err = {0};
     if (smp_training_load(e->path, &ex->p.head, s->name, ex->fingerprint, &e->session, &err) ==
             SMP_OK &&
-        score_set(s, ex, smp_training_session_dots(e->session), ref, &e->score, &err) == SMP_OK) {
+        score_set(s, ex, smp_training_session_dots(e->session), contrast_ref, &e->score, &err) ==
+            SMP_OK) {
         e->scored = 1;
         return;
     }
@@ -444,12 +439,11 @@ static int score_exercise(const score_args *a, const smp_scene *s, const exercis
         rc = cli_fail("score", &err);
         goto done;
     }
-    reference ref =
-        expert ? (reference){xs.contrast_0, xs.hairline_softness_mm} : (reference){0, 0};
+    double contrast_ref = expert ? xs.contrast_0 : 0;
     int scored = 0;
     for (int i = 0; i < n; ++i) {
         e[i].path = paths[i];
-        score_entry(s, ex, ref, &e[i]);
+        score_entry(s, ex, contrast_ref, &e[i]);
         scored += e[i].scored;
     }
     if (n == 0) goto done;

@@ -194,6 +194,16 @@ static int pgrid_query(const pgrid *g, const float q[3], float r, nbuf *out) {
 enum { HL_COLUMNS = 12 };
 static const double k_hl_col_mm = 5.0, k_hl_band_mm = 12.0, k_hl_lead_mm = 10.0;
 
+/* The hairline's profile across the front: density as a share of the column's full target, in
+ * 0.5 mm bins from 6 mm in front of the design's front edge to 14 mm behind it, along the skin,
+ * the mean over the columns read (hl_profile_add, hl_profile_finish). */
+enum { HL_BINS = 40 };
+static const double k_hl_bin_mm = 0.5, k_hl_u0_mm = -6.0;
+typedef struct hl_profile {
+    double r[HL_BINS];
+    double column[HL_COLUMNS][HL_BINS];
+} hl_profile;
+
 /* Chart position of p and its column (-1 outside the columns or behind the vertex). */
 static int hl_chart(const float *p, double *cz, double *alpha) {
     double r = sqrt((double)p[0] * p[0] + (double)p[1] * p[1] + (double)p[2] * p[2]);
@@ -219,11 +229,137 @@ struct smp_score_ctx {
     double target_max, target_dots;
     pgrid vgrid;
     /* the designed hairline per column across the front (see score_hairline) */
-    double hl_edge[HL_COLUMNS];   /* chart cz of the target's front; -INFINITY: none */
-    double hl_full[HL_COLUMNS];   /* the column's full target density, dots/cm² */
-    double hl_width[HL_COLUMNS];  /* the column's width on the skin, mm */
-    double hl_dir[HL_COLUMNS][3]; /* unit direction back along the skin from the front */
+    double hl_edge[HL_COLUMNS];    /* chart cz of the target's front; -INFINITY: none */
+    double hl_full[HL_COLUMNS];    /* the column's full target density, dots/cm² */
+    double hl_width[HL_COLUMNS];   /* the column's width on the skin, mm */
+    double hl_dir[HL_COLUMNS][3];  /* unit direction back along the skin from the front */
+    float hl_front[HL_COLUMNS][3]; /* the design's most frontal point in the column */
+    double hl_blur2;               /* mm²: the design's measured softness² less its own */
 };
+
+/* Adds `dots` at position p to the profile; the column and the distance behind its front. */
+static void hl_profile_add(const smp_score_ctx *c, hl_profile *pr, const float *p, double dots) {
+    double cz;
+    int k = hl_chart(p, &cz, NULL);
+    if (k < 0 || c->hl_edge[k] == -INFINITY || c->hl_full[k] < 10.0) return;
+    const float *f = c->hl_front[k];
+    const double *g = c->hl_dir[k];
+    double u = (p[0] - f[0]) * g[0] + (p[1] - f[1]) * g[1] + (p[2] - f[2]) * g[2];
+    int b = (int)floor((u - k_hl_u0_mm) / k_hl_bin_mm);
+    if (b >= 0 && b < HL_BINS) pr->column[k][b] += dots;
+}
+
+/* Each column's bins as a share of what its full target puts in a bin, averaged over the columns
+ * `use` marks; returns how many that is. */
+static int hl_profile_finish(const smp_score_ctx *c, hl_profile *pr, const int use[HL_COLUMNS]) {
+    int n = 0;
+    for (int b = 0; b < HL_BINS; ++b) pr->r[b] = 0;
+    for (int k = 0; k < HL_COLUMNS; ++k) {
+        if (!use[k]) continue;
+        double full = c->hl_full[k] / 100.0 * c->hl_width[k] * k_hl_bin_mm; /* dots per bin */
+        for (int b = 0; b < HL_BINS; ++b) pr->r[b] += pr->column[k][b] / full;
+        ++n;
+    }
+    for (int b = 0; b < HL_BINS && n; ++b) pr->r[b] /= n;
+    return n;
+}
+
+/* ∫₀ᵗ smoothstep: t³ − t⁴/2 on [0, 1]. */
+static double smoothstep_integral(double t) {
+    return t <= 0 ? 0 : t >= 1 ? t - 0.5 : t * t * t - 0.5 * t * t * t * t;
+}
+
+/* The mean over [a, b] of a fade-in that rises as smoothstep((u − mid)/w + ½), the fields'
+ * hairline ramp (engine/fields/fields.c). */
+static double fade_mean(double a, double b, double mid, double w) {
+    if (w < 1e-3) return clamp01((b - mid) / (b - a));
+    double ta = (a - mid) / w + 0.5, tb = (b - mid) / w + 0.5;
+    return w * (smoothstep_integral(tb) - smoothstep_integral(ta)) / (b - a);
+}
+
+/* The fade-in width W (mm) whose ramp, at its best middle and level, fits the profile by least
+ * squares; searched on a 0.1 mm grid (the level is solved exactly at each point). */
+static double hl_fit_width(const double r[HL_BINS]) {
+    double best = INFINITY, best_w = 0;
+    double shape[HL_BINS];
+    for (int iw = 0; iw <= 200; ++iw) {
+        double w = 0.1 * iw;
+        for (int im = -40; im <= 120; ++im) {
+            double mid = 0.1 * im, sy = 0, ss = 0, yy = 0;
+            for (int b = 0; b < HL_BINS; ++b) {
+                double a = k_hl_u0_mm + b * k_hl_bin_mm;
+                shape[b] = fade_mean(a, a + k_hl_bin_mm, mid, w);
+                sy += shape[b] * r[b], ss += shape[b] * shape[b], yy += r[b] * r[b];
+            }
+            double e = ss > 0 ? yy - sy * sy / ss : yy; /* residual at the best level */
+            if (e < best) best = e, best_w = w;
+        }
+    }
+    return best_w;
+}
+
+static double dot3(const double a[3], const double b[3]) {
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/* Whether p lies in a column read, within `slack` mm of the profile's span along it. */
+static int hl_near_profile(const smp_score_ctx *c, const float *p, double slack) {
+    double cz;
+    int k = hl_chart(p, &cz, NULL);
+    if (k < 0 || c->hl_edge[k] == -INFINITY) return 0;
+    const float *f = c->hl_front[k];
+    const double *g = c->hl_dir[k];
+    double u = (p[0] - f[0]) * g[0] + (p[1] - f[1]) * g[1] + (p[2] - f[2]) * g[2];
+    return u > k_hl_u0_mm - slack && u < k_hl_u0_mm + HL_BINS * k_hl_bin_mm + slack;
+}
+
+/* The design's own profile, read as a trainee's dots are read (score_hairline), its ramp fitted:
+ * how much wider it measures than the softness it was designed with is what the measure adds
+ * (the edge's wander within a column, the columns' slant), kept as hl_blur2. The target is
+ * linear over each triangle; each triangle is read at the centres of n² equal parts, n chosen
+ * so the parts are under a quarter of a bin across. */
+static void hairline_design_blur(smp_score_ctx *c) {
+    const smp_mesh *m = c->d.head;
+    hl_profile *pr = calloc(1, sizeof *pr);
+    if (!pr) return; /* no correction: the measure then reads the design's blur as softness */
+    for (uint32_t t = 0; t < m->triangle_count; ++t) {
+        const uint32_t *ix = m->indices + 3 * (size_t)t;
+        const float t0 = c->target[ix[0]], t1 = c->target[ix[1]], t2 = c->target[ix[2]];
+        if (t0 <= 0 && t1 <= 0 && t2 <= 0) continue;
+        const float *a = m->positions + 3 * (size_t)ix[0], *b = m->positions + 3 * (size_t)ix[1],
+                    *q = m->positions + 3 * (size_t)ix[2];
+        double e1[3], e2[3], e3[3], cr[3];
+        for (int k = 0; k < 3; ++k) e1[k] = b[k] - a[k], e2[k] = q[k] - a[k], e3[k] = q[k] - b[k];
+        double edge = sqrt(fmax(dot3(e1, e1), fmax(dot3(e2, e2), dot3(e3, e3))));
+        if (!hl_near_profile(c, a, edge) && !hl_near_profile(c, b, edge) &&
+            !hl_near_profile(c, q, edge))
+            continue;
+        cr[0] = e1[1] * e2[2] - e1[2] * e2[1], cr[1] = e1[2] * e2[0] - e1[0] * e2[2],
+        cr[2] = e1[0] * e2[1] - e1[1] * e2[0];
+        double area = 0.5 * sqrt(dot3(cr, cr));
+        int n = (int)ceil(edge / (0.5 * k_hl_bin_mm));
+        n = n < 1 ? 1 : n > 64 ? 64 : n;
+        /* the n² parts: upright ones centred at ((i+⅓)/n, (j+⅓)/n), inverted at (i+⅔, j+⅔)/n */
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; i + j < n; ++j)
+                for (int flip = 0; flip < 2 && (flip == 0 || i + j + 1 < n); ++flip) {
+                    double u = (i + (flip ? 2.0 : 1.0) / 3.0) / n,
+                           v = (j + (flip ? 2.0 : 1.0) / 3.0) / n;
+                    double dens = t0 + u * (t1 - t0) + v * (t2 - t0);
+                    if (dens <= 0) continue;
+                    float p[3];
+                    for (int k = 0; k < 3; ++k) p[k] = (float)(a[k] + u * e1[k] + v * e2[k]);
+                    hl_profile_add(c, pr, p, dens / 100.0 * area / ((double)n * n));
+                }
+    }
+    int use[HL_COLUMNS];
+    for (int k = 0; k < HL_COLUMNS; ++k) use[k] = c->hl_edge[k] != -INFINITY && c->hl_full[k] >= 10;
+    if (hl_profile_finish(c, pr, use) > 0) {
+        double w = hl_fit_width(pr->r), want = c->d.hairline_softness_mm;
+        c->hl_blur2 = w * w - want * want;
+    }
+    free(pr);
+}
 
 /* The design per column, from the target alone: its front (the most frontal vertex the target
  * covers), its full density (the largest target in the column), the direction back along the
@@ -265,9 +401,11 @@ static void hairline_design(smp_score_ctx *c) {
             continue;
         }
         for (int a = 0; a < 3; ++a) c->hl_dir[k][a] = sum[k][a] / len;
+        memcpy(c->hl_front[k], m->positions + 3 * (size_t)front[k], sizeof c->hl_front[k]);
         double al = alpha_front[k];
         c->hl_width[k] = al > 1e-6 ? k_hl_col_mm * sin(al) / al : k_hl_col_mm;
     }
+    hairline_design_blur(c);
 }
 
 void smp_score_destroy(smp_score_ctx *c) {
@@ -692,20 +830,15 @@ nomem:
     return smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %zu dots", n);
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The frontal hairline, in the columns of the design (hairline_design). In each column the
- * edge is the most frontal dot no more than 10 mm in front of the designed line (dots further
- * forward are strays, counted by density); the dots within 12 mm behind it, measured along the
- * skin, are compared with what the target's full density puts in that band: a linear ramp from
- * nothing to full over W holds half the dots of a full band, so W = 2 · (12 − dots / (full
- * density · column width)). Only the band is read, so how densely the area behind it is filled
- * does not change the hairline's score. Irregularity is how much each column's edge departs
- * from the mean of its two neighbours (for independent edges that difference has 1.5 times
- * their variance). */
+/* The frontal hairline, in the columns of the design (hairline_design). Its softness is the
+ * width of the fields' fade-in fitted to the dots' profile behind the designed front (hl_profile,
+ * hl_fit_width), less what the measure adds on this design (hl_blur2); the ramp's level is
+ * fitted, so how densely the area behind it is filled does not change the hairline's score. In
+ * each column the edge is the most frontal dot no more than 10 mm in front of the designed line
+ * (dots further forward are strays, counted by density); the dots within 12 mm behind it decide
+ * whether there is enough to judge. Irregularity is how much each column's edge departs from the
+ * mean of its two neighbours (for independent edges that difference has 1.5 times their
+ * variance). */
 static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const work *w,
                            smp_score *s) {
     char *h = s->hint[SMP_SCORE_HAIRLINE];
@@ -733,7 +866,12 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
         col[i] = (int8_t)k;
         if (k >= 0 && cz > edge[k]) edge[k] = cz, edge_dot[k] = (int)i;
     }
-    double soft[HL_COLUMNS];
+    hl_profile *pr = calloc(1, sizeof *pr);
+    if (!pr) {
+        free(col);
+        snprintf(h, SMP_SCORE_HINT_MAX, "out of memory measuring the hairline");
+        return;
+    }
     size_t near[HL_COLUMNS] = {0};
     int valid[HL_COLUMNS] = {0}, nvalid = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -743,15 +881,13 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
         const double *g = c->hl_dir[k];
         double back = (p[0] - pe[0]) * g[0] + (p[1] - pe[1]) * g[1] + (p[2] - pe[2]) * g[2];
         if (back < band) ++near[k];
+        hl_profile_add(c, pr, p, 1.0);
     }
     free(col);
     for (int k = 0; k < HL_COLUMNS; ++k) {
         if (edge_dot[k] < 0 || c->hl_full[k] < 10.0) continue;
         s->hairline_dots += near[k];
-        /* near / (full density · column width on the skin): the band's length at full density */
-        double full_mm = (double)near[k] * 100.0 / (c->hl_full[k] * c->hl_width[k]);
-        soft[nvalid++] = fmax(0.0, 2.0 * (band - full_mm));
-        valid[k] = 1;
+        valid[k] = 1, ++nvalid;
     }
     double res2 = 0;
     int nres = 0;
@@ -760,6 +896,11 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
             double r = edge[k] - 0.5 * (edge[k - 1] + edge[k + 1]);
             res2 += r * r, ++nres;
         }
+    hl_profile_finish(c, pr, valid);
+    double fit = s->hairline_dots >= SMP_SCORE_MIN_HAIRLINE_DOTS && nvalid >= HL_COLUMNS / 2
+                     ? hl_fit_width(pr->r)
+                     : NAN;
+    free(pr);
     if (s->hairline_dots < SMP_SCORE_MIN_HAIRLINE_DOTS) {
         snprintf(h, SMP_SCORE_HINT_MAX,
                  "not scored: too few dots along the hairline to judge it: %zu < %d",
@@ -773,9 +914,7 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
                  nvalid, HL_COLUMNS);
         return;
     }
-    qsort(soft, (size_t)nvalid, sizeof *soft, cmp_double);
-    s->hairline_softness_mm =
-        nvalid % 2 ? soft[nvalid / 2] : 0.5 * (soft[nvalid / 2 - 1] + soft[nvalid / 2]);
+    s->hairline_softness_mm = sqrt(fmax(0.0, fit * fit - c->hl_blur2));
     s->hairline_irregularity_mm = sqrt(res2 / nres / 1.5);
     double want = c->d.hairline_softness_mm, got = s->hairline_softness_mm;
     double soft_ok =

@@ -476,13 +476,8 @@ static smp_score_desc score_desc(const view_training *t, const smp_training_tool
         .depth_mm = t->exercise ? (float)s->training.depth_mm : tool->depth_mm,
         .healed_years = (s->plan.session_count > k ? s->plan.sessions[k].day : 0) / 365.25 + 0.25,
     };
-    /* as `smpsim score`: the expert's measured shade and softness are what the trainee is
-     * held to */
-    if (reference) {
-        d.contrast_reference = reference->contrast_0;
-        if (reference->hairline_softness_mm > 0.5)
-            d.hairline_softness_mm = (float)reference->hairline_softness_mm;
-    }
+    /* as `smpsim score`: the expert's measured shade is what the trainee is held to */
+    if (reference) d.contrast_reference = reference->contrast_0;
     return d;
 }
 
