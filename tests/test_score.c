@@ -164,6 +164,14 @@ Test(score, blue_noise_meets_the_target_and_spacing_ideal) {
     score_of(ctx, &dots, &s);
     /* the scatter's own density, edges included, within 10 % of the target */
     cr_assert_lt(s.density_error, 0.10, "density error %g", s.density_error);
+    /* every zone holds the dots its target asks for, the zones the cap's edge triangles reach
+     * into included: within three Poisson deviations and two dots (blue noise varies less) */
+    for (int z = 0; z < SMP_SCORE_ZONE_COUNT; ++z) {
+        const smp_score_zone *o = &s.zone[z];
+        cr_assert_leq(fabs(o->dots - o->target_dots), 3.0 * sqrt(o->target_dots) + 2.0,
+                      "%s: %g dots for a target of %g", smp_score_zone_name(z), o->dots,
+                      o->target_dots);
+    }
     cr_assert_lt(s.clump_share, 0.01, "clumps %g", s.clump_share);
     cr_assert_lt(s.nn_cv, 0.25, "nn cv %g", s.nn_cv);
     cr_assert_lt(s.lattice_order, 0.3, "lattice %g", s.lattice_order);

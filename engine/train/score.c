@@ -223,8 +223,7 @@ struct smp_score_ctx {
     float *vertex_area; /* mm², a third of each incident triangle */
     float *disk_area;   /* mm² of vertex area within kernel_mm */
     float *disk_target; /* area-weighted mean target over the disk */
-    uint8_t *zone;
-    uint8_t *interior; /* the target is ≥ 75 % of its peak within 1.5 kernel_mm */
+    uint8_t *interior;  /* the target is ≥ 75 % of its peak within 1.5 kernel_mm */
     double zone_target[SMP_SCORE_ZONE_COUNT];
     double target_max, target_dots;
     pgrid vgrid;
@@ -313,15 +312,19 @@ static int hl_near_profile(const smp_score_ctx *c, const float *p, double slack)
     return u > k_hl_u0_mm - slack && u < k_hl_u0_mm + HL_BINS * k_hl_bin_mm + slack;
 }
 
-/* The design's own profile, read as a trainee's dots are read (score_hairline), its ramp fitted:
- * how much wider it measures than the softness it was designed with is what the measure adds
- * (the edge's wander within a column, the columns' slant), kept as hl_blur2. The target is
- * linear over each triangle; each triangle is read at the centres of n² equal parts, n chosen
- * so the parts are under a quarter of a bin across. */
-static void hairline_design_blur(smp_score_ctx *c) {
+/* The target as dots on the skin: every triangle it covers, cut into n² equal parts under
+ * part_mm across (n at most 64), the target linear over the triangle; visit gets each part's
+ * centre and the dots the target puts on it. A triangle none of whose corners `near` accepts
+ * (given the triangle's longest edge as slack) is skipped; near may be NULL. */
+typedef struct target_parts {
+    double part_mm;
+    int (*near)(const smp_score_ctx *c, const float *p, double slack);
+    void (*visit)(const smp_score_ctx *c, const float *p, double dots, void *user);
+    void *user;
+} target_parts;
+
+static void walk_target_parts(const smp_score_ctx *c, const target_parts *tp) {
     const smp_mesh *m = c->d.head;
-    hl_profile *pr = calloc(1, sizeof *pr);
-    if (!pr) return; /* no correction: the measure then reads the design's blur as softness */
     for (uint32_t t = 0; t < m->triangle_count; ++t) {
         const uint32_t *ix = m->indices + 3 * (size_t)t;
         const float t0 = c->target[ix[0]], t1 = c->target[ix[1]], t2 = c->target[ix[2]];
@@ -331,14 +334,14 @@ static void hairline_design_blur(smp_score_ctx *c) {
         double e1[3], e2[3], e3[3], cr[3];
         for (int k = 0; k < 3; ++k) e1[k] = b[k] - a[k], e2[k] = q[k] - a[k], e3[k] = q[k] - b[k];
         double edge = sqrt(fmax(dot3(e1, e1), fmax(dot3(e2, e2), dot3(e3, e3))));
-        if (!hl_near_profile(c, a, edge) && !hl_near_profile(c, b, edge) &&
-            !hl_near_profile(c, q, edge))
+        if (tp->near && !tp->near(c, a, edge) && !tp->near(c, b, edge) && !tp->near(c, q, edge))
             continue;
         cr[0] = e1[1] * e2[2] - e1[2] * e2[1], cr[1] = e1[2] * e2[0] - e1[0] * e2[2],
         cr[2] = e1[0] * e2[1] - e1[1] * e2[0];
         double area = 0.5 * sqrt(dot3(cr, cr));
-        int n = (int)ceil(edge / (0.5 * k_hl_bin_mm));
+        int n = (int)ceil(edge / tp->part_mm);
         n = n < 1 ? 1 : n > 64 ? 64 : n;
+        double part_cm2 = area / ((double)n * n) / 100.0;
         /* the n² parts: upright ones centred at ((i+⅓)/n, (j+⅓)/n), inverted at (i+⅔, j+⅔)/n */
         for (int i = 0; i < n; ++i)
             for (int j = 0; i + j < n; ++j)
@@ -349,9 +352,30 @@ static void hairline_design_blur(smp_score_ctx *c) {
                     if (dens <= 0) continue;
                     float p[3];
                     for (int k = 0; k < 3; ++k) p[k] = (float)(a[k] + u * e1[k] + v * e2[k]);
-                    hl_profile_add(c, pr, p, dens / 100.0 * area / ((double)n * n));
+                    tp->visit(c, p, dens * part_cm2, tp->user);
                 }
     }
+}
+
+static void visit_profile(const smp_score_ctx *c, const float *p, double dots, void *user) {
+    hl_profile_add(c, user, p, dots);
+}
+
+static void visit_zone(const smp_score_ctx *c, const float *p, double dots, void *zone_target) {
+    (void)c;
+    ((double *)zone_target)[zone_of(p)] += dots;
+}
+
+/* The design's own profile, read as a trainee's dots are read (score_hairline), its ramp fitted:
+ * how much wider it measures than the softness it was designed with is what the measure adds
+ * (the edge's wander within a column, a mesh's coarse triangles), kept as hl_blur2. */
+static void hairline_design_blur(smp_score_ctx *c) {
+    hl_profile *pr = calloc(1, sizeof *pr);
+    if (!pr) return; /* no correction: the measure then reads the design's blur as softness */
+    walk_target_parts(c, &(target_parts){.part_mm = 0.5 * k_hl_bin_mm,
+                                         .near = hl_near_profile,
+                                         .visit = visit_profile,
+                                         .user = pr});
     int use[HL_COLUMNS];
     for (int k = 0; k < HL_COLUMNS; ++k) use[k] = c->hl_edge[k] != -INFINITY && c->hl_full[k] >= 10;
     if (hl_profile_finish(c, pr, use) > 0) {
@@ -414,7 +438,6 @@ void smp_score_destroy(smp_score_ctx *c) {
     free(c->vertex_area);
     free(c->disk_area);
     free(c->disk_target);
-    free(c->zone);
     free(c->interior);
     pgrid_free(&c->vgrid);
     free(c);
@@ -461,11 +484,9 @@ smp_status smp_score_create(const smp_score_desc *desc, smp_score_ctx **out, smp
     c->vertex_area = calloc(nv, sizeof(float));
     c->disk_area = calloc(nv, sizeof(float));
     c->disk_target = calloc(nv, sizeof(float));
-    c->zone = malloc(nv);
     c->interior = calloc(nv ? nv : 1, 1);
     smp_status st = SMP_OK;
-    if (!c->target || !c->vertex_area || !c->disk_area || !c->disk_target || !c->zone ||
-        !c->interior) {
+    if (!c->target || !c->vertex_area || !c->disk_area || !c->disk_target || !c->interior) {
         st = smp_error_set(err, SMP_ERR_NOMEM, "out of memory scoring %u vertices", nv);
         goto fail;
     }
@@ -480,12 +501,13 @@ smp_status smp_score_create(const smp_score_desc *desc, smp_score_ctx **out, smp
     for (uint32_t v = 0; v < nv; ++v) c->vertex_area[v] = (float)share[v];
     free(share);
     for (uint32_t v = 0; v < nv; ++v) {
-        c->zone[v] = (uint8_t)zone_of(m->positions + 3 * (size_t)v);
-        double dots = (double)c->target[v] * c->vertex_area[v] / 100.0;
-        c->zone_target[c->zone[v]] += dots;
-        c->target_dots += dots;
+        c->target_dots += (double)c->target[v] * c->vertex_area[v] / 100.0;
         if (c->target[v] > c->target_max) c->target_max = c->target[v];
     }
+    /* each zone's target by where on the skin it lies, as each dot's zone is where it lies, so
+     * a triangle across a zone's border shares its target as its dots are shared */
+    walk_target_parts(c,
+                      &(target_parts){.part_mm = 1.0, .visit = visit_zone, .user = c->zone_target});
     if (c->target_dots < 1.0) {
         st = smp_error_set(err, SMP_ERR_INVALID_ARG,
                            "score: the target asks for %.2f dots: nothing to score against",
@@ -650,8 +672,15 @@ static smp_status score_density(const smp_score_ctx *c, const smp_dots *dots, co
         if (isnan(o->error)) continue;
         weighted += o->target_dots * fabs(o->error);
         weight += o->target_dots;
-        if (o->error > over) over = o->error, over_zone = z;
-        if (o->error < under) under = o->error, under_zone = z;
+        /* the hint names the zone that is off by the most for certain: its error less three
+         * standard deviations of a Poisson count of that many dots (blue noise varies less), so
+         * a zone holding the fringe of a triangle or two is not named for a few dots, and when
+         * all is off alike the largest zone is named */
+        double sure =
+            (fabs(o->dots - o->target_dots) - 3.0 * sqrt(o->target_dots)) / o->target_dots;
+        if (fabs(o->error) < 0.1 || sure <= 0) continue;
+        if (o->error > 0 && sure > over) over = sure, over_zone = z;
+        if (o->error < 0 && sure > under) under = sure, under_zone = z;
     }
     s->target_dots = c->target_dots;
     s->density_error = weight > 0 ? weighted / weight : 0;
@@ -664,12 +693,13 @@ static smp_status score_density(const smp_score_ctx *c, const smp_dots *dots, co
     char *h = s->hint[SMP_SCORE_DENSITY];
     size_t len = 0;
     h[0] = 0;
-    if (under_zone >= 0 && under <= -0.1)
+    if (under_zone >= 0)
         len += (size_t)snprintf(h, SMP_SCORE_HINT_MAX, "%s %.0f %% too sparse",
-                                k_zone_names[under_zone], -under * 100.0);
-    if (over_zone >= 0 && over >= 0.1 && len < SMP_SCORE_HINT_MAX)
+                                k_zone_names[under_zone], -s->zone[under_zone].error * 100.0);
+    if (over_zone >= 0 && len < SMP_SCORE_HINT_MAX)
         len += (size_t)snprintf(h + len, SMP_SCORE_HINT_MAX - len, "%s%s %.0f %% too dense",
-                                len ? "; " : "", k_zone_names[over_zone], over * 100.0);
+                                len ? "; " : "", k_zone_names[over_zone],
+                                s->zone[over_zone].error * 100.0);
     if (!len && len < SMP_SCORE_HINT_MAX)
         len += (size_t)snprintf(h, SMP_SCORE_HINT_MAX,
                                 "density is within 10 %% of the target in every area");
