@@ -705,8 +705,9 @@ static void synthetic_free(synthetic *x) {
 }
 
 /* The ranking a trainer gives: the expert above every single defect, every defect above every
- * kind of bad work; the expert grades A or B, random work and 25 clicks F. Tolerances: a defect
- * costs at least 2 points, and bad work stays at least 10 points below the weakest defect. */
+ * kind of bad work; the expert grades A or B, no single defect A, random work and 25 clicks F.
+ * Tolerances: a defect costs at least 2 points, and bad work stays at least 10 points below the
+ * weakest defect. */
 Test(score, synthetic_sessions_rank_and_grade_as_a_trainer_would, .timeout = 300) {
     float *front = malloc(sizeof(float) * head.vertex_count);
     synthetic x[S_COUNT];
@@ -724,6 +725,10 @@ Test(score, synthetic_sessions_rank_and_grade_as_a_trainer_would, .timeout = 300
                      x[k].name, x[k].s.overall, weakest_defect);
     cr_assert_eq(x[S_RANDOM].s.grade, 'F', "random %.1f", x[S_RANDOM].s.overall);
     cr_assert_eq(x[S_SPARSE].s.grade, 'F', "25 clicks %.1f", x[S_SPARSE].s.overall);
+    /* one defect a client would see costs a letter: a hole, a pile, strays, a drawn-on
+     * hairline, ink too deep (the nearest, dots off the target, grades 89.5) */
+    for (int k = S_HOLE; k <= S_OFF_TARGET; ++k)
+        cr_assert_neq(x[k].s.grade, 'A', "%s %.1f", x[k].name, x[k].s.overall);
     /* each defect shows in the item it is about */
     cr_assert_lt(x[S_HOLE].s.item[SMP_SCORE_DENSITY], e->item[SMP_SCORE_DENSITY] - 5);
     cr_assert_lt(x[S_PATCH].s.item[SMP_SCORE_DENSITY], e->item[SMP_SCORE_DENSITY] - 5);

@@ -688,7 +688,7 @@ static smp_status score_density(const smp_score_ctx *c, const smp_dots *dots, co
     smp_status st = patchy_share(c, dots, &s->patchy_share, err);
     if (st != SMP_OK) return st;
     s->item[SMP_SCORE_DENSITY] =
-        100.0 * clamp01(1.0 - s->density_error - s->outside_share - 2.0 * s->patchy_share);
+        100.0 * clamp01(1.0 - s->density_error - 2.0 * s->outside_share - 3.0 * s->patchy_share);
     /* the worst under-dense and the worst over-dense zone, each when off by 10 % or more */
     char *h = s->hint[SMP_SCORE_DENSITY];
     size_t len = 0;
