@@ -38,16 +38,19 @@ static void cap_target(float *out) {
     }
 }
 
-/* The front of the scalp up to a hairline at chart cz = 75 mm, fading in over soft_mm. */
-static void front_target(float *out, double soft_mm) {
+/* The front of the scalp up to a hairline at chart cz = line_mm, fading in over soft_mm. */
+static void front_target_at(float *out, double soft_mm, double line_mm) {
     for (uint32_t v = 0; v < head.vertex_count; ++v) {
         double cx, cz;
         chart(head.positions + 3 * (size_t)v, &cx, &cz);
         int inside = cz > -10 && fabs(cx) < 45;
-        double ramp = soft_mm > 0 ? 1.0 - smooth(75 - soft_mm, 75, cz) : cz < 75;
+        double ramp = soft_mm > 0 ? 1.0 - smooth(line_mm - soft_mm, line_mm, cz) : cz < line_mm;
         out[v] = inside ? (float)(80.0 * ramp) : 0.0f;
     }
 }
+
+/* ... up to a hairline at chart cz = 75 mm. */
+static void front_target(float *out, double soft_mm) { front_target_at(out, soft_mm, 75); }
 
 static void setup(void) {
     smp_error err = {0};
@@ -596,6 +599,43 @@ Test(score, the_hairline_measure_reads_the_designed_softness, .timeout = 120) {
         smp_dots_free(&dots);
     }
     free(front);
+}
+
+/* Where the line is: the expert's soft hairline drawn 6 mm behind the design (higher on the
+ * forehead) and 6 mm in front of it reads as that far off, within 1.5 mm, says so, and costs
+ * the hairline over 30 points. */
+Test(score, a_hairline_drawn_off_the_design_reads_as_off, .timeout = 120) {
+    float *design = malloc(sizeof(float) * head.vertex_count);
+    float *drawn = malloc(sizeof(float) * head.vertex_count);
+    front_target(design, 6);
+    smp_score_ctx *ctx = make_ctx(design, 1);
+    smp_dots on = {0};
+    expert_of(design, &k_expert, NULL, &on);
+    smp_score s_on;
+    score_of(ctx, &on, &s_on);
+    cr_assert_lt(fabs(s_on.hairline_offset_mm), 1.5, "on the design: %g", s_on.hairline_offset_mm);
+    const double shift[2] = {-6, 6}; /* chart cz runs towards the face: −6 is behind */
+    for (int i = 0; i < 2; ++i) {
+        front_target_at(drawn, 6, 75 + shift[i]);
+        smp_dots off = {0};
+        expert_of(drawn, &k_expert, NULL, &off);
+        smp_score s;
+        score_of(ctx, &off, &s);
+        cr_log_info("drawn %+g mm: offset %.2f mm, hairline %.1f: %s", shift[i],
+                    s.hairline_offset_mm, s.item[SMP_SCORE_HAIRLINE], s.hint[SMP_SCORE_HAIRLINE]);
+        cr_assert_float_eq(s.hairline_offset_mm, -shift[i], 1.5, "drawn %+g, offset %g", shift[i],
+                           s.hairline_offset_mm);
+        cr_assert_not_null(strstr(s.hint[SMP_SCORE_HAIRLINE],
+                                  i == 0 ? "mm behind the design" : "mm in front of the design"),
+                           "%s", s.hint[SMP_SCORE_HAIRLINE]);
+        cr_assert_lt(s.item[SMP_SCORE_HAIRLINE], s_on.item[SMP_SCORE_HAIRLINE] - 30, "%g vs %g",
+                     s.item[SMP_SCORE_HAIRLINE], s_on.item[SMP_SCORE_HAIRLINE]);
+        smp_dots_free(&off);
+    }
+    smp_score_destroy(ctx);
+    smp_dots_free(&on);
+    free(design);
+    free(drawn);
 }
 
 /* Builds every synthetic session and scores it; front holds the exercise's target. */

@@ -559,8 +559,9 @@ Test(training, the_brief_names_what_is_graded_and_its_weight) {
     /* the weights as docs/TRAINING.md states them */
     cr_assert_not_null(strstr(brief, "- density (30 %): 64 dots/cm²"), "%s", brief);
     cr_assert_not_null(strstr(brief, "- spacing (25 %)"), "%s", brief);
-    cr_assert_not_null(strstr(brief, "- hairline (20 %): behind the red line, fading in over 7 mm"),
-                       "%s", brief);
+    cr_assert_not_null(
+        strstr(brief, "- hairline (20 %): on the red line, fading in over 7 mm across it"), "%s",
+        brief);
     cr_assert_not_null(strstr(brief, "- merge (10 %)"), "%s", brief);
     cr_assert_not_null(strstr(brief, "(0.45 mm intended)"), "%s", brief);
     cr_assert_not_null(strstr(brief, "at most 59 (F)"), "%s", brief);

@@ -234,6 +234,7 @@ struct smp_score_ctx {
     double hl_dir[HL_COLUMNS][3];  /* unit direction back along the skin from the front */
     float hl_front[HL_COLUMNS][3]; /* the design's most frontal point in the column */
     double hl_blur2;               /* mm²: the design's measured softness² less its own */
+    double hl_middle;              /* mm: the middle of the design\'s fade, behind its front */
 };
 
 /* Adds `dots` at position p to the profile; the column and the distance behind its front. */
@@ -276,10 +277,15 @@ static double fade_mean(double a, double b, double mid, double w) {
     return w * (smoothstep_integral(tb) - smoothstep_integral(ta)) / (b - a);
 }
 
-/* The fade-in width W (mm) whose ramp, at its best middle and level, fits the profile by least
- * squares; searched on a 0.1 mm grid (the level is solved exactly at each point). */
-static double hl_fit_width(const double r[HL_BINS]) {
-    double best = INFINITY, best_w = 0;
+/* The fade-in width W (mm) and middle (mm behind the design's front) whose ramp, at its best
+ * level, fits the profile by least squares; searched on a 0.1 mm grid (the level is solved
+ * exactly at each point). */
+typedef struct hl_fit {
+    double width_mm, middle_mm;
+} hl_fit;
+
+static hl_fit hl_fit_profile(const double r[HL_BINS]) {
+    double best = INFINITY, best_w = 0, best_mid = 0;
     double shape[HL_BINS];
     for (int iw = 0; iw <= 200; ++iw) {
         double w = 0.1 * iw;
@@ -291,10 +297,10 @@ static double hl_fit_width(const double r[HL_BINS]) {
                 sy += shape[b] * r[b], ss += shape[b] * shape[b], yy += r[b] * r[b];
             }
             double e = ss > 0 ? yy - sy * sy / ss : yy; /* residual at the best level */
-            if (e < best) best = e, best_w = w;
+            if (e < best) best = e, best_w = w, best_mid = mid;
         }
     }
-    return best_w;
+    return (hl_fit){best_w, best_mid};
 }
 
 static double dot3(const double a[3], const double b[3]) {
@@ -379,8 +385,10 @@ static void hairline_design_blur(smp_score_ctx *c) {
     int use[HL_COLUMNS];
     for (int k = 0; k < HL_COLUMNS; ++k) use[k] = c->hl_edge[k] != -INFINITY && c->hl_full[k] >= 10;
     if (hl_profile_finish(c, pr, use) > 0) {
-        double w = hl_fit_width(pr->r), want = c->d.hairline_softness_mm;
-        c->hl_blur2 = w * w - want * want;
+        hl_fit f = hl_fit_profile(pr->r);
+        double want = c->d.hairline_softness_mm;
+        c->hl_blur2 = f.width_mm * f.width_mm - want * want;
+        c->hl_middle = f.middle_mm;
     }
     free(pr);
 }
@@ -872,7 +880,7 @@ nomem:
 static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const work *w,
                            smp_score *s) {
     char *h = s->hint[SMP_SCORE_HAIRLINE];
-    s->hairline_softness_mm = s->hairline_irregularity_mm = NAN;
+    s->hairline_softness_mm = s->hairline_irregularity_mm = s->hairline_offset_mm = NAN;
     s->hairline_dots = 0;
     s->item[SMP_SCORE_HAIRLINE] = NAN;
     if (!c->d.hairline) {
@@ -927,9 +935,9 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
             res2 += r * r, ++nres;
         }
     hl_profile_finish(c, pr, valid);
-    double fit = s->hairline_dots >= SMP_SCORE_MIN_HAIRLINE_DOTS && nvalid >= HL_COLUMNS / 2
-                     ? hl_fit_width(pr->r)
-                     : NAN;
+    hl_fit fit = {NAN, NAN};
+    if (s->hairline_dots >= SMP_SCORE_MIN_HAIRLINE_DOTS && nvalid >= HL_COLUMNS / 2)
+        fit = hl_fit_profile(pr->r);
     free(pr);
     if (s->hairline_dots < SMP_SCORE_MIN_HAIRLINE_DOTS) {
         snprintf(h, SMP_SCORE_HINT_MAX,
@@ -944,7 +952,8 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
                  nvalid, HL_COLUMNS);
         return;
     }
-    s->hairline_softness_mm = sqrt(fmax(0.0, fit * fit - c->hl_blur2));
+    s->hairline_softness_mm = sqrt(fmax(0.0, fit.width_mm * fit.width_mm - c->hl_blur2));
+    s->hairline_offset_mm = fit.middle_mm - c->hl_middle;
     s->hairline_irregularity_mm = sqrt(res2 / nres / 1.5);
     double want = c->d.hairline_softness_mm, got = s->hairline_softness_mm;
     double soft_ok =
@@ -953,25 +962,36 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
      * smooth that, so under 0.5 mm reads as ruled */
     double irr = s->hairline_irregularity_mm;
     double irr_ok = irr < 0.5 ? clamp01(irr / 0.5) : clamp01(1.0 - (irr - 4.0) / 4.0);
-    s->item[SMP_SCORE_HAIRLINE] = 100.0 * (0.7 * soft_ok + 0.3 * irr_ok);
+    /* where the line is scales the rest: a practitioner draws the hairline within a couple of
+     * millimetres of the agreed design; 8 mm off changes the face, and leaves 40 % */
+    double off = s->hairline_offset_mm;
+    double pos_ok = clamp01(1.0 - (fabs(off) - 2.0) / 6.0);
+    s->item[SMP_SCORE_HAIRLINE] = 100.0 * (0.7 * soft_ok + 0.3 * irr_ok) * (0.4 + 0.6 * pos_ok);
+    /* what is wrong with the fade, then where the line is when it is off */
+    int len = 0;
     if (got < 0.6 * want)
-        snprintf(h, SMP_SCORE_HINT_MAX,
-                 "the hairline is hard: density reaches full within %.1f mm of the edge (aim for "
-                 "%.0f mm)",
-                 got, want);
+        len = snprintf(h, SMP_SCORE_HINT_MAX,
+                       "the hairline is hard: density reaches full within %.1f mm of the edge "
+                       "(aim for %.0f mm)",
+                       got, want);
     else if (got > 2 * want)
-        snprintf(h, SMP_SCORE_HINT_MAX,
-                 "the hairline is vague: density takes %.0f mm to build up (aim for %.0f mm)", got,
-                 want);
+        len = snprintf(h, SMP_SCORE_HINT_MAX,
+                       "the hairline is vague: density takes %.0f mm to build up (aim for %.0f mm)",
+                       got, want);
     else if (irr < 0.5)
-        snprintf(h, SMP_SCORE_HINT_MAX,
-                 "the hairline is too regular (edge wanders %.1f mm): break it up a little", irr);
+        len = snprintf(h, SMP_SCORE_HINT_MAX,
+                       "the hairline is too regular (edge wanders %.1f mm): break it up a little",
+                       irr);
     else if (irr > 4.0)
-        snprintf(h, SMP_SCORE_HINT_MAX, "the hairline is ragged (edge wanders %.1f mm)", irr);
-    else
-        snprintf(h, SMP_SCORE_HINT_MAX,
-                 "the hairline fades in over %.1f mm with a natural %.1f mm irregularity", got,
-                 irr);
+        len = snprintf(h, SMP_SCORE_HINT_MAX, "the hairline is ragged (edge wanders %.1f mm)", irr);
+    else if (fabs(off) <= 3.0)
+        len = snprintf(h, SMP_SCORE_HINT_MAX,
+                       "the hairline fades in over %.1f mm with a natural %.1f mm irregularity",
+                       got, irr);
+    if (fabs(off) > 3.0 && len >= 0 && len < SMP_SCORE_HINT_MAX)
+        snprintf(h + len, SMP_SCORE_HINT_MAX - (size_t)len,
+                 "%sthe hairline sits %.0f mm %s the design: follow the red line", len ? "; " : "",
+                 fabs(off), off > 0 ? "behind" : "in front of");
 }
 
 static void score_consistency(const smp_score_ctx *c, const smp_dots *dots, smp_score *s) {
@@ -1277,6 +1297,7 @@ cJSON *smp_score_json(const smp_score *s) {
     cJSON *hl = cJSON_AddObjectToObject(o, "hairline");
     cJSON_AddItemToObject(hl, "softness_mm", num(s->hairline_softness_mm));
     cJSON_AddItemToObject(hl, "irregularity_mm", num(s->hairline_irregularity_mm));
+    cJSON_AddItemToObject(hl, "offset_mm", num(s->hairline_offset_mm));
     cJSON_AddNumberToObject(hl, "dots_in_band", (double)s->hairline_dots);
     cJSON *cs = cJSON_AddObjectToObject(o, "consistency");
     cJSON_AddItemToObject(cs, "radius_mean_um", num(s->radius_mean_um));

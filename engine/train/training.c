@@ -263,10 +263,9 @@ void smp_training_brief(const smp_scene *scene, char *out, size_t size) {
          "(judged from %d dots)\n",
          W(SMP_SCORE_SPACING), SMP_SCORE_MIN_SPACING_DOTS);
     if (tr->hairline && scene->plan.hairline != SMP_HAIRLINE_NONE)
-        LINE(
-            "- hairline (%.0f %%): behind the red line, fading in over %.0f mm and as irregular as "
-            "a natural hairline (judged from %d dots near it)\n",
-            W(SMP_SCORE_HAIRLINE), scene->plan.hairline_softness_mm, SMP_SCORE_MIN_HAIRLINE_DOTS);
+        LINE("- hairline (%.0f %%): on the red line, fading in over %.0f mm across it and as "
+             "irregular as a natural hairline (judged from %d dots near it)\n",
+             W(SMP_SCORE_HAIRLINE), scene->plan.hairline_softness_mm, SMP_SCORE_MIN_HAIRLINE_DOTS);
     else
         LINE("- hairline: not graded in this exercise\n");
     LINE("- merge (%.0f %%): dots that will touch a neighbour by year 10 as the ink spreads\n",

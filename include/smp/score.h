@@ -133,8 +133,10 @@ typedef struct smp_score {
     double clump_share;   /* dots whose NN is closer than half the blue-noise spacing */
     double lattice_order; /* 0 (directions independent) .. 1 (rows run through the area);
                              NaN under SMP_SCORE_MIN_SPACING_DOTS dots */
-    /* hairline (NaN when not scored); the dots within 12 mm behind the edge, in the columns */
-    double hairline_softness_mm, hairline_irregularity_mm;
+    /* hairline (NaN when not scored); the dots within 12 mm behind the edge, in the columns;
+     * offset: how far the fade's middle lies behind the design's (mm along the skin; negative:
+     * in front of it, towards the brow) */
+    double hairline_softness_mm, hairline_irregularity_mm, hairline_offset_mm;
     size_t hairline_dots;
     /* consistency */
     double radius_mean_um, radius_cv, depth_mean_mm, depth_sd_mm;
