@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,8 +168,10 @@ static int walk(const cJSON *nodes, int i, int depth, unsigned char *colour, int
     const cJSON *kids = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(nodes, i), "children");
     int n = cJSON_GetArraySize(nodes);
     for (const cJSON *k = cJSON_IsArray(kids) ? kids->child : NULL; k; k = k->next) {
-        int c = cJSON_IsNumber(k) ? (int)k->valuedouble : -1;
-        if (c < 0 || c >= n || (double)c != k->valuedouble) return *bad = -2 - i, 0;
+        /* a node index: a whole number in [0, n), checked before it is made an int */
+        double x = cJSON_IsNumber(k) ? k->valuedouble : -1;
+        if (!(x >= 0 && x < n) || x != floor(x)) return *bad = -2 - i, 0;
+        int c = (int)x;
         if (!walk(nodes, c, depth + 1, colour, bad, deep)) return 0;
     }
     colour[i] = 2;
