@@ -603,7 +603,8 @@ Test(score, the_hairline_measure_reads_the_designed_softness, .timeout = 120) {
 
 /* Where the line is: the expert's soft hairline drawn 6 mm behind the design (higher on the
  * forehead) and 6 mm in front of it reads as that far off, within 1.5 mm, says so, and costs
- * the hairline over 30 points. */
+ * the hairline over 30 points; drawn 20 mm behind, it is said to be more than the profile's
+ * reach behind, and the hairline scores 0. */
 Test(score, a_hairline_drawn_off_the_design_reads_as_off, .timeout = 120) {
     float *design = malloc(sizeof(float) * head.vertex_count);
     float *drawn = malloc(sizeof(float) * head.vertex_count);
@@ -632,6 +633,20 @@ Test(score, a_hairline_drawn_off_the_design_reads_as_off, .timeout = 120) {
                      s.item[SMP_SCORE_HAIRLINE], s_on.item[SMP_SCORE_HAIRLINE]);
         smp_dots_free(&off);
     }
+    /* 20 mm behind, past all the profile reads: said as a bound, and no marks */
+    front_target_at(drawn, 6, 55);
+    smp_dots far = {0};
+    expert_of(drawn, &k_expert, NULL, &far);
+    smp_score s;
+    score_of(ctx, &far, &s);
+    cr_log_info("drawn -20 mm: offset %.2f mm, hairline %.1f: %s", s.hairline_offset_mm,
+                s.item[SMP_SCORE_HAIRLINE], s.hint[SMP_SCORE_HAIRLINE]);
+    cr_assert_not_null(strstr(s.hint[SMP_SCORE_HAIRLINE], "more than"), "%s",
+                       s.hint[SMP_SCORE_HAIRLINE]);
+    cr_assert_not_null(strstr(s.hint[SMP_SCORE_HAIRLINE], "behind the design"), "%s",
+                       s.hint[SMP_SCORE_HAIRLINE]);
+    cr_assert_eq(s.item[SMP_SCORE_HAIRLINE], 0.0);
+    smp_dots_free(&far);
     smp_score_destroy(ctx);
     smp_dots_free(&on);
     free(design);

@@ -195,10 +195,10 @@ enum { HL_COLUMNS = 12 };
 static const double k_hl_col_mm = 5.0, k_hl_band_mm = 12.0, k_hl_lead_mm = 10.0;
 
 /* The hairline's profile across the front: density as a share of the column's full target, in
- * 0.5 mm bins from 6 mm in front of the design's front edge to 14 mm behind it, along the skin,
+ * 0.5 mm bins from 10 mm in front of the design's front edge to 14 mm behind it, along the skin,
  * the mean over the columns read (hl_profile_add, hl_profile_finish). */
-enum { HL_BINS = 40 };
-static const double k_hl_bin_mm = 0.5, k_hl_u0_mm = -6.0;
+enum { HL_BINS = 48 };
+static const double k_hl_bin_mm = 0.5, k_hl_u0_mm = -10.0;
 typedef struct hl_profile {
     double r[HL_BINS];
     double column[HL_COLUMNS][HL_BINS];
@@ -234,7 +234,7 @@ struct smp_score_ctx {
     double hl_dir[HL_COLUMNS][3];  /* unit direction back along the skin from the front */
     float hl_front[HL_COLUMNS][3]; /* the design's most frontal point in the column */
     double hl_blur2;               /* mm²: the design's measured softness² less its own */
-    double hl_middle;              /* mm: the middle of the design\'s fade, behind its front */
+    double hl_middle;              /* mm: the middle of the design's fade, behind its front */
 };
 
 /* Adds `dots` at position p to the profile; the column and the distance behind its front. */
@@ -277,30 +277,39 @@ static double fade_mean(double a, double b, double mid, double w) {
     return w * (smoothstep_integral(tb) - smoothstep_integral(ta)) / (b - a);
 }
 
-/* The fade-in width W (mm) and middle (mm behind the design's front) whose ramp, at its best
- * level, fits the profile by least squares; searched on a 0.1 mm grid (the level is solved
- * exactly at each point). */
+/* The fade-in width W (mm, 0..20) and middle (mm behind the design's front, −8..12: a fade
+ * about that middle keeps 2 mm of the profile's span on either side, enough to see where it
+ * starts and its level) whose ramp, at its best level, fits the profile by least squares;
+ * searched on a 0.1 mm grid (the level is solved exactly at each point). A middle at either end
+ * is a line that far off or further: at_limit. */
 typedef struct hl_fit {
     double width_mm, middle_mm;
+    int at_limit, behind; /* behind: the fade has not begun within the span */
 } hl_fit;
 
 static hl_fit hl_fit_profile(const double r[HL_BINS]) {
-    double best = INFINITY, best_w = 0, best_mid = 0;
-    double shape[HL_BINS];
+    enum { MID_LO = -80, MID_HI = 120 }; /* tenths of a mm */
+    /* under a quarter of the full density over the span's last 4 mm: the line lies further back
+     * than the span reaches, and there is no fade to fit */
+    double tail = 0;
+    for (int b = HL_BINS - 8; b < HL_BINS; ++b) tail += r[b] / 8;
+    if (tail < 0.25) return (hl_fit){NAN, 0.1 * MID_HI, 1, 1};
+    double best = INFINITY, best_w = 0;
+    int best_im = 0;
     for (int iw = 0; iw <= 200; ++iw) {
         double w = 0.1 * iw;
-        for (int im = -40; im <= 120; ++im) {
+        for (int im = MID_LO; im <= MID_HI; ++im) {
             double mid = 0.1 * im, sy = 0, ss = 0, yy = 0;
             for (int b = 0; b < HL_BINS; ++b) {
                 double a = k_hl_u0_mm + b * k_hl_bin_mm;
-                shape[b] = fade_mean(a, a + k_hl_bin_mm, mid, w);
-                sy += shape[b] * r[b], ss += shape[b] * shape[b], yy += r[b] * r[b];
+                double shape = fade_mean(a, a + k_hl_bin_mm, mid, w);
+                sy += shape * r[b], ss += shape * shape, yy += r[b] * r[b];
             }
             double e = ss > 0 ? yy - sy * sy / ss : yy; /* residual at the best level */
-            if (e < best) best = e, best_w = w, best_mid = mid;
+            if (e < best) best = e, best_w = w, best_im = im;
         }
     }
-    return (hl_fit){best_w, best_mid};
+    return (hl_fit){best_w, 0.1 * best_im, best_im == MID_LO || best_im == MID_HI, 0};
 }
 
 static double dot3(const double a[3], const double b[3]) {
@@ -384,8 +393,9 @@ static void hairline_design_blur(smp_score_ctx *c) {
                                          .user = pr});
     int use[HL_COLUMNS];
     for (int k = 0; k < HL_COLUMNS; ++k) use[k] = c->hl_edge[k] != -INFINITY && c->hl_full[k] >= 10;
-    if (hl_profile_finish(c, pr, use) > 0) {
-        hl_fit f = hl_fit_profile(pr->r);
+    hl_fit f = {NAN, NAN, 0, 1};
+    if (hl_profile_finish(c, pr, use) > 0) f = hl_fit_profile(pr->r);
+    if (!f.behind) { /* else a design whose full density lies past the span: nothing to take off */
         double want = c->d.hairline_softness_mm;
         c->hl_blur2 = f.width_mm * f.width_mm - want * want;
         c->hl_middle = f.middle_mm;
@@ -870,7 +880,7 @@ nomem:
 
 /* The frontal hairline, in the columns of the design (hairline_design). Its softness is the
  * width of the fields' fade-in fitted to the dots' profile behind the designed front (hl_profile,
- * hl_fit_width), less what the measure adds on this design (hl_blur2); the ramp's level is
+ * hl_fit_profile), less what the measure adds on this design (hl_blur2); the ramp's level is
  * fitted, so how densely the area behind it is filled does not change the hairline's score. In
  * each column the edge is the most frontal dot no more than 10 mm in front of the designed line
  * (dots further forward are strays, counted by density); the dots within 12 mm behind it decide
@@ -935,7 +945,7 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
             res2 += r * r, ++nres;
         }
     hl_profile_finish(c, pr, valid);
-    hl_fit fit = {NAN, NAN};
+    hl_fit fit = {NAN, NAN, 0, 0};
     if (s->hairline_dots >= SMP_SCORE_MIN_HAIRLINE_DOTS && nvalid >= HL_COLUMNS / 2)
         fit = hl_fit_profile(pr->r);
     free(pr);
@@ -952,9 +962,16 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
                  nvalid, HL_COLUMNS);
         return;
     }
-    s->hairline_softness_mm = sqrt(fmax(0.0, fit.width_mm * fit.width_mm - c->hl_blur2));
     s->hairline_offset_mm = fit.middle_mm - c->hl_middle;
     s->hairline_irregularity_mm = sqrt(res2 / nres / 1.5);
+    if (fit.behind) { /* the dots start behind all the profile reads: no fade, far off */
+        s->item[SMP_SCORE_HAIRLINE] = 0;
+        snprintf(h, SMP_SCORE_HINT_MAX,
+                 "the hairline sits more than %.0f mm behind the design: follow the red line",
+                 s->hairline_offset_mm);
+        return;
+    }
+    s->hairline_softness_mm = sqrt(fmax(0.0, fit.width_mm * fit.width_mm - c->hl_blur2));
     double want = c->d.hairline_softness_mm, got = s->hairline_softness_mm;
     double soft_ok =
         got < want ? clamp01(got / want) : clamp01(1.0 - (got - 2 * want) / (2 * want));
@@ -990,8 +1007,9 @@ static void score_hairline(const smp_score_ctx *c, const smp_dots *dots, const w
                        got, irr);
     if (fabs(off) > 3.0 && len >= 0 && len < SMP_SCORE_HINT_MAX)
         snprintf(h + len, SMP_SCORE_HINT_MAX - (size_t)len,
-                 "%sthe hairline sits %.0f mm %s the design: follow the red line", len ? "; " : "",
-                 fabs(off), off > 0 ? "behind" : "in front of");
+                 "%sthe hairline sits %s%.0f mm %s the design: follow the red line",
+                 len ? "; " : "", fit.at_limit ? "at least " : "", fabs(off),
+                 off > 0 ? "behind" : "in front of");
 }
 
 static void score_consistency(const smp_score_ctx *c, const smp_dots *dots, smp_score *s) {
