@@ -237,14 +237,23 @@ struct smp_score_ctx {
     double hl_middle;              /* mm: the middle of the design's fade, behind its front */
 };
 
-/* Adds `dots` at position p to the profile; the column and the distance behind its front. */
-static void hl_profile_add(const smp_score_ctx *c, hl_profile *pr, const float *p, double dots) {
+/* p's column of the design (-1: none) and, in *u, its distance behind the column's front, along
+ * the skin. */
+static int hl_behind_front(const smp_score_ctx *c, const float *p, double *u) {
     double cz;
     int k = hl_chart(p, &cz, NULL);
-    if (k < 0 || c->hl_edge[k] == -INFINITY || c->hl_full[k] < 10.0) return;
+    if (k < 0 || c->hl_edge[k] == -INFINITY) return -1;
     const float *f = c->hl_front[k];
     const double *g = c->hl_dir[k];
-    double u = (p[0] - f[0]) * g[0] + (p[1] - f[1]) * g[1] + (p[2] - f[2]) * g[2];
+    *u = (p[0] - f[0]) * g[0] + (p[1] - f[1]) * g[1] + (p[2] - f[2]) * g[2];
+    return k;
+}
+
+/* Adds `dots` at position p to the profile. */
+static void hl_profile_add(const smp_score_ctx *c, hl_profile *pr, const float *p, double dots) {
+    double u;
+    int k = hl_behind_front(c, p, &u);
+    if (k < 0 || c->hl_full[k] < 10.0) return;
     int b = (int)floor((u - k_hl_u0_mm) / k_hl_bin_mm);
     if (b >= 0 && b < HL_BINS) pr->column[k][b] += dots;
 }
@@ -318,13 +327,9 @@ static double dot3(const double a[3], const double b[3]) {
 
 /* Whether p lies in a column read, within `slack` mm of the profile's span along it. */
 static int hl_near_profile(const smp_score_ctx *c, const float *p, double slack) {
-    double cz;
-    int k = hl_chart(p, &cz, NULL);
-    if (k < 0 || c->hl_edge[k] == -INFINITY) return 0;
-    const float *f = c->hl_front[k];
-    const double *g = c->hl_dir[k];
-    double u = (p[0] - f[0]) * g[0] + (p[1] - f[1]) * g[1] + (p[2] - f[2]) * g[2];
-    return u > k_hl_u0_mm - slack && u < k_hl_u0_mm + HL_BINS * k_hl_bin_mm + slack;
+    double u;
+    return hl_behind_front(c, p, &u) >= 0 && u > k_hl_u0_mm - slack &&
+           u < k_hl_u0_mm + HL_BINS * k_hl_bin_mm + slack;
 }
 
 /* The target as dots on the skin: every triangle it covers, cut into n² equal parts under
